@@ -1,0 +1,54 @@
+# BrandHub: `make run` serves the app with the embedded defaults; `make test` runs every test.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+TSTAMP  = $(VENV)/.installed-test
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install translations lint bench clean system-test-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,postgres,redis,server]'
+	touch $(STAMP) $@
+
+install: $(STAMP) translations
+
+translations: | $(BIN)/python
+	$(BIN)/pybabel compile -q -d brandhub/translations -D messages
+
+run: install
+	$(BIN)/brandhub init
+	$(BIN)/brandhub serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium drives the browser tests; install it where it is missing (as root).
+system-test-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is missing: browser tests will be skipped"; fi; \
+	fi
+
+test: $(TSTAMP) translations system-test-deps
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+lint: $(TSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy assets guidelines search_index
+
+bench: $(TSTAMP)
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/compliance.py
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

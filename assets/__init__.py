@@ -1,0 +1,6 @@
+"""The asset domain: storage backends, ingest, metadata and renditions.
+
+Nothing here imports Flask. Callers hand in plain values (paths, streams,
+settings dataclasses) so the web app, the command line, background workers and
+tests all use the same code.
+"""

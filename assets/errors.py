@@ -1,0 +1,82 @@
+"""The domain exception tree, mapped to HTTP in one place by brandhub.errors.
+
+Every message is a plain English sentence used as a gettext msgid by the web
+layer; ``code`` is the stable machine-readable identifier the API returns.
+"""
+
+from __future__ import annotations
+
+
+class BrandHubError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str = "", **details: object) -> None:
+        super().__init__(message or self.__class__.__doc__ or self.code)
+        self.message = message or (self.__class__.__doc__ or self.code).strip()
+        self.details = details
+
+
+class InvalidInput(BrandHubError, ValueError):
+    """The input is not valid."""
+
+    code = "invalid_input"
+
+
+class UnsupportedMediaType(InvalidInput):
+    """This type of file is not accepted."""
+
+    code = "unsupported_media_type"
+
+
+class InvalidFile(InvalidInput):
+    """The file is damaged or cannot be read."""
+
+    code = "invalid_file"
+
+
+class FileTooLarge(InvalidInput):
+    """The file is larger than allowed."""
+
+    code = "file_too_large"
+
+
+class InvalidFilterSpecError(InvalidInput):
+    """The rendition or download specification is not valid."""
+
+    code = "invalid_spec"
+
+
+class AssetNotFound(BrandHubError, LookupError):
+    """The asset does not exist."""
+
+    code = "not_found"
+
+
+class StorageError(BrandHubError, OSError):
+    """The file store failed; nothing was written."""
+
+    code = "storage_error"
+
+
+class ObjectNotFound(StorageError, FileNotFoundError):
+    """The stored object does not exist."""
+
+    code = "object_not_found"
+
+
+class DuplicateAsset(BrandHubError):
+    """This file is already in the library."""
+
+    code = "duplicate"
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__("This file is already in the library.", existing_id=existing_id)
+        self.existing_id = existing_id
+
+
+class PermissionDenied(BrandHubError, PermissionError):
+    """You do not have permission to do this."""
+
+    code = "forbidden"

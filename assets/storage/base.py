@@ -1,0 +1,96 @@
+"""The storage interface every backend implements.
+
+Objects are addressed by opaque keys chosen by the caller (BrandHub keys
+originals by content hash, e.g. ``originals/ab/cd/abcdef…``). A key is never
+built from user input. Backends translate their own failures into
+``assets.errors.StorageError`` / ``ObjectNotFound`` at the boundary: no
+backend-specific exception (botocore, OSError) escapes.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from assets.errors import StorageError
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*(/[A-Za-z0-9][A-Za-z0-9._\-]*)*$")
+
+
+def validate_key(key: str) -> str:
+    """Refuse keys that could escape a folder or confuse a backend."""
+    if not _KEY_RE.match(key) or ".." in key.split("/") or len(key) > 512:
+        raise StorageError(f"invalid storage key: {key!r}")
+    return key
+
+
+class Storage(abc.ABC):
+    """A small object store: put, open, open a range, delete, exists, size, list."""
+
+    name: str = "abstract"
+
+    @abc.abstractmethod
+    def put(self, key: str, stream: BinaryIO, *, content_type: str | None = None) -> int:
+        """Store the stream's bytes (read to EOF, never whole in memory) under key.
+
+        Atomic: readers see the old object or the whole new one, never a part.
+        Returns the number of bytes written.
+        """
+
+    @abc.abstractmethod
+    def open(self, key: str) -> BinaryIO:
+        """A readable binary stream of the whole object; the caller closes it."""
+
+    @abc.abstractmethod
+    def open_range(self, key: str, start: int, end: int) -> BinaryIO:
+        """A readable stream of bytes ``start..end`` inclusive (HTTP Range semantics)."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove the object; deleting a missing key is not an error."""
+
+    @abc.abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abc.abstractmethod
+    def size(self, key: str) -> int:
+        """Size in bytes; ``ObjectNotFound`` if missing."""
+
+    @abc.abstractmethod
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        """Every stored key under prefix (for garbage collection and backups)."""
+
+    def presigned_url(
+        self,
+        key: str,
+        *,
+        expires: int = 300,
+        filename: str | None = None,
+        content_type: str | None = None,
+    ) -> str | None:
+        """A short-lived direct GET URL, or None where the backend has none."""
+        return None
+
+    def read_bytes(self, key: str) -> bytes:
+        with self.open(key) as fh:
+            return fh.read()
+
+    @contextlib.contextmanager
+    def get_local_path(self, key: str) -> Iterator[Path]:
+        """A local file path holding the object for the block's duration.
+
+        Backends that keep files locally yield the real path; others copy to a
+        temporary file and remove it afterwards.
+        """
+        import shutil
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(prefix="brandhub-", delete=True) as tmp:
+            with self.open(key) as src:
+                shutil.copyfileobj(src, tmp, 1024 * 1024)
+            tmp.flush()
+            yield Path(tmp.name)

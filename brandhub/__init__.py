@@ -1,0 +1,42 @@
+"""BrandHub: digital assets and brand guidelines for government communication offices.
+
+``create_app`` builds the Flask application; each subsystem registers itself
+with ``init_app(app)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app factory. ``config`` overrides every other layer (used by tests)."""
+    from . import auth, config as cfg, db, errors, i18n, security, services, web
+    from .api import bp as api_bp
+
+    instance_path = (config or {}).get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(cfg.load_config(Path(app.instance_path), config))
+    cfg.validate(app.config)
+
+    db.init_app(app)
+    services.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    web.init_app(app)
+    app.register_blueprint(api_bp)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,36 @@
+"""The JSON API under /api/v1: bearer-token auth, JSON errors, an OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from flask_babel import gettext as _
+
+from ..auth.tokens import user_for_token
+from ..db import get_session
+from ..errors import ApiError
+from ..security import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@bp.before_request
+def authenticate() -> None:
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthorized", _("Use an 'Authorization: Bearer <token>' header."))
+        found = user_for_token(get_session(), token.strip())
+        if found is None:
+            raise ApiError(401, "unauthorized", _("The token is not valid or was revoked."))
+        g.api_user, g.api_token = found
+        get_session().commit()
+    elif request.endpoint not in PUBLIC_ENDPOINTS and request.endpoint is not None:
+        raise ApiError(401, "unauthorized", _("You need to sign in."))
+
+
+from . import assets, openapi  # noqa: E402,F401  (routes register on bp)

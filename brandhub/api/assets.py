@@ -1,0 +1,160 @@
+"""Asset endpoints: create, read, update, delete, list, file and renditions."""
+
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from assets.errors import AssetNotFound
+
+from ..db import get_session
+from ..errors import ApiError
+from ..forms import AssetMetaForm, form_errors
+from ..models import Asset
+from ..operations.access import get_visible_asset, visible_filter
+from ..operations.assets import create_asset, delete_asset, update_asset
+from ..sending import send_stored
+from ..services import ingest_settings, storage
+from . import bp
+from .serialize import asset_json
+
+MAX_PER_PAGE = 100
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "bad_request", _("'%(name)s' must be a whole number.", name=name)) from None
+    if not low <= value <= high:
+        raise ApiError(
+            400,
+            "bad_request",
+            _("'%(name)s' must be between %(low)s and %(high)s.", name=name, low=low, high=high),
+        )
+    return value
+
+
+def _validated(form: AssetMetaForm) -> None:
+    if not form.validate():
+        raise ApiError(422, "validation", _("Some fields are not valid."), fields=form_errors(form))
+
+
+@bp.post("/assets")
+def create():  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None or not upload.filename and upload.content_length == 0:
+        raise ApiError(400, "bad_request", _("Send the file in a multipart field named 'file'."))
+    form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
+    _validated(form)
+    asset = create_asset(
+        get_session(),
+        storage(),
+        ingest_settings(),
+        g.api_user,
+        upload.stream,
+        upload.filename,
+        form.to_fields(),
+    )
+    response = jsonify(asset_json(asset))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_asset", asset_id=asset.id)
+    return response
+
+
+@bp.get("/assets")
+def list_assets():  # type: ignore[no-untyped-def]
+    page = _int_arg("page", 1, 1, 100_000)
+    per_page = _int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
+    db = get_session()
+    where = visible_filter(g.api_user)
+    total = db.scalar(select(func.count()).select_from(Asset).where(where)) or 0
+    rows = db.scalars(
+        select(Asset)
+        .where(where)
+        .order_by(Asset.created_at.desc(), Asset.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return jsonify(
+        {"total": total, "page": page, "per_page": per_page, "results": [asset_json(a) for a in rows]}
+    )
+
+
+@bp.get("/assets/<int:asset_id>")
+def get_asset(asset_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(asset_json(get_visible_asset(get_session(), g.api_user, asset_id)))
+
+
+@bp.patch("/assets/<int:asset_id>")
+def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, g.api_user, asset_id)
+    if request.is_json:
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            raise ApiError(400, "bad_request", _("The body must be a JSON object."))
+        if isinstance(payload.get("tags"), list):
+            payload["tags"] = ",".join(str(t) for t in payload["tags"])
+        bad = [k for k, v in payload.items() if v is not None and not isinstance(v, str)]
+        if bad:
+            raise ApiError(422, "validation", _("Some fields are not valid."), fields={k: [_("Must be text.")] for k in bad})
+        form = AssetMetaForm(formdata=None, data=payload, meta={"csrf": False})
+        present = set(payload)
+    else:
+        form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
+        present = set(request.form)
+    unknown = present - {"title", "description", "tags", "credit", "caption", "copyright", "agency"}
+    if unknown:
+        raise ApiError(
+            422, "validation", _("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))
+        )
+    _validated(form)
+    update_asset(db, g.api_user, asset, form.to_fields(present))
+    return jsonify(asset_json(asset))
+
+
+@bp.delete("/assets/<int:asset_id>")
+def remove_asset(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, g.api_user, asset_id)
+    delete_asset(db, storage(), g.api_user, asset)
+    return "", 204
+
+
+@bp.get("/assets/<int:asset_id>/file")
+def asset_file(asset_id: int):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), g.api_user, asset_id)
+    return send_stored(
+        storage(),
+        asset.storage_key,
+        size=asset.size,
+        mime=asset.mime,
+        etag=asset.sha256,
+        filename=asset.original_filename,
+        attachment=request.args.get("download") == "1",
+        allow_redirect=True,
+    )
+
+
+@bp.get("/assets/<int:asset_id>/renditions/<name>")
+def asset_rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), g.api_user, asset_id)
+    rendition = asset.rendition(name)
+    if rendition is None:
+        raise AssetNotFound("The rendition does not exist.", name=name)
+    return send_stored(
+        storage(),
+        rendition.storage_key,
+        size=rendition.size,
+        mime=rendition.mime,
+        etag=f"{asset.sha256[:16]}-{name}",
+        filename=f"{asset.id}-{name}.{rendition.mime.split('/')[-1]}",
+        cache_seconds=31536000,
+        private=not asset.public,
+        allow_redirect=True,
+    )

@@ -1,0 +1,79 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..db import get_session
+from ..models import User, utcnow
+from .passwords import hash_password, needs_rehash, verify_password
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: an open redirect helps phishing."""
+    if not target:
+        return url_for("web.library")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.library")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("web.library"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_session()
+        email = form.email.data.strip().lower()
+        user = db.scalar(select(User).where(func.lower(User.email) == email))
+        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            user.last_login_at = utcnow()
+            db.commit()
+            # A fresh session on login: no fixation of a session set before it.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        current_app.logger.warning("failed login for %r from %s", email, request.remote_addr)
+        form.password.errors.append(_("The e-mail or the password is not correct."))
+        return render_template("auth/login.html", form=form), 401
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    db = get_session()
+    user = db.get(User, current_user.id)
+    if user is not None:
+        user.session_version += 1  # every other session of this user ends too
+        db.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,140 @@
+"""The ``brandhub`` command line: a Flask CLI group.
+
+``brandhub init`` prepares an instance (folders, database migrated to head,
+storage, a first administrator); ``brandhub run`` serves it; the other commands
+manage people and tokens. Later subsystems add their own commands here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from .auth.passwords import hash_password
+from .auth.tokens import create_token
+from .config import generate_password
+from .db import get_session, upgrade
+from .models import ROLES, Agency, User
+from .services import storage
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """BrandHub: digital assets and brand guidelines."""
+
+
+@click.command("init")
+@click.option("--admin-email", default="admin@brandhub.local", show_default=True)
+@with_appcontext
+def init_command(admin_email: str) -> None:
+    """Create the instance: folders, database, storage and a first administrator."""
+    app = current_app
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["INDEX_PATH"]).mkdir(parents=True, exist_ok=True)
+    store = storage()
+    ensure = getattr(store, "ensure_bucket", None)
+    if callable(ensure):
+        ensure()
+    else:
+        Path(app.config["STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
+    upgrade(app)
+    db = get_session()
+    has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
+    click.echo(f"Instance ready in {app.instance_path}")
+    if not has_admin:
+        password = generate_password()
+        db.add(
+            User(
+                email=admin_email.lower(),
+                name="Administrador",
+                role="admin",
+                password_hash=hash_password(password),
+            )
+        )
+        db.commit()
+        click.echo("")
+        click.echo("  First administrator created (the password is shown only now):")
+        click.echo(f"    e-mail:     {admin_email.lower()}")
+        click.echo(f"    contraseña: {password}")
+        click.echo("")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage people."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+@click.option("--name", default="")
+@click.option("--agency", "agency_slug", default=None, help="Agency slug (created if missing).")
+@click.option("--agency-name", default=None)
+@click.option("--password", default=None, help="Generated and printed if omitted.")
+@with_appcontext
+def users_create(
+    email: str,
+    role: str,
+    name: str,
+    agency_slug: str | None,
+    agency_name: str | None,
+    password: str | None,
+) -> None:
+    """Create a person who can sign in."""
+    db = get_session()
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    if db.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"{email} already exists")
+    agency = None
+    if agency_slug:
+        agency = db.scalar(select(Agency).where(Agency.slug == agency_slug))
+        if agency is None:
+            agency = Agency(slug=agency_slug, name=agency_name or agency_slug)
+            db.add(agency)
+    shown = password is None
+    password = password or generate_password()
+    db.add(
+        User(email=email, name=name, role=role, agency=agency, password_hash=hash_password(password))
+    )
+    db.commit()
+    click.echo(f"Created {email} ({role})")
+    if shown:
+        click.echo(f"Password: {password}")
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """Manage API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--name", default="cli")
+@with_appcontext
+def tokens_create(email: str, name: str) -> None:
+    """Create an API token for EMAIL and print it (shown only once)."""
+    db = get_session()
+    user = db.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    token = create_token(db, user, name=name)
+    db.commit()
+    click.echo(token)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(tokens_group)

@@ -1,0 +1,157 @@
+"""Configuration in layers: defaults, the instance file, then ``BRANDHUB_*`` variables.
+
+``load_config`` returns a plain dict for ``app.config``; ``validate`` checks it once
+at start-up and raises ``ConfigError`` with a message that names the setting.
+The domain packages receive typed settings objects built from it
+(``storage_settings``, ``ingest_settings``), never the Flask config itself.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from assets.settings import IngestSettings
+from assets.storage import StorageSettings
+
+DEFAULTS: dict[str, Any] = {
+    "INSTITUTION_NAME": "Oficina de Imagen Institucional",
+    "INSTITUTION_SHORT_NAME": "BrandHub",
+    "INSTITUTION_PRIMARY_COLOR": "#0b5cad",
+    "INSTITUTION_ACCENT_COLOR": "#f2a900",
+    "INSTITUTION_LOGO_URL": None,
+    "DATABASE_URL": None,  # default: sqlite file in the instance folder
+    "STORAGE": "local",
+    "STORAGE_PATH": None,  # default: instance/storage
+    "S3_BUCKET": None,
+    "S3_PREFIX": "",
+    "S3_ENDPOINT_URL": None,
+    "S3_REGION": None,
+    "S3_ACCESS_KEY_ID": None,
+    "S3_SECRET_ACCESS_KEY": None,
+    "S3_ADDRESSING_STYLE": None,
+    "S3_PRESIGNED_DOWNLOADS": False,
+    "INDEX_PATH": None,  # default: instance/index
+    "MAX_UPLOAD_MB": 2048,
+    "MAX_IMAGE_PIXELS": 178_956_970,
+    "UPLOAD_TMP_DIR": None,
+    "DEFAULT_LOCALE": "es",
+    "LOCALES": ["es", "en"],
+    "TIMEZONE": "America/Argentina/Buenos_Aires",
+    "PER_PAGE": 24,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value BrandHub cannot use."""
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in _BOOL_TRUE
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise ConfigError(f"expected a whole number, got {value!r}") from exc
+    if isinstance(default, list):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge defaults, ``instance/brandhub.cfg`` (Python syntax) and the environment."""
+    config: dict[str, Any] = dict(DEFAULTS)
+    config_file = instance_path / "brandhub.cfg"
+    if config_file.is_file():
+        namespace: dict[str, Any] = {}
+        exec(compile(config_file.read_text("utf-8"), str(config_file), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    for name, value in os.environ.items():
+        if not name.startswith("BRANDHUB_") or name == "BRANDHUB_TEST_DATABASE_URL":
+            continue
+        key = name.removeprefix("BRANDHUB_")
+        try:
+            config[key] = _coerce(value, config.get(key, ""))
+        except ConfigError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+    # Short aliases documented in the README.
+    if os.environ.get("BRANDHUB_DATABASE_URL"):
+        config["DATABASE_URL"] = os.environ["BRANDHUB_DATABASE_URL"]
+    if overrides:
+        config.update(overrides)
+    config.setdefault("SECRET_KEY", None)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'brandhub.sqlite3'}"
+    config.setdefault("STORAGE_PATH", None)
+    config["STORAGE_PATH"] = str(config.get("STORAGE_PATH") or instance_path / "storage")
+    config["INDEX_PATH"] = str(config.get("INDEX_PATH") or instance_path / "index")
+    config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024 + 1024 * 1024
+    config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
+    config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
+    return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A random key kept in the instance folder, created on first use."""
+    path = instance_path / "secret_key"
+    if path.is_file():
+        return path.read_text("utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def validate(config: dict[str, Any]) -> None:
+    storage = config["STORAGE"]
+    if storage not in ("local", "s3"):
+        raise ConfigError(f"BRANDHUB_STORAGE must be 'local' or 's3', got {storage!r}")
+    if storage == "s3" and not config.get("S3_BUCKET"):
+        raise ConfigError("BRANDHUB_S3_BUCKET is required when BRANDHUB_STORAGE=s3")
+    if int(config["MAX_UPLOAD_MB"]) <= 0:
+        raise ConfigError("BRANDHUB_MAX_UPLOAD_MB must be positive")
+    if config["DEFAULT_LOCALE"] not in config["LOCALES"]:
+        raise ConfigError("BRANDHUB_DEFAULT_LOCALE must be one of BRANDHUB_LOCALES")
+    url = str(config["DATABASE_URL"])
+    if not url.startswith(("sqlite:", "postgresql")):
+        raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+
+
+def storage_settings(config: dict[str, Any]) -> StorageSettings:
+    return StorageSettings(
+        backend=config["STORAGE"],
+        local_root=Path(config["STORAGE_PATH"]),
+        s3_bucket=config.get("S3_BUCKET"),
+        s3_prefix=config.get("S3_PREFIX") or "",
+        s3_endpoint_url=config.get("S3_ENDPOINT_URL"),
+        s3_region=config.get("S3_REGION"),
+        s3_access_key=config.get("S3_ACCESS_KEY_ID"),
+        s3_secret_key=config.get("S3_SECRET_ACCESS_KEY"),
+        s3_addressing_style=config.get("S3_ADDRESSING_STYLE"),
+    )
+
+
+def ingest_settings(config: dict[str, Any]) -> IngestSettings:
+    tmp = config.get("UPLOAD_TMP_DIR")
+    return IngestSettings(
+        max_upload_bytes=int(config["MAX_UPLOAD_MB"]) * 1024 * 1024,
+        max_image_pixels=int(config["MAX_IMAGE_PIXELS"]),
+        tmp_dir=Path(tmp) if tmp else None,
+    )
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,141 @@
+"""One place that maps the domain exception tree and HTTP errors to responses.
+
+API requests (``/api/``) get ``{"error": {"code", "message"}}`` with the right
+status; pages get a friendly error page. Domain messages are English msgids
+translated here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from assets.errors import (
+    AssetNotFound,
+    BrandHubError,
+    FileTooLarge,
+    InvalidFile,
+    InvalidFilterSpecError,
+    InvalidInput,
+    ObjectNotFound,
+    StorageError,
+    UnsupportedMediaType,
+)
+
+STATUS_FOR: list[tuple[type[BaseException], int]] = [
+    (AssetNotFound, 404),
+    (ObjectNotFound, 404),
+    (UnsupportedMediaType, 415),
+    (FileTooLarge, 413),
+    (InvalidFile, 422),
+    (InvalidFilterSpecError, 400),
+    (InvalidInput, 400),
+    (StorageError, 503),
+]
+
+HTTP_MESSAGES: dict[int, Any] = {
+    400: _l("The request is not valid."),
+    401: _l("You need to sign in."),
+    403: _l("You do not have permission to do this."),
+    404: _l("Not found."),
+    405: _l("This method is not allowed here."),
+    409: _l("This conflicts with something that already exists."),
+    413: _l("The file is larger than allowed."),
+    415: _l("This type of file is not accepted."),
+    416: _l("The requested byte range is not available."),
+    422: _l("The file could not be processed."),
+    429: _l("Too many requests: wait a moment and try again."),
+    500: _l("Something went wrong on our side. Nothing was saved."),
+    503: _l("The service is unavailable right now. Try again in a moment."),
+}
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "file_too_large",
+    415: "unsupported_media_type",
+    416: "range_not_satisfiable",
+    422: "unprocessable",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error raised by a view with an explicit status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, code: str, message: str, **extra: Any):  # type: ignore[no-untyped-def]
+    if wants_json():
+        body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}}
+        response = jsonify(body)
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="brandhub"'
+        return response
+    return render_template("error.html", status=status, message=message), status
+
+
+def _domain(exc: BrandHubError):  # type: ignore[no-untyped-def]
+    status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+    return error_response(status, exc.code, _(exc.message))
+
+
+def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    status = exc.code or 500
+    message = HTTP_MESSAGES.get(status)
+    response = error_response(
+        status, HTTP_CODES.get(status, "error"), str(message) if message else exc.name
+    )
+    if status == 405 and exc.get_response().headers.get("Allow"):
+        resp = response[0] if isinstance(response, tuple) else response
+        if hasattr(resp, "headers"):
+            resp.headers["Allow"] = exc.get_response().headers["Allow"]
+    return response
+
+
+def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
+    return error_response(
+        400, "csrf", _("The form expired or was sent from another site. Reload the page and try again.")
+    )
+
+
+def _api_error(exc: ApiError):  # type: ignore[no-untyped-def]
+    return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+
+def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    if isinstance(exc, HTTPException):
+        return _http(exc)
+    from flask import current_app
+
+    current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(BrandHubError, _domain)
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

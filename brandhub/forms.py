@@ -1,0 +1,49 @@
+"""The WTForms forms shared by the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional, Regexp
+
+from .operations.assets import AssetFields
+
+
+class AssetMetaForm(FlaskForm):
+    """Descriptive fields of an asset (used for upload, edit and PATCH)."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    tags = StringField(
+        _l("Tags"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Separated by commas, e.g. logo, campaign, health"),
+    )
+    credit = StringField(_l("Credit"), validators=[Optional(), Length(max=300)])
+    caption = TextAreaField(_l("Caption"), validators=[Optional(), Length(max=5000)])
+    copyright = StringField(_l("Copyright"), validators=[Optional(), Length(max=300)])
+    agency = StringField(
+        _l("Agency"), validators=[Optional(), Length(max=80), Regexp(r"^[a-z0-9-]*$")]
+    )
+
+    def to_fields(self, present: set[str] | None = None) -> AssetFields:
+        """Only the fields that were sent (PATCH semantics) when ``present`` is given."""
+        values: dict[str, Any] = {}
+        for name in ("title", "description", "tags", "credit", "caption", "copyright", "agency"):
+            if present is not None and name not in present:
+                continue
+            value = getattr(self, name).data
+            values[name] = value if value is not None else ("" if present is not None else None)
+        return AssetFields(**values)
+
+
+class UploadForm(AssetMetaForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
+
+
+def form_errors(form: FlaskForm) -> dict[str, list[str]]:
+    return {name: [str(e) for e in errs] for name, errs in form.errors.items()}

@@ -1,0 +1,22 @@
+"""The database models; the database is the source of truth."""
+
+from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
+from .base import Base, utcnow
+from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
+
+__all__ = [
+    "GLOBAL_ROLES",
+    "KINDS",
+    "ROLES",
+    "STATUSES",
+    "UPLOAD_ROLES",
+    "Agency",
+    "ApiToken",
+    "Asset",
+    "Base",
+    "Rendition",
+    "Tag",
+    "User",
+    "asset_tags",
+    "utcnow",
+]

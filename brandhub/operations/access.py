@@ -1,0 +1,70 @@
+"""Who sees and changes which assets.
+
+Admins and brand managers see every agency; everyone else sees their own
+agency's assets plus public, approved ones; anonymous visitors only the latter.
+An asset a person may not see is reported as missing (404), never as forbidden,
+so ids of other agencies cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from assets.errors import AssetNotFound, PermissionDenied
+
+from ..models import Asset, User
+
+
+def _user(user: Any) -> User | None:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def visible_filter(user: Any) -> Any:
+    public = and_(Asset.public.is_(True), Asset.status == "approved")
+    u = _user(user)
+    if u is None:
+        return public
+    if u.sees_all_agencies:
+        return True
+    if u.agency_id is None:
+        return or_(public, Asset.uploaded_by_id == u.id)
+    return or_(public, Asset.agency_id == u.agency_id)
+
+
+def visible_assets(user: Any) -> Select[tuple[Asset]]:
+    return select(Asset).where(visible_filter(user))
+
+
+def get_visible_asset(db: Session, user: Any, asset_id: int) -> Asset:
+    asset = db.scalar(visible_assets(user).where(Asset.id == asset_id))
+    if asset is None:
+        raise AssetNotFound("The asset does not exist.", id=asset_id)
+    return asset
+
+
+def can_edit(user: Any, asset: Asset) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    if u.sees_all_agencies:
+        return True
+    if u.role in ("editor", "photographer"):
+        if u.agency_id is None:
+            return asset.uploaded_by_id == u.id
+        return asset.agency_id == u.agency_id
+    return False
+
+
+def require_edit(user: Any, asset: Asset) -> None:
+    if not can_edit(user, asset):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def require_upload(user: Any) -> User:
+    u = _user(user)
+    if u is None or not u.can_upload:
+        raise PermissionDenied("You do not have permission to do this.")
+    return u

@@ -1,0 +1,207 @@
+"""Creating, changing and deleting assets: the database side of the path of a file.
+
+``create_asset`` runs the domain pipeline (``assets.ingest.prepare`` then
+``store``) and commits the row; if the commit fails, the bytes this call wrote
+are deleted again, so there is never a row without bytes, and bytes without a
+row are at most a leftover for ``brandhub gc``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assets.errors import DuplicateAsset, InvalidInput, PermissionDenied
+from assets.ingest import prepare, store
+from assets.settings import IngestSettings
+from assets.storage import Storage
+
+from ..models import Agency, Asset, Rendition, Tag, User
+from .access import require_edit, require_upload
+
+log = logging.getLogger(__name__)
+
+MAX_TAGS = 40
+
+
+@dataclass
+class AssetFields:
+    """Editable descriptive fields; None means "leave as it is"."""
+
+    title: str | None = None
+    description: str | None = None
+    tags: list[str] | None = None
+    credit: str | None = None
+    caption: str | None = None
+    copyright: str | None = None
+    agency: str | None = None  # agency slug
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_tags(raw: str | Iterable[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    seen: dict[str, None] = {}
+    for item in items:
+        name = " ".join(str(item).split()).strip().lower()[:80]
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)[:MAX_TAGS]
+
+
+def _tags(db: Session, names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {t.name: t for t in db.scalars(select(Tag).where(Tag.name.in_(names)))}
+    result = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.add(tag)
+            existing[name] = tag
+        result.append(tag)
+    return result
+
+
+def _title_from_filename(filename: str) -> str:
+    stem = PurePath(filename).stem.replace("_", " ").replace("-", " ").strip()
+    return " ".join(stem.split())[:300] or "Sin título"
+
+
+def _resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
+    if not slug:
+        return user.agency
+    agency = db.scalar(select(Agency).where(Agency.slug == slug))
+    if agency is None:
+        raise InvalidInput("The agency does not exist.", field="agency")
+    if not user.sees_all_agencies and agency.id != user.agency_id:
+        raise PermissionDenied("You can only upload to your own agency.")
+    return agency
+
+
+def _meta(info: Any, name: str) -> Any:
+    value = getattr(info, name, None)
+    if value is None and isinstance(getattr(info, "metadata", None), dict):
+        value = info.metadata.get(name)
+    return value
+
+
+def create_asset(
+    db: Session,
+    storage: Storage,
+    settings: IngestSettings,
+    user: Any,
+    stream: BinaryIO,
+    filename: str | None,
+    fields: AssetFields,
+) -> Asset:
+    uploader = require_upload(user)
+    agency = _resolve_agency(db, uploader, fields.agency)
+    with prepare(stream, filename, settings) as prepared:
+        existing = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
+        if existing is not None:
+            raise DuplicateAsset(existing)
+        written = store(prepared, storage)
+        info = prepared.info
+        keywords = _meta(info, "keywords") or []
+        tag_names = parse_tags(fields.tags) if fields.tags is not None else parse_tags(keywords)
+        asset = Asset(
+            kind=prepared.sniffed.kind,
+            title=(fields.title or "").strip() or _title_from_filename(prepared.filename),
+            description=(fields.description or "").strip(),
+            credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
+            creator=(_meta(info, "creator") or "").strip()[:300],
+            copyright=(fields.copyright or _meta(info, "copyright") or "").strip()[:300],
+            caption=(fields.caption or _meta(info, "caption") or "").strip(),
+            original_filename=prepared.filename,
+            mime=prepared.sniffed.mime,
+            ext=prepared.sniffed.ext,
+            size=prepared.size,
+            sha256=prepared.sha256,
+            storage_key=prepared.original_key,
+            width=info.width,
+            height=info.height,
+            duration=info.duration,
+            orientation=info.orientation,
+            captured_at=info.captured_at,
+            metadata_json=info.metadata or {},
+            agency=agency,
+            uploaded_by=uploader,
+        )
+        asset.tags = _tags(db, tag_names)
+        for name, rendered in prepared.renditions.items():
+            asset.renditions.append(
+                Rendition(
+                    name=name,
+                    storage_key=prepared.rendition_key(name),
+                    mime=rendered.mime,
+                    width=rendered.width,
+                    height=rendered.height,
+                    size=len(rendered.data),
+                )
+            )
+        db.add(asset)
+        try:
+            db.commit()
+        except IntegrityError:
+            db.rollback()
+            winner = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
+            if winner is None:
+                _delete_keys(storage, written)
+                raise
+            # Same bytes committed by a concurrent upload: its row owns these keys.
+            raise DuplicateAsset(winner) from None
+        except BaseException:
+            db.rollback()
+            _delete_keys(storage, written)
+            raise
+    return asset
+
+
+def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> Asset:
+    require_edit(user, asset)
+    if fields.title is not None:
+        title = fields.title.strip()
+        if not title:
+            raise InvalidInput("The title cannot be empty.", field="title")
+        asset.title = title
+    for name in ("description", "credit", "caption", "copyright"):
+        value = getattr(fields, name)
+        if value is not None:
+            setattr(asset, name, value.strip())
+    if fields.tags is not None:
+        asset.tags = _tags(db, parse_tags(fields.tags))
+    if fields.agency is not None:
+        asset.agency = _resolve_agency(db, user, fields.agency)
+    db.commit()
+    return asset
+
+
+def delete_asset(db: Session, storage: Storage, user: Any, asset: Asset) -> None:
+    require_edit(user, asset)
+    keys = [asset.storage_key, *(r.storage_key for r in asset.renditions)]
+    db.delete(asset)
+    db.commit()
+    # The row is gone first: bytes left behind by a failure here are only garbage.
+    _delete_keys(storage, keys)
+
+
+def _delete_keys(storage: Storage, keys: Iterable[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - leftover bytes are collected later
+            log.warning("could not delete stored object %s", key, exc_info=True)
+
+
+def count_assets(db: Session, where: Any) -> int:
+    return db.scalar(select(func.count()).select_from(Asset).where(where)) or 0

@@ -1,0 +1,75 @@
+"""What every template can use: the institution's identity, navigation, helpers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+NAVIGATION = [
+    ("web.library", "library", _l("Library")),
+    (None, "events", _l("Events")),
+    (None, "collections", _l("Collections")),
+    (None, "brand", _l("Brand")),
+    (None, "check", _l("Check a piece")),
+    (None, "admin", _l("Administration")),
+]
+
+
+def _color(value: str | None, fallback: str) -> str:
+    return value if value and _HEX.match(value) else fallback
+
+
+def _readable_on(hex_color: str) -> str:
+    """Black or white text, whichever contrasts more with the colour (WCAG luminance)."""
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    return "#111111" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query arguments changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value] if not isinstance(value, list) else value
+    return url_for(request.endpoint or "web.library", **(request.view_args or {}), **args)
+
+
+def _inject() -> dict[str, Any]:
+    cfg = current_app.config
+    primary = _color(cfg.get("INSTITUTION_PRIMARY_COLOR"), "#0b5cad")
+    accent = _color(cfg.get("INSTITUTION_ACCENT_COLOR"), "#f2a900")
+    nav = [
+        (endpoint, key, label)
+        for endpoint, key, label in NAVIGATION
+        if endpoint is None or key != "admin" or getattr(current_user, "role", None) == "admin"
+    ]
+    return {
+        "institution": {
+            "name": cfg.get("INSTITUTION_NAME"),
+            "short_name": cfg.get("INSTITUTION_SHORT_NAME"),
+            "logo_url": cfg.get("INSTITUTION_LOGO_URL"),
+            "primary": primary,
+            "on_primary": _readable_on(primary),
+            "accent": accent,
+            "on_accent": _readable_on(accent),
+        },
+        "navigation": nav,
+        "url_with": url_with,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_inject)

@@ -1,0 +1,192 @@
+"""Library, upload, asset page and the files behind them (session sign-in)."""
+
+from __future__ import annotations
+
+import math
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from assets.errors import AssetNotFound, BrandHubError, DuplicateAsset
+
+from ..db import get_session
+from ..errors import STATUS_FOR
+from ..forms import AssetMetaForm, UploadForm, form_errors
+from ..models import Agency, Asset
+from ..operations.access import can_edit, get_visible_asset, visible_filter
+from ..operations.assets import create_asset, delete_asset, update_asset
+from ..sending import send_stored
+from ..services import ingest_settings, storage
+
+bp = Blueprint("web", __name__)
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
+
+
+@bp.get("/")
+@login_required
+def library():  # type: ignore[no-untyped-def]
+    db = get_session()
+    per_page = current_app.config["PER_PAGE"]
+    page = _page_arg()
+    where = visible_filter(current_user)
+    total = db.scalar(select(func.count()).select_from(Asset).where(where)) or 0
+    assets = db.scalars(
+        select(Asset)
+        .where(where)
+        .order_by(Asset.created_at.desc(), Asset.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    pages = max(1, math.ceil(total / per_page))
+    return render_template(
+        "library.html", assets=assets, total=total, page=page, pages=pages
+    )
+
+
+def _agency_choices() -> list[tuple[str, str]]:
+    db = get_session()
+    if current_user.sees_all_agencies:
+        agencies = db.scalars(select(Agency).order_by(Agency.name)).all()
+    else:
+        agencies = [current_user.agency] if current_user.agency else []
+    return [(a.slug, a.name) for a in agencies]
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@login_required
+def upload():  # type: ignore[no-untyped-def]
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not current_user.can_upload:
+        if wants_json:
+            return jsonify({"error": {"code": "forbidden", "message": _("You do not have permission to do this.")}}), 403
+        flash(_("Your role cannot upload files. Ask an administrator."), "error")
+        return redirect(url_for("web.library"))
+    form = UploadForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            if wants_json:
+                return jsonify({"error": {"code": "validation", "message": _("Some fields are not valid."), "fields": form_errors(form)}}), 400
+            return render_template("upload.html", form=form, agencies=_agency_choices()), 400
+        upload_file = form.file.data
+        try:
+            asset = create_asset(
+                get_session(),
+                storage(),
+                ingest_settings(),
+                current_user,
+                upload_file.stream,
+                upload_file.filename,
+                form.to_fields(),
+            )
+        except DuplicateAsset as exc:
+            url = url_for("web.asset_page", asset_id=exc.existing_id)
+            message = _("This file is already in the library.")
+            if wants_json:
+                return jsonify({"error": {"code": "duplicate", "message": message, "existing_url": url}}), 409
+            flash(message, "info")
+            return redirect(url)
+        except BrandHubError as exc:
+            status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+            if wants_json:
+                return jsonify({"error": {"code": exc.code, "message": _(exc.message)}}), status
+            form.file.errors = [_(exc.message)]
+            return render_template("upload.html", form=form, agencies=_agency_choices()), status
+        url = url_for("web.asset_page", asset_id=asset.id)
+        if wants_json:
+            return jsonify({
+                "id": asset.id,
+                "title": asset.title,
+                "url": url,
+                "thumb": url_for("web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12]),
+            }), 201
+        flash(_("“%(title)s” was added to the library.", title=asset.title), "success")
+        return redirect(url)
+    return render_template("upload.html", form=form, agencies=_agency_choices())
+
+
+@bp.get("/assets/<int:asset_id>")
+@login_required
+def asset_page(asset_id: int):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), current_user, asset_id)
+    form = AssetMetaForm(obj=asset, tags=", ".join(asset.tag_names))
+    form.agency.data = asset.agency.slug if asset.agency else ""
+    return render_template(
+        "asset.html", asset=asset, form=form, editable=can_edit(current_user, asset)
+    )
+
+
+@bp.post("/assets/<int:asset_id>/edit")
+@login_required
+def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, current_user, asset_id)
+    form = AssetMetaForm()
+    if not form.validate_on_submit():
+        return render_template("asset.html", asset=asset, form=form, editable=True), 400
+    fields = form.to_fields(present={"title", "description", "tags", "credit", "caption", "copyright"})
+    update_asset(db, current_user, asset, fields)
+    flash(_("Changes saved."), "success")
+    return redirect(url_for("web.asset_page", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/delete")
+@login_required
+def asset_delete(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, current_user, asset_id)
+    title = asset.title
+    delete_asset(db, storage(), current_user, asset)
+    flash(_("“%(title)s” was deleted.", title=title), "success")
+    return redirect(url_for("web.library"))
+
+
+@bp.get("/assets/<int:asset_id>/file")
+@login_required
+def original(asset_id: int):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), current_user, asset_id)
+    return send_stored(
+        storage(),
+        asset.storage_key,
+        size=asset.size,
+        mime=asset.mime,
+        etag=asset.sha256,
+        filename=asset.original_filename,
+        attachment=request.args.get("download") == "1",
+        allow_redirect=True,
+    )
+
+
+@bp.get("/assets/<int:asset_id>/r/<name>")
+def rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), current_user, asset_id)
+    found = asset.rendition(name)
+    if found is None:
+        raise AssetNotFound("The rendition does not exist.", name=name)
+    # URLs carry ?v=<hash>: the bytes behind one URL never change, so cache for a year.
+    return send_stored(
+        storage(),
+        found.storage_key,
+        size=found.size,
+        mime=found.mime,
+        etag=f"{asset.sha256[:16]}-{name}",
+        filename=f"{asset.id}-{name}.webp",
+        cache_seconds=31536000,
+        private=not asset.public,
+    )
