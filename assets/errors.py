@@ -80,3 +80,9 @@ class PermissionDenied(BrandHubError, PermissionError):
     """You do not have permission to do this."""
 
     code = "forbidden"
+
+
+class RangeNotSatisfiable(InvalidInput):
+    """The requested byte range is outside the file."""
+
+    code = "range_not_satisfiable"
