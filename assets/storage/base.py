@@ -22,9 +22,14 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*(/[A-Za-z0-9][A-Za-z0-9._\-]*
 
 
 def validate_key(key: str) -> str:
-    """Refuse keys that could escape a folder or confuse a backend."""
-    if not _KEY_RE.match(key) or ".." in key.split("/") or len(key) > 512:
-        raise StorageError(f"invalid storage key: {key!r}")
+    """Refuse keys that could escape a folder or confuse a backend.
+
+    A key is one or more ``/``-separated segments of ASCII letters, digits,
+    ``.``, ``_`` and ``-``, each starting with a letter or digit (so no segment
+    is ``..`` or hidden), at most 512 characters in all.
+    """
+    if not isinstance(key, str) or len(key) > 512 or not _KEY_RE.match(key):
+        raise StorageError("The storage key is not valid.", key=key)
     return key
 
 
@@ -47,7 +52,11 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     def open_range(self, key: str, start: int, end: int) -> BinaryIO:
-        """A readable stream of bytes ``start..end`` inclusive (HTTP Range semantics)."""
+        """A readable stream of bytes ``start..end`` inclusive (HTTP Range semantics).
+
+        An ``end`` past the last byte is cut to it; a ``start`` past it raises
+        ``RangeNotSatisfiable``; a negative or reversed range ``InvalidInput``.
+        """
 
     @abc.abstractmethod
     def delete(self, key: str) -> None:
@@ -71,8 +80,15 @@ class Storage(abc.ABC):
         expires: int = 300,
         filename: str | None = None,
         content_type: str | None = None,
+        content_disposition: str | None = None,
     ) -> str | None:
-        """A short-lived direct GET URL, or None where the backend has none."""
+        """A short-lived direct GET URL, or None where the backend has none.
+
+        The response carries ``content_type`` and a Content-Disposition that
+        downloads as ``filename``; ``content_disposition`` gives the whole header
+        value instead (a ``filename`` that already is one is used as it is).
+        """
+        validate_key(key)
         return None
 
     def read_bytes(self, key: str) -> bytes:

@@ -1,0 +1,314 @@
+"""The S3 backend: AWS S3 or any S3-compatible store (MinIO, Ceph RGW, SeaweedFS).
+
+Objects live in one bucket under an optional prefix (``prefix/originals/ab/…``),
+so several installations can share a bucket. Uploads stream through boto3's
+managed transfer: bodies of ``multipart_threshold`` bytes or more go up in
+parts of ``multipart_chunksize``, ``max_concurrency`` at a time, and a put
+holds about ``multipart_chunksize × (max_concurrency + 1)`` bytes in memory
+whatever the file's size. A failed multipart upload is aborted, so it leaves
+neither an object nor stored parts.
+
+Credentials come from boto3's usual chain (environment, shared files, instance
+role) unless given. Every boto failure is translated by ``s3_errors`` at this
+boundary; callers only ever see ``StorageError`` and its subclasses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+from urllib.parse import quote
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from assets.errors import BrandHubError, InvalidInput, ObjectNotFound, StorageError
+
+from .base import Storage, validate_key
+from .s3_errors import BOUNDARY_ERRORS, error_code, status_code, translate
+from .streams import SourceReader, Translate, check_range, clamp_range, reader
+
+log = logging.getLogger(__name__)
+
+MIB = 1024 * 1024
+MIN_PART = 5 * MIB  # S3 refuses smaller parts, except the last
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # the SigV4 limit
+_ADDRESSING_STYLES = {"auto", "path", "virtual"}
+
+
+def _boundary(exc: BaseException, key: str | None = None) -> BaseException:
+    translated = translate(exc, key)
+    return exc if translated is None else translated
+
+
+def attachment_disposition(filename: str) -> str:
+    """A Content-Disposition that downloads as ``filename`` (RFC 6266, UTF-8 aware)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()) or "file"
+    fallback = "".join(ch for ch in name if 32 <= ord(ch) < 127 and ch not in '"\\') or "file"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _is_disposition(value: str) -> bool:
+    kind, separator, _ = value.partition(";")
+    return bool(separator) and kind.strip().lower() in ("attachment", "inline")
+
+
+class S3Storage(Storage):
+    """Objects in an S3 bucket; ``presigned_url`` gives direct SigV4 download links."""
+
+    name = "s3"
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        *,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        session_token: str | None = None,
+        multipart_threshold: int = 8 * MIB,
+        multipart_chunksize: int = 8 * MIB,
+        max_concurrency: int = 4,
+        addressing_style: str | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        max_attempts: int = 3,
+    ) -> None:
+        """``max_attempts`` counts every attempt of a request, the first included."""
+        if not bucket or "/" in bucket:
+            raise ValueError("The S3 bucket name is missing or not valid.")
+        prefix = prefix.strip("/")
+        if prefix:
+            try:
+                validate_key(prefix)
+            except StorageError:
+                raise ValueError(f"The S3 prefix {prefix!r} is not valid.") from None
+        if addressing_style is not None and addressing_style not in _ADDRESSING_STYLES:
+            raise ValueError("The S3 addressing style must be 'auto', 'path' or 'virtual'.")
+        if multipart_chunksize < MIN_PART:
+            raise ValueError("S3 upload parts must be at least 5 MiB.")
+        if multipart_threshold < 1 or max_concurrency < 1 or max_attempts < 1:
+            raise ValueError("S3 transfer settings must be positive numbers.")
+
+        self.bucket = bucket
+        self.prefix = f"{prefix}/" if prefix else ""
+        self.endpoint_url = endpoint_url
+        self.multipart_chunksize = multipart_chunksize
+        self.max_concurrency = max_concurrency
+
+        config = Config(
+            # With a custom endpoint botocore would otherwise presign with SigV2.
+            signature_version="s3v4",
+            retries={"total_max_attempts": max_attempts, "mode": "standard"},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_pool_connections=max(10, max_concurrency + 2),
+            s3={"addressing_style": addressing_style} if addressing_style else None,
+            # The CRC checksums botocore adds by default are refused or stored
+            # wrongly by several S3-compatible stores; send them only when the
+            # operation requires one.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        )
+        session = boto3.session.Session(
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            aws_session_token=session_token,
+            region_name=region,
+        )
+        self._client: Any = session.client("s3", endpoint_url=endpoint_url, config=config)
+        self._transfer = TransferConfig(
+            multipart_threshold=multipart_threshold,
+            multipart_chunksize=multipart_chunksize,
+            max_concurrency=max_concurrency,
+            use_threads=True,
+            preferred_transfer_client="classic",
+        )
+        # Parts read ahead of the uploads in flight are the memory a put costs
+        # (boto3's default is 10 parts); one spare keeps the uploaders fed.
+        self._transfer.max_in_memory_upload_chunks = max_concurrency
+
+    def __repr__(self) -> str:
+        where = f", endpoint_url={self.endpoint_url!r}" if self.endpoint_url else ""
+        return f"S3Storage(bucket={self.bucket!r}, prefix={self.prefix!r}{where})"
+
+    def _key(self, key: str) -> str:
+        return self.prefix + validate_key(key)
+
+    def _translator(self, key: str) -> Translate:
+        return lambda exc: translate(exc, key)
+
+    # -- bucket ------------------------------------------------------------
+
+    def ensure_bucket(self) -> bool:
+        """Create the bucket if it is missing; True when it was created."""
+        try:
+            self._client.head_bucket(Bucket=self.bucket)
+            return False
+        except BOUNDARY_ERRORS as exc:
+            if not (isinstance(exc, ClientError) and status_code(exc) == 404):
+                raise _boundary(exc) from exc
+        kwargs: dict[str, Any] = {"Bucket": self.bucket}
+        region = self._client.meta.region_name
+        if region and region not in ("us-east-1", "aws-global"):
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            self._client.create_bucket(**kwargs)
+        except BOUNDARY_ERRORS as exc:
+            if isinstance(exc, ClientError) and error_code(exc) == "BucketAlreadyOwnedByYou":
+                return False
+            raise _boundary(exc) from exc
+        self._expire_abandoned_uploads()
+        return True
+
+    def _expire_abandoned_uploads(self) -> None:
+        # A process killed mid-upload cannot abort its multipart upload, and
+        # its parts are billed until removed; a lifecycle rule sweeps them.
+        rule = {
+            "ID": "brandhub-abort-incomplete-uploads",
+            "Status": "Enabled",
+            "Filter": {"Prefix": self.prefix},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+        }
+        try:
+            self._client.put_bucket_lifecycle_configuration(
+                Bucket=self.bucket, LifecycleConfiguration={"Rules": [rule]}
+            )
+        except BOUNDARY_ERRORS:
+            # Not every S3-compatible store has lifecycle rules; the bucket works without.
+            log.warning("could not set the incomplete-upload rule on bucket %s", self.bucket)
+
+    # -- writing -----------------------------------------------------------
+
+    def put(self, key: str, stream: BinaryIO, *, content_type: str | None = None) -> int:
+        full = self._key(key)
+        source = SourceReader(stream)
+        extra = {"ContentType": content_type} if content_type else None
+        try:
+            self._client.upload_fileobj(
+                source, self.bucket, full, ExtraArgs=extra, Config=self._transfer
+            )
+        except BaseException as exc:
+            if source.error is exc:
+                if isinstance(exc, BrandHubError) or not isinstance(exc, Exception):
+                    raise
+                raise StorageError(
+                    "The upload could not be read to the end; nothing was stored.", key=key
+                ) from exc
+            raise _boundary(exc, key) from exc
+        return source.count
+
+    def delete(self, key: str) -> None:
+        full = self._key(key)
+        try:
+            self._client.delete_object(Bucket=self.bucket, Key=full)
+        except BOUNDARY_ERRORS as exc:
+            error = _boundary(exc, key)
+            if type(error) is ObjectNotFound:  # already gone: what delete wants
+                return
+            raise error from exc
+
+    # -- reading -----------------------------------------------------------
+
+    def open(self, key: str) -> BinaryIO:
+        full = self._key(key)
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=full)
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+        return reader(response["Body"], translate=self._translator(key), name=key)
+
+    def open_range(self, key: str, start: int, end: int) -> BinaryIO:
+        full = self._key(key)
+        check_range(start, end)
+        try:
+            response = self._client.get_object(
+                Bucket=self.bucket, Key=full, Range=f"bytes={start}-{end}"
+            )
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+        body = response["Body"]
+        if response.get("ContentRange"):
+            return reader(body, translate=self._translator(key), name=key)
+        # Some stores answer a range with the whole object (an empty one, say):
+        # cut the range out of it here.
+        try:
+            last = clamp_range(start, end, int(response.get("ContentLength", 0)))
+        except BaseException:
+            body.close()
+            raise
+        stream = reader(body, translate=self._translator(key), name=key)
+        skipped = 0
+        while skipped < start:
+            chunk = stream.read(min(start - skipped, MIB))
+            if not chunk:
+                break
+            skipped += len(chunk)
+        return reader(stream, limit=last - start + 1, name=key)
+
+    def _head(self, key: str) -> dict[str, Any]:
+        full = self._key(key)
+        try:
+            return self._client.head_object(Bucket=self.bucket, Key=full)  # type: ignore[no-any-return]
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._head(key)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def size(self, key: str) -> int:
+        return int(self._head(key)["ContentLength"])
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        cut = len(self.prefix)
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+                for item in page.get("Contents", ()):
+                    key = item["Key"][cut:]
+                    # Folder markers ("x/") and foreign names are not our objects.
+                    try:
+                        yield validate_key(key)
+                    except StorageError:
+                        continue
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc) from exc
+
+    def presigned_url(
+        self,
+        key: str,
+        *,
+        expires: int = 300,
+        filename: str | None = None,
+        content_type: str | None = None,
+        content_disposition: str | None = None,
+    ) -> str | None:
+        full = self._key(key)
+        if not 1 <= expires <= MAX_PRESIGN_SECONDS:
+            raise InvalidInput("A download link must last between one second and seven days.")
+        params: dict[str, str] = {"Bucket": self.bucket, "Key": full}
+        if content_disposition is None and filename:
+            content_disposition = (
+                filename if _is_disposition(filename) else attachment_disposition(filename)
+            )
+        if content_disposition:
+            params["ResponseContentDisposition"] = content_disposition
+        if content_type:
+            params["ResponseContentType"] = content_type
+        try:
+            url: str = self._client.generate_presigned_url(
+                "get_object", Params=params, ExpiresIn=expires
+            )
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+        return url
