@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 from assets.errors import BrandHubError, InvalidInput, ObjectNotFound, StorageError
 
 from .base import Storage, validate_key
-from .s3_errors import BOUNDARY_ERRORS, error_code, status_code, translate
+from .s3_errors import BOUNDARY_ERRORS, FAILED, error_code, status_code, translate
 from .streams import SourceReader, Translate, check_range, clamp_range, reader
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ _ADDRESSING_STYLES = {"auto", "path", "virtual"}
 
 
 def _boundary(exc: BaseException, key: str | None = None) -> BaseException:
-    translated = translate(exc, key)
-    return exc if translated is None else translated
+    """The domain error for one of ``BOUNDARY_ERRORS``."""
+    return translate(exc, key) or StorageError(FAILED, key=key)
 
 
 def attachment_disposition(filename: str) -> str:
@@ -201,7 +201,10 @@ class S3Storage(Storage):
                 raise StorageError(
                     "The upload could not be read to the end; nothing was stored.", key=key
                 ) from exc
-            raise _boundary(exc, key) from exc
+            error = translate(exc, key)
+            if error is None:
+                raise
+            raise error from exc
         return source.count
 
     def delete(self, key: str) -> None:

@@ -146,8 +146,11 @@ class SourceReader:
         except BaseException as exc:
             self.error = exc
             raise
-        if data is None:  # a non-blocking raw stream with nothing yet
-            data = b""
+        if data is None:
+            # A non-blocking stream with nothing ready: treating it as the end
+            # would store a truncated file.
+            self.error = BlockingIOError("The upload stream is non-blocking; it cannot be stored.")
+            raise self.error
         self.count += len(data)
         return data
 
