@@ -4,7 +4,10 @@ Objects are addressed by opaque keys chosen by the caller (BrandHub keys
 originals by content hash, e.g. ``originals/ab/cd/abcdef…``). A key is never
 built from user input. Backends translate their own failures into
 ``assets.errors.StorageError`` / ``ObjectNotFound`` at the boundary: no
-backend-specific exception (botocore, OSError) escapes.
+backend-specific exception (botocore, urllib3) escapes. The one exception is a
+disk failing under a local file already opened for reading, which raises a
+plain ``OSError`` (of which ``StorageError`` is a kind): catch ``OSError``
+around reads.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import BinaryIO
 
 from assets.errors import StorageError
 
-_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*(/[A-Za-z0-9][A-Za-z0-9._\-]*)*$")
+_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(/[A-Za-z0-9][A-Za-z0-9._\-]*)*")
 
 
 def validate_key(key: str) -> str:
@@ -28,7 +31,7 @@ def validate_key(key: str) -> str:
     ``.``, ``_`` and ``-``, each starting with a letter or digit (so no segment
     is ``..`` or hidden), at most 512 characters in all.
     """
-    if not isinstance(key, str) or len(key) > 512 or not _KEY_RE.match(key):
+    if not isinstance(key, str) or len(key) > 512 or not _KEY_RE.fullmatch(key):
         raise StorageError("The storage key is not valid.", key=key)
     return key
 

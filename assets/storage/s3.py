@@ -130,8 +130,8 @@ class S3Storage(Storage):
             use_threads=True,
             preferred_transfer_client="classic",
         )
-        # Parts read ahead of the uploads in flight are the memory a put costs
-        # (boto3's default is 10 parts); one spare keeps the uploaders fed.
+        # Parts held in memory are what a put costs: boto3 queues up to 10 by
+        # default; allow one per uploader (the reader then waits with one more).
         self._transfer.max_in_memory_upload_chunks = max_concurrency
 
     def __repr__(self) -> str:
@@ -281,9 +281,10 @@ class S3Storage(Storage):
                     key = item["Key"][cut:]
                     # Folder markers ("x/") and foreign names are not our objects.
                     try:
-                        yield validate_key(key)
+                        validate_key(key)
                     except StorageError:
                         continue
+                    yield key
         except BOUNDARY_ERRORS as exc:
             raise _boundary(exc) from exc
 

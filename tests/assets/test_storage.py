@@ -189,7 +189,21 @@ class TestStorageContract:
         assert list(storage.iter_keys("../")) == []
 
     @pytest.mark.parametrize(
-        "key", ["../x", "/abs", "", "a//b", "a/../b", "a/", ".hidden", "a/.b", "a\\b", "año", "a b"]
+        "key",
+        [
+            "../x",
+            "/abs",
+            "",
+            "a//b",
+            "a/../b",
+            "a/",
+            ".hidden",
+            "a/.b",
+            "a\\b",
+            "año",
+            "a b",
+            "a\n",
+        ],
     )
     def test_invalid_keys_are_refused(self, storage: Storage, key: str) -> None:
         calls = [
