@@ -7,7 +7,7 @@ TSTAMP  = $(VENV)/.installed-test
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install translations lint bench clean system-test-deps
+.PHONY: run test install translations messages lint bench clean system-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,11 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP) translations
 
 translations: | $(BIN)/python
-	$(BIN)/pybabel compile -q -d brandhub/translations -D messages
+	$(BIN)/pybabel compile -d brandhub/translations -D messages
 
 run: install
 	$(BIN)/brandhub init
-	$(BIN)/brandhub serve --host $(HOST) --port $(PORT)
+	$(BIN)/brandhub run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests; install it where it is missing (as root).
 system-test-deps:
@@ -52,3 +52,7 @@ bench: $(TSTAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+
+# Refresh the translation catalogs after changing user-facing text.
+messages: $(TSTAMP)
+	$(BIN)/python -m brandhub.catalog

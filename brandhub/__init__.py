@@ -16,7 +16,8 @@ __all__ = ["create_app"]
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory. ``config`` overrides every other layer (used by tests)."""
-    from . import auth, config as cfg, db, errors, i18n, security, services, web
+    from . import auth, db, errors, i18n, security, services, web
+    from . import config as cfg
     from .api import bp as api_bp
 
     instance_path = (config or {}).get("INSTANCE_PATH")

@@ -106,7 +106,9 @@ def users_create(
     shown = password is None
     password = password or generate_password()
     db.add(
-        User(email=email, name=name, role=role, agency=agency, password_hash=hash_password(password))
+        User(
+            email=email, name=name, role=role, agency=agency, password_hash=hash_password(password)
+        )
     )
     db.commit()
     click.echo(f"Created {email} ({role})")

@@ -73,11 +73,11 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def upgrade(app: Flask) -> None:
-    """Apply every Alembic migration up to head."""
+    """Apply every Alembic migration (feature branches may have their own heads)."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     cfg.attributes["engine"] = database(app).engine
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")

@@ -23,6 +23,7 @@ from assets.errors import (
     InvalidFilterSpecError,
     InvalidInput,
     ObjectNotFound,
+    RangeNotSatisfiable,
     StorageError,
     UnsupportedMediaType,
 )
@@ -30,6 +31,7 @@ from assets.errors import (
 STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (AssetNotFound, 404),
     (ObjectNotFound, 404),
+    (RangeNotSatisfiable, 416),
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),
     (InvalidFile, 422),
@@ -80,9 +82,7 @@ class ApiError(Exception):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def error_response(status: int, code: str, message: str, **extra: Any):  # type: ignore[no-untyped-def]
@@ -116,7 +116,9 @@ def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
 
 def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
     return error_response(
-        400, "csrf", _("The form expired or was sent from another site. Reload the page and try again.")
+        400,
+        "csrf",
+        _("The form expired or was sent from another site. Reload the page and try again."),
     )
 
 

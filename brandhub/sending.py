@@ -70,7 +70,7 @@ def send_stored(
         url = storage.presigned_url(
             key,
             expires=300,
-            filename=content_disposition(filename, attachment),
+            content_disposition=content_disposition(filename, attachment),
             content_type=mime,
         )
         if url:
@@ -106,8 +106,12 @@ def send_stored(
         body = storage.open_range(key, start, stop - 1)
         headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
         headers["Content-Length"] = str(stop - start)
-        return Response(_iter(body), status=206, mimetype=mime, headers=headers, direct_passthrough=True)
+        return Response(
+            _iter(body), status=206, mimetype=mime, headers=headers, direct_passthrough=True
+        )
 
     body = storage.open(key)
     headers["Content-Length"] = str(size)
-    return Response(_iter(body), status=200, mimetype=mime, headers=headers, direct_passthrough=True)
+    return Response(
+        _iter(body), status=200, mimetype=mime, headers=headers, direct_passthrough=True
+    )

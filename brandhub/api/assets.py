@@ -29,7 +29,9 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, "bad_request", _("'%(name)s' must be a whole number.", name=name)) from None
+        raise ApiError(
+            400, "bad_request", _("'%(name)s' must be a whole number.", name=name)
+        ) from None
     if not low <= value <= high:
         raise ApiError(
             400,
@@ -81,7 +83,12 @@ def list_assets():  # type: ignore[no-untyped-def]
         .offset((page - 1) * per_page)
     ).all()
     return jsonify(
-        {"total": total, "page": page, "per_page": per_page, "results": [asset_json(a) for a in rows]}
+        {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "results": [asset_json(a) for a in rows],
+        }
     )
 
 
@@ -102,7 +109,12 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
             payload["tags"] = ",".join(str(t) for t in payload["tags"])
         bad = [k for k, v in payload.items() if v is not None and not isinstance(v, str)]
         if bad:
-            raise ApiError(422, "validation", _("Some fields are not valid."), fields={k: [_("Must be text.")] for k in bad})
+            raise ApiError(
+                422,
+                "validation",
+                _("Some fields are not valid."),
+                fields={k: [_("Must be text.")] for k in bad},
+            )
         form = AssetMetaForm(formdata=None, data=payload, meta={"csrf": False})
         present = set(payload)
     else:

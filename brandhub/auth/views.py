@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -45,7 +54,11 @@ def login():  # type: ignore[no-untyped-def]
         db = get_session()
         email = form.email.data.strip().lower()
         user = db.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+        if (
+            user is not None
+            and user.active
+            and verify_password(user.password_hash, form.password.data)
+        ):
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             user.last_login_at = utcnow()

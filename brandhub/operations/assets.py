@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
+from assets.ingest import prepare, store
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assets.errors import DuplicateAsset, InvalidInput, PermissionDenied
-from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 

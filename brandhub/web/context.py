@@ -73,3 +73,17 @@ def _inject() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     app.context_processor(_inject)
+    app.add_url_rule("/theme.css", "theme_css", theme_css)
+
+
+def theme_css():  # type: ignore[no-untyped-def]
+    """The institution's colours as CSS variables (a file: the CSP forbids inline styles)."""
+    from flask import Response, render_template_string
+
+    ident = _inject()["institution"]
+    css = render_template_string(
+        ":root{--brand:{{ i.primary }};--on-brand:{{ i.on_primary }};"
+        "--accent:{{ i.accent }};--on-accent:{{ i.on_accent }};}",
+        i=ident,
+    )
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})

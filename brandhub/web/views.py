@@ -55,9 +55,7 @@ def library():  # type: ignore[no-untyped-def]
         .offset((page - 1) * per_page)
     ).all()
     pages = max(1, math.ceil(total / per_page))
-    return render_template(
-        "library.html", assets=assets, total=total, page=page, pages=pages
-    )
+    return render_template("library.html", assets=assets, total=total, page=page, pages=pages)
 
 
 def _agency_choices() -> list[tuple[str, str]]:
@@ -75,14 +73,29 @@ def upload():  # type: ignore[no-untyped-def]
     wants_json = request.accept_mimetypes.best == "application/json"
     if not current_user.can_upload:
         if wants_json:
-            return jsonify({"error": {"code": "forbidden", "message": _("You do not have permission to do this.")}}), 403
+            return jsonify(
+                {
+                    "error": {
+                        "code": "forbidden",
+                        "message": _("You do not have permission to do this."),
+                    }
+                }
+            ), 403
         flash(_("Your role cannot upload files. Ask an administrator."), "error")
         return redirect(url_for("web.library"))
     form = UploadForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             if wants_json:
-                return jsonify({"error": {"code": "validation", "message": _("Some fields are not valid."), "fields": form_errors(form)}}), 400
+                return jsonify(
+                    {
+                        "error": {
+                            "code": "validation",
+                            "message": _("Some fields are not valid."),
+                            "fields": form_errors(form),
+                        }
+                    }
+                ), 400
             return render_template("upload.html", form=form, agencies=_agency_choices()), 400
         upload_file = form.file.data
         try:
@@ -99,7 +112,9 @@ def upload():  # type: ignore[no-untyped-def]
             url = url_for("web.asset_page", asset_id=exc.existing_id)
             message = _("This file is already in the library.")
             if wants_json:
-                return jsonify({"error": {"code": "duplicate", "message": message, "existing_url": url}}), 409
+                return jsonify(
+                    {"error": {"code": "duplicate", "message": message, "existing_url": url}}
+                ), 409
             flash(message, "info")
             return redirect(url)
         except BrandHubError as exc:
@@ -110,12 +125,16 @@ def upload():  # type: ignore[no-untyped-def]
             return render_template("upload.html", form=form, agencies=_agency_choices()), status
         url = url_for("web.asset_page", asset_id=asset.id)
         if wants_json:
-            return jsonify({
-                "id": asset.id,
-                "title": asset.title,
-                "url": url,
-                "thumb": url_for("web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12]),
-            }), 201
+            return jsonify(
+                {
+                    "id": asset.id,
+                    "title": asset.title,
+                    "url": url,
+                    "thumb": url_for(
+                        "web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12]
+                    ),
+                }
+            ), 201
         flash(_("“%(title)s” was added to the library.", title=asset.title), "success")
         return redirect(url)
     return render_template("upload.html", form=form, agencies=_agency_choices())
@@ -140,7 +159,9 @@ def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
     form = AssetMetaForm()
     if not form.validate_on_submit():
         return render_template("asset.html", asset=asset, form=form, editable=True), 400
-    fields = form.to_fields(present={"title", "description", "tags", "credit", "caption", "copyright"})
+    fields = form.to_fields(
+        present={"title", "description", "tags", "credit", "caption", "copyright"}
+    )
     update_asset(db, current_user, asset, fields)
     flash(_("Changes saved."), "success")
     return redirect(url_for("web.asset_page", asset_id=asset.id))
