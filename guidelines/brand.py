@@ -1,0 +1,213 @@
+"""The resolved brand: what a brand file says once its parent's content is merged in.
+
+A :class:`Brand` is immutable and self-contained: it no longer needs its
+parent's file, so it can be stored as one JSON document (``to_dict``) and
+rebuilt later (``Brand.from_dict``) to check a piece against exactly the
+version that was in force. ``fingerprint`` is the SHA-256 of that canonical
+document: the same content always gives the same fingerprint, and any change
+(including a parent's change or a new official logo file) gives a new one.
+Reading, validating and merging files is ``guidelines.loader``'s job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assets.errors import InvalidInput
+
+CATEGORIES: tuple[str, ...] = ("logo", "photo", "graphic", "social", "video", "audio")
+SEVERITIES: tuple[str, ...] = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class PaletteColor:
+    """A named official colour; ``hex`` drives the checks, the rest is for people."""
+
+    name: str
+    hex: str
+    rgb: str | None = None
+    cmyk: str | None = None
+    pantone: str | None = None
+    use: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "hex": self.hex,
+            "rgb": self.rgb,
+            "cmyk": self.cmyk,
+            "pantone": self.pantone,
+            "use": self.use,
+        }
+
+
+@dataclass(frozen=True)
+class Font:
+    """A typeface of the brand and what it is for."""
+
+    name: str
+    use: str
+    weights: tuple[str, ...] = ()
+    fallback: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "use": self.use,
+            "weights": list(self.weights),
+            "fallback": self.fallback,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Logo:
+    """An official logo version.
+
+    Either ``file`` names an image next to the brand file (``path`` is where it
+    was found, ``sha256`` its content), or ``drawing`` describes a fictional
+    example logo that ``guidelines.examples`` draws.
+    """
+
+    name: str
+    title: str
+    description: str
+    usage: str
+    file: str | None = None
+    sha256: str | None = None
+    drawing: Mapping[str, Any] | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "usage": self.usage,
+            "file": self.file,
+            "sha256": self.sha256,
+            "drawing": dict(self.drawing) if self.drawing is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One machine-checkable rule: which check, with which parameters, how serious."""
+
+    id: str
+    check: str
+    severity: str
+    title: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "check": self.check,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "params": _plain(self.params),
+        }
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A brand with its inheritance resolved."""
+
+    slug: str
+    name: str
+    version: str
+    parent: str | None
+    lineage: tuple[str, ...]
+    description: str
+    public_checks: bool
+    palette: tuple[PaletteColor, ...]
+    typography: tuple[Font, ...]
+    logos: tuple[Logo, ...]
+    dos: tuple[str, ...]
+    donts: tuple[str, ...]
+    rules: Mapping[str, tuple[Rule, ...]]
+    source: Path | None = field(default=None, compare=False)
+
+    def rules_for(self, category: str) -> tuple[Rule, ...]:
+        """The rules of a piece category; InvalidInput for a category that does not exist."""
+        if category not in CATEGORIES:
+            raise InvalidInput(
+                f"Unknown piece category {category!r}; expected one of {', '.join(CATEGORIES)}.",
+                category=category,
+            )
+        return self.rules.get(category, ())
+
+    def color(self, name: str) -> PaletteColor:
+        for color in self.palette:
+            if color.name == name:
+                return color
+        raise KeyError(name)
+
+    def logo(self, name: str) -> Logo:
+        for logo in self.logos:
+            if logo.name == name:
+                return logo
+        raise KeyError(name)
+
+    def content(self) -> dict[str, Any]:
+        """The canonical resolved content, without the fingerprint."""
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "version": self.version,
+            "parent": self.parent,
+            "lineage": list(self.lineage),
+            "description": self.description,
+            "public_checks": self.public_checks,
+            "palette": [c.to_dict() for c in self.palette],
+            "typography": [f.to_dict() for f in self.typography],
+            "logos": [logo.to_dict() for logo in self.logos],
+            "dos": list(self.dos),
+            "donts": list(self.donts),
+            "rules": {
+                category: [rule.to_dict() for rule in self.rules.get(category, ())]
+                for category in CATEGORIES
+            },
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of :meth:`content`."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            cached = hashlib.sha256(canonical_json(self.content()).encode("utf-8")).hexdigest()
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical content plus its fingerprint: one brand version, JSON-safe."""
+        return {**self.content(), "fingerprint": self.fingerprint}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Brand:
+        """Rebuild (and re-validate) a brand from :meth:`to_dict` output; BrandError if invalid."""
+        from guidelines.loader import brand_from_resolved
+
+        return brand_from_resolved(data)
+
+
+def canonical_json(data: Any) -> str:
+    """Sorted keys, no whitespace, UTF-8 text: equal content gives equal bytes."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,87 @@
+"""Checks on the file as a whole: its real type and its weight."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from guidelines import fmt
+from guidelines.piece import Piece
+from guidelines.registry import Context, Outcome, Param, check, lower_list, positive, verdict
+
+# How a reader names each type the sniffer recognises (by canonical extension).
+SPANISH_TYPES = {
+    "jpg": "imagen JPEG",
+    "png": "imagen PNG",
+    "gif": "imagen GIF",
+    "webp": "imagen WebP",
+    "tiff": "imagen TIFF",
+    "heic": "imagen HEIC",
+    "heif": "imagen HEIF",
+    "avif": "imagen AVIF",
+    "svg": "vector SVG",
+    "pdf": "documento PDF",
+    "mp4": "video MP4",
+    "mov": "video MOV (QuickTime)",
+    "3gp": "video 3GP",
+    "webm": "video WebM",
+    "mkv": "video MKV",
+    "ogv": "video Ogg",
+    "m4a": "audio M4A",
+    "mp3": "audio MP3",
+    "wav": "audio WAV",
+    "flac": "audio FLAC",
+    "ogg": "audio Ogg",
+    "opus": "audio Opus",
+}
+# Names a brand file may use for a type, mapped to the sniffer's extension.
+ALIASES = {"jpeg": "jpg", "jpe": "jpg", "tif": "tiff", "quicktime": "mov", "mpeg4": "mp4",
+           "wave": "wav", "oga": "ogg", "heics": "heic"}  # fmt: skip
+TYPE_NAMES = sorted(set(SPANISH_TYPES) | set(ALIASES))
+
+
+def _types(value: Any) -> list[str]:
+    items = lower_list(value)
+    bad = [v for v in items if v not in TYPE_NAMES]
+    if bad:
+        raise ValueError(f"unknown file type {bad[0]!r}; known: {', '.join(TYPE_NAMES)}")
+    return items
+
+
+def _short(ext: str) -> str:
+    return {"jpg": "JPEG", "mov": "MOV"}.get(ext, ext.upper())
+
+
+@check(
+    "format",
+    title="Tipo de archivo",
+    applies_to=("image", "svg", "video", "audio", "document"),
+    params={"allowed": Param(_types, required=True)},
+    ok="El archivo es un {measured}, un tipo aceptado.",
+)
+def format_allowed(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    """The real type (sniffed from the bytes, not the name) must be one of ``allowed``."""
+    allowed = [ALIASES.get(a, a) for a in params["allowed"]]
+    ext = piece.ext
+    values = {
+        "measured": SPANISH_TYPES.get(ext, ext.upper()),
+        "expected": fmt.word_list([_short(a) for a in dict.fromkeys(allowed)], "o"),
+    }
+    details = {"measured": ext, "expected": allowed, "mime": piece.sniffed.mime if piece.sniffed
+               else None}  # fmt: skip
+    return verdict(ext in allowed, values, details)
+
+
+@check(
+    "file_size",
+    title="Peso del archivo",
+    applies_to=("image", "svg", "video", "audio", "document"),
+    params={"max_mb": Param(positive, required=True)},
+    ok="El archivo pesa {measured}, dentro del máximo de {expected}.",
+)
+def file_size(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    """At most ``max_mb`` megabytes (decimal, as file browsers show them)."""
+    limit = params["max_mb"] * 1_000_000
+    values = {"measured": fmt.megabytes(piece.size_bytes), "expected": fmt.megabytes(limit)}
+    details = {"measured_bytes": piece.size_bytes, "max_bytes": int(limit)}
+    return verdict(piece.size_bytes <= limit, values, details)

@@ -1,0 +1,166 @@
+"""Palette compliance: are the colours that cover the piece official colours?
+
+The piece is reduced (at most ``SIDE`` pixels on its long side), its opaque
+pixels are quantised by median cut into at most ``max_colors`` clusters, and
+each cluster that covers at least ``min_share`` of the piece is compared with
+the palette by CIEDE2000. Tiny clusters are antialiasing and photo noise, not
+design decisions, and are left out. Whites, greys and blacks (chroma below
+``NEUTRAL_CHROMA``) are accepted when ``neutrals`` is true, as brand manuals
+allow them for backgrounds and text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from guidelines import fmt
+from guidelines.brand import PaletteColor
+from guidelines.colors import chroma, nearest, parse_hex, srgb_to_lab, to_hex
+from guidelines.piece import Piece
+from guidelines.registry import (
+    Context,
+    Outcome,
+    Param,
+    boolean,
+    check,
+    positive,
+    positive_int,
+    share,
+    skipped,
+    text_list,
+    verdict,
+)
+
+SIDE = 160
+NEUTRAL_CHROMA = 8.0
+
+
+@dataclass(frozen=True)
+class Cluster:
+    rgb: tuple[int, int, int]
+    share: float
+
+
+def dominant_colors(rgba: np.ndarray, max_colors: int = 12) -> list[Cluster]:
+    """Median-cut clusters of the opaque pixels of an (H, W, 4) array, largest first."""
+    pixels = rgba[..., :3][rgba[..., 3] >= 128]
+    if len(pixels) == 0:
+        return []
+    strip = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)), "RGB")
+    quantized = strip.quantize(
+        colors=max_colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    palette = quantized.getpalette() or []
+    counts = quantized.getcolors(maxcolors=256) or []
+    total = float(len(pixels))
+    clusters = [
+        Cluster(tuple(palette[3 * index : 3 * index + 3]), count / total)  # type: ignore[arg-type]
+        for count, index in counts
+    ]
+    return sorted(clusters, key=lambda c: -c.share)
+
+
+def judge_colors(
+    clusters: Sequence[Cluster],
+    palette: Sequence[PaletteColor],
+    tolerance: float,
+    min_share: float,
+    neutrals: bool,
+) -> tuple[float, list[dict[str, Any]]]:
+    """Off-palette share and one row per dominant cluster (found, nearest official, ΔE, share)."""
+    dominant = [c for c in clusters if c.share >= min_share]
+    if not dominant:
+        return 0.0, []
+    lab = srgb_to_lab(np.array([c.rgb for c in dominant], dtype=np.float64))
+    official = srgb_to_lab(np.array([parse_hex(p.hex) for p in palette], dtype=np.float64))
+    index, delta = nearest(lab, official)
+    neutral = chroma(lab) < NEUTRAL_CHROMA
+    rows, off = [], 0.0
+    for i, cluster in enumerate(dominant):
+        in_palette = bool(delta[i] <= tolerance)
+        ok = in_palette or (neutrals and bool(neutral[i]))
+        if not ok:
+            off += cluster.share
+        rows.append(
+            {
+                "hex": to_hex(cluster.rgb),
+                "share": round(cluster.share, 4),
+                "nearest": palette[int(index[i])].name,
+                "nearest_hex": palette[int(index[i])].hex,
+                "delta_e": round(float(delta[i]), 2),
+                "neutral": bool(neutral[i]),
+                "ok": ok,
+            }
+        )
+    return off, rows
+
+
+def official_colors(ctx: Context, names: Sequence[str] | None) -> list[PaletteColor]:
+    return [c for c in ctx.brand.palette if not names or c.name in names]
+
+
+def palette_outcome(
+    clusters: Sequence[Cluster], params: Mapping[str, Any], ctx: Context, max_off: float
+) -> Outcome:
+    colors = official_colors(ctx, params["colors"])
+    if not colors:
+        return skipped("La marca no tiene colores oficiales para comparar.")
+    off, rows = judge_colors(
+        clusters, colors, params["tolerance"], params["min_share"], params["neutrals"]
+    )
+    bad = [r for r in rows if not r["ok"]]
+    values = {
+        "measured": fmt.percent(off),
+        "expected": fmt.percent(max_off),
+        "colors": fmt.word_list(
+            [
+                f"{r['hex']} ({fmt.percent(r['share'])}, el color oficial más cercano es "
+                f"{r['nearest']})"
+                for r in bad
+            ]  # fmt: skip
+        )
+        or "ninguno",
+        "official": fmt.word_list([f"{c.name} ({c.hex})" for c in colors]),
+    }
+    details = {
+        "off_palette_share": round(off, 4),
+        "max_off_palette_share": max_off,
+        "tolerance_delta_e": params["tolerance"],
+        "colors": rows,
+    }
+    return verdict(off <= max_off + 1e-9, values, details)
+
+
+PALETTE_PARAMS = {
+    "colors": Param(text_list, refers_to="palette"),
+    "tolerance": Param(positive, default=6.0),
+    "max_off_palette": Param(share, default=0.05),
+    "min_share": Param(share, default=0.02),
+    "neutrals": Param(boolean, default=True),
+    "max_colors": Param(positive_int, default=12),
+}
+
+
+def piece_clusters(piece: Piece, max_colors: int) -> list[Cluster]:
+    return piece.memo(  # type: ignore[no-any-return]
+        f"clusters:{max_colors}", lambda: dominant_colors(piece.array(SIDE), max_colors)
+    )
+
+
+@check(
+    "palette",
+    title="Colores de la paleta",
+    applies_to=("image", "svg"),
+    params=PALETTE_PARAMS,
+    placeholders=("colors", "official"),
+    ok="Los colores principales son de la paleta oficial (fuera de paleta: {measured}).",
+)
+def palette(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    """At most ``max_off_palette`` of the piece in colours farther than ``tolerance`` ΔE."""
+    clusters = piece_clusters(piece, params["max_colors"])
+    return palette_outcome(clusters, params, ctx, params["max_off_palette"])

@@ -1,0 +1,160 @@
+"""``check_piece``: apply a brand's rules for one category to one file.
+
+The file is opened once (:class:`guidelines.piece.Piece`); each rule's check
+runs against it and its outcome becomes a :class:`CheckResult` whose message
+is the rule's Spanish text with the measured values filled in. A file whose
+type is not accepted, or that turns out damaged at any point, gives a report
+whose ``format`` result fails with a plain explanation and whose other rules
+are skipped: the person who uploaded it needs to know what to do, not a
+traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from assets.errors import InvalidFile, UnsupportedMediaType
+from assets.settings import IngestSettings
+from guidelines.brand import Brand, Rule
+from guidelines.checks.files import SPANISH_TYPES
+from guidelines.officials import OfficialLogos
+from guidelines.piece import Piece
+from guidelines.registry import CHECKS, Context, Outcome
+from guidelines.report import CheckResult, Report
+
+_NOT_ACCEPTED = (
+    "El archivo no es de un tipo aceptado{seems}. Súbalo como imagen (JPEG, PNG, WebP), "
+    "vector SVG, video (MP4) o audio (WAV, MP3)."
+)
+_DAMAGED = (
+    "El archivo {label}está dañado o incompleto y no se puede abrir. "
+    "Expórtelo o descárguelo de nuevo y vuelva a intentarlo."
+)
+_SKIP_UNREADABLE = "No se revisó porque el archivo no se puede leer."
+_SEEMS = {
+    "HTML page": "una página web",
+    "ZIP archive": "un archivo comprimido",
+    "compressed archive": "un archivo comprimido",
+    "Office document": "un documento de Office",
+    "program": "un programa",
+    "script": "un programa",
+    "Photoshop document": "un documento de Photoshop (PSD)",
+    "PostScript file": "un archivo PostScript o EPS",
+    "BMP image": "una imagen BMP",
+    "font": "una tipografía",
+    "text file": "un archivo de texto",
+    "XML document": "un documento XML",
+}
+
+
+def check_piece(
+    path: Path,
+    brand: Brand,
+    category: str,
+    *,
+    filename: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    logos: Mapping[str, Path] | None = None,
+    settings: IngestSettings | None = None,
+) -> Report:
+    """Check one file against ``brand``'s rules for ``category``.
+
+    ``metadata`` (creator, credit, copyright, caption, keywords) replaces what
+    would be read from the file, for pieces whose metadata is kept elsewhere;
+    ``logos`` maps official logo names to image files (PNG or SVG), and falls
+    back to the brand's own logo files or example drawings.
+    """
+    rules = brand.rules_for(category)
+    officials = OfficialLogos.for_brand(brand, logos)
+    ctx = Context(brand=brand, officials=officials)
+    with Piece(Path(path), filename=filename, metadata=metadata, settings=settings) as piece:
+        try:
+            piece.open()
+            results = tuple(_run(rule, piece, ctx) for rule in rules)
+        except UnsupportedMediaType as exc:
+            seems = _SEEMS.get(str(exc.details.get("seems", "")), "")
+            message = _NOT_ACCEPTED.format(seems=f" (parece {seems})" if seems else "")
+            return _unreadable(brand, category, rules, message, {"reason": "unsupported_type",
+                                                                 **_json(exc.details)})  # fmt: skip
+        except InvalidFile as exc:
+            label = SPANISH_TYPES.get(piece.ext, "")
+            message = _DAMAGED.format(label=f"({label}) " if label else "")
+            details = {"reason": "damaged", "type": piece.ext or None, **_json(exc.details)}
+            return _unreadable(brand, category, rules, message, details)
+    return Report(brand.slug, brand.version, category, results, brand.fingerprint)
+
+
+def _run(rule: Rule, piece: Piece, ctx: Context) -> CheckResult:
+    spec = CHECKS[rule.check]
+    if piece.kind not in spec.applies_to:
+        outcome = Outcome("skip", reason=_not_applicable(piece))
+    else:
+        params = {name: rule.params.get(name, param.default) for name, param in spec.params.items()}
+        outcome = spec.run(piece, params, ctx)
+    return _result(rule, outcome, spec.ok)
+
+
+def _result(rule: Rule, outcome: Outcome, ok_template: str) -> CheckResult:
+    if outcome.status == "skip":
+        status, message = "skip", outcome.reason or "No aplica a este archivo."
+    elif outcome.status == "pass":
+        status, message = "pass", _fill(ok_template, outcome.values)
+    else:
+        status = "fail" if rule.severity == "error" else "warn"
+        message = _fill(rule.message, outcome.values)
+    return CheckResult(
+        rule=rule.id,
+        severity=rule.severity,
+        status=status,
+        message=message,
+        details=outcome.details,
+        title=rule.title,
+    )
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    # The loader only lets through placeholders the check declares; a value a
+    # check did not provide for this outcome shows as a dash, not a crash.
+    return template.format_map(_Defaulting(values))
+
+
+class _Defaulting(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _not_applicable(piece: Piece) -> str:
+    label = SPANISH_TYPES.get(piece.ext, "este tipo de archivo")
+    return f"No aplica a {label}."
+
+
+def _unreadable(
+    brand: Brand, category: str, rules: tuple[Rule, ...], message: str, details: dict[str, Any]
+) -> Report:
+    format_rules = [rule for rule in rules if rule.check == "format"]
+    format_rule = format_rules[0] if format_rules else None
+    results = [
+        CheckResult(
+            rule=format_rule.id if format_rule else "format",
+            severity="error",
+            status="fail",
+            message=message,
+            details=details,
+            title=format_rule.title if format_rule else CHECKS["format"].title,
+        )
+    ]
+    for rule in rules:
+        if rule is not format_rule:
+            results.append(
+                CheckResult(rule.id, rule.severity, "skip", _SKIP_UNREADABLE, {}, rule.title)
+            )
+    return Report(brand.slug, brand.version, category, tuple(results), brand.fingerprint)
+
+
+def _json(details: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for k, v in details.items()
+    }

@@ -1,0 +1,286 @@
+"""The file under check, measured lazily so each check pays only for what it reads.
+
+Header facts (type, pixel size, DPI, colour mode, ICC profile) come from the
+first bytes and Pillow's lazy ``open`` without decoding pixels. Checks that
+look at pixels share one analysis copy at most ``ANALYSIS_SIDE`` pixels on its
+long side, decoded once: JPEGs in draft mode (libjpeg's DCT scaling decodes a
+24 MP photo at 1/4 size for a fraction of the cost), then converted to sRGB
+through ImageCms when the file carries a profile. SVGs are sanitised and
+rasterised by resvg at that same size. Video and audio facts come from one
+PyAV probe; loudness is measured only if a rule asks for it.
+
+Errors while reading become :class:`assets.errors.InvalidFile`, which the
+engine turns into a failing ``format`` result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageCms
+
+from assets.errors import InvalidFile
+from assets.media import AvInfo, decoder_errors, open_av, open_image, probe
+from assets.settings import IngestSettings
+from assets.sniff import HEAD_BYTES, Sniffed, sniff
+from guidelines.loudness import Loudness, container_loudness
+
+ANALYSIS_SIDE = 1024
+_KIND = {"image": "image", "vector": "svg", "video": "video", "audio": "audio"}
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+class Piece:
+    """One file under check. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        filename: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        settings: IngestSettings | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.filename = filename or self.path.name
+        self.settings = settings or IngestSettings()
+        self._given_metadata = metadata
+        self._image: Image.Image | None = None
+        self._files = contextlib.ExitStack()
+        self.sniffed: Sniffed | None = None
+        self.kind = ""
+        self._memo: dict[str, Any] = {}
+
+    def __enter__(self) -> Piece:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._files.close()
+        self._image = None
+
+    def open(self) -> None:
+        """Sniff the type and read the header; UnsupportedMediaType or InvalidFile otherwise."""
+        try:
+            with self.path.open("rb") as fh:
+                head = fh.read(HEAD_BYTES)
+        except OSError as exc:
+            raise InvalidFile("The file cannot be read.", reason=str(exc)) from exc
+        self.sniffed = sniff(head, self.filename)
+        self.kind = _KIND.get(self.sniffed.kind, self.sniffed.kind)
+        # Reading the header now makes a damaged file show up before any check runs.
+        if self.kind == "image":
+            self.image  # noqa: B018
+        elif self.kind == "svg":
+            self.svg_report  # noqa: B018
+        elif self.kind in ("video", "audio"):
+            self.av  # noqa: B018
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value several checks derive from the piece (its mark, its colours), computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def size_bytes(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def ext(self) -> str:
+        return self.sniffed.ext if self.sniffed else ""
+
+    # Raster header facts -------------------------------------------------
+
+    @property
+    def image(self) -> Image.Image:
+        """The Pillow image, opened lazily: header parsed, pixels not decoded."""
+        if self._image is None:
+            assert self.sniffed is not None
+            self._image = self._files.enter_context(
+                open_image(self.path, self.sniffed, self.settings)
+            )
+        return self._image
+
+    @cached_property
+    def dimensions(self) -> tuple[int, int] | None:
+        """Pixel width and height of a raster image or of the video stream; None for SVG, audio."""
+        if self.kind == "image":
+            return self.image.size
+        if self.kind == "video" and self.av.video:
+            return int(self.av.video["width"]), int(self.av.video["height"])
+        return None
+
+    @cached_property
+    def dpi(self) -> tuple[float, float] | None:
+        dpi = self.image.info.get("dpi")
+        if not dpi or not all(float(v) > 0 for v in dpi):
+            return None
+        return float(dpi[0]), float(dpi[1])
+
+    @cached_property
+    def icc_profile(self) -> bytes | None:
+        return self.image.info.get("icc_profile") or None
+
+    @cached_property
+    def icc_description(self) -> str | None:
+        if not self.icc_profile:
+            return None
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(self.icc_profile))
+            return ImageCms.getProfileDescription(profile).strip() or "perfil sin nombre"
+        except (OSError, ImageCms.PyCMSError):
+            return "perfil dañado"
+
+    @cached_property
+    def color_mode(self) -> str:
+        """``rgb``, ``cmyk`` or ``grayscale`` as a designer would say it."""
+        mode = self.image.mode
+        if mode in ("CMYK",):
+            return "cmyk"
+        if mode in ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"):
+            return "grayscale"
+        if mode == "P" and self.image.palette is not None and self.image.palette.mode == "L":
+            return "grayscale"
+        return "rgb"
+
+    @cached_property
+    def has_alpha_channel(self) -> bool:
+        im = self.image
+        return im.mode in ("RGBA", "LA", "La", "RGBa", "PA") or "transparency" in im.info
+
+    # Pixels ---------------------------------------------------------------
+
+    @cached_property
+    def rgba(self) -> Image.Image:
+        """The analysis copy: sRGB, RGBA, long side at most ``ANALYSIS_SIDE``."""
+        with decoder_errors():
+            if self.kind == "svg":
+                return self._render_svg(ANALYSIS_SIDE)
+            return self._decode_raster(ANALYSIS_SIDE)
+
+    @property
+    def analysis_scale(self) -> float:
+        """Full-size pixels per analysis pixel (1.0 when the file is small)."""
+        if self.dimensions is None:
+            return 1.0
+        return self.dimensions[0] / self.rgba.width
+
+    def array(self, max_side: int | None = None) -> np.ndarray:
+        """The analysis copy as uint8 (H, W, 4), optionally reduced further."""
+        im = self.rgba
+        if max_side and max(im.size) > max_side:
+            im = im.copy()
+            im.thumbnail((max_side, max_side), Image.Resampling.BOX)
+        return np.asarray(im)
+
+    def _decode_raster(self, side: int) -> Image.Image:
+        im = self.image
+        if im.format == "JPEG":
+            # Draft keeps the size at least `side`, so the later reduction is exact.
+            im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", (side, side))
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        im.load()
+        out = to_srgb(im)
+        if max(out.size) > side:
+            out.thumbnail((side, side), Image.Resampling.BOX)
+        return out
+
+    def _render_svg(self, side: int) -> Image.Image:
+        import resvg_py
+
+        from assets.svg import sanitize_svg
+
+        clean = sanitize_svg(self.svg_bytes, max_image_pixels=self.settings.max_image_pixels)
+        png = resvg_py.svg_to_bytes(svg_string=clean.decode("utf-8"), skip_system_fonts=True)
+        im = Image.open(io.BytesIO(bytes(png)))
+        im.load()
+        # Render again at the analysis size from the vector, not by scaling pixels.
+        scale = side / max(im.size)
+        if abs(scale - 1.0) > 0.01:
+            png = resvg_py.svg_to_bytes(
+                svg_string=clean.decode("utf-8"),
+                skip_system_fonts=True,
+                width=max(1, round(im.width * scale)),
+                height=max(1, round(im.height * scale)),
+            )
+            im = Image.open(io.BytesIO(bytes(png)))
+            im.load()
+        return im.convert("RGBA")
+
+    # SVG ------------------------------------------------------------------
+
+    @cached_property
+    def svg_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+    @cached_property
+    def svg_report(self) -> Mapping[str, Any]:
+        from assets.svg import svg_report
+
+        return svg_report(self.svg_bytes, max_image_pixels=self.settings.max_image_pixels)
+
+    # Metadata -----------------------------------------------------------
+
+    @cached_property
+    def metadata(self) -> Mapping[str, Any]:
+        """Normalised descriptive metadata (creator, credit, copyright, caption, keywords)."""
+        if self._given_metadata is not None:
+            return self._given_metadata
+        from assets.metadata import extract
+
+        assert self.sniffed is not None
+        with decoder_errors():
+            return dict(extract(self.path, self.sniffed, self.settings).metadata)
+
+    # Video and audio ------------------------------------------------------
+
+    @cached_property
+    def av(self) -> AvInfo:
+        """Streams, codecs, frame rate, duration (from one PyAV probe)."""
+        assert self.sniffed is not None
+        return probe(self.path, self.sniffed, self.settings)
+
+    @cached_property
+    def loudness(self) -> Loudness:
+        """Integrated loudness of the first audio stream (decodes the whole stream)."""
+        assert self.sniffed is not None
+        with open_av(self.path, self.sniffed) as container:
+            return container_loudness(container)
+
+
+def to_srgb(im: Image.Image) -> Image.Image:
+    """RGBA in sRGB. Uses the embedded ICC profile when there is one (CMYK above all)."""
+    alpha = None
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        base = rgba.convert("RGB")
+    elif im.mode in ("RGB", "CMYK", "L"):
+        base = im
+    else:
+        base = im.convert("RGB")
+    icc = im.info.get("icc_profile")
+    converted = None
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(
+                base, source, _SRGB, outputMode="RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+            )
+        except (OSError, ImageCms.PyCMSError):
+            converted = None
+    # Without a usable profile, Pillow's formula conversion is the only option left.
+    out = (converted or base.convert("RGB")).convert("RGBA")
+    if alpha is not None:
+        out.putalpha(alpha)
+    return out
