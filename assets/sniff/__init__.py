@@ -1,0 +1,233 @@
+"""Recognise what a file really is from its first bytes, and clean its name.
+
+The type of an upload is decided by its content only: the extension and the
+Content-Type the client sent are never trusted. ``sniff`` looks at the head of
+the file (``HEAD_BYTES``) and returns a ``Sniffed`` for the formats BrandHub
+accepts, or raises ``UnsupportedMediaType`` naming what the bytes look like
+instead (an HTML page, a ZIP archive, a program...). ``check_extension`` then
+refuses names that contradict the content (a PNG called ``logo.jpg``), and
+``safe_filename`` turns a client-supplied name into one that is safe to show
+and to offer in a download.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assets.errors import UnsupportedMediaType
+from assets.sniff.names import check_extension, safe_filename
+from assets.sniff.unknown import GENERIC, MESSAGES, what_it_seems
+
+__all__ = [
+    "ACCEPTED",
+    "HEAD_BYTES",
+    "Sniffed",
+    "check_extension",
+    "safe_filename",
+    "sniff",
+]
+
+HEAD_BYTES = 4096
+SVG_WINDOW = 1024  # the root <svg must start within this many bytes
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """The real type of a file: MIME type, kind, canonical extension, human label."""
+
+    mime: str
+    kind: str
+    ext: str
+    label: str
+
+
+JPEG = Sniffed("image/jpeg", "image", "jpg", "JPEG image")
+PNG = Sniffed("image/png", "image", "png", "PNG image")
+GIF = Sniffed("image/gif", "image", "gif", "GIF image")
+WEBP = Sniffed("image/webp", "image", "webp", "WebP image")
+TIFF = Sniffed("image/tiff", "image", "tiff", "TIFF image")
+HEIC = Sniffed("image/heic", "image", "heic", "HEIC image")
+HEIF = Sniffed("image/heif", "image", "heif", "HEIF image")
+AVIF = Sniffed("image/avif", "image", "avif", "AVIF image")
+SVG = Sniffed("image/svg+xml", "vector", "svg", "SVG vector image")
+PDF = Sniffed("application/pdf", "document", "pdf", "PDF document")
+MP4 = Sniffed("video/mp4", "video", "mp4", "MP4 video")
+MOV = Sniffed("video/quicktime", "video", "mov", "QuickTime video")
+GPP = Sniffed("video/3gpp", "video", "3gp", "3GP video")
+M4A = Sniffed("audio/mp4", "audio", "m4a", "MPEG-4 audio")
+WEBM = Sniffed("video/webm", "video", "webm", "WebM video")
+MKV = Sniffed("video/x-matroska", "video", "mkv", "Matroska video")
+MP3 = Sniffed("audio/mpeg", "audio", "mp3", "MP3 audio")
+WAV = Sniffed("audio/wav", "audio", "wav", "WAV audio")
+FLAC = Sniffed("audio/flac", "audio", "flac", "FLAC audio")
+OGG_AUDIO = Sniffed("audio/ogg", "audio", "ogg", "Ogg audio")
+OPUS = Sniffed("audio/ogg", "audio", "opus", "Opus audio")
+OGG_VIDEO = Sniffed("video/ogg", "video", "ogv", "Ogg video")
+
+ACCEPTED: tuple[Sniffed, ...] = (
+    JPEG, PNG, GIF, WEBP, TIFF, HEIC, HEIF, AVIF, SVG, PDF, MP4, MOV, GPP, M4A,
+    WEBM, MKV, MP3, WAV, FLAC, OGG_AUDIO, OPUS, OGG_VIDEO,
+)  # fmt: skip
+
+# ISO base media ("ftyp") brands, checked major brand first, then compatibles.
+_HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
+_HEIF_BRANDS = {b"mif1", b"msf1", b"mif2"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_M4A_BRANDS = {b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B "}
+_QT_BRANDS = {b"qt  "}
+_3GP_BRANDS = {b"3gp4", b"3gp5", b"3gp6", b"3gp7", b"3gs7", b"3ge6", b"3ge7", b"3gg6", b"3g2a"}
+_MP4_BRANDS = {
+    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso8", b"iso9", b"mp41",
+    b"mp42", b"avc1", b"dash", b"M4V ", b"M4VH", b"M4VP", b"MSNV", b"NDAS", b"f4v ",
+    b"mmp4", b"XAVC", b"CAEP", b"av01",
+}  # fmt: skip
+# Camera raw and JPEG 2000 files are ISO boxes too, and list "isom" as compatible.
+_FOREIGN_BRANDS = {b"crx ", b"jp2 ", b"jpx ", b"jpm ", b"mjp2"}
+# Old QuickTime files may start with an atom other than ftyp.
+_QT_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+
+
+def sniff(head: bytes, filename: str | None = None) -> Sniffed:
+    """The accepted type of a file from its first bytes (``HEAD_BYTES`` is plenty).
+
+    ``filename`` is only used for the error details; the decision is made on
+    the bytes alone.
+    """
+    found = _match(head)
+    if found is not None:
+        return found
+    seems = what_it_seems(head)
+    raise UnsupportedMediaType(
+        MESSAGES.get(seems, GENERIC),
+        seems=seems,
+        filename=filename,
+        magic=head[:8].hex(),
+    )
+
+
+def _match(head: bytes) -> Sniffed | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return GIF
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return TIFF
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return WAV
+    if head[4:8] == b"ftyp":
+        return _match_ftyp(head)
+    if head[4:8] in _QT_ATOMS and int.from_bytes(head[:4], "big") >= 8:
+        return MOV
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return _match_ebml(head)
+    if head.startswith(b"OggS"):
+        return _match_ogg(head)
+    if head.startswith(b"fLaC"):
+        return FLAC
+    if head.startswith(b"ID3") or _is_mpeg_audio_frame(head):
+        return MP3
+    if head.lstrip(b" \t\r\n\x0c").startswith(b"%PDF-"):
+        return PDF
+    if _is_svg(head):
+        return SVG
+    return None
+
+
+def _match_ftyp(head: bytes) -> Sniffed | None:
+    box_size = int.from_bytes(head[:4], "big")
+    major = head[8:12]
+    end = min(box_size, len(head)) if box_size >= 16 else 16
+    compatible = {head[i : i + 4] for i in range(16, end - 3, 4)}
+    if major in _FOREIGN_BRANDS:
+        return None
+    for brand in (major, *sorted(compatible)):
+        if brand in _HEIC_BRANDS:
+            return HEIC
+        if brand in _AVIF_BRANDS:
+            return AVIF
+        if brand in _M4A_BRANDS:
+            return M4A
+        if brand in _QT_BRANDS:
+            return MOV
+        if brand in _3GP_BRANDS:
+            return GPP
+        if brand in _MP4_BRANDS:
+            return MP4
+    # A bare HEIF still-image brand without a codec brand we know.
+    if major in _HEIF_BRANDS or compatible & _HEIF_BRANDS:
+        return HEIF
+    return None
+
+
+def _match_ebml(head: bytes) -> Sniffed:
+    # The DocType element (0x4282) says "webm" or "matroska".
+    at = head.find(b"\x42\x82")
+    if at != -1 and b"webm" in head[at : at + 16]:
+        return WEBM
+    return MKV
+
+
+def _match_ogg(head: bytes) -> Sniffed | None:
+    # The first pages carry the identification header of each stream.
+    if b"\x80theora" in head:
+        return OGG_VIDEO
+    if b"OpusHead" in head:
+        return OPUS
+    if b"\x01vorbis" in head or b"\x7fFLAC" in head or b"Speex   " in head:
+        return OGG_AUDIO
+    return None
+
+
+_MPEG_BITRATE_BAD = (0x0, 0xF)
+
+
+def _is_mpeg_audio_frame(head: bytes) -> bool:
+    """An MPEG audio frame header: 11 sync bits, a valid version, layer, rate."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version = (head[1] >> 3) & 0x3
+    layer = (head[1] >> 1) & 0x3
+    bitrate = head[2] >> 4
+    rate = (head[2] >> 2) & 0x3
+    return version != 1 and layer != 0 and bitrate not in _MPEG_BITRATE_BAD and rate != 3
+
+
+_XML_PROLOGUE = re.compile(
+    rb"""(?:
+        \s+
+      | <\?.*?\?>                              # XML declaration, processing instructions
+      | <!--.*?-->                             # comments
+      | <!DOCTYPE(?:[^\[>]|\[.*?\])*>          # doctype, with an optional internal subset
+    )""",
+    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+)
+_SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?svg[\s/>]")
+
+
+def _is_svg(head: bytes) -> bool:
+    text = _as_utf8(head)
+    if text is None:
+        return False
+    pos = 0
+    while pos < SVG_WINDOW:
+        m = _XML_PROLOGUE.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    return pos < SVG_WINDOW and _SVG_ROOT.match(text, pos) is not None
+
+
+def _as_utf8(head: bytes) -> bytes | None:
+    """The head as UTF-8 bytes without a BOM (UTF-16 SVGs are re-encoded)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:]
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            body = head[2:]
+            return body[: len(body) // 2 * 2].decode(codec, "ignore").encode()
+    return head
