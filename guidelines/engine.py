@@ -29,7 +29,7 @@ _NOT_ACCEPTED = (
     "vector SVG, video (MP4) o audio (WAV, MP3)."
 )
 _DAMAGED = (
-    "El archivo {label}está dañado o incompleto y no se puede abrir. "
+    "El archivo{label} está dañado o incompleto y no se puede abrir. "
     "Expórtelo o descárguelo de nuevo y vuelva a intentarlo."
 )
 _SKIP_UNREADABLE = "No se revisó porque el archivo no se puede leer."
@@ -80,7 +80,7 @@ def check_piece(
                                                                  **_json(exc.details)})  # fmt: skip
         except InvalidFile as exc:
             label = SPANISH_TYPES.get(piece.ext, "")
-            message = _DAMAGED.format(label=f"({label}) " if label else "")
+            message = _DAMAGED.format(label=f", {label}," if label else "")
             details = {"reason": "damaged", "type": piece.ext or None, **_json(exc.details)}
             return _unreadable(brand, category, rules, message, details)
     return Report(brand.slug, brand.version, category, results, brand.fingerprint)

@@ -37,9 +37,11 @@ def size(width: float, height: float) -> str:
 
 
 def megabytes(n_bytes: float) -> str:
-    """12_400_000 → "12,4 MB" (decimal megabytes, as file browsers show them)."""
+    """12_400_000 → "12,4 MB"; 5_000_000 → "5 MB"; 45_000 → "45 KB" (decimal, as file browsers)."""
+    if n_bytes < 1_000_000:
+        return f"{num(max(1, round(n_bytes / 1000)))} KB"
     mb = n_bytes / 1_000_000
-    return f"{num(mb, 1 if mb < 100 else 0)} MB"
+    return f"{trim(mb, 1) if mb < 100 else num(mb)} MB"
 
 
 def percent(share: float, decimals: int = 0) -> str:

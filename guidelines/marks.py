@@ -6,7 +6,7 @@ image (a logo exported on white). Its bounding box gives the clear space and
 the proportion. For comparison each mark is cropped to its box and scaled to
 a fixed square *ignoring its proportion*, so that a stretched logo still
 matches the version it was stretched from (the stretch is reported by the
-proportion check instead). Similarity is the overlap of the two shapes (IoU)
+proportion check instead). Similarity is the overlap of the two shapes (soft IoU)
 times the share of the mark whose colour is within ΔE2000 12 of the
 official's: a recoloured logo keeps its shape but loses the colour term.
 """
@@ -33,7 +33,7 @@ class Mark:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive), in array pixels
     image_size: tuple[int, int]  # array width, height
     transparent: bool  # found through the alpha channel
-    shape: np.ndarray  # (SHAPE_SIDE, SHAPE_SIDE) bool
+    shape: np.ndarray  # (SHAPE_SIDE, SHAPE_SIDE) coverage, 0-1
     lab: np.ndarray  # (COLOR_SIDE, COLOR_SIDE, 3)
     solid: np.ndarray  # (COLOR_SIDE, COLOR_SIDE) bool: well inside the mark
 
@@ -80,7 +80,7 @@ def find_mark(rgba: np.ndarray) -> Mark | None:
     x0, y0, x1, y1 = box
     crop_mask = mask[y0:y1, x0:x1]
     crop = rgba[y0:y1, x0:x1]
-    shape = _resize_gray(crop_mask.astype(np.float32), SHAPE_SIDE) >= 0.5
+    shape = _resize_gray(crop_mask.astype(np.float32), SHAPE_SIDE)
     solid = _resize_gray(crop_mask.astype(np.float32), COLOR_SIDE) >= 0.99
     # Composite on grey before averaging: transparent pixels carry arbitrary RGB.
     weights = crop_mask[..., None].astype(np.float32)
@@ -109,8 +109,10 @@ class Match:
 
 
 def compare(piece: Mark, official: Mark) -> Match:
-    union = np.logical_or(piece.shape, official.shape).sum()
-    iou = float(np.logical_and(piece.shape, official.shape).sum() / union) if union else 0.0
+    # Soft IoU on coverage: thin strokes (a wordmark squeezed into the square)
+    # would flip in and out of a thresholded mask with sub-pixel shifts.
+    union = np.maximum(piece.shape, official.shape).sum()
+    iou = float(np.minimum(piece.shape, official.shape).sum() / union) if union else 0.0
     common = piece.solid & official.solid
     if not common.any():
         return Match(iou, 0.0)

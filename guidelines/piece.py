@@ -240,7 +240,19 @@ class Piece:
 
         assert self.sniffed is not None
         with decoder_errors():
-            return dict(extract(self.path, self.sniffed, self.settings).metadata)
+            info = extract(self.path, self.sniffed, self.settings)
+        groups = info.metadata
+        iptc, xmp = groups.get("iptc", {}), groups.get("xmp", {})
+        return {
+            "creator": info.creator,
+            "credit": info.credit,
+            "copyright": info.copyright,
+            "caption": info.caption,
+            "keywords": info.keywords,
+            "title": iptc.get("headline") or iptc.get("object_name") or xmp.get("title"),
+            "date": info.captured_at.isoformat() if info.captured_at else None,
+            "location": iptc.get("city") or xmp.get("location") or xmp.get("city"),
+        }
 
     # Video and audio ------------------------------------------------------
 

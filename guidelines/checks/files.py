@@ -9,30 +9,31 @@ from guidelines import fmt
 from guidelines.piece import Piece
 from guidelines.registry import Context, Outcome, Param, check, lower_list, positive, verdict
 
-# How a reader names each type the sniffer recognises (by canonical extension).
+# How a reader names each type the sniffer recognises (by canonical extension), with
+# the article, so messages read "este archivo es {measured}".
 SPANISH_TYPES = {
-    "jpg": "imagen JPEG",
-    "png": "imagen PNG",
-    "gif": "imagen GIF",
-    "webp": "imagen WebP",
-    "tiff": "imagen TIFF",
-    "heic": "imagen HEIC",
-    "heif": "imagen HEIF",
-    "avif": "imagen AVIF",
-    "svg": "vector SVG",
-    "pdf": "documento PDF",
-    "mp4": "video MP4",
-    "mov": "video MOV (QuickTime)",
-    "3gp": "video 3GP",
-    "webm": "video WebM",
-    "mkv": "video MKV",
-    "ogv": "video Ogg",
-    "m4a": "audio M4A",
-    "mp3": "audio MP3",
-    "wav": "audio WAV",
-    "flac": "audio FLAC",
-    "ogg": "audio Ogg",
-    "opus": "audio Opus",
+    "jpg": "una imagen JPEG",
+    "png": "una imagen PNG",
+    "gif": "una imagen GIF",
+    "webp": "una imagen WebP",
+    "tiff": "una imagen TIFF",
+    "heic": "una imagen HEIC",
+    "heif": "una imagen HEIF",
+    "avif": "una imagen AVIF",
+    "svg": "un vector SVG",
+    "pdf": "un documento PDF",
+    "mp4": "un video MP4",
+    "mov": "un video MOV (QuickTime)",
+    "3gp": "un video 3GP",
+    "webm": "un video WebM",
+    "mkv": "un video MKV",
+    "ogv": "un video Ogg",
+    "m4a": "un audio M4A",
+    "mp3": "un audio MP3",
+    "wav": "un audio WAV",
+    "flac": "un audio FLAC",
+    "ogg": "un audio Ogg",
+    "opus": "un audio Opus",
 }
 # Names a brand file may use for a type, mapped to the sniffer's extension.
 ALIASES = {"jpeg": "jpg", "jpe": "jpg", "tif": "tiff", "quicktime": "mov", "mpeg4": "mp4",
@@ -57,7 +58,7 @@ def _short(ext: str) -> str:
     title="Tipo de archivo",
     applies_to=("image", "svg", "video", "audio", "document"),
     params={"allowed": Param(_types, required=True)},
-    ok="El archivo es un {measured}, un tipo aceptado.",
+    ok="El archivo es {measured}, un tipo aceptado.",
 )
 def format_allowed(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """The real type (sniffed from the bytes, not the name) must be one of ``allowed``."""

@@ -2,7 +2,8 @@
 
 The values come from ``assets.metadata`` (EXIF, IPTC and XMP, already
 normalised to ``creator``, ``credit``, ``copyright``, ``caption``,
-``keywords``) or from the metadata the caller passes. A requirement may
+``keywords``; plus ``title``, ``date`` and ``location``) or from the
+metadata the caller passes, with the same keys. A requirement may
 accept alternatives: ``"creator|credit"`` is met by either field.
 """
 
@@ -24,7 +25,6 @@ FIELDS = {
     "title": "título",
     "date": "fecha",
     "location": "lugar",
-    "event": "evento",
 }
 
 

@@ -20,7 +20,7 @@ from PIL import Image
 
 from guidelines import fmt
 from guidelines.brand import PaletteColor
-from guidelines.colors import chroma, nearest, parse_hex, srgb_to_lab, to_hex
+from guidelines.colors import chroma, ciede2000, nearest, parse_hex, srgb_to_lab, to_hex
 from guidelines.piece import Piece
 from guidelines.registry import (
     Context,
@@ -36,7 +36,7 @@ from guidelines.registry import (
     verdict,
 )
 
-SIDE = 160
+SIDE = 400
 NEUTRAL_CHROMA = 8.0
 
 
@@ -46,9 +46,36 @@ class Cluster:
     share: float
 
 
+def flat_pixels(rgba: np.ndarray, threshold: int = 24) -> np.ndarray:
+    """Mask of opaque pixels whose 4 neighbours have nearly the same colour.
+
+    Edges (antialiased text, the rim of a shape) are mixtures of two colours
+    that nobody chose; leaving them out keeps them from counting as
+    off-palette colours.
+    """
+    rgb = rgba[..., :3].astype(np.int16)
+    flat = rgba[..., 3] >= 250
+    dx = np.abs(np.diff(rgb, axis=1)).sum(axis=-1) > threshold
+    dy = np.abs(np.diff(rgb, axis=0)).sum(axis=-1) > threshold
+    flat[:, :-1] &= ~dx
+    flat[:, 1:] &= ~dx
+    flat[:-1, :] &= ~dy
+    flat[1:, :] &= ~dy
+    return flat
+
+
 def dominant_colors(rgba: np.ndarray, max_colors: int = 12) -> list[Cluster]:
-    """Median-cut clusters of the opaque pixels of an (H, W, 4) array, largest first."""
-    pixels = rgba[..., :3][rgba[..., 3] >= 128]
+    """Median-cut clusters of the flat opaque pixels of an (H, W, 4) array, largest first.
+
+    When less than a third of the piece is flat (a photograph, a texture),
+    every opaque pixel is used instead. Clusters closer than ΔE2000 2 are
+    merged: median cut may split one flat colour into near-identical boxes.
+    """
+    opaque = rgba[..., 3] >= 128
+    mask = flat_pixels(rgba)
+    if mask.sum() < opaque.sum() / 3:
+        mask = opaque
+    pixels = rgba[..., :3][mask]
     if len(pixels) == 0:
         return []
     strip = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)), "RGB")
@@ -56,13 +83,22 @@ def dominant_colors(rgba: np.ndarray, max_colors: int = 12) -> list[Cluster]:
         colors=max_colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
     palette = quantized.getpalette() or []
-    counts = quantized.getcolors(maxcolors=256) or []
+    counts = sorted(quantized.getcolors(maxcolors=256) or [], reverse=True)
     total = float(len(pixels))
-    clusters = [
-        Cluster(tuple(palette[3 * index : 3 * index + 3]), count / total)  # type: ignore[arg-type]
-        for count, index in counts
-    ]
-    return sorted(clusters, key=lambda c: -c.share)
+    merged: list[tuple[np.ndarray, float]] = []
+    for count, index in counts:
+        rgb = np.array(palette[3 * index : 3 * index + 3], dtype=np.float64)
+        lab = srgb_to_lab(rgb)
+        for i, (known, known_share) in enumerate(merged):
+            if float(ciede2000(lab, srgb_to_lab(known))) < 2.0:
+                merged[i] = (known, known_share + count / total)
+                break
+        else:
+            merged.append((rgb, count / total))
+    return sorted(
+        (Cluster((int(r), int(g), int(b)), part) for (r, g, b), part in merged),
+        key=lambda c: -c.share,
+    )
 
 
 def judge_colors(
@@ -118,11 +154,7 @@ def palette_outcome(
         "measured": fmt.percent(off),
         "expected": fmt.percent(max_off),
         "colors": fmt.word_list(
-            [
-                f"{r['hex']} ({fmt.percent(r['share'])}, el color oficial más cercano es "
-                f"{r['nearest']})"
-                for r in bad
-            ]  # fmt: skip
+            [f"{r['hex']} ({fmt.percent(r['share'])})" for r in bad]  # fmt: skip
         )
         or "ninguno",
         "official": fmt.word_list([f"{c.name} ({c.hex})" for c in colors]),

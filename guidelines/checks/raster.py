@@ -178,7 +178,7 @@ def print_resolution(piece: Piece, params: Mapping[str, Any], ctx: Context) -> O
         return skipped("No se pudo conocer el tamaño en píxeles de este archivo.")
     mm_w, mm_h = paper_mm(params["size"])
     dpi = params["dpi"]
-    needed = (math.ceil(mm_w / 25.4 * dpi - 1e-6), math.ceil(mm_h / 25.4 * dpi - 1e-6))
+    needed = (round(mm_w / 25.4 * dpi), round(mm_h / 25.4 * dpi))
     orientations = [needed, (needed[1], needed[0])] if params["any_orientation"] else [needed]
     # Compare landscape pixels with landscape paper: the orientation that suits the image best.
     target = max(orientations, key=lambda n: min(size[0] / n[0], size[1] / n[1]))
@@ -246,7 +246,7 @@ def color_mode(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome
     title="Perfil de color",
     applies_to=("image",),
     params={"profile": Param(text_list, required=True), "required": Param(boolean, default=False)},
-    ok="El perfil de color es {measured}.",
+    ok="Perfil de color: {measured}.",
 )
 def icc_profile(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """The embedded ICC profile's name contains one of ``profile`` ("sRGB" …).
