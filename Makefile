@@ -7,7 +7,7 @@ TSTAMP  = $(VENV)/.installed-test
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install translations messages lint bench clean system-test-deps
+.PHONY: run test test-sqlite test-postgres install translations messages lint bench clean system-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,20 @@ system-test-deps:
 	  else echo "chromium is missing: browser tests will be skipped"; fi; \
 	fi
 
+PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+# The whole suite on SQLite, then again on a throwaway PostgreSQL cluster that
+# scripts/pg-test.sh starts and removes (installing PostgreSQL as root on Debian;
+# skipping, with a message, where it cannot be had).
 test: $(TSTAMP) translations system-test-deps
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(PYTEST)
+	bash scripts/pg-test.sh $(PYTEST)
+
+test-sqlite: $(TSTAMP) translations system-test-deps
+	$(PYTEST)
+
+test-postgres: $(TSTAMP) translations system-test-deps
+	bash scripts/pg-test.sh $(PYTEST)
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check .

@@ -2,19 +2,32 @@
 
 One engine per app; each request (or CLI command) gets its own session through
 ``get_session()``, closed when the app context ends. SQLite runs in WAL mode with
-a busy timeout so concurrent writers wait instead of failing.
+a busy timeout so concurrent writers wait instead of failing. PostgreSQL sessions
+run in UTC, whatever the server's default time zone.
+
+A pooled connection must never be used by two processes: when the app is built
+before a fork (gunicorn ``--preload``, multiprocessing), the child forgets the
+parent's pooled connections without closing them (closing would end the parent's
+sessions too) and opens its own.
 """
 
 from __future__ import annotations
 
+import os
+import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _EXT = "brandhub.db"
+
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def make_engine(url: str) -> Engine:
@@ -23,10 +36,23 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+        if url.startswith("postgresql") and "options" not in make_url(url).query:
+            # SQL date functions then agree with SQLite, which has no time zones.
+            kwargs["connect_args"] = {"options": "-c timezone=UTC"}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+    _engines.add(engine)
     return engine
+
+
+def _forget_inherited_connections() -> None:
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -72,12 +98,18 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
-def upgrade(app: Flask) -> None:
-    """Apply every Alembic migration (feature branches may have their own heads)."""
-    from alembic import command
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration that runs BrandHub's migrations on ``engine``."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    cfg.attributes["engine"] = database(app).engine
-    command.upgrade(cfg, "heads")
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(app: Flask) -> None:
+    """Apply every Alembic migration (feature branches may have their own heads)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(database(app).engine), "heads")

@@ -2,7 +2,8 @@
 
 Every test gets its own instance folder. The database schema is migrated once
 per session into a template SQLite file and copied for each test (Alembic runs
-for real, just not a thousand times).
+for real, just not a thousand times). With ``BRANDHUB_TEST_DATABASE_URL`` set, the
+template and the copies are PostgreSQL databases instead (tests/plugins/databases.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -23,7 +24,10 @@ from brandhub.auth.tokens import create_token
 from brandhub.db import database, upgrade
 from brandhub.models import Agency, User
 
-pytest_plugins = ["tests.plugins.s3"]
+if TYPE_CHECKING:
+    from tests.plugins.databases import PostgresServer
+
+pytest_plugins = ["tests.plugins.databases", "tests.plugins.s3"]
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,25 +43,42 @@ def _config(instance: Path, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template_db(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: PostgresServer | None
+) -> Iterator[Path | str]:
+    """The migrated template: a SQLite file, or the name of a PostgreSQL database."""
     folder = tmp_path_factory.mktemp("template")
-    app = create_app(_config(folder))
+    extra: dict[str, Any] = {}
+    if pg_server is not None:
+        extra["DATABASE_URL"] = pg_server.create(pg_server.template_name)
+    app = create_app(_config(folder, **extra))
     upgrade(app)
     database(app).dispose()
-    return folder / "brandhub.sqlite3"
+    if pg_server is None:
+        yield folder / "brandhub.sqlite3"
+    else:
+        yield pg_server.template_name
+        pg_server.drop(pg_server.template_name)
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path, template_db: Path) -> Iterator[Callable[..., Flask]]:
+def app_factory(
+    tmp_path: Path, template_db: Path | str, pg_server: PostgresServer | None
+) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
+    databases: list[str] = []
 
     def make(**extra: Any) -> Flask:
         instance = tmp_path / f"instance{len(made)}"
         instance.mkdir()
-        if "DATABASE_URL" not in extra:
+        own_database = "DATABASE_URL" in extra
+        if not own_database and pg_server is not None:
+            databases.append(pg_server.new_name())
+            extra["DATABASE_URL"] = pg_server.create(databases[-1], template=str(template_db))
+        elif not own_database:
             shutil.copy(template_db, instance / "brandhub.sqlite3")
         app = create_app(_config(instance, **extra))
-        if "DATABASE_URL" in extra:
+        if own_database:
             upgrade(app)
         made.append(app)
         return app
@@ -65,6 +86,9 @@ def app_factory(tmp_path: Path, template_db: Path) -> Iterator[Callable[..., Fla
     yield make
     for app in made:
         database(app).dispose()
+    for name in databases:
+        if pg_server is not None:
+            pg_server.drop(name)
 
 
 @pytest.fixture

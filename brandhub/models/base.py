@@ -37,7 +37,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value
+        # PostgreSQL answers in the session's time zone: bring it back to UTC.
+        return value.astimezone(UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):
