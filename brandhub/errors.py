@@ -18,11 +18,13 @@ from werkzeug.exceptions import HTTPException
 from assets.errors import (
     AssetNotFound,
     BrandHubError,
+    DuplicateAsset,
     FileTooLarge,
     InvalidFile,
     InvalidFilterSpecError,
     InvalidInput,
     ObjectNotFound,
+    PermissionDenied,
     RangeNotSatisfiable,
     StorageError,
     UnsupportedMediaType,
@@ -31,6 +33,8 @@ from assets.errors import (
 STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (AssetNotFound, 404),
     (ObjectNotFound, 404),
+    (PermissionDenied, 403),
+    (DuplicateAsset, 409),
     (RangeNotSatisfiable, 416),
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),
@@ -39,6 +43,9 @@ STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (InvalidInput, 400),
     (StorageError, 503),
 ]
+
+# Details safe and useful to return to the client with the error.
+EXPOSED_DETAILS = {"existing_id", "field", "content", "extension", "max_bytes"}
 
 HTTP_MESSAGES: dict[int, Any] = {
     400: _l("The request is not valid."),
@@ -98,7 +105,8 @@ def error_response(status: int, code: str, message: str, **extra: Any):  # type:
 
 def _domain(exc: BrandHubError):  # type: ignore[no-untyped-def]
     status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
-    return error_response(status, exc.code, _(exc.message))
+    extra = {k: v for k, v in exc.details.items() if k in EXPOSED_DETAILS}
+    return error_response(status, exc.code, _(exc.message), **extra)
 
 
 def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
