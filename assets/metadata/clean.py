@@ -45,6 +45,20 @@ def text(value: Any, limit: int = SHORT) -> str | None:
     return value or None
 
 
+def exif_text(value: Any, limit: int = SHORT) -> str | None:
+    """Like ``text``, repairing UTF-8 that was read as Latin-1.
+
+    EXIF says its strings are ASCII; cameras and editors write UTF-8 anyway
+    ("© Ana"), and readers hand it back decoded as Latin-1 ("Â© Ana").
+    """
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value = value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return text(value, limit)
+
+
 def decode(raw: bytes) -> str:
     """Bytes from metadata as text: UTF-8 when valid, else Windows-1252/Latin-1."""
     raw = raw.split(b"\x00", 1)[0] if raw.endswith(b"\x00") else raw

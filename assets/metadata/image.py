@@ -100,9 +100,9 @@ def _exif(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
         return {}, None  # unreadable EXIF does not make the picture unreadable
     out: dict[str, Any] = {}
     for name, (tag, limit) in _IFD0.items():
-        out[name] = clean.text(exif.get(tag), limit)
+        out[name] = clean.exif_text(exif.get(tag), limit)
     for name, (tag, limit) in _EXIF_TEXT.items():
-        out[name] = clean.text(sub.get(tag), limit)
+        out[name] = clean.exif_text(sub.get(tag), limit)
     for name, tag in _EXIF_NUMBERS.items():
         out[name] = clean.number(sub.get(tag))
     iso = next((sub.get(t) for t in _ISO if sub.get(t) is not None), None)
@@ -204,7 +204,7 @@ def _image_group(im: Image.Image) -> dict[str, Any]:
         "animated": bool(getattr(im, "is_animated", False)),
     }
     if isinstance(dpi, tuple | list) and len(dpi) == 2:
-        x, y = clean.number(dpi[0], 2), clean.number(dpi[1], 2)
+        x, y = clean.number(dpi[0], 1), clean.number(dpi[1], 1)  # PNG stores dots per metre
         if x and y and 0 < x < 100_000 and 0 < y < 100_000:
             out["dpi"] = [x, y]
     return out

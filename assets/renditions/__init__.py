@@ -38,7 +38,8 @@ __all__ = [
 
 STANDARD_RENDITIONS = {"thumb": "max-320|format-webp", "preview": "max-1600|format-webp"}
 DEFAULT_QUALITY = {"webp": 80, "jpeg": 85}
-_KEEP_FORMAT = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
+# Sources whose own format is the natural output; GIF (graphics) becomes PNG.
+_KEEP_FORMAT = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp", "image/gif": "png"}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def clean_declarations(style: str, p: Findings) -> str:
         prop = prop.strip().lower()
         if not colon or not re.fullmatch(r"-?[a-z][a-z0-9-]*", prop):
             continue
-        if _CSS_ACTIVE.search(value):
+        if _CSS_ACTIVE.search(decl):
             p.unsafe_styles += 1
             continue
         if "url(" in value.lower() and not only_local_urls(value):

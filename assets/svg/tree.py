@@ -188,8 +188,11 @@ def _clean_attributes(src: ET.Element, name: str, p: Findings) -> dict[str, str]
 def _check_href(value: str, name: str, p: Findings) -> str | None:
     """The href if it is safe for this element, counting what is not."""
     value = value.strip()
-    if name in HREF_ELEMENTS and LOCAL_REF.fullmatch(value):
-        return value
+    if LOCAL_REF.fullmatch(value):
+        if name in HREF_ELEMENTS:
+            return value
+        p.dropped_attributes.add("href")  # a link within the drawing: harmless, not kept
+        return None
     if name in DATA_HREF_ELEMENTS:
         m = DATA_IMAGE.fullmatch(value)
         if m:
