@@ -217,7 +217,7 @@ def draw_png(
     """The logo as a transparent RGBA image ``height`` pixels tall (clear space included)."""
     geo = _Geometry(drawing, colors)
     # Supersampling gives smooth edges; skipped for very large renders to bound memory.
-    ss = 4 if height <= 1024 else 2 if height <= 2048 else 1
+    ss = 4 if height <= 256 else 2 if height <= 1024 else 1
     unit = height * ss / geo.height
     size = (max(1, round(geo.width * unit)), height * ss)
     im = Image.new("RGBA", size, (0, 0, 0, 0))

@@ -198,23 +198,20 @@ class Piece:
     def _render_svg(self, side: int) -> Image.Image:
         import resvg_py
 
-        from assets.svg import sanitize_svg
+        from assets.svg import sanitize_svg, svg_size
 
         clean = sanitize_svg(self.svg_bytes, max_image_pixels=self.settings.max_image_pixels)
-        png = resvg_py.svg_to_bytes(svg_string=clean.decode("utf-8"), skip_system_fonts=True)
+        # Rendered from the vector at the analysis size, not scaled from pixels.
+        width, height = svg_size(clean).pixels()
+        scale = side / max(width, height, 1e-6)
+        png = resvg_py.svg_to_bytes(
+            svg_string=clean.decode("utf-8"),
+            skip_system_fonts=True,
+            width=max(1, round(width * scale)),
+            height=max(1, round(height * scale)),
+        )
         im = Image.open(io.BytesIO(bytes(png)))
         im.load()
-        # Render again at the analysis size from the vector, not by scaling pixels.
-        scale = side / max(im.size)
-        if abs(scale - 1.0) > 0.01:
-            png = resvg_py.svg_to_bytes(
-                svg_string=clean.decode("utf-8"),
-                skip_system_fonts=True,
-                width=max(1, round(im.width * scale)),
-                height=max(1, round(im.height * scale)),
-            )
-            im = Image.open(io.BytesIO(bytes(png)))
-            im.load()
         return im.convert("RGBA")
 
     # SVG ------------------------------------------------------------------

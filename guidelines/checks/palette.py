@@ -1,7 +1,7 @@
 """Palette compliance: are the colours that cover the piece official colours?
 
-The piece is reduced (at most ``SIDE`` pixels on its long side), its opaque
-pixels are quantised by median cut into at most ``max_colors`` clusters, and
+The piece is reduced (at most ``SIDE`` pixels on its long side), its flat
+opaque pixels are quantised into at most ``max_colors`` clusters, and
 each cluster that covers at least ``min_share`` of the piece is compared with
 the palette by CIEDE2000. Tiny clusters are antialiasing and photo noise, not
 design decisions, and are left out. Whites, greys and blacks (chroma below
@@ -65,11 +65,16 @@ def flat_pixels(rgba: np.ndarray, threshold: int = 24) -> np.ndarray:
 
 
 def dominant_colors(rgba: np.ndarray, max_colors: int = 12) -> list[Cluster]:
-    """Median-cut clusters of the flat opaque pixels of an (H, W, 4) array, largest first.
+    """Colour clusters of the flat opaque pixels of an (H, W, 4) array, largest first.
+
+    Quantisation is Pillow's "maximum coverage" variant of median cut, which
+    splits the box with the widest colour range rather than the most pixels:
+    a small gold bar stays its own colour instead of being averaged into a
+    box with the shades of a large blue field.
 
     When less than a third of the piece is flat (a photograph, a texture),
     every opaque pixel is used instead. Clusters closer than ΔE2000 2 are
-    merged: median cut may split one flat colour into near-identical boxes.
+    merged: one flat colour may be split into near-identical boxes.
     """
     opaque = rgba[..., 3] >= 128
     mask = flat_pixels(rgba)
@@ -80,7 +85,7 @@ def dominant_colors(rgba: np.ndarray, max_colors: int = 12) -> list[Cluster]:
         return []
     strip = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)), "RGB")
     quantized = strip.quantize(
-        colors=max_colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        colors=max_colors, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
     )
     palette = quantized.getpalette() or []
     counts = sorted(quantized.getcolors(maxcolors=256) or [], reverse=True)

@@ -11,6 +11,8 @@ Sharpness is the variance of the Laplacian of a grayscale copy normalised to
 ``side`` pixels on the long side: edges make it large, blur makes it small.
 Normalising the size makes the number comparable between a 24 MP photo and a
 phone picture; the cost is that blur finer than the reduction goes unseen.
+The blocks of a JPEG saved at very low quality are edges too and read as
+detail: such a file fails ``jpeg_quality`` instead.
 """
 
 from __future__ import annotations

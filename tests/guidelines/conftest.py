@@ -35,9 +35,12 @@ def provincial(brands: dict[str, Brand]) -> Brand:
 def official_logos(
     brands: dict[str, Brand], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, dict[str, dict[str, Path]]]:
-    """slug → logo name → {"png": path, "svg": path}."""
+    """slug → logo name → {"png": path, "svg": path} (the brands the tests compare)."""
     root = tmp_path_factory.mktemp("logos")
-    return {slug: write_logos(brand, root / slug, height=256) for slug, brand in brands.items()}
+    return {
+        slug: write_logos(brands[slug], root / slug, height=512)
+        for slug in ("gobierno-provincial", "municipalidad")
+    }
 
 
 @pytest.fixture
