@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -29,6 +29,14 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _refuse_oversized() -> None:
+    """Answer 413 before reading a body that declares more than the upload limit."""
+    limit = request.max_content_length
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        abort(413)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_oversized)
     csrf.init_app(app)
     app.after_request(_headers)

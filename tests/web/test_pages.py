@@ -91,7 +91,7 @@ def test_open_redirect_is_refused(client, make_user):
 
 def test_upload_form_grid_asset_page_and_download(client, make_user, login):
     login(make_user("photographer"))
-    data = make_jpeg(1200, 800, exif={"Make": "Cámara", "Model": "X100"})
+    data = make_jpeg(1200, 800, exif={"make": "Cámara", "model": "X100", "f_number": 2.8})
     r = client.post(
         "/upload",
         data={"file": (io.BytesIO(data), "inauguracion.jpg"), "title": "Inauguración de la escuela",
