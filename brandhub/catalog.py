@@ -4,7 +4,10 @@ Domain packages raise exceptions whose first argument is an English message;
 every ``BrandHubError`` subclass is an extraction keyword, so those messages
 land in the catalog without the domain importing any i18n library.
 
-``python -m brandhub.catalog`` extracts ``messages.pot`` and updates the catalogs.
+``python -m brandhub.catalog`` extracts ``messages.pot``, updates the catalogs and
+compiles them; ``--es FILE.json`` first fills Spanish translations from a JSON object
+``{"English msgid": "traducción", "plural msgid": ["singular", "plural"]}`` and then
+lists the msgids still untranslated.
 """
 
 from __future__ import annotations
@@ -50,11 +53,80 @@ def extract(output: Path = POT) -> None:
 def update() -> None:
     extract()
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "update", "--no-fuzzy-matching",
-         "-i", str(POT), "-d", str(TRANSLATIONS)],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "update",
+            "--no-fuzzy-matching",
+            "-i",
+            str(POT),
+            "-d",
+            str(TRANSLATIONS),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
 
 
+def apply_spanish(translations: dict[str, str | list[str]]) -> list[str]:
+    """Fill the Spanish catalog; returns the msgids that are still untranslated."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale="es")
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        value = translations.get(key)
+        if value is not None:
+            message.string = tuple(value) if isinstance(message.id, tuple) else value
+            message.flags.discard("fuzzy")
+        elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
+            missing.append(key)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100)
+    return missing
+
+
+def compile_catalogs() -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "compile",
+            "-d",
+            str(TRANSLATIONS),
+            "-D",
+            "messages",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def main(argv: list[str]) -> int:
+    import fcntl
+    import json
+
+    # Several people may refresh the catalogs at once: one at a time.
+    with open(TRANSLATIONS / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        update()
+        missing = []
+        if len(argv) == 2 and argv[0] == "--es":
+            missing = apply_spanish(json.loads(Path(argv[1]).read_text("utf-8")))
+        compile_catalogs()
+    for key in missing:
+        print(f"untranslated: {key!r}")
+    return 0
+
+
 if __name__ == "__main__":
-    update()
+    raise SystemExit(main(sys.argv[1:]))
