@@ -36,9 +36,19 @@ _PADDING = 0.25  # clear space drawn into the file, as a share of the emblem hei
 Point = tuple[float, float]
 
 # A stroke alphabet on a 4 × 6 grid (y grows downwards): polylines per letter.
-_C = [(4, 0.8), (3.2, 0), (0.8, 0), (0, 0.8), (0, 5.2), (0.8, 6), (3.2, 6), (4, 5.2)]
-_O = [(0.8, 0), (3.2, 0), (4, 0.8), (4, 5.2), (3.2, 6), (0.8, 6), (0, 5.2), (0, 0.8), (0.8, 0)]
-_P = [(0, 6), (0, 0), (3, 0), (4, 1), (4, 2.4), (3, 3.4), (0, 3.4)]
+_C: list[Point] = [(4, 0.8), (3.2, 0), (0.8, 0), (0, 0.8), (0, 5.2), (0.8, 6), (3.2, 6), (4, 5.2)]
+_O: list[Point] = [
+    (0.8, 0),
+    (3.2, 0),
+    (4, 0.8),
+    (4, 5.2),
+    (3.2, 6),
+    (0.8, 6),
+    (0, 5.2),
+    (0, 0.8),
+    (0.8, 0),
+]
+_P: list[Point] = [(0, 6), (0, 0), (3, 0), (4, 1), (4, 2.4), (3, 3.4), (0, 3.4)]
 GLYPHS: dict[str, list[list[Point]]] = {
     "A": [[(0, 6), (2, 0), (4, 6)], [(0.7, 4), (3.3, 4)]],
     "B": [[(0, 3), (0, 0), (2.8, 0), (3.6, 0.8), (3.6, 2.2), (2.8, 3), (0, 3)],
@@ -231,7 +241,9 @@ def draw_png(
         for x, y in px:  # round caps
             draw.ellipse((x - w / 2, y - w / 2, x + w / 2, y + w / 2), fill=color)
     if ss > 1:
-        im = im.resize((max(1, round(geo.width * height / geo.height)), height), Image.LANCZOS)
+        im = im.resize(
+            (max(1, round(geo.width * height / geo.height)), height), Image.Resampling.LANCZOS
+        )
     return im
 
 

@@ -62,9 +62,10 @@ def load_brand_file(path: Path, parents: Mapping[str, Brand] | None = None) -> B
     path = Path(path)
     raw = _read(path)
     parent = raw.get("parent")
-    if parent is None or (parents and parent in parents):
-        base = parents[parent].to_dict() if parent else None
-        return _build(_merge(_to_raw(base), raw) if base else raw, path)
+    if parent is None:
+        return _build(raw, path)
+    if parents and parent in parents:
+        return _build(_merge(_to_raw(parents[parent].to_dict()), raw), path)
     siblings = {p.resolve(): p for p in path.parent.glob("*.toml")}
     siblings[path.resolve()] = path
     return load_brands_dir(path.parent, files=list(siblings.values()))[raw["slug"]]
@@ -370,19 +371,22 @@ def _font(entry: Mapping[str, Any]) -> Font:
 
 def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: bool) -> Logo:
     where = f"logo {entry['name']!r}"
-    texts = {k: _text(entry, k, where) or "" for k in ("title", "description", "usage")}
+    title, description, usage = (
+        _text(entry, k, where) or "" for k in ("title", "description", "usage")
+    )
+    name = entry["name"]
     file, drawing = entry.get("file"), entry.get("drawing")
     if (file is None) == (drawing is None):
         raise _error(entry, f"{where}: give either 'file' or 'drawing'.", logo=entry["name"])
     if drawing is not None:
         if not isinstance(drawing, dict):
             raise _error(entry, f"{where}: 'drawing' must be a table.", logo=entry["name"])
-        return Logo(name=entry["name"], drawing=dict(drawing), **texts)
+        return Logo(name, title, description, usage, drawing=dict(drawing))
     if not isinstance(file, str) or not file.strip():
         raise _error(entry, f"{where}: 'file' must be a file name.", logo=entry["name"])
     if stored or not files_allowed:
-        return Logo(name=entry["name"], file=file, sha256=entry.get("sha256"), **texts)
-    # A file named by a parent lives next to the parent's brand file.
+        return Logo(name, title, description, usage, file=file, sha256=entry.get("sha256"))
+    # Logo files live in the brands folder, next to the brand files.
     directory = path.parent
     logo_path = (directory / file).resolve()
     if directory.resolve() not in logo_path.parents:
@@ -391,7 +395,7 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
         digest = hashlib.sha256(logo_path.read_bytes()).hexdigest()
     except OSError:
         raise _error(entry, f"{where}: logo file {file!r} not found.", logo=entry["name"]) from None
-    return Logo(name=entry["name"], file=file, sha256=digest, path=logo_path, **texts)
+    return Logo(name, title, description, usage, file=file, sha256=digest, path=logo_path)
 
 
 def _check_drawing(logo: Logo, entry: Mapping[str, Any], palette: set[str]) -> None:

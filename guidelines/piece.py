@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,16 @@ _KIND = {"image": "image", "vector": "svg", "video": "video", "audio": "audio"}
 _SRGB = ImageCms.createProfile("sRGB")
 
 
+@dataclass(frozen=True)
+class Header:
+    """What the file's header says, before any decoding changes the image object."""
+
+    size: tuple[int, int]
+    mode: str
+    format: str | None
+    info: Mapping[Any, Any]
+
+
 class Piece:
     """One file under check. Use as a context manager, or call :meth:`close`."""
 
@@ -52,6 +63,7 @@ class Piece:
         self.settings = settings or IngestSettings()
         self._given_metadata = metadata
         self._image: Image.Image | None = None
+        self.header = Header((0, 0), "", None, {})
         self._files = contextlib.ExitStack()
         self.sniffed: Sniffed | None = None
         self.kind = ""
@@ -102,33 +114,40 @@ class Piece:
 
     @property
     def image(self) -> Image.Image:
-        """The Pillow image, opened lazily: header parsed, pixels not decoded."""
+        """The Pillow image, opened lazily: header parsed, pixels not decoded.
+
+        Decoding in draft mode changes the image's size and mode, so checks
+        read header facts from :attr:`header`, taken before any decoding.
+        """
         if self._image is None:
             assert self.sniffed is not None
-            self._image = self._files.enter_context(
-                open_image(self.path, self.sniffed, self.settings)
-            )
+            im = self._files.enter_context(open_image(self.path, self.sniffed, self.settings))
+            self.header = Header(im.size, im.mode, im.format, dict(im.info))
+            self._image = im
         return self._image
 
     @cached_property
     def dimensions(self) -> tuple[int, int] | None:
         """Pixel width and height of a raster image or of the video stream; None for SVG, audio."""
         if self.kind == "image":
-            return self.image.size
+            self.image  # noqa: B018  (reads the header)
+            return self.header.size
         if self.kind == "video" and self.av.video:
             return int(self.av.video["width"]), int(self.av.video["height"])
         return None
 
     @cached_property
     def dpi(self) -> tuple[float, float] | None:
-        dpi = self.image.info.get("dpi")
+        self.image  # noqa: B018
+        dpi = self.header.info.get("dpi")
         if not dpi or not all(float(v) > 0 for v in dpi):
             return None
         return float(dpi[0]), float(dpi[1])
 
     @cached_property
     def icc_profile(self) -> bytes | None:
-        return self.image.info.get("icc_profile") or None
+        self.image  # noqa: B018
+        return self.header.info.get("icc_profile") or None
 
     @cached_property
     def icc_description(self) -> str | None:
@@ -143,19 +162,21 @@ class Piece:
     @cached_property
     def color_mode(self) -> str:
         """``rgb``, ``cmyk`` or ``grayscale`` as a designer would say it."""
-        mode = self.image.mode
+        im = self.image
+        mode = self.header.mode
         if mode in ("CMYK",):
             return "cmyk"
         if mode in ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"):
             return "grayscale"
-        if mode == "P" and self.image.palette is not None and self.image.palette.mode == "L":
+        if mode == "P" and im.palette is not None and im.palette.mode == "L":
             return "grayscale"
         return "rgb"
 
     @cached_property
     def has_alpha_channel(self) -> bool:
-        im = self.image
-        return im.mode in ("RGBA", "LA", "La", "RGBa", "PA") or "transparency" in im.info
+        self.image  # noqa: B018
+        mode, info = self.header.mode, self.header.info
+        return mode in ("RGBA", "LA", "La", "RGBa", "PA") or "transparency" in info
 
     # Pixels ---------------------------------------------------------------
 
@@ -185,15 +206,26 @@ class Piece:
     def _decode_raster(self, side: int) -> Image.Image:
         im = self.image
         if im.format == "JPEG":
-            # Draft keeps the size at least `side`, so the later reduction is exact.
-            im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", (side, side))
+            # libjpeg decodes at 1/2, 1/4 or 1/8 scale; asking for the analysis size in the
+            # image's own proportion picks the smallest scale whose long side still reaches it.
+            scale = side / max(im.size)
+            target = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+            im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", target)
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         im.load()
-        out = to_srgb(im)
-        if max(out.size) > side:
-            out.thumbnail((side, side), Image.Resampling.BOX)
-        return out
+        frame = im
+        if frame.mode not in ("RGB", "RGBA", "CMYK", "L"):
+            has_alpha = frame.mode in ("LA", "La", "PA", "RGBa") or "transparency" in frame.info
+            frame = frame.convert("RGBA" if has_alpha else "RGB")
+        # Reduce before converting colours: the conversion then touches 1 MP, not 24.
+        if max(frame.size) > side:
+            scale = side / max(frame.size)
+            size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
+            reduced = frame.resize(size, Image.Resampling.BOX)
+            reduced.info = frame.info
+            frame = reduced
+        return to_srgb(frame)
 
     def _render_svg(self, side: int) -> Image.Image:
         import resvg_py
@@ -269,6 +301,9 @@ class Piece:
 
 def to_srgb(im: Image.Image) -> Image.Image:
     """RGBA in sRGB. Uses the embedded ICC profile when there is one (CMYK above all)."""
+    icc = im.info.get("icc_profile")
+    if not icc and im.mode in ("RGB", "RGBA"):
+        return im.convert("RGBA") if im.mode == "RGB" else im
     alpha = None
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
         rgba = im.convert("RGBA")
@@ -278,7 +313,6 @@ def to_srgb(im: Image.Image) -> Image.Image:
         base = im
     else:
         base = im.convert("RGB")
-    icc = im.info.get("icc_profile")
     converted = None
     if icc:
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PIL import Image
@@ -91,7 +91,7 @@ def dominant_colors(rgba: np.ndarray, max_colors: int = 12) -> list[Cluster]:
     counts = sorted(quantized.getcolors(maxcolors=256) or [], reverse=True)
     total = float(len(pixels))
     merged: list[tuple[np.ndarray, float]] = []
-    for count, index in counts:
+    for count, index in cast(list[tuple[int, int]], counts):
         rgb = np.array(palette[3 * index : 3 * index + 3], dtype=np.float64)
         lab = srgb_to_lab(rgb)
         for i, (known, known_share) in enumerate(merged):

@@ -237,7 +237,7 @@ def color_mode(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome
         "measured": MODE_NAMES[mode],
         "expected": fmt.word_list([MODE_NAMES[m] for m in params["allowed"]], "o"),
     }
-    details = {"measured": mode, "pillow_mode": piece.image.mode, "expected": params["allowed"]}
+    details = {"measured": mode, "pillow_mode": piece.header.mode, "expected": params["allowed"]}
     return verdict(mode in params["allowed"], values, details)
 
 
