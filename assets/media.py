@@ -19,7 +19,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import av
 import av.container
@@ -106,13 +106,9 @@ def check_pixels(width: int, height: int, settings: IngestSettings) -> None:
         raise InvalidFile(TOO_LARGE, width=width, height=height, limit=settings.max_image_pixels)
 
 
-@contextlib.contextmanager
-def open_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Iterator[Image.Image]:
-    """A lazily decoded Pillow image, size-checked; closed when the block ends.
-
-    Wrap later ``load()``/``convert()`` calls on it in ``decoder_errors()``:
-    truncated data only shows when the pixels are decoded.
-    """
+def _open_image(
+    source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSettings
+) -> Image.Image:
     fmt = PIL_FORMATS.get(sniffed.mime)
     if fmt is None:
         raise ValueError(f"not a raster image type: {sniffed.mime}")
@@ -122,12 +118,50 @@ def open_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Iterat
     if fmt == "HEIF":
         _register_heif()
     with decoder_errors():
-        im = Image.open(path, formats=[fmt])
+        im = Image.open(source, formats=[fmt])
     try:
         check_pixels(im.width, im.height, settings)
+    except BaseException:
+        im.close()
+        raise
+    return im
+
+
+@contextlib.contextmanager
+def open_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Iterator[Image.Image]:
+    """A lazily decoded Pillow image, size-checked; closed when the block ends.
+
+    Wrap later ``load()``/``convert()`` calls on it in ``decoder_errors()``:
+    truncated data only shows when the pixels are decoded.
+    """
+    im = _open_image(path, sniffed, settings)
+    try:
         yield im
     finally:
         im.close()
+
+
+def load_image(
+    path: Path,
+    sniffed: Sniffed,
+    settings: IngestSettings,
+    *,
+    draft: tuple[int, int] | None = None,
+) -> Image.Image:
+    """The decoded image (first frame of an animation), its file closed.
+
+    ``draft`` lets JPEG decode at 1/2, 1/4 or 1/8 scale, never below that size.
+    """
+    # The file is ours, not Pillow's: closing it leaves the decoded pixels
+    # alone, where Image.close() would free them (multi-frame formats keep
+    # their file open after load for seeking).
+    with path.open("rb") as fh:
+        im = _open_image(fh, sniffed, settings)
+        with decoder_errors():
+            if draft and im.format == "JPEG":
+                im.draft(im.mode, draft)
+            im.load()
+        return im
 
 
 # --- video and audio ---------------------------------------------------------

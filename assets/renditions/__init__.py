@@ -118,7 +118,9 @@ def _resize(pool: list[Image.Image], plan: Plan, natural: tuple[float, float]) -
     box = (plan.crop[0] * fx, plan.crop[1] * fy, plan.crop[2] * fx, plan.crop[3] * fy)
     if box == (0.0, 0.0, float(base.width), float(base.height)) and base.size == plan.size:
         return base
-    return base.resize(plan.size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    # Bicubic with a reducing gap of 2, as Image.thumbnail: measured 54 ms for
+    # 3000x2000 -> 1600 px where Lanczos takes 90 ms, for no visible gain.
+    return base.resize(plan.size, Image.Resampling.BICUBIC, box=box, reducing_gap=2.0)
 
 
 def _output_format(spec: RenditionSpec, sniffed: Sniffed, image: Image.Image) -> str:

@@ -81,7 +81,8 @@ def _eight_bit(im: Image.Image) -> Image.Image:
         return Image.fromarray(np.clip(arr / top * 255, 0, 255).astype(np.uint8), "L")
     if mode == "LAB":
         lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB"))
-        return ImageCms.profileToProfile(im, lab, srgb_profile(), outputMode="RGB")
+        out = ImageCms.profileToProfile(im, lab, srgb_profile(), outputMode="RGB")
+        return out if out is not None else im.convert("RGB")
     return im.convert("RGB")
 
 

@@ -27,6 +27,7 @@ from assets.media import (
     DAMAGED,
     audio_envelope,
     decoder_errors,
+    load_image,
     open_image,
     poster_frame,
 )
@@ -72,22 +73,16 @@ class RasterSource(Source):
 
     def load(self, need: tuple[int, int]) -> Image.Image:
         stored_need = (need[1], need[0]) if self.swapped else need
-        with open_image(self.path, self.sniffed, self.settings) as im, decoder_errors():
-            if im.format == "JPEG":
-                im.draft(im.mode, stored_need)
-            im.load()
-            out = im
-            factor = int(min(out.width / stored_need[0], out.height / stored_need[1]) / 2)
-            if factor >= 2 and out.mode in _REDUCIBLE:
+        im = load_image(self.path, self.sniffed, self.settings, draft=stored_need)
+        with decoder_errors():
+            factor = int(min(im.width / stored_need[0], im.height / stored_need[1]) / 2)
+            if factor >= 2 and im.mode in _REDUCIBLE:
                 # Box-reduce to about twice the need: what Pillow's
                 # reducing_gap does, but before the colour transform.
-                out = out.reduce(factor)
+                im = im.reduce(factor)
             if self.orientation in _TRANSPOSE:
-                out = out.transpose(_TRANSPOSE[self.orientation])
-            out.info.setdefault("icc_profile", im.info.get("icc_profile"))
-            out = to_srgb(out)
-            # The opened image is closed on leaving the block: never return it.
-            return out.copy() if out is im else out
+                im = im.transpose(_TRANSPOSE[self.orientation])
+            return to_srgb(im)
 
 
 class SvgSource(Source):

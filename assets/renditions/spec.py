@@ -72,6 +72,10 @@ class Operation:
 
     name: ClassVar[str]
 
+    @classmethod
+    def construct(cls, args: list[str], spec: str) -> Operation:
+        raise NotImplementedError
+
     @property
     def canonical(self) -> str:
         raise NotImplementedError
@@ -283,7 +287,7 @@ class BgColor(Operation):
         return "bgcolor-{:02x}{:02x}{:02x}".format(*self.rgb)
 
 
-_OPERATIONS: dict[str, type] = {
+_OPERATIONS: dict[str, type[Operation]] = {
     op.name: op for op in (Original, Max, Width, Height, Fill, Format, Quality, BgColor)
 }
 
