@@ -24,7 +24,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from guidelines.brand import CATEGORIES, SEVERITIES, Brand, Font, Logo, PaletteColor, Rule
+from guidelines.brand import (
+    CATEGORIES,
+    CATEGORY_TITLES,
+    SEVERITIES,
+    Brand,
+    Font,
+    Logo,
+    PaletteColor,
+    Rule,
+)
 from guidelines.engine import check_piece
 from guidelines.errors import BrandError
 from guidelines.loader import load_brand_file, load_brand_text, load_brands_dir
@@ -35,6 +44,7 @@ SHIPPED_BRANDS = Path(__file__).parent / "brands"
 
 __all__ = [
     "CATEGORIES",
+    "CATEGORY_TITLES",
     "CHECKS",
     "SEVERITIES",
     "SHIPPED_BRANDS",

@@ -21,6 +21,15 @@ from typing import Any
 from assets.errors import InvalidInput
 
 CATEGORIES: tuple[str, ...] = ("logo", "photo", "graphic", "social", "video", "audio")
+# How pages and reports name each category.
+CATEGORY_TITLES: dict[str, str] = {
+    "logo": "Logo",
+    "photo": "Fotografía",
+    "graphic": "Pieza gráfica (afiche, folleto)",
+    "social": "Publicación para redes sociales",
+    "video": "Video",
+    "audio": "Audio",
+}
 SEVERITIES: tuple[str, ...] = ("error", "warning")
 
 

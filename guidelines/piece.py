@@ -6,7 +6,8 @@ look at pixels share one analysis copy at most ``ANALYSIS_SIDE`` pixels on its
 long side, decoded once: JPEGs in draft mode (libjpeg's DCT scaling decodes a
 24 MP photo at 1/4 size for a fraction of the cost), then converted to sRGB
 through ImageCms when the file carries a profile. SVGs are sanitised and
-rasterised by resvg at that same size. Video and audio facts come from one
+rasterised by resvg at that same size, and PDFs (graphic pieces) have their
+first page rendered by PDFium at that size. Video and audio facts come from one
 PyAV probe; loudness is measured only if a rule asks for it.
 
 Errors while reading become :class:`assets.errors.InvalidFile`, which the
@@ -95,6 +96,10 @@ class Piece:
             self.svg_report  # noqa: B018
         elif self.kind in ("video", "audio"):
             self.av  # noqa: B018
+        elif self.kind == "document":
+            from assets.pdf import pdf_info
+
+            pdf_info(self.path)
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value several checks derive from the piece (its mark, its colours), computed once."""
@@ -186,6 +191,11 @@ class Piece:
         with decoder_errors():
             if self.kind == "svg":
                 return self._render_svg(ANALYSIS_SIDE)
+            if self.kind == "document":
+                from assets.pdf import render_first_page
+
+                page = render_first_page(self.path, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE)
+                return page.convert("RGBA")
             return self._decode_raster(ANALYSIS_SIDE)
 
     @property

@@ -192,7 +192,7 @@ def piece_clusters(piece: Piece, max_colors: int) -> list[Cluster]:
 @check(
     "palette",
     title="Colores de la paleta",
-    applies_to=("image", "svg"),
+    applies_to=("image", "svg", "document"),
     params=PALETTE_PARAMS,
     placeholders=("colors", "official"),
     ok="Los colores principales son de la paleta oficial (fuera de paleta: {measured}).",

@@ -77,3 +77,12 @@ def test_rule_may_restrict_to_some_palette_colours(run_rule) -> None:
     gold = poster([(GOLD, 1.0)])
     assert run_rule(gold, "palette").status == "pass"
     assert run_rule(gold, "palette", colors=["Azul"]).status == "fail"
+
+
+def test_pdf_pieces_are_checked_on_their_first_page(run_rule) -> None:
+    from tests.assets.media_factory import make_pdf
+
+    on_brand = run_rule(make_pdf(color=BLUE), "palette", suffix=".pdf")
+    off_brand = run_rule(make_pdf(color=RED), "palette", suffix=".pdf")
+    assert on_brand.status == "pass"
+    assert off_brand.status == "fail" and off_brand.details["off_palette_share"] > 0.9
