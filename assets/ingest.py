@@ -37,7 +37,15 @@ from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
 from assets.settings import IngestSettings
-from assets.sniff import HEAD_BYTES, SVG, Sniffed, check_extension, safe_filename, sniff
+from assets.sniff import (
+    HEAD_BYTES,
+    SVG,
+    Sniffed,
+    audio_only,
+    check_extension,
+    safe_filename,
+    sniff,
+)
 from assets.storage.base import Storage
 from assets.svg import sanitize_svg
 
@@ -114,6 +122,8 @@ def prepare(
             path.write_bytes(clean)
             sha256, size = hashlib.sha256(clean).hexdigest(), len(clean)
         info = extract(path, sniffed, settings)
+        if sniffed.kind == "video" and "video" not in info.metadata:
+            sniffed = audio_only(sniffed)
         specs = standard_specs(settings) if renditions is None else renditions
         rendered = render_many(path, sniffed, specs, settings)
         return PreparedFile(

@@ -50,6 +50,8 @@ AV_FORMATS = {
     "video/3gpp": "mov",
     "audio/mp4": "mov",
     "video/webm": "matroska",
+    "audio/webm": "matroska",
+    "audio/x-matroska": "matroska",
     "video/x-matroska": "matroska",
     "video/ogg": "ogg",
     "audio/ogg": "ogg",
@@ -106,9 +108,7 @@ def check_pixels(width: int, height: int, settings: IngestSettings) -> None:
         raise InvalidFile(TOO_LARGE, width=width, height=height, limit=settings.max_image_pixels)
 
 
-def _open_image(
-    source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSettings
-) -> Image.Image:
+def _open_image(source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSettings) -> Image.Image:
     fmt = PIL_FORMATS.get(sniffed.mime)
     if fmt is None:
         raise ValueError(f"not a raster image type: {sniffed.mime}")

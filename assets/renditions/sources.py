@@ -179,7 +179,12 @@ def open_source(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Sourc
     if sniffed.mime == "application/pdf":
         return PdfSource(path)
     if sniffed.kind == "video":
-        return VideoSource(path, sniffed, settings)
+        try:
+            return VideoSource(path, sniffed, settings)
+        except InvalidFile as exc:
+            if exc.details.get("reason") != "no_video":
+                raise
+            return WaveformSource(path, sniffed, settings)  # an MP4 or WebM of sound only
     if sniffed.kind == "audio":
         return WaveformSource(path, sniffed, settings)
     raise ValueError(f"no rendition source for {sniffed.mime}")

@@ -23,6 +23,7 @@ __all__ = [
     "ACCEPTED",
     "HEAD_BYTES",
     "Sniffed",
+    "audio_only",
     "check_extension",
     "safe_filename",
     "sniff",
@@ -64,11 +65,33 @@ FLAC = Sniffed("audio/flac", "audio", "flac", "FLAC audio")
 OGG_AUDIO = Sniffed("audio/ogg", "audio", "ogg", "Ogg audio")
 OPUS = Sniffed("audio/ogg", "audio", "opus", "Opus audio")
 OGG_VIDEO = Sniffed("video/ogg", "video", "ogv", "Ogg video")
+# Containers that only turn out to hold sound once probed (see audio_only).
+WEBM_AUDIO = Sniffed("audio/webm", "audio", "weba", "WebM audio")
+MKA = Sniffed("audio/x-matroska", "audio", "mka", "Matroska audio")
 
 ACCEPTED: tuple[Sniffed, ...] = (
     JPEG, PNG, GIF, WEBP, TIFF, HEIC, HEIF, AVIF, SVG, PDF, MP4, MOV, GPP, M4A,
-    WEBM, MKV, MP3, WAV, FLAC, OGG_AUDIO, OPUS, OGG_VIDEO,
+    WEBM, MKV, MP3, WAV, FLAC, OGG_AUDIO, OPUS, OGG_VIDEO, WEBM_AUDIO, MKA,
 )  # fmt: skip
+
+_AUDIO_ONLY = {
+    "video/mp4": M4A,
+    "video/quicktime": M4A,
+    "video/3gpp": M4A,
+    "video/webm": WEBM_AUDIO,
+    "video/x-matroska": MKA,
+    "video/ogg": OGG_AUDIO,
+}
+
+
+def audio_only(sniffed: Sniffed) -> Sniffed:
+    """The audio type for a video container found to hold no video stream.
+
+    The head of an MP4 or WebM cannot tell a voice recording from a film;
+    the probe can, and the asset should then be filed as audio.
+    """
+    return _AUDIO_ONLY.get(sniffed.mime, sniffed)
+
 
 # ISO base media ("ftyp") brands, checked major brand first, then compatibles.
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}

@@ -637,10 +637,15 @@ def make_ogg(
 
 
 def make_m4a(
-    seconds: float = 1.0, freq: float = 440, amplitude: float = 0.5, rate: int = 48000
+    seconds: float = 1.0,
+    freq: float = 440,
+    amplitude: float = 0.5,
+    rate: int = 48000,
+    *,
+    container: str = "ipod",
 ) -> bytes:
-    """An AAC audio file in an M4A (``ftyp M4A``) container."""
-    return _encode_audio("ipod", "aac", seconds, freq, amplitude, rate)
+    """AAC audio in an M4A (``ftyp M4A``) file; ``container="mp4"`` writes ``ftyp isom``."""
+    return _encode_audio(container, "aac", seconds, freq, amplitude, rate)
 
 
 def make_flac(

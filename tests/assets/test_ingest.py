@@ -171,6 +171,20 @@ def test_other_kinds(settings, storage, data, filename, kind):
         assert len(store(prepared, storage)) == 3
 
 
+@pytest.mark.parametrize(
+    ("data", "mime"),
+    [(mf.make_m4a(0.5, container="mp4"), "audio/mp4"), (mf.make_ogg(0.5), "audio/ogg")],
+    ids=["mp4-of-sound", "opus"],
+)
+def test_a_video_container_holding_only_sound_is_filed_as_audio(settings, data, mime):
+    with prepare(
+        io.BytesIO(data), "voice.mp4" if "mp4" in mime else "a.opus", settings
+    ) as prepared:
+        assert (prepared.sniffed.kind, prepared.sniffed.mime) == ("audio", mime)
+        assert prepared.info.metadata["audio"]["codec"] in ("aac", "opus")
+        assert prepared.renditions["preview"].height == 800  # a waveform, not a poster
+
+
 class FailingStorage(LocalStorage):
     """A real local store whose n-th write fails, as a full disk would."""
 
