@@ -16,22 +16,33 @@ from pathlib import Path
 from typing import Any
 
 from assets.errors import InvalidFile, UnsupportedMediaType
+from assets.media import TOO_LARGE, VIDEO_TOO_LARGE
+from assets.pdf import PROTECTED
 from assets.settings import IngestSettings
+from guidelines import fmt
 from guidelines.brand import Brand, Rule
-from guidelines.checks.files import SPANISH_TYPES
+from guidelines.checks.files import ALIASES, SPANISH_TYPES, type_name
 from guidelines.officials import OfficialLogos
 from guidelines.piece import Piece
 from guidelines.registry import CHECKS, Context, Outcome
 from guidelines.report import CheckResult, Report
 
-_NOT_ACCEPTED = (
-    "El archivo no es de un tipo aceptado{seems}. Súbalo como imagen (JPEG, PNG, WebP), "
-    "vector SVG, video (MP4) o audio (WAV, MP3)."
+_NOT_ACCEPTED = "El archivo no es de un tipo aceptado{seems}. {accepted}"
+_ACCEPTED_ANY = (
+    "Súbalo como imagen (JPEG, PNG, WebP), vector SVG, documento PDF, video (MP4) o "
+    "audio (WAV, MP3)."
 )
+_ACCEPTED = "Para esta revisión se aceptan archivos {types}."
+_EMPTY = "El archivo está vacío. Expórtelo de nuevo y vuelva a subirlo."
 _DAMAGED = (
     "El archivo{label} está dañado o incompleto y no se puede abrir. "
     "Expórtelo o descárguelo de nuevo y vuelva a intentarlo."
 )
+_TOO_LARGE = (
+    "El archivo{label} es demasiado grande para revisarlo (tiene más píxeles o más duración "
+    "de los que se pueden procesar). Súbalo en un tamaño menor."
+)
+_PROTECTED = "El PDF está protegido con contraseña. Guárdelo sin contraseña y súbalo de nuevo."
 _SKIP_UNREADABLE = "No se revisó porque el archivo no se puede leer."
 _SEEMS = {
     "HTML page": "una página web",
@@ -74,13 +85,14 @@ def check_piece(
             piece.open()
             results = tuple(_run(rule, piece, ctx) for rule in rules)
         except UnsupportedMediaType as exc:
-            seems = _SEEMS.get(str(exc.details.get("seems", "")), "")
-            message = _NOT_ACCEPTED.format(seems=f" (parece {seems})" if seems else "")
-            return _unreadable(brand, category, rules, message, {"reason": "unsupported_type",
-                                                                 **_json(exc.details)})  # fmt: skip
+            message = _not_accepted(exc, rules)
+            details = {"reason": "unsupported_type", **_json(exc.details)}
+            return _unreadable(brand, category, rules, message, details)
         except InvalidFile as exc:
             label = SPANISH_TYPES.get(piece.ext, "")
-            message = _DAMAGED.format(label=f", {label}," if label else "")
+            template = {TOO_LARGE: _TOO_LARGE, VIDEO_TOO_LARGE: _TOO_LARGE,
+                        PROTECTED: _PROTECTED}.get(exc.message, _DAMAGED)  # fmt: skip
+            message = template.format(label=f", {label}," if label else "")
             details = {"reason": "damaged", "type": piece.ext or None, **_json(exc.details)}
             return _unreadable(brand, category, rules, message, details)
     return Report(brand.slug, brand.version, category, results, brand.fingerprint)
@@ -103,7 +115,7 @@ def _result(rule: Rule, outcome: Outcome, ok_template: str) -> CheckResult:
         status, message = "pass", _fill(ok_template, outcome.values)
     else:
         status = "fail" if rule.severity == "error" else "warn"
-        message = _fill(rule.message, outcome.values)
+        message = outcome.reason or _fill(rule.message, outcome.values)
     return CheckResult(
         rule=rule.id,
         severity=rule.severity,
@@ -123,6 +135,19 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
 class _Defaulting(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "—"
+
+
+def _not_accepted(exc: UnsupportedMediaType, rules: tuple[Rule, ...]) -> str:
+    seems = str(exc.details.get("seems", ""))
+    if seems == "empty file":
+        return _EMPTY
+    allowed = next((r.params["allowed"] for r in rules if r.check == "format"), None)
+    accepted = _ACCEPTED_ANY
+    if allowed:
+        names = [type_name(a) for a in dict.fromkeys(ALIASES.get(a, a) for a in allowed)]
+        accepted = _ACCEPTED.format(types=fmt.word_list(names, "o"))
+    label = _SEEMS.get(seems, "")
+    return _NOT_ACCEPTED.format(seems=f" (parece {label})" if label else "", accepted=accepted)
 
 
 def _not_applicable(piece: Piece) -> str:

@@ -39,7 +39,11 @@ class Param:
 
 @dataclass
 class Outcome:
-    """What a check found. ``values`` fill the message; ``details`` go to the report as-is."""
+    """What a check found. ``values`` fill the message; ``details`` go to the report as-is.
+
+    ``reason`` replaces the rule's message: for skips, and for the rare
+    failure the rule's message was not written for.
+    """
 
     status: str
     values: dict[str, str] = field(default_factory=dict)
@@ -57,6 +61,11 @@ def failed(values: Mapping[str, str], details: Mapping[str, Any]) -> Outcome:
 
 def verdict(ok: bool, values: Mapping[str, str], details: Mapping[str, Any]) -> Outcome:
     return Outcome("pass" if ok else "fail", dict(values), dict(details))
+
+
+def failed_because(reason: str, **details: Any) -> Outcome:
+    """A failure the rule's message does not describe (an empty logo file); Spanish reason."""
+    return Outcome("fail", {}, details, reason)
 
 
 def skipped(reason: str, **details: Any) -> Outcome:

@@ -49,8 +49,9 @@ def _types(value: Any) -> list[str]:
     return items
 
 
-def _short(ext: str) -> str:
-    return {"jpg": "JPEG", "mov": "MOV"}.get(ext, ext.upper())
+def type_name(ext: str) -> str:
+    """The short name people use for a type: jpg → JPEG, webp → WebP."""
+    return {"jpg": "JPEG", "webp": "WebP"}.get(ext, ext.upper())
 
 
 @check(
@@ -66,7 +67,7 @@ def format_allowed(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Out
     ext = piece.ext
     values = {
         "measured": SPANISH_TYPES.get(ext, ext.upper()),
-        "expected": fmt.word_list([_short(a) for a in dict.fromkeys(allowed)], "o"),
+        "expected": fmt.word_list([type_name(a) for a in dict.fromkeys(allowed)], "o"),
     }
     details = {"measured": ext, "expected": allowed, "mime": piece.sniffed.mime if piece.sniffed
                else None}  # fmt: skip

@@ -23,6 +23,7 @@ from guidelines.registry import (
     Param,
     check,
     choice,
+    failed_because,
     positive,
     positive_int,
     share,
@@ -152,7 +153,8 @@ def logo_version(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
     """The mark looks like one of the allowed official versions (shape and colour)."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        # An empty file must not pass as a logo: this is the rule that says so.
+        return failed_because(_NO_MARK, similarity=0.0)
     officials = list(ctx.officials)
     if not officials:
         return skipped(_NO_OFFICIALS)

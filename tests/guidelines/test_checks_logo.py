@@ -137,3 +137,11 @@ def test_mark_comparison_is_blind_to_stretch_but_not_to_colour(principal) -> Non
     assert official is not None and stretched is not None
     assert compare(stretched, official).score > 0.85
     assert stretched.aspect == pytest.approx(official.aspect / 2, rel=0.02)
+
+
+def test_an_empty_image_is_not_a_logo(write, provincial) -> None:
+    report = logo_report(write, provincial, Image.new("RGBA", (300, 200), (0, 0, 0, 0)))
+    assert report.status == "fail"
+    version = report.check("logo-version")
+    assert version.status == "fail" and version.message.startswith("No se encontró ningún logo")
+    assert report.check("logo-proporcion").status == "skip"

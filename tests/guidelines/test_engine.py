@@ -144,3 +144,23 @@ def test_messages_use_spanish_decimals(write, provincial: Brand, official_logos)
     message = report.check("logo-proporcion").message
     assert "," in message.split("proporción es ")[1][:5]
     assert "." not in message.split("proporción es ")[1][:5]
+
+
+def test_unsupported_type_names_what_the_category_accepts(write, provincial: Brand) -> None:
+    path = write(b"PK\x03\x04" + b"\x00" * 40, ".jpg")
+    message = check_piece(path, provincial, "photo").checks[0].message
+    assert message == (
+        "El archivo no es de un tipo aceptado (parece un archivo comprimido). "
+        "Para esta revisión se aceptan archivos JPEG, TIFF o HEIC."
+    )
+    assert check_piece(write(b"", ".jpg"), provincial, "photo").checks[0].message == (
+        "El archivo está vacío. Expórtelo de nuevo y vuelva a subirlo."
+    )
+
+
+def test_too_large_image_is_not_called_damaged(write, provincial: Brand) -> None:
+    from tests.assets.media_factory import make_png_header
+
+    report = check_piece(write(make_png_header(60000, 60000), ".png"), provincial, "graphic")
+    assert report.checks[0].status == "fail"
+    assert "demasiado grande para revisarlo" in report.checks[0].message
