@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .auth.passwords import hash_password
@@ -50,7 +51,7 @@ def init_command(admin_email: str) -> None:
     upgrade(app)
     db = get_session()
     has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
-    click.echo(f"Instance ready in {app.instance_path}")
+    click.echo(_("Instance ready in %(path)s", path=app.instance_path))
     if not has_admin:
         password = generate_password()
         db.add(
@@ -63,9 +64,9 @@ def init_command(admin_email: str) -> None:
         )
         db.commit()
         click.echo("")
-        click.echo("  First administrator created (the password is shown only now):")
-        click.echo(f"    e-mail:     {admin_email.lower()}")
-        click.echo(f"    contraseña: {password}")
+        click.echo("  " + _("First administrator created (the password is shown only now):"))
+        click.echo(f"    {_('E-mail')}: {admin_email.lower()}")
+        click.echo(f"    {_('Password')}: {password}")
         click.echo("")
 
 
@@ -94,9 +95,9 @@ def users_create(
     db = get_session()
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+        raise click.BadParameter(_("not an e-mail address"), param_hint="EMAIL")
     if db.scalar(select(User).where(User.email == email)):
-        raise click.ClickException(f"{email} already exists")
+        raise click.ClickException(_("%(email)s already exists", email=email))
     agency = None
     if agency_slug:
         agency = db.scalar(select(Agency).where(Agency.slug == agency_slug))
@@ -111,9 +112,9 @@ def users_create(
         )
     )
     db.commit()
-    click.echo(f"Created {email} ({role})")
+    click.echo(_("Created %(email)s (%(role)s)", email=email, role=role))
     if shown:
-        click.echo(f"Password: {password}")
+        click.echo(f"{_('Password')}: {password}")
 
 
 @click.group("tokens")
@@ -130,7 +131,7 @@ def tokens_create(email: str, name: str) -> None:
     db = get_session()
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise click.ClickException(f"no user {email}")
+        raise click.ClickException(_("There is no user %(email)s", email=email))
     token = create_token(db, user, name=name)
     db.commit()
     click.echo(token)
