@@ -3,13 +3,12 @@
 Their images come, in this order, from the files the caller passes (the app
 keeps the uploaded official logos in its storage), from files named in the
 brand file, or from the example drawings of the shipped brands. Analysed
-marks are cached by file identity or by brand fingerprint, so a batch of
-uploads does not re-read the same logos.
+marks are cached by file identity (path, size, modification time) or by
+drawing and palette, so a batch of uploads does not re-read the same logos.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -20,8 +19,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from assets.errors import BrandHubError
 from guidelines.brand import canonical_json
 from guidelines.marks import Mark, find_mark
+from guidelines.piece import Piece
 
 if TYPE_CHECKING:
     from guidelines.brand import Brand
@@ -80,7 +81,10 @@ class OfficialLogos:
 
 def _file_loader(path: Path) -> Callable[[], Mark | None]:
     def load() -> Mark | None:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
         return _file_mark(str(path), stat.st_mtime_ns, stat.st_size)
 
     return load
@@ -88,23 +92,14 @@ def _file_loader(path: Path) -> Callable[[], Mark | None]:
 
 @lru_cache(maxsize=64)
 def _file_mark(path: str, mtime_ns: int, size: int) -> Mark | None:
-    data = Path(path).read_bytes()
-    if data.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in data[:1024]:
-        import resvg_py
-
-        from assets.svg import sanitize_svg
-
-        png = bytes(resvg_py.svg_to_bytes(svg_string=sanitize_svg(data).decode("utf-8"),
-                                          skip_system_fonts=True))  # fmt: skip
-        im = Image.open(io.BytesIO(png))
-    else:
-        im = Image.open(io.BytesIO(data))
-    from guidelines.piece import to_srgb
-
-    im.load()
-    rgba = to_srgb(im)
-    rgba.thumbnail((ANALYSIS_SIDE, ANALYSIS_SIDE), Image.Resampling.BOX)
-    return find_mark(np.asarray(rgba))
+    # Official files go through the same guarded path as pieces (sniffing, size
+    # limits, SVG sanitising); one that cannot be read is left out of the comparison.
+    try:
+        with Piece(Path(path)) as piece:
+            piece.open()
+            return find_mark(piece.array(ANALYSIS_SIDE))
+    except (BrandHubError, OSError):
+        return None
 
 
 def _drawing_loader(brand: Brand, name: str) -> Callable[[], Mark | None]:

@@ -145,3 +145,16 @@ def test_an_empty_image_is_not_a_logo(write, provincial) -> None:
     version = report.check("logo-version")
     assert version.status == "fail" and version.message.startswith("No se encontró ningún logo")
     assert report.check("logo-proporcion").status == "skip"
+
+
+def test_unreadable_official_files_are_left_out(
+    write, provincial, official_logos, tmp_path
+) -> None:
+    files = official_logos["gobierno-provincial"]
+    broken = tmp_path / "roto.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    logos = {"principal": files["principal"]["svg"], "roto": broken,
+             "falta": tmp_path / "no-existe.png"}  # fmt: skip
+    report = logo_report(write, provincial, files["principal"]["png"], logos=logos)
+    assert report.check("logo-version").status == "pass"
+    assert set(report.check("logo-version").details["scores"]) == {"principal"}
