@@ -67,12 +67,13 @@ def _inject() -> dict[str, Any]:
             "on_accent": _readable_on(accent),
         },
         "navigation": nav,
-        "url_with": url_with,
     }
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(_inject)
+    # A global, not a context variable: macros imported without context use it.
+    app.jinja_env.globals["url_with"] = url_with
     app.add_url_rule("/theme.css", "theme_css", theme_css)
 
 

@@ -171,3 +171,21 @@ def test_security_headers_on_pages(client):
     assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_library_pages_through_assets(app_factory):
+    from tests.conftest import Api, add_token, add_user
+
+    app = app_factory(PER_PAGE=2)
+    user = add_user(app, "editor")
+    api = Api(app.test_client(), add_token(app, user))
+    for i in range(3):
+        api.upload(make_jpeg(20 + i, 20), f"foto{i}.jpg", title=f"Foto {i}")
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    first = client.get("/").get_data(True)
+    assert "Página 1 de 2" in first and 'href="/?page=2"' in first
+    assert "Foto 2" in first and "Foto 0" not in first
+    second = client.get("/?page=2").get_data(True)
+    assert "Foto 0" in second and 'rel="prev"' in second
+    assert client.get("/?page=abc").status_code == 200
