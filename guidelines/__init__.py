@@ -11,13 +11,14 @@ when the file is loaded, with the file and rule named::
     report = check_piece(Path("afiche.png"), brands["gobierno-provincial"], "graphic")
     report.status, report.exit_code, report.to_dict()
 
-Parts: ``loader`` (files → Brand), ``brand`` (the resolved model, its
-canonical dict and fingerprint), ``registry`` (how checks declare their
-parameters), ``checks/`` (one module per concern), ``piece`` (the file under
-check, measured lazily), ``engine`` (``check_piece``), ``report``, and the
-helpers ``colors`` (CIEDE2000), ``loudness`` (BS.1770), ``marks`` (logo
-comparison), ``officials`` (official logo images), ``examples`` (drawn
-fictional logos) and ``fmt`` (Spanish numbers).
+Parts: ``loader`` (files, inheritance), ``build`` (validated content →
+Brand), ``brand`` (the resolved model, its canonical dict and fingerprint),
+``registry`` (how checks declare their parameters), ``checks/`` (one module
+per concern), ``piece`` (the file under check, measured lazily), ``engine``
+(``check_piece``), ``report``, and the helpers ``colors`` (CIEDE2000),
+``loudness`` (BS.1770), ``marks`` (logo comparison), ``officials`` (official
+logo images), ``examples`` (drawn fictional logos) and ``fmt`` (Spanish
+numbers).
 """
 
 from __future__ import annotations

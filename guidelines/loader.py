@@ -1,4 +1,4 @@
-"""Reading brand files: TOML → validation → inheritance → :class:`Brand`.
+"""Reading brand files: TOML → structure checks → inheritance → :class:`Brand`.
 
 A brand file is ``<slug>.toml``. With ``parent = "other-slug"`` it starts from
 the parent's resolved content and changes it:
@@ -15,31 +15,21 @@ the parent's resolved content and changes it:
 
 Every problem raises :class:`BrandError` naming the file (and the rule or
 entry) where it was written, so that the person who edits the file can find it.
+This module checks each file's structure and merges; ``guidelines.build``
+validates the merged content and makes the :class:`Brand`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import string
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import guidelines.checks  # noqa: F401  (registers every check)
-from guidelines.brand import (
-    CATEGORIES,
-    SEVERITIES,
-    Brand,
-    Font,
-    Logo,
-    PaletteColor,
-    Rule,
-)
-from guidelines.colors import parse_hex, to_hex
+from guidelines.brand import CATEGORIES, Brand
+from guidelines.build import ORIGIN, build_brand
 from guidelines.errors import BrandError
-from guidelines.registry import CHECKS
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -52,9 +42,6 @@ _ENTRY_FIELDS = {
     "typography": ({"name", "use"}, {"weights", "fallback", "source"}),
     "logos": ({"name", "title", "description", "usage"}, {"file", "drawing"}),
 }
-_RULE_KEYS = {"id", "check", "severity", "title", "message", "enabled"}
-# Where each merged entry came from, so errors found after merging name the right file.
-_ORIGIN = "__origin__"
 
 
 def load_brand_file(path: Path, parents: Mapping[str, Brand] | None = None) -> Brand:
@@ -63,9 +50,9 @@ def load_brand_file(path: Path, parents: Mapping[str, Brand] | None = None) -> B
     raw = _read(path)
     parent = raw.get("parent")
     if parent is None:
-        return _build(raw, path)
+        return build_brand(raw, path)
     if parents and parent in parents:
-        return _build(_merge(_to_raw(parents[parent].to_dict()), raw), path)
+        return build_brand(_merge(_to_raw(parents[parent].to_dict()), raw), path)
     siblings = {p.resolve(): p for p in path.parent.glob("*.toml")}
     siblings[path.resolve()] = path
     return load_brands_dir(path.parent, files=list(siblings.values()))[raw["slug"]]
@@ -88,7 +75,7 @@ def load_brands_dir(directory: Path, files: list[Path] | None = None) -> dict[st
     merged: dict[str, dict[str, Any]] = {}
     for slug in raws:
         _resolve(slug, raws, merged, ())
-    return {slug: _build(merged[slug], raws[slug][1]) for slug in raws}
+    return {slug: build_brand(merged[slug], raws[slug][1]) for slug in raws}
 
 
 def load_brand_text(
@@ -103,7 +90,7 @@ def load_brand_text(
                 f"{source}: parent brand {parent!r} is not loaded.", file=source, parent=parent
             )
         raw = _merge(_to_raw(parents[parent].to_dict()), raw)
-    return _build(raw, Path(source), files_allowed=False)
+    return build_brand(raw, Path(source), files_allowed=False)
 
 
 def brand_from_resolved(data: Mapping[str, Any]) -> Brand:
@@ -111,7 +98,7 @@ def brand_from_resolved(data: Mapping[str, Any]) -> Brand:
     source = f"{data.get('slug', '?')} (stored version)"
     raw = _to_raw(data)
     _check_top(raw, source)
-    return _build(raw, Path(source), files_allowed=False, stored=True)
+    return build_brand(raw, Path(source), files_allowed=False, stored=True)
 
 
 # Reading and structural validation of one file.
@@ -133,10 +120,10 @@ def _parse(text: str, source: str) -> dict[str, Any]:
     _check_top(raw, source)
     for section in _ENTRY_FIELDS:
         for entry in raw.get(section, []):
-            entry[_ORIGIN] = source
+            entry[ORIGIN] = source
     for rules in raw.get("rules", {}).values():
         for rule in rules:
-            rule[_ORIGIN] = source
+            rule[ORIGIN] = source
     return raw
 
 
@@ -178,7 +165,7 @@ def _check_top(raw: dict[str, Any], source: str) -> None:
             if name in names:
                 raise fail(f"[[{section}]] {name!r} appears twice.", key=section, entry=name)
             names.add(name)
-            extra = sorted(set(entry) - required - optional - {_ORIGIN, "sha256"})
+            extra = sorted(set(entry) - required - optional - {ORIGIN, "sha256"})
             if extra:
                 raise fail(
                     f"[[{section}]] {name!r}: unknown field {extra[0]!r}.", entry=name, key=extra[0]
@@ -279,203 +266,15 @@ def _to_raw(data: Mapping[str, Any] | None) -> dict[str, Any]:
     origin = f"{data.get('slug', '?')} (stored version)"
     for section in _ENTRY_FIELDS:
         raw[section] = [
-            {**{k: v for k, v in e.items() if v is not None}, _ORIGIN: origin}
+            {**{k: v for k, v in e.items() if v is not None}, ORIGIN: origin}
             for e in data.get(section, [])
         ]
     raw["rules"] = {
         category: [
             {**{k: v for k, v in rule.items() if k != "params"}, **rule.get("params", {}),
-             _ORIGIN: origin}
+             ORIGIN: origin}
             for rule in rules
         ]
         for category, rules in data.get("rules", {}).items()
     }  # fmt: skip
     return raw
-
-
-# Building the Brand: the checks that need the whole resolved content.
-
-
-def _build(
-    raw: Mapping[str, Any], path: Path, *, files_allowed: bool = True, stored: bool = False
-) -> Brand:
-    palette = tuple(_palette_color(e) for e in raw.get("palette", []))
-    typography = tuple(_font(e) for e in raw.get("typography", []))
-    logos = tuple(_logo(e, path, files_allowed, stored) for e in raw.get("logos", []))
-    names = {"palette": {c.name for c in palette}, "logos": {logo.name for logo in logos}}
-    for logo, entry in zip(logos, raw.get("logos", []), strict=True):
-        _check_drawing(logo, entry, names["palette"])
-    rules = {
-        category: tuple(_rule(r, category, names) for r in raw.get("rules", {}).get(category, []))
-        for category in CATEGORIES
-    }
-    return Brand(
-        slug=raw["slug"],
-        name=raw["name"].strip(),
-        version=raw["version"].strip(),
-        parent=raw.get("parent"),
-        lineage=tuple(raw.get("lineage", [])),
-        description=raw.get("description", "").strip(),
-        public_checks=bool(raw.get("public_checks", False)),
-        palette=palette,
-        typography=typography,
-        logos=logos,
-        dos=tuple(raw.get("dos", [])),
-        donts=tuple(raw.get("donts", [])),
-        rules=rules,
-        source=None if stored else path,
-    )
-
-
-def _error(entry: Mapping[str, Any], message: str, **details: Any) -> BrandError:
-    origin = entry.get(_ORIGIN, "brand")
-    return BrandError(f"{origin}: {message}", file=origin, **details)
-
-
-def _text(entry: Mapping[str, Any], key: str, where: str, required: bool = True) -> str | None:
-    value = entry.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise _error(entry, f"{where}: {key!r} must be a text.", key=key)
-    return value.strip()
-
-
-def _palette_color(entry: Mapping[str, Any]) -> PaletteColor:
-    where = f"colour {entry['name']!r}"
-    try:
-        hex_value = to_hex(parse_hex(entry.get("hex")))  # type: ignore[arg-type]
-    except ValueError:
-        raise _error(
-            entry,
-            f'{where}: {entry.get("hex")!r} is not a HEX colour such as "#1F4E8C".',
-            color=entry["name"],
-        ) from None
-    notes = {k: _text(entry, k, where, required=False) for k in ("rgb", "cmyk", "pantone", "use")}
-    return PaletteColor(name=entry["name"], hex=hex_value, **notes)
-
-
-def _font(entry: Mapping[str, Any]) -> Font:
-    where = f"typeface {entry['name']!r}"
-    weights = entry.get("weights", [])
-    if not isinstance(weights, list) or not all(isinstance(w, str) for w in weights):
-        raise _error(entry, f"{where}: 'weights' must be a list of texts.", font=entry["name"])
-    return Font(
-        name=entry["name"],
-        use=_text(entry, "use", where) or "",
-        weights=tuple(weights),
-        fallback=_text(entry, "fallback", where, required=False),
-        source=_text(entry, "source", where, required=False),
-    )
-
-
-def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: bool) -> Logo:
-    where = f"logo {entry['name']!r}"
-    title, description, usage = (
-        _text(entry, k, where) or "" for k in ("title", "description", "usage")
-    )
-    name = entry["name"]
-    file, drawing = entry.get("file"), entry.get("drawing")
-    if (file is None) == (drawing is None):
-        raise _error(entry, f"{where}: give either 'file' or 'drawing'.", logo=entry["name"])
-    if drawing is not None:
-        if not isinstance(drawing, dict):
-            raise _error(entry, f"{where}: 'drawing' must be a table.", logo=entry["name"])
-        return Logo(name, title, description, usage, drawing=dict(drawing))
-    if not isinstance(file, str) or not file.strip():
-        raise _error(entry, f"{where}: 'file' must be a file name.", logo=entry["name"])
-    if stored or not files_allowed:
-        return Logo(name, title, description, usage, file=file, sha256=entry.get("sha256"))
-    # Logo files live in the brands folder, next to the brand files.
-    directory = path.parent
-    logo_path = (directory / file).resolve()
-    if directory.resolve() not in logo_path.parents:
-        raise _error(entry, f"{where}: {file!r} must be inside the brands folder.")
-    try:
-        digest = hashlib.sha256(logo_path.read_bytes()).hexdigest()
-    except OSError:
-        raise _error(entry, f"{where}: logo file {file!r} not found.", logo=entry["name"]) from None
-    return Logo(name, title, description, usage, file=file, sha256=digest, path=logo_path)
-
-
-def _check_drawing(logo: Logo, entry: Mapping[str, Any], palette: set[str]) -> None:
-    if logo.drawing is None:
-        return
-    from guidelines.examples import validate_drawing
-
-    try:
-        validate_drawing(logo.drawing, palette)
-    except ValueError as exc:
-        raise _error(entry, f"logo {logo.name!r}: drawing {exc}.", logo=logo.name) from None
-
-
-def _rule(entry: Mapping[str, Any], category: str, names: Mapping[str, set[str]]) -> Rule:
-    rule_id = entry["id"]
-    where = f"rule {rule_id!r} in [rules.{category}]"
-
-    def fail(message: str, **details: Any) -> BrandError:
-        return _error(entry, f"{where}: {message}", rule=rule_id, category=category, **details)
-
-    name = entry.get("check")
-    if not isinstance(name, str) or name not in CHECKS:
-        known = ", ".join(sorted(CHECKS))
-        raise fail(f"unknown check {name!r}; known checks: {known}.", check=name)
-    spec = CHECKS[name]
-    severity = entry.get("severity")
-    if severity not in SEVERITIES:
-        raise fail(f"severity must be 'error' or 'warning', not {severity!r}.")
-    message = entry.get("message")
-    if not isinstance(message, str) or not message.strip():
-        raise fail("'message' (in Spanish, for the person who made the piece) is required.")
-    _check_placeholders(message, spec.placeholders, fail)
-    title = entry.get("title", spec.title)
-    if not isinstance(title, str) or not title.strip():
-        raise fail("'title' must be a text.")
-    given = {k: v for k, v in entry.items() if k not in _RULE_KEYS and k != _ORIGIN}
-    params: dict[str, Any] = {}
-    for key in sorted(set(given) - set(spec.params)):
-        known = ", ".join(sorted(spec.params)) or "none"
-        raise fail(f"unknown parameter {key!r} for check {name!r} (parameters: {known}).")
-    for key, param in spec.params.items():
-        if key not in given:
-            if param.required:
-                raise fail(f"parameter {key!r} is required by check {name!r}.")
-            continue
-        try:
-            params[key] = param.parse(given[key])
-        except ValueError as exc:
-            raise fail(f"bad parameter {key!r}: {exc}.", parameter=key) from None
-        if param.refers_to:
-            wanted = params[key] if isinstance(params[key], list) else [params[key]]
-            missing = [v for v in wanted if v not in names[param.refers_to]]
-            if missing:
-                raise fail(
-                    f"parameter {key!r} names {missing[0]!r}, which is not in the brand's "
-                    f"{param.refers_to}.",
-                    parameter=key,
-                )
-    return Rule(
-        id=rule_id,
-        check=name,
-        severity=severity,
-        title=title.strip(),
-        message=message.strip(),
-        params=params,
-    )
-
-
-def _check_placeholders(message: str, allowed: frozenset[str], fail: Any) -> None:
-    try:
-        fields = list(string.Formatter().parse(message))
-    except ValueError as exc:
-        raise fail(f"the message has unbalanced braces ({exc}); write {{{{ for a brace.") from None
-    for _, field, spec, conversion in fields:
-        if field is None:
-            continue
-        if field not in allowed or spec or conversion:
-            raise fail(
-                f"the message uses {{{field}}}; this check offers "
-                + ", ".join("{" + p + "}" for p in sorted(allowed))
-                + ".",
-                placeholder=field,
-            )
