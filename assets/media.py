@@ -62,7 +62,10 @@ AV_FORMATS = {
 
 # What hostile input makes decoders raise. Programming errors (AttributeError,
 # NameError, AssertionError) are deliberately not here: they must surface.
+# Warning is here because decoders warn about corrupt data (Pillow's
+# "Truncated File Read") and a deployment may turn warnings into errors.
 DECODER_ERRORS: tuple[type[BaseException], ...] = (
+    Warning,
     OSError,
     ValueError,
     SyntaxError,
@@ -202,9 +205,17 @@ class AvInfo:
 def _video_stream(container: av.container.InputContainer) -> Any | None:
     for stream in container.streams.video:
         # Cover art in audio files is a one-frame "video" stream: not a video.
-        if not stream.disposition & av.stream.Disposition.attached_pic:
-            return stream
+        if stream.disposition & av.stream.Disposition.attached_pic:
+            continue
+        if stream.codec_context is None or not stream.codec_context.width:
+            raise InvalidFile(DAMAGED, reason="video_stream")
+        return stream
     return None
+
+
+def _audio_stream(container: av.container.InputContainer) -> Any | None:
+    # A stream whose codec FFmpeg cannot identify has no codec context.
+    return next((s for s in container.streams.audio if s.codec_context is not None), None)
 
 
 def _duration(container: av.container.InputContainer, stream: Any | None) -> float | None:
@@ -223,7 +234,7 @@ def probe(path: Path, sniffed: Sniffed, settings: IngestSettings) -> AvInfo:
     """
     with open_av(path, sniffed) as container:
         vstream = _video_stream(container)
-        astream = container.streams.audio[0] if container.streams.audio else None
+        astream = _audio_stream(container)
         if vstream is None and astream is None:
             raise InvalidFile(DAMAGED, reason="no_streams")
         duration = _duration(container, vstream or astream)
@@ -334,9 +345,9 @@ def audio_envelope(
     chunks: list[np.ndarray] = []
     got = 0
     with open_av(path, sniffed) as container:
-        if not container.streams.audio:
+        stream = _audio_stream(container)
+        if stream is None:
             raise InvalidFile(DAMAGED, reason="no_audio")
-        stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=WAVEFORM_RATE)
         for frame in container.decode(stream):
             for out in resampler.resample(frame):

@@ -16,7 +16,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageCms, IptcImagePlugin
 
-from assets.media import decoder_errors, open_image
+from assets.media import DECODER_ERRORS, decoder_errors, open_image
 from assets.metadata import clean
 from assets.metadata.xmp import parse_xmp
 from assets.settings import IngestSettings
@@ -96,7 +96,7 @@ def _exif(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
         exif = im.getexif()
         sub = exif.get_ifd(ExifTags.IFD.Exif)
         gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    except (SyntaxError, ValueError, TypeError, KeyError, OSError, IndexError):
+    except DECODER_ERRORS:
         return {}, None  # unreadable EXIF does not make the picture unreadable
     out: dict[str, Any] = {}
     for name, (tag, limit) in _IFD0.items():
@@ -151,7 +151,7 @@ def _gps(gps: dict[int, Any]) -> dict[str, float] | None:
 def _iptc(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     try:
         info = IptcImagePlugin.getiptcinfo(im)  # type: ignore[arg-type]
-    except (SyntaxError, ValueError, OSError, IndexError, KeyError, TypeError):
+    except DECODER_ERRORS:
         return {}, None
     if not info:
         return {}, None
@@ -187,7 +187,7 @@ def _icc(profile: bytes | None) -> dict[str, Any]:
     try:
         parsed = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         out["description"] = clean.text(ImageCms.getProfileDescription(parsed))
-    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+    except (ImageCms.PyCMSError, *DECODER_ERRORS):
         out["error"] = "unreadable"
     return clean.compact(out)
 

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from assets.errors import InvalidFile
 from assets.media import (
     DAMAGED,
+    DECODER_ERRORS,
     audio_envelope,
     decoder_errors,
     load_image,
@@ -64,8 +65,8 @@ class RasterSource(Source):
         with open_image(path, sniffed, settings) as im:
             try:
                 orientation = int(im.getexif().get(0x0112) or 1)
-            except (SyntaxError, ValueError, TypeError, KeyError, OSError, IndexError):
-                orientation = 1
+            except DECODER_ERRORS:
+                orientation = 1  # unreadable EXIF: show the pixels as stored
             self.orientation = orientation if orientation in _TRANSPOSE else 1
             w, h = im.size
         self.swapped = self.orientation in (5, 6, 7, 8)

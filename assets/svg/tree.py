@@ -56,7 +56,7 @@ def parse(data: bytes) -> ET.Element:
         return parser.close()
     except DefusedXmlException as exc:
         raise InvalidFile(FORBIDDEN_XML, reason=type(exc).__name__) from exc
-    except (ET.ParseError, ValueError) as exc:
+    except (ET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         raise InvalidFile(DAMAGED, reason="xml", error=str(exc)[:200]) from exc
 
 

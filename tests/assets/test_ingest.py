@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 
 import pytest
 
-from assets.errors import FileTooLarge, InvalidFile, StorageError, UnsupportedMediaType
+from assets.errors import (
+    BrandHubError,
+    FileTooLarge,
+    InvalidFile,
+    StorageError,
+    UnsupportedMediaType,
+)
 from assets.ingest import PreparedFile, prepare, store
 from assets.settings import IngestSettings
 from assets.storage import LocalStorage
@@ -225,3 +232,41 @@ def test_cleanup_is_idempotent(settings):
     prepared.cleanup()
     prepared.cleanup()
     assert not prepared.path.exists()
+
+
+DAMAGEABLE = {
+    "jpeg": lambda: mf.make_jpeg(200, 150, exif={"make": "X", "gps": (1, 2)}, iptc={"city": "a"}),
+    "png": lambda: mf.make_png(100, 80),
+    "gif": mf.make_gif,
+    "webp": lambda: mf.make_webp(64, 64),
+    "tiff": lambda: mf.make_tiff(64, 64, exif={"make": "Y"}),
+    "heic": lambda: mf.make_heic(64, 64),
+    "svg": lambda: mf.make_svg("<text>x</text>"),
+    "pdf": lambda: mf.make_pdf(width_pt=100, height_pt=100),
+    "mp4": lambda: mf.make_mp4(0.3, 64, 48, audio=True),
+    "webm": lambda: mf.make_webm(0.3, 64, 48),
+    "mp3": lambda: mf.make_mp3(0.3),
+    "ogg": lambda: mf.make_ogg(0.3),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGEABLE))
+def test_damaged_files_never_escape_as_raw_decoder_errors(settings, kind):
+    base = DAMAGEABLE[kind]()
+    rng = random.Random(kind)
+    for _ in range(12):
+        data = bytearray(base)
+        how = rng.choice(["flip", "cut", "insert"])
+        if how == "flip":
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(8, len(data))] = rng.randrange(256)
+        elif how == "cut":
+            data = data[: rng.randrange(16, len(data))]
+        else:
+            at = rng.randrange(len(data))
+            data[at:at] = rng.randbytes(rng.randint(1, 64))
+        try:
+            prepare(io.BytesIO(bytes(data)), None, settings).cleanup()
+        except BrandHubError:
+            pass  # a clear refusal is the other acceptable outcome
+        assert spooled(settings) == []

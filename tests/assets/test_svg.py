@@ -140,6 +140,7 @@ def test_plain_doctype_is_tolerated_and_dropped():
         b"not xml at all",
         b"<html xmlns='http://www.w3.org/1999/xhtml'><body/></html>",
         b"<svg xmlns='http://example.com/not-svg'/>",
+        b"<?xml version='1.0' encoding='klingon-8'?><svg/>",
     ],
 )
 def test_malformed_or_foreign_xml_is_invalid(data):
