@@ -41,6 +41,7 @@ _ISO = (0x8827, 0x8833)  # ISOSpeedRatings, then the newer ISOSpeed
 _DATETIME_ORIGINAL, _DATETIME_DIGITIZED = 0x9003, 0x9004
 _OFFSET_ORIGINAL, _OFFSET_DIGITIZED = 0x9011, 0x9012
 ORIENTATION_TAG = 0x0112
+_ICC_ERRORS: tuple[type[BaseException], ...] = (ImageCms.PyCMSError, *DECODER_ERRORS)
 
 # IPTC IIM record 2 dataset -> (our name, cleaned length or "list")
 _IPTC: dict[int, tuple[str, int | str]] = {
@@ -187,7 +188,7 @@ def _icc(profile: bytes | None) -> dict[str, Any]:
     try:
         parsed = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         out["description"] = clean.text(ImageCms.getProfileDescription(parsed))
-    except (ImageCms.PyCMSError, *DECODER_ERRORS):
+    except _ICC_ERRORS:
         out["error"] = "unreadable"
     return clean.compact(out)
 
