@@ -14,7 +14,7 @@ evaluated here over dense arrays indexed by global document number:
   word goes through the field's own analyzer, so "vacunaci*" finds every
   word starting that way, whatever its stem;
 * a ``Phrase`` is the ``And`` of its words, narrowed by Whoosh's position
-  check (only when the words co-occur at all);
+  check when the field keeps positions and the words co-occur at all;
 * anything else asks Whoosh for its documents (``docs_for_query``).
 
 The evaluator also records, per field, the terms and prefixes that matched
@@ -152,6 +152,9 @@ class Evaluator:
         # Expanded terms are highlighted through the prefix, not one by one.
         return self._or([self._term(fieldname, t, boost, False) for t in sorted(terms)])
 
+    def _has_positions(self, fieldname: str) -> bool:
+        return fieldname in self.schema and self.schema[fieldname].format.supports("positions")
+
     def _whoosh_docs(self, q: wq.Query) -> np.ndarray:
         mask = np.zeros(self.n, dtype=bool)
         docs = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
@@ -197,7 +200,7 @@ class Evaluator:
             return scored
         if isinstance(q, wq.Phrase):
             words = self._and([self._term(q.fieldname, w, boost, positive) for w in q.words])
-            if len(q.words) > 1 and words.mask.any():
+            if len(q.words) > 1 and words.mask.any() and self._has_positions(q.fieldname):
                 words.mask &= self._whoosh_docs(q)
                 words.score[~words.mask] = 0.0
             return words

@@ -6,7 +6,12 @@ layer translates them).
 
 from __future__ import annotations
 
-__all__ = ["IndexBusy", "IndexUnavailable", "InvalidQuery", "SearchIndexError"]
+import gc
+import warnings
+
+__all__ = ["IndexBusy", "IndexUnavailable", "InvalidQuery", "SearchIndexError", "unavailable"]
+
+DAMAGED = "The search index cannot be read; it needs to be rebuilt."
 
 
 class SearchIndexError(Exception):
@@ -26,3 +31,21 @@ class InvalidQuery(SearchIndexError, ValueError):
 
     Free text never raises this: odd text falls back to a plain word search.
     """
+
+
+def unavailable(exc: BaseException) -> IndexUnavailable:
+    """An :class:`IndexUnavailable` that notes ``exc`` but does not keep its frames.
+
+    A Whoosh reader that fails half-way through opening leaves files open in
+    its frames; dropping the traceback here lets them close now, quietly,
+    instead of warning whenever the caller lets go of the error.
+    """
+    error = IndexUnavailable(DAMAGED)
+    error.add_note(f"{type(exc).__name__}: {exc}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        exc.__traceback__ = None
+        exc.__context__ = exc.__cause__ = None
+        del exc
+        gc.collect()
+    return error

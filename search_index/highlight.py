@@ -9,16 +9,20 @@ the query used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 
 from whoosh.analysis import Analyzer
+from whoosh.fields import Schema
 
 from .analysis import fold
+from .schema import HIGHLIGHT_FIELDS
 
-__all__ = ["highlight"]
+__all__ = ["hit_highlights", "highlight"]
 
 ELLIPSIS = "…"
+#: Length in characters of a description snippet.
+SNIPPET = 240
 
 
 def _spans(text: str, analyzer: Analyzer, terms: set[str],
@@ -75,3 +79,25 @@ def highlight(text: str, analyzer: Analyzer, terms: Iterable[str] = (),
     if end < len(text):
         out.append(ELLIPSIS)
     return "".join(out)
+
+
+def hit_highlights(stored: Mapping[str, object], schema: Schema,
+                   terms: Mapping[str, set[str]], prefixes: Mapping[str, set[str]]
+                   ) -> dict[str, str]:
+    """Highlights of one hit from its stored fields (see :class:`search_index.Hit`).
+
+    "title" and "description" are always there (the description as a
+    snippet around its first match); other fields only when they matched.
+    """
+    out: dict[str, str] = {"title": "", "description": ""}
+    for name in HIGHLIGHT_FIELDS:
+        text = str(stored.get(name) or "")
+        field_terms, field_prefixes = terms.get(name, set()), prefixes.get(name, set())
+        always = name in out
+        if not text or not (always or field_terms or field_prefixes):
+            continue
+        size = SNIPPET if name == "description" else None
+        marked = highlight(text, schema[name].analyzer, field_terms, field_prefixes, size)
+        if always or "<mark>" in marked:
+            out[name] = marked
+    return out

@@ -69,7 +69,6 @@ spelling suggestions.
 
 from __future__ import annotations
 
-import gc
 import pickle
 import struct
 import threading
@@ -86,12 +85,13 @@ from whoosh.writing import SegmentWriter
 
 from .documents import AssetDocument, Hit, SearchQuery, SearchResults
 from .engine import Evaluator
-from .errors import IndexBusy, IndexUnavailable
+from .errors import IndexBusy, IndexUnavailable, unavailable
 from .facets import count_facets, facet_masks, visibility_mask
-from .highlight import highlight
+from .highlight import hit_highlights
 from .layout import Layout
+from .paging import page_of
 from .parsing import QueryParser
-from .schema import HIGHLIGHT_FIELDS, build_schema, document_fields
+from .schema import build_schema, document_fields
 from .suggest import suggest
 from .views import IndexView, SegmentCache
 
@@ -99,8 +99,6 @@ __all__ = ["SearchIndex"]
 
 _READ_ERRORS = (OSError, EOFError, zlib.error, pickle.UnpicklingError, struct.error,
                 whoosh_index.IndexError)
-_DAMAGED = "The search index cannot be read; it needs to be rebuilt."
-_SNIPPET = 240
 
 
 class SearchIndex:
@@ -150,7 +148,7 @@ class SearchIndex:
             try:
                 ix = whoosh_index.open_dir(str(self._layout.path(gen)), schema=self._schema)
             except Exception as exc:
-                raise _unavailable(exc) from None
+                raise unavailable(exc) from None
             self._indexes = {gen: ix}
         return ix
 
@@ -174,7 +172,7 @@ class SearchIndex:
         except IndexUnavailable:
             raise
         except Exception as exc:
-            raise _unavailable(exc) from None
+            raise unavailable(exc) from None
         if view is not None:
             view.searcher.close()
         self._view, self._view_gen = new_view, gen
@@ -184,13 +182,13 @@ class SearchIndex:
         if self._view is not None:
             try:
                 self._view.searcher.close()
-            except Exception:  # noqa: S110 - a broken reader may fail to close; we drop it anyway
-                pass
+            except Exception:
+                pass  # a damaged reader may fail to close; it is dropped either way
         self._view = self._view_gen = None
         self._indexes = {}
 
     def close(self) -> None:
-        """Close the open searcher; the object may not be used afterwards."""
+        """Close open files; a later call on this object opens them again."""
         with self._lock:
             self._drop_view()
 
@@ -348,7 +346,7 @@ class SearchIndex:
                 return self._search(view, query)
             except _READ_ERRORS as exc:
                 self._drop_view()
-                raise _unavailable(exc) from None
+                raise unavailable(exc) from None
 
     def _search(self, view: IndexView, query: SearchQuery) -> SearchResults:
         tree = self._parser.parse(query.text)
@@ -367,49 +365,17 @@ class SearchIndex:
         sort = query.sort
         if sort == "relevance" and not evaluator.terms and not evaluator.prefixes:
             sort = "newest"  # nothing to rank by: browsing shows the latest first
-        docnums = self._page(view, mask, match.score, sort, query.page, query.per_page)
+        docnums = page_of(view, mask, match.score, sort, query.page, query.per_page)
         asset_ids = view.asset_ids
         hits = [
-            Hit(int(asset_ids[d]), float(match.score[d]), self._highlights(view, evaluator, d))
+            Hit(int(asset_ids[d]), float(match.score[d]),
+                hit_highlights(view.searcher.stored_fields(d), self._schema,
+                               evaluator.terms, evaluator.prefixes))
             for d in docnums
         ]
         text = query.text.strip()
         suggestion = suggest(view.searcher, text) if text else None
         return SearchResults(total, query.page, query.per_page, hits, facets, suggestion)
-
-    def _page(self, view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str,
-              page: int, per_page: int) -> list[int]:
-        start, k = (page - 1) * per_page, page * per_page
-        hits = np.flatnonzero(mask)
-        if start >= len(hits):
-            return []
-        if sort == "title":
-            return _title_page(view, hits, k)[start:]
-        created = view.numeric("created")[hits]
-        if sort == "relevance":
-            keys = [-score[hits], -created]
-        elif sort == "newest":
-            keys = [-created]
-        else:
-            keys = [created]
-        return _top_k(hits, keys, k)[start:].tolist()
-
-    def _highlights(self, view: IndexView, evaluator: Evaluator, docnum: int) -> dict[str, str]:
-        stored = view.searcher.stored_fields(docnum)
-        out: dict[str, str] = {}
-        for name in HIGHLIGHT_FIELDS:
-            text = str(stored.get(name) or "")
-            terms, prefixes = evaluator.terms.get(name, ()), evaluator.prefixes.get(name, ())
-            always = name in ("title", "description")
-            if not text or not (always or terms or prefixes):
-                continue
-            size = _SNIPPET if name == "description" else None
-            marked = highlight(text, self._schema[name].analyzer, terms, prefixes, size)
-            if always or "<mark>" in marked:
-                out[name] = marked
-        out.setdefault("title", "")
-        out.setdefault("description", "")
-        return out
 
     def doc_ids(self) -> set[int]:
         """Ids of every asset in the index (to compare with the database)."""
@@ -421,51 +387,3 @@ class SearchIndex:
         """Number of assets in the index."""
         with self._lock:
             return int(self._fresh_view().searcher.doc_count())
-
-
-def _unavailable(exc: BaseException) -> IndexUnavailable:
-    """An :class:`IndexUnavailable` that notes ``exc`` but does not keep its frames.
-
-    A Whoosh reader that fails half-way through opening leaves files open in
-    its frames; dropping the traceback here lets them close now, quietly,
-    instead of warning whenever the caller lets go of the error.
-    """
-    error = IndexUnavailable(_DAMAGED)
-    error.add_note(f"{type(exc).__name__}: {exc}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        exc.__traceback__ = None
-        exc.__context__ = exc.__cause__ = None
-        del exc
-        gc.collect()
-    return error
-
-
-def _top_k(hits: np.ndarray, keys: list[np.ndarray], k: int) -> np.ndarray:
-    """The ``k`` first of ``hits`` ordered by ``keys`` (ascending, first key first), then docnum."""
-    primary = keys[0]
-    if len(hits) > k:
-        # Keep everything tied with the k-th value so ties break by the next keys.
-        kth = np.partition(primary, k - 1)[k - 1]
-        keep = primary <= kth
-        hits = hits[keep]
-        keys = [key[keep] for key in keys]
-    order = np.lexsort((hits, *reversed(keys)))
-    return hits[order][:k]
-
-
-def _title_page(view: IndexView, hits: np.ndarray, k: int) -> list[int]:
-    # Each segment ranks its own titles; merge each segment's first k.
-    candidates: list[tuple[bytes, int]] = []
-    for leaf in view.leaves:
-        lo, hi = leaf.offset, leaf.offset + leaf.data.doccount
-        local = hits[(hits >= lo) & (hits < hi)] - lo
-        if not len(local):
-            continue
-        rank, keys = leaf.data.title_order(leaf.reader)
-        ranks = rank[local]
-        if len(local) > k:
-            local = local[np.argpartition(ranks, k - 1)[:k]]
-        candidates.extend((bytes(keys[d]), int(d) + lo) for d in local)
-    candidates.sort()
-    return [docnum for _, docnum in candidates[:k]]

@@ -4,7 +4,10 @@ Three kinds of fields:
 
 * text fields people search (title, description, tags, credit, creator,
   caption, keywords, event, collection, filename), stored so results can be
-  highlighted without a database round trip;
+  highlighted without a database round trip. Only the prose fields (title,
+  description, caption, event) keep word positions: positions triple the
+  cost of reading a posting list, and a quoted phrase in a short list
+  field (tags, names) is checked as "all these words" instead;
 * exact fields for facets and filters (kind, agency, year, tag, orientation,
   compliance, status, public) and the unique ``id``;
 * per-document number columns (``idnum``, ``created``, ``captured``) and a
@@ -86,13 +89,13 @@ def build_schema() -> fields.Schema:
         idnum=fields.COLUMN(columns.NumericColumn("q", default=0)),
         title=fields.TEXT(analyzer=spanish, stored=True),
         description=fields.TEXT(analyzer=spanish, stored=True),
-        tags=fields.TEXT(analyzer=spanish, stored=True),
-        credit=fields.TEXT(analyzer=names, stored=True),
-        creator=fields.TEXT(analyzer=names, stored=True),
+        tags=fields.TEXT(analyzer=spanish, stored=True, phrase=False),
+        credit=fields.TEXT(analyzer=names, stored=True, phrase=False),
+        creator=fields.TEXT(analyzer=names, stored=True, phrase=False),
         caption=fields.TEXT(analyzer=spanish, stored=True),
-        keywords=fields.TEXT(analyzer=spanish, stored=True),
+        keywords=fields.TEXT(analyzer=spanish, stored=True, phrase=False),
         event=fields.TEXT(analyzer=spanish, stored=True),
-        collection=fields.TEXT(analyzer=spanish, stored=True),
+        collection=fields.TEXT(analyzer=spanish, stored=True, phrase=False),
         filename=fields.TEXT(analyzer=identifier_analyzer(), stored=True, phrase=False),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         kind=fields.ID(),

@@ -293,3 +293,35 @@ def test_unreadable_root_is_unavailable(tmp_path: Path) -> None:
     root.write_text("not an index")
     with pytest.raises(IndexUnavailable):
         SearchIndex(root)
+
+
+def test_threads_search_while_another_applies(new_index: NewIndex) -> None:
+    idx = new_index()
+    idx.apply(ARCHIVE)
+    errors: list[BaseException] = []
+
+    def search() -> None:
+        try:
+            for i in range(30):
+                results = find(idx, ("salud", "inauguracion", "", "logo")[i % 4],
+                               sort=("relevance", "title", "newest")[i % 3])
+                assert results.total >= 1
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    def write() -> None:
+        try:
+            for i in range(10):
+                idx.apply([AssetDocument(100 + i, f"nota de salud {i}")])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=search) for _ in range(3)]
+    threads.append(threading.Thread(target=write))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert idx.doc_count() == len(ARCHIVE) + 10
+    assert find(idx, "nota").total == 10

@@ -70,6 +70,7 @@ def test_plain_words(archive: SearchIndex, text: str, expected: set[int]) -> Non
         ('"campaña de vacunación"', {2}),
         ('"vacunación de campaña"', set()),  # a phrase keeps its order
         ('"escuela primaria"', {1}),
+        ('tag:"hospitales salud"', {5}),  # list fields keep no positions: all the words
         ("salud -video", {2, 3}),  # 3: "salud" in its file name
         ("inauguracion -hospital", {1}),
         ("-foto -video -audio", {1, 3, 4, 7}),
