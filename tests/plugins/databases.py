@@ -7,13 +7,14 @@ may create databases (``scripts/pg-test.sh`` starts a throwaway cluster and sets
 That database is only somewhere to connect to: the tests never write in it.
 
 Each xdist worker migrates its own template database once per session
-(``<name>_tpl_<worker>``, see ``template_db`` in conftest), and each test gets a copy
-made by ``CREATE DATABASE … TEMPLATE …``, which copies files instead of replaying the
-migrations, and is dropped when the test ends. Names are fixed per worker, and a
-leftover database of the same name from a crashed run is dropped first, so two
-sessions must not share one server and maintenance database at the same time.
-Dropping uses ``WITH (FORCE)`` (PostgreSQL 13 and later), so a connection a test
-forgot to close cannot keep its database alive.
+(``<name>_<worker>_tpl``, see ``template_db`` in conftest), and each test gets a copy
+(``<name>_<worker>_<n>``) made by ``CREATE DATABASE … TEMPLATE …``, which copies
+files instead of replaying the migrations (about 35 ms, and as much to drop it), and
+is dropped when the test ends. Names are fixed per worker, and a leftover database
+of the same name from a crashed run is dropped first, so two sessions must not
+share one server and maintenance database at the same time. Dropping uses
+``WITH (FORCE)`` (PostgreSQL 13 and later), so a connection a test forgot to close
+cannot keep its database alive.
 
 ``pg_server`` is that server, or None on SQLite; ``empty_database_url`` is a URL to a
 new empty database on whichever backend the suite runs on.
