@@ -126,7 +126,7 @@ class SearchResults:
     """One page of results with the total, the facet counts and a spelling suggestion.
 
     ``facets`` maps each facet name to ``{value: count}``, most frequent
-    first. ``suggestion`` is the query text with misspelled words replaced
+    first (years: newest first). ``suggestion`` is the query text with misspelled words replaced
     by words from the index, or ``None``.
     """
 

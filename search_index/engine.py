@@ -39,6 +39,8 @@ K1 = 1.2
 B = 0.75
 MAX_PREFIX_WORDS = 200
 MIN_PREFIX = 2
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_SCORES = np.zeros(0, dtype=np.float32)
 _EXPAND_VIA_SPELL = {"title", "description", "tags", "credit", "creator", "caption",
                      "keywords", "event", "collection"}
 
@@ -73,10 +75,11 @@ class Evaluator:
     def _all(self) -> Match:
         return Match(np.ones(self.n, dtype=bool), np.zeros(self.n, dtype=np.float32))
 
-    def _term(self, fieldname: str, text: str, boost: float, positive: bool) -> Match:
-        result = self._empty()
+    def _postings(self, fieldname: str, text: str, boost: float, positive: bool
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Global ids of a term's documents and each one's BM25 score (unique ids)."""
         if fieldname not in self.schema:
-            return result
+            return _NO_IDS, _NO_SCORES
         field = self.schema[fieldname]
         tbytes = field.to_bytes(text)
         id_parts, tf_parts = [], []
@@ -86,21 +89,24 @@ class Evaluator:
                 id_parts.append(ids + leaf.offset)
                 tf_parts.append(tfs)
         if not id_parts:
-            return result
+            return _NO_IDS, _NO_SCORES
         if positive:
             self.terms[fieldname].add(text)
         ids = np.concatenate(id_parts)
         tfs = np.concatenate(tf_parts)
+        if not field.scorable:
+            return ids, np.full(len(ids), boost, dtype=np.float32)
+        df = self.searcher.doc_frequency(fieldname, tbytes)
+        idf = math.log(self.live_count / (df + 1)) + 1.0
+        avgdl = self.searcher.avg_field_length(fieldname) or 1.0
+        norm = K1 * ((1.0 - B) + B * self.view.lengths(fieldname)[ids] / avgdl)
+        return ids, (boost * idf * (tfs * (K1 + 1.0)) / (tfs + norm)).astype(np.float32)
+
+    def _term(self, fieldname: str, text: str, boost: float, positive: bool) -> Match:
+        result = self._empty()
+        ids, scores = self._postings(fieldname, text, boost, positive)
         result.mask[ids] = True
-        if field.scorable:
-            df = self.searcher.doc_frequency(fieldname, tbytes)
-            idf = math.log(self.live_count / (df + 1)) + 1.0
-            avgdl = self.searcher.avg_field_length(fieldname) or 1.0
-            dl = self.view.lengths(fieldname)[ids]
-            norm = K1 * ((1.0 - B) + B * dl / avgdl)
-            result.score[ids] = boost * idf * (tfs * (K1 + 1.0)) / (tfs + norm)
-        else:
-            result.score[ids] = boost
+        result.score[ids] = scores
         return result
 
     def _and(self, parts: list[Match]) -> Match:
@@ -114,15 +120,21 @@ class Evaluator:
         score[~mask] = 0.0
         return Match(mask, score)
 
-    def _or(self, parts: list[Match]) -> Match:
-        if not parts:
-            return self._empty()
-        mask = parts[0].mask.copy()
-        score = parts[0].score.copy()
-        for part in parts[1:]:
-            mask |= part.mask
-            score += part.score
-        return Match(mask, score)
+    def _or(self, subqueries: list[wq.Query], positive: bool) -> Match:
+        # One word becomes an Or of the same term in ten fields: add each
+        # term's few postings into one pair of arrays rather than allocating
+        # ten full-size ones.
+        result = self._empty()
+        for q in subqueries:
+            if isinstance(q, wq.Term):
+                ids, scores = self._postings(q.fieldname, q.text, float(q.boost), positive)
+                result.mask[ids] = True
+                result.score[ids] += scores
+            else:
+                part = self.evaluate(q, positive)
+                result.mask |= part.mask
+                result.score += part.score
+        return result
 
     def _words_for_prefix(self, prefix: str) -> list[str]:
         reader = self.searcher.reader()
@@ -150,7 +162,7 @@ class Evaluator:
                 if len(terms) >= MAX_PREFIX_WORDS:
                     break
         # Expanded terms are highlighted through the prefix, not one by one.
-        return self._or([self._term(fieldname, t, boost, False) for t in sorted(terms)])
+        return self._or([wq.Term(fieldname, t, boost=boost) for t in sorted(terms)], False)
 
     def _has_positions(self, fieldname: str) -> bool:
         return fieldname in self.schema and self.schema[fieldname].format.supports("positions")
@@ -177,7 +189,7 @@ class Evaluator:
             return Match(np.logical_or.reduce([p.mask for p in parts]),
                          np.maximum.reduce([p.score for p in parts]))
         if isinstance(q, wq.Or):
-            return self._or([self.evaluate(s, positive) for s in q.subqueries])
+            return self._or(q.subqueries, positive)
         if isinstance(q, wq.Not):
             inner = self.evaluate(q.query, not positive)
             return Match(~inner.mask, np.zeros(self.n, dtype=np.float32))

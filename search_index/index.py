@@ -287,8 +287,14 @@ class SearchIndex:
         step = max(1, count // 100) if count else 500
         writer = ix.writer(limitmb=self._writer_memory_mb)
         indexed = 0
+        seen: set[int] = set()
         try:
             for doc in docs:
+                # A reader paging through a changing table may see a row twice;
+                # one writer cannot replace what it added itself, so skip it.
+                if doc.id in seen:
+                    continue
+                seen.add(doc.id)
                 writer.add_document(**document_fields(doc))
                 indexed += 1
                 if progress is not None and indexed % step == 0:

@@ -1,8 +1,8 @@
 """Sorting and paging a hit mask: only the first ``page * per_page`` hits are ever ordered.
 
-Dates and scores are global arrays, so the first k hits come from one
-``numpy.partition`` (keeping every hit tied with the k-th, so ties break the
-same way on every page) and a sort of those few. Titles are ranked per
+Dates and scores are global arrays, so the first k hits come from a
+``numpy.partition`` and a sort of those few; ties break by the next key and
+then by document number, the same way on every page. Titles are ranked per
 segment; each segment offers its first k and those few are merged.
 """
 
@@ -38,15 +38,23 @@ def page_of(view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, pag
 
 
 def _top_k(hits: np.ndarray, keys: list[np.ndarray], k: int) -> np.ndarray:
-    """The ``k`` first of ``hits`` ordered by ``keys`` (ascending, first key first), then docnum."""
+    """The ``k`` first of ``hits`` ordered by ``keys`` (ascending, first key first), then docnum.
+
+    ``hits`` must be ascending. Hits tied with the k-th on the first key are
+    ordered by the next keys the same way, so a query whose hits all score
+    the same (a filter-only query) costs a partition, not a full sort.
+    """
+    if not keys:
+        return hits[:k]
+    if len(hits) <= k:
+        return hits[np.lexsort((hits, *reversed(keys)))]
     primary = keys[0]
-    if len(hits) > k:
-        kth = np.partition(primary, k - 1)[k - 1]
-        keep = primary <= kth
-        hits = hits[keep]
-        keys = [key[keep] for key in keys]
-    order = np.lexsort((hits, *reversed(keys)))
-    return hits[order][:k]
+    kth = np.partition(primary, k - 1)[k - 1]
+    better = primary < kth
+    tied = primary == kth
+    head = _top_k(hits[better], [key[better] for key in keys], k)
+    rest = _top_k(hits[tied], [key[tied] for key in keys[1:]], k - len(head))
+    return np.concatenate([head, rest])
 
 
 def _title_order(view: IndexView, hits: np.ndarray, k: int) -> list[int]:

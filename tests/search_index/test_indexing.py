@@ -96,7 +96,8 @@ def test_rebuild_gives_the_same_results(new_index: NewIndex) -> None:
     rebuilt = new_index("rebuilt")
     rebuilt.apply([AssetDocument(50, "contenido viejo que desaparece")])
     progress: list[int] = []
-    assert rebuilt.rebuild(iter(ARCHIVE), count=len(ARCHIVE), progress=progress.append) == 8
+    twice = [*ARCHIVE[:3], ARCHIVE[1], *ARCHIVE[3:]]  # a row read twice is indexed once
+    assert rebuilt.rebuild(iter(twice), count=len(ARCHIVE), progress=progress.append) == 8
     assert progress[-1] == 8 and progress == sorted(progress)
     assert rebuilt.doc_ids() == incremental.doc_ids() == {d.id for d in ARCHIVE}
     assert _snapshot(rebuilt) == _snapshot(incremental)

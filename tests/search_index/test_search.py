@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search_index import InvalidQuery, SearchIndex, SearchQuery
+from search_index.paging import _top_k
 
 from .conftest import ARCHIVE, find, ids
 
@@ -241,3 +243,15 @@ def test_excluded_words_are_not_highlighted(archive: SearchIndex) -> None:
 )
 def test_suggestions(archive: SearchIndex, text: str, suggestion: str | None) -> None:
     assert find(archive, text).suggestion == suggestion
+
+
+def test_top_k_breaks_ties_by_the_next_keys() -> None:
+    rng = np.random.default_rng(1)
+    hits = np.arange(0, 3000, 3)
+    primary = rng.integers(0, 4, len(hits)).astype(np.float32)
+    secondary = rng.integers(0, 50, len(hits))
+    expected = hits[np.lexsort((hits, secondary, primary))]
+    for k in (1, 7, 24, 200, 999, 1000, 5000):
+        assert _top_k(hits, [primary, secondary], k).tolist() == expected[:k].tolist()
+        assert _top_k(hits, [secondary], k).tolist() == hits[
+            np.lexsort((hits, secondary))][:k].tolist()
