@@ -12,20 +12,44 @@ from wtforms.validators import Length, Optional, Regexp
 
 from .operations.assets import AssetFields
 
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_CONTROL[127] = None
+
+
+def clean_text(value: object) -> object:
+    """Drop control characters (NUL cannot even be stored in PostgreSQL text)."""
+    return value.translate(_CONTROL) if isinstance(value, str) else value
+
+
+def clean_line(value: object) -> object:
+    """One line of text: control characters and line breaks become nothing/spaces."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(str(clean_text(value)).split())
+
 
 class AssetMetaForm(FlaskForm):
     """Descriptive fields of an asset (used for upload, edit and PATCH)."""
 
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)], filters=[clean_line])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
+    )
     tags = StringField(
         _l("Tags"),
         validators=[Optional(), Length(max=2000)],
+        filters=[clean_line],
         description=_l("Separated by commas, e.g. logo, campaign, health"),
     )
-    credit = StringField(_l("Credit"), validators=[Optional(), Length(max=300)])
-    caption = TextAreaField(_l("Caption"), validators=[Optional(), Length(max=5000)])
-    copyright = StringField(_l("Copyright"), validators=[Optional(), Length(max=300)])
+    credit = StringField(
+        _l("Credit"), validators=[Optional(), Length(max=300)], filters=[clean_line]
+    )
+    caption = TextAreaField(
+        _l("Caption"), validators=[Optional(), Length(max=5000)], filters=[clean_text]
+    )
+    copyright = StringField(
+        _l("Copyright"), validators=[Optional(), Length(max=300)], filters=[clean_line]
+    )
     agency = StringField(
         _l("Agency"), validators=[Optional(), Length(max=80), Regexp(r"^[a-z0-9-]*$")]
     )

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
-from assets.ingest import prepare, store
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assets.errors import DuplicateAsset, InvalidInput, PermissionDenied
+from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
@@ -61,15 +61,19 @@ def _tags(db: Session, names: list[str]) -> list[Tag]:
     if not names:
         return []
     existing = {t.name: t for t in db.scalars(select(Tag).where(Tag.name.in_(names)))}
-    result = []
     for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            tag = Tag(name=name)
-            db.add(tag)
+        if name in existing:
+            continue
+        # Another request may create the same tag at this moment: a savepoint keeps
+        # the unique-constraint loser's transaction alive, and it takes the winner's row.
+        try:
+            with db.begin_nested():
+                tag = Tag(name=name)
+                db.add(tag)
             existing[name] = tag
-        result.append(tag)
-    return result
+        except IntegrityError:
+            existing[name] = db.scalars(select(Tag).where(Tag.name == name)).one()
+    return [existing[name] for name in names]
 
 
 def _title_from_filename(filename: str) -> str:

@@ -216,3 +216,13 @@ def test_openapi_document(client):
     spec = r.get_json()
     assert spec["openapi"].startswith("3.")
     assert "/assets/{asset_id}/file" in spec["paths"]
+
+
+def test_control_characters_are_dropped_not_stored(api_for):
+    api = api_for("editor")
+    asset = api.upload(make_jpeg(16, 16), "n.jpg", title="a\x00b\x07c").get_json()
+    assert asset["title"] == "abc"
+    r = api.patch(f"/assets/{asset['id']}", json={"title": "x\u0000y", "caption": "uno\ndos\x00"})
+    assert r.status_code == 200
+    assert r.get_json()["title"] == "xy"
+    assert r.get_json()["caption"] == "uno\ndos"

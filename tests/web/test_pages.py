@@ -31,7 +31,9 @@ def test_english_from_accept_language_and_from_the_switcher(client):
     html = client.get("/login?lang=es", headers={"Accept-Language": "en"}).get_data(True)
     assert '<html lang="es">' in html
     # The choice sticks for the session.
-    assert '<html lang="es">' in client.get("/login", headers={"Accept-Language": "en"}).get_data(True)
+    assert '<html lang="es">' in client.get("/login", headers={"Accept-Language": "en"}).get_data(
+        True
+    )
 
 
 def test_library_requires_login(client):
@@ -94,8 +96,12 @@ def test_upload_form_grid_asset_page_and_download(client, make_user, login):
     data = make_jpeg(1200, 800, exif={"make": "Cámara", "model": "X100", "f_number": 2.8})
     r = client.post(
         "/upload",
-        data={"file": (io.BytesIO(data), "inauguracion.jpg"), "title": "Inauguración de la escuela",
-              "tags": "escuela, acto", "credit": "Juan Gómez"},
+        data={
+            "file": (io.BytesIO(data), "inauguracion.jpg"),
+            "title": "Inauguración de la escuela",
+            "tags": "escuela, acto",
+            "credit": "Juan Gómez",
+        },
         content_type="multipart/form-data",
     )
     assert r.status_code == 302
