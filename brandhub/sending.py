@@ -8,12 +8,13 @@ that keep user-supplied bytes inert in a browser.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from flask import Response, current_app, redirect, request
 from werkzeug.http import parse_range_header
 
+from assets.errors import AssetNotFound
 from assets.storage import Storage
 
 from .security import FILE_CSP
@@ -114,4 +115,37 @@ def send_stored(
     headers["Content-Length"] = str(size)
     return Response(
         _iter(body), status=200, mimetype=mime, headers=headers, direct_passthrough=True
+    )
+
+
+def send_original(storage: Storage, asset: Any, *, attachment: bool = False) -> Response:
+    """The asset's original file, as uploaded."""
+    return send_stored(
+        storage,
+        asset.storage_key,
+        size=asset.size,
+        mime=asset.mime,
+        etag=asset.sha256,
+        filename=asset.original_filename,
+        attachment=attachment,
+        allow_redirect=True,
+    )
+
+
+def send_rendition(storage: Storage, asset: Any, name: str) -> Response:
+    """A stored rendition. Its URLs carry ``?v=<hash>``: the bytes behind one URL never
+    change, so browsers may keep it for a year."""
+    found = asset.rendition(name)
+    if found is None:
+        raise AssetNotFound("The rendition does not exist.", name=name)
+    return send_stored(
+        storage,
+        found.storage_key,
+        size=found.size,
+        mime=found.mime,
+        etag=f"{asset.sha256[:16]}-{name}",
+        filename=f"{asset.id}-{name}.{found.mime.split('/')[-1]}",
+        cache_seconds=31536000,
+        private=not asset.public,
+        allow_redirect=True,
     )

@@ -6,15 +6,13 @@ from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from assets.errors import AssetNotFound
-
 from ..db import get_session
 from ..errors import ApiError
 from ..forms import AssetMetaForm, form_errors
 from ..models import Asset
 from ..operations.access import get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
-from ..sending import send_stored
+from ..sending import send_original, send_rendition
 from ..services import ingest_settings, storage
 from . import bp
 from .serialize import asset_json
@@ -141,32 +139,9 @@ def remove_asset(asset_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/assets/<int:asset_id>/file")
 def asset_file(asset_id: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), g.api_user, asset_id)
-    return send_stored(
-        storage(),
-        asset.storage_key,
-        size=asset.size,
-        mime=asset.mime,
-        etag=asset.sha256,
-        filename=asset.original_filename,
-        attachment=request.args.get("download") == "1",
-        allow_redirect=True,
-    )
+    return send_original(storage(), asset, attachment=request.args.get("download") == "1")
 
 
 @bp.get("/assets/<int:asset_id>/renditions/<name>")
 def asset_rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
-    asset = get_visible_asset(get_session(), g.api_user, asset_id)
-    rendition = asset.rendition(name)
-    if rendition is None:
-        raise AssetNotFound("The rendition does not exist.", name=name)
-    return send_stored(
-        storage(),
-        rendition.storage_key,
-        size=rendition.size,
-        mime=rendition.mime,
-        etag=f"{asset.sha256[:16]}-{name}",
-        filename=f"{asset.id}-{name}.{rendition.mime.split('/')[-1]}",
-        cache_seconds=31536000,
-        private=not asset.public,
-        allow_redirect=True,
-    )
+    return send_rendition(storage(), get_visible_asset(get_session(), g.api_user, asset_id), name)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from assets.errors import AssetNotFound, BrandHubError, DuplicateAsset
+from assets.errors import BrandHubError, DuplicateAsset
 
 from ..db import get_session
 from ..errors import STATUS_FOR
@@ -26,7 +26,7 @@ from ..forms import AssetMetaForm, UploadForm, form_errors
 from ..models import Agency, Asset
 from ..operations.access import can_edit, get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
-from ..sending import send_stored
+from ..sending import send_original, send_rendition
 from ..services import ingest_settings, storage
 
 bp = Blueprint("web", __name__)
@@ -182,32 +182,9 @@ def asset_delete(asset_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def original(asset_id: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), current_user, asset_id)
-    return send_stored(
-        storage(),
-        asset.storage_key,
-        size=asset.size,
-        mime=asset.mime,
-        etag=asset.sha256,
-        filename=asset.original_filename,
-        attachment=request.args.get("download") == "1",
-        allow_redirect=True,
-    )
+    return send_original(storage(), asset, attachment=request.args.get("download") == "1")
 
 
 @bp.get("/assets/<int:asset_id>/r/<name>")
 def rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
-    asset = get_visible_asset(get_session(), current_user, asset_id)
-    found = asset.rendition(name)
-    if found is None:
-        raise AssetNotFound("The rendition does not exist.", name=name)
-    # URLs carry ?v=<hash>: the bytes behind one URL never change, so cache for a year.
-    return send_stored(
-        storage(),
-        found.storage_key,
-        size=found.size,
-        mime=found.mime,
-        etag=f"{asset.sha256[:16]}-{name}",
-        filename=f"{asset.id}-{name}.webp",
-        cache_seconds=31536000,
-        private=not asset.public,
-    )
+    return send_rendition(storage(), get_visible_asset(get_session(), current_user, asset_id), name)
