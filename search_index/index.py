@@ -69,6 +69,7 @@ spelling suggestions.
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import threading
@@ -105,7 +106,8 @@ class SearchIndex:
     """Opens (or creates) the index under ``path``; see the module docstring.
 
     Raises :class:`IndexUnavailable` if the index exists but cannot be read.
-    Safe to share between threads; one per process is enough.
+    Safe to share between threads; one per process is enough, and a process
+    forked from one that opened it reopens its files on first use.
     """
 
     def __init__(self, path: Path | str, *, lock_timeout: float = 30.0,
@@ -120,6 +122,7 @@ class SearchIndex:
         self._indexes: dict[str, FileIndex] = {}
         self._view: IndexView | None = None
         self._view_gen: str | None = None
+        self._pid = os.getpid()
         try:
             with self._lock:
                 self._current()
@@ -154,6 +157,12 @@ class SearchIndex:
 
     def _fresh_view(self) -> IndexView:
         """The view of the latest generation (caller holds ``self._lock``)."""
+        if self._pid != os.getpid():
+            # Forked (gunicorn --preload): the parent's open files share their
+            # read offsets with us; open our own.
+            self._pid = os.getpid()
+            self._view = self._view_gen = None
+            self._indexes = {}
         gen = self._current()
         view = self._view
         try:

@@ -326,3 +326,26 @@ def test_threads_search_while_another_applies(new_index: NewIndex) -> None:
     assert errors == []
     assert idx.doc_count() == len(ARCHIVE) + 10
     assert find(idx, "nota").total == 10
+
+
+def _search_many(idx: SearchIndex, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    inherited = idx._view
+    totals = [find(idx, text).total for text in ("salud", "logo", "inauguracion") * 30]
+    queue.put((totals, idx._view is not inherited))
+
+
+def test_forked_process_reopens_its_files(new_index: NewIndex) -> None:
+    idx = new_index()
+    idx.apply(ARCHIVE)
+    expected = [find(idx, text).total for text in ("salud", "logo", "inauguracion") * 30]
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_search_many, args=(idx, queue))
+    child.start()
+    # Both read at the same time; shared file offsets would garble the reads.
+    mine = [find(idx, text).total for text in ("salud", "logo", "inauguracion") * 30]
+    theirs, reopened = queue.get(timeout=60)
+    child.join(60)
+    assert child.exitcode == 0
+    assert reopened
+    assert mine == theirs == expected
