@@ -112,6 +112,28 @@ class SearchIndex:
 
     def __init__(self, path: Path | str, *, lock_timeout: float = 30.0,
                  writer_memory_mb: int = 256) -> None:
+        self._setup(path, lock_timeout, writer_memory_mb)
+        try:
+            with self._lock:
+                self._current()
+                self._fresh_view()
+        except IndexUnavailable:
+            self.close()
+            raise
+
+    @classmethod
+    def for_rebuild(cls, path: Path | str, *, lock_timeout: float = 30.0,
+                    writer_memory_mb: int = 256) -> SearchIndex:
+        """Open without reading the current index, which may be damaged, to :meth:`rebuild` it.
+
+        Searches raise :class:`IndexUnavailable` until the rebuild swaps in
+        a good generation.
+        """
+        idx = cls.__new__(cls)
+        idx._setup(path, lock_timeout, writer_memory_mb)
+        return idx
+
+    def _setup(self, path: Path | str, lock_timeout: float, writer_memory_mb: int) -> None:
         self._layout = Layout(Path(path))
         self._lock_timeout = lock_timeout
         self._writer_memory_mb = writer_memory_mb
@@ -123,13 +145,6 @@ class SearchIndex:
         self._view: IndexView | None = None
         self._view_gen: str | None = None
         self._pid = os.getpid()
-        try:
-            with self._lock:
-                self._current()
-                self._fresh_view()
-        except IndexUnavailable:
-            self.close()
-            raise
 
     # Opening
 
@@ -269,7 +284,7 @@ class SearchIndex:
         with layout.layout_lock():
             if layout.marker() is not None:
                 raise IndexBusy("The search index is already being rebuilt.")
-            old = layout.current()
+            old = layout.current(repair=True)
             target = layout.new_generation()
             if old is None:
                 layout.write_marker(target)

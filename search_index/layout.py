@@ -80,15 +80,22 @@ class Layout:
     def storage(self, gen: str) -> FileStorage:
         return FileStorage(str(self.path(gen)))
 
-    def current(self) -> str | None:
-        """The generation in use, or ``None`` for a new, empty root."""
+    def current(self, repair: bool = False) -> str | None:
+        """The generation in use, or ``None`` for a new, empty root.
+
+        With ``repair`` (a rebuild is about to replace it), a damaged pointer
+        or a missing generation folder also give ``None`` instead of raising.
+        """
         try:
             name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise IndexUnavailable("The search index folder cannot be read.") from exc
-        if not _GEN.match(name):
+        valid = bool(_GEN.match(name)) and (not repair or self.path(name).is_dir())
+        if not valid:
+            if repair:
+                return None
             raise IndexUnavailable("The search index folder is damaged; rebuild the index.")
         return name
 

@@ -289,6 +289,23 @@ def test_damaged_index_is_unavailable(tmp_path: Path, damage: Callable[[Path], N
     assert "rebuilt" in str(info.value) or "damaged" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "damage", [_damage_toc, _damage_segments, _remove_segments, _damage_pointer, _remove_generation]
+)
+def test_damaged_index_can_be_rebuilt(tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    root = tmp_path / "index"
+    with SearchIndex(root) as idx:
+        idx.apply(ARCHIVE)
+    damage(root)
+    with SearchIndex.for_rebuild(root) as idx:
+        with pytest.raises(IndexUnavailable):
+            idx.search(SearchQuery())
+        assert idx.rebuild(iter(ARCHIVE[:3])) == 3
+        assert idx.doc_ids() == {1, 2, 3}
+    with SearchIndex(root) as idx:
+        assert ids(find(idx, "logo")) == [3]
+
+
 def test_unreadable_root_is_unavailable(tmp_path: Path) -> None:
     root = tmp_path / "file-not-folder"
     root.write_text("not an index")
