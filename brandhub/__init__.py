@@ -16,11 +16,13 @@ __all__ = ["create_app"]
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory. ``config`` overrides every other layer (used by tests)."""
+    import os
+
     from . import auth, db, errors, i18n, security, services, web
     from . import config as cfg
     from .api import bp as api_bp
 
-    instance_path = (config or {}).get("INSTANCE_PATH")
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("BRANDHUB_INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.numbers import format_decimal
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +21,11 @@ LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 
 def select_locale() -> str:
+    from flask import current_app, has_request_context
+
     locales = babel_locales()
+    if not has_request_context():  # command line, background jobs
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in locales:
         session["lang"] = chosen
@@ -33,7 +37,7 @@ def select_locale() -> str:
         if getattr(user, "locale", None) in locales:
             return user.locale
     best = request.accept_languages.best_match(locales)
-    return best or g.get("default_locale", "es")
+    return best or current_app.config["DEFAULT_LOCALE"]
 
 
 def babel_locales() -> list[str]:

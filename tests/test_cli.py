@@ -1,0 +1,38 @@
+"""The command line: init, users, tokens."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import Api
+
+
+def test_init_creates_the_first_admin_once(app, runner):
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert "Instancia lista" in first.output
+    match = re.search(r"Correo electrónico: (\S+)\s+Contraseña: (\S+)", first.output)
+    assert match, first.output
+    email, password = match.groups()
+    second = runner.invoke(args=["init"])
+    assert second.exit_code == 0 and "Contraseña" not in second.output
+    client = app.test_client()
+    r = client.post("/login", data={"email": email, "password": password})
+    assert r.status_code == 302
+
+
+def test_users_and_tokens(app, runner):
+    r = runner.invoke(args=["users", "create", "Foto@Ejemplo.gob", "--role", "photographer",
+                            "--agency", "prensa", "--agency-name", "Prensa"])
+    assert r.exit_code == 0, r.output
+    assert "foto@ejemplo.gob" in r.output
+    again = runner.invoke(args=["users", "create", "foto@ejemplo.gob"])
+    assert again.exit_code != 0 and "ya existe" in again.output
+    bad = runner.invoke(args=["users", "create", "not-an-email"])
+    assert bad.exit_code != 0
+    token = runner.invoke(args=["tokens", "create", "foto@ejemplo.gob"]).output.strip()
+    assert token.startswith("bh_")
+    api = Api(app.test_client(), token)
+    assert api.get("/assets").status_code == 200
+    missing = runner.invoke(args=["tokens", "create", "nadie@ejemplo.gob"])
+    assert missing.exit_code != 0 and "No existe" in missing.output
