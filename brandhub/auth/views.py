@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import (
@@ -24,9 +25,24 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from ..db import get_session
 from ..models import User, utcnow
+from ..ratelimit import RateLimiter
 from .passwords import hash_password, needs_rehash, verify_password
 
+log = logging.getLogger("brandhub.auth")
 bp = Blueprint("auth", __name__)
+
+
+
+def _limiters() -> tuple[RateLimiter, RateLimiter]:
+    """Failed sign-ins per account and per client address (an office behind one NAT
+    address shares the second, so it is looser): guessing passwords gets slow quickly."""
+    ext = current_app.extensions
+    if "brandhub.login_limits" not in ext:
+        ext["brandhub.login_limits"] = (
+            RateLimiter(limit=10, window=600),
+            RateLimiter(limit=50, window=600),
+        )
+    return ext["brandhub.login_limits"]
 
 
 class LoginForm(FlaskForm):
@@ -61,12 +77,26 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         db = get_session()
         email = form.email.data.strip().lower()
+        by_email, by_address = _limiters()
+        limits = ((by_email, email), (by_address, request.remote_addr))
+        if any(limiter.blocked(key) for limiter, key in limits):
+            log.warning("login refused by rate limit for %r from %s", email, request.remote_addr)
+            wait = max(limiter.retry_after(key) for limiter, key in limits)
+            form.password.errors.append(
+                _(
+                    "Too many failed attempts. Wait %(minutes)s minutes and try again.",
+                    minutes=max(1, round(wait / 60)),
+                )
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = db.scalar(select(User).where(func.lower(User.email) == email))
         if (
             user is not None
             and user.active
             and verify_password(user.password_hash, form.password.data)
         ):
+            by_email.reset(email)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             user.last_login_at = utcnow()
@@ -79,7 +109,9 @@ def login():  # type: ignore[no-untyped-def]
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
-        current_app.logger.warning("failed login for %r from %s", email, request.remote_addr)
+        for limiter, key in limits:
+            limiter.hit(key)
+        log.warning("failed login for %r from %s", email, request.remote_addr)
         form.password.errors.append(_("The e-mail or the password is not correct."))
         return render_template("auth/login.html", form=form), 401
     status = 400 if request.method == "POST" else 200

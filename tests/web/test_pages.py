@@ -195,3 +195,19 @@ def test_library_pages_through_assets(app_factory):
     second = client.get("/?page=2").get_data(True)
     assert "Foto 0" in second and 'rel="prev"' in second
     assert client.get("/?page=abc").status_code == 200
+
+
+def test_failed_logins_are_rate_limited_and_logged(client, make_user, caplog):
+    user = make_user("editor")
+    for _ in range(10):
+        r = client.post("/login", data={"email": user.email, "password": "nope"})
+        assert r.status_code == 401
+    r = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) > 0
+    assert "Demasiados intentos fallidos" in r.get_data(True)
+    assert any("failed login" in rec.getMessage() for rec in caplog.records)
+    # Another account from the same address is not locked out by these.
+    other = make_user("viewer")
+    r = client.post("/login", data={"email": other.email, "password": PASSWORD})
+    assert r.status_code == 302
