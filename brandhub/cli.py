@@ -19,7 +19,7 @@ from .auth.passwords import hash_password
 from .auth.tokens import create_token
 from .config import generate_password
 from .db import get_session, upgrade
-from .models import ROLES, Agency, User
+from .models import ROLES, Agency, ApiToken, User, utcnow
 from .services import storage
 
 
@@ -122,19 +122,55 @@ def tokens_group() -> None:
     """Manage API tokens."""
 
 
+def _user_or_fail(email: str) -> User:
+    user = get_session().scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(_("There is no user %(email)s", email=email))
+    return user
+
+
 @tokens_group.command("create")
 @click.argument("email")
 @click.option("--name", default="cli")
+@click.option(
+    "--read-only", is_flag=True, help="The token can read but not upload, change or delete."
+)
 @with_appcontext
-def tokens_create(email: str, name: str) -> None:
+def tokens_create(email: str, name: str, read_only: bool) -> None:
     """Create an API token for EMAIL and print it (shown only once)."""
     db = get_session()
-    user = db.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(_("There is no user %(email)s", email=email))
-    token = create_token(db, user, name=name)
+    token = create_token(
+        db, _user_or_fail(email), name=name, scopes="read" if read_only else "read write"
+    )
     db.commit()
     click.echo(token)
+
+
+@tokens_group.command("list")
+@click.argument("email")
+@with_appcontext
+def tokens_list(email: str) -> None:
+    """List EMAIL's tokens (their first characters, never the whole token)."""
+    user = _user_or_fail(email)
+    rows = get_session().scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    for row in rows:
+        state = _("revoked") if row.revoked_at else _("active")
+        used = row.last_used_at.isoformat(timespec="minutes") if row.last_used_at else "-"
+        click.echo(f"{row.prefix}…  {row.name:12} {row.scopes:12} {state:10} {used}")
+
+
+@tokens_group.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def tokens_revoke(prefix: str) -> None:
+    """Revoke the token that starts with PREFIX (as shown by `tokens list`)."""
+    db = get_session()
+    rows = db.scalars(select(ApiToken).where(ApiToken.prefix == prefix.rstrip("…")[:10])).all()
+    if len(rows) != 1:
+        raise click.ClickException(_("No single token starts with %(prefix)s", prefix=prefix))
+    rows[0].revoked_at = utcnow()
+    db.commit()
+    click.echo(_("Token revoked."))
 
 
 def register_commands(app: Flask) -> None:

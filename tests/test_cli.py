@@ -22,8 +22,19 @@ def test_init_creates_the_first_admin_once(app, runner):
 
 
 def test_users_and_tokens(app, runner):
-    r = runner.invoke(args=["users", "create", "Foto@Ejemplo.gob", "--role", "photographer",
-                            "--agency", "prensa", "--agency-name", "Prensa"])
+    r = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Foto@Ejemplo.gob",
+            "--role",
+            "photographer",
+            "--agency",
+            "prensa",
+            "--agency-name",
+            "Prensa",
+        ]
+    )
     assert r.exit_code == 0, r.output
     assert "foto@ejemplo.gob" in r.output
     again = runner.invoke(args=["users", "create", "foto@ejemplo.gob"])
@@ -36,3 +47,19 @@ def test_users_and_tokens(app, runner):
     assert api.get("/assets").status_code == 200
     missing = runner.invoke(args=["tokens", "create", "nadie@ejemplo.gob"])
     assert missing.exit_code != 0 and "No existe" in missing.output
+
+
+def test_tokens_can_be_read_only_listed_and_revoked(app, runner):
+    runner.invoke(args=["users", "create", "e@ejemplo.gob", "--role", "editor", "--agency", "x"])
+    token = runner.invoke(args=["tokens", "create", "e@ejemplo.gob", "--read-only"]).output.strip()
+    api = Api(app.test_client(), token)
+    assert api.get("/assets").status_code == 200
+    r = api.upload(b"\xff\xd8\xff", "x.jpg")
+    assert (
+        r.status_code == 403 and r.get_json()["error"]["message"] == "Este token solo puede leer."
+    )
+    listing = runner.invoke(args=["tokens", "list", "e@ejemplo.gob"]).output
+    assert token[:10] in listing and token not in listing and "activo" in listing
+    assert runner.invoke(args=["tokens", "revoke", token[:10]]).exit_code == 0
+    assert api.get("/assets").status_code == 401
+    assert "revocado" in runner.invoke(args=["tokens", "list", "e@ejemplo.gob"]).output

@@ -29,6 +29,8 @@ def authenticate() -> None:
             raise ApiError(401, "unauthorized", _("The token is not valid or was revoked."))
         g.api_user, g.api_token = found
         get_session().commit()
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not g.api_token.allows("write"):
+            raise ApiError(403, "forbidden", _("This token can only read."))
     elif request.endpoint not in PUBLIC_ENDPOINTS and request.endpoint is not None:
         raise ApiError(401, "unauthorized", _("You need to sign in."))
 

@@ -91,3 +91,6 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes.split()
