@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "LOCALES": ["es", "en"],
     "TIMEZONE": "America/Argentina/Buenos_Aires",
     "PER_PAGE": 24,
+    # Set BRANDHUB_SESSION_COOKIE_SECURE=true (and the remember cookie too) behind HTTPS.
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

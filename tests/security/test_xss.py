@@ -57,3 +57,13 @@ def test_uploaded_svg_is_served_inert(api_for):
     csp = r.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "sandbox" in csp
     assert b"<script" not in r.data
+
+
+def test_session_cookie_flags(app_factory, make_user):
+    from tests.conftest import PASSWORD, add_user
+
+    app = app_factory(SESSION_COOKIE_SECURE=True)
+    user = add_user(app, "editor")
+    r = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
