@@ -1,4 +1,4 @@
-"""No user input is reflected unescaped: titles, tags, captions, credits, filenames, queries."""
+"""No user input is reflected unescaped; user files are served inert; cookies are flagged."""
 
 from __future__ import annotations
 
