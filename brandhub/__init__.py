@@ -18,7 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory. ``config`` overrides every other layer (used by tests)."""
     import os
 
-    from . import auth, db, errors, i18n, security, services, web
+    from . import auth, db, errors, i18n, search, security, services, web
     from . import config as cfg
     from .api import bp as api_bp
 
@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     services.init_app(app)
+    search.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     security.init_app(app)

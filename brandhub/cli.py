@@ -174,6 +174,10 @@ def tokens_revoke(prefix: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .cli_search import check_index_command, reindex_command
+
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(check_index_command)
     app.cli.add_command(init_command)
     app.cli.add_command(users_group)
     app.cli.add_command(tokens_group)

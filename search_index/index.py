@@ -140,6 +140,8 @@ class SearchIndex:
         self._schema = build_schema()
         self._parser = QueryParser(self._schema)
         self._lock = threading.RLock()
+        # Whoosh's write lock keeps processes apart; threads of one process queue here.
+        self._write_lock = threading.Lock()
         self._segments = SegmentCache()
         self._indexes: dict[str, FileIndex] = {}
         self._view: IndexView | None = None
@@ -237,6 +239,11 @@ class SearchIndex:
         if not docs and not gone:
             return
         fields = [document_fields(doc) for doc in docs]
+        with self._write_lock:
+            self._apply(docs, fields, gone)
+
+    def _apply(self, docs: list[AssetDocument], fields: list[dict[str, object]],
+               gone: list[int]) -> None:
         for _attempt in range(5):
             with self._lock:
                 gen = self._current()

@@ -19,7 +19,8 @@ def page_of(view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, pag
             per_page: int) -> list[int]:
     """Global document numbers of one page of the hits in ``mask``, in ``sort`` order.
 
-    Ties break by newest first for "relevance", then by document number.
+    Ties break by newest first for "relevance", then by document number (the
+    higher number first for "newest").
     """
     start, k = (page - 1) * per_page, page * per_page
     hits = np.flatnonzero(mask)
@@ -31,7 +32,8 @@ def page_of(view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, pag
     if sort == "relevance":
         keys = [-score[hits], -created]
     elif sort == "newest":
-        keys = [-created]
+        # Dates have one-second resolution: within a second, the later-added document first.
+        keys = [-created, -hits]
     else:
         keys = [created]
     return _top_k(hits, keys, k)[start:].tolist()

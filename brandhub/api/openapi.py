@@ -137,6 +137,54 @@ SPEC: dict[str, Any] = {
                 },
             },
         },
+        "/search": {
+            "get": {
+                "summary": "Search in Spanish with facets",
+                "parameters": [
+                    {"name": name, "in": "query", "schema": {"type": "string"}}
+                    for name in ("q", "sort")
+                ]
+                + [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                        "style": "form",
+                        "explode": True,
+                    }
+                    for name in (
+                        "kind", "agency", "year", "tag", "orientation", "compliance", "status"
+                    )
+                ]
+                + [
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "results": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Asset"},
+                                },
+                                "facets": {"type": "object"},
+                                "suggestion": {"type": ["string", "null"]},
+                            },
+                        }
+                    ),
+                    **_err(400, 401, 503),
+                },
+            }
+        },
         "/assets/{asset_id}": {
             "parameters": [ASSET_ID],
             "get": {

@@ -2,6 +2,7 @@
 
 from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
 from .base import Base, utcnow
+from .search import IndexChange
 from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "ApiToken",
     "Asset",
     "Base",
+    "IndexChange",
     "Rendition",
     "Tag",
     "User",

@@ -17,8 +17,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from assets.errors import BrandHubError, DuplicateAsset
+from search_index import IndexUnavailable, InvalidQuery
 
 from ..db import get_session
 from ..errors import STATUS_FOR
@@ -26,6 +28,7 @@ from ..forms import AssetMetaForm, UploadForm, form_errors
 from ..models import Agency, Asset
 from ..operations.access import can_edit, get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
+from ..search import assets_for, query_from_args, run_search
 from ..sending import send_original, send_rendition
 from ..services import ingest_settings, storage
 
@@ -42,9 +45,36 @@ def _page_arg() -> int:
 @bp.get("/")
 @login_required
 def library():  # type: ignore[no-untyped-def]
+    """The library: search, facets and sorting over what the person may see."""
     db = get_session()
     per_page = current_app.config["PER_PAGE"]
-    page = _page_arg()
+    try:
+        query = query_from_args(request.args, per_page)
+    except InvalidQuery:  # a hand-edited URL: show the first page rather than an error
+        query = query_from_args(MultiDict({"q": request.args.get("q", "")}), per_page)
+    try:
+        results = run_search(current_user, **query)
+    except InvalidQuery:
+        query.update(sort="newest", filters={}, page=1)
+        results = run_search(current_user, **query)
+    except IndexUnavailable:
+        return _plain_listing(db, query["page"], per_page)
+    agencies = dict(db.execute(select(Agency.slug, Agency.name)).all())
+    return render_template(
+        "library.html",
+        assets=assets_for(db, results),
+        hits={hit.id: hit for hit in results.hits},
+        results=results,
+        query=query,
+        total=results.total,
+        page=results.page,
+        pages=results.pages,
+        agency_names=agencies,
+    )
+
+
+def _plain_listing(db, page: int, per_page: int):  # type: ignore[no-untyped-def]
+    """Newest first from the database, when the search index cannot answer."""
     where = visible_filter(current_user)
     total = db.scalar(select(func.count()).select_from(Asset).where(where)) or 0
     assets = db.scalars(
@@ -54,8 +84,15 @@ def library():  # type: ignore[no-untyped-def]
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    pages = max(1, math.ceil(total / per_page))
-    return render_template("library.html", assets=assets, total=total, page=page, pages=pages)
+    return render_template(
+        "library.html",
+        assets=assets,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / per_page)),
+        search_unavailable=True,
+        query={"text": "", "filters": {}, "sort": "newest"},
+    )
 
 
 def _agency_choices() -> list[tuple[str, str]]:

@@ -243,3 +243,10 @@ function addCard(cards, body) {
 }
 
 window.BrandHub = { showToast };
+
+// Filters start folded on narrow screens unless some are in use.
+document.addEventListener("DOMContentLoaded", () => {
+  const filters = document.querySelector("details.filters");
+  if (!filters || !window.matchMedia("(max-width: 959px)").matches) return;
+  if (!filters.querySelector("input:checked")) filters.open = false;
+});

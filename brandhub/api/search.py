@@ -1,0 +1,43 @@
+"""``GET /api/v1/search``: full-text search with facets, as the web library does."""
+
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from search_index import IndexUnavailable, InvalidQuery
+
+from ..db import get_session
+from ..errors import ApiError
+from ..search import assets_for, query_from_args, run_search
+from . import bp
+from .serialize import asset_json
+
+
+@bp.get("/search")
+def search():  # type: ignore[no-untyped-def]
+    try:
+        query = query_from_args(request.args, current_app.config["PER_PAGE"])
+        results = run_search(g.api_user, **query)
+    except InvalidQuery as exc:
+        raise ApiError(400, "bad_request", _("The search is not valid."), detail=str(exc)) from None
+    except IndexUnavailable:
+        raise ApiError(
+            503, "search_unavailable", _("Search is not available right now; try again later.")
+        ) from None
+    hits = {hit.id: hit for hit in results.hits}
+    rows = []
+    for asset in assets_for(get_session(), results):
+        body = asset_json(asset)
+        body["highlights"] = hits[asset.id].highlights
+        rows.append(body)
+    return jsonify(
+        {
+            "total": results.total,
+            "page": results.page,
+            "per_page": results.per_page,
+            "results": rows,
+            "facets": results.facets,
+            "suggestion": results.suggestion,
+        }
+    )

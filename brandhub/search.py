@@ -1,0 +1,143 @@
+"""Search in the app: one index per process, visibility, and the inline drain.
+
+The index is opened on first use (a damaged or missing index must not stop the
+app from starting: pages fall back to the plain listing and say so). Who may
+see what is turned into the index's own filters (``agencies``/``public_only``)
+so totals and facet counts only ever count visible assets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+
+from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResults
+
+from . import indexing
+from .db import database
+
+log = logging.getLogger(__name__)
+_EXT = "brandhub.search"
+
+
+class SearchService:
+    """Holds the process's ``SearchIndex``, opening it lazily and again after damage."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._index: SearchIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self) -> SearchIndex:
+        with self._lock:
+            if self._index is None:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._index = SearchIndex(self.path)
+            return self._index
+
+    def forget(self) -> None:
+        """Close the index so the next use reopens it (after a rebuild or damage)."""
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+
+def init_app(app: Flask) -> None:
+    indexing.install()
+    app.config.setdefault("SEARCH_DRAIN_INLINE", True)
+    app.extensions[_EXT] = SearchService(Path(app.config["INDEX_PATH"]))
+    app.after_request(_drain_after_write)
+
+
+def service(app: Flask | None = None) -> SearchService:
+    return (app or current_app).extensions[_EXT]
+
+
+def visibility(user: Any) -> dict[str, Any]:
+    """The index filters for what ``user`` may see (mirrors operations.access)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"agencies": frozenset(), "public_only": True}
+    if user.sees_all_agencies:
+        return {"agencies": None, "public_only": False}
+    slug = user.agency.slug if user.agency else None
+    return {"agencies": frozenset({slug} if slug else ()), "public_only": False}
+
+
+def run_search(user: Any, **query: Any) -> SearchResults:
+    """Search as ``user``; raises IndexUnavailable/InvalidQuery for the caller to show."""
+    return service().index().search(SearchQuery(**query, **visibility(user)))
+
+
+def drain(app: Flask | None = None) -> int:
+    """Apply queued index changes now; never raises (they stay queued on failure)."""
+    app = app or current_app
+    db = database(app).sessionmaker()
+    try:
+        return indexing.drain_all(db, service(app).index())
+    except IndexUnavailable as exc:
+        log.warning("search index unavailable, changes stay queued: %s", exc)
+        return 0
+    finally:
+        db.close()
+
+
+def _drain_after_write(response: Response) -> Response:
+    if (
+        request.method in ("POST", "PUT", "PATCH", "DELETE")
+        and response.status_code < 400
+        and current_app.config["SEARCH_DRAIN_INLINE"]
+    ):
+        drain()
+    return response
+
+
+def query_from_args(args: Any, default_per_page: int, max_per_page: int = 100) -> dict[str, Any]:
+    """Query keyword arguments from request arguments; InvalidQuery for bad numbers."""
+    from search_index import FACETS, InvalidQuery
+
+    text = (args.get("q") or "").strip()[:500]
+    filters = {
+        name: [v[:100] for v in args.getlist(name) if v.strip()][:20]
+        for name in FACETS
+        if args.getlist(name)
+    }
+    filters = {k: v for k, v in filters.items() if v}
+    sort = args.get("sort") or ("relevance" if text else "newest")
+
+    def number(name: str, default: int, high: int) -> int:
+        raw = args.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise InvalidQuery(f"'{name}' must be a whole number.") from None
+        if not 1 <= value <= high:
+            raise InvalidQuery(f"'{name}' must be between 1 and {high}.")
+        return value
+
+    return {
+        "text": text,
+        "filters": filters,
+        "sort": sort,
+        "page": number("page", 1, 10_000),
+        "per_page": number("per_page", default_per_page, max_per_page),
+    }
+
+
+def assets_for(db: Any, results: SearchResults) -> list[Any]:
+    """The hits' asset rows in hit order (one query); rows gone since indexing are skipped."""
+    from sqlalchemy import select
+
+    from .models import Asset
+
+    ids = [hit.id for hit in results.hits]
+    if not ids:
+        return []
+    rows = {a.id: a for a in db.scalars(select(Asset).where(Asset.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]

@@ -1,0 +1,49 @@
+"""Search in Chromium: type in the header box, filter by a facet, follow a suggestion."""
+
+from __future__ import annotations
+
+from tests.assets.media_factory import make_jpeg, make_png
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD, Api, add_token, add_user
+
+
+def test_search_filter_and_suggestion(browser, live_server, live_app):
+    user = add_user(live_app, "editor")
+    api = Api(live_app.test_client(), add_token(live_app, user))
+    for n in range(4):
+        api.upload(
+            make_jpeg(300 + n, 200), f"v{n}.jpg", title=f"Campaña de vacunación {n}", tags="salud"
+        )
+    api.upload(
+        make_png(200, 200), "logo.png", title="Logo de la campaña de vacunación", tags="logo"
+    )
+    api.upload(make_jpeg(200, 300), "acto.jpg", title="Inauguración de la escuela")
+    for width in (1280, 360):
+        context = browser.new_context(locale="es-AR", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Correo electrónico").fill(user.email)
+        page.get_by_label("Contraseña").fill(PASSWORD)
+        page.get_by_role("button", name="Iniciar sesión").click()
+        page.wait_for_url(live_server.url + "/")
+
+        page.locator("#q").fill("vacunacion")
+        page.locator("#q").press("Enter")
+        page.wait_for_url("**/?q=vacunacion")
+        assert page.locator(".card").count() == 5
+        assert page.locator(".card__title mark").first.inner_text() == "vacunación"
+        if width == 360:
+            page.locator(".filters__toggle").click()
+        png = page.locator('.facet__option:has(input[value="image"])')
+        assert png.locator(".facet__count").inner_text() == "5"
+        page.locator('input[name="tag"][value="logo"]').check()
+        page.wait_for_url("**tag=logo**")
+        assert page.locator(".card").count() == 1
+        screenshot(page, f"search-{width}")
+
+        page.locator("#q").fill("vacunasion")
+        page.locator("#q").press("Enter")
+        page.get_by_role("link", name="vacunación").click()
+        page.wait_for_url("**q=vacunaci%C3%B3n**")
+        assert page.locator(".card").count() == 5
+        context.close()
