@@ -50,6 +50,9 @@ def init_command(admin_email: str) -> None:
         Path(app.config["STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
     upgrade(app)
     db = get_session()
+    from .operations.brands import load_brands
+
+    load_brands(db)
     has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
     click.echo(_("Instance ready in %(path)s", path=app.instance_path))
     if not has_admin:
@@ -174,8 +177,11 @@ def tokens_revoke(prefix: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .cli_brands import brands_group, check_command
     from .cli_search import check_index_command, reindex_command
 
+    app.cli.add_command(brands_group)
+    app.cli.add_command(check_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(check_index_command)
     app.cli.add_command(init_command)

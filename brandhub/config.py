@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "S3_PRESIGNED_DOWNLOADS": False,
     "INDEX_PATH": None,  # default: instance/index
     "MAX_UPLOAD_MB": 2048,
+    # Uploads that break an error rule of their agency's brand are refused with the report.
+    "COMPLIANCE_BLOCKS_UPLOADS": True,
     "MAX_IMAGE_PIXELS": 178_956_970,
     "UPLOAD_TMP_DIR": None,
     "DEFAULT_LOCALE": "es",

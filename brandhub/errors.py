@@ -29,6 +29,7 @@ from assets.errors import (
     StorageError,
     UnsupportedMediaType,
 )
+from guidelines import ComplianceFailed
 
 STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (AssetNotFound, 404),
@@ -39,13 +40,14 @@ STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),
     (InvalidFile, 422),
+    (ComplianceFailed, 422),
     (InvalidFilterSpecError, 400),
     (InvalidInput, 400),
     (StorageError, 503),
 ]
 
 # Details safe and useful to return to the client with the error.
-EXPOSED_DETAILS = {"existing_id", "field", "content", "extension", "max_bytes"}
+EXPOSED_DETAILS = {"existing_id", "field", "content", "extension", "max_bytes", "report"}
 
 HTTP_MESSAGES: dict[int, Any] = {
     400: _l("The request is not valid."),

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp
 
 from .operations.assets import AssetFields
@@ -50,6 +50,20 @@ class AssetMetaForm(FlaskForm):
     copyright = StringField(
         _l("Copyright"), validators=[Optional(), Length(max=300)], filters=[clean_line]
     )
+    category = SelectField(
+        _l("Piece category"),
+        choices=[
+            SelectChoice("", _l("Automatic (by file type)")),
+            SelectChoice("logo", _l("Logo")),
+            SelectChoice("photo", _l("Photo")),
+            SelectChoice("graphic", _l("Graphic piece (poster, flyer)")),
+            SelectChoice("social", _l("Social network post")),
+            SelectChoice("video", _l("Video")),
+            SelectChoice("audio", _l("Audio")),
+        ],
+        validators=[Optional()],
+        validate_choice=True,
+    )
     agency = StringField(
         _l("Agency"), validators=[Optional(), Length(max=80), Regexp(r"^[a-z0-9-]*$")]
     )
@@ -57,7 +71,9 @@ class AssetMetaForm(FlaskForm):
     def to_fields(self, present: set[str] | None = None) -> AssetFields:
         """Only the fields that were sent (PATCH semantics) when ``present`` is given."""
         values: dict[str, Any] = {}
-        for name in ("title", "description", "tags", "credit", "caption", "copyright", "agency"):
+        names = ("title", "description", "tags", "credit", "caption", "copyright", "agency",
+                 "category")
+        for name in names:
             if present is not None and name not in present:
                 continue
             value = getattr(self, name).data

@@ -36,7 +36,7 @@ from guidelines.brand import (
     Rule,
 )
 from guidelines.engine import check_piece
-from guidelines.errors import BrandError
+from guidelines.errors import BrandError, ComplianceFailed
 from guidelines.loader import load_brand_file, load_brand_text, load_brands_dir
 from guidelines.registry import CHECKS
 from guidelines.report import CheckResult, Report
@@ -52,6 +52,7 @@ __all__ = [
     "Brand",
     "BrandError",
     "CheckResult",
+    "ComplianceFailed",
     "Font",
     "Logo",
     "PaletteColor",

@@ -9,3 +9,13 @@ class BrandError(InvalidInput):
     """The brand file is not valid."""
 
     code = "invalid_brand"
+
+
+class ComplianceFailed(InvalidInput):
+    """The piece does not comply with the brand's rules."""
+
+    code = "compliance_failed"
+
+    def __init__(self, report: dict) -> None:  # type: ignore[type-arg]
+        super().__init__("The piece does not comply with the brand's rules.", report=report)
+        self.report = report

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from brandhub import create_app
 from brandhub.auth.passwords import hash_password
@@ -183,9 +185,16 @@ class Api:
         return self.client.patch("/api/v1" + path, headers=self._headers(), **kw)
 
     def upload(self, data: bytes, filename: str = "foto.jpg", **fields: Any) -> Any:
-        form = {"file": (io.BytesIO(data), filename), **fields}
+        # Encoded in memory: Werkzeug's test client would spool a large body to a
+        # temporary file that it never closes (a ResourceWarning, an error here).
+        boundary, body = encode_multipart(
+            {"file": FileStorage(io.BytesIO(data), filename), **fields}
+        )
         return self.client.post(
-            "/api/v1/assets", data=form, headers=self._headers(), content_type="multipart/form-data"
+            "/api/v1/assets",
+            data=body,
+            headers=self._headers(),
+            content_type=f"multipart/form-data; boundary={boundary}",
         )
 
 

@@ -35,4 +35,4 @@ def authenticate() -> None:
         raise ApiError(401, "unauthorized", _("You need to sign in."))
 
 
-from . import assets, openapi, search  # noqa: E402,F401  (routes register on bp)
+from . import assets, compliance, openapi, search  # noqa: E402,F401  (routes register on bp)

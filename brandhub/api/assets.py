@@ -59,6 +59,7 @@ def create():  # type: ignore[no-untyped-def]
         upload.stream,
         upload.filename,
         form.to_fields(),
+        compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
     )
     response = jsonify(asset_json(asset))
     response.status_code = 201

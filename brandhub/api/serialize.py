@@ -26,6 +26,8 @@ def asset_json(asset: Asset) -> dict[str, Any]:
         "caption": asset.caption,
         "agency": asset.agency.slug if asset.agency else None,
         "status": asset.status,
+        "compliance": asset.compliance,
+        "category": asset.category,
         "public": asset.public,
         "filename": asset.original_filename,
         "mime": asset.mime,

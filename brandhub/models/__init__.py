@@ -2,6 +2,7 @@
 
 from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
 from .base import Base, utcnow
+from .brands import BrandVersion, ComplianceReport
 from .search import IndexChange
 from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
 
@@ -15,6 +16,8 @@ __all__ = [
     "ApiToken",
     "Asset",
     "Base",
+    "BrandVersion",
+    "ComplianceReport",
     "IndexChange",
     "Rendition",
     "Tag",

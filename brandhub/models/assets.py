@@ -66,6 +66,11 @@ class Asset(Base):
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     metadata_json: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    # Brand compliance of the current file: pass / warn / fail / unchecked.
+    compliance: Mapped[str] = mapped_column(
+        String(10), default="unchecked", server_default="unchecked"
+    )
+    category: Mapped[str | None] = mapped_column(String(20))
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     agency_id: Mapped[int | None] = mapped_column(
         ForeignKey("agencies.id", ondelete="SET NULL"), index=True

@@ -25,6 +25,7 @@ from assets.storage import Storage
 
 from ..models import Agency, Asset, Rendition, Tag, User
 from .access import require_edit, require_upload
+from .compliance import check_upload, record
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class AssetFields:
     caption: str | None = None
     copyright: str | None = None
     agency: str | None = None  # agency slug
+    category: str | None = None  # piece category for the brand rules
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -107,13 +109,18 @@ def create_asset(
     stream: BinaryIO,
     filename: str | None,
     fields: AssetFields,
+    *,
+    compliance_blocks: bool = True,
 ) -> Asset:
+    """Ingest, check against the agency's brand, store and commit one upload."""
     uploader = require_upload(user)
     agency = _resolve_agency(db, uploader, fields.agency)
     with prepare(stream, filename, settings) as prepared:
         existing = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
         if existing is not None:
             raise DuplicateAsset(existing)
+        given = {"credit": fields.credit, "copyright": fields.copyright, "caption": fields.caption}
+        checked = check_upload(db, agency, prepared, fields.category, compliance_blocks, given)
         written = store(prepared, storage)
         info = prepared.info
         keywords = _meta(info, "keywords") or []
@@ -142,6 +149,7 @@ def create_asset(
             uploaded_by=uploader,
         )
         asset.tags = _tags(db, tag_names)
+        record(db, asset, checked)
         for name, rendered in prepared.renditions.items():
             asset.renditions.append(
                 Rendition(

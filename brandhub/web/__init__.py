@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import context, views
+    from . import brand, check, context, views
 
     context.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(check.bp)
+    app.register_blueprint(brand.bp)

@@ -15,8 +15,8 @@ NAVIGATION = [
     ("web.library", "library", _l("Library")),
     (None, "events", _l("Events")),
     (None, "collections", _l("Collections")),
-    (None, "brand", _l("Brand")),
-    (None, "check", _l("Check a piece")),
+    ("brand.index", "brand", _l("Brand")),
+    ("check.desk", "check", _l("Check a piece")),
     (None, "admin", _l("Administration")),
 ]
 

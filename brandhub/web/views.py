@@ -28,6 +28,7 @@ from ..forms import AssetMetaForm, UploadForm, form_errors
 from ..models import Agency, Asset
 from ..operations.access import can_edit, get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
+from ..operations.compliance import latest_report
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_original, send_rendition
 from ..services import ingest_settings, storage
@@ -144,6 +145,7 @@ def upload():  # type: ignore[no-untyped-def]
                 upload_file.stream,
                 upload_file.filename,
                 form.to_fields(),
+                compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
             )
         except DuplicateAsset as exc:
             url = url_for("web.asset_page", asset_id=exc.existing_id)
@@ -156,10 +158,17 @@ def upload():  # type: ignore[no-untyped-def]
             return redirect(url)
         except BrandHubError as exc:
             status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+            report = exc.details.get("report")
             if wants_json:
-                return jsonify({"error": {"code": exc.code, "message": _(exc.message)}}), status
+                error = {"code": exc.code, "message": _(exc.message)}
+                if report:
+                    error["report"] = report
+                return jsonify({"error": error}), status
             form.file.errors = [_(exc.message)]
-            return render_template("upload.html", form=form, agencies=_agency_choices()), status
+            page = render_template(
+                "upload.html", form=form, agencies=_agency_choices(), report=report
+            )
+            return page, status
         url = url_for("web.asset_page", asset_id=asset.id)
         if wants_json:
             return jsonify(
@@ -184,7 +193,11 @@ def asset_page(asset_id: int):  # type: ignore[no-untyped-def]
     form = AssetMetaForm(obj=asset, tags=", ".join(asset.tag_names))
     form.agency.data = asset.agency.slug if asset.agency else ""
     return render_template(
-        "asset.html", asset=asset, form=form, editable=can_edit(current_user, asset)
+        "asset.html",
+        asset=asset,
+        form=form,
+        editable=can_edit(current_user, asset),
+        compliance=latest_report(get_session(), asset),
     )
 
 

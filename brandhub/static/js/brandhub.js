@@ -250,3 +250,24 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!filters || !window.matchMedia("(max-width: 959px)").matches) return;
   if (!filters.querySelector("input:checked")) filters.open = false;
 });
+
+// "Print / save as PDF" buttons on reports.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+});
+
+// Copy buttons for colour values.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(button.dataset.copy);
+        showToast(`${button.dataset.copy} ✓`, "success");
+      } catch (err) {
+        showToast(button.dataset.copy, "info");
+      }
+    });
+  });
+});
