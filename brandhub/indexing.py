@@ -1,85 +1,261 @@
 """Keeping the search index in step with the database, through an outbox.
 
+Queueing
+--------
+
 Every flush that inserts, changes or deletes an asset also inserts an
-``IndexChange`` row in the same transaction (a SQLAlchemy ``after_flush``
-listener on every session), so no code path can forget to index and a rolled
-back change leaves nothing queued. The one index writer (``drain_outbox``,
-called after a write request, by ``brandhub reindex --drain``-like commands or
-by a background task) takes the queued changes oldest first, builds documents
-from the rows as they are now, applies them to the index in one commit and
-only then deletes the rows it handled: delivery is at least once, and applying
-the same change twice is harmless. If another process holds the index's write
-lock for too long (``IndexBusy``) the changes simply stay queued for the next
-drain; nothing is lost and no request fails because of it.
+``IndexChange`` row in the same transaction (SQLAlchemy ``before_flush`` and
+``after_flush`` listeners on every session), so no code path can forget to
+index and a rolled back change leaves nothing queued. Rows of other models
+that an asset's document shows (its tags' names, its agency's slug, the name
+of its event, the collections it belongs to) are registered with
+:func:`register_related`; a change to one queues every asset linked to it,
+before and after the change (an asset taken out of a collection is queued
+too). Changes that cannot alter a document (a new rendition, ``updated_at``)
+queue nothing. Statements that bypass the ORM (``session.execute(update(...))``)
+are not seen: code that uses them calls :func:`enqueue` itself.
+
+Draining
+--------
+
+:func:`drain_outbox` is the one index writer's loop body, a plain function
+so that a request hook, a background task, the command line and tests can
+all call it. It takes the due changes oldest first, collapses them per asset,
+builds documents from the rows as they are *now* (a missing row means
+delete), applies them in one index commit and only then deletes the outbox
+rows it handled: delivery is at least once, and applying a change twice is
+harmless. Drains in several threads or processes take turns on a lock file
+beside the index, held from reading the outbox to deleting its rows. Without
+it a drain that read an asset before another drain could apply its older copy
+after the newer one, and delete the change that would have fixed it.
+
+If the lock or the index stays busy longer than ``lock_timeout`` seconds the
+changes simply stay queued for the next drain; nothing is lost and the
+request that caused them still succeeds.
+
+Visibility that changes with time
+---------------------------------
+
+An asset under embargo becomes public when the embargo ends, and a
+publication with an expiry date stops being public when it expires, without
+any row changing. When such an asset is saved, a second change is queued with
+``not_before`` set to that moment; drains leave it alone until then, and the
+document built at that moment says the new truth. Between that moment and the
+next drain the index can be a little late (a drain runs after every write and
+before searches when changes are due); ``brandhub check-index`` finds and
+``--repair`` fixes anything that slipped through.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select
+from sqlalchemy.orm import Session, with_parent
 
 from search_index import AssetDocument, IndexUnavailable, SearchIndex
 
-from .models import Asset, IndexChange, utcnow
+from .models import Agency, Asset, IndexChange, Tag, utcnow
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows; one process there
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
-#: Other models whose rows change what an asset's document says; each maps to the
-#: asset ids it affects. Features register theirs (events, collections, compliance).
-RELATED: dict[type, Any] = {}
+#: Asset attributes that no document shows: changing only these queues nothing.
+IGNORED_ATTRIBUTES = frozenset(
+    {"renditions", "updated_at", "uploaded_by", "uploaded_by_id", "storage_key", "copyright"}
+)
+#: Asset columns holding the moments its public visibility changes by itself.
+TIMED_ATTRIBUTES = ("embargo_until", "expires_at")
+LOCK_FILE = "OUTBOX.lock"
+
+AssetIds = Callable[[Connection, Any], Iterable[int]]
+#: Model -> function giving the ids of the assets whose documents show that row.
+RELATED: dict[type, AssetIds] = {}
 
 
-def register_related(model: type, asset_ids: Any) -> None:
-    """``asset_ids(obj) -> iterable of asset ids`` whose documents depend on ``obj``."""
-    RELATED[model] = asset_ids
+def register_related(model: type, asset_ids: AssetIds | None = None) -> None:
+    """Queue the assets linked to a ``model`` row whenever that row changes.
+
+    ``asset_ids(connection, obj)`` gives their ids; by default, every asset
+    the row reaches through its relationships to :class:`Asset` (an event's
+    assets, a collection's members). It runs just before the flush and just
+    after it, so links that the change removes and adds both count.
+    """
+    RELATED[model] = asset_ids or _linked_assets
 
 
-def _changed_asset_ids(session: Session) -> dict[int, str]:
-    changes: dict[int, str] = {}
-    for obj in session.new:
-        if isinstance(obj, Asset) and obj.id is not None:
-            changes[obj.id] = "upsert"
-    for obj in session.dirty:
-        if isinstance(obj, Asset) and session.is_modified(obj):
-            changes.setdefault(obj.id, "upsert")
-    for obj in session.deleted:
-        if isinstance(obj, Asset):
-            changes[obj.id] = "delete"
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        related = RELATED.get(type(obj))
-        if related is not None:
-            for asset_id in related(obj) or ():
-                changes.setdefault(asset_id, "upsert")
-    return changes
+def _linked_assets(connection: Connection, obj: Any) -> set[int]:
+    state = inspect(obj)
+    ids: set[int] = set()
+    for rel in state.mapper.relationships:
+        if rel.mapper.class_ is not Asset:
+            continue
+        history = state.attrs[rel.key].history
+        ids.update(a.id for a in (*history.added, *history.deleted) if a.id is not None)
+        if state.persistent or state.deleted:
+            attr = getattr(type(obj), rel.key)
+            ids.update(connection.scalars(select(Asset.id).where(with_parent(obj, attr))))
+    return ids
+
+
+def _renamed(column: str, query: Callable[[Any], Any]) -> AssetIds:
+    """Assets of a row whose ``column`` changed (a renamed tag, an agency's new slug)."""
+
+    def asset_ids(connection: Connection, obj: Any) -> Iterable[int]:
+        state = inspect(obj)
+        if state.persistent and state.attrs[column].history.has_changes():
+            return connection.scalars(query(obj))
+        return ()
+
+    return asset_ids
+
+
+register_related(Tag, _renamed("name", lambda tag: select(Asset.id).where(
+    Asset.tags.any(Tag.id == tag.id))))
+register_related(Agency, _renamed("slug", lambda agency: select(Asset.id).where(
+    Asset.agency_id == agency.id)))
+
+
+def _register_archive() -> None:
+    """Events and collections, when their models exist, name what their assets show."""
+    try:
+        from .models import archive
+    except ImportError:
+        return
+    for name in ("Event", "Collection", "CollectionItem", "CollectionAsset"):
+        model = getattr(archive, name, None)
+        if isinstance(model, type) and model not in RELATED:
+            register_related(model)
+
+
+# Queueing
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _asset_changed(obj: Asset) -> bool:
+    state = inspect(obj)
+    return any(
+        attr.history.has_changes() for attr in state.attrs if attr.key not in IGNORED_ATTRIBUTES
+    )
+
+
+def _related_ids(session: Session, objects: Iterable[Any]) -> set[int]:
+    ids: set[int] = set()
+    for obj in objects:
+        asset_ids = RELATED.get(type(obj))
+        if asset_ids is not None and (obj in session.new or obj in session.deleted
+                                      or session.is_modified(obj)):
+            ids.update(asset_ids(session.connection(), obj))
+    return ids
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    # Links as they are before the flush: a row leaving a collection still counts.
+    related = [o for o in (*session.dirty, *session.deleted) if type(o) in RELATED]
+    if related:
+        session.info.setdefault("index_related", set()).update(_related_ids(session, related))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    changes = _changed_asset_ids(session)
-    if changes:
-        now = utcnow()
-        session.connection().execute(
-            insert(IndexChange),
-            [{"asset_id": i, "op": op, "created_at": now} for i, op in changes.items()],
-        )
+    now = utcnow()
+    changes: dict[int, str] = {}
+    timed: list[tuple[int, datetime]] = []
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Asset) and obj.id is not None and (
+            obj in session.new or _asset_changed(obj)
+        ):
+            changes[obj.id] = "upsert"
+            for name in TIMED_ATTRIBUTES:
+                when = _aware(getattr(obj, name, None))
+                if when is not None and when > now:
+                    timed.append((obj.id, when))
+    for obj in session.deleted:
+        if isinstance(obj, Asset) and obj.id is not None:
+            changes[obj.id] = "delete"
+    related = session.info.pop("index_related", set())
+    related |= _related_ids(session, [o for o in (*session.new, *session.dirty)
+                                      if type(o) in RELATED])
+    for asset_id in related:
+        changes.setdefault(asset_id, "upsert")
+    rows = [
+        {"asset_id": i, "op": op, "created_at": now, "not_before": None}
+        for i, op in changes.items()
+    ] + [{"asset_id": i, "op": "upsert", "created_at": now, "not_before": t} for i, t in timed]
+    if rows:
+        session.connection().execute(insert(IndexChange), rows)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("index_related", None)
 
 
 def install() -> None:
     """Listen on every SQLAlchemy session (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
+    _register_archive()
+    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                           ("after_soft_rollback", _after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
-def document_for(asset: Asset) -> AssetDocument:
+def enqueue(db: Session, asset_ids: Iterable[int]) -> None:
+    """Queue ``asset_ids`` for reindexing in ``db``'s transaction (for Core statements)."""
+    now = utcnow()
+    rows = [{"asset_id": i, "op": "upsert", "created_at": now} for i in asset_ids]
+    if rows:
+        db.execute(insert(IndexChange), rows)
+
+
+# Documents
+
+
+def is_public(asset: Asset, now: datetime | None = None) -> bool:
+    """Whether anyone may see ``asset`` now: public, approved, not embargoed nor expired."""
+    if not (asset.public and asset.status == "approved"):
+        return False
+    now = now or utcnow()
+    embargo = _aware(getattr(asset, "embargo_until", None))
+    expires = _aware(getattr(asset, "expires_at", None))
+    return not (embargo is not None and embargo > now) and not (
+        expires is not None and expires <= now
+    )
+
+
+def _event_name(asset: Asset) -> str:
+    found = getattr(asset, "event", None)
+    return str(getattr(found, "name", None) or getattr(found, "title", None) or "")
+
+
+def _collection_names(asset: Asset) -> tuple[str, ...]:
+    found = getattr(asset, "collections", None) or ()
+    return tuple(
+        str(getattr(c, "name", None) or getattr(c, "title", None) or "") for c in found
+    )
+
+
+def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
     """The search document of an asset as its row says now."""
     metadata = asset.metadata_json or {}
     keywords = metadata.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [keywords]
     when = asset.captured_at or asset.created_at
-    event_obj = getattr(asset, "event", None)
-    collections = getattr(asset, "collections", None) or []
     return AssetDocument(
         id=asset.id,
         title=asset.title,
@@ -88,9 +264,9 @@ def document_for(asset: Asset) -> AssetDocument:
         credit=asset.credit or "",
         creator=asset.creator or "",
         caption=asset.caption or "",
-        keywords=tuple(str(k) for k in keywords if isinstance(k, str))[:50],
-        event=getattr(event_obj, "title", "") or "",
-        collections=tuple(c.title for c in collections),
+        keywords=tuple(k for k in keywords if isinstance(k, str))[:50],
+        event=_event_name(asset),
+        collections=tuple(n for n in _collection_names(asset) if n),
         filename=asset.original_filename or "",
         kind=asset.kind,
         agency=asset.agency.slug if asset.agency else "",
@@ -98,50 +274,14 @@ def document_for(asset: Asset) -> AssetDocument:
         orientation=asset.orientation,
         compliance=getattr(asset, "compliance", None) or "unchecked",
         status=asset.status,
-        public=bool(asset.public and asset.status == "approved"),
+        public=is_public(asset, now),
         created_at=asset.created_at,
         captured_at=asset.captured_at,
     )
 
 
-def drain_outbox(db: Session, index: SearchIndex, batch: int = 500) -> int:
-    """Apply up to ``batch`` queued changes to the index; returns how many were handled."""
-    rows = db.execute(
-        select(IndexChange.id, IndexChange.asset_id).order_by(IndexChange.id).limit(batch)
-    ).all()
-    if not rows:
-        return 0
-    ids = {asset_id for _, asset_id in rows}
-    assets = {a.id: a for a in db.scalars(select(Asset).where(Asset.id.in_(ids)))}
-    upserts = [document_for(assets[i]) for i in sorted(ids) if i in assets]
-    deletes = sorted(ids - set(assets))
-    try:
-        index.apply(upserts=upserts, deletes=deletes)
-    except IndexUnavailable as exc:
-        db.rollback()
-        log.warning("search index not updated, %d changes stay queued: %s", len(rows), exc)
-        return 0
-    handled = [change_id for change_id, _ in rows]
-    db.execute(delete(IndexChange).where(IndexChange.id.in_(handled)))
-    db.commit()
-    return len(rows)
-
-
-def drain_all(db: Session, index: SearchIndex, batch: int = 500) -> int:
-    total = 0
-    while done := drain_outbox(db, index, batch):
-        total += done
-    return total
-
-
-def pending(db: Session) -> int:
-    from sqlalchemy import func
-
-    return db.scalar(select(func.count()).select_from(IndexChange)) or 0
-
-
 def iter_documents(db: Session, batch: int = 500) -> Iterator[AssetDocument]:
-    """Every asset's document, read in batches (for rebuilds)."""
+    """Every asset's document, read lazily in batches of ``batch`` rows (for rebuilds)."""
     last = 0
     while True:
         chunk = db.scalars(
@@ -149,14 +289,135 @@ def iter_documents(db: Session, batch: int = 500) -> Iterator[AssetDocument]:
         ).all()
         if not chunk:
             return
+        now = utcnow()
         for asset in chunk:
-            yield document_for(asset)
+            yield document_for(asset, now)
         last = chunk[-1].id
         db.expunge_all()
 
 
-def enqueue(db: Session, asset_ids: Iterable[int]) -> None:
-    now = utcnow()
-    rows = [{"asset_id": i, "op": "upsert", "created_at": now} for i in asset_ids]
-    if rows:
-        db.execute(insert(IndexChange), rows)
+# Draining
+
+
+@contextmanager
+def drain_lock(index_path: Path, timeout: float) -> Iterator[bool]:
+    """Take turns with every other drain on this index; yields whether we got the turn."""
+    index_path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is None:  # pragma: no cover
+            yield True
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.005)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _due(now: datetime) -> Any:
+    return or_(IndexChange.not_before.is_(None), IndexChange.not_before <= now)
+
+
+def drain_outbox(db: Session, index: SearchIndex, batch: int = 500,
+                 lock_timeout: float = 30.0) -> int:
+    """Apply up to ``batch`` due changes to the index; return how many outbox rows it handled.
+
+    ``db`` should be a session of its own: the drain commits it. Returns 0,
+    leaving the changes queued, when the index or the drain lock stays busy
+    for ``lock_timeout`` seconds or the index cannot be written.
+    """
+    with drain_lock(index.path, lock_timeout) as ours:
+        if not ours:
+            log.warning("another drain kept the search outbox for %ss; changes stay queued",
+                        lock_timeout)
+            return 0
+        # Read everything after taking the turn, so this drain sees every change
+        # that the previous one saw, and never writes an older copy after it.
+        db.commit()
+        db.expire_all()
+        now = utcnow()
+        rows = db.execute(
+            select(IndexChange.id, IndexChange.asset_id)
+            .where(_due(now))
+            .order_by(IndexChange.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            db.commit()
+            return 0
+        ids = {asset_id for _, asset_id in rows}
+        assets = {
+            a.id: a
+            for a in db.scalars(
+                select(Asset).where(Asset.id.in_(ids)).execution_options(populate_existing=True)
+            )
+        }
+        upserts = [document_for(assets[i], now) for i in sorted(ids) if i in assets]
+        deletes = sorted(ids - set(assets))
+        try:
+            index.apply(upserts=upserts, deletes=deletes)
+        except IndexUnavailable as exc:
+            db.rollback()
+            log.warning("search index not updated, %d changes stay queued: %s", len(rows), exc)
+            return 0
+        handled = [change_id for change_id, _ in rows]
+        db.execute(delete(IndexChange).where(IndexChange.id.in_(handled)))
+        db.commit()
+        return len(rows)
+
+
+def drain_all(db: Session, index: SearchIndex, batch: int = 500, lock_timeout: float = 30.0,
+              max_batches: int | None = None) -> int:
+    """Drain batch after batch until a batch comes back short (or ``max_batches``)."""
+    total = rounds = 0
+    while max_batches is None or rounds < max_batches:
+        done = drain_outbox(db, index, batch, lock_timeout)
+        total += done
+        rounds += 1
+        if done < batch:
+            break
+    return total
+
+
+def pending(db: Session, now: datetime | None = None) -> int:
+    """Number of queued changes that are due."""
+    query = select(func.count()).select_from(IndexChange).where(_due(now or utcnow()))
+    return db.scalar(query) or 0
+
+
+def scheduled(db: Session, now: datetime | None = None) -> int:
+    """Number of changes queued for later (embargoes and expiries to come)."""
+    query = select(func.count()).select_from(IndexChange).where(
+        IndexChange.not_before > (now or utcnow())
+    )
+    return db.scalar(query) or 0
+
+
+def has_due(db: Session) -> bool:
+    """Whether any change waits to be drained (one cheap query)."""
+    return db.scalar(select(IndexChange.id).where(_due(utcnow())).limit(1)) is not None
+
+
+def due_ids(db: Session) -> list[int]:
+    """Ids of the due outbox rows (a rebuild reads every asset after taking them)."""
+    return list(db.scalars(select(IndexChange.id).where(_due(utcnow()))))
+
+
+def forget(db: Session, change_ids: list[int], chunk: int = 1000) -> None:
+    """Delete the outbox rows ``change_ids`` (handled by a rebuild) and commit."""
+    for start in range(0, len(change_ids), chunk):
+        part = change_ids[start:start + chunk]
+        db.execute(delete(IndexChange).where(IndexChange.id.in_(part)))
+    db.commit()

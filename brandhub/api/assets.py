@@ -12,7 +12,7 @@ from ..forms import AssetMetaForm, form_errors
 from ..models import Asset
 from ..operations.access import get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
-from ..sending import send_original, send_rendition
+from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 from . import bp
 from .serialize import asset_json
@@ -146,3 +146,10 @@ def asset_file(asset_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/assets/<int:asset_id>/renditions/<name>")
 def asset_rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
     return send_rendition(storage(), get_visible_asset(get_session(), g.api_user, asset_id), name)
+
+
+@bp.get("/assets/<int:asset_id>/download")
+def asset_download(asset_id: int):  # type: ignore[no-untyped-def]
+    """The asset in a preset (``?preset=web``) or a free size (``?width=&height=&format=``)."""
+    asset = get_visible_asset(get_session(), g.api_user, asset_id)
+    return send_download(asset, request.args)

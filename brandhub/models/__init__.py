@@ -3,6 +3,7 @@
 from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
 from .base import Base, utcnow
 from .brands import BrandVersion, ComplianceReport
+from .jobs import Job
 from .search import IndexChange
 from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
 
@@ -19,6 +20,7 @@ __all__ = [
     "BrandVersion",
     "ComplianceReport",
     "IndexChange",
+    "Job",
     "Rendition",
     "Tag",
     "User",

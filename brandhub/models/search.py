@@ -14,6 +14,9 @@ class IndexChange(Base):
     """"Asset N changed": the one index writer drains these, oldest first.
 
     No foreign key: a deleted asset's change must outlive its row.
+    ``not_before`` schedules a change for later: an asset whose public
+    visibility will change by itself (an embargo that ends, a publication
+    that expires) is queued again for that moment.
     """
 
     __tablename__ = "index_changes"
@@ -25,3 +28,4 @@ class IndexChange(Base):
     asset_id: Mapped[int] = mapped_column(Integer, index=True)
     op: Mapped[str] = mapped_column(String(10), default="upsert")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())

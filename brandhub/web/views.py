@@ -29,8 +29,10 @@ from ..models import Agency, Asset
 from ..operations.access import can_edit, get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
 from ..operations.compliance import latest_report
+from ..operations.downloads import RESIZABLE
+from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
-from ..sending import send_original, send_rendition
+from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 
 bp = Blueprint("web", __name__)
@@ -198,6 +200,7 @@ def asset_page(asset_id: int):  # type: ignore[no-untyped-def]
         form=form,
         editable=can_edit(current_user, asset),
         compliance=latest_report(get_session(), asset),
+        presets=presets(current_app.config) if asset.kind in RESIZABLE else {},
     )
 
 
@@ -233,6 +236,12 @@ def asset_delete(asset_id: int):  # type: ignore[no-untyped-def]
 def original(asset_id: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), current_user, asset_id)
     return send_original(storage(), asset, attachment=request.args.get("download") == "1")
+
+
+@bp.get("/assets/<int:asset_id>/download")
+@login_required
+def download(asset_id: int):  # type: ignore[no-untyped-def]
+    return send_download(get_visible_asset(get_session(), current_user, asset_id), request.args)
 
 
 @bp.get("/assets/<int:asset_id>/r/<name>")
