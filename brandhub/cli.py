@@ -178,8 +178,10 @@ def tokens_revoke(prefix: str) -> None:
 
 def register_commands(app: Flask) -> None:
     from .cli_brands import brands_group, check_command
+    from .cli_import import import_command
     from .cli_search import check_index_command, reindex_command
 
+    app.cli.add_command(import_command)
     app.cli.add_command(brands_group)
     app.cli.add_command(check_command)
     app.cli.add_command(reindex_command)
