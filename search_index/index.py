@@ -73,6 +73,7 @@ import os
 import pickle
 import struct
 import threading
+import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable
@@ -82,6 +83,7 @@ from types import TracebackType
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
+from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from .documents import AssetDocument, Hit, SearchQuery, SearchResults
@@ -165,10 +167,18 @@ class SearchIndex:
     def _index(self, gen: str) -> FileIndex:
         ix = self._indexes.get(gen)
         if ix is None:
-            try:
-                ix = whoosh_index.open_dir(str(self._layout.path(gen)), schema=self._schema)
-            except Exception as exc:
-                raise unavailable(exc) from None
+            for attempt in range(20):
+                try:
+                    ix = whoosh_index.open_dir(str(self._layout.path(gen)), schema=self._schema)
+                    break
+                except FileNotFoundError as exc:
+                    # Another process committed between Whoosh listing the table of
+                    # contents and opening it (the old one is deleted): read again.
+                    if attempt == 19:
+                        raise unavailable(exc) from None
+                    time.sleep(0.01)
+                except Exception as exc:
+                    raise unavailable(exc) from None
             self._indexes = {gen: ix}
         return ix
 
@@ -189,7 +199,7 @@ class SearchIndex:
                 # On a damaged segment Whoosh retries the open ten times and
                 # leaves each attempt's file to the garbage collector.
                 warnings.simplefilter("ignore", ResourceWarning)
-                searcher = self._index(gen).searcher()
+                searcher = self._open_searcher(gen)
             try:
                 new_view = IndexView.open(searcher, self._segments, gen)
             except BaseException:
@@ -203,6 +213,18 @@ class SearchIndex:
             view.searcher.close()
         self._view, self._view_gen = new_view, gen
         return new_view
+
+    def _open_searcher(self, gen: str) -> Searcher:
+        for attempt in range(20):
+            try:
+                return self._index(gen).searcher()
+            except FileNotFoundError:
+                # A concurrent commit replaced the table of contents: read the new one.
+                if attempt == 19:
+                    raise
+                self._indexes = {}
+                time.sleep(0.01)
+        raise AssertionError("unreachable")
 
     def _drop_view(self) -> None:
         if self._view is not None:
