@@ -74,6 +74,9 @@ class PreparedFile:
     filename: str
     renditions: dict[str, Rendered] = field(default_factory=dict)
     sanitized: bool = False  # True when the stored bytes differ from the upload (SVG)
+    # True when renditions (and, for video and audio, the metadata) are left to a
+    # background job because the file is larger than ``background_bytes``.
+    deferred: bool = False
 
     @property
     def original_key(self) -> str:
@@ -121,11 +124,15 @@ def prepare(
             sanitized = clean != original
             path.write_bytes(clean)
             sha256, size = hashlib.sha256(clean).hexdigest(), len(clean)
-        info = extract(path, sniffed, settings)
-        if sniffed.kind == "video" and "video" not in info.metadata:
+        deferred = settings.background_bytes is not None and size > settings.background_bytes
+        if deferred and sniffed.kind in ("video", "audio"):
+            info = MediaInfo()  # probing a long recording waits for the job too
+        else:
+            info = extract(path, sniffed, settings)
+        if sniffed.kind == "video" and "video" not in info.metadata and not deferred:
             sniffed = audio_only(sniffed)
         specs = standard_specs(settings) if renditions is None else renditions
-        rendered = render_many(path, sniffed, specs, settings)
+        rendered = {} if deferred else render_many(path, sniffed, specs, settings)
         return PreparedFile(
             path=path,
             sha256=sha256,
@@ -135,6 +142,7 @@ def prepare(
             filename=safe_filename(filename),
             renditions=rendered,
             sanitized=sanitized,
+            deferred=deferred,
         )
     except BaseException:
         path.unlink(missing_ok=True)

@@ -27,6 +27,9 @@ class IngestSettings:
     max_video_seconds: float = 6 * 3600
     max_video_pixels: int = 8192 * 8192
     tmp_dir: Path | None = None
+    # Files larger than this get their renditions (and, for video and audio, their
+    # probe) later, from a background job; None does everything during ingest.
+    background_bytes: int | None = None
 
     def __post_init__(self) -> None:
         for name in (

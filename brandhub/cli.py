@@ -179,6 +179,7 @@ def tokens_revoke(prefix: str) -> None:
 def register_commands(app: Flask) -> None:
     from .cli_brands import brands_group, check_command
     from .cli_import import import_command
+    from .cli_jobs import jobs_group, run_all_command, worker_command
     from .cli_search import check_index_command, reindex_command
 
     app.cli.add_command(import_command)
@@ -189,3 +190,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(users_group)
     app.cli.add_command(tokens_group)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(run_all_command)
+    app.cli.add_command(jobs_group)

@@ -51,6 +51,14 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Background work (brandhub/jobs): "sqlite" (a queue file in the instance folder),
+    # "redis" (set by REDIS_URL), "immediate" (run at once in the web process).
+    "JOBS_BACKEND": "",
+    "REDIS_URL": None,
+    "JOBS_RETRIES": 4,
+    "JOBS_RETRY_DELAY": 30,  # seconds before the first retry; doubled for each next one
+    # Files larger than this get their video probe, poster and renditions from a job.
+    "MEDIA_BACKGROUND_MB": 64,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
@@ -131,6 +139,16 @@ def validate(config: dict[str, Any]) -> None:
         raise ConfigError("BRANDHUB_MAX_UPLOAD_MB must be positive")
     if config["DEFAULT_LOCALE"] not in config["LOCALES"]:
         raise ConfigError("BRANDHUB_DEFAULT_LOCALE must be one of BRANDHUB_LOCALES")
+    backend = config.get("JOBS_BACKEND") or ""
+    if backend not in ("", "sqlite", "redis", "immediate", "memory"):
+        raise ConfigError(
+            f"BRANDHUB_JOBS_BACKEND must be 'sqlite', 'redis' or 'immediate', got {backend!r}"
+        )
+    if backend == "redis" and not config.get("REDIS_URL"):
+        raise ConfigError("BRANDHUB_REDIS_URL is required when BRANDHUB_JOBS_BACKEND=redis")
+    for name in ("JOBS_RETRIES", "JOBS_RETRY_DELAY", "MEDIA_BACKGROUND_MB"):
+        if int(config[name]) < 0:
+            raise ConfigError(f"BRANDHUB_{name} cannot be negative")
     url = str(config["DATABASE_URL"])
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")
@@ -156,6 +174,7 @@ def ingest_settings(config: dict[str, Any]) -> IngestSettings:
         max_upload_bytes=int(config["MAX_UPLOAD_MB"]) * 1024 * 1024,
         max_image_pixels=int(config["MAX_IMAGE_PIXELS"]),
         tmp_dir=Path(tmp) if tmp else None,
+        background_bytes=int(config["MEDIA_BACKGROUND_MB"]) * 1024 * 1024,
     )
 
 

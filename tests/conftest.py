@@ -40,6 +40,7 @@ def _config(instance: Path, **extra: Any) -> dict[str, Any]:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
+        "JOBS_BACKEND": "immediate",  # background tasks run at once, in the test
         **extra,
     }
 

@@ -14,6 +14,8 @@ def iso(value: Any) -> str | None:
 
 
 def asset_json(asset: Asset) -> dict[str, Any]:
+    from ..jobs.views import processing
+
     return {
         "id": asset.id,
         "kind": asset.kind,
@@ -41,6 +43,8 @@ def asset_json(asset: Asset) -> dict[str, Any]:
         "metadata": asset.metadata_json or {},
         "created_at": iso(asset.created_at),
         "updated_at": iso(asset.updated_at),
+        # Large files: the background job making their renditions, until it succeeds.
+        "processing": processing(asset),
         "links": {
             "self": url_for("api.get_asset", asset_id=asset.id),
             "file": url_for("api.asset_file", asset_id=asset.id),

@@ -23,7 +23,7 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Agency, Asset, Rendition, Tag, User
+from ..models import Agency, Asset, Job, Rendition, Tag, User
 from .access import require_edit, require_upload
 from .compliance import check_upload, record
 
@@ -162,6 +162,10 @@ def create_asset(
                 )
             )
         db.add(asset)
+        if prepared.deferred:
+            # Committed with the row and queued after the commit: the renditions
+            # (and a video's probe) come later, and a failure shows on the asset.
+            db.add(Job(kind="media", asset=asset, created_by_id=uploader.id))
         try:
             db.commit()
         except IntegrityError:

@@ -1,0 +1,111 @@
+"""Finishing a large file after its upload: probe, poster frame, renditions.
+
+An upload larger than ``MEDIA_BACKGROUND_MB`` is committed with its original
+and a ``media`` job in one transaction, without renditions (and, for video and
+audio, without the probe). This job reads the stored original (the file itself
+on the local store; a temporary copy from S3), probes it, renders the
+thumbnail and preview (the poster frame for video, the waveform for sound),
+stores them and updates the row in one commit: if that commit fails, the
+renditions it stored are deleted again. A damaged file fails the job with its
+reason; the asset stays, with its original, and says so on its page.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from assets.errors import InvalidFile, StorageError
+from assets.ingest import rendition_key
+from assets.metadata import MediaInfo, extract
+from assets.renditions import render_many, standard_specs
+from assets.sniff import ACCEPTED, Sniffed, audio_only
+from assets.storage import Storage
+
+from ..models import Asset, Rendition
+from .runner import JobContext, runner
+
+log = logging.getLogger(__name__)
+
+
+def sniffed_of(asset: Asset) -> Sniffed:
+    """The sniffed type recorded at upload, from the row's MIME type and extension."""
+    for sniffed in ACCEPTED:
+        if sniffed.mime == asset.mime and sniffed.ext == asset.ext:
+            return sniffed
+    raise InvalidFile("This type of file is not accepted.", mime=asset.mime)
+
+
+def _apply_info(asset: Asset, info: MediaInfo, sniffed: Sniffed) -> None:
+    """What the probe learnt, as ``create_asset`` would have recorded it."""
+    asset.kind, asset.mime, asset.ext = sniffed.kind, sniffed.mime, sniffed.ext
+    asset.width, asset.height, asset.duration = info.width, info.height, info.duration
+    asset.orientation, asset.captured_at = info.orientation, info.captured_at
+    asset.metadata_json = info.metadata or {}
+    # What the uploader typed wins over what the file says.
+    for name in ("creator", "credit", "copyright", "caption"):
+        value = (getattr(info, name) or "").strip()
+        if value and not getattr(asset, name):
+            setattr(asset, name, value if name == "caption" else value[:300])
+
+
+def _store(storage: Storage, asset: Asset, rendered: dict[str, Any]) -> list[str]:
+    written: list[str] = []
+    try:
+        for name, item in rendered.items():
+            key = rendition_key(asset.sha256, name, item.ext)
+            if not storage.exists(key):
+                storage.put(key, io.BytesIO(item.data), content_type=item.mime)
+                written.append(key)
+    except BaseException:
+        _delete(storage, written)
+        raise
+    return written
+
+
+def _delete(storage: Storage, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except StorageError:
+            log.warning("could not delete rendition %s; gc collects it", key, exc_info=True)
+
+
+@runner("media")
+def finish_media(ctx: JobContext) -> None:
+    db, app = ctx.db, ctx.app
+    asset = db.get(Asset, ctx.job.asset_id) if ctx.job.asset_id else None
+    if asset is None:
+        return  # deleted before its turn came
+    storage: Storage = app.extensions["brandhub.storage"]
+    settings = app.extensions["brandhub.ingest"]
+    sniffed = sniffed_of(asset)
+    with storage.get_local_path(asset.storage_key) as path:
+        info = None
+        if sniffed.kind in ("video", "audio"):
+            info = extract(path, sniffed, settings)
+            if sniffed.kind == "video" and "video" not in info.metadata:
+                sniffed = audio_only(sniffed)
+        rendered = render_many(path, sniffed, standard_specs(settings), settings)
+    written = _store(storage, asset, rendered)
+    try:
+        if info is not None:
+            _apply_info(asset, info, sniffed)
+        keep = [r for r in asset.renditions if r.name not in rendered]
+        asset.renditions = keep + [
+            Rendition(
+                name=name,
+                storage_key=rendition_key(asset.sha256, name, item.ext),
+                mime=item.mime,
+                width=item.width,
+                height=item.height,
+                size=len(item.data),
+            )
+            for name, item in rendered.items()
+        ]
+        db.commit()
+    except BaseException:
+        db.rollback()
+        _delete(storage, written)
+        raise
