@@ -1,76 +1,113 @@
-"""``brandhub reindex`` and ``brandhub check-index``: the index is derived data."""
+"""``brandhub reindex`` and ``brandhub check-index``: the index is derived data.
+
+``reindex`` builds a whole new index from the database beside the one in use
+and swaps it in at the end (see :mod:`search_index.index`), so searches keep
+answering from the old one meanwhile and changes made during the rebuild are
+replayed into the new one. The outbox rows that were due when it started are
+then deleted: the rebuild read every asset after they were committed.
+
+``check-index`` compares the index's asset ids with the database's, and the
+fields of a sample of documents (or all of them) with what the database says
+now; ``--repair`` queues the differences and drains them.
+"""
 
 from __future__ import annotations
 
+import random
+
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from search_index import SearchIndex
 
 from . import indexing
 from .db import get_session
-from .models import Asset, IndexChange
+from .models import Asset
 from .search import service
 
 
 @click.command("reindex")
+@click.option("--batch", default=500, show_default=True, help="Rows read per database query.")
 @with_appcontext
-def reindex_command() -> None:
+def reindex_command(batch: int) -> None:
     """Rebuild the search index from the database (built aside, then swapped in)."""
     db = get_session()
+    svc = service()
+    # Taken between drains: every change these rows stand for is committed, and
+    # any drain after this reads rows at least as new as the rebuild will.
+    with indexing.drain_lock(svc.path, svc.lock_timeout) as ours:
+        if not ours:
+            raise click.ClickException(_("The search index is busy; try again in a moment."))
+        handled = indexing.due_ids(db)
+        db.commit()
     count = db.scalar(select(func.count()).select_from(Asset)) or 0
-    # Changes queued before the rebuild are in it; later ones are replayed by the index.
-    queued = db.scalar(select(func.max(IndexChange.id)))
-    index = SearchIndex.for_rebuild(service().path)
+    index = SearchIndex.for_rebuild(svc.path, lock_timeout=svc.lock_timeout)
     try:
         with click.progressbar(
             length=count, label=_("Indexing"), show_eta=True, show_pos=True
         ) as bar:
             written = index.rebuild(
-                indexing.iter_documents(db), count=count, progress=lambda n: bar.update(n - bar.pos)
+                indexing.iter_documents(db, batch),
+                count=count,
+                progress=lambda n: bar.update(max(0, min(n, count) - bar.pos)),
             )
     finally:
         index.close()
-    if queued is not None:
-        db.execute(delete(IndexChange).where(IndexChange.id <= queued))
-        db.commit()
-    service().forget()
+    indexing.forget(db, handled)
+    svc.forget()
     click.echo(_("%(count)s assets indexed.", count=written))
 
 
 @click.command("check-index")
+@click.option("--sample", default=200, show_default=True,
+              help="Compare the fields of this many documents with the database.")
+@click.option("--all", "check_all", is_flag=True, help="Compare the fields of every document.")
 @click.option("--repair", is_flag=True, help="Queue and apply the missing changes.")
 @with_appcontext
-def check_index_command(repair: bool) -> None:
+def check_index_command(sample: int, check_all: bool, repair: bool) -> None:
     """Compare the search index with the database and report what disagrees."""
     db = get_session()
+    svc = service()
+    index = svc.index()
+    # Changes still queued are expected differences: apply them first.
+    indexing.drain_all(db, index, lock_timeout=svc.lock_timeout)
     in_db = set(db.scalars(select(Asset.id)))
-    in_index = service().index().doc_ids()
+    in_index = index.doc_ids()
     missing, extra = sorted(in_db - in_index), sorted(in_index - in_db)
-    pending = indexing.pending(db)
+    present = sorted(in_db & in_index)
+    chosen = present if check_all else sorted(random.sample(present, min(sample, len(present))))
+    stale: list[int] = []
+    for start in range(0, len(chosen), 500):
+        part = chosen[start:start + 500]
+        rows = db.scalars(select(Asset).where(Asset.id.in_(part)))
+        stale += index.stale(indexing.document_for(a) for a in rows)
+        db.expunge_all()
     click.echo(
         _(
             "Database: %(db)s assets; index: %(index)s documents; missing: %(missing)s;"
-            " extra: %(extra)s; queued changes: %(pending)s",
+            " extra: %(extra)s; out of date: %(stale)s of %(checked)s compared;"
+            " queued changes: %(pending)s (%(scheduled)s scheduled)",
             db=len(in_db),
             index=len(in_index),
             missing=len(missing),
             extra=len(extra),
-            pending=pending,
+            stale=len(stale),
+            checked=len(chosen),
+            pending=indexing.pending(db),
+            scheduled=indexing.scheduled(db),
         )
     )
-    if missing[:20]:
-        click.echo(_("Missing: %(ids)s", ids=", ".join(map(str, missing[:20]))))
-    if extra[:20]:
-        click.echo(_("Extra: %(ids)s", ids=", ".join(map(str, extra[:20]))))
-    if repair and (missing or extra):
-        indexing.enqueue(db, [*missing, *extra])
+    for label, ids in ((_("Missing"), missing), (_("Extra"), extra), (_("Out of date"), stale)):
+        if ids:
+            more = _(" and %(count)s more", count=len(ids) - 20) if len(ids) > 20 else ""
+            click.echo(f"{label}: {', '.join(map(str, ids[:20]))}{more}")
+    wrong = [*missing, *extra, *stale]
+    if repair and wrong:
+        indexing.enqueue(db, wrong)
         db.commit()
-        done = indexing.drain_all(db, service().index())
+        done = indexing.drain_all(db, index, lock_timeout=svc.lock_timeout)
         click.echo(_("Repaired: %(count)s changes applied.", count=done))
-    elif missing or extra:
+    elif wrong:
         raise SystemExit(1)
-    current_app.logger.debug("check-index done")

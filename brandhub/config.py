@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "S3_ADDRESSING_STYLE": None,
     "S3_PRESIGNED_DOWNLOADS": False,
     "INDEX_PATH": None,  # default: instance/index
+    # Apply queued search index changes after each write request (off when a worker drains).
+    "SEARCH_DRAIN_INLINE": True,
+    "SEARCH_LOCK_TIMEOUT": 30,  # seconds a drain waits for the index before leaving it queued
     "MAX_UPLOAD_MB": 2048,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,

@@ -97,15 +97,22 @@ def register_related(model: type, asset_ids: AssetIds | None = None) -> None:
 
 def _linked_assets(connection: Connection, obj: Any) -> set[int]:
     state = inspect(obj)
+    stored = state.persistent or state.deleted
     ids: set[int] = set()
-    for rel in state.mapper.relationships:
+    for rel in state.mapper.relationships:  # obj -> assets (event.assets, item.asset)
         if rel.mapper.class_ is not Asset:
             continue
         history = state.attrs[rel.key].history
         ids.update(a.id for a in (*history.added, *history.deleted) if a.id is not None)
-        if state.persistent or state.deleted:
+        if stored:
             attr = getattr(type(obj), rel.key)
             ids.update(connection.scalars(select(Asset.id).where(with_parent(obj, attr))))
+    if stored:
+        for rel in inspect(Asset).relationships:  # asset -> obj (asset.event, asset.collections)
+            if rel.mapper.class_ is type(obj) and rel.key not in IGNORED_ATTRIBUTES:
+                attr = getattr(Asset, rel.key)
+                clause = attr.contains(obj) if rel.uselist else attr == obj
+                ids.update(connection.scalars(select(Asset.id).where(clause)))
     return ids
 
 
@@ -201,7 +208,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         session.connection().execute(insert(IndexChange), rows)
 
 
-def _after_rollback(session: Session) -> None:
+def _after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop("index_related", None)
 
 

@@ -3,7 +3,13 @@
 The index is opened on first use (a damaged or missing index must not stop the
 app from starting: pages fall back to the plain listing and say so). Who may
 see what is turned into the index's own filters (``agencies``/``public_only``)
-so totals and facet counts only ever count visible assets.
+so totals and facet counts only ever count visible assets. (One difference
+with :mod:`brandhub.operations.access`: a person with no agency finds public
+assets only, not also the ones they uploaded; the index does not know uploaders.)
+
+With ``SEARCH_DRAIN_INLINE`` (the default) the outbox is drained after every
+write request, and before a search when changes are due (left by a busy index
+or an embargo that ended); turn it off when a background worker drains it.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResults
 
@@ -27,8 +35,9 @@ _EXT = "brandhub.search"
 class SearchService:
     """Holds the process's ``SearchIndex``, opening it lazily and again after damage."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lock_timeout: float = 30.0) -> None:
         self.path = path
+        self.lock_timeout = lock_timeout
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
 
@@ -36,7 +45,7 @@ class SearchService:
         with self._lock:
             if self._index is None:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._index = SearchIndex(self.path)
+                self._index = SearchIndex(self.path, lock_timeout=self.lock_timeout)
             return self._index
 
     def forget(self) -> None:
@@ -50,8 +59,12 @@ class SearchService:
 def init_app(app: Flask) -> None:
     indexing.install()
     app.config.setdefault("SEARCH_DRAIN_INLINE", True)
-    app.extensions[_EXT] = SearchService(Path(app.config["INDEX_PATH"]))
+    app.config.setdefault("SEARCH_LOCK_TIMEOUT", 30)
+    app.extensions[_EXT] = SearchService(
+        Path(app.config["INDEX_PATH"]), float(app.config["SEARCH_LOCK_TIMEOUT"])
+    )
     app.after_request(_drain_after_write)
+    app.jinja_env.globals["did_you_mean"] = did_you_mean
 
 
 def service(app: Flask | None = None) -> SearchService:
@@ -70,20 +83,43 @@ def visibility(user: Any) -> dict[str, Any]:
 
 def run_search(user: Any, **query: Any) -> SearchResults:
     """Search as ``user``; raises IndexUnavailable/InvalidQuery for the caller to show."""
+    catch_up()
     return service().index().search(SearchQuery(**query, **visibility(user)))
 
 
-def drain(app: Flask | None = None) -> int:
-    """Apply queued index changes now; never raises (they stay queued on failure)."""
+#: A drain inside a request stops after this many batches; the rest waits for the next.
+INLINE_BATCHES = 10
+
+
+def drain(app: Flask | None = None, only_if_due: bool = False) -> int:
+    """Apply queued index changes now; never raises (they stay queued on any failure).
+
+    The change that caused it is committed already: whatever goes wrong here
+    must not turn its response into an error.
+    """
     app = app or current_app
+    svc = service(app)
     db = database(app).sessionmaker()
     try:
-        return indexing.drain_all(db, service(app).index())
+        if only_if_due and not indexing.has_due(db):
+            return 0
+        return indexing.drain_all(
+            db, svc.index(), lock_timeout=svc.lock_timeout, max_batches=INLINE_BATCHES
+        )
     except IndexUnavailable as exc:
         log.warning("search index unavailable, changes stay queued: %s", exc)
         return 0
+    except Exception:
+        log.exception("draining the search outbox failed; changes stay queued")
+        return 0
     finally:
         db.close()
+
+
+def catch_up() -> None:
+    """Before a search: apply changes left queued (a busy index, an embargo that ended)."""
+    if current_app.config["SEARCH_DRAIN_INLINE"]:
+        drain(only_if_due=True)
 
 
 def _drain_after_write(response: Response) -> Response:
@@ -94,6 +130,13 @@ def _drain_after_write(response: Response) -> Response:
     ):
         drain()
     return response
+
+
+def did_you_mean(suggestion: str, url: str) -> Markup:
+    """"Did you mean <a>suggestion</a>?" as HTML: every piece escaped, the link whole."""
+    link = Markup('<a class="suggestion" href="{}">{}</a>').format(url, suggestion)
+    slot = "\ue000"  # a private-use character no translation contains
+    return escape(_("Did you mean %(suggestion)s?", suggestion=slot)).replace(slot, link)
 
 
 def query_from_args(args: Any, default_per_page: int, max_per_page: int = 100) -> dict[str, Any]:

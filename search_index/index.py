@@ -86,6 +86,7 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from .consistency import stale_ids
 from .documents import AssetDocument, Hit, SearchQuery, SearchResults
 from .engine import Evaluator
 from .errors import IndexBusy, IndexUnavailable, unavailable
@@ -446,3 +447,13 @@ class SearchIndex:
         """Number of assets in the index."""
         with self._lock:
             return int(self._fresh_view().searcher.doc_count())
+
+    def stale(self, docs: Iterable[AssetDocument]) -> list[int]:
+        """Ids of ``docs`` the index lacks or holds with other fields (see :mod:`.consistency`)."""
+        with self._lock:
+            return stale_ids(self._fresh_view(), docs)
+
+    @property
+    def path(self) -> Path:
+        """The index's root folder (for files that belong beside it, such as locks)."""
+        return self._layout.root

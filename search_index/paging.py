@@ -19,8 +19,10 @@ def page_of(view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, pag
             per_page: int) -> list[int]:
     """Global document numbers of one page of the hits in ``mask``, in ``sort`` order.
 
-    Ties break by newest first for "relevance", then by document number (the
-    higher number first for "newest").
+    Ties break by newest first for "relevance", then by asset id (the higher
+    first for "relevance" and "newest": dates have one-second resolution, and
+    within a second the later asset comes first). Asset ids, not document
+    numbers, so that the order survives updates and rebuilds.
     """
     start, k = (page - 1) * per_page, page * per_page
     hits = np.flatnonzero(mask)
@@ -29,13 +31,13 @@ def page_of(view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, pag
     if sort == "title":
         return _title_order(view, hits, k)[start:]
     created = view.numeric("created")[hits]
+    ids = view.asset_ids[hits]
     if sort == "relevance":
-        keys = [-score[hits], -created]
+        keys = [-score[hits], -created, -ids]
     elif sort == "newest":
-        # Dates have one-second resolution: within a second, the later-added document first.
-        keys = [-created, -hits]
+        keys = [-created, -ids]
     else:
-        keys = [created]
+        keys = [created, ids]
     return _top_k(hits, keys, k)[start:].tolist()
 
 
@@ -60,7 +62,8 @@ def _top_k(hits: np.ndarray, keys: list[np.ndarray], k: int) -> np.ndarray:
 
 
 def _title_order(view: IndexView, hits: np.ndarray, k: int) -> list[int]:
-    candidates: list[tuple[bytes, int]] = []
+    ids = view.asset_ids
+    candidates: list[tuple[bytes, int, int]] = []
     for leaf in view.leaves:
         lo, hi = leaf.offset, leaf.offset + leaf.data.doccount
         local = hits[(hits >= lo) & (hits < hi)] - lo
@@ -69,6 +72,6 @@ def _title_order(view: IndexView, hits: np.ndarray, k: int) -> list[int]:
         rank, keys = leaf.data.title_order(leaf.reader)
         if len(local) > k:
             local = local[np.argpartition(rank[local], k - 1)[:k]]
-        candidates.extend((bytes(keys[d]), int(d) + lo) for d in local)
+        candidates.extend((bytes(keys[d]), int(ids[d + lo]), int(d) + lo) for d in local)
     candidates.sort()
-    return [docnum for _, docnum in candidates[:k]]
+    return [docnum for _, _, docnum in candidates[:k]]
