@@ -244,11 +244,10 @@ function addCard(cards, body) {
 
 window.BrandHub = { showToast };
 
-// Filters start folded on narrow screens unless some are in use.
+// Filters start folded on narrow screens, so results come first (the summary counts those in use).
 document.addEventListener("DOMContentLoaded", () => {
   const filters = document.querySelector("details.filters");
-  if (!filters || !window.matchMedia("(max-width: 959px)").matches) return;
-  if (!filters.querySelector("input:checked")) filters.open = false;
+  if (filters && window.matchMedia("(max-width: 959px)").matches) filters.open = false;
 });
 
 // "Print / save as PDF" buttons on reports.
