@@ -26,9 +26,10 @@ install: $(STAMP) translations
 translations: | $(BIN)/python
 	$(BIN)/pybabel compile -d brandhub/translations -D messages
 
+# The development server with a background worker beside it (both stop together).
 run: install
 	$(BIN)/brandhub init
-	$(BIN)/brandhub run --host $(HOST) --port $(PORT)
+	$(BIN)/brandhub run-all --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests; install it where it is missing (as root).
 system-test-deps:

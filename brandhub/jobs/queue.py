@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,16 @@ class JobQueue:
         self.run_job = runner.register(self)
         self.drain = drain.register(self)
         self.sweep = sweep.register(self)
+        huey.signal(SIGNAL_INTERRUPTED)(self._interrupted)
+
+    def _interrupted(self, _signal: str, task: Any) -> None:
+        """A worker stopped mid-task (SIGTERM, a deploy): run it again from the start."""
+        job_id = task.args[0] if task.name == self.run_job.name and task.args else None
+        if job_id is not None:
+            from .runner import requeue
+
+            requeue(self.app, job_id)
+        self.huey.enqueue(task)
 
     @property
     def backend(self) -> str:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from assets.errors import BrandHubError, StorageError
 
-from ..db import get_session
+from ..db import database, get_session
 from ..models import Job, utcnow
 
 if TYPE_CHECKING:
@@ -97,6 +97,20 @@ def claim(db: Session, job_id: int, max_attempts: int) -> Job | None:
     return db.get(Job, job_id, populate_existing=True) if taken else None
 
 
+def requeue(app: Flask, job_id: int) -> None:
+    """Put a job its worker dropped (interrupted, not failed) back to ``queued``."""
+    db = database(app).sessionmaker()
+    try:
+        db.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.state == "running")
+            .values(state="queued", attempts=Job.attempts - 1, updated_at=utcnow())
+        )
+        db.commit()
+    finally:
+        db.close()
+
+
 def _record_failure(
     db: Session, job_id: int, exc: BaseException, final: bool, retry_in: float | None
 ) -> None:
@@ -148,8 +162,13 @@ def register(queue: JobQueue) -> Any:
                     log.warning("job %s (%s) failed: %s", job_id, job.kind, exc)
                     raise CancelExecution(retry=False) from exc
                 raise  # huey logs it and, while retries are left, tries again later
+            # By id: the function may have expunged or expired its objects.
             now = utcnow()
-            job.state, job.finished_at, job.error, job.updated_at = "done", now, None, now
+            db.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(state="done", finished_at=now, error=None, updated_at=now)
+            )
             db.commit()
 
     return run_job

@@ -1,0 +1,95 @@
+"""``GET /api/v1/jobs/<id>``, and the ``brandhub jobs`` commands."""
+
+from __future__ import annotations
+
+from brandhub.db import database
+from brandhub.models import Job
+from tests.assets.media_factory import make_mp4
+from tests.conftest import Api, add_token, add_user
+from tests.jobs.support import jobs, run_queued
+
+
+def _video_job(app):  # type: ignore[no-untyped-def]
+    owner = Api(app.test_client(), add_token(app, add_user(app, "editor", "salud")))
+    body = owner.upload(make_mp4(1.0), "v.mp4").get_json()
+    return owner, body["processing"]["job"]
+
+
+def test_a_job_is_seen_by_whoever_sees_its_asset(app_factory):
+    app = app_factory(JOBS_BACKEND="memory", MEDIA_BACKGROUND_MB=0)
+    owner, url = _video_job(app)
+    same = Api(app.test_client(), add_token(app, add_user(app, "viewer", "salud")))
+    other = Api(app.test_client(), add_token(app, add_user(app, "editor", "cultura")))
+    assert owner.client.get(url, headers=owner._headers()).get_json()["kind"] == "media"
+    assert same.client.get(url, headers=same._headers()).status_code == 200
+    r = other.client.get(url, headers=other._headers())
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    assert app.test_client().get(url).status_code == 401
+    assert owner.get("/jobs/999").status_code == 404
+
+
+def test_other_jobs_are_seen_by_their_author_and_administrators(app_factory):
+    app = app_factory(JOBS_BACKEND="memory")
+    author = add_user(app, "editor", "salud")
+    db = database(app).sessionmaker()
+    job = Job(
+        kind="import",
+        subject_id=7,
+        created_by_id=author.id,
+        data={"progress": {"done": 3, "total": 10}},
+    )
+    db.add(job)
+    db.commit()
+    job_id = job.id
+    db.close()
+    mine = Api(app.test_client(), add_token(app, author)).get(f"/jobs/{job_id}").get_json()
+    assert mine["progress"] == {"done": 3, "total": 10} and mine["subject_id"] == 7
+    admin = Api(app.test_client(), add_token(app, add_user(app, "admin", None)))
+    assert admin.get(f"/jobs/{job_id}").status_code == 200
+    stranger = Api(app.test_client(), add_token(app, add_user(app, "editor", "salud")))
+    assert stranger.get(f"/jobs/{job_id}").status_code == 404
+
+
+def test_the_openapi_document_describes_jobs(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/jobs/{job_id}" in spec["paths"] and "Job" in spec["components"]["schemas"]
+
+
+def test_jobs_list_and_retry(app_factory, monkeypatch):
+    app = app_factory(JOBS_BACKEND="memory", MEDIA_BACKGROUND_MB=0)
+    from brandhub.jobs import media
+
+    def broken(*a, **kw):  # type: ignore[no-untyped-def]
+        raise media.InvalidFile("The file is damaged or cannot be read.")
+
+    monkeypatch.setattr(media, "render_many", broken)
+    _video_job(app)
+    run_queued(app)
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list", "--state", "failed"])
+    assert listed.exit_code == 0 and "media" in listed.output and "failed" in listed.output
+    [job] = jobs(app)
+    monkeypatch.undo()
+    retried = runner.invoke(args=["jobs", "retry", str(job.id)])
+    assert retried.exit_code == 0, retried.output
+    run_queued(app)
+    assert [(j.state, j.attempts) for j in jobs(app)] == [("done", 1)]
+    assert runner.invoke(args=["jobs", "retry", str(job.id)]).exit_code != 0
+
+
+def test_reindex_runs_as_a_job(app_factory):
+    app = app_factory()  # immediate: the job runs as soon as it is committed
+    api = Api(app.test_client(), add_token(app, add_user(app, "editor", "salud")))
+    from tests.assets.media_factory import make_jpeg
+
+    api.upload(make_jpeg(30, 30), "a.jpg", title="Reconstruido")
+    result = app.test_cli_runner().invoke(args=["jobs", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert [(j.kind, j.state) for j in jobs(app)] == [("reindex", "done")]
+    assert api.get("/search?q=reconstruido").get_json()["total"] == 1
+
+
+def test_the_worker_needs_a_real_queue(app_factory):
+    app = app_factory()
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code != 0 and "immediate" in result.output
