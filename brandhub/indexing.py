@@ -338,13 +338,16 @@ def _due(now: datetime) -> Any:
 
 
 def drain_outbox(db: Session, index: SearchIndex, batch: int = 500,
-                 lock_timeout: float = 30.0) -> int:
+                 lock_timeout: float | None = None) -> int:
     """Apply up to ``batch`` due changes to the index; return how many outbox rows it handled.
 
     ``db`` should be a session of its own: the drain commits it. Returns 0,
     leaving the changes queued, when the index or the drain lock stays busy
-    for ``lock_timeout`` seconds or the index cannot be written.
+    for ``lock_timeout`` seconds (by default, as long as the index waits for
+    its own lock) or the index cannot be written.
     """
+    if lock_timeout is None:
+        lock_timeout = index.lock_timeout
     with drain_lock(index.path, lock_timeout) as ours:
         if not ours:
             log.warning("another drain kept the search outbox for %ss; changes stay queued",
@@ -385,8 +388,8 @@ def drain_outbox(db: Session, index: SearchIndex, batch: int = 500,
         return len(rows)
 
 
-def drain_all(db: Session, index: SearchIndex, batch: int = 500, lock_timeout: float = 30.0,
-              max_batches: int | None = None) -> int:
+def drain_all(db: Session, index: SearchIndex, batch: int = 500,
+              lock_timeout: float | None = None, max_batches: int | None = None) -> int:
     """Drain batch after batch until a batch comes back short (or ``max_batches``)."""
     total = rounds = 0
     while max_batches is None or rounds < max_batches:

@@ -457,3 +457,8 @@ class SearchIndex:
     def path(self) -> Path:
         """The index's root folder (for files that belong beside it, such as locks)."""
         return self._layout.root
+
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a writer waits for the index before :class:`IndexBusy`."""
+        return self._lock_timeout
