@@ -1,5 +1,6 @@
 """The database models; the database is the source of truth."""
 
+from .archive import Collection, Event, collection_assets
 from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
 from .base import Base, utcnow
 from .brands import BrandVersion, ComplianceReport
@@ -18,12 +19,15 @@ __all__ = [
     "Asset",
     "Base",
     "BrandVersion",
+    "Collection",
     "ComplianceReport",
+    "Event",
     "IndexChange",
     "Job",
     "Rendition",
     "Tag",
     "User",
     "asset_tags",
+    "collection_assets",
     "utcnow",
 ]

@@ -76,6 +76,12 @@ class Asset(Base):
         ForeignKey("agencies.id", ondelete="SET NULL"), index=True
     )
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The coverage it belongs to (models/archive.py), and where crops centre (fractions).
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    focal_x: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    focal_y: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
