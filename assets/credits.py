@@ -3,7 +3,8 @@ downloads as EXIF (Artist, Copyright), XMP (dc:creator, dc:rights, photoshop:Cre
 and, for JPEG, IPTC (By-line, Credit, Copyright Notice).
 
 JPEG gets its metadata segments spliced in after the SOI marker, so the image data
-is not encoded again; PNG and TIFF are re-saved losslessly with the tags.
+is not encoded again; PNG and TIFF are re-saved losslessly with the tags. An ICC
+profile (``icc``) goes in the same way, so print shops know the colours are sRGB.
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ def _segment(marker: int, payload: bytes) -> bytes:
     return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
 
 
-def embed_credits(data: bytes, mime: str, *, creator: str, credit: str, rights: str) -> bytes:
-    """``data`` with the credits written in; unchanged for formats we do not tag."""
+def embed_credits(
+    data: bytes, mime: str, *, creator: str, credit: str, rights: str, icc: bytes | None = None
+) -> bytes:
+    """``data`` with the credits (and ``icc``) written in; unchanged for formats we do not tag."""
     creator, credit, rights = creator or credit, credit or creator, rights
-    if not (creator or credit or rights):
+    if not (creator or credit or rights or icc):
         return data
     exif = Image.Exif()
     # EXIF text is nominally ASCII; UTF-8 bytes keep accents, and readers (ours
@@ -64,19 +67,28 @@ def embed_credits(data: bytes, mime: str, *, creator: str, credit: str, rights: 
         exif[ARTIST] = creator.encode("utf-8")
     if rights:
         exif[COPYRIGHT] = rights.encode("utf-8")
-    xmp = _xmp(creator, credit, rights)
+    xmp = _xmp(creator, credit, rights) if (creator or credit or rights) else b""
+    # One APP2 segment holds up to 65,519 profile bytes; bigger profiles are left out.
+    icc = icc if icc and len(icc) <= 65519 else None
     if mime == "image/jpeg" and data[:2] == b"\xff\xd8":
-        segments = (
-            _segment(0xE1, b"Exif\x00\x00" + exif.tobytes())
-            + _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp)
-            + _segment(0xED, _iptc(creator, credit, rights))
-        )
+        segments = b""
+        if xmp:
+            segments += _segment(0xE1, b"Exif\x00\x00" + exif.tobytes())
+            segments += _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp)
+        if icc:
+            segments += _segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + icc)
+        if xmp:
+            segments += _segment(0xED, _iptc(creator, credit, rights))
         return data[:2] + segments + data[2:]
     if mime in ("image/png", "image/tiff"):
         with Image.open(io.BytesIO(data)) as img:
             out = io.BytesIO()
             fmt = "PNG" if mime == "image/png" else "TIFF"
-            extra = {"compression": "tiff_lzw"} if fmt == "TIFF" else {}
-            img.save(out, fmt, exif=exif, xmp=xmp, **extra)
+            extra: dict[str, object] = {"compression": "tiff_lzw"} if fmt == "TIFF" else {}
+            if xmp:
+                extra.update(exif=exif, xmp=xmp)
+            if icc:
+                extra["icc_profile"] = icc
+            img.save(out, fmt, **extra)
             return out.getvalue()
     return data

@@ -2,21 +2,31 @@
 
 Each preset is a rendition spec (see ``assets.renditions``). Instances add or
 change presets with ``PRESETS`` in their config file (a dict of name →
-{"label", "spec"}). Crops are centred on the asset's focal point when it has
-one.
+{"label", "spec"}). ``fill`` crops are centred on the asset's focal point
+(``operations.downloads`` puts it into the spec). Free sizes
+(``?width=&height=&format=``) are checked here, with messages that say what
+is allowed; ``DOWNLOAD_MAX_SIDE`` caps them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from .errors import ApiError
 
 DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     "web": {"label": _l("Web (1920 px, JPEG)"), "spec": "max-1920|format-jpeg|quality-85"},
     "print": {
         "label": _l("Print (original pixels, high-quality JPEG)"),
         "spec": "original|format-jpeg|quality-95",
+    },
+    "print-tiff": {
+        "label": _l("Print (original pixels, TIFF)"),
+        "spec": "original|format-tiff",
     },
     "instagram-square": {
         "label": _l("Instagram square (1080 × 1080)"),
@@ -37,22 +47,69 @@ DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     },
     "whatsapp": {"label": _l("WhatsApp (1600 px)"), "spec": "max-1600|format-jpeg|quality-80"},
 }
+FREE_FORMATS = ("jpeg", "png", "webp", "tiff")
+_FORMAT_ALIASES = {"jpg": "jpeg", "tif": "tiff"}
+DEFAULT_MAX_SIDE = 8000
+#: The file name label of a free size.
+FREE_LABEL = "a-medida"
 
 
-def presets(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def presets(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {**DEFAULT_PRESETS, **(config.get("PRESETS") or {})}
 
 
-def free_spec(width: str | None, height: str | None, fmt: str | None) -> str:
-    """A spec from ``?width=&height=&format=``; the spec parser enforces the limits."""
-    parts = []
-    if width and height:
-        parts.append(f"fill-{width}x{height}")
-    elif width:
-        parts.append(f"width-{width}")
-    elif height:
-        parts.append(f"height-{height}")
+def preset_spec(config: Mapping[str, Any], name: str) -> str:
+    """The spec of the preset ``name``; a 400 that says so when there is none."""
+    found = presets(config).get(name)
+    if found is None:
+        raise ApiError(
+            400, "unknown_preset", _("There is no download preset %(name)s.", name=name[:40])
+        )
+    return str(found["spec"])
+
+
+def _side(value: str | None, limit: int) -> int | None:
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= limit:
+        raise ApiError(
+            400,
+            "invalid_size",
+            _("Width and height must be whole numbers from 1 to %(max)s pixels.", max=limit),
+        )
+    return int(text)
+
+
+def free_spec(
+    width: str | None, height: str | None, fmt: str | None, max_side: int = DEFAULT_MAX_SIDE
+) -> str:
+    """A spec from ``?width=&height=&format=`` (both sides: a crop to that shape)."""
+    w, h = _side(width, max_side), _side(height, max_side)
+    name = (fmt or "jpeg").strip().lower()
+    name = _FORMAT_ALIASES.get(name, name)
+    if name not in FREE_FORMATS:
+        raise ApiError(
+            400,
+            "invalid_format",
+            _("The format must be one of: %(formats)s.", formats=", ".join(FREE_FORMATS)),
+        )
+    if w and h:
+        resize = f"fill-{w}x{h}"
+    elif w:
+        resize = f"width-{w}"
+    elif h:
+        resize = f"height-{h}"
     else:
-        parts.append("original")
-    parts.append(f"format-{fmt or 'jpeg'}")
-    return "|".join(parts)
+        resize = "original"
+    return f"{resize}|format-{name}"
+
+
+def spec_from_args(config: Mapping[str, Any], args: Mapping[str, Any]) -> tuple[str, str]:
+    """``(spec, label)`` from a request's ``?preset=`` or ``?width=&height=&format=``."""
+    name = args.get("preset")
+    if name:
+        return preset_spec(config, name), name
+    max_side = int(config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
+    spec = free_spec(args.get("width"), args.get("height"), args.get("format"), max_side)
+    return spec, FREE_LABEL

@@ -153,24 +153,11 @@ def send_rendition(storage: Storage, asset: Any, name: str) -> Response:
 
 def send_download(asset: Any, args: Any) -> Response:
     """A derived download by preset name or free size, made and cached on first use."""
-    from flask_babel import gettext as _
-
-    from .errors import ApiError
     from .operations.downloads import derived, download_name
-    from .presets import free_spec, presets
+    from .presets import spec_from_args
     from .services import ingest_settings, storage
 
-    name = args.get("preset")
-    if name:
-        preset = presets(current_app.config).get(name)
-        if preset is None:
-            raise ApiError(
-                400, "bad_request", _("There is no download preset %(name)s.", name=name[:40])
-            )
-        spec, label = preset["spec"], name
-    else:
-        spec = free_spec(args.get("width"), args.get("height"), args.get("format"))
-        label = "a-medida"
+    spec, label = spec_from_args(current_app.config, args)
     store = storage()
     made = derived(store, ingest_settings(), asset, spec)
     return send_stored(

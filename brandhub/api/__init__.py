@@ -35,4 +35,5 @@ def authenticate() -> None:
         raise ApiError(401, "unauthorized", _("You need to sign in."))
 
 
-from . import assets, compliance, openapi, search  # noqa: E402,F401  (routes register on bp)
+# Route modules register on bp.
+from . import assets, bulk, compliance, downloads, events, openapi, search  # noqa: E402,F401

@@ -1,30 +1,59 @@
-"""Downloads in the size and format a channel needs, cached in the store.
+"""Downloads in the size and format a channel needs, one by one or as a ZIP.
 
-A derived file is made once per (asset bytes, spec, credits) and kept under
-``derived/<sha256>/…``: the next request for the same preset is a plain read.
-Concurrent first requests may both render; the store's atomic put makes the
-last write win with identical bytes.
+Derived files
+-------------
+A derived file is made once per (asset bytes, spec with the asset's focal
+point, credits) and kept under ``derived/<sha256>/<hash>.<ext>``: the next
+request for the same preset is a plain read from the store. Changing the
+focal point or the credit gives a new key, so a stale file is never served.
+Every derived JPEG, PNG and TIFF carries the asset's creator, credit and
+copyright (EXIF, XMP, IPTC) and an sRGB ICC profile. Concurrent first
+requests in one process wait for each other; across processes both may
+render, and the store's atomic put makes the last identical write win.
+
+ZIP archives
+------------
+:func:`zip_entries` turns a list of assets and a spec (or None for the
+originals) into ``ZipEntry`` values: the derived files are made (or found)
+first, so every size is known; :func:`build_zip` then streams them from the
+store into a ZIP without compression (photos are compressed already), so
+the archive's length is known before the first byte and memory stays flat
+whatever the number of files. Video, audio and files that cannot be resized
+go in as their originals. These functions take plain values, so the press
+kit and share links can use them as the pages do.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
+import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+from zipstream import ZIP_STORED, ZipStream
 
 from assets.credits import embed_credits
-from assets.errors import UnsupportedMediaType
+from assets.errors import InvalidInput, UnsupportedMediaType
 from assets.renditions import parse_spec, render
-from assets.renditions.spec import FORMATS
+from assets.renditions.color import srgb_profile
+from assets.renditions.spec import FORMATS, Fill, RenditionSpec
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
 
 from ..models import Asset
 
+log = logging.getLogger(__name__)
+
 RESIZABLE = {"image", "vector", "document"}
+CHUNK = 256 * 1024
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -35,13 +64,38 @@ class Derived:
     ext: str
 
 
-def _slug(text: str) -> str:
+@dataclass(frozen=True)
+class ZipEntry:
+    """One file of a ZIP: where its bytes are, how many, and its name inside the ZIP."""
+
+    key: str
+    size: int
+    name: str
+
+
+def slug(text: str, fallback: str = "archivo") -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-zA-Z0-9]+", "-", plain).strip("-").lower()[:60] or "archivo"
+    return re.sub(r"[^a-zA-Z0-9]+", "-", plain).strip("-").lower()[:60].strip("-") or fallback
 
 
 def download_name(asset: Asset, label: str, ext: str) -> str:
-    return f"{_slug(asset.title)}-{label}.{ext}"
+    return f"{slug(asset.title)}-{label}.{ext}"
+
+
+def with_focal_point(spec: RenditionSpec, asset: Asset) -> RenditionSpec:
+    """``spec`` with a ``fill`` crop centred on the asset's focal point."""
+    if not isinstance(spec.resize, Fill):
+        return spec
+    fx = min(max(round(asset.focal_x if asset.focal_x is not None else 0.5, 4), 0.0), 1.0)
+    fy = min(max(round(asset.focal_y if asset.focal_y is not None else 0.5, 4), 0.0), 1.0)
+    return replace(spec, resize=replace(spec.resize, focal_x=fx, focal_y=fy))
+
+
+def _lock(key: str) -> threading.Lock:
+    with _locks_guard:
+        if len(_locks) > 1000:
+            _locks.clear()  # only ever a courtesy to concurrent requests
+        return _locks.setdefault(key, threading.Lock())
 
 
 def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text: str) -> Derived:
@@ -51,19 +105,86 @@ def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text:
             "Sizes and formats apply to images, vector graphics and documents; "
             "download the original instead."
         )
-    spec = parse_spec(spec_text)
+    spec = with_focal_point(parse_spec(spec_text), asset)
     credits = (asset.creator or "", asset.credit or "", asset.copyright or "")
     digest = hashlib.sha256("\x00".join((spec.canonical, *credits)).encode()).hexdigest()[:24]
     _pillow, mime, ext = FORMATS[spec.format or "webp"]
     key = f"derived/{asset.sha256}/{digest}.{ext}"
-    if storage.exists(key):
-        return Derived(key, storage.size(key), mime, ext)
-    with storage.get_local_path(asset.storage_key) as path:
-        with open(path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
-        rendered = render(path, sniff(head, asset.original_filename), spec, settings)
-    data = embed_credits(
-        rendered.data, rendered.mime, creator=credits[0], credit=credits[1], rights=credits[2]
-    )
-    size = storage.put(key, io.BytesIO(data), content_type=rendered.mime)
+    with _lock(key):
+        if storage.exists(key):
+            return Derived(key, storage.size(key), mime, ext)
+        with storage.get_local_path(asset.storage_key) as path:
+            with open(path, "rb") as fh:
+                head = fh.read(HEAD_BYTES)
+            rendered = render(path, sniff(head, asset.original_filename), spec, settings)
+        data = embed_credits(
+            rendered.data,
+            rendered.mime,
+            creator=credits[0],
+            credit=credits[1],
+            rights=credits[2],
+            icc=srgb_profile().tobytes(),
+        )
+        size = storage.put(key, io.BytesIO(data), content_type=rendered.mime)
     return Derived(key, size, rendered.mime, rendered.ext)
+
+
+class _Unique:
+    """File names inside one ZIP: safe ASCII, and ``-2``, ``-3``… for repeats."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def __call__(self, stem: str, ext: str) -> str:
+        ext = slug(ext, "bin")[:10]
+        name, n = f"{stem}.{ext}", 1
+        while name.lower() in self.taken:
+            n += 1
+            name = f"{stem}-{n}.{ext}"
+        self.taken.add(name.lower())
+        return name
+
+
+def zip_entries(
+    storage: Storage, settings: IngestSettings, assets: Iterable[Asset], spec: str | None
+) -> list[ZipEntry]:
+    """The ZIP's files: each asset in ``spec`` (made or found now), or its original.
+
+    Assets that cannot take the spec (video, audio, a damaged page) go in as
+    their originals rather than failing the whole archive.
+    """
+    if spec is not None:
+        parse_spec(spec)  # a bad spec fails before anything is rendered
+    unique = _Unique()
+    entries: list[ZipEntry] = []
+    for asset in assets:
+        key, size, ext = asset.storage_key, asset.size, asset.ext
+        if spec is not None and asset.kind in RESIZABLE:
+            try:
+                made = derived(storage, settings, asset, spec)
+                key, size, ext = made.key, made.size, made.ext
+            except InvalidInput as exc:
+                log.info("ZIP: original of asset %s instead (%s)", asset.id, exc.message)
+        entries.append(ZipEntry(key, size, unique(slug(asset.title), ext)))
+    return entries
+
+
+class _StoredBytes:
+    """The bytes of one stored object, opened only when the ZIP reaches them."""
+
+    def __init__(self, storage: Storage, key: str) -> None:
+        self.storage, self.key = storage, key
+
+    def __iter__(self) -> Iterator[bytes]:
+        stream: BinaryIO = self.storage.open(self.key)
+        with stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+
+
+def build_zip(storage: Storage, entries: Iterable[ZipEntry]) -> ZipStream:
+    """A sized, uncompressed ZIP stream of ``entries`` (``len()`` is its byte length)."""
+    archive = ZipStream(compress_type=ZIP_STORED, sized=True)
+    for entry in entries:
+        archive.add(_StoredBytes(storage, entry.key), entry.name, size=entry.size)
+    return archive

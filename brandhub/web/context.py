@@ -13,8 +13,8 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 NAVIGATION = [
     ("web.library", "library", _l("Library")),
-    (None, "events", _l("Events")),
-    (None, "collections", _l("Collections")),
+    ("events.index", "events", _l("Events")),
+    ("collections.index", "collections", _l("Collections")),
     ("brand.index", "brand", _l("Brand")),
     ("check.desk", "check", _l("Check a piece")),
     (None, "admin", _l("Administration")),

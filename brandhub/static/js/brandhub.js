@@ -78,7 +78,6 @@ function initAutosubmit() {
 const PARALLEL_UPLOADS = 3;
 
 function initDropzone(zone) {
-  const input = zone.querySelector('input[type="file"]');
   const list = zone.querySelector(".dropzone__list");
   const cards = zone.querySelector(".dropzone__cards");
   const total = zone.querySelector(".dropzone__total");
@@ -201,19 +200,56 @@ function initDropzone(zone) {
     item.row.append(retry);
   };
 
-  input.addEventListener("change", () => {
-    enqueue([...input.files]);
-    input.value = "";
-  });
+  // Every picker of the zone: files, and (where offered) a whole folder.
+  zone.querySelectorAll('input[type="file"]').forEach((picker) => picker.addEventListener("change", () => {
+    enqueue([...picker.files].filter(isVisibleFile));
+    picker.value = "";
+  }));
   ["dragenter", "dragover"].forEach((type) => zone.addEventListener(type, (event) => {
     event.preventDefault();
     zone.classList.add("is-over");
   }));
   ["dragleave", "drop"].forEach((type) => zone.addEventListener(type, () => zone.classList.remove("is-over")));
-  zone.addEventListener("drop", (event) => {
+  zone.addEventListener("drop", async (event) => {
     event.preventDefault();
-    enqueue([...(event.dataTransfer?.files || [])]);
+    enqueue(await droppedFiles(event.dataTransfer));
   });
+}
+
+// ---------- Folder drops: walk dropped folders (webkitGetAsEntry) into their files ----------
+
+function isVisibleFile(file) {
+  const path = file.webkitRelativePath || file.name;
+  return !path.split("/").some((part) => part.startsWith("."));
+}
+
+async function droppedFiles(transfer) {
+  if (!transfer) return [];
+  // Entries must be taken while the drop event runs; reading them may wait.
+  const entries = [...(transfer.items || [])]
+    .filter((item) => item.kind === "file")
+    .map((item) => item.webkitGetAsEntry?.())
+    .filter(Boolean);
+  if (!entries.length) return [...(transfer.files || [])].filter(isVisibleFile);
+  const files = [];
+  for (const entry of entries) await collectEntry(entry, files);
+  return files;
+}
+
+async function collectEntry(entry, files) {
+  if (entry.name.startsWith(".")) return;
+  if (entry.isFile) {
+    files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+    return;
+  }
+  if (!entry.isDirectory) return;
+  const reader = entry.createReader();
+  // readEntries answers in batches (100 in Chromium) until an empty one.
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) break;
+    for (const child of batch) await collectEntry(child, files);
+  }
 }
 
 function addCard(cards, body) {
@@ -269,4 +305,80 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+});
+
+// ---------- Selections on event and collection grids: select all, count, actions ----------
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-selection]").forEach((form) => {
+    const items = () => [...document.querySelectorAll(`input[data-select-item][form="${form.id}"]`)];
+    const all = form.querySelector("[data-select-all]");
+    const count = form.querySelector("[data-select-count]");
+    const update = () => {
+      const chosen = items().filter((box) => box.checked).length;
+      if (count) count.textContent = (count.dataset.template || "%(num)s").replace("%(num)s", chosen.toLocaleString());
+      form.querySelectorAll("[data-needs-selection]").forEach((button) => { button.disabled = chosen === 0; });
+      if (all) {
+        all.checked = chosen > 0 && chosen === items().length;
+        all.indeterminate = chosen > 0 && chosen < items().length;
+      }
+      items().forEach((box) => box.closest(".card")?.classList.toggle("is-selected", box.checked));
+    };
+    all?.addEventListener("change", () => {
+      items().forEach((box) => { box.checked = all.checked; });
+      update();
+    });
+    items().forEach((box) => box.addEventListener("change", update));
+    update();
+  });
+});
+
+// ---------- Focal point: a click on the preview says where crops must centre ----------
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("[data-focal-form]");
+  const stage = document.querySelector(".asset__stage");
+  const img = stage?.querySelector(".asset__zoom img");
+  if (!form || !stage || !img) return;
+  const toggle = form.querySelector("[data-focal-toggle]");
+  const marker = document.createElement("span");
+  marker.className = "focal-marker";
+  marker.setAttribute("aria-hidden", "true");
+  stage.append(marker);
+  let point = { x: Number(form.dataset.x), y: Number(form.dataset.y) };
+  const place = () => {
+    const box = img.getBoundingClientRect();
+    const outer = stage.getBoundingClientRect();
+    marker.style.left = `${box.left - outer.left + stage.scrollLeft + point.x * box.width}px`;
+    marker.style.top = `${box.top - outer.top + stage.scrollTop + point.y * box.height}px`;
+  };
+  const setMode = (on) => {
+    stage.classList.toggle("is-focal", on);
+    toggle.setAttribute("aria-pressed", String(on));
+    marker.hidden = !on;
+    if (on) place();
+  };
+  marker.hidden = true;
+  toggle.addEventListener("click", () => setMode(!stage.classList.contains("is-focal")));
+  window.addEventListener("resize", () => { if (!marker.hidden) place(); });
+  // Capture on the stage: in focal mode the click sets the point instead of zooming.
+  stage.addEventListener("click", async (event) => {
+    if (!stage.classList.contains("is-focal") || !img.contains(event.target)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const box = img.getBoundingClientRect();
+    point = {
+      x: Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)),
+      y: Math.min(1, Math.max(0, (event.clientY - box.top) / box.height)),
+    };
+    place();
+    const data = new FormData(form);
+    data.set("x", point.x.toFixed(4));
+    data.set("y", point.y.toFixed(4));
+    try {
+      const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      showToast(form.dataset.msgSaved, "success");
+    } catch (err) {
+      showToast(form.dataset.msgFailed, "error");
+    }
+  }, true);
 });

@@ -1,0 +1,60 @@
+"""``POST /assets/bulk``: one set of changes applied to a selection, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify
+from flask_babel import gettext as _
+
+from ..db import get_session
+from ..errors import ApiError
+from ..operations.assets import parse_tags
+from ..operations.bulk import BulkChanges, bulk_update
+from . import bp
+from .events import _ids, json_body
+from .serialize import asset_json
+
+TEXT = {"credit": 300, "caption": 5000, "copyright": 300, "title_prefix": 100}
+IDS = ("event_id", "collection_id")
+
+
+def _changes(payload: dict[str, Any]) -> BulkChanges:
+    unknown = set(payload) - set(TEXT) - set(IDS) - {"asset_ids", "add_tags"}
+    if unknown:
+        raise ApiError(
+            422, "validation", _("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))
+        )
+    bad: dict[str, list[str]] = {}
+    for name, size in TEXT.items():
+        value = payload.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > size):
+            bad[name] = [_("Must be text of at most %(max)s characters.", max=size)]
+    for name in IDS:
+        value = payload.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            bad[name] = [_("Must be a whole number.")]
+    tags = payload.get("add_tags")
+    if tags is not None and not (
+        isinstance(tags, str) or (isinstance(tags, list) and all(isinstance(t, str) for t in tags))
+    ):
+        bad["add_tags"] = [_("Must be a list of tags.")]
+    if bad:
+        raise ApiError(422, "validation", _("Some fields are not valid."), fields=bad)
+    return BulkChanges(
+        credit=payload.get("credit"),
+        caption=payload.get("caption"),
+        copyright=payload.get("copyright"),
+        add_tags=parse_tags(tags) if tags else [],
+        title_prefix=payload.get("title_prefix"),
+        event_id=payload.get("event_id"),
+        collection_id=payload.get("collection_id"),
+    )
+
+
+@bp.post("/assets/bulk")
+def bulk_edit():  # type: ignore[no-untyped-def]
+    payload = json_body()
+    ids = _ids(payload)
+    assets = bulk_update(get_session(), g.api_user, ids, _changes(payload))
+    return jsonify({"updated": len(assets), "results": [asset_json(a) for a in assets]})

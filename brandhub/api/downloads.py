@@ -1,0 +1,60 @@
+"""Download endpoints beyond one file: the preset list, ZIPs of a selection, the focal point.
+
+``GET /assets/<id>/download`` (one asset in a preset or a free size) lives with
+the other asset endpoints; ZIPs of an event or a collection with those.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from ..db import get_session
+from ..errors import ApiError
+from ..operations.access import get_visible_asset, require_edit
+from ..operations.archive import selection_ids, visible_selection
+from ..presets import presets
+from ..web.downloads import send_zip
+from . import bp
+from .events import json_body
+
+
+@bp.get("/presets")
+def list_presets():  # type: ignore[no-untyped-def]
+    """The download presets by name, with their label and rendition spec."""
+    return jsonify(
+        {
+            "results": [
+                {"name": name, "label": str(p["label"]), "spec": p["spec"]}
+                for name, p in presets(current_app.config).items()
+            ]
+        }
+    )
+
+
+@bp.get("/assets/zip")
+def selection_zip():  # type: ignore[no-untyped-def]
+    """``?ids=1,2,3&preset=web``: those assets as one ZIP, in that order."""
+    ids = selection_ids(request.args.get("ids", ""))
+    assets = visible_selection(get_session(), g.api_user, ids)
+    return send_zip(assets, request.args.get("preset"), request.args.get("name") or "seleccion")
+
+
+@bp.post("/assets/<int:asset_id>/focal")
+def set_focal(asset_id: int):  # type: ignore[no-untyped-def]
+    """``{"x": 0.3, "y": 0.4}``: where ``fill`` crops centre, as fractions of the image."""
+    db = get_session()
+    asset = get_visible_asset(db, g.api_user, asset_id)
+    require_edit(g.api_user, asset)
+    payload = json_body()
+    x, y = payload.get("x"), payload.get("y")
+    valid = all(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in (x, y)
+    )
+    if not valid:
+        raise ApiError(
+            422, "validation", _("The focal point needs x and y between 0 and 1.")
+        )
+    asset.focal_x, asset.focal_y = round(float(x), 4), round(float(y), 4)  # type: ignore[arg-type]
+    db.commit()
+    return jsonify({"x": asset.focal_x, "y": asset.focal_y})

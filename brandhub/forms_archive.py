@@ -1,0 +1,150 @@
+"""Forms of the coverage archive: events, collections and bulk edits (pages and API).
+
+Dates and times are typed in the institution's time zone (``TIMEZONE``) and
+stored in UTC; the API also takes ISO 8601 with an offset.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from .forms import clean_line, clean_text
+from .operations.bulk import BulkChanges
+from .operations.collections import CollectionFields
+from .operations.events import EventFields
+
+_LINK = Regexp(r"^https?://\S+$", message=_l("Use a full address starting with https://"))
+_SLUG = Regexp(r"^[a-z0-9-]*$")
+
+
+def _zone() -> ZoneInfo:
+    # Babel hands out a pytz zone, whose tzinfo must not be set by replace() (it
+    # would be the zone's 19th-century local mean time): the same name, as zoneinfo.
+    return ZoneInfo(str(get_timezone()))
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A naive date and time read as local to the institution, in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_zone())
+    return value.astimezone(UTC)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC moment as the institution's naive local time (for the form)."""
+    if value is None:
+        return None
+    return value.astimezone(_zone()).replace(tzinfo=None)
+
+
+def parse_when(raw: Any) -> datetime | None:
+    """ISO 8601 from the API (``2026-05-25T10:00-03:00`` or a plain date); None if empty."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise ValueError(raw)
+    return to_utc(datetime.fromisoformat(raw.strip()))
+
+
+class EventForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=300)], filters=[clean_line]
+    )
+    starts_at = DateTimeLocalField(
+        _l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+    )
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)], filters=[clean_line])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
+    )
+    photographers = StringField(
+        _l("Photographers"),
+        validators=[Optional(), Length(max=500)],
+        filters=[clean_line],
+        description=_l("Names separated by commas"),
+    )
+    press_release_url = StringField(
+        _l("Press release"),
+        validators=[Optional(), Length(max=1000), _LINK],
+        filters=[clean_line],
+        description=_l("Link to the press release on the institution's site"),
+    )
+    public = BooleanField(_l("Visible to every agency"))
+    agency = StringField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
+
+    def to_fields(self) -> EventFields:
+        return EventFields(
+            title=self.title.data or "",
+            starts_at=to_utc(self.starts_at.data),
+            place=self.place.data or "",
+            description=self.description.data or "",
+            photographers=self.photographers.data or "",
+            press_release_url=self.press_release_url.data or "",
+            public=bool(self.public.data),
+            agency=self.agency.data or None,
+        )
+
+
+class CollectionForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=300)], filters=[clean_line]
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
+    )
+    public = BooleanField(_l("Visible to every agency"))
+    agency = StringField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
+
+    def to_fields(self) -> CollectionFields:
+        return CollectionFields(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            public=bool(self.public.data),
+            agency=self.agency.data or None,
+        )
+
+
+class BulkForm(FlaskForm):
+    """What to set on every selected asset; empty fields change nothing."""
+
+    credit = StringField(
+        _l("Credit"), validators=[Optional(), Length(max=300)], filters=[clean_line]
+    )
+    copyright = StringField(
+        _l("Copyright"), validators=[Optional(), Length(max=300)], filters=[clean_line]
+    )
+    caption = TextAreaField(
+        _l("Caption"), validators=[Optional(), Length(max=5000)], filters=[clean_text]
+    )
+    tags = StringField(
+        _l("Add tags"),
+        validators=[Optional(), Length(max=2000)],
+        filters=[clean_line],
+        description=_l("Separated by commas; the tags each asset has stay"),
+    )
+    title_prefix = StringField(
+        _l("Title prefix"),
+        validators=[Optional(), Length(max=100)],
+        filters=[clean_line],
+        description=_l("Written before each title, e.g. “Acto 25 de Mayo —”"),
+    )
+
+    def to_changes(self) -> BulkChanges:
+        return BulkChanges(
+            credit=self.credit.data or None,
+            copyright=self.copyright.data or None,
+            caption=self.caption.data or None,
+            add_tags=[t for t in (self.tags.data or "").split(",") if t.strip()],
+            title_prefix=self.title_prefix.data or None,
+        )

@@ -1,0 +1,145 @@
+"""Archiving a coverage: many files into the library and into their event.
+
+The command line (``brandhub import``), the event page's drop zone and the
+import job all come through here, so a file takes the same path whatever
+brought it. A file whose bytes are already in the library is a duplicate,
+not an error: it is attached to the event anyway when it has none, which is
+what makes an interrupted import safe to run again (the content hash decides
+what is already there, not the file name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assets.errors import BrandHubError, DuplicateAsset
+from assets.settings import IngestSettings
+from assets.sniff import HEAD_BYTES, sniff
+from assets.storage import Storage
+
+from ..models import Asset, Event
+from .access import can_edit
+from .archive import require_manage
+from .assets import AssetFields, create_asset
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file."""
+
+    status: Literal["imported", "duplicate", "rejected"]
+    asset_id: int | None = None
+    reason: str = ""  # the English message of a rejection (a msgid)
+
+
+def media_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files under ``root`` (or ``root`` itself) that are media, and the others with why.
+
+    Hidden files (``.DS_Store``, ``._foto.jpg``) are passed over silently. The
+    reasons are English msgids.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    candidates = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    for path in candidates:
+        inside = path.relative_to(root).parts if root.is_dir() else (path.name,)
+        if any(part.startswith(".") for part in inside):
+            continue
+        try:
+            with path.open("rb") as fh:
+                sniff(fh.read(HEAD_BYTES), path.name)
+        except BrandHubError as exc:
+            skipped.append((path, exc.message))
+            continue
+        except OSError as exc:
+            skipped.append((path, exc.strerror or str(exc)))
+            continue
+        files.append(path)
+    return files, skipped
+
+
+def fields_for_event(user: Any, event: Event | None, fields: AssetFields) -> AssetFields:
+    """Files archived into an event go to its agency unless another was asked for."""
+    if event is not None and event.agency is not None and not fields.agency:
+        if getattr(user, "sees_all_agencies", False) or user.agency_id == event.agency_id:
+            fields.agency = event.agency.slug
+    return fields
+
+
+def _attach_existing(db: Session, user: Any, event: Event, asset_id: int) -> None:
+    asset = db.scalar(select(Asset).where(Asset.id == asset_id))
+    # An asset already in another event stays there: one coverage does not take
+    # another's photos just because the same file was dropped twice.
+    if asset is not None and asset.event_id is None and can_edit(user, asset):
+        asset.event = event
+        db.commit()
+
+
+def archive_file(
+    db: Session,
+    storage: Storage,
+    settings: IngestSettings,
+    user: Any,
+    stream: BinaryIO,
+    filename: str | None,
+    fields: AssetFields,
+    event: Event | None = None,
+    *,
+    compliance_blocks: bool = True,
+) -> Asset:
+    """Create one asset (and make it part of ``event``).
+
+    Raises ``DuplicateAsset`` when the bytes are already in the library, after
+    attaching that asset to ``event`` when it has no event yet.
+    """
+    if event is not None:
+        require_manage(user, event)
+    try:
+        asset = create_asset(
+            db, storage, settings, user, stream, filename,
+            fields_for_event(user, event, fields),
+            compliance_blocks=compliance_blocks,
+        )  # fmt: skip
+    except DuplicateAsset as exc:
+        db.rollback()
+        if event is not None:
+            _attach_existing(db, user, event, exc.existing_id)
+        raise
+    if event is not None:
+        asset.event = event
+        db.commit()
+    return asset
+
+
+def import_file(
+    db: Session,
+    storage: Storage,
+    settings: IngestSettings,
+    user: Any,
+    path: Path,
+    fields: AssetFields,
+    event: Event | None = None,
+    *,
+    compliance_blocks: bool = True,
+) -> Outcome:
+    """:func:`archive_file` for a file on disk, with the outcome instead of exceptions."""
+    try:
+        with path.open("rb") as fh:
+            asset = archive_file(
+                db, storage, settings, user, fh, path.name, AssetFields(**vars(fields)), event,
+                compliance_blocks=compliance_blocks,
+            )  # fmt: skip
+    except DuplicateAsset as exc:
+        return Outcome("duplicate", exc.existing_id)
+    except BrandHubError as exc:
+        db.rollback()
+        return Outcome("rejected", reason=exc.message)
+    except OSError as exc:
+        db.rollback()
+        return Outcome("rejected", reason=exc.strerror or str(exc))
+    return Outcome("imported", asset.id)
