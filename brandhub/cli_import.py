@@ -41,6 +41,9 @@ def _user(email: str | None) -> User:
     user = get_session().scalar(query.order_by(User.id))
     if user is None:
         raise click.ClickException(_("There is no user to import as."))
+    if not user.can_upload:
+        raise click.ClickException(_("%(email)s cannot add files: their role only reads.",
+                                     email=user.email))  # fmt: skip
     return user
 
 

@@ -45,7 +45,7 @@ from ..operations.events import (
 from ..operations.importer import archive_file
 from ..services import ingest_settings, storage
 from ..web.downloads import send_zip
-from . import bp
+from . import bp, spec_archive  # noqa: F401  (describes these endpoints)
 from .assets import MAX_PER_PAGE, _int_arg
 from .serialize import asset_json, iso
 

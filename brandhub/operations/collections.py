@@ -9,6 +9,7 @@ change the asset itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, select
@@ -135,11 +136,16 @@ def add_assets(db: Session, user: Any, collection: Collection, asset_ids: list[i
     if new:
         now = utcnow()
         # Core inserts keep a thousand-asset press kit one statement; the search
-        # index learns of the new membership through the outbox, queued here.
+        # index learns of the new membership through the outbox, queued here. A
+        # microsecond apart each, so the collection keeps the order they were given.
         db.execute(
             insert(collection_assets),
-            [{"collection_id": collection.id, "asset_id": i, "added_at": now} for i in new],
-        )
+            [
+                {"collection_id": collection.id, "asset_id": i,
+                 "added_at": now + timedelta(microseconds=n)}
+                for n, i in enumerate(new)
+            ],
+        )  # fmt: skip
         indexing.enqueue(db, new)
     collection.updated_at = utcnow()
     db.commit()

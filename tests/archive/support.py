@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -51,8 +52,10 @@ def read(app: Flask, asset_id: int) -> Asset:
         db.close()
 
 
-def insert_raw(app: Flask, user: User, count: int, size: int) -> list[int]:
-    """``count`` assets of ``size`` distinct bytes each, stored and committed directly.
+def insert_raw(
+    app: Flask, user: User, count: int, size: int, make: Callable[[int], bytes] | None = None
+) -> list[int]:
+    """``count`` assets of ``size`` distinct bytes each (or ``make(i)``), stored directly.
 
     Faster than the upload path by far: for tests about moving bytes (ZIPs), not
     about reading them.
@@ -64,13 +67,13 @@ def insert_raw(app: Flask, user: User, count: int, size: int) -> list[int]:
         agency = db.scalar(select(Agency).where(Agency.id == user.agency_id))
         for i in range(count):
             block = hashlib.sha256(str(i).encode()).digest()
-            data = (block * (size // len(block) + 1))[:size]
+            data = make(i) if make else (block * (size // len(block) + 1))[:size]
             digest = hashlib.sha256(data).hexdigest()
             key = f"originals/{digest[:2]}/{digest[2:4]}/{digest}"
             store.put(key, io.BytesIO(data))
             asset = Asset(
                 kind="image", title=f"Foto {i % 10}", original_filename=f"foto-{i}.jpg",
-                mime="image/jpeg", ext="jpg", size=size, sha256=digest, storage_key=key,
+                mime="image/jpeg", ext="jpg", size=len(data), sha256=digest, storage_key=key,
                 agency=agency, uploaded_by_id=user.id,
             )  # fmt: skip
             db.add(asset)
