@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assets.errors import BrandHubError, DuplicateAsset
+from assets.hashing import hash_stream
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
@@ -127,9 +128,22 @@ def import_file(
     *,
     compliance_blocks: bool = True,
 ) -> Outcome:
-    """:func:`archive_file` for a file on disk, with the outcome instead of exceptions."""
+    """:func:`archive_file` for a file on disk, with the outcome instead of exceptions.
+
+    The file's hash is looked up first: a re-run after an interruption reads
+    each file already imported once, instead of decoding it again.
+    """
     try:
         with path.open("rb") as fh:
+            digest, _size = hash_stream(fh)
+            existing = db.scalar(select(Asset.id).where(Asset.sha256 == digest))
+            if existing is not None:
+                if event is not None:
+                    require_manage(user, event)
+                    _attach_existing(db, user, event, existing)
+                db.rollback()
+                return Outcome("duplicate", existing)
+            fh.seek(0)
             asset = archive_file(
                 db, storage, settings, user, fh, path.name, AssetFields(**vars(fields)), event,
                 compliance_blocks=compliance_blocks,
