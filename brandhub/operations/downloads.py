@@ -18,9 +18,11 @@ originals) into ``ZipEntry`` values: the derived files are made (or found)
 first, so every size is known; :func:`build_zip` then streams them from the
 store into a ZIP without compression (photos are compressed already), so
 the archive's length is known before the first byte and memory stays flat
-whatever the number of files. Video, audio and files that cannot be resized
-go in as their originals. These functions take plain values, so the press
-kit and share links can use them as the pages do.
+whatever the number of files. The preset applies to photos and other raster
+images; logos (SVG), documents (a press release in PDF), video and audio go
+in as their originals, as does a photo that cannot be rendered. These
+functions take plain values, so the press kit and share links can use them
+as the pages do.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ from ..models import Asset
 log = logging.getLogger(__name__)
 
 RESIZABLE = {"image", "vector", "document"}
+#: Kinds a ZIP's preset applies to; a logo or a PDF keeps its own format in a ZIP.
+ZIP_RESIZED = {"image"}
 CHUNK = 256 * 1024
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -148,10 +152,10 @@ class _Unique:
 def zip_entries(
     storage: Storage, settings: IngestSettings, assets: Iterable[Asset], spec: str | None
 ) -> list[ZipEntry]:
-    """The ZIP's files: each asset in ``spec`` (made or found now), or its original.
+    """The ZIP's files: each photo in ``spec`` (made or found now), the rest as originals.
 
-    Assets that cannot take the spec (video, audio, a damaged page) go in as
-    their originals rather than failing the whole archive.
+    A file that cannot take the spec goes in as its original rather than
+    failing the whole archive.
     """
     if spec is not None:
         parse_spec(spec)  # a bad spec fails before anything is rendered
@@ -159,7 +163,7 @@ def zip_entries(
     entries: list[ZipEntry] = []
     for asset in assets:
         key, size, ext = asset.storage_key, asset.size, asset.ext
-        if spec is not None and asset.kind in RESIZABLE:
+        if spec is not None and asset.kind in ZIP_RESIZED:
             try:
                 made = derived(storage, settings, asset, spec)
                 key, size, ext = made.key, made.size, made.ext

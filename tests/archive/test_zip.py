@@ -153,3 +153,37 @@ def test_a_zip_of_200_photos_in_a_preset(app, api_for, tmp_path):
     assert len(list(store.iter_keys("derived/"))) == 200
     assert api.get(f"/events/{event_id}/zip?preset=instagram-square").status_code == 200
     assert len(list(store.iter_keys("derived/"))) == 200
+
+
+def test_logos_and_documents_keep_their_format_in_a_zip(api_for):
+    from tests.assets.media_factory import make_pdf, make_svg
+
+    api = api_for("editor", agency="salud")
+    ids = [
+        api.upload(make_svg(), "logo.svg", title="Logo").get_json()["id"],
+        api.upload(make_pdf(), "comunicado.pdf", title="Comunicado").get_json()["id"],
+        upload(api, 1)["id"],
+    ]
+    r = api.get(f"/assets/zip?ids={','.join(map(str, ids))}&preset=web")
+    assert zipfile.ZipFile(io.BytesIO(r.data)).namelist() == ["logo.svg", "comunicado.pdf",
+                                                              "foto-1.jpg"]  # fmt: skip
+
+
+def test_presets_and_zips_with_the_bytes_in_s3(app_factory, s3_server, s3_bucket, s3_client):
+    from tests.conftest import add_token, add_user
+
+    app = app_factory(STORAGE="s3", S3_BUCKET=s3_bucket, S3_PREFIX="inst",
+                      S3_ENDPOINT_URL=s3_server, S3_REGION="us-east-1")  # fmt: skip
+    api = Api(app.test_client(), add_token(app, add_user(app, "photographer", "prensa")))
+    ids = [api.upload(make_jpeg(1400, 1000, color=(n * 60, 80, 160)), f"s3-{n}.jpg",
+                      credit="Prensa").get_json()["id"] for n in range(3)]  # fmt: skip
+    event_id = _event_with(api, ids)
+    r = api.get(f"/events/{event_id}/zip?preset=facebook", buffered=False)
+    assert r.status_code == 200
+    data = b"".join(r.response)
+    r.close()
+    assert len(data) == int(r.headers["Content-Length"])
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert [Image.open(archive.open(n)).size for n in archive.namelist()] == [(1200, 630)] * 3
+    keys = {o["Key"] for o in s3_client.list_objects_v2(Bucket=s3_bucket)["Contents"]}
+    assert sum(k.startswith("inst/derived/") for k in keys) == 3
