@@ -168,7 +168,9 @@ def send_download(asset: Any, args: Any) -> Response:
         etag=made.key.rsplit("/", 1)[-1],
         filename=download_name(asset, label, made.ext),
         attachment=True,
-        cache_seconds=86400,
+        # The URL stays while the file changes with the focal point or the credit:
+        # browsers check the ETag (a 304) instead of keeping it for a day.
+        cache_seconds=0,
         private=not asset.public,
         allow_redirect=True,
     )

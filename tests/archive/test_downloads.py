@@ -204,3 +204,15 @@ def test_a_refused_edit_shows_the_asset_page_again(client, make_user, login):
     url = r.headers["Location"]
     r = client.post(url + "/edit", data={"title": "x" * 400})
     assert r.status_code == 400
+
+
+def test_a_download_is_revalidated_not_kept(photo):
+    api, asset = photo
+    url = f"/assets/{asset['id']}/download?preset=web"
+    first = api.get(url)
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = api.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    api.patch(f"/assets/{asset['id']}", json={"credit": "Otra persona"})
+    changed = api.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
