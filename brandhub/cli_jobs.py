@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -25,7 +26,7 @@ from sqlalchemy import select
 
 from .db import get_session
 from .jobs import job_queue
-from .models import Job, utcnow
+from .models import Job, User, utcnow
 
 _WORKER = "import sys; from brandhub.cli import main; sys.argv[0] = 'brandhub'; main()"
 
@@ -161,6 +162,31 @@ def jobs_retry(job_id: int) -> None:
     db.commit()
     job_queue().dispatch(job_id)
     click.echo(_("Job %(id)s queued again.", id=job_id))
+
+
+@jobs_group.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--user", "email", help="Whose rights apply (default: the first administrator).")
+@click.option("--agency", help="Agency slug the files belong to.")
+@click.option("--credit", help="Credit line for every file (else read from each file).")
+@click.option("--caption", help="Caption for every file.")
+@click.option("--tags", help="Comma-separated tags for every file.")
+@click.option("--category", help="Brand piece category (default: by file type).")
+@with_appcontext
+def jobs_import(path: Path, email: str | None, **fields: str | None) -> None:
+    """Import every media file under PATH in the background (see `brandhub import`)."""
+    from .jobs.imports import new_import_job
+
+    db = get_session()
+    query = select(User).where(User.active.is_(True))
+    query = query.where(User.email == email.lower()) if email else query.where(User.role == "admin")
+    user = db.scalar(query.order_by(User.id))
+    if user is None:
+        raise click.ClickException(_("There is no user to import as."))
+    job = new_import_job(path.resolve(), user, fields)
+    db.add(job)
+    db.commit()
+    click.echo(_("Import queued as job %(id)s.", id=job.id))
 
 
 @jobs_group.command("reindex")

@@ -56,7 +56,7 @@ class JobQueue:
     """The app's huey instance, its tasks, and how work gets onto it."""
 
     def __init__(self, app: Flask, huey: Huey) -> None:
-        from . import drain, media, reindex, runner, sweep  # noqa: F401  (runners register)
+        from . import drain, imports, media, reindex, runner, sweep  # noqa: F401  (runners)
 
         self.app = app
         self.huey = huey

@@ -42,8 +42,18 @@ def error_message(job: Job) -> str | None:
     return _(job.error)
 
 
+RESULTS = ("imported", "duplicates", "rejected", "skipped")
+
+
 def job_json(job: Job) -> dict[str, Any]:
-    progress = (job.data or {}).get("progress")
+    data = job.data or {}
+    result: dict[str, Any] | None = None
+    if any(name in data for name in RESULTS):
+        result = {name: data.get(name, 0) for name in RESULTS}
+        result["rejected_files"] = [
+            {"file": item.get("file"), "reason": _(item.get("reason") or "")}
+            for item in data.get("rejected_files", [])
+        ]
     return {
         "id": job.id,
         "kind": job.kind,
@@ -51,7 +61,8 @@ def job_json(job: Job) -> dict[str, Any]:
         "attempts": job.attempts,
         "max_attempts": job.max_attempts,
         "error": error_message(job),
-        "progress": progress,
+        "progress": data.get("progress"),
+        "result": result,
         "asset_id": job.asset_id,
         "subject_id": job.subject_id,
         "created_at": iso(job.created_at),
@@ -131,7 +142,8 @@ SPEC["components"]["schemas"]["Job"] = {
         "attempts": {"type": "integer"},
         "max_attempts": {"type": "integer"},
         "error": {"type": ["string", "null"], "description": "why the last attempt failed"},
-        "progress": {"type": ["object", "null"]},
+        "progress": {"type": ["object", "null"], "description": "done and total, while it runs"},
+        "result": {"type": ["object", "null"], "description": "an import's counts and rejections"},
         "asset_id": {"type": ["integer", "null"]},
         "subject_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"},

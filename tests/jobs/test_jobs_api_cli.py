@@ -93,3 +93,33 @@ def test_the_worker_needs_a_real_queue(app_factory):
     app = app_factory()
     result = app.test_cli_runner().invoke(args=["worker"])
     assert result.exit_code != 0 and "immediate" in result.output
+
+
+def test_an_import_runs_as_a_job_and_reports_its_result(app_factory, tmp_path):
+    from tests.assets.media_factory import make_jpeg
+
+    app = app_factory(JOBS_BACKEND="memory")
+    admin = add_user(app, "admin", None)
+    folder = tmp_path / "cobertura"
+    (folder / "dia1").mkdir(parents=True)
+    (folder / "dia1" / "a.jpg").write_bytes(make_jpeg(40, 30))
+    (folder / "dia1" / "b.jpg").write_bytes(make_jpeg(41, 30))
+    (folder / "copia.jpg").write_bytes(make_jpeg(40, 30))  # same bytes as a.jpg
+    (folder / "roto.jpg").write_bytes(make_jpeg(40, 30)[:200])
+    (folder / "notas.txt").write_text("no es un medio")
+    result = app.test_cli_runner().invoke(args=["jobs", "import", str(folder), "--tags", "acto"])
+    assert result.exit_code == 0, result.output
+    [job] = jobs(app)
+    api = Api(app.test_client(), add_token(app, admin))
+    assert api.get(f"/jobs/{job.id}").get_json()["state"] == "queued"
+    run_queued(app)
+    body = api.get(f"/jobs/{job.id}").get_json()
+    assert body["state"] == "done" and body["progress"] == {"done": 4, "total": 4}
+    assert {k: body["result"][k] for k in ("imported", "duplicates", "rejected", "skipped")} == {
+        "imported": 2,
+        "duplicates": 1,
+        "rejected": 1,
+        "skipped": 1,
+    }
+    assert body["result"]["rejected_files"][0]["file"] == "roto.jpg"
+    assert api.get("/search?q=acto").get_json()["total"] == 2
