@@ -30,9 +30,9 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from assets.errors import InvalidFile, StorageError
+from assets.errors import FileTooLarge, InvalidFile, StorageError
 from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
@@ -111,7 +111,13 @@ def prepare(
     a type BrandHub does not accept or a name that contradicts the content.
     Nothing is left on disk when it raises.
     """
-    path, sha256, size, head = _spool(stream, settings)
+    if isinstance(stream, SpooledUpload) and stream.untouched:
+        path, sha256, size, head = stream.take()  # spooled and hashed as it arrived
+        if size > settings.max_upload_bytes:
+            path.unlink(missing_ok=True)
+            raise FileTooLarge("The file is larger than allowed.", limit=settings.max_upload_bytes)
+    else:
+        path, sha256, size, head = _spool(stream, settings)
     try:
         if size == 0:
             raise InvalidFile(EMPTY)
@@ -149,6 +155,79 @@ def prepare(
         raise
 
 
+class SpooledUpload(io.RawIOBase):
+    """A temporary file that hashes what is written into it, for a form parser.
+
+    A web server's multipart parser writes an upload into a file anyway; when
+    that file is one of these, ``prepare`` takes it over (path, SHA-256, size,
+    head) instead of copying it into a second one: one write of the bytes
+    instead of two, one read less (about 2 s for 1 GiB here). The size limit
+    is the web server's (the request's content length) while it is written,
+    and ``prepare``'s once taken: a form parser turns errors raised inside
+    ``write`` into a missing field. Closing it without ``take`` deletes the file.
+    """
+
+    def __init__(self, *, tmp_dir: Path | None = None) -> None:
+        try:
+            fd, name = tempfile.mkstemp(prefix="brandhub-upload-", dir=tmp_dir)
+        except OSError as exc:
+            raise StorageError(error=str(exc)) from exc
+        self.path = Path(name)
+        self._file = os.fdopen(fd, "w+b")
+        self._hash = hashlib.sha256()
+        self._head = bytearray()
+        self._taken = False
+        self.size = 0
+        self.untouched = True  # nothing read from it yet: ``take`` gives the whole upload
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.size += len(data)
+        self._hash.update(data)
+        if len(self._head) < HEAD_BYTES:
+            self._head += data[: HEAD_BYTES - len(self._head)]
+        return self._file.write(data)
+
+    def read(self, size: int = -1) -> bytes:
+        self.untouched = False
+        return self._file.read(size)
+
+    def readinto(self, buffer: Any) -> int:
+        self.untouched = False
+        return self._file.readinto(buffer)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def flush(self) -> None:
+        if not self._file.closed:
+            self._file.flush()
+
+    def take(self) -> tuple[Path, str, int, bytes]:
+        """Hand the file over (the caller deletes it): path, sha256, size, head."""
+        self._file.close()
+        self._taken = True
+        return self.path, self._hash.hexdigest(), self.size, bytes(self._head)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+            if not self._taken:
+                self.path.unlink(missing_ok=True)
+        super().close()
+
+
 def _spool(stream: BinaryIO, settings: IngestSettings) -> tuple[Path, str, int, bytes]:
     """Copy the stream to a temporary file; returns path, sha256, size and head."""
     try:
@@ -184,8 +263,7 @@ def store(prepared: PreparedFile, storage: Storage) -> list[str]:
     try:
         key = prepared.original_key
         if not storage.exists(key):
-            with prepared.path.open("rb") as fh:
-                storage.put(key, fh, content_type=prepared.sniffed.mime)
+            storage.put_file(key, prepared.path, content_type=prepared.sniffed.mime)
             written.append(key)
         for name, rendered in prepared.renditions.items():
             key = prepared.rendition_key(name)

@@ -6,17 +6,42 @@ builds a backend itself.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from typing import Any
 
+from flask import Flask, Request, current_app
+
+from assets.ingest import SpooledUpload
 from assets.settings import IngestSettings
 from assets.storage import Storage, create_storage
 
 from . import config as cfg
 
 
+class UploadRequest(Request):
+    """Requests whose uploaded files are spooled and hashed in one pass (``SpooledUpload``).
+
+    Small bodies keep Werkzeug's in-memory default; larger file parts are
+    written straight into a file that ``prepare`` takes over without a copy.
+    """
+
+    def _get_file_stream(  # type: ignore[override]
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> Any:
+        if total_content_length is not None and total_content_length <= 500 * 1024:
+            return super()._get_file_stream(
+                total_content_length, content_type, filename, content_length
+            )
+        return SpooledUpload(tmp_dir=ingest_settings().tmp_dir)
+
+
 def init_app(app: Flask) -> None:
     app.extensions["brandhub.storage"] = create_storage(cfg.storage_settings(app.config))
     app.extensions["brandhub.ingest"] = cfg.ingest_settings(app.config)
+    app.request_class = UploadRequest
 
 
 def storage() -> Storage:

@@ -49,6 +49,15 @@ class Storage(abc.ABC):
         Returns the number of bytes written.
         """
 
+    def put_file(self, key: str, path: Path, *, content_type: str | None = None) -> int:
+        """Store the local file at ``path`` under key (as ``put``, from a path).
+
+        Backends that can read a file by parts on their own do so (S3: parts
+        uploaded in parallel straight from the file, none held in memory).
+        """
+        with path.open("rb") as fh:
+            return self.put(key, fh, content_type=content_type)
+
     @abc.abstractmethod
     def open(self, key: str) -> BinaryIO:
         """A readable binary stream of the whole object; the caller closes it."""

@@ -1,0 +1,373 @@
+"""Benchmark: a 1 GB video through the API to S3, against boto3 alone on the same server.
+
+Makes once, under ``bench/.cache/transfer/`` (git-ignored), a 1 GiB MP4: a real
+ten-second clip (encoded with PyAV, ``moov`` first) followed by a ``free`` box
+of random bytes, so sniffing, probing and the poster frame work on it like on a
+long recording. Then it starts an S3 server (moto, in a child process) and the
+app under gunicorn (2 sync workers) on that S3 store, and measures:
+
+- upload: ``POST /api/v1/assets`` streaming the file as multipart from this
+  process (``http.client``, 1 MiB writes), until the 201 answer (the original
+  is in the bucket and the row committed), against ``boto3``'s own
+  ``upload_fileobj`` of the same file to the same server (default transfer
+  settings, and the app's: 8 MiB parts, 4 threads);
+- download: ``GET /api/v1/assets/<id>/file`` through the app against a GET of
+  a presigned URL straight from the S3 server;
+- the peak resident memory (``/proc/<pid>/status`` VmRSS, sampled every 20 ms)
+  of the gunicorn worker that served each request, and of the worker process
+  that then makes the poster frame (a ``brandhub worker`` started afterwards).
+
+It prints figures and asserts nothing.
+
+    .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.ingest import AWS_ENV, moto_server  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+CACHE = ROOT / "bench" / ".cache" / "transfer"
+MIB = 1024 * 1024
+BUCKET = "bench-transfer"
+
+
+# The file
+
+
+def make_video(size: int) -> Path:
+    """A real 10 s MP4 padded with a ``free`` box of random bytes to ``size`` bytes."""
+    path = CACHE / f"video-{size // MIB}m.mp4"
+    if path.exists() and path.stat().st_size == size:
+        return path
+    import av
+    import numpy as np
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    clip = path.with_suffix(".clip.mp4")  # faststart rewrites the file: a real one
+    with av.open(str(clip), "w", format="mp4", options={"movflags": "faststart"}) as out:
+        stream = out.add_stream("libx264" if _has_x264() else "mpeg4", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv420p"
+        for i in range(250):
+            x = np.linspace(0, 255, 640, dtype=np.float32)[None, :]
+            y = np.linspace(0, 255, 360, dtype=np.float32)[:, None]
+            rgb = np.stack([np.broadcast_to((x + i * 4) % 256, (360, 640)),
+                            np.broadcast_to(y, (360, 640)),
+                            np.full((360, 640), 128, np.float32)], axis=-1)  # fmt: skip
+            frame = av.VideoFrame.from_ndarray(rgb.astype(np.uint8), format="rgb24")
+            frame.pts = i
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    head = clip.read_bytes()
+    clip.unlink()
+    padding = size - len(head) - 8
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        fh.write(head)
+        fh.write((padding + 8).to_bytes(4, "big"))
+        fh.write(b"free")
+        left = padding
+        while left:
+            chunk = os.urandom(min(left, 16 * MIB))
+            fh.write(chunk)
+            left -= len(chunk)
+    tmp.rename(path)
+    return path
+
+
+def _has_x264() -> bool:
+    import av
+
+    try:
+        av.codec.Codec("libx264", "w")
+    except Exception:
+        return False
+    return True
+
+
+# Memory
+
+
+class RssSampler:
+    """Peak VmRSS of each of a process's descendants (and itself), sampled in a thread."""
+
+    def __init__(self, root_pid: int, interval: float = 0.02) -> None:
+        self.root, self.interval = root_pid, interval
+        self.peak: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _pids(self) -> list[int]:
+        pids, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            with contextlib.suppress(OSError):
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                todo.extend(int(c) for c in children)
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for pid in self._pids():
+                with contextlib.suppress(OSError, ValueError):
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            kb = int(line.split()[1])
+                            self.peak[pid] = max(self.peak.get(pid, 0), kb * 1024)
+            self._stop.wait(self.interval)
+
+    def worst(self, exclude: set[int] = frozenset()) -> int:  # type: ignore[assignment]
+        return max((v for k, v in self.peak.items() if k not in exclude), default=0)
+
+
+# The app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def app_env(instance: Path, s3: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRANDHUB_")}
+    env.update(AWS_ENV)
+    env.update(
+        BRANDHUB_INSTANCE_PATH=str(instance),
+        BRANDHUB_STORAGE="s3",
+        BRANDHUB_S3_BUCKET=BUCKET,
+        BRANDHUB_S3_ENDPOINT_URL=s3,
+        BRANDHUB_MAX_UPLOAD_MB="4096",
+        BRANDHUB_UPLOAD_TMP_DIR=str(instance / "tmp"),
+    )
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], instance: Path) -> Iterator[tuple[int, int]]:
+    port = free_port()
+    log = (instance / "gunicorn.log").open("wb")
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "900",
+         os.environ.get("BENCH_WSGI", "wsgi:app")],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/openapi.json")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("gunicorn did not start; see gunicorn.log") from None
+                time.sleep(0.2)
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+def upload(port: int, token: str, path: Path) -> tuple[float, dict[str, Any]]:
+    """Stream ``path`` as a multipart upload; (seconds until the answer, its JSON)."""
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n'
+        "Transmisión completa\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{path.name}"\r\nContent-Type: video/mp4\r\n\r\n'
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    length = len(head) + path.stat().st_size + len(tail)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    start = time.perf_counter()
+    conn.putrequest("POST", "/api/v1/assets")
+    conn.putheader("Authorization", f"Bearer {token}")
+    conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+    conn.putheader("Content-Length", str(length))
+    conn.endheaders()
+    conn.send(head)
+    with path.open("rb") as fh:
+        while chunk := fh.read(MIB):
+            conn.send(chunk)
+    conn.send(tail)
+    response = conn.getresponse()
+    body = response.read()
+    seconds = time.perf_counter() - start
+    conn.close()
+    if response.status != 201:
+        raise RuntimeError(f"upload answered {response.status}: {body[:500]!r}")
+    return seconds, json.loads(body)
+
+
+def download(url: str, headers: dict[str, str] | None = None) -> tuple[float, int]:
+    """GET ``url`` reading 1 MiB at a time; (seconds, bytes)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=900)
+    start = time.perf_counter()
+    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
+                 headers=headers or {})  # fmt: skip
+    response = conn.getresponse()
+    if response.status != 200:
+        raise RuntimeError(f"download answered {response.status}")
+    total = 0
+    while chunk := response.read(MIB):
+        total += len(chunk)
+    seconds = time.perf_counter() - start
+    conn.close()
+    return seconds, total
+
+
+def s3_client(endpoint: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                        config=Config(signature_version="s3v4"))  # fmt: skip
+
+
+def raw_upload(endpoint: str, path: Path, app_settings: bool) -> float:
+    from boto3.s3.transfer import TransferConfig
+
+    client = s3_client(endpoint)
+    config = TransferConfig(multipart_chunksize=8 * MIB, max_concurrency=4) if app_settings \
+        else TransferConfig()  # fmt: skip
+    start = time.perf_counter()
+    with path.open("rb") as fh:
+        client.upload_fileobj(fh, BUCKET, f"raw/{uuid.uuid4().hex}", Config=config)
+    return time.perf_counter() - start
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    return subprocess.run([str(VENV_BIN / "brandhub"), *args], env=env, cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+def mbps(size: int, seconds: float) -> float:
+    return size / MIB / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    size = args.size_mb * MIB
+    print(f"File: {size // MIB} MiB MP4 (10 s clip + padding) under {CACHE.relative_to(ROOT)}")
+    path = make_video(size)
+
+    base = Path(tempfile.mkdtemp(prefix="brandhub-transfer-"))
+    try:
+        with moto_server() as s3:
+            instance = base / "instance"
+            (instance / "tmp").mkdir(parents=True)
+            env = app_env(instance, s3)
+            init = cli(env, "init")
+            admin = next(line.split()[-1] for line in init.splitlines() if "@" in line)
+            token = cli(env, "tokens", "create", admin).strip()
+            rows: list[tuple[str, float, str]] = []
+            body: dict[str, Any] = {}
+            with gunicorn(env, instance) as (port, master):
+                for run in range(args.runs):
+                    if run:  # the same bytes again would be a duplicate: delete the first
+                        conn = http.client.HTTPConnection("127.0.0.1", port)
+                        conn.request("DELETE", f"/api/v1/assets/{body['id']}",
+                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                        conn.getresponse().read()
+                    with RssSampler(master) as up_rss:
+                        seconds, body = upload(port, token, path)
+                    rows.append(("upload through the app (API → S3)", seconds,
+                                 f"peak RSS {up_rss.worst({master}) / MIB:.0f} MiB"))  # fmt: skip
+                for label, app_like in (
+                    ("boto3 upload_fileobj, defaults", False),
+                    ("boto3 upload_fileobj, 8 MiB × 4 threads", True),
+                ):
+                    times = [raw_upload(s3, path, app_like) for _ in range(args.runs)]
+                    rows.append((label, min(times), ""))
+                asset = body
+                file_url = f"http://127.0.0.1:{port}/api/v1/assets/{asset['id']}/file"
+                with RssSampler(master) as down_rss:
+                    seconds, got = download(file_url, {"Authorization": f"Bearer {token}"})
+                assert got == size, got
+                rows.append(("download through the app (S3 → API)", seconds,
+                             f"peak RSS {down_rss.worst({master}) / MIB:.0f} MiB"))  # fmt: skip
+                key = f"originals/{asset['sha256'][:2]}/{asset['sha256'][2:4]}/{asset['sha256']}"
+                url = s3_client(s3).generate_presigned_url(
+                    "get_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=600
+                )
+                seconds, got = download(url)
+                rows.append(("download by presigned URL (S3 direct)", seconds, ""))
+
+                # The poster frame and probe: a worker process, started now.
+                worker = subprocess.Popen([str(VENV_BIN / "brandhub"), "worker", "-w", "1"],
+                                          env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL)  # fmt: skip
+                start = time.perf_counter()
+                with RssSampler(worker.pid) as job_rss:
+                    job = {}
+                    while job.get("state") not in ("done", "failed"):
+                        time.sleep(0.2)
+                        conn = http.client.HTTPConnection("127.0.0.1", port)
+                        conn.request("GET", asset["processing"]["job"],
+                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                        job = json.loads(conn.getresponse().read())
+                        if time.perf_counter() - start > 600:
+                            break
+                job_seconds = time.perf_counter() - start
+                worker.send_signal(2)
+                worker.wait(60)
+
+        print(f"\n{'':44}{'seconds':>9}{'MiB/s':>9}")
+        for label, seconds, note in rows:
+            print(f"{label:44}{seconds:>9.1f}{mbps(size, seconds):>9.0f}   {note}")
+        up = next(s for label, s, _ in rows if label.startswith("upload"))
+        raw = next(s for label, s, _ in rows if label.endswith("defaults"))
+        raw_app = next(s for label, s, _ in rows if label.endswith("threads"))
+        down = next(s for label, s, _ in rows if label.startswith("download through"))
+        direct = next(s for label, s, _ in rows if label.startswith("download by"))
+        print(f"\nupload throughput ratio, app / boto3 defaults: {raw / up:.2f}"
+              f"  (app / boto3 with the app's settings: {raw_app / up:.2f})")  # fmt: skip
+        print(f"download throughput ratio, app / presigned direct: {direct / down:.2f}")
+        print(f"media job (probe + poster of the {size // MIB} MiB original from S3): "
+              f"{job.get('state')} after {job_seconds:.1f} s, "
+              f"worker peak RSS {job_rss.worst() / MIB:.0f} MiB")  # fmt: skip
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
