@@ -249,3 +249,16 @@ def test_assets_join_and_leave_events_from_the_asset_page(app, client, make_user
     r = _post(api, f"/events/{event['id']}/assets", {"asset_ids": ["1"]})
     assert r.status_code == 422
     assert _post(api, f"/events/{event['id']}/assets", {"asset_ids": [999999]}).status_code == 404
+
+
+def test_archive_forms_need_the_csrf_token(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    user = add_user(app, "admin", agency=None)
+    client = app.test_client()
+    page = client.get("/login").get_data(True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    for path in ("/events/new", "/collections/new", "/assets/bulk", "/assets/selection.zip",
+                 "/assets/1/focal", "/collections/add"):  # fmt: skip
+        r = client.post(path, data={"title": "Sin token", "asset_ids": "1"})
+        assert r.status_code == 400, path
