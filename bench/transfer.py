@@ -9,17 +9,20 @@ app under gunicorn (2 sync workers) on that S3 store, and measures:
 - upload: ``POST /api/v1/assets`` streaming the file as multipart from this
   process (``http.client``, 1 MiB writes), until the 201 answer (the original
   is in the bucket and the row committed), against ``boto3``'s own
-  ``upload_fileobj`` of the same file to the same server (default transfer
-  settings, and the app's: 8 MiB parts, 4 threads);
+  ``upload_file`` of the same file to the same server (default transfer
+  settings: 8 MiB parts, 10 threads, as the app's S3 store uses for files);
 - download: ``GET /api/v1/assets/<id>/file`` through the app against a GET of
   a presigned URL straight from the S3 server;
+
+each ``--runs`` times, alternated, after one upload that warms the S3 server up
+(moto's first gigabyte is markedly slower), every object deleted after its run;
 - the peak resident memory (``/proc/<pid>/status`` VmRSS, sampled every 20 ms)
   of the gunicorn worker that served each request, and of the worker process
   that then makes the poster frame (a ``brandhub worker`` started afterwards).
 
 It prints figures and asserts nothing.
 
-    .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 1]
+    .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 3]
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -178,7 +182,7 @@ def gunicorn(env: dict[str, str], instance: Path) -> Iterator[tuple[int, int]]:
     log = (instance / "gunicorn.log").open("wb")
     proc = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "900",
-         os.environ.get("BENCH_WSGI", "wsgi:app")],
+         "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     try:
@@ -260,16 +264,26 @@ def s3_client(endpoint: str) -> Any:
                         config=Config(signature_version="s3v4"))  # fmt: skip
 
 
-def raw_upload(endpoint: str, path: Path, app_settings: bool) -> float:
-    from boto3.s3.transfer import TransferConfig
-
+def raw_upload(endpoint: str, path: Path) -> float:
+    """boto3 alone, from the file; the object is deleted afterwards (moto keeps it in RAM)."""
     client = s3_client(endpoint)
-    config = TransferConfig(multipart_chunksize=8 * MIB, max_concurrency=4) if app_settings \
-        else TransferConfig()  # fmt: skip
+    key = f"raw/{uuid.uuid4().hex}"
     start = time.perf_counter()
-    with path.open("rb") as fh:
-        client.upload_fileobj(fh, BUCKET, f"raw/{uuid.uuid4().hex}", Config=config)
-    return time.perf_counter() - start
+    client.upload_file(str(path), BUCKET, key)  # default transfer: 8 MiB parts, 10 threads
+    seconds = time.perf_counter() - start
+    client.delete_object(Bucket=BUCKET, Key=key)
+    return seconds
+
+
+def rss_of(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def cli(env: dict[str, str], *args: str) -> str:
@@ -284,7 +298,7 @@ def mbps(size: int, seconds: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     size = args.size_mb * MIB
     print(f"File: {size // MIB} MiB MP4 (10 s clip + padding) under {CACHE.relative_to(ROOT)}")
@@ -299,38 +313,38 @@ def main() -> None:
             init = cli(env, "init")
             admin = next(line.split()[-1] for line in init.splitlines() if "@" in line)
             token = cli(env, "tokens", "create", admin).strip()
-            rows: list[tuple[str, float, str]] = []
-            body: dict[str, Any] = {}
+            auth = {"Authorization": f"Bearer {token}"}
+            times: dict[str, list[float]] = {"app": [], "raw": []}
             with gunicorn(env, instance) as (port, master):
-                for run in range(args.runs):
-                    if run:  # the same bytes again would be a duplicate: delete the first
+                idle = max(rss_of(pid) for pid in children(master))
+                raw_upload(s3, path)  # warm-up: moto's first gigabyte is slower
+                up_peak = 0
+                body: dict[str, Any] = {}
+                for _ in range(args.runs):
+                    if body:  # the same bytes again would be a duplicate: delete the asset
                         conn = http.client.HTTPConnection("127.0.0.1", port)
-                        conn.request("DELETE", f"/api/v1/assets/{body['id']}",
-                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                        conn.request("DELETE", f"/api/v1/assets/{body['id']}", headers=auth)
                         conn.getresponse().read()
-                    with RssSampler(master) as up_rss:
+                    with RssSampler(master) as sampler:
                         seconds, body = upload(port, token, path)
-                    rows.append(("upload through the app (API → S3)", seconds,
-                                 f"peak RSS {up_rss.worst({master}) / MIB:.0f} MiB"))  # fmt: skip
-                for label, app_like in (
-                    ("boto3 upload_fileobj, defaults", False),
-                    ("boto3 upload_fileobj, 8 MiB × 4 threads", True),
-                ):
-                    times = [raw_upload(s3, path, app_like) for _ in range(args.runs)]
-                    rows.append((label, min(times), ""))
+                    times["app"].append(seconds)
+                    up_peak = max(up_peak, sampler.worst({master}))
+                    times["raw"].append(raw_upload(s3, path))
                 asset = body
                 file_url = f"http://127.0.0.1:{port}/api/v1/assets/{asset['id']}/file"
-                with RssSampler(master) as down_rss:
-                    seconds, got = download(file_url, {"Authorization": f"Bearer {token}"})
-                assert got == size, got
-                rows.append(("download through the app (S3 → API)", seconds,
-                             f"peak RSS {down_rss.worst({master}) / MIB:.0f} MiB"))  # fmt: skip
                 key = f"originals/{asset['sha256'][:2]}/{asset['sha256'][2:4]}/{asset['sha256']}"
                 url = s3_client(s3).generate_presigned_url(
                     "get_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=600
                 )
-                seconds, got = download(url)
-                rows.append(("download by presigned URL (S3 direct)", seconds, ""))
+                down: list[float] = []
+                direct: list[float] = []
+                with RssSampler(master) as sampler:
+                    for _ in range(max(2, args.runs)):
+                        seconds, got = download(file_url, auth)
+                        assert got == size, got
+                        down.append(seconds)
+                        direct.append(download(url)[0])
+                down_peak = sampler.worst({master})
 
                 # The poster frame and probe: a worker process, started now.
                 worker = subprocess.Popen([str(VENV_BIN / "brandhub"), "worker", "-w", "1"],
@@ -351,17 +365,24 @@ def main() -> None:
                 worker.send_signal(2)
                 worker.wait(60)
 
-        print(f"\n{'':44}{'seconds':>9}{'MiB/s':>9}")
-        for label, seconds, note in rows:
-            print(f"{label:44}{seconds:>9.1f}{mbps(size, seconds):>9.0f}   {note}")
-        up = next(s for label, s, _ in rows if label.startswith("upload"))
-        raw = next(s for label, s, _ in rows if label.endswith("defaults"))
-        raw_app = next(s for label, s, _ in rows if label.endswith("threads"))
-        down = next(s for label, s, _ in rows if label.startswith("download through"))
-        direct = next(s for label, s, _ in rows if label.startswith("download by"))
-        print(f"\nupload throughput ratio, app / boto3 defaults: {raw / up:.2f}"
-              f"  (app / boto3 with the app's settings: {raw_app / up:.2f})")  # fmt: skip
-        print(f"download throughput ratio, app / presigned direct: {direct / down:.2f}")
+        def line(label: str, values: list[float], note: str = "") -> None:
+            best, mid = min(values), statistics.median(values)
+            speeds = f"{mbps(size, best):>8.0f}{mbps(size, mid):>8.0f}"
+            print(f"{label:46}{best:>7.1f}{mid:>8.1f}{speeds}   {note}")
+
+        print(f"\n{len(times['app'])} runs each, alternated, after a warm-up of the S3 server")
+        print(f"{'':46}{'best s':>7}{'median':>8}{'MiB/s':>8}{'median':>8}")
+        line("upload through the app (API → S3)", times["app"],
+             f"worker peak RSS {up_peak / MIB:.0f} MiB (idle {idle / MIB:.0f})")  # fmt: skip
+        line("boto3 upload_file (8 MiB parts × 10 threads)", times["raw"])
+        line("download through the app (S3 → API)", down,
+             f"worker peak RSS {down_peak / MIB:.0f} MiB")  # fmt: skip
+        line("download by presigned URL (S3 direct)", direct)
+        ratio = statistics.median(times["raw"]) / statistics.median(times["app"])
+        best = min(times["raw"]) / min(times["app"])
+        print(f"\nupload throughput, app / boto3: {ratio:.2f} (medians), {best:.2f} (bests)")
+        ratio = statistics.median(direct) / statistics.median(down)
+        print(f"download throughput, app / presigned direct: {ratio:.2f} (medians)")
         print(f"media job (probe + poster of the {size // MIB} MiB original from S3): "
               f"{job.get('state')} after {job_seconds:.1f} s, "
               f"worker peak RSS {job_rss.worst() / MIB:.0f} MiB")  # fmt: skip

@@ -73,10 +73,9 @@ def worker_command(
     )
     click.echo(
         _(
-            "Worker for %(queue)s: %(n)s %(type)s(s).",
+            "Background worker on the %(queue)s queue, %(n)s tasks at a time.",
             queue=queue.backend,
             n=workers,
-            type=worker_type,
         )
     )
     consumer.run()
