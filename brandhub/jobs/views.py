@@ -153,6 +153,15 @@ SPEC["components"]["schemas"]["Job"] = {
         "links": {"type": "object"},
     },
 }
+SPEC["components"]["schemas"]["Asset"].setdefault("properties", {})["processing"] = {
+    "type": ["object", "null"],
+    "description": "large files: the job making the previews, until it succeeds",
+    "properties": {
+        "state": {"enum": ["queued", "running", "failed"]},
+        "error": {"type": ["string", "null"]},
+        "job": {"type": "string", "description": "URL of the job"},
+    },
+}
 SPEC["paths"]["/jobs/{job_id}"] = {
     "get": {
         "summary": "The state of a background job (a video being processed, an import)",
