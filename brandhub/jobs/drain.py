@@ -92,6 +92,7 @@ def drain_now(queue: JobQueue) -> int:
 def register(queue: JobQueue) -> Any:
     """Register the ``brandhub.drain`` task on the queue's huey; returns it."""
     huey = queue.huey
+    huey.lock_task(LOCK)  # known from the start, so a consumer's flush_locks frees it
 
     @huey.task(name="brandhub.drain")
     def drain() -> int:

@@ -182,3 +182,14 @@ def test_a_task_interrupted_by_a_stopping_worker_runs_again(app_factory, monkeyp
     monkeypatch.setitem(runner.RUNNERS, "reindex", lambda ctx: None)
     assert run_queued(app) == 1
     assert [(j.state, j.attempts) for j in jobs(app)] == [("done", 1)]
+
+
+def test_a_consumer_started_with_flush_locks_frees_a_dead_workers_lock(app_factory):
+    app = app_factory(JOBS_BACKEND="sqlite")
+    assert drain.acquire(job_queue(app), 0) is not None  # held by a worker that was killed
+    # A new worker process: its own app on the same instance and queue file.
+    fresh = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "DATABASE_URL")},
+                        "INSTANCE_PATH": app.instance_path, "JOBS_BACKEND": "sqlite"})  # fmt: skip
+    job_queue(fresh).huey.create_consumer(flush_locks=True)
+    assert drain.acquire(job_queue(fresh), 0) is not None
+    database(fresh).dispose()
