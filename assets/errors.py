@@ -7,6 +7,11 @@ layer; ``code`` is the stable machine-readable identifier the API returns.
 from __future__ import annotations
 
 
+def N_(message: str) -> str:
+    """Mark a message kept in a constant for extraction; it is translated where shown."""
+    return message
+
+
 class BrandHubError(Exception):
     """Base of every error the domain raises on purpose."""
 

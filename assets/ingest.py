@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assets.errors import FileTooLarge, InvalidFile, StorageError
+from assets.errors import N_, FileTooLarge, InvalidFile, StorageError
 from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
@@ -49,7 +49,7 @@ from assets.sniff import (
 from assets.storage.base import Storage
 from assets.svg import sanitize_svg
 
-EMPTY = "The file is empty."
+EMPTY = N_("The file is empty.")
 
 
 def original_key(sha256: str) -> str:

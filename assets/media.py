@@ -26,13 +26,13 @@ import av.container
 import numpy as np
 from PIL import Image
 
-from assets.errors import BrandHubError, InvalidFile
+from assets.errors import N_, BrandHubError, InvalidFile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
 
-DAMAGED = "The file is damaged or incomplete."
-TOO_LARGE = "The image is too large to process."
-VIDEO_TOO_LARGE = "The video is too long or too large to process."
+DAMAGED = N_("The file is damaged or incomplete.")
+TOO_LARGE = N_("The image is too large to process.")
+VIDEO_TOO_LARGE = N_("The video is too long or too large to process.")
 
 PIL_FORMATS = {
     "image/jpeg": "JPEG",

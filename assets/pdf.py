@@ -16,10 +16,10 @@ from typing import Any
 import pypdfium2 as pdfium
 from PIL import Image
 
-from assets.errors import InvalidFile
+from assets.errors import N_, InvalidFile
 from assets.media import DAMAGED, TOO_LARGE
 
-PROTECTED = "The PDF document is protected by a password."
+PROTECTED = N_("The PDF document is protected by a password.")
 MAX_RENDER_SIDE = 10_000
 
 _LOCK = threading.Lock()

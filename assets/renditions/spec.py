@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from assets.errors import InvalidFilterSpecError
+from assets.errors import N_, InvalidFilterSpecError
 
 MAX_SIDE = 10_000
 MAX_SPEC_LENGTH = 200
-INVALID = "The rendition or download specification is not valid."
+INVALID = N_("The rendition or download specification is not valid.")
 
 # name -> (Pillow format, MIME type, file extension)
 FORMATS = {

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import re
 
-GENERIC = "This type of file is not accepted."
+from assets.errors import N_
+
+GENERIC = N_("This type of file is not accepted.")
 MESSAGES = {
-    "empty file": "The file is empty.",
-    "HTML page": "This type of file is not accepted: it looks like an HTML page.",
-    "ZIP archive": "This type of file is not accepted: it looks like a compressed archive.",
-    "Office document": "This type of file is not accepted: it looks like a compressed archive.",
-    "compressed archive": "This type of file is not accepted: it looks like a compressed archive.",
-    "program": "This type of file is not accepted: it looks like a program.",
-    "script": "This type of file is not accepted: it looks like a program.",
+    "empty file": N_("The file is empty."),
+    "HTML page": N_("This type of file is not accepted: it looks like an HTML page."),
+    "ZIP archive": N_("This type of file is not accepted: it looks like a compressed archive."),
+    "Office document": N_(
+        "This type of file is not accepted: it looks like a compressed archive."
+    ),
+    "compressed archive": N_(
+        "This type of file is not accepted: it looks like a compressed archive."
+    ),
+    "program": N_("This type of file is not accepted: it looks like a program."),
+    "script": N_("This type of file is not accepted: it looks like a program."),
 }
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -13,16 +13,16 @@ from botocore import exceptions as bce
 from s3transfer import exceptions as s3te
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from assets.errors import ObjectNotFound, RangeNotSatisfiable, StorageError
+from assets.errors import N_, ObjectNotFound, RangeNotSatisfiable, StorageError
 
-UNREACHABLE = "The file store cannot be reached; check its address and the network."
-TIMEOUT = "The file store did not answer in time; try again in a moment."
-INTERRUPTED = "The connection to the file store was interrupted; try again in a moment."
-DENIED = "The file store refused access; check its credentials and permissions."
-NO_CREDENTIALS = "The file store credentials are missing or incomplete."
-NO_BUCKET = "The storage bucket does not exist; run 'brandhub init' to create it."
-BUSY = "The file store is busy; try again in a moment."
-FAILED = "The file store failed; nothing was changed."
+UNREACHABLE = N_("The file store cannot be reached; check its address and the network.")
+TIMEOUT = N_("The file store did not answer in time; try again in a moment.")
+INTERRUPTED = N_("The connection to the file store was interrupted; try again in a moment.")
+DENIED = N_("The file store refused access; check its credentials and permissions.")
+NO_CREDENTIALS = N_("The file store credentials are missing or incomplete.")
+NO_BUCKET = N_("The storage bucket does not exist; run 'brandhub init' to create it.")
+BUSY = N_("The file store is busy; try again in a moment.")
+FAILED = N_("The file store failed; nothing was changed.")
 
 _NOT_FOUND_CODES = {"NoSuchKey", "404", "NotFound", "NoSuchVersion"}
 _DENIED_CODES = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assets.errors import N_
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -20,7 +22,7 @@ MAX_ELEMENTS = 200_000
 # Nested <use> can multiply a few elements into billions (the "billion laughs"
 # of SVG); this bounds the drawing once every reference is expanded.
 MAX_EXPANDED_ELEMENTS = 500_000
-FORBIDDEN_XML = "The SVG file uses XML features that are not allowed."
+FORBIDDEN_XML = N_("The SVG file uses XML features that are not allowed.")
 
 ELEMENTS = frozenset(
     """svg g defs symbol use title desc switch style path rect circle ellipse line polyline
