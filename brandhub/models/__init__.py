@@ -7,6 +7,7 @@ from .brands import BrandVersion, ComplianceReport
 from .jobs import Job
 from .search import IndexChange
 from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
+from .workflow import AssetVersion, DownloadEvent, ShareLink, ShareLinkUse, StatusChange
 
 __all__ = [
     "GLOBAL_ROLES",
@@ -17,14 +18,19 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Asset",
+    "AssetVersion",
     "Base",
     "BrandVersion",
     "Collection",
     "ComplianceReport",
+    "DownloadEvent",
     "Event",
     "IndexChange",
     "Job",
     "Rendition",
+    "ShareLink",
+    "ShareLinkUse",
+    "StatusChange",
     "Tag",
     "User",
     "asset_tags",

@@ -82,6 +82,16 @@ class Asset(Base):
     )
     focal_x: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     focal_y: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    # Usage rights and the file's version (models/workflow.py): a licence from
+    # operations/rights.py LICENCES ("" = not stated), what may not be done with it,
+    # when it stops being publishable and before when it may not be published.
+    licence: Mapped[str] = mapped_column(String(20), default="")
+    restrictions: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A 64-bit perceptual hash (16 hex digits) of raster images, for near duplicates.
+    phash: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -1,7 +1,8 @@
 """Who sees and changes which assets.
 
 Admins and brand managers see every agency; everyone else sees their own
-agency's assets plus public, approved ones; anonymous visitors only the latter.
+agency's assets plus public, approved ones (not under embargo, not expired:
+operations/rights.py); anonymous visitors only the latter.
 An asset a person may not see is reported as missing (404), never as forbidden,
 so ids of other agencies cannot be probed.
 """
@@ -15,15 +16,25 @@ from sqlalchemy.orm import Session
 
 from assets.errors import AssetNotFound, PermissionDenied
 
-from ..models import Asset, User
+from ..models import Asset, User, utcnow
 
 
 def _user(user: Any) -> User | None:
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def publishable_filter(now: Any = None) -> Any:
+    """Approved, not under embargo and not expired: what public pages may show."""
+    now = now or utcnow()
+    return and_(
+        Asset.status == "approved",
+        or_(Asset.embargo_until.is_(None), Asset.embargo_until <= now),
+        or_(Asset.expires_at.is_(None), Asset.expires_at > now),
+    )
+
+
 def visible_filter(user: Any) -> Any:
-    public = and_(Asset.public.is_(True), Asset.status == "approved")
+    public = and_(Asset.public.is_(True), publishable_filter())
     u = _user(user)
     if u is None:
         return public
