@@ -31,11 +31,14 @@ from assets.errors import (
 )
 from guidelines import ComplianceFailed
 
+from .operations.workflow import InvalidTransition
+
 STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (AssetNotFound, 404),
     (ObjectNotFound, 404),
     (PermissionDenied, 403),
     (DuplicateAsset, 409),
+    (InvalidTransition, 409),
     (RangeNotSatisfiable, 416),
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),
@@ -47,7 +50,9 @@ STATUS_FOR: list[tuple[type[BaseException], int]] = [
 ]
 
 # Details safe and useful to return to the client with the error.
-EXPOSED_DETAILS = {"existing_id", "field", "content", "extension", "max_bytes", "report"}
+EXPOSED_DETAILS = {
+    "existing_id", "field", "content", "extension", "max_bytes", "report", "current", "allowed"
+}
 
 HTTP_MESSAGES: dict[int, Any] = {
     400: _l("The request is not valid."),

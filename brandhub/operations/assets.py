@@ -26,6 +26,7 @@ from assets.storage import Storage
 from ..models import Agency, Asset, Job, Rendition, Tag, User
 from .access import require_edit, require_upload
 from .compliance import check_upload, record
+from .similar import phash_of_prepared
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def create_asset(
             orientation=info.orientation,
             captured_at=info.captured_at,
             metadata_json=info.metadata or {},
+            phash=phash_of_prepared(prepared),  # near duplicates (operations/similar.py)
             agency=agency,
             uploaded_by=uploader,
         )

@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import brand, check, context, downloads, events, views
+    from . import admin, brand, check, context, downloads, events, presskit, share, tracking, views
     from . import collections as collection_pages
+    from . import workflow as workflow_pages
 
     context.init_app(app)
     app.register_blueprint(views.bp)
@@ -16,3 +17,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(events.bp)
     app.register_blueprint(collection_pages.bp)
     app.register_blueprint(downloads.bp)
+    workflow_pages.init_app(app)
+    app.register_blueprint(share.bp)
+    app.register_blueprint(presskit.bp)
+    app.register_blueprint(admin.bp)
+    tracking.init_app(app)

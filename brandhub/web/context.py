@@ -17,7 +17,8 @@ NAVIGATION = [
     ("collections.index", "collections", _l("Collections")),
     ("brand.index", "brand", _l("Brand")),
     ("check.desk", "check", _l("Check a piece")),
-    (None, "admin", _l("Administration")),
+    ("presskit.index", "presskit", _l("Press kit")),
+    ("admin.index", "admin", _l("Administration")),
 ]
 
 

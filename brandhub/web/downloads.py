@@ -30,6 +30,7 @@ from ..presets import preset_spec, presets
 from ..security import FILE_CSP
 from ..sending import content_disposition
 from ..services import ingest_settings, storage
+from .tracking import note_downloads
 
 bp = Blueprint("downloads", __name__)
 
@@ -57,6 +58,7 @@ def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Respons
     store = storage()
     entries = zip_entries(store, ingest_settings(), assets, spec)
     archive = build_zip(store, entries)
+    note_downloads(assets, "zip", preset or ORIGINAL)  # logged once the response is made
     name = f"{slug(title, 'descarga')}-{preset or ORIGINAL}.zip"
     headers = {
         "Content-Disposition": content_disposition(name, True),

@@ -1,0 +1,138 @@
+"""Forms of the workflow: status changes, new versions, usage rights, share links.
+
+Dates and times are typed in the institution's time zone and stored in UTC
+(``forms_archive.to_utc``); the API takes ISO 8601 (``parse_when``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from .forms import clean_line, clean_text
+from .forms_archive import to_local, to_utc
+from .models import STATUSES
+from .operations.rights import LICENCES, RightsFields
+from .operations.sharing import ShareFields
+
+_WHEN = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("New status"),
+        choices=[SelectChoice(s, s) for s in STATUSES],
+        validate_choice=True,
+    )
+    comment = TextAreaField(
+        _l("Comment"),
+        validators=[Optional(), Length(max=2000)],
+        filters=[clean_text],
+        description=_l("Why: what to change, who asked for it (optional)"),
+    )
+
+
+class VersionForm(FlaskForm):
+    file = FileField(_l("New file"), validators=[FileRequired(_l("Choose a file to upload."))])
+    comment = StringField(
+        _l("What changed"),
+        validators=[Optional(), Length(max=2000)],
+        filters=[clean_line],
+        description=_l("For example: corrected colours, new logo of the ministry"),
+    )
+
+
+class RightsForm(FlaskForm):
+    licence = SelectField(
+        _l("Licence"),
+        choices=[SelectChoice("", _l("Not stated"))]
+        + [SelectChoice(code, label) for code, label in LICENCES.items()],
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    credit = StringField(
+        _l("Credit line"),
+        validators=[Optional(), Length(max=300)],
+        filters=[clean_line],
+        description=_l("As it must appear when published, e.g. Photo: Ana Pérez / Health"),
+    )
+    restrictions = TextAreaField(
+        _l("Restrictions"),
+        validators=[Optional(), Length(max=5000)],
+        filters=[clean_text],
+        description=_l("What may not be done with it (e.g. not for political advertising)"),
+    )
+    embargo_until = DateTimeLocalField(
+        _l("Not public before"), format=_WHEN, validators=[Optional()]
+    )
+    expires_at = DateTimeLocalField(
+        _l("Rights expire on"),
+        format=_WHEN,
+        validators=[Optional()],
+        description=_l("After this moment it is marked expired and leaves public pages"),
+    )
+    public = BooleanField(_l("Public: the press kit and visitors may see it once approved"))
+
+    def fill(self, asset: Any) -> RightsForm:
+        """The form showing ``asset``'s rights, with local times."""
+        self.licence.data = asset.licence or ""
+        self.credit.data = asset.credit
+        self.restrictions.data = asset.restrictions
+        self.embargo_until.data = to_local(asset.embargo_until)
+        self.expires_at.data = to_local(asset.expires_at)
+        self.public.data = asset.public
+        return self
+
+    def to_fields(self) -> RightsFields:
+        return RightsFields(
+            licence=self.licence.data or "",
+            credit=self.credit.data or "",
+            restrictions=self.restrictions.data or "",
+            expires_at=to_utc(self.expires_at.data),
+            embargo_until=to_utc(self.embargo_until.data),
+            public=bool(self.public.data),
+        )
+
+
+class ShareForm(FlaskForm):
+    label = StringField(
+        _l("Who is it for"),
+        validators=[Optional(), Length(max=200)],
+        filters=[clean_line],
+        description=_l("A note for you, e.g. Diario El Sur (optional)"),
+    )
+    expires_at = DateTimeLocalField(
+        _l("Expires"), format=_WHEN, validators=[Optional()],
+        description=_l("Empty: it works until it is revoked"),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=6, max=200)],
+        description=_l("Optional; at least 6 characters. Send it by another channel."),
+    )
+    allow_download = BooleanField(_l("Allow downloads"), default=True)
+
+    def to_fields(self) -> ShareFields:
+        return ShareFields(
+            expires_at=to_utc(self.expires_at.data),
+            password=self.password.data or None,
+            allow_download=bool(self.allow_download.data),
+            label=self.label.data or "",
+        )
+
+
+class SharePasswordForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[Length(min=1, max=200)])

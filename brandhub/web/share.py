@@ -1,0 +1,318 @@
+"""Share links: making and revoking them (signed in), and their public pages at /s/<token>.
+
+A public page needs no account. An unknown or revoked token answers 404, an
+expired one 410 with a page that says so; a link with a password asks for it
+first (attempts are limited per link) and remembers the answer in the
+session. Pages and files under a link carry ``Referrer-Policy: no-referrer``
+(the token is in the address) and ``X-Robots-Tag: noindex``. A view-only link
+shows previews and refuses every download with 403. Every opening of the
+page is logged, every download is logged with the link (``web/tracking.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from assets.errors import InvalidInput
+
+from ..db import get_session
+from ..errors import ApiError
+from ..forms_workflow import ShareForm, SharePasswordForm
+from ..models import Asset, ShareLink
+from ..operations.access import get_visible_asset
+from ..operations.collections import get_visible_collection
+from ..operations.downloads import RESIZABLE
+from ..operations.events import get_visible_event
+from ..operations.sharing import (
+    create_link,
+    find_link,
+    link_asset,
+    link_assets,
+    link_state,
+    record_use,
+    revoke_link,
+    unlock,
+)
+from ..presets import presets
+from ..ratelimit import RateLimiter
+from ..sending import send_download, send_original, send_rendition
+from ..services import storage
+from .downloads import send_zip
+from .tracking import download_context, note_downloads
+
+bp = Blueprint("share", __name__)
+
+PER_PAGE = 60
+#: Renditions a link shows even when it does not allow downloads.
+SHOWN = ("thumb", "preview")
+_UNLOCKED = "share_unlocked"
+_PUBLIC = ("share.public", "share.unlock", "share.asset", "share.rendition", "share.original",
+           "share.download", "share.zip")  # fmt: skip
+
+
+def _limiter() -> RateLimiter:
+    ext = current_app.extensions
+    if "brandhub.share_limits" not in ext:
+        ext["brandhub.share_limits"] = RateLimiter(
+            limit=int(current_app.config.get("SHARE_PASSWORD_ATTEMPTS", 10)), window=600
+        )
+    return ext["brandhub.share_limits"]
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    if request.endpoint in _PUBLIC:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        if response.mimetype == "text/html":
+            response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------- Making and revoking links (signed in) ----------
+
+
+def _created(link: ShareLink, token: str, title: str, back: str):  # type: ignore[no-untyped-def]
+    url = url_for("share.public", token=token, _external=True)
+    return render_template("share/created.html", link=link, url=url, title=title, back=back)
+
+
+def _create(target: Any, title: str, back: str):  # type: ignore[no-untyped-def]
+    form = ShareForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(str(errors[0]), "error")
+            break
+        return redirect(back)
+    try:
+        link, token = create_link(get_session(), current_user, target, form.to_fields())
+    except InvalidInput as exc:
+        flash(_(exc.message), "error")
+        return redirect(back)
+    return _created(link, token, title, back)
+
+
+@bp.post("/assets/<int:asset_id>/share")
+@login_required
+def create_for_asset(asset_id: int):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), current_user, asset_id)
+    return _create(asset, asset.title, url_for("web.asset_page", asset_id=asset.id))
+
+
+@bp.post("/collections/<int:collection_id>/share")
+@login_required
+def create_for_collection(collection_id: int):  # type: ignore[no-untyped-def]
+    found = get_visible_collection(get_session(), current_user, collection_id)
+    return _create(found, found.title, url_for("collections.page", collection_id=found.id))
+
+
+@bp.post("/events/<int:event_id>/share")
+@login_required
+def create_for_event(event_id: int):  # type: ignore[no-untyped-def]
+    found = get_visible_event(get_session(), current_user, event_id)
+    return _create(found, found.title, url_for("events.page", event_id=found.id))
+
+
+def _local(target: str | None, default: str) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.post("/share/<int:link_id>/revoke")
+@login_required
+def revoke(link_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    link = db.get(ShareLink, link_id)
+    if link is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    revoke_link(db, current_user, link)
+    flash(_("The link was revoked: it no longer opens."), "success")
+    return redirect(_local(request.form.get("next"), url_for("web.library")))
+
+
+# ---------- Public pages ----------
+
+
+def _unavailable(status: int, message: str):  # type: ignore[no-untyped-def]
+    return render_template("share/unavailable.html", status=status, message=message), status
+
+
+def _open(token: str) -> tuple[ShareLink | None, Any]:
+    """The link of ``token`` if it may be used now; else (None, the page to answer)."""
+    link = find_link(get_session(), token)
+    state = link_state(link) if link is not None else "missing"
+    if state == "expired":
+        message = _("This link has expired. Ask whoever sent it for a new one.")
+        return None, _unavailable(410, message)
+    if link is None or state != "active":
+        return None, _unavailable(404, _("This link does not exist or was revoked."))
+    return link, None
+
+
+def _unlocked(link: ShareLink) -> bool:
+    return link.password_hash is None or link.id in session.get(_UNLOCKED, [])
+
+
+def _usable(token: str) -> tuple[ShareLink | None, Any]:
+    """As :func:`_open`, and a link with a password must have been unlocked."""
+    link, page = _open(token)
+    if link is not None and not _unlocked(link):
+        return None, redirect(url_for("share.public", token=token))
+    return link, page
+
+
+def _downloadable(token: str) -> tuple[ShareLink | None, Any]:
+    link, page = _usable(token)
+    if link is not None and not link.allow_download:
+        return None, _unavailable(403, _("This link lets you see the files, not download them."))
+    return link, page
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
+
+
+def _render_link(link: ShareLink, token: str):  # type: ignore[no-untyped-def]
+    db = get_session()
+    if link.asset is not None:
+        assets = link_assets(db, link)
+        if not assets:
+            return _unavailable(404, _("This file is not available at the moment."))
+        return _render_asset(link, token, assets[0])
+    assets = link_assets(db, link)
+    pages = max(1, math.ceil(len(assets) / PER_PAGE))
+    page = min(_page_arg(), pages)
+    target = link.target
+    return render_template(
+        "share/set.html",
+        link=link,
+        token=token,
+        target=target,
+        kind=link.target_kind,
+        assets=assets[(page - 1) * PER_PAGE : page * PER_PAGE],
+        total=len(assets),
+        page=page,
+        pages=pages,
+    )
+
+
+def _render_asset(link: ShareLink, token: str, asset: Asset):  # type: ignore[no-untyped-def]
+    return render_template(
+        "share/asset.html",
+        link=link,
+        token=token,
+        asset=asset,
+        single=link.asset is not None,
+        presets=presets(current_app.config) if asset.kind in RESIZABLE else {},
+    )
+
+
+@bp.get("/s/<token>")
+def public(token: str):  # type: ignore[no-untyped-def]
+    link, page = _open(token)
+    if link is None:
+        return page
+    if not _unlocked(link):
+        return render_template("share/password.html", form=SharePasswordForm(), token=token)
+    record_use(get_session(), link, "open")
+    return _render_link(link, token)
+
+
+@bp.post("/s/<token>", endpoint="unlock")
+def unlock_link(token: str):  # type: ignore[no-untyped-def]
+    link, page = _open(token)
+    if link is None:
+        return page
+    form = SharePasswordForm()
+    if not form.validate_on_submit():
+        return render_template("share/password.html", form=form, token=token), 400
+    limiter, key = _limiter(), ("share", link.id)
+    if limiter.blocked(key):
+        wait = limiter.retry_after(key)
+        form.password.errors.append(
+            _("Too many failed attempts. Wait %(minutes)s minutes and try again.",
+              minutes=max(1, round(wait / 60)))  # fmt: skip
+        )
+        page = render_template("share/password.html", form=form, token=token)
+        return page, 429, {"Retry-After": str(wait)}
+    if not unlock(link, form.password.data or ""):
+        limiter.hit(key)
+        record_use(get_session(), link, "denied")
+        form.password.errors.append(_("The password is not right."))
+        return render_template("share/password.html", form=form, token=token), 403
+    unlocked = [i for i in session.get(_UNLOCKED, []) if i != link.id][-49:]
+    session[_UNLOCKED] = [*unlocked, link.id]
+    return redirect(url_for("share.public", token=token))
+
+
+@bp.get("/s/<token>/a/<int:asset_id>")
+def asset(token: str, asset_id: int):  # type: ignore[no-untyped-def]
+    link, page = _usable(token)
+    if link is None:
+        return page
+    return _render_asset(link, token, link_asset(get_session(), link, asset_id))
+
+
+@bp.get("/s/<token>/a/<int:asset_id>/r/<name>")
+def rendition(token: str, asset_id: int, name: str):  # type: ignore[no-untyped-def]
+    link, page = _usable(token)
+    if link is None:
+        return page
+    if name not in SHOWN:
+        raise ApiError(404, "not_found", _("Not found."))
+    return send_rendition(storage(), link_asset(get_session(), link, asset_id), name)
+
+
+@bp.get("/s/<token>/a/<int:asset_id>/file")
+def original(token: str, asset_id: int):  # type: ignore[no-untyped-def]
+    link, page = _downloadable(token)
+    if link is None:
+        return page
+    found = link_asset(get_session(), link, asset_id)
+    download_context("share", link)
+    note_downloads([found], "original")
+    return send_original(storage(), found, attachment=True)
+
+
+@bp.get("/s/<token>/a/<int:asset_id>/download")
+def download(token: str, asset_id: int):  # type: ignore[no-untyped-def]
+    link, page = _downloadable(token)
+    if link is None:
+        return page
+    found = link_asset(get_session(), link, asset_id)
+    download_context("share", link)
+    note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
+    return send_download(found, request.args)
+
+
+@bp.get("/s/<token>/download.zip", endpoint="zip")
+def zip_all(token: str):  # type: ignore[no-untyped-def]
+    link, page = _downloadable(token)
+    if link is None:
+        return page
+    target = link.target
+    download_context("share", link)
+    return send_zip(
+        link_assets(get_session(), link),
+        request.args.get("preset"),
+        getattr(target, "title", None) or "compartido",
+    )

@@ -1,0 +1,234 @@
+"""The asset page's workflow parts: status changes, new versions, usage rights.
+
+The forms post here and come back to the asset page with a toast. What the
+page shows of the workflow (allowed moves, history, versions, rights, near
+duplicates, download count, share links) comes from :func:`asset_panel`,
+which the template calls (``templates/workflow/``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from assets.errors import DuplicateAsset, InvalidInput
+
+from ..db import get_session
+from ..forms_workflow import RightsForm, ShareForm, StatusForm, VersionForm
+from ..models import Asset
+from ..operations.access import can_edit, get_visible_asset
+from ..operations.rights import LICENCE_URLS, licence_label, rights_state, update_rights
+from ..operations.sharing import can_manage_link, links_for
+from ..operations.similar import Similar, similar_assets
+from ..operations.stats import download_count
+from ..operations.versions import get_version, list_versions, replace_file
+from ..operations.workflow import allowed_transitions, change_status
+from ..sending import send_stored
+from ..services import ingest_settings, storage
+from .tracking import note_downloads
+
+bp = Blueprint("workflow", __name__)
+
+#: How many status changes the asset page lists (the API gives them all).
+HISTORY_SHOWN = 10
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "draft": _("Draft"),
+        "in_review": _("In review"),
+        "approved": _("Approved"),
+        "archived": _("Archived"),
+    }
+
+
+def action_labels() -> dict[tuple[str, str], str]:
+    """The button for each move, as the person doing it would say it."""
+    return {
+        ("draft", "in_review"): _("Send for review"),
+        ("draft", "archived"): _("Archive"),
+        ("in_review", "draft"): _("Back to draft"),
+        ("in_review", "approved"): _("Approve"),
+        ("approved", "in_review"): _("Withdraw approval"),
+        ("approved", "archived"): _("Archive"),
+        ("archived", "draft"): _("Restore as draft"),
+    }
+
+
+def _back(asset: Asset) -> Any:
+    return redirect(url_for("web.asset_page", asset_id=asset.id))
+
+
+def _first_error(form: Any) -> str:
+    for errors in form.errors.values():
+        if errors:
+            return str(errors[0])
+    return _("Some fields are not valid.")
+
+
+@bp.post("/assets/<int:asset_id>/status")
+@login_required
+def status(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, current_user, asset_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return _back(asset)
+    change = change_status(db, current_user, asset, form.status.data, form.comment.data or "")
+    flash(
+        _("Status changed to “%(status)s”.", status=status_labels()[change.to_status]), "success"
+    )
+    return _back(asset)
+
+
+@bp.post("/assets/<int:asset_id>/versions")
+@login_required
+def new_version(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, current_user, asset_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return _back(asset)
+    upload = form.file.data
+    try:
+        version = replace_file(
+            db,
+            storage(),
+            ingest_settings(),
+            current_user,
+            asset,
+            upload.stream,
+            upload.filename,
+            form.comment.data or "",
+            compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
+        )
+    except DuplicateAsset as exc:
+        flash(_("This file is already in the library as another asset."), "error")
+        return redirect(url_for("web.asset_page", asset_id=exc.existing_id))
+    except InvalidInput as exc:  # a bad file: say why on the page it came from
+        flash(_(exc.message), "error")
+        return _back(asset)
+    flash(_("Version %(number)s is now the current file.", number=version.number), "success")
+    return _back(asset)
+
+
+@bp.get("/assets/<int:asset_id>/versions/<int:number>/file")
+@login_required
+def version_file(asset_id: int, number: int):  # type: ignore[no-untyped-def]
+    asset = get_visible_asset(get_session(), current_user, asset_id)
+    return send_version(asset, number)
+
+
+def send_version(asset: Asset, number: int):  # type: ignore[no-untyped-def]
+    """An earlier (or the current) file of ``asset``, as an attachment, logged."""
+    version = get_version(asset, number)
+    stem, _dot, ext = version.original_filename.rpartition(".")
+    name = f"{stem or version.original_filename}-v{number}.{ext or version.ext}"
+    note_downloads([asset], "version", version=number)
+    return send_stored(
+        storage(),
+        version.storage_key,
+        size=version.size,
+        mime=version.mime,
+        etag=version.sha256,
+        filename=name,
+        attachment=True,
+        allow_redirect=True,
+    )
+
+
+@bp.post("/assets/<int:asset_id>/rights")
+@login_required
+def rights(asset_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    asset = get_visible_asset(db, current_user, asset_id)
+    form = RightsForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return _back(asset)
+    try:
+        update_rights(db, current_user, asset, form.to_fields())
+    except InvalidInput as exc:
+        flash(_(exc.message), "error")
+        return _back(asset)
+    flash(_("Usage rights saved."), "success")
+    return _back(asset)
+
+
+def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
+    """Near duplicates for an upload's answer: enough to show and link each one."""
+    return [
+        {
+            "id": s.asset.id,
+            "title": s.asset.title,
+            "distance": s.distance,
+            "url": url_for("web.asset_page", asset_id=s.asset.id),
+        }
+        for s in similar
+    ]
+
+
+def flag_similar(asset: Asset, user: Any = None) -> list[Similar]:
+    """Near duplicates of a new upload that its uploader may see (never raises)."""
+    try:
+        return similar_assets(get_session(), storage(), user or current_user, asset, limit=5)
+    except Exception:
+        current_app.logger.exception("near-duplicate check failed for asset %s", asset.id)
+        return []
+
+
+def similar_message(similar: list[Similar]) -> str:
+    titles = ", ".join(f"“{s.asset.title}”" for s in similar[:3])
+    return _("It looks similar to %(titles)s: check it is not the same picture.", titles=titles)
+
+
+def asset_panel(asset: Asset) -> dict[str, Any]:
+    """Everything the workflow sections of the asset page show."""
+    db = get_session()
+    editable = can_edit(current_user, asset)
+    try:
+        similar = similar_assets(db, storage(), current_user, asset, limit=8)
+    except Exception:  # the page must show even if a thumbnail cannot be read
+        current_app.logger.exception("near duplicates of asset %s", asset.id)
+        similar = []
+    sharer = can_manage_link(current_user, asset)
+    moves = allowed_transitions(current_user, asset)
+    labels = action_labels()
+    return {
+        "editable": editable,
+        "moves": [(to, labels[(asset.status, to)]) for to in moves],
+        "status_form": StatusForm(formdata=None),
+        "history": asset.status_changes[:HISTORY_SHOWN],
+        "status_labels": status_labels(),
+        "versions": list_versions(asset),
+        "version_form": VersionForm(formdata=None) if editable else None,
+        "rights_form": RightsForm(formdata=None).fill(asset) if editable else None,
+        "rights_state": rights_state(asset),
+        "licence": licence_label(asset.licence),
+        "licence_url": LICENCE_URLS.get(asset.licence or ""),
+        "similar": similar,
+        "downloads": download_count(db, asset.id),
+        "share_form": ShareForm(formdata=None) if sharer and asset.status == "approved" else None,
+        "can_share": sharer,
+        "links": links_for(db, asset) if sharer else [],
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["rights_state"] = rights_state
+    app.jinja_env.globals["licence_label"] = licence_label
+    app.jinja_env.globals["workflow_panel"] = asset_panel
+
