@@ -52,7 +52,7 @@ def init_command(admin_email: str) -> None:
     db = get_session()
     from .operations.brands import load_brands
 
-    load_brands(db)
+    load_brands(db, store)
     has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
     click.echo(_("Instance ready in %(path)s", path=app.instance_path))
     if not has_admin:

@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 2048,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
+    # Anonymous checks at /verificar and POST /api/v1/compliance/check per address in 10 minutes.
+    "CHECK_DESK_LIMIT": 20,
     "MAX_IMAGE_PIXELS": 178_956_970,
     "UPLOAD_TMP_DIR": None,
     "DEFAULT_LOCALE": "es",

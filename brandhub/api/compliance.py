@@ -1,17 +1,27 @@
-"""The public check desk as an API: check a piece against a brand without storing it."""
+"""The public check desk as an API: check a piece against a brand without storing it.
+
+Brands with ``public_checks`` can be used without a token (other agencies check
+their pieces before publishing them); anonymous checks are rate-limited per
+client address, as on the check desk page (they share one limiter).
+"""
 
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
+from guidelines import Brand
+
 from ..db import get_session
 from ..errors import ApiError
+from ..models import BrandVersion
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
 from ..ratelimit import RateLimiter
-from ..services import ingest_settings
+from ..services import ingest_settings, storage
 from . import PUBLIC_ENDPOINTS, bp
+
+WINDOW_SECONDS = 600
 
 
 def check_desk_limiter() -> RateLimiter:
@@ -19,26 +29,56 @@ def check_desk_limiter() -> RateLimiter:
     ext = current_app.extensions
     if "brandhub.check_limits" not in ext:
         ext["brandhub.check_limits"] = RateLimiter(
-            limit=current_app.config.get("CHECK_DESK_LIMIT", 20), window=600
+            limit=int(current_app.config.get("CHECK_DESK_LIMIT", 20)), window=WINDOW_SECONDS
         )
     return ext["brandhub.check_limits"]
 
 
+def count_anonymous_check() -> int | None:
+    """Count one anonymous check from this address; seconds to wait when over the limit."""
+    limiter = check_desk_limiter()
+    key = ("check", request.remote_addr)
+    if limiter.hit(key):
+        return None
+    return limiter.retry_after(key)
+
+
+def _summary(version: BrandVersion, brand: Brand) -> dict[str, object]:
+    return {
+        "slug": brand.slug,
+        "name": brand.name,
+        "version": version.version,
+        "fingerprint": version.fingerprint,
+        "parent": brand.parent,
+        "public_checks": brand.public_checks,
+    }
+
+
+def _brand_for_request(slug: str) -> tuple[BrandVersion, Brand]:
+    found = latest_brands(get_session()).get(slug)
+    if found is None:
+        raise ApiError(404, "not_found", _("There is no brand %(slug)s", slug=slug[:80]))
+    if g.api_user is None and not found[1].public_checks:
+        raise ApiError(401, "unauthorized", _("This brand's checks need an account."))
+    return found
+
+
 @bp.get("/brands")
 def list_brands():  # type: ignore[no-untyped-def]
-    """Brands one may check against: the public ones, or all when signed in."""
-    rows = []
-    for slug, (version, brand) in latest_brands(get_session()).items():
-        if brand.public_checks or g.api_user is not None:
-            rows.append(
-                {
-                    "slug": slug,
-                    "name": brand.name,
-                    "version": version.version,
-                    "public_checks": brand.public_checks,
-                }
-            )
+    """Brands one may check against: the public ones, or all with a token."""
+    rows = [
+        _summary(version, brand)
+        for version, brand in latest_brands(get_session()).values()
+        if brand.public_checks or g.api_user is not None
+    ]
     return jsonify({"brands": rows})
+
+
+@bp.get("/brands/<slug>")
+def get_brand(slug: str):  # type: ignore[no-untyped-def]
+    """One brand's resolved content (palette, typography, logos, rules) as checked now."""
+    version, brand = _brand_for_request(slug)
+    return jsonify({**_summary(version, brand), "content": version.content})
 
 
 @bp.post("/compliance/check")
@@ -50,23 +90,30 @@ def compliance_check():  # type: ignore[no-untyped-def]
         raise ApiError(
             400, "bad_request", _("Send 'file', 'brand' and 'category' as multipart fields.")
         )
-    found = latest_brands(get_session()).get(slug)
-    if found is None:
-        raise ApiError(404, "not_found", _("There is no brand %(slug)s", slug=slug[:80]))
-    version, brand = found
+    _version, brand = _brand_for_request(slug)
     if g.api_user is None:
-        if not brand.public_checks:
-            raise ApiError(401, "unauthorized", _("This brand's checks need an account."))
-        limiter = check_desk_limiter()
-        if not limiter.hit(request.remote_addr):
-            wait = limiter.retry_after(request.remote_addr)
-            raise ApiError(
-                429, "rate_limited", _("Too many checks: wait a few minutes."), retry_after=wait
+        wait = count_anonymous_check()
+        if wait is not None:
+            response = jsonify(
+                {
+                    "error": {
+                        "code": "rate_limited",
+                        "message": _(
+                            "Too many checks from your address: wait %(minutes)s minutes "
+                            "and try again.",
+                            minutes=max(1, round(wait / 60)),
+                        ),
+                        "retry_after": wait,
+                    }
+                }
             )
+            response.status_code = 429
+            response.headers["Retry-After"] = str(wait)
+            return response
     report, _image = check_stream(
-        upload.stream, upload.filename, brand, category, ingest_settings()
+        storage(), upload.stream, upload.filename, brand, category, ingest_settings()
     )
-    return jsonify(report.to_dict())
+    return jsonify({**report.to_dict(), "brand_name": brand.name})
 
 
-PUBLIC_ENDPOINTS.update({"api.compliance_check", "api.list_brands"})
+PUBLIC_ENDPOINTS.update({"api.compliance_check", "api.list_brands", "api.get_brand"})

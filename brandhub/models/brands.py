@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -22,8 +22,13 @@ class BrandVersion(Base):
     version: Mapped[str] = mapped_column(String(40))
     fingerprint: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The brand file as written (TOML), so a brand manager edits the text, not the JSON;
+    # its parent is resolved from the stored brands when the text is published.
+    source: Mapped[str | None] = mapped_column(Text)
     loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    loaded_by: Mapped[Any] = relationship("User", lazy="select")
 
 
 class ComplianceReport(Base):

@@ -120,8 +120,11 @@ def create_asset(
         existing = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
         if existing is not None:
             raise DuplicateAsset(existing)
-        given = {"credit": fields.credit, "copyright": fields.copyright, "caption": fields.caption}
-        checked = check_upload(db, agency, prepared, fields.category, compliance_blocks, given)
+        given = {"credit": fields.credit, "copyright": fields.copyright, "caption": fields.caption,
+                 "keywords": parse_tags(fields.tags or ""), "title": fields.title}  # fmt: skip
+        checked = check_upload(
+            db, storage, agency, prepared, fields.category, compliance_blocks, given
+        )
         written = store(prepared, storage)
         info = prepared.info
         keywords = _meta(info, "keywords") or []

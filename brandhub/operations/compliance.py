@@ -2,7 +2,10 @@
 
 On upload, errors block the piece (nothing is stored, the report explains why)
 when the instance says so (``COMPLIANCE_BLOCKS_UPLOADS``); warnings are kept
-with the asset. The check desk checks a piece without storing anything.
+with the asset. The check desk checks a piece without storing anything: the
+upload is spooled to a temporary file, checked and deleted. A file that is no
+media at all (415) or that cannot be read (422) is refused as an error, with
+the engine's plain explanation in the report it carries.
 """
 
 from __future__ import annotations
@@ -12,16 +15,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assets.errors import BrandHubError, FileTooLarge, InvalidInput
+from assets.errors import (
+    N_,
+    BrandHubError,
+    FileTooLarge,
+    InvalidFile,
+    InvalidInput,
+    UnsupportedMediaType,
+)
+from assets.ingest import EMPTY
+from assets.media import DAMAGED
 from assets.renditions import render
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
+from assets.storage import Storage
 from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece
 
 from ..models import Agency, Asset, BrandVersion, ComplianceReport
-from .brands import brand_for_agency
+from .brands import brand_for_agency, official_logo_paths
 
 DEFAULT_CATEGORY = {
     "image": "photo",
@@ -30,13 +44,20 @@ DEFAULT_CATEGORY = {
     "audio": "audio",
     "document": "graphic",
 }
+PREVIEW_SPEC = "max-480|format-webp"
+
+
+# ``ComplianceFailed`` is raised by the engine with this msgid; brandhub.errors translates it.
+COMPLIANCE_FAILED = N_("The piece does not comply with the brand's rules.")
 
 
 @dataclass(frozen=True)
 class Checked:
-    version: BrandVersion
+    """An upload's category and, when its agency has a brand, the report and its version."""
+
     category: str
-    report: Report
+    version: BrandVersion | None = None
+    report: Report | None = None
 
 
 def category_for(kind: str, asked: str | None) -> str:
@@ -47,43 +68,66 @@ def category_for(kind: str, asked: str | None) -> str:
     return DEFAULT_CATEGORY.get(kind, "graphic")
 
 
+def check_file(
+    storage: Storage,
+    path: Path,
+    brand: Brand,
+    category: str,
+    *,
+    filename: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    settings: IngestSettings | None = None,
+) -> Report:
+    """``check_piece`` with the brand's official logo files taken from the store."""
+    logos = official_logo_paths(storage, brand)
+    return check_piece(
+        path, brand, category, filename=filename, metadata=metadata, logos=logos, settings=settings
+    )
+
+
 def check_upload(
     db: Session,
+    storage: Storage,
     agency: Agency | None,
     prepared: Any,
     category: str | None,
     blocks: bool,
-    given: dict[str, str | None] | None = None,
-) -> Checked | None:
+    given: dict[str, Any] | None = None,
+) -> Checked:
     """Check a prepared upload against its agency's brand; ComplianceFailed blocks it.
 
-    ``given`` holds what the uploader typed (credit, copyright, caption): it counts
-    as the piece's metadata, as it will be stored with the asset.
+    ``given`` holds what the uploader typed (credit, copyright, caption, tags):
+    it counts as the piece's metadata, as it will be stored with the asset.
     """
+    cat = category_for(prepared.sniffed.kind, category)
     found = brand_for_agency(db, agency)
     if found is None:
-        return None
+        return Checked(cat)
     version, brand = found
-    cat = category_for(prepared.sniffed.kind, category)
     info = prepared.info
     metadata = {
         k: getattr(info, k, None) or (info.metadata or {}).get(k)
-        for k in ("creator", "credit", "copyright", "caption", "keywords")
+        for k in ("creator", "credit", "copyright", "caption", "keywords", "title")
     }
     metadata.update({k: v for k, v in (given or {}).items() if v})
-    report = check_piece(prepared.path, brand, cat, filename=prepared.filename, metadata=metadata)
+    report = check_file(
+        storage, prepared.path, brand, cat, filename=prepared.filename, metadata=metadata
+    )
     if blocks and report.status == "fail":
         raise ComplianceFailed(report.to_dict())
-    return Checked(version, cat, report)
+    return Checked(cat, version, report)
 
 
 def record(db: Session, asset: Asset, checked: Checked | None) -> None:
-    """Keep the report with the asset (in the caller's transaction)."""
+    """Keep the category, and the report if there is one, with the asset (caller's transaction)."""
     if checked is None:
         asset.compliance = "unchecked"
         return
-    asset.compliance = checked.report.status
     asset.category = checked.category
+    if checked.report is None or checked.version is None:
+        asset.compliance = "unchecked"
+        return
+    asset.compliance = checked.report.status
     db.add(
         ComplianceReport(
             asset=asset,
@@ -96,6 +140,7 @@ def record(db: Session, asset: Asset, checked: Checked | None) -> None:
 
 
 def check_stream(
+    storage: Storage,
     stream: BinaryIO,
     filename: str | None,
     brand: Brand,
@@ -106,8 +151,11 @@ def check_stream(
 ) -> tuple[Report, bytes | None]:
     """Check an uploaded piece without storing it (spooled to a temp file, then removed).
 
-    With ``preview``, also a small WebP of the piece for the report (None when the
-    piece cannot be drawn).
+    Raises FileTooLarge past the upload limit, UnsupportedMediaType for a file
+    that is no media BrandHub reads, InvalidFile for an empty or damaged one;
+    the last two carry the report (``details["report"]``) that explains it in
+    the brand's language. With ``preview``, also a small WebP of the piece for
+    the report (None when the piece cannot be drawn).
     """
     if category not in CATEGORIES:
         raise InvalidInput("The piece category is not valid.", field="category")
@@ -121,23 +169,43 @@ def check_stream(
                     "The file is larger than allowed.", max_bytes=settings.max_upload_bytes
                 )
             if len(head) < HEAD_BYTES:
-                head += chunk[:HEAD_BYTES]
+                head += chunk[: HEAD_BYTES - len(head)]
             tmp.write(chunk)
         tmp.flush()
         path = Path(tmp.name)
-        report = check_piece(path, brand, category, filename=filename, settings=settings)
+        report = check_file(storage, path, brand, category, filename=filename, settings=settings)
+        _refuse_unreadable(report)
         image = None
         if preview:
             try:
-                image = render(path, sniff(head, filename), "max-480|format-webp", settings).data
+                image = render(path, sniff(head, filename), PREVIEW_SPEC, settings).data
             except BrandHubError:
                 image = None  # the report already says what is wrong with the file
         return report, image
 
 
-def latest_report(db: Session, asset: Asset) -> ComplianceReport | None:
-    from sqlalchemy import select
+def unreadable_reason(report: Report) -> str | None:
+    """Why the file itself could not be checked: unsupported_type, empty, damaged (or None)."""
+    if not report.checks or any(c.status != "skip" for c in report.checks[1:]):
+        return None
+    first = report.checks[0]
+    reason = first.details.get("reason") if first.status == "fail" else None
+    if reason == "unsupported_type" and first.details.get("seems") == "empty file":
+        return "empty"
+    return reason if reason in ("unsupported_type", "damaged") else None
 
+
+def _refuse_unreadable(report: Report) -> None:
+    reason = unreadable_reason(report)
+    if reason == "unsupported_type":
+        raise UnsupportedMediaType("This type of file is not accepted.", report=report.to_dict())
+    if reason == "empty":
+        raise InvalidFile(EMPTY, report=report.to_dict())
+    if reason == "damaged":
+        raise InvalidFile(DAMAGED, report=report.to_dict())
+
+
+def latest_report(db: Session, asset: Asset) -> ComplianceReport | None:
     return db.scalar(
         select(ComplianceReport)
         .where(ComplianceReport.asset_id == asset.id)

@@ -1,40 +1,71 @@
 """Guideline pages: the brand manual people read (palette, typography, logos, rules),
-and the page where brand managers publish a new version of a brand file."""
+and the pages where brand managers publish a new version of a brand file.
+
+A brand whose file says ``public_checks = true`` is public: its manual, its
+logo downloads and its check desk need no account. Other brands are shown to
+signed-in people only (anonymous visitors get a 404, as for anything hidden).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from assets.errors import BrandHubError
 from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
-from guidelines.examples import write_logos
 
 from ..db import get_session
-from ..operations.brands import history, latest_brands, load_edited_brand
-from ..security import FILE_CSP
+from ..models import BrandVersion
+from ..operations.brands import (
+    brand_of,
+    brand_version,
+    history,
+    latest_brands,
+    latest_version,
+    load_edited_brand,
+    logo_file,
+    logo_formats,
+    mime_for,
+)
+from ..sending import send_stored
+from ..services import ingest_settings, storage
+from .rule_text import describe
 
 bp = Blueprint("brand", __name__, url_prefix="/marca")
+MAX_BRAND_FILE = 200_000  # characters: the largest shipped brand file is about 15 000
 
 
 class BrandFileForm(FlaskForm):
-    text = TextAreaField(_l("Brand file (TOML)"), validators=[DataRequired(), Length(max=200_000)])
+    text = TextAreaField(_l("Brand file (TOML)"), validators=[Length(max=MAX_BRAND_FILE)])
+    upload = FileField(
+        _l("…or upload the .toml file"),
+        validators=[FileAllowed(["toml", "txt"], _l("Upload a .toml file."))],
+    )
+
+    def brand_text(self) -> str | None:
+        """The uploaded file's text if a file was sent, else the pasted text; None if invalid."""
+        if self.upload.data:
+            raw = self.upload.data.read(MAX_BRAND_FILE * 4 + 1)
+            try:
+                text: str = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.upload.errors = [_("The file is not UTF-8 text.")]
+                return None
+            if len(text) > MAX_BRAND_FILE:
+                self.upload.errors = [_("The file is too long for a brand file.")]
+                return None
+            self.text.data = text
+            return text
+        if not (self.text.data or "").strip():
+            self.text.errors = [_("Paste the brand file or upload it.")]
+            return None
+        return self.text.data
 
 
 def _visible(brand: Brand) -> bool:
@@ -45,92 +76,141 @@ def _can_edit() -> bool:
     return current_user.is_authenticated and current_user.role in ("admin", "brand_manager")
 
 
+def _shown(slug: str) -> tuple[BrandVersion, Brand, bool]:
+    """The version a page shows (the latest, or ``?version=<id>``), its brand, and latest?"""
+    db = get_session()
+    latest = latest_version(db, slug)
+    if latest is None:
+        abort(404)
+    version = latest
+    asked = request.args.get("version", type=int)
+    if asked is not None and asked != latest.id:
+        version = brand_version(db, slug, asked) or abort(404)
+    brand = brand_of(version)
+    if not _visible(brand_of(latest)) or not _visible(brand):
+        abort(404)
+    return version, brand, version.id == latest.id
+
+
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     brands = [(v, b) for v, b in latest_brands(get_session()).values() if _visible(b)]
-    return render_template("brand/index.html", brands=brands)
+    return render_template("brand/index.html", brands=brands, can_edit=_can_edit())
 
 
 @bp.get("/<slug>")
 def page(slug: str):  # type: ignore[no-untyped-def]
-    found = latest_brands(get_session()).get(slug)
-    if found is None or not _visible(found[1]):
-        abort(404)
-    version, brand = found
+    version, brand, current = _shown(slug)
+    store = storage()
+    rules = [
+        (c, CATEGORY_TITLES.get(c, c), [(r, describe(r, brand)) for r in brand.rules_for(c)])
+        for c in CATEGORIES
+    ]
     return render_template(
         "brand/page.html",
         brand=brand,
         version=version,
-        categories=[(c, CATEGORY_TITLES.get(c, c), brand.rules_for(c)) for c in CATEGORIES],
+        current=current,
+        categories=rules,
+        formats={logo.name: logo_formats(store, brand, logo.name) for logo in brand.logos},
+        version_arg=None if current else version.id,
         versions=history(get_session(), slug) if _can_edit() else [],
         can_edit=_can_edit(),
     )
 
 
-def _logo_files(brand: Brand) -> dict[str, dict[str, Path]]:
-    """Drawn example logos are written once per brand version under the instance folder."""
-    folder = Path(current_app.instance_path) / "brand-logos" / brand.fingerprint[:16]
-    files = write_logos(brand, folder) if not folder.is_dir() else {}
-    if not files:
-        for logo in brand.logos:
-            for ext in ("png", "svg"):
-                path = folder / f"{brand.slug}-{logo.name}.{ext}"
-                if path.is_file():
-                    files.setdefault(logo.name, {})[ext] = path
-    for logo in brand.logos:
-        if logo.path is not None:
-            files.setdefault(logo.name, {})[logo.path.suffix.lstrip(".").lower()] = logo.path
-    return files
-
-
 @bp.get("/<slug>/logos/<name>.<ext>")
 def logo(slug: str, name: str, ext: str):  # type: ignore[no-untyped-def]
-    found = latest_brands(get_session()).get(slug)
-    if found is None or not _visible(found[1]) or ext not in ("png", "svg"):
+    """An official logo version to download, in a format the brand allows."""
+    _version, brand, _current = _shown(slug)
+    store = storage()
+    key = logo_file(store, brand, name, ext) if ext in logo_formats(store, brand, name) else None
+    if key is None:
         abort(404)
-    path = _logo_files(found[1]).get(name, {}).get(ext)
-    if path is None:
-        abort(404)
-    response = send_file(
-        path,
-        mimetype="image/png" if ext == "png" else "image/svg+xml",
-        as_attachment=True,
-        download_name=f"{slug}-{name}.{ext}",
-        max_age=3600,
+    return send_stored(
+        store,
+        key,
+        size=store.size(key),
+        mime=mime_for(ext),
+        etag=key.rsplit("/", 1)[-1],
+        filename=f"{brand.slug}-{name}.{ext}",
+        attachment=True,
+        cache_seconds=3600,
+        private=not brand.public_checks,
     )
-    response.headers["Content-Security-Policy"] = FILE_CSP
-    return response
 
 
 @bp.get("/<slug>/logos/<name>/preview.png")
 def logo_preview(slug: str, name: str):  # type: ignore[no-untyped-def]
-    found = latest_brands(get_session()).get(slug)
-    if found is None or not _visible(found[1]):
+    _version, brand, _current = _shown(slug)
+    store = storage()
+    key = logo_file(store, brand, name, "png")
+    if key is None:
         abort(404)
-    path = _logo_files(found[1]).get(name, {}).get("png")
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype="image/png", max_age=3600)
+    return send_stored(
+        store,
+        key,
+        size=store.size(key),
+        mime="image/png",
+        etag=key.rsplit("/", 1)[-1],
+        filename=f"{brand.slug}-{name}.png",
+        cache_seconds=3600,
+        private=not brand.public_checks,
+    )
 
 
-@bp.route("/editar", methods=["GET", "POST"])
+def _publish(form: BrandFileForm, slug: str | None):  # type: ignore[no-untyped-def]
+    """Validate and publish the form's brand file; a response, or None to show the form."""
+    text = form.brand_text()
+    if text is None:
+        return None
+    try:
+        version, created = load_edited_brand(
+            get_session(), storage(), text, current_user, slug=slug, settings=ingest_settings()
+        )
+    except BrandHubError as exc:
+        form.text.errors = [_("The brand file is not valid: %(why)s", why=_(exc.message))]
+        return None
+    if created:
+        flash(
+            _("Version %(v)s of %(name)s published.", v=version.version, name=version.name),
+            "success",
+        )
+    else:
+        flash(_("Nothing changed: this is already the current version."), "info")
+    return redirect(url_for("brand.page", slug=version.slug))
+
+
+@bp.route("/nueva", methods=["GET", "POST"])
 @login_required
-def edit():  # type: ignore[no-untyped-def]
+def new():  # type: ignore[no-untyped-def]
     if not _can_edit():
         abort(403)
     form = BrandFileForm()
     if form.validate_on_submit():
-        try:
-            version, created = load_edited_brand(get_session(), form.text.data, current_user)
-        except BrandHubError as exc:
-            form.text.errors.append(_("The brand file is not valid: %(why)s", why=exc.message))
-            return render_template("brand/edit.html", form=form), 400
-        if created:
-            flash(
-                _("Version %(v)s of %(name)s published.", v=version.version, name=version.name),
-                "success",
-            )
-        else:
-            flash(_("Nothing changed: this is already the current version."), "info")
-        return redirect(url_for("brand.page", slug=version.slug))
-    return render_template("brand/edit.html", form=form)
+        done = _publish(form, None)
+        if done is not None:
+            return done
+    status = 400 if request.method == "POST" else 200
+    parents = latest_brands(get_session())
+    return render_template("brand/edit.html", form=form, brand=None, parents=parents), status
+
+
+@bp.route("/<slug>/editar", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):  # type: ignore[no-untyped-def]
+    if not _can_edit():
+        abort(403)
+    version = latest_version(get_session(), slug)
+    if version is None:
+        abort(404)
+    form = BrandFileForm()
+    if form.validate_on_submit():
+        done = _publish(form, slug)
+        if done is not None:
+            return done
+    elif request.method == "GET":
+        form.text.data = version.source or ""
+    status = 400 if request.method == "POST" else 200
+    page = render_template("brand/edit.html", form=form, brand=brand_of(version), version=version)
+    return page, status

@@ -1,5 +1,5 @@
 """The check desk: any agency checks a piece against a brand, without an account if the
-brand allows it, and reads a clear report."""
+brand allows it, and reads a clear report that it can print or save as PDF."""
 
 from __future__ import annotations
 
@@ -13,15 +13,25 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
-from guidelines import CATEGORIES, CATEGORY_TITLES
+from assets.errors import FileTooLarge, InvalidFile, UnsupportedMediaType
+from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
 
-from ..api.compliance import check_desk_limiter
+from ..api.compliance import count_anonymous_check
 from ..db import get_session
+from ..errors import STATUS_FOR
+from ..models import BrandVersion, utcnow
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
-from ..services import ingest_settings
+from ..services import ingest_settings, storage
+from .report_view import value_rows
 
 bp = Blueprint("check", __name__)
+# Reports are drawn on several pages (the desk, an asset, a refused upload).
+bp.record_once(
+    lambda state: state.app.jinja_env.globals.update(
+        report_value_rows=value_rows, category_titles=CATEGORY_TITLES
+    )
+)
 
 
 class CheckForm(FlaskForm):
@@ -34,30 +44,48 @@ class CheckForm(FlaskForm):
     )
 
 
-def _brands() -> dict:  # type: ignore[type-arg]
+def _brands() -> tuple[dict[str, tuple[BrandVersion, Brand]], int]:
+    """The brands this visitor may check against, and how many more an account would show."""
     signed_in = current_user.is_authenticated
-    return {
-        slug: found
-        for slug, found in latest_brands(get_session()).items()
-        if signed_in or found[1].public_checks
-    }
+    every = latest_brands(get_session())
+    usable = {slug: found for slug, found in every.items() if signed_in or found[1].public_checks}
+    return usable, len(every) - len(usable)
+
+
+def _form_page(form: CheckForm, brands: dict, hidden: int, status: int = 200):  # type: ignore[no-untyped-def,type-arg]
+    page = render_template("check/desk.html", form=form, brands=brands, hidden=hidden)
+    return page, status
 
 
 @bp.route("/verificar", methods=["GET", "POST"])
 def desk():  # type: ignore[no-untyped-def]
-    brands = _brands()
+    brands, hidden = _brands()
     form = CheckForm()
     form.brand.choices = [SelectChoice(slug, b.name) for slug, (_v, b) in brands.items()]
-    if request.method == "POST" and form.validate_on_submit():
-        if not current_user.is_authenticated:
-            limiter = check_desk_limiter()
-            if not limiter.hit(request.remote_addr):
-                form.file.errors.append(_("Too many checks: wait a few minutes."))
-                page = render_template("check/desk.html", form=form, brands=brands)
-                return page, 429, {"Retry-After": str(limiter.retry_after(request.remote_addr))}
-        version, brand = brands[form.brand.data]
-        upload = form.file.data
+    if request.method == "GET":
+        if request.args.get("brand") in brands:
+            form.brand.data = request.args["brand"]
+        if request.args.get("category") in CATEGORIES:
+            form.category.data = request.args["category"]
+        return _form_page(form, brands, hidden)
+    if not form.validate_on_submit():
+        return _form_page(form, brands, hidden, 400)
+    if not current_user.is_authenticated:
+        wait = count_anonymous_check()
+        if wait is not None:
+            form.file.errors.append(
+                _(
+                    "Too many checks from your address: wait %(minutes)s minutes and try again.",
+                    minutes=max(1, round(wait / 60)),
+                )
+            )
+            page, status = _form_page(form, brands, hidden, 429)
+            return page, status, {"Retry-After": str(wait)}
+    version, brand = brands[form.brand.data]
+    upload = form.file.data
+    try:
         report, image = check_stream(
+            storage(),
             upload.stream,
             upload.filename,
             brand,
@@ -65,15 +93,21 @@ def desk():  # type: ignore[no-untyped-def]
             ingest_settings(),
             preview=True,
         )
-        preview = "data:image/webp;base64," + base64.b64encode(image).decode() if image else None
-        return render_template(
-            "check/report.html",
-            report=report.to_dict(),
-            brand=brand,
-            version=version,
-            filename=upload.filename,
-            preview=preview,
-            category_title=CATEGORY_TITLES.get(form.category.data, form.category.data),
-        )
-    status = 400 if request.method == "POST" else 200
-    return render_template("check/desk.html", form=form, brands=brands), status
+    except (FileTooLarge, InvalidFile, UnsupportedMediaType) as exc:
+        explained = exc.details.get("report")
+        message = explained["checks"][0]["message"] if explained else _(exc.message)
+        form.file.errors.append(message)
+        status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+        return _form_page(form, brands, hidden, status)
+    preview = "data:image/webp;base64," + base64.b64encode(image).decode() if image else None
+    return render_template(
+        "check/report.html",
+        report=report.to_dict(),
+        brand=brand,
+        version=version,
+        filename=upload.filename,
+        preview=preview,
+        category=form.category.data,
+        category_title=CATEGORY_TITLES.get(form.category.data, form.category.data),
+        now=utcnow(),
+    )

@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("version", sa.String(length=40), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=True),
         sa.Column("loaded_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -154,7 +154,7 @@ function initDropzone(zone) {
       } else if (xhr.status === 409) {
         markDone(item, zone.dataset.msgDuplicate, body.error?.existing_url);
       } else {
-        markFailed(item, body.error?.message || zone.dataset.msgFailed);
+        markFailed(item, body.error?.message || zone.dataset.msgFailed, body.error?.report);
       }
       resolve();
     });
@@ -182,15 +182,18 @@ function initDropzone(zone) {
     updateTotal();
   };
 
-  const markFailed = (item, message) => {
+  const markFailed = (item, message, report) => {
     item.row.classList.add("is-failed");
     item.state.textContent = message;
+    const explained = reportList(report);
+    if (explained) item.row.append(explained);
     const retry = document.createElement("button");
     retry.type = "button";
     retry.className = "btn btn--ghost btn--small";
     retry.textContent = zone.dataset.msgRetry;
     retry.addEventListener("click", () => {
       retry.remove();
+      explained?.remove();
       item.row.classList.remove("is-failed");
       item.bar.value = 0;
       item.state.textContent = "0 %";
@@ -252,6 +255,22 @@ async function collectEntry(entry, files) {
   }
 }
 
+// A refused upload's compliance report: what must change, in the brand's own words.
+function reportList(report) {
+  const failing = (report?.checks || []).filter((check) => check.status === "fail");
+  if (!failing.length) return null;
+  const list = document.createElement("ul");
+  list.className = "upload-item__report";
+  for (const check of failing) {
+    const li = document.createElement("li");
+    const title = document.createElement("strong");
+    title.textContent = check.title || check.rule;
+    li.append(title, document.createTextNode(`: ${check.message}`));
+    list.append(li);
+  }
+  return list;
+}
+
 function addCard(cards, body) {
   if (!cards || !body.url) return;
   const li = document.createElement("li");
@@ -293,19 +312,36 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// Copy buttons for colour values.
+// Copy buttons for colour values. The clipboard API needs HTTPS (or localhost); an
+// intranet served over plain HTTP falls back to copying a selection.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", async () => {
+      const value = button.dataset.copy;
+      let copied = false;
       try {
-        await navigator.clipboard.writeText(button.dataset.copy);
-        showToast(`${button.dataset.copy} ✓`, "success");
+        await navigator.clipboard.writeText(value);
+        copied = true;
       } catch (err) {
-        showToast(button.dataset.copy, "info");
+        copied = copyBySelection(value);
       }
+      showToast(copied ? (button.dataset.copied || `${value} ✓`) : value, copied ? "success" : "info");
     });
   });
 });
+
+function copyBySelection(value) {
+  const area = document.createElement("textarea");
+  area.value = value;
+  area.setAttribute("readonly", "");
+  area.className = "visually-hidden";
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+  area.remove();
+  return ok;
+}
 
 // ---------- Selections on event and collection grids: select all, count, actions ----------
 document.addEventListener("DOMContentLoaded", () => {
