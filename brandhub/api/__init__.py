@@ -36,4 +36,14 @@ def authenticate() -> None:
 
 
 # Route modules register on bp.
-from . import assets, bulk, compliance, downloads, events, openapi, search  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    assets,
+    bulk,
+    compliance,
+    downloads,
+    events,
+    openapi,
+    search,
+    sharing,
+    workflow,
+)

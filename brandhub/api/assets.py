@@ -16,6 +16,7 @@ from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 from . import bp
 from .serialize import asset_json
+from .workflow import flag_similar
 
 MAX_PER_PAGE = 100
 
@@ -61,7 +62,9 @@ def create():  # type: ignore[no-untyped-def]
         form.to_fields(),
         compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
     )
-    response = jsonify(asset_json(asset))
+    body = asset_json(asset)
+    body["similar"] = flag_similar(asset)  # near duplicates the uploader may see
+    response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_asset", asset_id=asset.id)
     return response

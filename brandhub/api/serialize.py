@@ -15,6 +15,7 @@ def iso(value: Any) -> str | None:
 
 def asset_json(asset: Asset) -> dict[str, Any]:
     from ..jobs.views import processing
+    from .workflow import workflow_json
 
     return {
         "id": asset.id,
@@ -29,6 +30,7 @@ def asset_json(asset: Asset) -> dict[str, Any]:
         "agency": asset.agency.slug if asset.agency else None,
         "status": asset.status,
         "compliance": asset.compliance,
+        **workflow_json(asset),  # licence, restrictions, embargo, expiry, version
         "category": asset.category,
         "public": asset.public,
         "filename": asset.original_filename,

@@ -27,6 +27,7 @@ from ..models import Agency, Asset, Job, Rendition, Tag, User
 from .access import require_edit, require_upload
 from .compliance import check_upload, record
 from .similar import phash_of_prepared
+from .versions import stored_keys, unreferenced
 
 log = logging.getLogger(__name__)
 
@@ -209,11 +210,12 @@ def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> A
 
 def delete_asset(db: Session, storage: Storage, user: Any, asset: Asset) -> None:
     require_edit(user, asset)
-    keys = [asset.storage_key, *(r.storage_key for r in asset.renditions)]
+    keys = stored_keys(asset)  # the original, renditions and earlier versions
     db.delete(asset)
     db.commit()
     # The row is gone first: bytes left behind by a failure here are only garbage.
-    _delete_keys(storage, keys)
+    # Bytes another row still refers to (the same file as another asset's version) stay.
+    _delete_keys(storage, unreferenced(db, keys))
 
 
 def _delete_keys(storage: Storage, keys: Iterable[str]) -> None:

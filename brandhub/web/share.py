@@ -146,6 +146,33 @@ def revoke(link_id: int):  # type: ignore[no-untyped-def]
     return redirect(_local(request.form.get("next"), url_for("web.library")))
 
 
+def share_panel(target: Any) -> dict[str, Any]:
+    """What an event or collection page shows of its links (and of its press kit)."""
+    from ..models import Event
+    from ..operations.sharing import can_manage_link, links_for
+    from .presskit import kit_ref
+
+    manage = can_manage_link(current_user, target)
+    if isinstance(target, Event):
+        action = url_for("share.create_for_event", event_id=target.id)
+    else:
+        action = url_for("share.create_for_collection", collection_id=target.id)
+    return {
+        "manage": manage,
+        "links": links_for(get_session(), target) if manage else [],
+        "form": ShareForm(formdata=None) if manage else None,
+        "action": action,
+        "presskit": (
+            url_for("presskit.kit", ref=kit_ref(target), _external=True) if target.public else None
+        ),
+    }
+
+
+@bp.app_context_processor
+def _panel() -> dict[str, Any]:
+    return {"share_panel": share_panel}
+
+
 # ---------- Public pages ----------
 
 

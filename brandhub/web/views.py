@@ -34,6 +34,7 @@ from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
+from .workflow import flag_similar, similar_json, similar_message
 
 bp = Blueprint("web", __name__)
 
@@ -172,18 +173,23 @@ def upload():  # type: ignore[no-untyped-def]
             )
             return page, status
         url = url_for("web.asset_page", asset_id=asset.id)
+        similar = flag_similar(asset)  # near duplicates the uploader may see
         if wants_json:
             return jsonify(
                 {
                     "id": asset.id,
                     "title": asset.title,
                     "url": url,
+                    "similar": similar_json(similar),
+                    "similar_message": similar_message(similar) if similar else None,
                     "thumb": url_for(
                         "web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12]
                     ),
                 }
             ), 201
         flash(_("“%(title)s” was added to the library.", title=asset.title), "success")
+        if similar:
+            flash(similar_message(similar), "warning")
         return redirect(url)
     return render_template("upload.html", form=form, agencies=_agency_choices())
 

@@ -59,3 +59,15 @@ def row(app: Flask, asset_id: int) -> Asset:
         return asset
     finally:
         db.close()
+
+
+def upload(api: Any, seed: int, filename: str | None = None, **fields: Any) -> dict[str, Any]:
+    """Upload a distinct picture through the API; its JSON."""
+    r = api.upload(photo(seed), filename or f"foto-{seed}.jpg", **fields)
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def approve(app: Flask, asset_id: int, public: bool = False, **values: Any) -> None:
+    """Approve an asset directly (the workflow itself is tested in test_workflow.py)."""
+    change(app, asset_id, status="approved", public=public, **values)

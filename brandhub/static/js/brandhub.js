@@ -151,6 +151,13 @@ function initDropzone(zone) {
       if (xhr.status === 201) {
         markDone(item, zone.dataset.msgDone);
         addCard(cards, body);
+        if (body.similar_message && body.similar?.length) {  // a near duplicate: say which
+          const note = document.createElement("a");
+          note.className = "upload-item__similar";
+          note.href = body.similar[0].url;
+          note.textContent = body.similar_message;
+          item.row.append(note);
+        }
       } else if (xhr.status === 409) {
         markDone(item, zone.dataset.msgDuplicate, body.error?.existing_url);
       } else {
