@@ -52,7 +52,7 @@ def init_command(admin_email: str) -> None:
     db = get_session()
     from .operations.brands import load_brands
 
-    load_brands(db, store)
+    load_brands(db, store, only_missing=True)  # a brand edited on the web stays as it is
     has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
     click.echo(_("Instance ready in %(path)s", path=app.instance_path))
     if not has_admin:

@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "COMPLIANCE_BLOCKS_UPLOADS": True,
     # Anonymous checks at /verificar and POST /api/v1/compliance/check per address in 10 minutes.
     "CHECK_DESK_LIMIT": 20,
+    # Reverse proxies in front of the app (nginx, Caddy): the check desk counts the address
+    # they forward (X-Forwarded-For) instead of theirs.
+    "TRUSTED_PROXIES": 0,
     "MAX_IMAGE_PIXELS": 178_956_970,
     "UPLOAD_TMP_DIR": None,
     "DEFAULT_LOCALE": "es",

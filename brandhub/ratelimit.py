@@ -18,6 +18,22 @@ from collections import deque
 from collections.abc import Callable, Hashable
 
 
+def client_address(remote_addr: str | None, forwarded_for: str | None, trusted_proxies: int) -> str:
+    """The address a limit counts: the client's, also behind ``trusted_proxies`` reverse proxies.
+
+    Behind a proxy (nginx, Caddy) every request comes from the proxy's own address;
+    each proxy appends the address it saw to ``X-Forwarded-For``, so the client is
+    the entry ``trusted_proxies`` from the right (as werkzeug's ProxyFix reads it).
+    With 0, or with fewer entries than that (a request that did not pass through
+    the proxies), the socket's address counts: a client cannot pick its own key.
+    """
+    if trusted_proxies > 0 and forwarded_for:
+        hops = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+        if len(hops) >= trusted_proxies:
+            return hops[-trusted_proxies]
+    return remote_addr or "?"
+
+
 class RateLimiter:
     def __init__(
         self, limit: int, window: float, clock: Callable[[], float] = time.monotonic

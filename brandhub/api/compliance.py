@@ -17,9 +17,9 @@ from ..errors import ApiError
 from ..models import BrandVersion
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
-from ..ratelimit import RateLimiter
+from ..ratelimit import RateLimiter, client_address
 from ..services import ingest_settings, storage
-from . import PUBLIC_ENDPOINTS, bp
+from . import PUBLIC_ENDPOINTS, bp, spec_compliance  # noqa: F401  (describes these endpoints)
 
 WINDOW_SECONDS = 600
 
@@ -37,7 +37,12 @@ def check_desk_limiter() -> RateLimiter:
 def count_anonymous_check() -> int | None:
     """Count one anonymous check from this address; seconds to wait when over the limit."""
     limiter = check_desk_limiter()
-    key = ("check", request.remote_addr)
+    address = client_address(
+        request.remote_addr,
+        request.headers.get("X-Forwarded-For"),
+        int(current_app.config.get("TRUSTED_PROXIES", 0)),
+    )
+    key = ("check", address)
     if limiter.hit(key):
         return None
     return limiter.retry_after(key)

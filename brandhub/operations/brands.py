@@ -105,13 +105,22 @@ def load_brands(
     directory: Path = SHIPPED_BRANDS,
     user: Any = None,
     settings: IngestSettings | None = None,
+    *,
+    only_missing: bool = False,
 ) -> list[tuple[str, bool]]:
     """Load every brand file of ``directory``; [(slug, new version?)]. BrandError if invalid.
 
     All files are validated before anything is stored: one bad file loads none.
+    ``only_missing`` loads only brands the database does not have yet: ``brandhub
+    init`` seeds the shipped brands that way, so running it again never replaces a
+    version a brand manager published on the web with the file it started from.
     """
     results = []
+    existing = set(latest_brands(db)) if only_missing else set()
     for slug, brand in sorted(load_brands_dir(directory).items()):
+        if slug in existing:
+            results.append((slug, False))
+            continue
         source = brand.source.read_text("utf-8") if brand.source is not None else None
         _version, created = store_brand(
             db, storage, brand, source=source, user=user, settings=settings

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assets.errors import BrandHubError, InvalidInput, PermissionDenied
+from assets.errors import N_, BrandHubError, InvalidInput, PermissionDenied
 
 from ..models import STATUSES, Asset, StatusChange, User
 from .access import _user, can_edit
@@ -78,7 +78,7 @@ def change_status(
     who = TRANSITIONS.get((frm, to_status))
     if who is None:
         raise InvalidTransition(
-            "An asset cannot go from its current status to the one requested.",
+            N_("An asset cannot go from its current status to the one requested."),
             current=frm,
             allowed=[to for (start, to) in TRANSITIONS if start == frm],
         )

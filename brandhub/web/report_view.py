@@ -108,6 +108,9 @@ def _rows(d: Mapping[str, Any]) -> tuple[Any, Any]:  # noqa: C901  (one branch p
     if "min_dpi" in d:
         dpi = _("%(n)s dpi", n=num(measured)) if measured else "—"
         return dpi, "≥ " + _("%(n)s dpi", n=num(d["min_dpi"]))
+    if "mime" in d:  # the file type: PNG, not png
+        allowed = [str(e).upper() for e in d.get("expected") or []]
+        return str(measured or "—").upper(), ", ".join(allowed) or None
     expected = d.get("expected", d.get("allowed"))
     if "measured" in d or expected is not None:
         allowed = _plain(expected) if expected is not None else None

@@ -93,12 +93,12 @@ def _logo_colors(p: Mapping[str, Any], brand: Brand) -> str:
 
 def _clear_space(p: Mapping[str, Any], brand: Brand) -> str:
     reference = {
-        "height": _("the logo's height"),
-        "width": _("the logo's width"),
-        "shorter": _("the logo's shorter side"),
+        "height": _("of its height"),
+        "width": _("of its width"),
+        "shorter": _("of its shorter side"),
     }.get(p.get("relative_to", "shorter"), "")
     return _(
-        "Free space around the logo of at least %(share)s of %(reference)s.",
+        "Free space around the logo of at least %(share)s %(reference)s.",
         share=pct(p["min_ratio"]),
         reference=reference,
     )

@@ -1,39 +1,105 @@
-"""The check desk in Chromium: an agency uploads a stretched logo and reads the report."""
+"""The check desk and a guideline page in Chromium, as another agency uses them without an account.
+
+A recoloured logo (the provincial emblem drawn by ``write_logos``, its blue turned red
+by Pillow) is checked at 1280 and 360 px; the report is read, printed and screenshot
+(``check-report-*``), and the brand's guideline page is screenshot too (``brand-*``).
+"""
 
 from __future__ import annotations
 
-from PIL import Image
+from pathlib import Path
 
-from guidelines import SHIPPED_BRANDS, load_brands_dir
-from guidelines.examples import write_logos
 from tests.browser.conftest import screenshot
+from tests.compliance.support import BRAND, pieces
 
 
-def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_path):
-    live_app.test_cli_runner().invoke(args=["brands", "load"])
-    brand = load_brands_dir(SHIPPED_BRANDS)["gobierno-provincial"]
-    png = next(iter(write_logos(brand, tmp_path).values()))["png"]
-    official = Image.open(png)
-    stretched = tmp_path / "logo-estirado.png"
-    official.resize((int(official.width * 1.9), official.height)).save(stretched)
-    official.close()
+def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_path: Path):
+    assert live_app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
+    piece = tmp_path / "logo-rojo.png"
+    piece.write_bytes(pieces()["recoloured"])
     for width in (1280, 360):
         context = browser.new_context(locale="es-AR", viewport={"width": width, "height": 900})
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
         page = context.new_page()
+        page.set_default_timeout(15000)
+
         page.goto(live_server.url + "/verificar")  # no account needed for a public brand
-        page.get_by_label("Su pieza").set_input_files(str(stretched))
+        page.get_by_label("Su pieza").set_input_files(str(piece))
+        page.get_by_label("Marca").select_option(BRAND)
         page.get_by_label("¿Qué tipo de pieza es?").select_option("logo")
         page.get_by_role("button", name="Verificar la pieza").click()
         page.get_by_role("heading", name="Informe de cumplimiento").wait_for()
-        assert "La pieza no cumple" in page.locator(".report-summary").inner_text()
-        failing = page.locator(".report__item--fail").first.inner_text()
-        assert "deformado" in failing
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
+
+        summary = page.locator(".report-summary").inner_text()
+        assert "No cumple" in summary and "2 reglas no cumplidas" in summary
+        assert page.locator(".report-summary__preview").evaluate("(img) => img.naturalWidth") > 0
+        failing = page.locator(".report__item--fail")
+        assert failing.count() == 2
+        titles = failing.locator(".report__title").all_inner_texts()
+        assert titles == ["Versión oficial del logo", "Colores del logo"]
+        colours = failing.nth(1).inner_text()
+        assert "No cumple" in colours and "no es un color oficial" in colours
+        assert "#C81E1E" in colours and "ΔE 35,6" in colours  # the red, far from any official colour
+        _no_sideways_scroll(page)
         screenshot(page, f"check-report-{width}")
-        page.goto(live_server.url + "/marca/gobierno-provincial")
+
+        # "Imprimir / guardar PDF" opens the browser's print dialog (stubbed here) and the
+        # print stylesheet leaves only the report.
+        page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+        page.get_by_role("button", name="Imprimir / guardar PDF").click()
+        assert page.evaluate("() => window.printed") == 1
+        page.emulate_media(media="print")
+        assert not page.locator(".mainnav").is_visible()
+        assert not page.get_by_role("button", name="Imprimir / guardar PDF").is_visible()
+        assert page.locator(".report__item--fail").first.is_visible()
+        page.emulate_media(media="screen")
+
+        page.goto(live_server.url + f"/marca/{BRAND}")
         page.get_by_role("heading", name="Paleta de colores").wait_for()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.logo-card img')]"
+            ".every((img) => img.complete && img.naturalWidth > 0)"
+        )
+        page.get_by_role("button", name="Copiar HEX #1F4E8C").click()
+        page.locator(".toast", has_text="Copiado: #1F4E8C").wait_for()
+        assert page.evaluate("() => navigator.clipboard.readText()") == "#1F4E8C"
+        page.locator(".toast [data-toast-close]").click()
+        rules = page.locator("details.rules").first.inner_text()
+        assert "Tipos de archivo aceptados: PNG o SVG." in rules
+        _no_sideways_scroll(page)
         screenshot(page, f"brand-{width}")
         context.close()
+
+
+def test_a_refused_upload_lists_what_must_change_in_the_drop_zone(
+    browser, live_server, live_app, tmp_path: Path
+):
+    runner = live_app.test_cli_runner()
+    runner.invoke(args=["brands", "load"])
+    runner.invoke(args=["brands", "assign", "prensa", BRAND])
+    runner.invoke(args=["users", "create", "ed@example.org", "--role", "editor", "--agency",
+                        "prensa", "--password", "correct horse battery staple"])  # fmt: skip
+    piece = tmp_path / "logo-estirado.png"
+    piece.write_bytes(pieces()["stretched"])
+    context = browser.new_context(locale="es-AR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Correo electrónico").fill("ed@example.org")
+    page.get_by_label("Contraseña").fill("correct horse battery staple")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.goto(live_server.url + "/upload")
+    page.locator(".upload-form__fields select[name=category]").select_option("logo")
+    page.locator(".dropzone input[type=file]").first.set_input_files(str(piece))
+    explained = page.locator(".upload-item.is-failed .upload-item__report")
+    explained.wait_for()
+    assert "Logo sin deformar: El logo está deformado" in explained.inner_text()
+    screenshot(page, "upload-refused-1280")
+    context.close()

@@ -159,7 +159,15 @@ def test_a_bad_brand_file_loads_nothing_and_says_why(app, runner, tmp_path):
     assert versions(app, BRAND) == []
 
 
-def test_init_loads_the_shipped_brands(app, runner):
+def test_init_seeds_the_shipped_brands_and_keeps_later_edits(app, runner):
     r = runner.invoke(args=["init", "--admin-email", "admin@example.org"])
     assert r.exit_code == 0, r.output
     assert len(versions(app, BRAND)) == 1 and len(versions(app, PRIVATE)) == 1
+    manager = add_user(app, "brand_manager", agency=None)
+    page = app.test_client()
+    page.post("/login", data={"email": manager.email, "password": "correct horse battery staple"})
+    (shipped,) = versions(app, PRIVATE)
+    edited = shipped.source.replace('version = "2024.3"', 'version = "2024.4"')
+    assert page.post(f"/marca/{PRIVATE}/editar", data={"text": edited}).status_code == 302
+    assert runner.invoke(args=["init"]).exit_code == 0  # `make run` runs it every time
+    assert [v.version for v in versions(app, PRIVATE)] == ["2024.3", "2024.4"]

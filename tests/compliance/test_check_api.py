@@ -168,3 +168,16 @@ def test_anonymous_checks_are_rate_limited_per_address(app_factory):
         environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert r.status_code == 200
+
+
+def test_the_openapi_document_describes_the_check_desk(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    check = spec["paths"]["/compliance/check"]["post"]
+    assert {"200", "401", "413", "415", "422", "429"} <= set(check["responses"])
+    assert {} in check["security"]  # anonymous for brands with public checks
+    assert {"/brands", "/brands/{slug}"} <= set(spec["paths"])
+    assert {"ComplianceReport", "CheckResult"} <= set(spec["components"]["schemas"])
+    asset = spec["components"]["schemas"]["Asset"]["properties"]
+    assert asset["compliance"]["enum"] == ["pass", "warn", "fail", "unchecked"]
+    upload = spec["paths"]["/assets"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert "logo" in upload["schema"]["properties"]["category"]["enum"]

@@ -66,7 +66,7 @@ def test_an_invalid_transition_is_a_409_that_says_what_is_allowed(api_for):
     assert error["code"] == "invalid_transition"
     assert error["current"] == "draft"
     assert set(error["allowed"]) == {"in_review", "archived"}
-    assert "current status" in error["message"] or "estado actual" in error["message"]
+    assert error["message"] == "Un recurso no puede pasar de su estado actual al que se pidió."
 
 
 def test_an_unknown_status_is_a_400(api_for):
