@@ -8,7 +8,16 @@ signed-in people only (anonymous visitors get a 404, as for anything hidden).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -92,10 +101,15 @@ def _shown(slug: str) -> tuple[BrandVersion, Brand, bool]:
     return version, brand, version.id == latest.id
 
 
+def _names() -> dict[str, str]:
+    """Brand names by slug, for "based on …" lines."""
+    return {slug: brand.name for slug, (_v, brand) in latest_brands(get_session()).items()}
+
+
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     brands = [(v, b) for v, b in latest_brands(get_session()).values() if _visible(b)]
-    return render_template("brand/index.html", brands=brands, can_edit=_can_edit())
+    return render_template("brand/index.html", brands=brands, names=_names(), can_edit=_can_edit())
 
 
 @bp.get("/<slug>")
@@ -116,7 +130,24 @@ def page(slug: str):  # type: ignore[no-untyped-def]
         version_arg=None if current else version.id,
         versions=history(get_session(), slug) if _can_edit() else [],
         can_edit=_can_edit(),
+        names=_names(),
     )
+
+
+@bp.get("/<slug>/<slug_again>.toml")
+@login_required
+def source(slug: str, slug_again: str):  # type: ignore[no-untyped-def]
+    """The brand file as published (the shown version), to edit it in one's own editor."""
+    if not _can_edit() or slug_again != slug:
+        abort(404)
+    version, _brand, _current = _shown(slug)
+    if version.source is None:
+        abort(404)
+    response = make_response(version.source)
+    response.mimetype = "text/plain"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.toml"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/<slug>/logos/<name>.<ext>")

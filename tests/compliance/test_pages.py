@@ -102,6 +102,8 @@ def test_a_guideline_page(loaded, client):
     assert "Píxeles suficientes para imprimir en A4 a 300 ppp." in html
     assert "Exactamente una de estas medidas: 1080 × 1080" in html
     assert "Editar marca" not in html and "Historial de versiones" not in html
+    child = client.get("/marca/ministerio-salud").get_data(True)
+    assert "basada en Gobierno Provincial de Ejemplo" in child
 
 
 def test_logo_downloads_in_the_formats_the_rules_allow(loaded, client):
@@ -130,6 +132,10 @@ def test_brand_managers_publish_versions_and_read_the_history(loaded, client):
     form_page = manager.get(f"/marca/{PRIVATE}/editar").get_data(True)
     assert "Manual de identidad de la Municipalidad de Ejemplo" in form_page  # its own text
     (first,) = versions(loaded, PRIVATE)
+    with manager.get(f"/marca/{PRIVATE}/{PRIVATE}.toml") as download:
+        assert download.status_code == 200 and download.get_data(True) == first.source
+        assert download.headers["Content-Disposition"] == f'attachment; filename="{PRIVATE}.toml"'
+    assert signed_in(loaded, "editor").get(f"/marca/{PRIVATE}/{PRIVATE}.toml").status_code == 404
     edited = first.source.replace(*PALETTE_CHANGE).replace('"2024.3"', '"2024.4"')
     r = manager.post(f"/marca/{PRIVATE}/editar", data={"text": edited})
     assert r.status_code == 302
