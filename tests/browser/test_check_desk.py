@@ -46,13 +46,17 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         assert titles == ["Versión oficial del logo", "Colores del logo"]
         colours = failing.nth(1).inner_text()
         assert "No cumple" in colours and "no es un color oficial" in colours
-        assert "#C81E1E" in colours and "ΔE 35,6" in colours  # the red, far from any official colour
+        assert (
+            "#C81E1E" in colours and "ΔE 35,6" in colours
+        )  # the red, far from any official colour
         _no_sideways_scroll(page)
         screenshot(page, f"check-report-{width}")
 
         # "Imprimir / guardar PDF" opens the browser's print dialog (stubbed here) and the
         # print stylesheet leaves only the report.
-        page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+        page.evaluate(
+            "() => { window.printed = 0; window.print = () => { window.printed += 1; }; }"
+        )
         page.get_by_role("button", name="Imprimir / guardar PDF").click()
         assert page.evaluate("() => window.printed") == 1
         page.emulate_media(media="print")

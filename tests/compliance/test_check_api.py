@@ -111,7 +111,9 @@ def test_anonymous_checks_only_for_public_brands(loaded, client):
     assert private.get_json()["error"]["code"] == "unauthorized"
     token = add_token(loaded, add_user(loaded, "viewer", agency="prensa"))
     auth = {"Authorization": f"Bearer {token}"}
-    r = client.post(CHECK_URL, data=form(pieces()["official"], "x.png", brand=PRIVATE), headers=auth)
+    r = client.post(
+        CHECK_URL, data=form(pieces()["official"], "x.png", brand=PRIVATE), headers=auth
+    )
     assert r.status_code == 200 and r.get_json()["brand"] == PRIVATE
     bad = client.post(
         CHECK_URL, data=form(pieces()["official"], "x.png"), headers={"Authorization": "Bearer no"}
@@ -147,7 +149,9 @@ def test_anonymous_checks_are_rate_limited_per_address(app_factory):
     assert [check("10.0.0.1") for _ in range(4)] == [200, 200, 200, 429]
     assert check("10.0.0.2") == 200  # another address has its own window
     r = client.post(
-        CHECK_URL, data=form(pieces()["official"], "x.png"), environ_base={"REMOTE_ADDR": "10.0.0.1"}
+        CHECK_URL,
+        data=form(pieces()["official"], "x.png"),
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     error = r.get_json()["error"]

@@ -22,7 +22,9 @@ def files(app, runner, tmp_path):
 
 
 def check(runner, path, *extra, category="logo", brand=BRAND):
-    return runner.invoke(args=["check", str(path), "--brand", brand, "--category", category, *extra])
+    return runner.invoke(
+        args=["check", str(path), "--brand", brand, "--category", category, *extra]
+    )
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ def test_the_desk_offers_public_brands_to_visitors_and_all_to_users(loaded, clie
     page = client.get("/verificar").get_data(True)
     assert "Gobierno Provincial de Ejemplo" in page and "Municipalidad de Ejemplo" not in page
     assert "Con una cuenta se puede verificar con otras marcas." in page
-    assert "Municipalidad de Ejemplo" in signed_in(loaded, "viewer").get("/verificar").get_data(True)
+    assert "Municipalidad de Ejemplo" in signed_in(loaded, "viewer").get("/verificar").get_data(
+        True
+    )
     preset = client.get(f"/verificar?brand={BRAND}&category=photo").get_data(True)
     assert re.search(r'<option selected value="photo">|<option value="photo" selected>', preset)
     refused = client.post("/verificar", data=form(pieces()["official"], "x.png", brand=PRIVATE))
@@ -159,14 +161,18 @@ def test_a_brand_file_can_be_uploaded_and_errors_are_shown(loaded):
         f"/marca/{PRIVATE}/editar", data={"text": "", "upload": (io.BytesIO(edited), "m.toml")}
     )
     assert r.status_code == 302 and len(versions(loaded, PRIVATE)) == 2
-    broken = manager.post(f"/marca/{PRIVATE}/editar", data={"text": 'slug = "municipalidad"\nx = ['})
+    broken = manager.post(
+        f"/marca/{PRIVATE}/editar", data={"text": 'slug = "municipalidad"\nx = ['}
+    )
     assert broken.status_code == 400
     html = broken.get_data(True)
     assert "El archivo de marca no es válido:" in html and "not valid TOML" in html
     unknown_colour = first.source.replace('fill = "Naranja Municipal"', 'fill = "Fucsia"', 1)
     r = manager.post(f"/marca/{PRIVATE}/editar", data={"text": unknown_colour})
     assert r.status_code == 400 and "Fucsia" in r.get_data(True)
-    other = manager.post(f"/marca/{PRIVATE}/editar", data={"text": versions(loaded, BRAND)[0].source})
+    other = manager.post(
+        f"/marca/{PRIVATE}/editar", data={"text": versions(loaded, BRAND)[0].source}
+    )
     assert other.status_code == 400 and "Este archivo es de otra marca." in other.get_data(True)
     assert manager.post(f"/marca/{PRIVATE}/editar", data={"text": " "}).status_code == 400
     assert len(versions(loaded, PRIVATE)) == 2
