@@ -181,6 +181,7 @@ def register_commands(app: Flask) -> None:
     from .cli_import import import_command
     from .cli_jobs import jobs_group, run_all_command, worker_command
     from .cli_search import check_index_command, reindex_command
+    from .cli_workflow import similar_command
 
     app.cli.add_command(import_command)
     app.cli.add_command(brands_group)
@@ -193,3 +194,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(run_all_command)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(similar_command)

@@ -160,3 +160,18 @@ def test_the_page_shows_rights_badges_and_saves_the_form_in_local_time(
     bad = client.post(f"/assets/{asset['id']}/rights", data={"licence": "nope"})
     assert bad.status_code == 302
     assert row(app, asset["id"]).licence == "cc-by-4.0"
+
+
+def test_library_cards_show_expiring_and_expired_badges(app, client, make_user, login):
+    from tests.conftest import Api, add_token
+
+    editor = make_user("editor", "salud")
+    api = Api(client, add_token(app, editor))
+    soon = upload(api, 49, title="Pronto")["id"]
+    gone = upload(api, 50, title="Ya vencida")["id"]
+    now = datetime.now(UTC)
+    approve(app, soon, expires_at=now + timedelta(days=5))
+    approve(app, gone, expires_at=now - timedelta(days=5))
+    login(editor)
+    html = client.get("/").get_data(as_text=True)
+    assert html.count("badge--expiring") == 1 and html.count("badge--expired") == 1

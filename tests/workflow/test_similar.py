@@ -111,3 +111,18 @@ def test_the_upload_page_says_similar_to_and_the_asset_page_lists_them(
     page = r.get_data(as_text=True)
     assert "toast--warning" in page and "“Plaza”" in page
     assert "similar-panel" in page and "Plaza 2" in page
+
+
+def test_brandhub_similar_hashes_the_pictures_without_one(app, api_for):
+    from tests.workflow.support import change, row
+
+    editor = api_for("editor", "salud")
+    a = upload(editor, 34)["id"]
+    b = upload(editor, 35)["id"]
+    change(app, a, phash=None)
+    change(app, b, phash=None)
+    result = app.test_cli_runner().invoke(args=["similar"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2 ")
+    assert row(app, a).phash and row(app, b).phash
+    assert app.test_cli_runner().invoke(args=["similar"]).output.startswith("0 ")
