@@ -16,21 +16,25 @@ one (photos, vector logos) is covered at the cost of a few milliseconds.
 A flat picture (a plain colour) has no shape to compare: its hash is stored
 as "" and it is never reported as similar. Hashes are made on first need
 (:func:`ensure_phash`) and for older assets by ``brandhub similar --backfill``.
-Comparison runs in numpy over every visible hash: about 100k hashes in a
-few tens of milliseconds, with no index to maintain.
+Comparison runs in numpy over every stored hash, kept in each process's
+memory (:class:`_HashCache`); the few within reach are then read from the
+database with the visibility filter, so nobody learns of assets they may not
+see.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assets.errors import StorageError
@@ -123,8 +127,59 @@ class Similar:
     distance: int
 
 
-def _to_uint64(hashes: list[str]) -> np.ndarray:
-    return np.array([int(h, 16) for h in hashes], dtype=np.uint64)
+class _HashCache:
+    """Every stored hash of one database, as numpy arrays, for the comparisons.
+
+    Reading 100k hashes from the database takes longer than comparing them
+    (about 200 ms against 5 ms), so each process keeps them: rows added since
+    are read by id on every lookup, and the whole set again after
+    ``REFRESH_SECONDS`` (a hash made later for an older row, a replaced file).
+    What the cache says is only a shortlist: the rows are read again and
+    their fresh hashes compared before anything is shown.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ids = np.empty(0, dtype=np.int64)
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.last_id = 0
+        self.loaded = float("-inf")
+
+    def _rows(self, db: Session, after: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        rows = db.execute(
+            select(Asset.id, Asset.phash).where(
+                Asset.id > after, Asset.phash.is_not(None), Asset.phash != ""
+            )
+        ).all()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        hashes = np.fromiter((int(r[1], 16) for r in rows), dtype=np.uint64, count=len(rows))
+        return ids, hashes
+
+    def current(self, db: Session) -> tuple[np.ndarray, np.ndarray]:
+        with self.lock:
+            top = db.scalar(select(func.max(Asset.id))) or 0
+            stale = time.monotonic() - self.loaded > REFRESH_SECONDS
+            if stale or top < self.last_id:  # expired, or another database under this URL
+                self.ids, self.hashes = self._rows(db)
+                self.loaded = time.monotonic()
+            elif top > self.last_id:
+                ids, hashes = self._rows(db, self.last_id)
+                self.ids = np.concatenate((self.ids, ids))
+                self.hashes = np.concatenate((self.hashes, hashes))
+            self.last_id = top
+            return self.ids, self.hashes
+
+
+#: Seconds after which a process reads every hash again.
+REFRESH_SECONDS = 60.0
+_caches: dict[str, _HashCache] = {}
+_caches_guard = threading.Lock()
+
+
+def _cache(db: Session) -> _HashCache:
+    key = db.get_bind().url.render_as_string(hide_password=True)
+    with _caches_guard:
+        return _caches.setdefault(key, _HashCache())
 
 
 def similar_to_hash(
@@ -139,23 +194,21 @@ def similar_to_hash(
     """Assets ``user`` may see whose hash is within ``max_distance`` of ``phash``, closest first."""
     if not phash:
         return []
-    query = select(Asset.id, Asset.phash).where(
-        Asset.phash.is_not(None), Asset.phash != "", visible_filter(user)
-    )
-    if exclude is not None:
-        query = query.where(Asset.id != exclude)
-    rows = db.execute(query).all()
-    if not rows:
+    ids, hashes = _cache(db).current(db)
+    if ids.size == 0:
         return []
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    xor = _to_uint64([r[1] for r in rows]) ^ np.uint64(int(phash, 16))
-    dist = np.bitwise_count(xor)
+    dist = np.bitwise_count(hashes ^ np.uint64(int(phash, 16)))
     near = np.flatnonzero(dist <= max_distance)
-    near = near[np.lexsort((ids[near], dist[near]))][:limit]
-    if near.size == 0:
+    near = near[np.argsort(dist[near], kind="stable")][:1000]  # the closest, if ever so many
+    wanted = [int(i) for i in ids[near] if int(i) != exclude]
+    if not wanted:
         return []
-    found = {a.id: a for a in db.scalars(select(Asset).where(Asset.id.in_(ids[near].tolist())))}
-    return [Similar(found[int(ids[i])], int(dist[i])) for i in near if int(ids[i]) in found]
+    rows = db.scalars(select(Asset).where(Asset.id.in_(wanted), visible_filter(user)))
+    found = [
+        Similar(a, distance(a.phash, phash)) for a in rows if a.phash and a.id != exclude
+    ]
+    found = [s for s in found if s.distance <= max_distance]
+    return sorted(found, key=lambda s: (s.distance, s.asset.id))[:limit]
 
 
 def similar_assets(
