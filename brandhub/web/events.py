@@ -48,6 +48,7 @@ from ..operations.events import (
 from ..operations.importer import archive_file
 from ..services import ingest_settings, storage
 from .downloads import send_zip
+from .workflow import flag_similar, similar_json, similar_message
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -246,7 +247,10 @@ def upload(event_id: int):  # type: ignore[no-untyped-def]
         return redirect(back)
     url = url_for("web.asset_page", asset_id=asset.id)
     thumb = url_for("web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12])
-    return jsonify({"id": asset.id, "title": asset.title, "url": url, "thumb": thumb}), 201
+    similar = flag_similar(asset)  # near duplicates (a burst of the same shot, a re-export)
+    return jsonify({"id": asset.id, "title": asset.title, "url": url, "thumb": thumb,
+                    "similar": similar_json(similar),
+                    "similar_message": similar_message(similar) if similar else None}), 201
 
 
 @bp.post("/<int:event_id>/detach")

@@ -149,3 +149,29 @@ def test_a_replaced_file_is_compared_by_its_new_hash(api_for):
     assert r.status_code == 201
     # The process may still hold the old hash: the rows' fresh hashes decide.
     assert editor.get(f"/assets/{first['id']}/similar").get_json()["results"] == []
+
+
+def test_the_event_drop_zone_says_similar_to(app, client, make_user, login):
+    import io
+
+    editor = make_user("photographer", "prensa")
+    login(editor)
+    from tests.conftest import Api, add_token
+
+    api = Api(client, add_token(app, editor))
+    event = api.client.post(
+        "/api/v1/events", json={"title": "Acto"},
+        headers={"Authorization": f"Bearer {api.token}"},
+    ).get_json()  # fmt: skip
+    answers = []
+    for quality in (90, 60):
+        r = client.post(
+            f"/events/{event['id']}/upload",
+            data={"file": (io.BytesIO(photo(38, quality=quality)), f"DSC_{quality}.jpg")},
+            content_type="multipart/form-data",
+            headers={"Accept": "application/json"},
+        )
+        assert r.status_code == 201, r.get_data(as_text=True)
+        answers.append(r.get_json())
+    assert answers[0]["similar"] == [] and answers[1]["similar"][0]["id"] == answers[0]["id"]
+    assert answers[1]["similar_message"]
