@@ -39,6 +39,7 @@ from ..operations.collections import get_visible_collection
 from ..operations.downloads import RESIZABLE
 from ..operations.events import get_visible_event
 from ..operations.sharing import (
+    can_manage_link,
     create_link,
     find_link,
     link_asset,
@@ -139,7 +140,10 @@ def _local(target: str | None, default: str) -> str:
 def revoke(link_id: int):  # type: ignore[no-untyped-def]
     db = get_session()
     link = db.get(ShareLink, link_id)
-    if link is None:
+    # Someone who may not manage a link learns nothing of it, not even that it exists.
+    if link is None or not (
+        can_manage_link(current_user, link.target) or link.created_by_id == current_user.id
+    ):
         raise ApiError(404, "not_found", _("Not found."))
     revoke_link(db, current_user, link)
     flash(_("The link was revoked: it no longer opens."), "success")
@@ -149,7 +153,7 @@ def revoke(link_id: int):  # type: ignore[no-untyped-def]
 def share_panel(target: Any) -> dict[str, Any]:
     """What an event or collection page shows of its links (and of its press kit)."""
     from ..models import Event
-    from ..operations.sharing import can_manage_link, links_for
+    from ..operations.sharing import links_for
     from .presskit import kit_ref
 
     manage = can_manage_link(current_user, target)

@@ -339,3 +339,22 @@ def test_the_asset_page_makes_a_link_and_shows_it_once(app, client, make_user, l
     assert "Diario El Sur" in page and token not in page and token[:8] in page
     bad = client.post(f"/assets/{asset['id']}/share", data={"password": "123"})
     assert bad.status_code == 302
+
+
+def test_revoking_from_the_pages_is_for_whoever_manages_the_link(app, client, login, shared):
+    from tests.conftest import add_user
+
+    editor, asset, anon = shared
+    path, body = _link(editor, app, asset_id=asset["id"])
+    login(add_user(app, "editor", "obras"))
+    assert client.post(f"/share/{body['id']}/revoke").status_code == 404
+    assert client.post("/share/9999/revoke").status_code == 404
+    client.post("/logout")
+    login(add_user(app, "viewer", "salud"))
+    assert client.post(f"/share/{body['id']}/revoke").status_code == 404
+    assert anon.get(path).status_code == 200
+    client.post("/logout")
+    login(editor.user)
+    r = client.post(f"/share/{body['id']}/revoke", data={"next": "//evil.example/x"})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert anon.get(path).status_code == 404

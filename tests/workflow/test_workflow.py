@@ -147,3 +147,24 @@ def test_the_page_answers_409_for_a_move_not_in_the_table(app, client, make_user
     r = client.post(f"/assets/{asset['id']}/status", data={"status": "approved"})
     assert r.status_code == 409
     assert row(app, asset["id"]).status == "draft"
+
+
+def test_workflow_forms_need_the_csrf_token(app_factory):
+    from tests.conftest import PASSWORD, Api, add_token, add_user
+
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    manager = add_user(app, "brand_manager", None)
+    asset = upload(Api(client, add_token(app, manager)), 9)
+    page = client.get("/login").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"email": manager.email, "password": PASSWORD, "csrf_token": token})
+    for path, data in (
+        (f"/assets/{asset['id']}/status", {"status": "in_review"}),
+        (f"/assets/{asset['id']}/rights", {"licence": "cc0-1.0"}),
+        ("/share/1/revoke", {}),
+    ):
+        assert client.post(path, data=data).status_code == 400, path
+    assert row(app, asset["id"]).status == "draft"
