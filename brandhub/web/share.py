@@ -90,7 +90,8 @@ def _private(response: Response) -> Response:
 
 def _created(link: ShareLink, token: str, title: str, back: str):  # type: ignore[no-untyped-def]
     url = url_for("share.public", token=token, _external=True)
-    return render_template("share/created.html", link=link, url=url, title=title, back=back)
+    page = render_template("share/created.html", link=link, url=url, title=title, back=back)
+    return page, 200, {"Cache-Control": "no-store"}  # the only place the token is shown
 
 
 def _create(target: Any, title: str, back: str):  # type: ignore[no-untyped-def]

@@ -119,3 +119,40 @@ def test_the_admin_page_at_1280_and_360(browser, live_server, live_app):
             assert _no_sideways_scroll(page)
         finally:
             context.close()
+
+
+def test_the_press_kit_and_a_shared_event_at_1280_and_360(browser, live_server, live_app):
+    photographer = add_user(live_app, "photographer", agency="salud")
+    api = Api(live_app.test_client(), add_token(live_app, photographer))
+    headers = {"Authorization": f"Bearer {api.token}"}
+    event = api.client.post(
+        "/api/v1/events", headers=headers,
+        json={"title": "Inauguración del Hospital Regional", "public": True,
+              "place": "Av. Belgrano 1400", "starts_at": "2026-05-25T10:00-03:00"},
+    ).get_json()  # fmt: skip
+    ids = [upload(api, 100 + n, title=f"Acto {n + 1}", credit="Foto: Luis Gómez")["id"]
+           for n in range(6)]  # fmt: skip
+    api.client.post(f"/api/v1/events/{event['id']}/assets", headers=headers,
+                    json={"asset_ids": ids})  # fmt: skip
+    for asset_id in ids:
+        approve(live_app, asset_id, public=True)
+    link = api.client.post(
+        "/api/v1/share-links", headers=headers, json={"event_id": event["id"]}
+    ).get_json()["url"]
+    link = live_server.url + link.removeprefix("http://localhost")  # made by the test client
+    kit = f"{live_server.url}/prensa/evento-{event['id']}-inauguracion-del-hospital-regional"
+    for width in (1280, 360):
+        context = browser.new_context(locale="es-AR", viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            for name, url in (("presskit", kit), ("share-event", link)):
+                page.goto(url)
+                assert page.locator(".public-card").count() == 6
+                page.wait_for_function(
+                    "() => [...document.images].every((img) => img.complete && img.naturalWidth)"
+                )
+                assert _no_sideways_scroll(page)
+                screenshot(page, f"{name}-{width}")
+        finally:
+            context.close()
