@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assets.errors import N_, FileTooLarge, InvalidFile, StorageError
+from assets.errors import N_, FileTooLarge, InvalidFile, StorageError, UnsupportedMediaType
 from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
@@ -46,6 +46,7 @@ from assets.sniff import (
     safe_filename,
     sniff,
 )
+from assets.sniff.polyglot import APPENDED_ARCHIVE, appended_archive
 from assets.storage.base import Storage
 from assets.svg import sanitize_svg
 
@@ -123,6 +124,8 @@ def prepare(
             raise InvalidFile(EMPTY)
         sniffed = sniff(head, filename)
         check_extension(sniffed, filename)
+        if sniffed != SVG and appended_archive(path):  # SVG is rewritten whole below
+            raise UnsupportedMediaType(APPENDED_ARCHIVE, seems="appended ZIP archive")
         sanitized = False
         if sniffed == SVG:
             original = path.read_bytes()

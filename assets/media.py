@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import struct
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,10 @@ def _open_image(source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSetti
     Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
     if fmt == "HEIF":
         _register_heif()
-    with decoder_errors():
+    with decoder_errors(), warnings.catch_warnings():
+        # A picture with a damaged EXIF block is still a picture: Pillow's warnings about
+        # the block (its TIFF reader's) must not refuse it where warnings are errors.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
         im = Image.open(source, formats=[fmt])
     try:
         check_pixels(im.width, im.height, settings)

@@ -119,9 +119,13 @@ def _domain(exc: BrandHubError):  # type: ignore[no-untyped-def]
 def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
     status = exc.code or 500
     message = HTTP_MESSAGES.get(status)
-    response = error_response(
-        status, HTTP_CODES.get(status, "error"), str(message) if message else exc.name
-    )
+    code = HTTP_CODES.get(status, "error")
+    length, limit = request.content_length, request.max_content_length
+    if status == 413 and length is not None and limit is not None and length <= limit:
+        # The body is within the upload limit: the form parser's own limits were hit.
+        message = _l("The form has too many fields or a field that is too long.")
+        code = "form_too_large"
+    response = error_response(status, code, str(message) if message else exc.name)
     if status == 405 and exc.get_response().headers.get("Allow"):
         resp = response[0] if isinstance(response, tuple) else response
         if hasattr(resp, "headers"):

@@ -6,6 +6,7 @@ builds a backend itself.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, Request, current_app
@@ -32,10 +33,36 @@ class UploadRequest(Request):
         content_length: int | None = None,
     ) -> Any:
         if total_content_length is not None and total_content_length <= 500 * 1024:
-            return super()._get_file_stream(
+            stream = super()._get_file_stream(
                 total_content_length, content_type, filename, content_length
             )
-        return SpooledUpload(tmp_dir=ingest_settings().tmp_dir)
+        else:
+            stream = SpooledUpload(tmp_dir=ingest_settings().tmp_dir)
+        self.__dict__.setdefault("_parsed_file_streams", []).append(stream)
+        return stream
+
+    def _load_form_data(self) -> None:
+        # Werkzeug drops the files of a form it stops parsing (too many parts, a field
+        # too long) without closing them: close them here, so none is left on disk.
+        try:
+            super()._load_form_data()
+        except BaseException:
+            for stream in self.__dict__.pop("_parsed_file_streams", ()):
+                stream.close()
+            raise
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """The JSON body, where nesting deeper than the parser can follow and lone
+        surrogate escapes (``"\\ud800"``, which no database stores) are invalid JSON."""
+        try:
+            value = super().get_json(force=force, silent=silent, cache=cache)
+            if value is not None:
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except (RecursionError, UnicodeEncodeError) as exc:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError(str(exc)))
+        return value
 
 
 def init_app(app: Flask) -> None:

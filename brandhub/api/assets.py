@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from ..db import get_session
 from ..errors import ApiError
@@ -117,7 +118,10 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
                 _("Some fields are not valid."),
                 fields={k: [_("Must be text.")] for k in bad},
             )
-        form = AssetMetaForm(formdata=None, data=payload, meta={"csrf": False})
+        # Given as form data, so lengths and patterns are checked as for a form (with
+        # ``data=`` the Optional validators would stop every check).
+        sent = MultiDict({k: v for k, v in payload.items() if v is not None})
+        form = AssetMetaForm(formdata=sent, meta={"csrf": False})
         present = set(payload)
     else:
         form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
