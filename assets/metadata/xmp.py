@@ -59,7 +59,8 @@ def parse_xmp(raw: bytes | str | None) -> dict[str, Any]:
     end = data.rfind(b">")
     try:
         root = fromstring(data[start : end + 1], forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException, ValueError):
+    except (ET.ParseError, DefusedXmlException, ValueError, LookupError):
+        # LookupError: a declaration naming an encoding Python does not know ("UTF-9").
         return {}
     descriptions = list(root.iter(f"{{{RDF}}}Description"))
     out: dict[str, Any] = {}

@@ -124,6 +124,8 @@ def safe_filename(name: str | None) -> str:
         for ch in name
         if unicodedata.category(ch) not in _DROP_CATEGORIES or ch in "\t\n\r"
     )
+    # Again: a dropped character may have kept a combining mark from its letter.
+    name = unicodedata.normalize("NFC", name)
     name = _WINDOWS_FORBIDDEN.sub("_", name)
     name = re.sub(r" {2,}", " ", name).strip(" .")
     if not name:
@@ -135,4 +137,6 @@ def safe_filename(name: str | None) -> str:
         stem = f"_{stem}"
     room = MAX_FILENAME_CHARS - len(dot) - len(ext)
     stem = stem[:room].rstrip(" .") or "file"
-    return f"{stem}{dot}{ext}"
+    out = f"{stem}{dot}{ext}"
+    # Cutting a long name that had no extension may end it with one: clean that name.
+    return safe_filename(out) if not dot and "." in out and out != name else out

@@ -9,7 +9,7 @@ exceptions (``StorageError``, ``ObjectNotFound``, ``RangeNotSatisfiable``).
 
 from __future__ import annotations
 
-from .base import Storage, validate_key
+from .base import Storage, StoredObject, validate_key
 from .local import LocalStorage
 from .registry import BACKENDS, StorageSettings, create_storage, register_backend
 from .s3 import S3Storage
@@ -20,6 +20,7 @@ __all__ = [
     "S3Storage",
     "Storage",
     "StorageSettings",
+    "StoredObject",
     "create_storage",
     "register_backend",
     "validate_key",

@@ -16,10 +16,12 @@ import abc
 import contextlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from assets.errors import StorageError
+from assets.errors import ObjectNotFound, StorageError
 
 _KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*(/[A-Za-z0-9][A-Za-z0-9._\-]*)*")
 
@@ -34,6 +36,15 @@ def validate_key(key: str) -> str:
     if not isinstance(key, str) or len(key) > 512 or not _KEY_RE.fullmatch(key):
         raise StorageError("The storage key is not valid.", key=key)
     return key
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """One stored object as listed: its key, size and when it was last written (UTC)."""
+
+    key: str
+    size: int
+    modified: datetime
 
 
 class Storage(abc.ABC):
@@ -84,6 +95,26 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         """Every stored key under prefix (for garbage collection and backups)."""
+
+    def modified(self, key: str) -> datetime:
+        """When the object was last written, timezone-aware UTC; ``ObjectNotFound`` if missing.
+
+        Garbage collection keeps objects younger than a grace period: an upload
+        in flight has written its bytes but not yet committed its row.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not report modification times")
+
+    def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Every stored object under prefix with its size and modification time.
+
+        Backends that list sizes and times together (S3) override this; objects
+        deleted while listing are skipped.
+        """
+        for key in self.iter_keys(prefix):
+            try:
+                yield StoredObject(key, self.size(key), self.modified(key))
+            except ObjectNotFound:
+                continue
 
     def presigned_url(
         self,

@@ -19,12 +19,13 @@ import os
 import secrets
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from assets.errors import BrandHubError, ObjectNotFound, StorageError
 
-from .base import Storage, validate_key
+from .base import Storage, StoredObject, validate_key
 from .streams import SourceReader, Translate, clamp_range, reader
 
 CHUNK = 1024 * 1024
@@ -177,6 +178,26 @@ class LocalStorage(Storage):
         if not path.is_file():
             raise ObjectNotFound("The stored file does not exist.", key=key)
         return st.st_size
+
+    def modified(self, key: str) -> datetime:
+        path = self.path_for(key)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise _read_error(exc, key) from exc
+        if not stat.S_ISREG(st.st_mode):
+            raise ObjectNotFound("The stored file does not exist.", key=key)
+        return datetime.fromtimestamp(st.st_mtime, UTC)
+
+    def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        for key in self.iter_keys(prefix):
+            try:
+                st = self.path_for(key).stat()
+            except FileNotFoundError:
+                continue  # deleted while listing
+            except OSError as exc:
+                raise _read_error(exc, key) from exc
+            yield StoredObject(key, st.st_size, datetime.fromtimestamp(st.st_mtime, UTC))
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         folder = self.root

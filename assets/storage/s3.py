@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -28,7 +29,7 @@ from botocore.exceptions import ClientError
 
 from assets.errors import BrandHubError, InvalidInput, ObjectNotFound, StorageError
 
-from .base import Storage, validate_key
+from .base import Storage, StoredObject, validate_key
 from .s3_errors import BOUNDARY_ERRORS, FAILED, error_code, status_code, translate
 from .streams import SourceReader, Translate, check_range, clamp_range, reader
 
@@ -43,6 +44,10 @@ _ADDRESSING_STYLES = {"auto", "path", "virtual"}
 def _boundary(exc: BaseException, key: str | None = None) -> BaseException:
     """The domain error for one of ``BOUNDARY_ERRORS``."""
     return translate(exc, key) or StorageError(FAILED, key=key)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def attachment_disposition(filename: str) -> str:
@@ -304,7 +309,13 @@ class S3Storage(Storage):
     def size(self, key: str) -> int:
         return int(self._head(key)["ContentLength"])
 
+    def modified(self, key: str) -> datetime:
+        return _utc(self._head(key)["LastModified"])
+
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        return (item.key for item in self.iter_objects(prefix))
+
+    def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         paginator = self._client.get_paginator("list_objects_v2")
         cut = len(self.prefix)
         try:
@@ -316,7 +327,7 @@ class S3Storage(Storage):
                         validate_key(key)
                     except StorageError:
                         continue
-                    yield key
+                    yield StoredObject(key, int(item["Size"]), _utc(item["LastModified"]))
         except BOUNDARY_ERRORS as exc:
             raise _boundary(exc) from exc
 

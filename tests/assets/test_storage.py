@@ -14,6 +14,7 @@ import io
 import shutil
 import tracemalloc
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,21 @@ class TestStorageContract:
         assert sorted(storage.iter_keys("a/b/")) == ["a/b/3"]
         assert list(storage.iter_keys("zz/")) == []
         assert list(storage.iter_keys("../")) == []
+
+    def test_modified_and_iter_objects(self, storage: Storage) -> None:
+        before = datetime.now(UTC) - timedelta(seconds=5)
+        storage.put("originals/ab/1", io.BytesIO(b"uno"))
+        storage.put("renditions/x/thumb.webp", io.BytesIO(b"dos!"))
+        after = datetime.now(UTC) + timedelta(seconds=5)
+        when = storage.modified("originals/ab/1")
+        assert when.tzinfo is not None and before <= when <= after
+        listed = {o.key: o for o in storage.iter_objects()}
+        assert set(listed) == {"originals/ab/1", "renditions/x/thumb.webp"}
+        assert listed["renditions/x/thumb.webp"].size == 4
+        assert all(before <= o.modified <= after for o in listed.values())
+        assert [o.key for o in storage.iter_objects("originals/")] == ["originals/ab/1"]
+        with pytest.raises(ObjectNotFound):
+            storage.modified("originals/ab/missing")
 
     @pytest.mark.parametrize(
         "key",

@@ -483,6 +483,9 @@ def _cases() -> list[Case]:
              "xmp.jpg", 201, None, JPG),
         Case("jpeg-xmp-60kb", lambda: jpeg_segment(0xE1, xmp_app1(huge_xmp(60_000)), 24),
              "xmp-grande.jpg", 201, None, JPG),
+        Case("jpeg-xmp-unknown-encoding", lambda: jpeg_segment(0xE1, xmp_app1(
+             '<?xml version="1.0" encoding="UTF-9"?><a/>'), 28), "xmp-utf9.jpg", 201, None,
+             JPG),
         Case("jpeg-xmp-not-xml", lambda: jpeg_segment(0xE1, xmp_app1(b"<x:xmpmeta><<<\xff\xfe"),
              25), "xmp-roto.jpg", 201, None, JPG),
         Case("png-xmp-3mb", lambda: png_with_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00"
