@@ -180,6 +180,7 @@ def register_commands(app: Flask) -> None:
     from .cli_brands import brands_group, check_command
     from .cli_import import import_command
     from .cli_jobs import jobs_group, run_all_command, worker_command
+    from .cli_maintenance import backup_command, gc_command, restore_command
     from .cli_search import check_index_command, reindex_command
     from .cli_workflow import similar_command
 
@@ -195,3 +196,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(run_all_command)
     app.cli.add_command(jobs_group)
     app.cli.add_command(similar_command)
+    app.cli.add_command(gc_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
