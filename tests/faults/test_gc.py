@@ -6,7 +6,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from brandhub.db import database
-from brandhub.maintenance import _key_columns, collect_garbage
+from brandhub.maintenance import collect_garbage
+from brandhub.maintenance.garbage import _key_columns
 from brandhub.models.base import Base
 from brandhub.services import storage
 from tests.assets import media_factory as mf

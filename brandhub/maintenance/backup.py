@@ -1,21 +1,5 @@
-"""Keeping an instance healthy: collecting orphaned bytes, backing up and restoring.
+"""Backing up an instance and restoring it.
 
-Garbage
--------
-An upload writes its bytes before it commits its row (``create_asset``): a
-process killed in between, or a commit that failed and could not delete what it
-wrote, leaves bytes that no row refers to. ``collect_garbage`` lists the objects
-under ``originals/``, ``renditions/`` and ``derived/`` and removes those that no
-row refers to — a ``storage_key`` column of any table (assets, renditions,
-versions, and any table added later with such a column), or, for a derived
-download, the hash of a current asset — and that are older than a grace
-period, so the bytes of an upload in flight are never taken. The references
-are read again just before deleting: an upload of the same bytes may have
-adopted an orphan in the meantime (originals are content-addressed). Brand logo
-files (``brands/``) are never collected.
-
-Backups
--------
 A backup is a folder::
 
     manifest.json          what is in it: tables and row counts, objects with sizes
@@ -48,41 +32,25 @@ The search index is derived data: the command rebuilds it afterwards.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Date,
-    DateTime,
-    Engine,
-    LargeBinary,
-    Table,
-    create_engine,
-    delete,
-    func,
-    inspect,
-    select,
-    text,
-)
+from sqlalchemy import Connection, Engine, create_engine, delete, func, inspect, select, text
 
-from assets.errors import InvalidInput, ObjectNotFound, StorageError
-from assets.storage import Storage, StoredObject
+from assets.errors import InvalidInput, ObjectNotFound
+from assets.storage import Storage
 
-from .models import Asset
-from .models.base import Base
+from ..models.base import Base
+from .garbage import referenced_keys
+from .rows import _alembic, _decoder, _encode, _tables
 
-GC_PREFIXES = ("originals/", "renditions/", "derived/")
-DEFAULT_GRACE = timedelta(hours=1)
 FORMAT = "brandhub-backup"
 VERSION = 1
 CHUNK = 1024 * 1024
@@ -93,148 +61,6 @@ CONTENT_TABLES = ("assets", "brand_versions", "events", "collections")
 SKIPPED_PREFIXES = ("derived/",)
 
 Progress = Callable[[str], None]
-
-
-# -- garbage ------------------------------------------------------------------
-
-
-@dataclass
-class Garbage:
-    """What ``collect_garbage`` found: removed (or, dry, removable) objects and the rest."""
-
-    removed: list[StoredObject] = field(default_factory=list)
-    young: list[StoredObject] = field(default_factory=list)
-    referenced: int = 0
-    failed: list[str] = field(default_factory=list)
-
-    @property
-    def bytes_freed(self) -> int:
-        return sum(obj.size for obj in self.removed)
-
-
-def _key_columns(connection: Connection) -> list[Any]:
-    present = set(inspect(connection).get_table_names())
-    return [
-        table.c.storage_key
-        for table in Base.metadata.sorted_tables
-        if table.name in present and "storage_key" in table.c
-    ]
-
-
-def referenced_keys(connection: Connection) -> tuple[set[str], set[str]]:
-    """Every storage key a row refers to, and the hashes of current assets."""
-    keys: set[str] = set()
-    for column in _key_columns(connection):
-        keys.update(k for (k,) in connection.execute(select(column).distinct()) if k)
-    hashes = {h for (h,) in connection.execute(select(Asset.sha256)) if h}
-    return keys, hashes
-
-
-def _in_use(key: str, keys: set[str], hashes: set[str]) -> bool:
-    if key in keys:
-        return True
-    if key.startswith("derived/"):
-        return key.split("/", 2)[1] in hashes
-    return False
-
-
-def collect_garbage(
-    engine: Engine,
-    storage: Storage,
-    *,
-    grace: timedelta = DEFAULT_GRACE,
-    dry_run: bool = False,
-    now: datetime | None = None,
-) -> Garbage:
-    """Remove stored objects no row refers to and older than ``grace`` (see module doc)."""
-    now = now or datetime.now(UTC)
-    with engine.connect() as connection:
-        keys, hashes = referenced_keys(connection)
-    found = Garbage()
-    candidates: list[StoredObject] = []
-    for prefix in GC_PREFIXES:
-        for obj in storage.iter_objects(prefix):
-            if _in_use(obj.key, keys, hashes):
-                found.referenced += 1
-            elif now - obj.modified < grace:
-                found.young.append(obj)
-            else:
-                candidates.append(obj)
-    if not candidates:
-        return found
-    # An upload may have adopted one of these bytes since the first read.
-    with engine.connect() as connection:
-        keys, hashes = referenced_keys(connection)
-    for obj in candidates:
-        if _in_use(obj.key, keys, hashes):
-            found.referenced += 1
-            continue
-        if not dry_run:
-            try:
-                storage.delete(obj.key)
-            except StorageError:
-                found.failed.append(obj.key)
-                continue
-        found.removed.append(obj)
-    return found
-
-
-# -- rows as JSON -------------------------------------------------------------
-
-
-def _kind(column: Any) -> type | None:
-    kind = getattr(column.type, "impl", column.type)
-    if isinstance(kind, DateTime):
-        return datetime
-    if isinstance(kind, Date):
-        return date
-    if isinstance(kind, LargeBinary):
-        return bytes
-    return None
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    return value
-
-
-def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    kinds = {c.name: _kind(c) for c in table.columns}
-
-    def decode(row: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for name, value in row.items():
-            if name not in kinds:
-                continue  # a column this schema no longer has
-            kind = kinds[name]
-            if value is not None and kind is datetime:
-                value = datetime.fromisoformat(value)
-            elif value is not None and kind is date:
-                value = date.fromisoformat(value)
-            elif value is not None and kind is bytes:
-                value = base64.b64decode(value)
-            out[name] = value
-        return out
-
-    return decode
-
-
-def _tables(connection: Connection) -> list[Table]:
-    """The model tables this database has, parents before children."""
-    present = set(inspect(connection).get_table_names())
-    return [t for t in Base.metadata.sorted_tables if t.name in present]
-
-
-def _alembic(connection: Connection) -> list[str]:
-    if "alembic_version" not in inspect(connection).get_table_names():
-        return []
-    return sorted(r for (r,) in connection.execute(text("SELECT version_num FROM alembic_version")))
-
-
-# -- backup -------------------------------------------------------------------
 
 
 def _sqlite_path(engine: Engine) -> Path | None:
@@ -383,9 +209,6 @@ def backup(
     partial.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
     partial.replace(folder / "manifest.json")
     return manifest
-
-
-# -- restore ------------------------------------------------------------------
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -544,4 +367,3 @@ def restore(
         with os.fdopen(fd, "wb") as out:
             out.write((folder / "secret_key").read_bytes())
     return {"tables": counts, "objects": restored, "missing": manifest.get("missing", [])}
-
