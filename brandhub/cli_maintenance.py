@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from guidelines import SHIPPED_BRANDS
 from . import maintenance
 from .db import database, upgrade
 from .i18n import filesize
-from .services import storage
+from .maintenance.garbage import sweep_spool
+from .services import ingest_settings, storage
 
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -44,15 +46,18 @@ def _fail(exc: BrandHubError) -> click.ClickException:
 @with_appcontext
 def gc_command(grace: str, dry_run: bool) -> None:
     """Remove stored files that no asset, rendition or version refers to."""
+    period = parse_grace(grace)
     try:
         found = maintenance.collect_garbage(
-            database().engine, storage(), grace=parse_grace(grace), dry_run=dry_run
+            database().engine, storage(), grace=period, dry_run=dry_run
         )
     except BrandHubError as exc:
         raise _fail(exc) from exc
-    for obj in found.removed:
+    spool = ingest_settings().tmp_dir or Path(tempfile.gettempdir())
+    found.partial += sweep_spool(spool, grace=period, dry_run=dry_run)
+    for obj in (*found.removed, *found.partial):
         click.echo(f"{obj.key}\t{filesize(obj.size)}")
-    count, size = len(found.removed), filesize(found.bytes_freed)
+    count, size = len(found.removed) + len(found.partial), filesize(found.bytes_freed)
     if dry_run:
         click.echo(ngettext("%(num)s file would be removed, %(size)s.",
                             "%(num)s files would be removed, %(size)s.", count, size=size))

@@ -104,6 +104,15 @@ class Storage(abc.ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} does not report modification times")
 
+    def remove_partial(self, older_than: datetime, *, dry_run: bool = False) -> list[StoredObject]:
+        """Remove what writes interrupted before ``older_than`` left behind; what was removed.
+
+        Such leftovers are never visible as keys (a local temporary file, an S3
+        multipart upload never completed), so only this finds them; a process
+        killed in the middle of a put leaves one. The default has none.
+        """
+        return []
+
     def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         """Every stored object under prefix with its size and modification time.
 

@@ -199,6 +199,29 @@ class LocalStorage(Storage):
                 raise _read_error(exc, key) from exc
             yield StoredObject(key, st.st_size, datetime.fromtimestamp(st.st_mtime, UTC))
 
+    def remove_partial(self, older_than: datetime, *, dry_run: bool = False) -> list[StoredObject]:
+        """Temporary files of puts that never finished (``.name.<random>.tmp``)."""
+        removed = []
+        for folder, _dirs, files in os.walk(self.root):
+            for name in files:
+                if not (name.startswith(".") and name.endswith(".tmp")):
+                    continue
+                path = Path(folder, name)
+                try:
+                    st = path.lstat()
+                    when = datetime.fromtimestamp(st.st_mtime, UTC)
+                    if when >= older_than:
+                        continue
+                    if not dry_run:
+                        path.unlink()
+                except FileNotFoundError:
+                    continue  # finished or removed meanwhile
+                except OSError as exc:
+                    raise StorageError("The file store could not delete the file.") from exc
+                key = path.relative_to(self.root).as_posix()
+                removed.append(StoredObject(key, st.st_size, when))
+        return removed
+
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         folder = self.root
         head, _, _ = prefix.rpartition("/")

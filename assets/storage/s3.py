@@ -312,6 +312,26 @@ class S3Storage(Storage):
     def modified(self, key: str) -> datetime:
         return _utc(self._head(key)["LastModified"])
 
+    def remove_partial(self, older_than: datetime, *, dry_run: bool = False) -> list[StoredObject]:
+        """Multipart uploads started before ``older_than`` and never completed: aborted."""
+        removed = []
+        paginator = self._client.get_paginator("list_multipart_uploads")
+        cut = len(self.prefix)
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for upload in page.get("Uploads", ()):
+                    when = _utc(upload["Initiated"])
+                    if when >= older_than:
+                        continue
+                    if not dry_run:
+                        self._client.abort_multipart_upload(
+                            Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                        )
+                    removed.append(StoredObject(upload["Key"][cut:], 0, when))
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc) from exc
+        return removed
+
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         return (item.key for item in self.iter_objects(prefix))
 

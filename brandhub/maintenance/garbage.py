@@ -10,13 +10,17 @@ download, the hash of a current asset — and that are older than a grace
 period, so the bytes of an upload in flight are never taken. The references
 are read again just before deleting: an upload of the same bytes may have
 adopted an orphan in the meantime (originals are content-addressed). Brand logo
-files (``brands/``) are never collected.
+files (``brands/``) are never collected. What interrupted writes left (a local
+temporary file, an S3 multipart upload never completed) goes too, after the
+same grace period (``Storage.remove_partial``), and so do the spooled uploads a
+killed process left in the temporary folder (``sweep_spool``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, select
@@ -28,6 +32,8 @@ from ..models import Asset
 from ..models.base import Base
 
 GC_PREFIXES = ("originals/", "renditions/", "derived/")
+# Temporary files of uploads, ingests, checks and local copies (``tempfile`` prefixes).
+SPOOL_PREFIX = "brandhub-"
 DEFAULT_GRACE = timedelta(hours=1)
 
 
@@ -39,10 +45,12 @@ class Garbage:
     young: list[StoredObject] = field(default_factory=list)
     referenced: int = 0
     failed: list[str] = field(default_factory=list)
+    # Leftovers of interrupted writes (temporary files, unfinished multipart uploads).
+    partial: list[StoredObject] = field(default_factory=list)
 
     @property
     def bytes_freed(self) -> int:
-        return sum(obj.size for obj in self.removed)
+        return sum(obj.size for obj in (*self.removed, *self.partial))
 
 
 def _key_columns(connection: Connection) -> list[Any]:
@@ -84,6 +92,7 @@ def collect_garbage(
     with engine.connect() as connection:
         keys, hashes = referenced_keys(connection)
     found = Garbage()
+    found.partial = storage.remove_partial(now - grace, dry_run=dry_run)
     candidates: list[StoredObject] = []
     for prefix in GC_PREFIXES:
         for obj in storage.iter_objects(prefix):
@@ -110,3 +119,35 @@ def collect_garbage(
                 continue
         found.removed.append(obj)
     return found
+
+
+def sweep_spool(
+    folder: Path, *, grace: timedelta = DEFAULT_GRACE, dry_run: bool = False,
+    now: datetime | None = None,
+) -> list[StoredObject]:
+    """Temporary files of BrandHub's (``brandhub-*``) in ``folder`` older than ``grace``.
+
+    A live upload keeps writing to its file, so only a killed one's grows old.
+    Folders are left alone.
+    """
+    cutoff = (now or datetime.now(UTC)) - grace
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        if not path.name.startswith(SPOOL_PREFIX):
+            continue
+        try:
+            st = path.lstat()
+            when = datetime.fromtimestamp(st.st_mtime, UTC)
+            if not path.is_file() or path.is_symlink() or when >= cutoff:
+                continue
+            if not dry_run:
+                path.unlink()
+        except OSError:
+            continue
+        removed.append(StoredObject(str(path), st.st_size, when))
+    return removed
+

@@ -5,12 +5,22 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from brandhub.db import database
 from brandhub.maintenance import collect_garbage
 from brandhub.maintenance.garbage import _key_columns
 from brandhub.models.base import Base
 from brandhub.services import storage
 from tests.assets import media_factory as mf
+
+
+@pytest.fixture
+def app(app_factory, tmp_path):  # type: ignore[no-untyped-def]
+    """The usual app, with a temporary folder of its own (gc sweeps it too)."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    return app_factory(UPLOAD_TMP_DIR=str(spool))
 
 
 def _orphan(app, key: str, data: bytes = b"orphan bytes") -> None:  # type: ignore[no-untyped-def]
