@@ -275,6 +275,19 @@ def raw_upload(endpoint: str, path: Path) -> float:
     return seconds
 
 
+def store_upload(endpoint: str, path: Path) -> float:
+    """The app's own S3 client (``S3Storage.put_file``) from this process, without HTTP."""
+    from assets.storage import S3Storage
+
+    storage = S3Storage(BUCKET, endpoint_url=endpoint)
+    key = f"raw/{uuid.uuid4().hex}"
+    start = time.perf_counter()
+    storage.put_file(key, path, content_type="video/mp4")
+    seconds = time.perf_counter() - start
+    storage.delete(key)
+    return seconds
+
+
 def rss_of(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -314,7 +327,7 @@ def main() -> None:
             admin = next(line.split()[-1] for line in init.splitlines() if "@" in line)
             token = cli(env, "tokens", "create", admin).strip()
             auth = {"Authorization": f"Bearer {token}"}
-            times: dict[str, list[float]] = {"app": [], "raw": []}
+            times: dict[str, list[float]] = {"app": [], "raw": [], "store": []}
             with gunicorn(env, instance) as (port, master):
                 idle = max(rss_of(pid) for pid in children(master))
                 raw_upload(s3, path)  # warm-up: moto's first gigabyte is slower
@@ -330,6 +343,7 @@ def main() -> None:
                     times["app"].append(seconds)
                     up_peak = max(up_peak, sampler.worst({master}))
                     times["raw"].append(raw_upload(s3, path))
+                    times["store"].append(store_upload(s3, path))
                 asset = body
                 file_url = f"http://127.0.0.1:{port}/api/v1/assets/{asset['id']}/file"
                 key = f"originals/{asset['sha256'][:2]}/{asset['sha256'][2:4]}/{asset['sha256']}"
@@ -347,9 +361,10 @@ def main() -> None:
                 down_peak = sampler.worst({master})
 
                 # The poster frame and probe: a worker process, started now.
+                worker_log = (instance / "worker.log").open("wb")
                 worker = subprocess.Popen([str(VENV_BIN / "brandhub"), "worker", "-w", "1"],
-                                          env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL)  # fmt: skip
+                                          env=env, cwd=ROOT, stdout=worker_log,
+                                          stderr=worker_log)  # fmt: skip
                 start = time.perf_counter()
                 with RssSampler(worker.pid) as job_rss:
                     job = {}
@@ -364,6 +379,9 @@ def main() -> None:
                 job_seconds = time.perf_counter() - start
                 worker.send_signal(2)
                 worker.wait(60)
+                worker_log.close()
+                if job.get("state") != "done":
+                    print((instance / "worker.log").read_text()[-3000:])
 
         def line(label: str, values: list[float], note: str = "") -> None:
             best, mid = min(values), statistics.median(values)
@@ -375,16 +393,20 @@ def main() -> None:
         line("upload through the app (API → S3)", times["app"],
              f"worker peak RSS {up_peak / MIB:.0f} MiB (idle {idle / MIB:.0f})")  # fmt: skip
         line("boto3 upload_file (8 MiB parts × 10 threads)", times["raw"])
+        line("S3Storage.put_file, no HTTP in front", times["store"],
+             "the app's S3 client: checksums only when required")  # fmt: skip
         line("download through the app (S3 → API)", down,
              f"worker peak RSS {down_peak / MIB:.0f} MiB")  # fmt: skip
         line("download by presigned URL (S3 direct)", direct)
         ratio = statistics.median(times["raw"]) / statistics.median(times["app"])
         best = min(times["raw"]) / min(times["app"])
         print(f"\nupload throughput, app / boto3: {ratio:.2f} (medians), {best:.2f} (bests)")
+        ratio = statistics.median(times["store"]) / statistics.median(times["app"])
+        print(f"upload throughput, app / its own S3 client alone: {ratio:.2f} (medians)")
         ratio = statistics.median(direct) / statistics.median(down)
         print(f"download throughput, app / presigned direct: {ratio:.2f} (medians)")
         print(f"media job (probe + poster of the {size // MIB} MiB original from S3): "
-              f"{job.get('state')} after {job_seconds:.1f} s, "
+              f"{job.get('state')} after {job_seconds:.1f} s, {job.get('error') or ''} "
               f"worker peak RSS {job_rss.worst() / MIB:.0f} MiB")  # fmt: skip
     finally:
         shutil.rmtree(base, ignore_errors=True)
