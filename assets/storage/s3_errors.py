@@ -60,6 +60,14 @@ def status_code(exc: bce.ClientError) -> int:
 def translate(exc: BaseException, key: str | None = None) -> BaseException | None:
     """The domain error for a boto failure, or None when ``exc`` is not one."""
     details: dict[str, object] = {} if key is None else {"key": key}
+    if isinstance(exc, (Boto3Error, s3te.RetriesExceededError, s3te.S3UploadFailedError)):
+        # A managed transfer wraps what the store said (a 503, a dropped connection)
+        # in its own error: say what happened rather than that something did.
+        inner = getattr(exc, "last_exception", None) or exc.__cause__ or exc.__context__
+        if inner is not None and inner is not exc:
+            found = translate(inner, key)
+            if found is not None and found.message != FAILED:
+                return found
     if isinstance(exc, bce.ClientError):
         code = error_code(exc)
         status = status_code(exc)
