@@ -22,6 +22,7 @@ neither does.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -51,6 +52,14 @@ from assets.storage.base import Storage
 from assets.svg import sanitize_svg
 
 EMPTY = N_("The file is empty.")
+SPOOL_FULL = N_("The temporary folder is full; nothing was stored.")
+SPOOL_FAILED = N_("The upload could not be written to the temporary folder; nothing was stored.")
+
+
+def spool_error(exc: OSError) -> StorageError:
+    """The error for a temporary copy of an upload that could not be made."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return StorageError(SPOOL_FULL if full else SPOOL_FAILED, error=str(exc))
 
 
 def original_key(sha256: str) -> str:
@@ -174,7 +183,7 @@ class SpooledUpload(io.RawIOBase):
         try:
             fd, name = tempfile.mkstemp(prefix="brandhub-upload-", dir=tmp_dir)
         except OSError as exc:
-            raise StorageError(error=str(exc)) from exc
+            raise spool_error(exc) from exc
         self.path = Path(name)
         self._file = os.fdopen(fd, "w+b")
         self._hash = hashlib.sha256()
@@ -236,7 +245,7 @@ def _spool(stream: BinaryIO, settings: IngestSettings) -> tuple[Path, str, int, 
     try:
         fd, name = tempfile.mkstemp(prefix="brandhub-ingest-", dir=settings.tmp_dir)
     except OSError as exc:
-        raise StorageError(error=str(exc)) from exc
+        raise spool_error(exc) from exc
     path = Path(name)
     reader = HashingReader(stream, limit=settings.max_upload_bytes)
     head = bytearray()
@@ -249,7 +258,7 @@ def _spool(stream: BinaryIO, settings: IngestSettings) -> tuple[Path, str, int, 
     except BaseException as exc:
         path.unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, StorageError):
-            raise StorageError(error=str(exc)) from exc
+            raise spool_error(exc) from exc
         raise
     return path, reader.sha256, reader.size, bytes(head)
 

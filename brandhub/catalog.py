@@ -48,6 +48,36 @@ def extract(output: Path = POT) -> None:
         args += ["-k", kw]
     args += ["--no-location", "--sort-output", "--project", "BrandHub", "-o", str(output), "."]
     subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
+    _add_default_messages(output)
+
+
+def import_everything() -> None:
+    """Import every module of the four packages, so every error class is defined."""
+    import importlib
+    import pkgutil
+
+    for name in ("assets", "guidelines", "search_index", "brandhub"):
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, f"{name}."):
+            if not module.name.startswith("brandhub.migrations"):
+                importlib.import_module(module.name)
+
+
+def _add_default_messages(pot: Path) -> None:
+    """Errors raised without a message show their class's docstring: extract those too."""
+    from babel.messages.pofile import read_po, write_po
+
+    from assets.errors import BrandHubError
+
+    import_everything()
+    with pot.open("rb") as fh:
+        catalog = read_po(fh)
+    for cls in sorted(_subclasses(BrandHubError), key=lambda c: c.__name__):
+        message = (cls.__doc__ or "").strip()
+        if message and message not in catalog:
+            catalog.add(message, auto_comments=[f"{cls.__name__} raised without a message"])
+    with pot.open("wb") as fh:
+        write_po(fh, catalog, no_location=True, sort_output=True)
 
 
 def update() -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import Flask, Request, current_app
 
-from assets.ingest import SpooledUpload
+from assets.errors import BrandHubError
+from assets.ingest import SpooledUpload, spool_error
 from assets.settings import IngestSettings
 from assets.storage import Storage, create_storage
 
@@ -46,9 +47,11 @@ class UploadRequest(Request):
         # too long) without closing them: close them here, so none is left on disk.
         try:
             super()._load_form_data()
-        except BaseException:
+        except BaseException as exc:
             for stream in self.__dict__.pop("_parsed_file_streams", ()):
                 stream.close()
+            if isinstance(exc, OSError) and not isinstance(exc, BrandHubError):
+                raise spool_error(exc) from exc  # the temporary folder is full, say
             raise
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:

@@ -1,0 +1,135 @@
+"""A full disk under the file store, or under the temporary folder, at the app level.
+
+A child process runs the app with one of its folders on a 256 KiB tmpfs mounted
+in a private mount namespace (``unshare``; skipped where that is not allowed):
+uploads too big for it get a 503 saying which place is full, in Spanish, with no
+row, no temporary file and no partial object left, and a small upload that fits
+still works. Every domain error's default message is translated, too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+
+from assets.errors import BrandHubError
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+SCRIPT = textwrap.dedent(
+    """
+    import io, json, os, sys
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+    from brandhub import create_app
+    from brandhub.db import database
+    from brandhub.models import Asset
+    from tests.assets import media_factory as mf
+    from tests.conftest import add_token, add_user
+
+    mount, config, spool = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+    app = create_app(config)
+    token = add_token(app, add_user(app, "editor", "salud"))
+    client = app.test_client()
+
+    def upload(data, name):
+        boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
+        r = client.post("/api/v1/assets", data=body, headers={"Authorization": "Bearer " + token},
+                        content_type="multipart/form-data; boundary=" + boundary)
+        return [r.status_code, r.get_json()]
+
+    out = {"big": upload(mf.make_png(300, 300, "RGB", pattern="noise"), "ruido.png"),
+           "bigger": upload(mf.make_png(600, 600, "RGB", pattern="noise"), "ruido2.png")}
+    with database(app).sessionmaker() as db:
+        out["rows"] = db.query(Asset).count()
+    out["spool"] = sorted(os.listdir(spool))
+    out["mount"] = sorted(os.path.relpath(os.path.join(d, f), mount)
+                          for d, _dirs, files in os.walk(mount) for f in files)
+    out["small"] = upload(mf.make_png(8, 8, "RGB", color=(1, 2, 3)), "chico.png")[0]
+    print(json.dumps(out))
+    """
+)
+
+
+def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("unshare(1) is not installed")
+    mount = tmp_path / "small"
+    spool = tmp_path / "spool"
+    mount.mkdir()
+    spool.mkdir()
+    keys = ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "JOBS_BACKEND")
+    config = {k: app.config[k] for k in keys} | {"TESTING": True}
+    if full == "store":
+        config |= {"STORAGE_PATH": str(mount), "UPLOAD_TMP_DIR": str(spool)}
+    else:
+        config |= {"UPLOAD_TMP_DIR": str(mount)}
+        spool = mount
+    command = [
+        unshare, "--user", "--map-root-user", "--mount", "sh", "-c",
+        'mount -t tmpfs -o size=256k tmpfs "$1" || exit 77; shift; exec "$@"', "sh",
+        str(mount), sys.executable, "-c", SCRIPT, str(mount), json.dumps(config), str(spool),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    if done.returncode == 77 or done.stderr.startswith("unshare:"):
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()[:200]}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_full_file_store(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = _run_on_small_disk(app, tmp_path, "store")
+    for name in ("big", "bigger"):
+        status, body = result[name]
+        assert status == 503, body
+        assert body["error"] == {
+            "code": "storage_error",
+            "message": "El almacenamiento está lleno; no se guardó nada.",
+        }
+    assert result["rows"] == 0
+    assert result["spool"] == []
+    assert result["mount"] == []  # no partial object, no temporary file
+    assert result["small"] == 201
+
+
+def test_a_full_temporary_folder(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = _run_on_small_disk(app, tmp_path, "spool")
+    for name in ("big", "bigger"):  # one parsed in memory then spooled, one spooled as parsed
+        status, body = result[name]
+        assert status == 503, body
+        assert body["error"] == {
+            "code": "storage_error",
+            "message": "La carpeta temporal está llena; no se guardó nada.",
+        }
+    assert result["rows"] == 0
+    assert result["mount"] == []
+    assert result["small"] == 201
+
+
+def test_every_default_error_message_is_translated() -> None:
+    """An error raised without a message shows its class's docstring: in Spanish too."""
+    from brandhub.catalog import _subclasses, import_everything
+
+    import_everything()
+    mo = ROOT / "brandhub" / "translations" / "es" / "LC_MESSAGES" / "messages.mo"
+    if not mo.exists():
+        pytest.skip("the catalogs are not compiled (make translations)")
+    with mo.open("rb") as fh:
+        catalog = read_mo(fh)
+    missing = []
+    for cls in _subclasses(BrandHubError):
+        message = (cls.__doc__ or "").strip()
+        found = catalog.get(message)
+        if not found or not found.string:
+            missing.append(f"{cls.__name__}: {message}")
+    assert missing == []
