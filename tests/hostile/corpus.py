@@ -556,3 +556,7 @@ def describe() -> str:
             f"| {case.code or '—'} |"
         )
     return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(describe())
