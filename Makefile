@@ -31,12 +31,16 @@ run: install
 	$(BIN)/brandhub init
 	$(BIN)/brandhub run-all --host $(HOST) --port $(PORT)
 
-# Debian's Chromium drives the browser tests; install it where it is missing (as root).
+# Debian's Chromium drives the browser tests and a throwaway redis-server backs the
+# Redis job-queue test; install what is missing (as root, on Debian).
 system-test-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "chromium is missing: browser tests will be skipped"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not installed:$$missing (the tests that need them are skipped)"; fi; \
 	fi
 
 PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
