@@ -82,6 +82,9 @@ workdir=$(mktemp -d "$base/brandhub-pg.XXXXXX")
 data="$workdir/data"
 if is_root; then
   chown postgres: "$workdir"
+  # Others may pass through to the socket (the data folder stays 0700): a test
+  # child in a user namespace has no root privilege over this folder.
+  chmod 711 "$workdir"
 fi
 
 cleanup() {

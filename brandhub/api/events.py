@@ -39,6 +39,7 @@ from ..operations.events import (
     detach_assets,
     event_assets,
     get_visible_event,
+    title_matching,
     update_event,
     visible_events,
 )
@@ -169,9 +170,7 @@ def _ids(payload: dict[str, Any]) -> list[int]:
 @bp.get("/events")
 def list_events():  # type: ignore[no-untyped-def]
     query = visible_events(g.api_user)
-    text = " ".join(request.args.get("q", "").split())[:100]
-    if text:
-        query = query.where(Event.title.ilike(f"%{text.replace('%', '').replace('_', '')}%"))
+    query = title_matching(query, request.args.get("q", ""))
     found = _page(query)
     results = [event_json(e) for e in found.pop("rows")]
     return jsonify({**found, "results": results})

@@ -85,6 +85,22 @@ def visible_events(user: Any) -> Select[tuple[Event]]:
     return select(Event).where(owned_filter(Event, user)).order_by(when.desc(), Event.id.desc())
 
 
+_CONTROL = dict.fromkeys([*range(32), 127], " ")
+
+
+def title_matching(query: Select[tuple[Event]], text: str) -> Select[tuple[Event]]:
+    """Narrow ``query`` to events whose title contains ``text`` (any case).
+
+    The words are taken as typed, up to 100 characters: control characters are spaces
+    (PostgreSQL text cannot even hold NUL), ``%`` and ``_`` match themselves.
+    """
+    words = " ".join(text.translate(_CONTROL).split())[:100]
+    if not words:
+        return query
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return query.where(Event.title.ilike(f"%{escaped}%", escape="\\"))
+
+
 def get_visible_event(db: Session, user: Any, event_id: int) -> Event:
     return get_visible(db, Event, user, event_id)
 

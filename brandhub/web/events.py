@@ -42,6 +42,7 @@ from ..operations.events import (
     detach_assets,
     event_assets,
     get_visible_event,
+    title_matching,
     update_event,
     visible_events,
 )
@@ -92,9 +93,7 @@ def covers(
 def index():  # type: ignore[no-untyped-def]
     db = get_session()
     query = visible_events(current_user)
-    text = " ".join(request.args.get("q", "").split())[:100]
-    if text:
-        query = query.where(Event.title.ilike(f"%{text.replace('%', '').replace('_', '')}%"))
+    query = title_matching(query, request.args.get("q", ""))
     total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     per_page = current_app.config["PER_PAGE"]
     page = page_arg()
@@ -106,14 +105,12 @@ def index():  # type: ignore[no-untyped-def]
         total=total,
         page=page,
         pages=max(1, math.ceil(total / per_page)),
-        text=text,
+        text=" ".join(request.args.get("q", "").split())[:100],
     )
 
 
 def _render_form(form: EventForm, event: Event | None = None, status: int = 200):  # type: ignore[no-untyped-def]
-    page = render_template(
-        "events/form.html", form=form, event=event, agencies=agency_choices()
-    )
+    page = render_template("events/form.html", form=form, event=event, agencies=agency_choices())
     return page, status
 
 
@@ -197,8 +194,10 @@ def delete(event_id: int):  # type: ignore[no-untyped-def]
     event = get_visible_event(db, current_user, event_id)
     title = event.title
     delete_event(db, current_user, event)
-    flash(_("The event “%(title)s” was deleted; its photos stay in the library.", title=title),
-          "success")
+    flash(
+        _("The event “%(title)s” was deleted; its photos stay in the library.", title=title),
+        "success",
+    )
     return redirect(url_for("events.index"))
 
 
@@ -248,9 +247,16 @@ def upload(event_id: int):  # type: ignore[no-untyped-def]
     url = url_for("web.asset_page", asset_id=asset.id)
     thumb = url_for("web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12])
     similar = flag_similar(asset)  # near duplicates (a burst of the same shot, a re-export)
-    return jsonify({"id": asset.id, "title": asset.title, "url": url, "thumb": thumb,
-                    "similar": similar_json(similar),
-                    "similar_message": similar_message(similar) if similar else None}), 201
+    return jsonify(
+        {
+            "id": asset.id,
+            "title": asset.title,
+            "url": url,
+            "thumb": thumb,
+            "similar": similar_json(similar),
+            "similar_message": similar_message(similar) if similar else None,
+        }
+    ), 201
 
 
 @bp.post("/<int:event_id>/detach")
@@ -260,13 +266,20 @@ def detach(event_id: int):  # type: ignore[no-untyped-def]
     db = get_session()
     event = get_visible_event(db, current_user, event_id)
     try:
-        count = detach_assets(db, current_user, event, selection_ids(request.form.getlist(
-            "asset_ids")))
+        count = detach_assets(
+            db, current_user, event, selection_ids(request.form.getlist("asset_ids"))
+        )
     except InvalidInput as exc:
         flash(_(exc.message), "error")
     else:
-        flash(ngettext("%(num)s asset taken out of the event.",
-                       "%(num)s assets taken out of the event.", count), "success")
+        flash(
+            ngettext(
+                "%(num)s asset taken out of the event.",
+                "%(num)s assets taken out of the event.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for("events.page", event_id=event.id))
 
 

@@ -56,6 +56,26 @@ def test_event_crud_through_the_api(api_for):
     assert api.get(f"/assets/{photo_id}").status_code == 200  # the photo stays
 
 
+def test_event_title_search_takes_the_words_as_typed(api_for):
+    api = api_for("photographer", agency="prensa")
+    ids = {
+        t: _event(api, title=t)["id"]
+        for t in ("Vacunación 100% gratuita", "Plan_2026", "Plan 2026")
+    }
+
+    def found(q: str) -> set[int]:
+        r = api.client.get("/api/v1/events", query_string={"q": q}, headers=api._headers())
+        assert r.status_code == 200
+        return {e["id"] for e in r.get_json()["results"]}
+
+    assert found("100%") == {ids["Vacunación 100% gratuita"]}
+    assert found("%") == {ids["Vacunación 100% gratuita"]}  # a percent sign, not "anything"
+    assert found("plan_") == {ids["Plan_2026"]}
+    assert found("  PLAN \t 2026 ") == {ids["Plan 2026"]}
+    assert found("plan\x002026") == {ids["Plan 2026"]}  # NUL (which PostgreSQL refuses) is a space
+    assert found("\x00") == set(ids.values())
+
+
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
