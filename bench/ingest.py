@@ -31,6 +31,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import queue
 import shutil
 import statistics
 import subprocess
@@ -120,9 +121,13 @@ def photo(seed: int, path: Path) -> Path:
     return path
 
 
-def warm_up_photo() -> Path:
-    """One more photo, ingested by each worker before timing starts (not counted)."""
-    return photo(999, CACHE / "photo-warm-up.jpg")
+def warm_up_photo(worker: int = 0) -> Path:
+    """One more photo per worker, ingested before timing starts (not counted).
+
+    Each worker has its own: the same bytes twice would be a duplicate, refused
+    before the metadata and renditions the warm-up is for.
+    """
+    return photo(999 - worker, CACHE / f"photo-warm-up-{worker}.jpg")
 
 
 def corpus(count: int) -> list[Path]:
@@ -182,7 +187,7 @@ def make_instance(folder: Path, s3: str | None, brand: bool) -> dict[str, Any]:
         from brandhub.operations.brands import load_brands
 
         with app.app_context():
-            versions = load_brands(db)
+            versions = load_brands(db, app.extensions["brandhub.storage"])
         agency.brand_slug = versions[0][0] if versions else None
     db.add(agency)
     db.add(User(email="bench@example.org", name="Bench", role="admin", agency=agency,
@@ -225,7 +230,7 @@ def instrument() -> None:
 
 
 def ingest_files(config: dict[str, Any], paths: list[Path], ready: Any = None,
-                 go: Any = None, warm_up: bool = False) -> list[float]:  # fmt: skip
+                 go: Any = None, warm_up: int | None = None) -> list[float]:  # fmt: skip
     """Ingest ``paths`` one by one through ``create_asset``; per-file seconds."""
     from sqlalchemy import select
 
@@ -239,8 +244,8 @@ def ingest_files(config: dict[str, Any], paths: list[Path], ready: Any = None,
     with app.app_context():
         user = get_session().scalar(select(User))
         store, settings = app.extensions["brandhub.storage"], app.extensions["brandhub.ingest"]
-        if warm_up:  # imports, codecs, first connections: not what is measured
-            with app.app_context(), warm_up_photo().open("rb") as fh:
+        if warm_up is not None:  # imports, codecs, first connections: not what is measured
+            with app.app_context(), warm_up_photo(warm_up).open("rb") as fh:
                 db = get_session()
                 create_asset(db, store, settings, db.merge(user), fh, "warm-up.jpg",
                              AssetFields(agency="prensa"))  # fmt: skip
@@ -259,15 +264,15 @@ def ingest_files(config: dict[str, Any], paths: list[Path], ready: Any = None,
     return times
 
 
-def _child(kind: str, config: dict[str, Any], paths: list[Path], ready: Any, go: Any,
-           out: Any) -> None:  # fmt: skip
+def _child(kind: str, worker: int, config: dict[str, Any], paths: list[Path], ready: Any,
+           go: Any, out: Any) -> None:  # fmt: skip
     if kind == "floor":
-        floor_one(warm_up_photo())
+        floor_one(warm_up_photo(worker))
         ready.set()
         go.wait()
         out.put([floor_one(p) for p in paths])
     else:
-        out.put(ingest_files(config, paths, ready, go, warm_up=True))
+        out.put(ingest_files(config, paths, ready, go, warm_up=worker))
 
 
 def throughput(kind: str, config: dict[str, Any], paths: list[Path], processes: int) -> float:
@@ -279,7 +284,7 @@ def throughput(kind: str, config: dict[str, Any], paths: list[Path], processes: 
     for k in range(processes):
         ready = ctx.Event()
         share = paths[k::processes]
-        proc = ctx.Process(target=_child, args=(kind, config, share, ready, go, out))
+        proc = ctx.Process(target=_child, args=(kind, k, config, share, ready, go, out))
         proc.start()
         readies.append(ready)
         procs.append(proc)
@@ -287,8 +292,15 @@ def throughput(kind: str, config: dict[str, Any], paths: list[Path], processes: 
         ready.wait(120)
     start = time.perf_counter()
     go.set()
-    for _ in procs:
-        out.get(timeout=1800)
+    results = 0
+    while results < len(procs):
+        try:
+            out.get(timeout=5)
+            results += 1
+        except queue.Empty:
+            if any(p.exitcode not in (None, 0) for p in procs):
+                failed = f"a {kind} worker process failed (its traceback is above)"
+                raise SystemExit(failed) from None
     wall = time.perf_counter() - start
     for proc in procs:
         proc.join(30)
@@ -352,7 +364,7 @@ def main() -> None:
             try:
                 cfg1 = make_instance(base / "single", endpoint, brand)
                 STEPS.clear()
-                per_file = ingest_files(cfg1, paths, warm_up=True)
+                per_file = ingest_files(cfg1, paths, warm_up=0)
                 steps = {k: statistics.median(v) for k, v in STEPS.items()}
                 steps["row, commit, the rest"] = statistics.median(per_file) - sum(steps.values())
                 breakdown[label] = steps
@@ -385,8 +397,35 @@ def main() -> None:
             print(f"  {step:26}" + "".join(
                 f"{ms(breakdown[label].get(step, 0)):>26}" for label in labels))  # fmt: skip
 
+        if s3 is not None:
+            raw = raw_s3_uploads(s3, paths)
+            store_ms = breakdown["BrandHub, S3 (moto)"].get("store", 0)
+            s3_med = statistics.median(rows[-1][1])
+            print(
+                f"\nS3 reference: boto3 upload_fileobj of the same photos to the same moto server"
+                f" {ms(statistics.median(raw)).strip()} ms each (BrandHub's store step"
+                f" {ms(store_ms).strip()} ms); floor + that upload"
+                f" {ms(base_ms + statistics.median(raw)).strip()} ms, BrandHub on S3"
+                f" {s3_med / (base_ms + statistics.median(raw)):.2f}× it"
+            )
+
         if args.profile:
             profile(paths, s3)
+
+
+def raw_s3_uploads(endpoint: str, paths: list[Path]) -> list[float]:
+    """Seconds per photo for a plain boto3 upload (the part of S3 no app can avoid)."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket="raw-reference")
+    times = []
+    for n, path in enumerate(paths):
+        with path.open("rb") as fh:
+            start = time.perf_counter()
+            client.upload_fileobj(fh, "raw-reference", f"photo-{n}")
+            times.append(time.perf_counter() - start)
+    return times
 
 
 def profile(paths: list[Path], s3: str | None) -> None:
