@@ -394,7 +394,7 @@ def main() -> None:
              f"worker peak RSS {up_peak / MIB:.0f} MiB (idle {idle / MIB:.0f})")  # fmt: skip
         line("boto3 upload_file (8 MiB parts × 10 threads)", times["raw"])
         line("S3Storage.put_file, no HTTP in front", times["store"],
-             "the app's S3 client: checksums only when required")  # fmt: skip
+             "the app's S3 client alone (CRC32 checksums, as configured)")  # fmt: skip
         line("download through the app (S3 → API)", down,
              f"worker peak RSS {down_peak / MIB:.0f} MiB")  # fmt: skip
         line("download by presigned URL (S3 direct)", direct)

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "S3_ACCESS_KEY_ID": None,
     "S3_SECRET_ACCESS_KEY": None,
     "S3_ADDRESSING_STYLE": None,
+    # "crc32": upload checksums the store verifies; "off" for stores that refuse them.
+    "S3_CHECKSUMS": "crc32",
     "S3_PRESIGNED_DOWNLOADS": False,
     "INDEX_PATH": None,  # default: instance/index
     # Apply queued search index changes after each write request (off when a worker drains).
@@ -143,6 +145,8 @@ def validate(config: dict[str, Any]) -> None:
         raise ConfigError(f"BRANDHUB_STORAGE must be 'local' or 's3', got {storage!r}")
     if storage == "s3" and not config.get("S3_BUCKET"):
         raise ConfigError("BRANDHUB_S3_BUCKET is required when BRANDHUB_STORAGE=s3")
+    if config.get("S3_CHECKSUMS", "crc32") not in ("crc32", "off"):
+        raise ConfigError("BRANDHUB_S3_CHECKSUMS must be 'crc32' or 'off'")
     if int(config["MAX_UPLOAD_MB"]) <= 0:
         raise ConfigError("BRANDHUB_MAX_UPLOAD_MB must be positive")
     if config["DEFAULT_LOCALE"] not in config["LOCALES"]:
@@ -173,6 +177,7 @@ def storage_settings(config: dict[str, Any]) -> StorageSettings:
         s3_access_key=config.get("S3_ACCESS_KEY_ID"),
         s3_secret_key=config.get("S3_SECRET_ACCESS_KEY"),
         s3_addressing_style=config.get("S3_ADDRESSING_STYLE"),
+        s3_checksums=config.get("S3_CHECKSUMS") or "crc32",
     )
 
 

@@ -28,6 +28,7 @@ class StorageSettings:
     s3_access_key: str | None = None
     s3_secret_key: str | None = field(default=None, repr=False)
     s3_addressing_style: str | None = None
+    s3_checksums: str = "crc32"
 
 
 BackendFactory = Callable[[StorageSettings], Storage]
@@ -65,6 +66,7 @@ def _s3(settings: StorageSettings) -> Storage:
         access_key=settings.s3_access_key or None,
         secret_key=settings.s3_secret_key or None,
         addressing_style=settings.s3_addressing_style or None,
+        checksums=settings.s3_checksums or "crc32",
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from tests.assets.media_factory import make_jpeg, make_mp4
 from tests.conftest import Api, add_token, add_user
 
@@ -58,3 +60,11 @@ def test_presigned_redirect_when_configured(app_factory, s3_server, s3_bucket):
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url and "X-Amz-Expires=300" in url
     with urllib.request.urlopen(url) as resp:  # noqa: S310 - loopback moto server
         assert resp.read() == photo
+
+
+def test_an_unknown_checksum_mode_stops_the_start(tmp_path):  # type: ignore[no-untyped-def]
+    from brandhub import create_app
+    from brandhub.config import ConfigError
+
+    with pytest.raises(ConfigError, match="BRANDHUB_S3_CHECKSUMS"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "S3_CHECKSUMS": "md5"})

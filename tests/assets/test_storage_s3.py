@@ -284,9 +284,34 @@ def test_explicit_credentials_are_used_and_not_shown(s3_server: str, s3_bucket: 
     assert "very-secret-value" not in repr(store) + url
 
 
+@pytest.mark.parametrize("checksums", ["crc32", "off"])
+def test_both_checksum_modes_store_the_same_bytes(
+    s3_server: str, s3_bucket: str, s3_client: Any, pattern_stream: Any, tmp_path: Any,
+    checksums: str,
+) -> None:  # fmt: skip
+    storage = S3Storage(
+        s3_bucket, "brandhub", endpoint_url=s3_server, region="us-east-1",
+        multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB, checksums=checksums,
+    )  # fmt: skip
+    size = 11 * MIB
+    assert storage.put("stream", pattern_stream(size)) == size
+    source = tmp_path / "file.bin"
+    source.write_bytes(pattern_stream(size).read())
+    assert storage.put_file("file", source) == size
+    for key in ("stream", "file"):
+        with storage.open(key) as fh:
+            assert fh.read() == source.read_bytes()
+        head = s3_client.head_object(
+            Bucket=s3_bucket, Key=f"brandhub/{key}", ChecksumMode="ENABLED"
+        )
+        # crc32: the store got (and checked) a CRC32 of the upload; off: none was sent.
+        assert ("ChecksumCRC32" in head) is (checksums == "crc32")
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
+        {"checksums": "md5"},
         {"bucket": ""},
         {"bucket": "a/b"},
         {"prefix": "../x"},
