@@ -119,6 +119,10 @@ def main() -> None:
     # wsgi.py builds the app with create_app(); the instance folder comes from the environment.
     instance.mkdir(parents=True)
     server = start_server(instance, env, port)
+    # As deployed: a background worker beside the web processes drains the search outbox.
+    worker = subprocess.Popen([str(VENV_BIN / "brandhub"), "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL,
+                              stderr=open(instance / "worker.log", "wb"))  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     stats = Stats()
     acked: dict[int, str] = {}
@@ -217,16 +221,24 @@ def main() -> None:
         listed = session.get(f"{base}/api/v1/assets?per_page=1", headers=headers).json()["total"]
         print(f"\nacknowledged uploads: {len(acked)}; lost or wrong bytes: {lost}; "
               f"assets listed: {listed} (incl. {len(seed_ids)} seeds)")
-        if has_search:
-            found = session.get(f"{base}/api/v1/search?q=carga&per_page=1",
-                                headers=headers).json()["total"]
-            print(f"searchable as 'carga': {found} of {len(acked)}")
+        if has_search:  # the worker indexes what was queued during the load
+            waited = time.monotonic()
+            while True:
+                found = session.get(f"{base}/api/v1/search?q=carga&per_page=1",
+                                    headers=headers).json()["total"]  # fmt: skip
+                if found >= len(acked) or time.monotonic() - waited > 120:
+                    break
+                time.sleep(0.5)
+            print(f"searchable as 'carga': {found} of {len(acked)}, "
+                  f"{time.monotonic() - waited:.1f} s after the load stopped")
             check = subprocess.run([str(VENV_BIN / "brandhub"), "check-index"], env=env,
                                    capture_output=True, text=True)
             print("check-index:", (check.stdout or check.stderr).strip().splitlines()[-1:])
     finally:
         server.send_signal(signal.SIGTERM)
+        worker.send_signal(signal.SIGINT)
         server.wait(30)
+        worker.wait(30)
         if moto is not None:
             moto.terminate()
         shutil.rmtree(tmp, ignore_errors=True)
