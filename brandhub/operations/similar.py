@@ -111,8 +111,8 @@ def ensure_phash(db: Session, storage: Storage, asset: Asset) -> str | None:
     try:
         with storage.open(thumb.storage_key) as stream:
             data = stream.read()
-    except StorageError:
-        log.warning("no thumbnail to hash for asset %s", asset.id, exc_info=True)
+    except StorageError as exc:
+        log.warning("no thumbnail to hash for asset %s: %s", asset.id, exc)
         return None
     found = phash_bytes(data)
     if found is not None:
