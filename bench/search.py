@@ -19,11 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import Vocabulary, generate, tag_pool, vocabulary
 from search_index import SearchIndex, SearchQuery
