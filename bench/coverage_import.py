@@ -137,8 +137,10 @@ def _zip(instance: str) -> None:
         for label in ("made", "cached"):
             started = time.perf_counter()
             response = send_zip(assets, "web", event.title)
+            chunks = iter(response.response)
+            size = len(next(chunks))
             ready = time.perf_counter() - started
-            size = sum(len(chunk) for chunk in response.response)
+            size += sum(len(chunk) for chunk in chunks)
             total = time.perf_counter() - started
             print(f"ZIP 'web' ({label}): {len(assets)} files, {size / 1e6:.0f} MB, "
                   f"first byte after {ready:.2f} s, all in {total:.2f} s")  # fmt: skip

@@ -13,16 +13,16 @@ render, and the store's atomic put makes the last identical write win.
 
 ZIP archives
 ------------
-:func:`zip_entries` turns a list of assets and a spec (or None for the
-originals) into ``ZipEntry`` values: the derived files are made (or found)
-first, so every size is known; :func:`build_zip` then streams them from the
-store into a ZIP without compression (photos are compressed already), so
-the archive's length is known before the first byte and memory stays flat
-whatever the number of files. The preset applies to photos and other raster
-images; logos (SVG), documents (a press release in PDF), video and audio go
-in as their originals, as does a photo that cannot be rendered. These
-functions take plain values, so the press kit and share links can use them
-as the pages do.
+:func:`zip_stream` streams the files from the store into a ZIP without
+compression (photos are compressed already), so memory stays flat whatever
+the number of files. When every file is stored already (originals, or
+derived files made before) the archive's length is known before the first
+byte; otherwise each derived file is made as the ZIP reaches it, so the
+download starts at once rather than after a whole coverage is rendered.
+The preset applies to photos and other raster images; logos (SVG),
+documents (a press release in PDF), video and audio go in as their
+originals, as does a photo that cannot be rendered. These functions take
+plain values, so the press kit and share links can use them as the pages do.
 """
 
 from __future__ import annotations
@@ -102,6 +102,17 @@ def _lock(key: str) -> threading.Lock:
         return _locks.setdefault(key, threading.Lock())
 
 
+def _derived_key(
+    asset: Asset, spec_text: str
+) -> tuple[RenditionSpec, tuple[str, str, str], str, str, str]:
+    """Where the derived file for ``spec_text`` is kept: spec, credits, key, mime, ext."""
+    spec = with_focal_point(parse_spec(spec_text), asset)
+    credits = (asset.creator or "", asset.credit or "", asset.copyright or "")
+    digest = hashlib.sha256("\x00".join((spec.canonical, *credits)).encode()).hexdigest()[:24]
+    _pillow, mime, ext = FORMATS[spec.format or "webp"]
+    return spec, credits, f"derived/{asset.sha256}/{digest}.{ext}", mime, ext
+
+
 def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text: str) -> Derived:
     """The stored derived file for ``spec_text`` (made now if missing)."""
     if asset.kind not in RESIZABLE:
@@ -109,11 +120,7 @@ def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text:
             "Sizes and formats apply to images, vector graphics and documents; "
             "download the original instead."
         )
-    spec = with_focal_point(parse_spec(spec_text), asset)
-    credits = (asset.creator or "", asset.credit or "", asset.copyright or "")
-    digest = hashlib.sha256("\x00".join((spec.canonical, *credits)).encode()).hexdigest()[:24]
-    _pillow, mime, ext = FORMATS[spec.format or "webp"]
-    key = f"derived/{asset.sha256}/{digest}.{ext}"
+    spec, credits, key, mime, ext = _derived_key(asset, spec_text)
     with _lock(key):
         if storage.exists(key):
             return Derived(key, storage.size(key), mime, ext)
@@ -162,15 +169,22 @@ def zip_entries(
     unique = _Unique()
     entries: list[ZipEntry] = []
     for asset in assets:
-        key, size, ext = asset.storage_key, asset.size, asset.ext
-        if spec is not None and asset.kind in ZIP_RESIZED:
-            try:
-                made = derived(storage, settings, asset, spec)
-                key, size, ext = made.key, made.size, made.ext
-            except InvalidInput as exc:
-                log.info("ZIP: original of asset %s instead (%s)", asset.id, exc.message)
+        key, size, ext = _zip_file(storage, settings, asset, spec)
         entries.append(ZipEntry(key, size, unique(slug(asset.title), ext)))
     return entries
+
+
+def _zip_file(
+    storage: Storage, settings: IngestSettings, asset: Asset, spec: str | None
+) -> tuple[str, int, str]:
+    """(key, size, ext) of ``asset`` in the ZIP: in ``spec`` (made now if missing) or original."""
+    if spec is not None and asset.kind in ZIP_RESIZED:
+        try:
+            made = derived(storage, settings, asset, spec)
+            return made.key, made.size, made.ext
+        except InvalidInput as exc:
+            log.info("ZIP: original of asset %s instead (%s)", asset.id, exc.message)
+    return asset.storage_key, asset.size, asset.ext
 
 
 class _StoredBytes:
@@ -184,6 +198,88 @@ class _StoredBytes:
         with stream:
             while chunk := stream.read(CHUNK):
                 yield chunk
+
+
+def _stored_entry(storage: Storage, asset: Asset, spec: str | None) -> tuple[str, int, str] | None:
+    """(key, size, ext) of what the ZIP holds for ``asset`` if no rendering is needed."""
+    if spec is None or asset.kind not in ZIP_RESIZED:
+        return asset.storage_key, asset.size, asset.ext
+    try:
+        _spec, _credits, key, _mime, ext = _derived_key(asset, spec)
+    except InvalidInput:
+        return None  # zip_entries decides (the original, with a note in the log)
+    if not storage.exists(key):
+        return None
+    return key, storage.size(key), ext
+
+
+def zip_stream(
+    storage: Storage, settings: IngestSettings, assets: Iterable[Asset], spec: str | None
+) -> tuple[Iterator[bytes], int | None]:
+    """The bytes of the ZIP of ``assets`` in ``spec``, and its length when known at once.
+
+    When every file is stored already (originals, or derived files made
+    before), the archive is sized: its length goes out as Content-Length and
+    browsers show progress. Otherwise each derived file is made when the ZIP
+    reaches it, so the first bytes leave at once instead of after every photo
+    of a coverage has been rendered; the length is then unknown.
+    """
+    if spec is not None:
+        parse_spec(spec)  # a bad spec fails before anything is rendered or sent
+    assets = list(assets)
+    stored = [_stored_entry(storage, asset, spec) for asset in assets]
+    if all(entry is not None for entry in stored):
+        unique = _Unique()
+        entries = [
+            ZipEntry(key, size, unique(slug(asset.title), ext))
+            for asset, (key, size, ext) in zip(assets, stored, strict=True)  # type: ignore[misc]
+        ]
+        archive = build_zip(storage, entries)
+        return iter(archive), len(archive)
+    return _zip_as_made(storage, settings, assets, spec), None
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a ZIP made while streaming reads of an asset, taken before the response
+    starts (the request's database session is gone by the time the ZIP reaches it)."""
+
+    id: int
+    kind: str
+    title: str
+    sha256: str
+    storage_key: str
+    size: int
+    ext: str
+    original_filename: str | None
+    creator: str | None
+    credit: str | None
+    copyright: str | None
+    focal_x: float | None
+    focal_y: float | None
+
+    @classmethod
+    def of(cls, asset: Asset) -> _Snapshot:
+        return cls(**{name: getattr(asset, name) for name in cls.__dataclass_fields__})
+
+
+def _zip_as_made(
+    storage: Storage, settings: IngestSettings, assets: list[Asset], spec: str | None
+) -> Iterator[bytes]:
+    snapshots = [_Snapshot.of(asset) for asset in assets]
+    return _made_while_streaming(storage, settings, snapshots, spec)
+
+
+def _made_while_streaming(
+    storage: Storage, settings: IngestSettings, assets: list[_Snapshot], spec: str | None
+) -> Iterator[bytes]:
+    archive = ZipStream(compress_type=ZIP_STORED, sized=False)
+    unique = _Unique()
+    for asset in assets:
+        key, size, ext = _zip_file(storage, settings, asset, spec)
+        archive.add(_StoredBytes(storage, key), unique(slug(asset.title), ext), size=size)
+        yield from archive.file()
+    yield from archive.footer()
 
 
 def build_zip(storage: Storage, entries: Iterable[ZipEntry]) -> ZipStream:

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -25,7 +34,7 @@ from ..models import Asset
 from ..operations.access import get_visible_asset, require_edit
 from ..operations.archive import MAX_SELECTION, selection_ids, visible_selection
 from ..operations.bulk import bulk_update
-from ..operations.downloads import RESIZABLE, build_zip, slug, zip_entries
+from ..operations.downloads import RESIZABLE, slug, zip_stream
 from ..presets import preset_spec, presets
 from ..security import FILE_CSP
 from ..sending import content_disposition
@@ -56,19 +65,22 @@ def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Respons
         )
     spec = zip_spec(preset)
     store = storage()
-    entries = zip_entries(store, ingest_settings(), assets, spec)
-    archive = build_zip(store, entries)
+    chunks, length = zip_stream(store, ingest_settings(), assets, spec)
     note_downloads(assets, "zip", preset or ORIGINAL)  # logged once the response is made
     name = f"{slug(title, 'descarga')}-{preset or ORIGINAL}.zip"
     headers = {
         "Content-Disposition": content_disposition(name, True),
-        "Content-Length": str(len(archive)),
         "Content-Security-Policy": FILE_CSP,
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }
+    if length is not None:
+        headers["Content-Length"] = str(length)
     return Response(
-        iter(archive), mimetype="application/zip", headers=headers, direct_passthrough=True
+        chunks,
+        mimetype="application/zip",
+        headers=headers,
+        direct_passthrough=True,
     )
 
 
