@@ -40,7 +40,7 @@ from typing import BinaryIO
 from zipstream import ZIP_STORED, ZipStream
 
 from assets.credits import embed_credits
-from assets.errors import InvalidInput, UnsupportedMediaType
+from assets.errors import InvalidInput, ObjectNotFound, UnsupportedMediaType
 from assets.renditions import parse_spec, render
 from assets.renditions.color import srgb_profile
 from assets.renditions.spec import FORMATS, Fill, RenditionSpec
@@ -207,10 +207,11 @@ def _stored_entry(storage: Storage, asset: Asset, spec: str | None) -> tuple[str
     try:
         _spec, _credits, key, _mime, ext = _derived_key(asset, spec)
     except InvalidInput:
-        return None  # zip_entries decides (the original, with a note in the log)
-    if not storage.exists(key):
+        return None  # _zip_file decides (the original, with a note in the log)
+    try:
+        return key, storage.size(key), ext  # one request to the store, not two
+    except ObjectNotFound:
         return None
-    return key, storage.size(key), ext
 
 
 def zip_stream(
