@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from assets.errors import InvalidInput
 
 from ..models import Asset, Event
+from ..text import clean_line
 from .access import require_upload, visible_filter
 from .archive import editable_selection, get_visible, owned_filter, require_manage
 from .assets import _resolve_agency
@@ -85,16 +86,13 @@ def visible_events(user: Any) -> Select[tuple[Event]]:
     return select(Event).where(owned_filter(Event, user)).order_by(when.desc(), Event.id.desc())
 
 
-_CONTROL = dict.fromkeys([*range(32), 127], " ")
-
-
 def title_matching(query: Select[tuple[Event]], text: str) -> Select[tuple[Event]]:
     """Narrow ``query`` to events whose title contains ``text`` (any case).
 
-    The words are taken as typed, up to 100 characters: control characters are spaces
-    (PostgreSQL text cannot even hold NUL), ``%`` and ``_`` match themselves.
+    The words are taken as typed, up to 100 characters, cleaned as form fields
+    are (PostgreSQL text cannot even hold NUL); ``%`` and ``_`` match themselves.
     """
-    words = " ".join(text.translate(_CONTROL).split())[:100]
+    words = str(clean_line(text))[:100]
     if not words:
         return query
     escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
