@@ -217,15 +217,25 @@ class SearchIndex:
 
     def _open_searcher(self, gen: str) -> Searcher:
         for attempt in range(20):
+            tocs = self._tocs(gen)
             try:
                 return self._index(gen).searcher()
             except FileNotFoundError:
                 # A concurrent commit replaced the table of contents: read the new one.
-                if attempt == 19:
+                # With no commit in between, a file is missing for good (a damaged
+                # index): say so now rather than after twenty more tries.
+                if attempt == 19 or self._tocs(gen) == tocs:
                     raise
                 self._indexes = {}
                 time.sleep(0.01)
         raise AssertionError("unreachable")
+
+    def _tocs(self, gen: str) -> tuple[str, ...]:
+        """The tables of contents in generation ``gen`` (each commit writes a new one)."""
+        try:
+            return tuple(sorted(p.name for p in self._layout.path(gen).glob("*.toc")))
+        except OSError:
+            return ()
 
     def _drop_view(self) -> None:
         if self._view is not None:
