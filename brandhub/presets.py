@@ -22,11 +22,11 @@ DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     "web": {"label": _l("Web (1920 px, JPEG)"), "spec": "max-1920|format-jpeg|quality-85"},
     "print": {
         "label": _l("Print (original pixels, high-quality JPEG)"),
-        "spec": "original|format-jpeg|quality-95",
+        "spec": "original|format-jpeg|quality-95|dpi-300",
     },
     "print-tiff": {
         "label": _l("Print (original pixels, TIFF)"),
-        "spec": "original|format-tiff",
+        "spec": "original|format-tiff|dpi-300",
     },
     "instagram-square": {
         "label": _l("Instagram square (1080 × 1080)"),

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from flask import Response, current_app, redirect, request
+from flask_babel import gettext
 from werkzeug.http import parse_range_header
 
 from assets.errors import AssetNotFound
@@ -151,16 +152,41 @@ def send_rendition(storage: Storage, asset: Any, name: str) -> Response:
     )
 
 
+#: ``?preset=original``: the stored file itself, as without any preset or size.
+ORIGINAL_PRESET = "original"
+#: Response header with a notice for the person downloading (percent-encoded UTF-8).
+NOTICE_HEADER = "X-BrandHub-Notice"
+
+
+def wants_original(args: Any) -> bool:
+    """Whether a download request asks for the original: ``preset=original``, or no
+    preset and no ``width``, ``height`` or ``format``."""
+    preset = args.get("preset")
+    if preset:
+        return bool(preset == ORIGINAL_PRESET)
+    return not any(args.get(name) for name in ("width", "height", "format"))
+
+
+def transparency_notice() -> str:
+    return gettext(
+        "Transparent areas are filled with white in JPEG; "
+        "download the original or a PNG to keep them."
+    )
+
+
 def send_download(asset: Any, args: Any) -> Response:
-    """A derived download by preset name or free size, made and cached on first use."""
-    from .operations.downloads import derived, download_name
+    """The original (byte for byte, as ``/file`` sends it, as an attachment) or a
+    derived download by preset name or free size, made and cached on first use."""
+    from .operations.downloads import derived, download_name, flattens_transparency
     from .presets import spec_from_args
     from .services import ingest_settings, storage
 
+    if wants_original(args):
+        return send_original(storage(), asset, attachment=True)
     spec, label = spec_from_args(current_app.config, args)
     store = storage()
     made = derived(store, ingest_settings(), asset, spec)
-    return send_stored(
+    response = send_stored(
         store,
         made.key,
         size=made.size,
@@ -174,3 +200,6 @@ def send_download(asset: Any, args: Any) -> Response:
         private=not asset.public,
         allow_redirect=True,
     )
+    if flattens_transparency(asset, spec):
+        response.headers[NOTICE_HEADER] = quote(transparency_notice(), safe=" ,.;:()")
+    return response

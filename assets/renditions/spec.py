@@ -3,7 +3,8 @@
 A spec is a ``|``-separated list of operations, parsed into small frozen
 ``Operation`` objects (the Wagtail model): at most one resize (``max``,
 ``width``, ``height``, ``fill`` or ``original``) plus at most one each of
-``format``, ``quality`` and ``bgcolor``. Anything else raises
+``format``, ``quality``, ``bgcolor`` and ``dpi`` (the resolution written into
+the file, in pixels per inch: ``dpi-300`` for print). Anything else raises
 ``InvalidFilterSpecError``, which the web layer answers with a 400.
 
 A resize never upscales a raster (a 300 px photo stays 300 px in a
@@ -287,8 +288,27 @@ class BgColor(Operation):
         return "bgcolor-{:02x}{:02x}{:02x}".format(*self.rgb)
 
 
+@dataclass(frozen=True)
+class Dpi(Operation):
+    """The resolution a download declares (``dpi-300``); the pixels stay as they are."""
+
+    value: int
+    name: ClassVar[str] = "dpi"
+
+    @classmethod
+    def construct(cls, args: list[str], spec: str) -> Dpi:
+        valid = len(args) == 1 and re.fullmatch(r"[0-9]{1,4}", args[0])
+        if not valid or not 1 <= int(args[0]) <= 9600:
+            raise _fail(spec, "dpi must be 1..9600")
+        return cls(int(args[0]))
+
+    @property
+    def canonical(self) -> str:
+        return f"dpi-{self.value}"
+
+
 _OPERATIONS: dict[str, type[Operation]] = {
-    op.name: op for op in (Original, Max, Width, Height, Fill, Format, Quality, BgColor)
+    op.name: op for op in (Original, Max, Width, Height, Fill, Format, Quality, BgColor, Dpi)
 }
 
 
@@ -300,6 +320,7 @@ class RenditionSpec:
     format: str | None = None
     quality: int | None = None
     bgcolor: tuple[int, int, int] | None = None
+    dpi: int | None = None
 
     @property
     def canonical(self) -> str:
@@ -308,6 +329,7 @@ class RenditionSpec:
         parts += [f"quality-{self.quality}"] if self.quality is not None else []
         if self.bgcolor is not None:
             parts.append(BgColor(self.bgcolor).canonical)
+        parts += [f"dpi-{self.dpi}"] if self.dpi is not None else []
         return "|".join(parts) or "original"
 
     def __str__(self) -> str:
@@ -337,9 +359,11 @@ def parse_spec(spec: str | RenditionSpec) -> RenditionSpec:
         found[key] = op_class.construct(args, spec)
     resize = found.get("resize")
     fmt, quality, bg = found.get("format"), found.get("quality"), found.get("bgcolor")
+    dpi = found.get("dpi")
     return RenditionSpec(
         resize=resize if isinstance(resize, Resize) else None,
         format=fmt.format if isinstance(fmt, Format) else None,
         quality=quality.value if isinstance(quality, Quality) else None,
         bgcolor=bg.rgb if isinstance(bg, BgColor) else None,
+        dpi=dpi.value if isinstance(dpi, Dpi) else None,
     )

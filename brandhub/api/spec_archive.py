@@ -233,9 +233,23 @@ PATHS.update(
         "/assets/{asset_id}/download": {
             "parameters": [ASSET_ID],
             "get": {
-                "summary": "The asset in a preset or a free size, with its credit embedded",
+                "summary": "The original file, or the asset in a preset or a free size",
+                "description": (
+                    "Without a preset, width, height or format, and with preset=original, "
+                    "the stored file byte for byte (as /assets/{asset_id}/file sends it) as an "
+                    "attachment under its original name. A preset or a size gives a derived "
+                    "file (JPEG, PNG, WebP or TIFF) with the creator, credit, copyright, title "
+                    "and caption written in as EXIF, XMP and IPTC, the preset's resolution "
+                    "(300 ppi for print) and an sRGB profile. A JPEG of a source that may be "
+                    "transparent carries the header X-BrandHub-Notice (percent-encoded text): "
+                    "transparent areas are filled with white."
+                ),
                 "parameters": [
-                    PRESET,
+                    {
+                        **PRESET,
+                        "description": "A preset name (GET /presets); 'original' or none "
+                        "for the stored file",
+                    },
                     {"name": "width", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "height", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {
@@ -245,8 +259,20 @@ PATHS.update(
                     },
                 ],
                 "responses": {
-                    "200": {"description": "The image"},
-                    **_err(400, 401, 404, 415),
+                    "200": {
+                        "description": "The original file, or the derived image",
+                        "headers": {
+                            "X-BrandHub-Notice": {
+                                "description": "Why the file differs from what was asked "
+                                "(percent-encoded UTF-8)",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    },
+                    "206": {"description": "Part of the file (Range)"},
+                    "302": {"description": "Redirect to a short-lived presigned URL"},
+                    "304": {"description": "Not modified (If-None-Match)"},
+                    **_err(400, 401, 404, 415, 416),
                 },
             },
         },

@@ -6,8 +6,11 @@ A derived file is made once per (asset bytes, spec with the asset's focal
 point, credits) and kept under ``derived/<sha256>/<hash>.<ext>``: the next
 request for the same preset is a plain read from the store. Changing the
 focal point or the credit gives a new key, so a stale file is never served.
-Every derived JPEG, PNG and TIFF carries the asset's creator, credit and
-copyright (EXIF, XMP, IPTC) and an sRGB ICC profile. Concurrent first
+Every derived JPEG, PNG, WebP and TIFF carries the asset's creator, credit,
+copyright, title and caption (EXIF, XMP, IPTC; see ``assets.embed``), the
+resolution of the preset (``dpi-300`` for print) or else the source's, and an
+sRGB ICC profile. The original (no preset, or ``original``) is never derived:
+it is the stored file itself. Concurrent first
 requests in one process wait for each other; across processes both may
 render, and the store's atomic put makes the last identical write win.
 
@@ -39,7 +42,7 @@ from typing import BinaryIO
 
 from zipstream import ZIP_STORED, ZipStream
 
-from assets.credits import embed_credits
+from assets.embed import WRITER_VERSION, Embedding, source_dpi, write_metadata
 from assets.errors import InvalidInput, ObjectNotFound, UnsupportedMediaType
 from assets.renditions import parse_spec, render
 from assets.renditions.color import srgb_profile
@@ -102,13 +105,39 @@ def _lock(key: str) -> threading.Lock:
         return _locks.setdefault(key, threading.Lock())
 
 
+def _credits(asset: Asset) -> tuple[str, str, str, str, str]:
+    """What a derived file says of its asset: creator, credit, rights, title, caption."""
+    return (
+        asset.creator or "",
+        asset.credit or "",
+        asset.copyright or "",
+        asset.title or "",
+        asset.caption or "",
+    )
+
+
+def may_be_transparent(asset: Asset) -> bool:
+    """Whether the asset can have see-through areas (a vector logo, a PNG with alpha)."""
+    if asset.kind == "vector":
+        return True
+    image = (asset.metadata_json or {}).get("image") if asset.kind == "image" else None
+    return bool(isinstance(image, dict) and image.get("has_alpha"))
+
+
+def flattens_transparency(asset: Asset, spec_text: str) -> bool:
+    """Whether ``spec_text`` turns the asset's transparent areas white (JPEG, no bgcolor)."""
+    spec = parse_spec(spec_text)
+    return spec.format == "jpeg" and spec.bgcolor is None and may_be_transparent(asset)
+
+
 def _derived_key(
     asset: Asset, spec_text: str
-) -> tuple[RenditionSpec, tuple[str, str, str], str, str, str]:
+) -> tuple[RenditionSpec, tuple[str, str, str, str, str], str, str, str]:
     """Where the derived file for ``spec_text`` is kept: spec, credits, key, mime, ext."""
     spec = with_focal_point(parse_spec(spec_text), asset)
-    credits = (asset.creator or "", asset.credit or "", asset.copyright or "")
-    digest = hashlib.sha256("\x00".join((spec.canonical, *credits)).encode()).hexdigest()[:24]
+    credits = _credits(asset)
+    parts = (spec.canonical, WRITER_VERSION, *credits)
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
     _pillow, mime, ext = FORMATS[spec.format or "webp"]
     return spec, credits, f"derived/{asset.sha256}/{digest}.{ext}", mime, ext
 
@@ -128,14 +157,19 @@ def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text:
             with open(path, "rb") as fh:
                 head = fh.read(HEAD_BYTES)
             rendered = render(path, sniff(head, asset.original_filename), spec, settings)
-        data = embed_credits(
-            rendered.data,
-            rendered.mime,
-            creator=credits[0],
-            credit=credits[1],
-            rights=credits[2],
+            dpi = (float(spec.dpi), float(spec.dpi)) if spec.dpi else source_dpi(path)
+        creator, credit, rights, title, caption = credits
+        embedding = Embedding(
+            creator=creator,
+            credit=credit,
+            rights=rights,
+            title=title,
+            caption=caption,
+            dpi=dpi or (72.0, 72.0),
             icc=srgb_profile().tobytes(),
         )
+        pixels = (rendered.width, rendered.height)
+        data = write_metadata(rendered.data, rendered.mime, embedding, pixels)
         size = storage.put(key, io.BytesIO(data), content_type=rendered.mime)
     return Derived(key, size, rendered.mime, rendered.ext)
 
@@ -256,6 +290,7 @@ class _Snapshot:
     creator: str | None
     credit: str | None
     copyright: str | None
+    caption: str | None
     focal_x: float | None
     focal_y: float | None
 

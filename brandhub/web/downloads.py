@@ -34,7 +34,7 @@ from ..models import Asset
 from ..operations.access import get_visible_asset, require_edit
 from ..operations.archive import MAX_SELECTION, selection_ids, visible_selection
 from ..operations.bulk import bulk_update
-from ..operations.downloads import RESIZABLE, slug, zip_stream
+from ..operations.downloads import RESIZABLE, may_be_transparent, slug, zip_stream
 from ..presets import preset_spec, presets
 from ..security import FILE_CSP
 from ..sending import content_disposition
@@ -60,9 +60,7 @@ def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Respons
     if not assets:
         raise ApiError(404, "empty", _("There is nothing to download here."))
     if len(assets) > limit:
-        raise ApiError(
-            400, "too_many", _("A ZIP holds at most %(max)s files.", max=limit)
-        )
+        raise ApiError(400, "too_many", _("A ZIP holds at most %(max)s files.", max=limit))
     spec = zip_spec(preset)
     store = storage()
     chunks, length = zip_stream(store, ingest_settings(), assets, spec)
@@ -86,8 +84,10 @@ def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Respons
 
 def zip_choices() -> list[tuple[str, Any]]:
     """(value, label) of the ZIP menus: the originals, then every preset."""
-    return [(ORIGINAL, _("Original files")), *((n, p["label"]) for n, p in presets(
-        current_app.config).items())]
+    return [
+        (ORIGINAL, _("Original files")),
+        *((n, p["label"]) for n, p in presets(current_app.config).items()),
+    ]
 
 
 def _back(default: str) -> str:
@@ -100,7 +100,11 @@ def _back(default: str) -> str:
 
 @bp.app_context_processor
 def _menus() -> dict[str, Any]:
-    return {"zip_choices": zip_choices, "RESIZABLE": RESIZABLE}
+    return {
+        "zip_choices": zip_choices,
+        "RESIZABLE": RESIZABLE,
+        "may_be_transparent": may_be_transparent,
+    }
 
 
 @bp.post("/assets/<int:asset_id>/focal")
@@ -148,7 +152,5 @@ def bulk():  # type: ignore[no-untyped-def]
     except InvalidInput as exc:
         flash(_(exc.message), "error")
         return redirect(back)
-    flash(
-        ngettext("%(num)s asset updated.", "%(num)s assets updated.", len(changed)), "success"
-    )
+    flash(ngettext("%(num)s asset updated.", "%(num)s assets updated.", len(changed)), "success")
     return redirect(back)

@@ -29,7 +29,7 @@ from ..operations.collections import collection_assets_query
 from ..operations.downloads import RESIZABLE, slug
 from ..operations.events import event_assets
 from ..presets import presets
-from ..sending import send_download, send_original
+from ..sending import send_download, send_original, wants_original
 from ..services import storage
 from .downloads import send_zip
 from .tracking import download_context, note_downloads
@@ -96,8 +96,9 @@ def index():  # type: ignore[no-untyped-def]
         select(Collection)
         .where(
             Collection.public.is_(True),
-            exists()
-            .where(link.collection_id == Collection.id, link.asset_id == Asset.id, published),
+            exists().where(
+                link.collection_id == Collection.id, link.asset_id == Asset.id, published
+            ),
         )
         .order_by(Collection.updated_at.desc(), Collection.id.desc())
         .limit(200)
@@ -155,7 +156,10 @@ def original(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
 def download(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
     found = _asset(_kit(ref), asset_id)
     download_context("presskit")
-    note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
+    if wants_original(request.args):
+        note_downloads([found], "original")
+    else:
+        note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
     return send_download(found, request.args)
 
 

@@ -51,7 +51,7 @@ from ..operations.sharing import (
 )
 from ..presets import presets
 from ..ratelimit import RateLimiter
-from ..sending import send_download, send_original, send_rendition
+from ..sending import send_download, send_original, wants_original, send_rendition
 from ..services import storage
 from .downloads import send_zip
 from .tracking import download_context, note_downloads
@@ -281,8 +281,10 @@ def unlock_link(token: str):  # type: ignore[no-untyped-def]
     if limiter.blocked(key):
         wait = limiter.retry_after(key)
         form.password.errors.append(
-            _("Too many failed attempts. Wait %(minutes)s minutes and try again.",
-              minutes=max(1, round(wait / 60)))  # fmt: skip
+            _(
+                "Too many failed attempts. Wait %(minutes)s minutes and try again.",
+                minutes=max(1, round(wait / 60)),
+            )  # fmt: skip
         )
         page = render_template("share/password.html", form=form, token=token)
         return page, 429, {"Retry-After": str(wait)}
@@ -332,7 +334,10 @@ def download(token: str, asset_id: int):  # type: ignore[no-untyped-def]
         return page
     found = link_asset(get_session(), link, asset_id)
     download_context("share", link)
-    note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
+    if wants_original(request.args):
+        note_downloads([found], "original")
+    else:
+        note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
     return send_download(found, request.args)
 
 
