@@ -31,12 +31,16 @@ run: install
 	$(BIN)/brandhub init
 	$(BIN)/brandhub run-all --host $(HOST) --port $(PORT)
 
-# Debian's Chromium drives the browser tests and a throwaway redis-server backs the
-# Redis job-queue test; install what is missing (as root, on Debian).
+# Debian's Chromium drives the browser tests, a throwaway redis-server backs the
+# Redis job-queue test, and ExifTool and exiv2 read every file BrandHub writes (the
+# oracles of tests/archive/test_written_metadata.py); install what is missing (as
+# root, on Debian).
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
+	command -v exiv2 >/dev/null 2>&1 || missing="$$missing exiv2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -51,7 +51,7 @@ from ..operations.sharing import (
 )
 from ..presets import presets
 from ..ratelimit import RateLimiter
-from ..sending import send_download, send_original, wants_original, send_rendition
+from ..sending import send_download, send_original, send_rendition, wants_original
 from ..services import storage
 from .downloads import send_zip
 from .tracking import download_context, note_downloads
