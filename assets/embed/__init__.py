@@ -9,26 +9,32 @@ share-link and press-kit downloads all go through it.
 
 Why a writer of our own
 -----------------------
-Three ways were weighed (figures from ``bench/metadata_write.py``, a 24 MP
-print JPEG of about 10 MB on this 2-core machine):
+Three ways were weighed; figures from ``bench/metadata_write.py`` on this
+2-core machine (median ms; the machine is shared, so ±30%):
+
+=========================  ========  =========  ==================  ===============
+download                   encode    this       ExifTool stay-open  ExifTool/file
+=========================  ========  =========  ==================  ===============
+print JPEG q95, 24 MP      520-590   2-9        80-100              590-800
+print TIFF LZW, 24 MP      2500-2900 39         450-600             1000-1200
+=========================  ========  =========  ==================  ===============
 
 - ExifTool in stay-open mode (PyExifTool) is the reference writer, but it is
-  a Perl runtime dependency in production and rewrites the whole file through
-  a pipe or a temporary file: about 90 ms per 24 MP JPEG with the process
-  already open (a new process per file, as ResourceSpace does, adds ~250 ms),
-  and one more process to keep alive per web worker.
-- pyexiv2 (exiv2 bindings) works in-process, but brings a compiled copy of
-  exiv2 and its own file handling, and still copies the image through it.
-- Pillow can embed raw EXIF and XMP bytes but has no IPTC writer, guesses EXIF
-  tag types from Python values, and re-encoding PNG and TIFF to add tags costs
-  seconds for a print-size file.
+  a Perl runtime dependency in production (a Debian package), one more
+  process to keep alive per web worker, and it rewrites the whole file
+  through a temporary file: 10-40 times the cost of the splice here.
+- pyexiv2 (exiv2 bindings) works in-process but brings a compiled copy of
+  exiv2 and still copies the image through it; it was not measured.
+- Pillow embeds raw EXIF and XMP bytes but has no IPTC writer, guesses EXIF
+  tag types from Python values, and re-encoding PNG and TIFF to add tags
+  costs as much as making the file.
 
 The blocks are small and fully specified, so they are built here
 (``blocks.py``) and spliced into the encoder's bytes without decoding or
-encoding the image again (``containers.py``): under 10 ms for the 24 MP JPEG,
-against ~1 s to encode it. ExifTool and exiv2 remain the oracles: the tests
-read every kind of download with both (``exiftool -validate -warning``
-reports nothing, exiv2 prints every field).
+encoding the image again (``containers.py``). ExifTool and exiv2 remain the
+oracles: ``tests/archive/test_written_metadata.py`` reads every kind of
+download with both (``exiftool -validate -warning`` reports OK, exiv2 prints
+every field).
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def write_jpeg(
         for number, chunk in enumerate(chunks, 1):
             head += _segment(0xE2, _ICC_ID + bytes([number, len(chunks)]) + chunk)
     head += _segment(0xED, _PHOTOSHOP_ID + photoshop_irb(iptc))
-    return b"\xff\xd8" + head + b"".join(kept) + data[pos:]
+    return b"".join((b"\xff\xd8", head, *kept, memoryview(data)[pos:]))
 
 
 # --- PNG ------------------------------------------------------------------
@@ -142,13 +142,14 @@ def write_png(
 ) -> bytes:
     if not data.startswith(_PNG_SIGNATURE):
         raise NotWritable("not a PNG file")
-    pos, chunks = 8, []
+    pos, chunks, view = 8, [], memoryview(data)
     while pos + 12 <= len(data):
         length = struct.unpack(">I", data[pos : pos + 4])[0]
         kind = data[pos + 4 : pos + 8]
         end = pos + 12 + length
-        payload = data[pos + 8 : pos + 8 + length]
-        chunks.append((kind, data[pos:end], payload))
+        # Only a text chunk's keyword is looked at: image data is never copied twice.
+        keyword = data[pos + 8 : pos + 8 + min(length, 80)].split(b"\x00", 1)[0]
+        chunks.append((kind, view[pos:end], keyword))
         pos = end
     if not chunks or chunks[0][0] != b"IHDR":
         raise NotWritable("a PNG file starts with IHDR")
@@ -161,11 +162,11 @@ def write_png(
     added += _chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + xmp)
     profile = zlib.compress(_raw_profile("iptc", photoshop_irb(iptc)))
     added += _chunk(b"zTXt", b"Raw profile type iptc\x00\x00" + profile)
-    out = [_PNG_SIGNATURE, chunks[0][1], added]
-    for kind, raw, payload in chunks[1:]:
+    out: list[bytes | memoryview] = [_PNG_SIGNATURE, chunks[0][1], added]
+    for kind, raw, keyword in chunks[1:]:
         if kind in (b"pHYs", b"eXIf") or (kind in (b"iCCP", b"sRGB") and icc):
             continue
-        if kind in (b"iTXt", b"tEXt", b"zTXt") and payload.split(b"\x00", 1)[0] in _TEXT_KEYS:
+        if kind in (b"iTXt", b"tEXt", b"zTXt") and keyword in _TEXT_KEYS:
             continue
         out.append(raw)
     return b"".join(out)
@@ -290,7 +291,9 @@ def write_tiff(
     start = len(data) + (len(data) % 2)
     ifd, _where = write_ifd(entries, start, endian, next_ifd)
     header = order + struct.pack(endian + "I", start)
-    return header + data[8:] + (b"\x00" if len(data) % 2 else b"") + ifd
+    # One copy of the (often 70 MB) strips: a memoryview slice copies nothing.
+    pad = b"\x00" if len(data) % 2 else b""
+    return b"".join((header, memoryview(data)[8:], pad, ifd))
 
 
 __all__ = ["NotWritable", "write_jpeg", "write_png", "write_tiff", "write_webp"]
