@@ -100,11 +100,11 @@ def _back(default: str) -> str:
 
 @bp.app_context_processor
 def _menus() -> dict[str, Any]:
-    return {
-        "zip_choices": zip_choices,
-        "RESIZABLE": RESIZABLE,
-        "may_be_transparent": may_be_transparent,
-    }
+    return {"zip_choices": zip_choices, "RESIZABLE": RESIZABLE}
+
+
+# A global, not a context variable: the download menu macros are imported without context.
+bp.add_app_template_global(may_be_transparent, "may_be_transparent")
 
 
 @bp.post("/assets/<int:asset_id>/focal")
