@@ -31,6 +31,7 @@ VALID_SPECS = [
     ("format-tif", "format-tiff"),
     ("original|format-png", "original|format-png"),
     ("quality-100", "quality-100"),
+    ("dpi-300|original|format-jpeg", "original|format-jpeg|dpi-300"),
 ]
 
 
@@ -62,6 +63,10 @@ INVALID_SPECS = [
     "quality-101",
     "bgcolor-red",
     "bgcolor-12345",
+    "dpi-0",
+    "dpi-9601",
+    "dpi-300.5",
+    "dpi-300|dpi-72",
     "max-100|width-100",
     "format-webp|format-png",
     "rotate-90",
