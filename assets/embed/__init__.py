@@ -62,6 +62,7 @@ __all__ = [
 WRITER_VERSION = "2"
 #: XMP travels in one JPEG APP1 segment (65,502 bytes): a caption past this is cut in XMP too.
 _XMP_CAPTION_LIMIT = 48_000
+_XMP_MAX = 65_000
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,13 @@ def write_metadata(data: bytes, mime: str, embedding: Embedding, size: tuple[int
     are not the format claimed raise :class:`NotWritable`.
     """
     e = embedding.cleaned()
-    caption_xmp = cut_utf8(e.caption, _XMP_CAPTION_LIMIT).decode("utf-8")
-    xmp = xmp_packet(e.creator, e.credit, e.rights, e.title, caption_xmp)
+    limit = _XMP_CAPTION_LIMIT
+    while True:
+        caption_xmp = cut_utf8(e.caption, limit).decode("utf-8")
+        xmp = xmp_packet(e.creator, e.credit, e.rights, e.title, caption_xmp)
+        if len(xmp) <= _XMP_MAX or not caption_xmp:
+            break
+        limit //= 2  # escaping (& is &amp;) made the packet too big for one segment
     iptc = iptc_block(e.creator, e.credit, e.rights, e.title, e.caption)
     if mime == "image/jpeg":
         exif = exif_block(e.creator, e.rights, e.dpi, size, jpeg=True)

@@ -151,6 +151,14 @@ def test_bytes_that_are_not_the_format_are_refused(ext):
         write_metadata(b"not an image at all" * 3, FORMATS[ext][1], Embedding(), (40, 30))
 
 
+def test_a_caption_too_big_for_one_jpeg_segment_is_cut_in_xmp_too():
+    caption = "&<>" * 30_000  # 90,000 characters, five times longer once escaped
+    written = write_metadata(_encoded("jpg"), "image/jpeg", Embedding(caption=caption), (40, 30))
+    with Image.open(io.BytesIO(written)) as image:
+        assert image.size == (40, 30)
+        assert 20_000 < len(image.info["xmp"]) <= 65_000
+
+
 def test_formats_without_a_place_come_back_unchanged():
     assert write_metadata(b"%PDF-1.7", "application/pdf", Embedding(creator="x"), (1, 1)) == (
         b"%PDF-1.7"
