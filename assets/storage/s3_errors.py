@@ -66,7 +66,7 @@ def translate(exc: BaseException, key: str | None = None) -> BaseException | Non
         inner = getattr(exc, "last_exception", None) or exc.__cause__ or exc.__context__
         if inner is not None and inner is not exc:
             found = translate(inner, key)
-            if found is not None and found.message != FAILED:
+            if found is not None and getattr(found, "message", None) != FAILED:
                 return found
     if isinstance(exc, bce.ClientError):
         code = error_code(exc)
