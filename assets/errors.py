@@ -76,8 +76,14 @@ class DuplicateAsset(BrandHubError):
 
     code = "duplicate"
 
-    def __init__(self, existing_id: int) -> None:
-        super().__init__("This file is already in the library.", existing_id=existing_id)
+    def __init__(self, existing_id: int | None) -> None:
+        # ``None``: the asset holding these bytes is one the uploader may not see;
+        # its id is not told (it would confirm that a private asset exists).
+        if existing_id is None:
+            super().__init__(N_("This file is already in the library, in an asset you cannot "
+                                "see. Ask an administrator."))  # fmt: skip
+        else:
+            super().__init__("This file is already in the library.", existing_id=existing_id)
         self.existing_id = existing_id
 
 

@@ -128,10 +128,12 @@ def _renamed(column: str, query: Callable[[Any], Any]) -> AssetIds:
     return asset_ids
 
 
-register_related(Tag, _renamed("name", lambda tag: select(Asset.id).where(
-    Asset.tags.any(Tag.id == tag.id))))
-register_related(Agency, _renamed("slug", lambda agency: select(Asset.id).where(
-    Asset.agency_id == agency.id)))
+register_related(
+    Tag, _renamed("name", lambda tag: select(Asset.id).where(Asset.tags.any(Tag.id == tag.id)))
+)
+register_related(
+    Agency, _renamed("slug", lambda agency: select(Asset.id).where(Asset.agency_id == agency.id))
+)
 
 
 def _register_archive() -> None:
@@ -166,8 +168,9 @@ def _related_ids(session: Session, objects: Iterable[Any]) -> set[int]:
     ids: set[int] = set()
     for obj in objects:
         asset_ids = RELATED.get(type(obj))
-        if asset_ids is not None and (obj in session.new or obj in session.deleted
-                                      or session.is_modified(obj)):
+        if asset_ids is not None and (
+            obj in session.new or obj in session.deleted or session.is_modified(obj)
+        ):
             ids.update(asset_ids(session.connection(), obj))
     return ids
 
@@ -184,8 +187,10 @@ def _after_flush(session: Session, _context: Any) -> None:
     changes: dict[int, str] = {}
     timed: list[tuple[int, datetime]] = []
     for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Asset) and obj.id is not None and (
-            obj in session.new or _asset_changed(obj)
+        if (
+            isinstance(obj, Asset)
+            and obj.id is not None
+            and (obj in session.new or _asset_changed(obj))
         ):
             changes[obj.id] = "upsert"
             for name in TIMED_ATTRIBUTES:
@@ -196,8 +201,9 @@ def _after_flush(session: Session, _context: Any) -> None:
         if isinstance(obj, Asset) and obj.id is not None:
             changes[obj.id] = "delete"
     related = session.info.pop("index_related", set())
-    related |= _related_ids(session, [o for o in (*session.new, *session.dirty)
-                                      if type(o) in RELATED])
+    related |= _related_ids(
+        session, [o for o in (*session.new, *session.dirty) if type(o) in RELATED]
+    )
     for asset_id in related:
         changes.setdefault(asset_id, "upsert")
     rows = [
@@ -215,8 +221,11 @@ def _after_rollback(session: Session, _previous: Any) -> None:
 def install() -> None:
     """Listen on every SQLAlchemy session (idempotent)."""
     _register_archive()
-    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                           ("after_soft_rollback", _after_rollback)):
+    for name, listener in (
+        ("before_flush", _before_flush),
+        ("after_flush", _after_flush),
+        ("after_soft_rollback", _after_rollback),
+    ):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
@@ -244,16 +253,34 @@ def is_public(asset: Asset, now: datetime | None = None) -> bool:
     )
 
 
-def _event_name(asset: Asset) -> str:
+def _shown_with(asset: Asset, container: Any, public: bool) -> bool:
+    """Whether everyone who finds ``asset`` may see ``container`` (an event or a collection).
+
+    A container's title is searchable text of the asset, so it goes into the
+    asset's document only when it tells nobody anything new: the container is
+    public, or the asset is not public and both belong to the same agency (then
+    the asset's readers are that agency's people, who see the container too).
+    Otherwise another agency's private collection "Despidos masivos" would make
+    a public photo findable, and highlighted, by "despidos".
+    """
+    if getattr(container, "public", False):
+        return True
+    agency = getattr(container, "agency_id", None)
+    return not public and agency is not None and agency == asset.agency_id
+
+
+def _title(container: Any) -> str:
+    return str(getattr(container, "name", None) or getattr(container, "title", None) or "")
+
+
+def _event_name(asset: Asset, public: bool = False) -> str:
     found = getattr(asset, "event", None)
-    return str(getattr(found, "name", None) or getattr(found, "title", None) or "")
+    return _title(found) if found is not None and _shown_with(asset, found, public) else ""
 
 
-def _collection_names(asset: Asset) -> tuple[str, ...]:
+def _collection_names(asset: Asset, public: bool = False) -> tuple[str, ...]:
     found = getattr(asset, "collections", None) or ()
-    return tuple(
-        str(getattr(c, "name", None) or getattr(c, "title", None) or "") for c in found
-    )
+    return tuple(_title(c) for c in found if _shown_with(asset, c, public))
 
 
 def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
@@ -263,6 +290,7 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
     if isinstance(keywords, str):
         keywords = [keywords]
     when = asset.captured_at or asset.created_at
+    public = is_public(asset, now)
     return AssetDocument(
         id=asset.id,
         title=asset.title,
@@ -272,8 +300,8 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
         creator=asset.creator or "",
         caption=asset.caption or "",
         keywords=tuple(k for k in keywords if isinstance(k, str))[:50],
-        event=_event_name(asset),
-        collections=tuple(n for n in _collection_names(asset) if n),
+        event=_event_name(asset, public),
+        collections=tuple(n for n in _collection_names(asset, public) if n),
         filename=asset.original_filename or "",
         kind=asset.kind,
         agency=asset.agency.slug if asset.agency else "",
@@ -281,7 +309,7 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
         orientation=asset.orientation,
         compliance=getattr(asset, "compliance", None) or "unchecked",
         status=asset.status,
-        public=is_public(asset, now),
+        public=public,
         created_at=asset.created_at,
         captured_at=asset.captured_at,
     )
@@ -337,8 +365,9 @@ def _due(now: datetime) -> Any:
     return or_(IndexChange.not_before.is_(None), IndexChange.not_before <= now)
 
 
-def drain_outbox(db: Session, index: SearchIndex, batch: int = 500,
-                 lock_timeout: float | None = None) -> int:
+def drain_outbox(
+    db: Session, index: SearchIndex, batch: int = 500, lock_timeout: float | None = None
+) -> int:
     """Apply up to ``batch`` due changes to the index; return how many outbox rows it handled.
 
     ``db`` should be a session of its own: the drain commits it. Returns 0,
@@ -350,8 +379,9 @@ def drain_outbox(db: Session, index: SearchIndex, batch: int = 500,
         lock_timeout = index.lock_timeout
     with drain_lock(index.path, lock_timeout) as ours:
         if not ours:
-            log.warning("another drain kept the search outbox for %ss; changes stay queued",
-                        lock_timeout)
+            log.warning(
+                "another drain kept the search outbox for %ss; changes stay queued", lock_timeout
+            )
             return 0
         # Read everything after taking the turn, so this drain sees every change
         # that the previous one saw, and never writes an older copy after it.
@@ -388,8 +418,13 @@ def drain_outbox(db: Session, index: SearchIndex, batch: int = 500,
         return len(rows)
 
 
-def drain_all(db: Session, index: SearchIndex, batch: int = 500,
-              lock_timeout: float | None = None, max_batches: int | None = None) -> int:
+def drain_all(
+    db: Session,
+    index: SearchIndex,
+    batch: int = 500,
+    lock_timeout: float | None = None,
+    max_batches: int | None = None,
+) -> int:
     """Drain batch after batch until a batch comes back short (or ``max_batches``)."""
     total = rounds = 0
     while max_batches is None or rounds < max_batches:
@@ -409,8 +444,10 @@ def pending(db: Session, now: datetime | None = None) -> int:
 
 def scheduled(db: Session, now: datetime | None = None) -> int:
     """Number of changes queued for later (embargoes and expiries to come)."""
-    query = select(func.count()).select_from(IndexChange).where(
-        IndexChange.not_before > (now or utcnow())
+    query = (
+        select(func.count())
+        .select_from(IndexChange)
+        .where(IndexChange.not_before > (now or utcnow()))
     )
     return db.scalar(query) or 0
 
@@ -428,6 +465,6 @@ def due_ids(db: Session) -> list[int]:
 def forget(db: Session, change_ids: list[int], chunk: int = 1000) -> None:
     """Delete the outbox rows ``change_ids`` (handled by a rebuild) and commit."""
     for start in range(0, len(change_ids), chunk):
-        part = change_ids[start:start + chunk]
+        part = change_ids[start : start + chunk]
         db.execute(delete(IndexChange).where(IndexChange.id.in_(part)))
     db.commit()

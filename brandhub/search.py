@@ -3,7 +3,9 @@
 The index is opened on first use (a damaged or missing index must not stop the
 app from starting: pages fall back to the plain listing and say so). Who may
 see what is turned into the index's own filters (``agencies``/``public_only``)
-so totals and facet counts only ever count visible assets. (One difference
+so totals and facet counts only ever count visible assets, and the hits are
+checked again against the database when their rows are read (:func:`assets_for`:
+the index may be late). (One difference
 with :mod:`brandhub.operations.access`: a person with no agency finds public
 assets only, not also the ones they uploaded; the index does not know uploaders.)
 
@@ -14,6 +16,7 @@ or an embargo that ended); turn it off when a background worker drains it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from pathlib import Path
@@ -22,11 +25,14 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResults
 
 from . import indexing
 from .db import database
+from .models import Asset
+from .operations.access import visible_filter
 
 log = logging.getLogger(__name__)
 _EXT = "brandhub.search"
@@ -133,7 +139,7 @@ def _drain_after_write(response: Response) -> Response:
 
 
 def did_you_mean(suggestion: str, url: str) -> Markup:
-    """"Did you mean <a>suggestion</a>?" as HTML: every piece escaped, the link whole."""
+    """ "Did you mean <a>suggestion</a>?" as HTML: every piece escaped, the link whole."""
     link = Markup('<a class="suggestion" href="{}">{}</a>').format(url, suggestion)
     slot = "\ue000"  # a private-use character no translation contains
     return escape(_("Did you mean %(suggestion)s?", suggestion=slot)).replace(slot, link)
@@ -173,14 +179,26 @@ def query_from_args(args: Any, default_per_page: int, max_per_page: int = 100) -
     }
 
 
-def assets_for(db: Any, results: SearchResults) -> list[Any]:
-    """The hits' asset rows in hit order (one query); rows gone since indexing are skipped."""
-    from sqlalchemy import select
+def assets_for(db: Any, user: Any, results: SearchResults) -> tuple[SearchResults, list[Any]]:
+    """The hits' asset rows in hit order (one query), re-checked against the database.
 
-    from .models import Asset
-
+    The index can be late (a change still queued, a worker that is down): a hit
+    whose row is gone, or that ``user`` may no longer see (made private, expired,
+    sent back to review), is dropped here, by the same rule as every other page
+    (``operations.access.visible_filter``). The results come back with those
+    hits removed and the total lowered by as many, so the count never includes
+    what the page cannot show; other pages of the same search may still count
+    a stale hit until the index catches up.
+    """
     ids = [hit.id for hit in results.hits]
     if not ids:
-        return []
-    rows = {a.id: a for a in db.scalars(select(Asset).where(Asset.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
+        return results, []
+    rows = {
+        a.id: a for a in db.scalars(select(Asset).where(Asset.id.in_(ids), visible_filter(user)))
+    }
+    kept = [hit for hit in results.hits if hit.id in rows]
+    if len(kept) < len(ids):
+        results = dataclasses.replace(
+            results, hits=kept, total=max(len(kept), results.total - (len(ids) - len(kept)))
+        )
+    return results, [rows[hit.id] for hit in kept]

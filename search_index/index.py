@@ -101,8 +101,14 @@ from .views import IndexView, SegmentCache
 
 __all__ = ["SearchIndex"]
 
-_READ_ERRORS = (OSError, EOFError, zlib.error, pickle.UnpicklingError, struct.error,
-                whoosh_index.IndexError)
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    zlib.error,
+    pickle.UnpicklingError,
+    struct.error,
+    whoosh_index.IndexError,
+)
 
 
 class SearchIndex:
@@ -113,8 +119,9 @@ class SearchIndex:
     forked from one that opened it reopens its files on first use.
     """
 
-    def __init__(self, path: Path | str, *, lock_timeout: float = 30.0,
-                 writer_memory_mb: int = 256) -> None:
+    def __init__(
+        self, path: Path | str, *, lock_timeout: float = 30.0, writer_memory_mb: int = 256
+    ) -> None:
         self._setup(path, lock_timeout, writer_memory_mb)
         try:
             with self._lock:
@@ -125,8 +132,9 @@ class SearchIndex:
             raise
 
     @classmethod
-    def for_rebuild(cls, path: Path | str, *, lock_timeout: float = 30.0,
-                    writer_memory_mb: int = 256) -> SearchIndex:
+    def for_rebuild(
+        cls, path: Path | str, *, lock_timeout: float = 30.0, writer_memory_mb: int = 256
+    ) -> SearchIndex:
         """Open without reading the current index, which may be damaged, to :meth:`rebuild` it.
 
         Searches raise :class:`IndexUnavailable` until the rebuild swaps in
@@ -254,8 +262,12 @@ class SearchIndex:
     def __enter__(self) -> SearchIndex:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     # Writing
@@ -275,8 +287,9 @@ class SearchIndex:
         with self._write_lock:
             self._apply(docs, fields, gone)
 
-    def _apply(self, docs: list[AssetDocument], fields: list[dict[str, object]],
-               gone: list[int]) -> None:
+    def _apply(
+        self, docs: list[AssetDocument], fields: list[dict[str, object]], gone: list[int]
+    ) -> None:
         for _attempt in range(5):
             with self._lock:
                 gen = self._current()
@@ -289,8 +302,14 @@ class SearchIndex:
                 return
         raise IndexBusy("The search index is busy; try again in a moment.")
 
-    def _write(self, writer: SegmentWriter, gen: str, docs: list[AssetDocument],
-               fields: list[dict[str, object]], gone: list[int]) -> bool:
+    def _write(
+        self,
+        writer: SegmentWriter,
+        gen: str,
+        docs: list[AssetDocument],
+        fields: list[dict[str, object]],
+        gone: list[int],
+    ) -> bool:
         committed = False
         try:
             if self._layout.current() != gen:
@@ -309,8 +328,12 @@ class SearchIndex:
             if not committed:
                 writer.cancel()
 
-    def rebuild(self, docs: Iterable[AssetDocument], count: int | None = None,
-                progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(
+        self,
+        docs: Iterable[AssetDocument],
+        count: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Index ``docs`` into a new generation and swap it in; return how many were indexed.
 
         Searches keep using the current generation until the swap; changes
@@ -345,8 +368,13 @@ class SearchIndex:
             self._fresh_view()
         return indexed
 
-    def _build(self, target: str, docs: Iterable[AssetDocument], count: int | None,
-               progress: Callable[[int], None] | None) -> int:
+    def _build(
+        self,
+        target: str,
+        docs: Iterable[AssetDocument],
+        count: int | None,
+        progress: Callable[[int], None] | None,
+    ) -> int:
         ix = whoosh_index.create_in(str(self._layout.path(target)), self._schema)
         step = max(1, count // 100) if count else 500
         writer = ix.writer(limitmb=self._writer_memory_mb)
@@ -427,8 +455,11 @@ class SearchIndex:
         if visible is not None:
             mask &= visible
         masks = facet_masks(view, query.filters)
-        facets = (count_facets(view, mask, masks, query.filters, query.facet_limit)
-                  if query.facets else {})
+        facets = (
+            count_facets(view, mask, masks, query.filters, query.facet_limit)
+            if query.facets
+            else {}
+        )
         for facet_mask in masks.values():
             mask &= facet_mask
         total = int(np.count_nonzero(mask))
@@ -438,13 +469,22 @@ class SearchIndex:
         docnums = page_of(view, mask, match.score, sort, query.page, query.per_page)
         asset_ids = view.asset_ids
         hits = [
-            Hit(int(asset_ids[d]), float(match.score[d]),
-                hit_highlights(view.searcher.stored_fields(d), self._schema,
-                               evaluator.terms, evaluator.prefixes))
+            Hit(
+                int(asset_ids[d]),
+                float(match.score[d]),
+                hit_highlights(
+                    view.searcher.stored_fields(d),
+                    self._schema,
+                    evaluator.terms,
+                    evaluator.prefixes,
+                ),
+            )
             for d in docnums
         ]
         text = query.text.strip()
-        suggestion = suggest(view.searcher, text) if text else None
+        # Only words of documents this searcher may see (and not deleted ones).
+        scope = None if visible is None else visible & view.live
+        suggestion = suggest(view, text, scope) if text else None
         return SearchResults(total, query.page, query.per_page, hits, facets, suggestion)
 
     def doc_ids(self) -> set[int]:

@@ -25,9 +25,10 @@ def search():  # type: ignore[no-untyped-def]
         raise ApiError(
             503, "search_unavailable", _("Search is not available right now; try again later.")
         ) from None
+    results, assets = assets_for(get_session(), g.api_user, results)
     hits = {hit.id: hit for hit in results.hits}
     rows = []
-    for asset in assets_for(get_session(), results):
+    for asset in assets:
         body = asset_json(asset)
         body["highlights"] = hits[asset.id].highlights
         rows.append(body)

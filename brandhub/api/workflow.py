@@ -16,7 +16,7 @@ from ..db import get_session
 from ..errors import ApiError
 from ..forms_archive import parse_when
 from ..models import Asset, DownloadEvent
-from ..operations.access import get_visible_asset
+from ..operations.access import get_visible_asset, require_history
 from ..operations.rights import LICENCES, RightsFields, rights_state, update_rights
 from ..operations.similar import Similar, similar_assets
 from ..operations.stats import download_count, monthly
@@ -89,6 +89,7 @@ def _change_json(change: Any) -> dict[str, Any]:
         "from": change.from_status,
         "to": change.to_status,
         "comment": change.comment,
+        "reason": change.reason,
         "user": change.user.email if change.user else None,
         "at": iso(change.created_at),
     }
@@ -112,6 +113,7 @@ def set_status(asset_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/assets/<int:asset_id>/history")
 def status_history(asset_id: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), g.api_user, asset_id)
+    require_history(g.api_user, asset)
     return jsonify(
         {
             "status": asset.status,
@@ -144,6 +146,7 @@ def _version_json(asset: Asset, v: VersionView) -> dict[str, Any]:
 @bp.get("/assets/<int:asset_id>/versions")
 def versions(asset_id: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), g.api_user, asset_id)
+    require_history(g.api_user, asset)
     listed = [_version_json(asset, v) for v in list_versions(asset)]
     return jsonify({"current": asset.version, "versions": listed})
 
@@ -176,7 +179,9 @@ def add_version(asset_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/assets/<int:asset_id>/versions/<int:number>/file")
 def version_file(asset_id: int, number: int):  # type: ignore[no-untyped-def]
-    return send_version(get_visible_asset(get_session(), g.api_user, asset_id), number)
+    asset = get_visible_asset(get_session(), g.api_user, asset_id)
+    require_history(g.api_user, asset)
+    return send_version(asset, number)
 
 
 # ---------- Rights ----------

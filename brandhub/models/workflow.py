@@ -6,7 +6,10 @@
   Versions keep their own storage key: originals are content-addressed, so a
   version shares its bytes with any row holding the same hash, and bytes are
   deleted only when no row refers to them (``operations/versions.py``).
-- ``StatusChange``: the workflow's history (who, when, from, to, why).
+- ``StatusChange``: the workflow's history (who, when, from, to, why). ``reason``
+  is set when BrandHub made the move itself: "new_file" or "text_changed" (an
+  approved asset changed by someone who cannot approve goes back to review,
+  ``operations/review.py``); a person's move has none, only their comment.
 - ``ShareLink``: a public link to an asset, a collection or an event. Only the
   SHA-256 of its token is stored (the token is shown once), and the password,
   if any, as an Argon2 hash. ``ShareLinkUse`` logs every opening.
@@ -74,6 +77,7 @@ class StatusChange(Base):
     from_status: Mapped[str] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str | None] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

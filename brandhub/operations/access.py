@@ -5,16 +5,28 @@ agency's assets plus public, approved ones (not under embargo, not expired:
 operations/rights.py); anonymous visitors only the latter.
 An asset a person may not see is reported as missing (404), never as forbidden,
 so ids of other agencies cannot be probed.
+
+This module is the one place that says who sees what; every reader goes
+through it: pages and the API (:func:`get_visible_asset`), lists
+(:func:`visible_filter`), search hits read back from the index
+(:func:`visible_ids`: the index may be late), and an asset's inside, its
+earlier files and status history, which only those who may edit it see
+(:func:`require_history`): an earlier file was never approved, and the history
+names staff and says why a file was replaced. Search documents follow the same
+rule for the titles of events and collections (brandhub/indexing.py), and
+spelling suggestions come only from documents the searcher may see
+(search_index/suggest.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from assets.errors import AssetNotFound, PermissionDenied
+from assets.errors import AssetNotFound, DuplicateAsset, PermissionDenied
 
 from ..models import Asset, User, utcnow
 
@@ -72,6 +84,34 @@ def can_edit(user: Any, asset: Asset) -> bool:
 def require_edit(user: Any, asset: Asset) -> None:
     if not can_edit(user, asset):
         raise PermissionDenied("You do not have permission to do this.")
+
+
+def can_see_history(user: Any, asset: Asset) -> bool:
+    """Whether ``user`` sees ``asset``'s earlier files and status history: its editors."""
+    return can_edit(user, asset)
+
+
+def require_history(user: Any, asset: Asset) -> None:
+    """403 for someone who sees the asset but not its versions and history."""
+    if not can_see_history(user, asset):
+        raise PermissionDenied("Only those who may edit this asset see its versions and history.")
+
+
+def visible_ids(db: Session, user: Any, asset_ids: Iterable[int]) -> set[int]:
+    """The ids among ``asset_ids`` that ``user`` may see now, by the database (one query)."""
+    wanted = list(dict.fromkeys(asset_ids))
+    if not wanted:
+        return set()
+    return set(db.scalars(select(Asset.id).where(Asset.id.in_(wanted), visible_filter(user))))
+
+
+def duplicate_of(db: Session, user: Any, existing_id: int) -> DuplicateAsset:
+    """The 409 for bytes already stored as ``existing_id``: with its id only if ``user`` sees it.
+
+    The file stays refused either way (an asset's bytes are unique, ``Asset.sha256``):
+    the answer confirms that the file is in the library, never which asset holds it.
+    """
+    return DuplicateAsset(existing_id if visible_ids(db, user, [existing_id]) else None)
 
 
 def require_upload(user: Any) -> User:

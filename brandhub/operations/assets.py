@@ -18,14 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assets.errors import DuplicateAsset, InvalidInput, PermissionDenied
+from assets.errors import InvalidInput, PermissionDenied
 from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
 from ..models import Agency, Asset, Job, Rendition, Tag, User
-from .access import require_edit, require_upload
+from .access import duplicate_of, require_edit, require_upload
 from .compliance import check_upload, record
+from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 from .similar import phash_of_prepared
 from .versions import stored_keys, unreferenced
 
@@ -120,7 +121,7 @@ def create_asset(
     with prepare(stream, filename, settings) as prepared:
         existing = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
         if existing is not None:
-            raise DuplicateAsset(existing)
+            raise duplicate_of(db, user, existing)
         given = {"credit": fields.credit, "copyright": fields.copyright, "caption": fields.caption,
                  "keywords": parse_tags(fields.tags or ""), "title": fields.title}  # fmt: skip
         checked = check_upload(
@@ -181,7 +182,7 @@ def create_asset(
                 _delete_keys(storage, written)
                 raise
             # Same bytes committed by a concurrent upload: its row owns these keys.
-            raise DuplicateAsset(winner) from None
+            raise duplicate_of(db, user, winner) from None
         except BaseException:
             db.rollback()
             _delete_keys(storage, written)
@@ -190,7 +191,9 @@ def create_asset(
 
 
 def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> Asset:
+    """Change the descriptive fields; new public text of an approved asset goes to review."""
     require_edit(user, asset)
+    before = public_text(asset)
     if fields.title is not None:
         title = fields.title.strip()
         if not title:
@@ -204,6 +207,8 @@ def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> A
         asset.tags = _tags(db, parse_tags(fields.tags))
     if fields.agency is not None:
         asset.agency = _resolve_agency(db, user, fields.agency)
+    if text_changed(before, asset):
+        reopen_if_approved(db, user, asset, TEXT_CHANGED)
     db.commit()
     return asset
 

@@ -20,6 +20,7 @@ from .archive import editable_selection, require_manage
 from .assets import MAX_TAGS, _tags, parse_tags
 from .collections import add_assets, get_visible_collection
 from .events import get_visible_event
+from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 
 
 @dataclass
@@ -36,8 +37,13 @@ class BulkChanges:
 
     def is_empty(self) -> bool:
         return not (
-            self.credit or self.caption or self.copyright or self.add_tags or self.title_prefix
-            or self.event_id or self.collection_id
+            self.credit
+            or self.caption
+            or self.copyright
+            or self.add_tags
+            or self.title_prefix
+            or self.event_id
+            or self.collection_id
         )
 
 
@@ -64,6 +70,7 @@ def bulk_update(db: Session, user: Any, asset_ids: list[int], changes: BulkChang
     prefix = " ".join((changes.title_prefix or "").split())[:100]
     new_tags = _tags(db, parse_tags(changes.add_tags)) if changes.add_tags else []
     for asset in assets:
+        before = public_text(asset)
         for name in ("credit", "copyright"):
             value = getattr(changes, name)
             if value:
@@ -77,6 +84,8 @@ def bulk_update(db: Session, user: Any, asset_ids: list[int], changes: BulkChang
             asset.tags = (asset.tags + [t for t in new_tags if t.id not in have])[:MAX_TAGS]
         if event is not None:
             asset.event = event
+        if text_changed(before, asset):
+            reopen_if_approved(db, user, asset, TEXT_CHANGED)
     if collection is not None:
         db.flush()
         add_assets(db, user, collection, [a.id for a in assets])  # commits

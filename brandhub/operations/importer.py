@@ -24,7 +24,7 @@ from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
 
 from ..models import Asset, Event
-from .access import can_edit
+from .access import can_edit, visible_filter
 from .archive import require_manage
 from .assets import AssetFields, create_asset
 
@@ -108,7 +108,7 @@ def archive_file(
         )  # fmt: skip
     except DuplicateAsset as exc:
         db.rollback()
-        if event is not None:
+        if event is not None and exc.existing_id is not None:
             _attach_existing(db, user, event, exc.existing_id)
         raise
     if event is not None:
@@ -136,7 +136,11 @@ def import_file(
     try:
         with path.open("rb") as fh:
             digest, _size = hash_stream(fh)
-            existing = db.scalar(select(Asset.id).where(Asset.sha256 == digest))
+            # Only an asset the importer sees is named; any other goes the long way
+            # (create_asset) to the same "duplicate" without its id.
+            existing = db.scalar(
+                select(Asset.id).where(Asset.sha256 == digest, visible_filter(user))
+            )
             if existing is not None:
                 if event is not None:
                     require_manage(user, event)

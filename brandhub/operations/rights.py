@@ -24,6 +24,7 @@ from assets.errors import InvalidInput
 
 from ..models import Asset, utcnow
 from .access import publishable_filter, require_edit
+from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 
 __all__ = [
     "EXPIRING_DAYS",
@@ -93,7 +94,7 @@ def is_publishable(asset: Asset, now: datetime | None = None) -> bool:
 
 
 def rights_state(asset: Any, now: datetime | None = None) -> str | None:
-    """"expired", "expiring", "embargoed" or None: the badge beside the status."""
+    """ "expired", "expiring", "embargoed" or None: the badge beside the status."""
     now = now or utcnow()
     expires = _aware(getattr(asset, "expires_at", None))
     embargo = _aware(getattr(asset, "embargo_until", None))
@@ -113,6 +114,7 @@ def licence_label(code: str | None) -> Any:
 def update_rights(db: Session, user: Any, asset: Asset, fields: RightsFields) -> Asset:
     """Change an asset's rights (who may edit it may); InvalidInput for a bad value."""
     require_edit(user, asset)
+    before = public_text(asset)
     if fields.licence is not _UNSET:
         code = (fields.licence or "").strip()
         if code and code not in LICENCES:
@@ -128,9 +130,9 @@ def update_rights(db: Session, user: Any, asset: Asset, fields: RightsFields) ->
     embargo = asset.embargo_until if fields.embargo_until is _UNSET else fields.embargo_until
     expires, embargo = _aware(expires), _aware(embargo)
     if expires is not None and embargo is not None and embargo >= expires:
-        raise InvalidInput(
-            "The embargo must end before the rights expire.", field="embargo_until"
-        )
+        raise InvalidInput("The embargo must end before the rights expire.", field="embargo_until")
     asset.expires_at, asset.embargo_until = expires, embargo
+    if text_changed(before, asset):  # the licence, credit or restrictions
+        reopen_if_approved(db, user, asset, TEXT_CHANGED)
     db.commit()
     return asset

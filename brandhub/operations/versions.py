@@ -29,14 +29,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assets.errors import AssetNotFound, DuplicateAsset, InvalidInput
+from assets.errors import AssetNotFound, InvalidInput
 from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
 from ..models import Asset, AssetVersion, Job, Rendition
-from .access import require_edit
+from .access import duplicate_of, require_edit
 from .compliance import check_upload, record
+from .review import NEW_FILE, reopen_if_approved
 from .similar import phash_of_prepared
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def replace_file(
             )
         other = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
         if other is not None:
-            raise DuplicateAsset(other)
+            raise duplicate_of(db, user, other)
         given = {"credit": asset.credit, "copyright": asset.copyright, "caption": asset.caption,
                  "keywords": asset.tag_names, "title": asset.title}  # fmt: skip
         checked = check_upload(
@@ -163,6 +164,8 @@ def replace_file(
         asset.version += 1
         version = _snapshot(asset, asset.version, getattr(user, "id", None), comment)
         asset.versions.append(version)
+        # The approval was of the old file: the new one waits for a reviewer.
+        reopen_if_approved(db, user, asset, NEW_FILE)
         if prepared.deferred:
             db.add(Job(kind="media", asset=asset, created_by_id=getattr(user, "id", None)))
         try:
@@ -172,7 +175,7 @@ def replace_file(
             delete_unreferenced(db, storage, written)
             winner = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
             if winner is not None:
-                raise DuplicateAsset(winner) from None
+                raise duplicate_of(db, user, winner) from None
             raise
         except BaseException:
             db.rollback()

@@ -49,7 +49,7 @@ from ..operations.events import (
 from ..operations.importer import archive_file
 from ..services import ingest_settings, storage
 from .downloads import send_zip
-from .workflow import flag_similar, similar_json, similar_message
+from .workflow import duplicate_url, flag_similar, similar_json, similar_message
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -229,10 +229,11 @@ def upload(event_id: int):  # type: ignore[no-untyped-def]
             compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
         )  # fmt: skip
     except DuplicateAsset as exc:
-        url = url_for("web.asset_page", asset_id=exc.existing_id)
-        message = _("This file is already in the library.")
+        url = duplicate_url(exc)
+        message = _(exc.message)
         if wants_json:
-            return _json_error(409, "duplicate", message, existing_url=url)
+            extra = {"existing_url": url} if url else {}
+            return _json_error(409, "duplicate", message, **extra)
         flash(message, "info")
         return redirect(back)
     except BrandHubError as exc:

@@ -34,7 +34,13 @@ from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
-from .workflow import flag_similar, similar_json, similar_message
+from .workflow import (
+    duplicate_url,
+    flag_similar,
+    flash_back_to_review,
+    similar_json,
+    similar_message,
+)
 
 bp = Blueprint("web", __name__)
 
@@ -64,9 +70,10 @@ def library():  # type: ignore[no-untyped-def]
     except IndexUnavailable:
         return _plain_listing(db, query["page"], per_page)
     agencies = dict(db.execute(select(Agency.slug, Agency.name)).all())
+    results, assets = assets_for(db, current_user, results)
     return render_template(
         "library.html",
-        assets=assets_for(db, results),
+        assets=assets,
         hits={hit.id: hit for hit in results.hits},
         results=results,
         query=query,
@@ -151,14 +158,15 @@ def upload():  # type: ignore[no-untyped-def]
                 compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
             )
         except DuplicateAsset as exc:
-            url = url_for("web.asset_page", asset_id=exc.existing_id)
-            message = _("This file is already in the library.")
+            url = duplicate_url(exc)
+            message = _(exc.message)
             if wants_json:
-                return jsonify(
-                    {"error": {"code": "duplicate", "message": message, "existing_url": url}}
-                ), 409
+                error = {"code": "duplicate", "message": message}
+                if url:
+                    error["existing_url"] = url
+                return jsonify({"error": error}), 409
             flash(message, "info")
-            return redirect(url)
+            return redirect(url or url_for("web.upload"))
         except BrandHubError as exc:
             status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
             report = exc.details.get("report")
@@ -221,8 +229,10 @@ def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
     fields = form.to_fields(
         present={"title", "description", "tags", "credit", "caption", "copyright"}
     )
+    was_approved = asset.status == "approved"
     update_asset(db, current_user, asset, fields)
     flash(_("Changes saved."), "success")
+    flash_back_to_review(was_approved, asset)
     return redirect(url_for("web.asset_page", asset_id=asset.id))
 
 

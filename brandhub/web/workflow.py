@@ -26,7 +26,7 @@ from assets.errors import DuplicateAsset, InvalidInput
 from ..db import get_session
 from ..forms_workflow import RightsForm, ShareForm, StatusForm, VersionForm
 from ..models import Asset
-from ..operations.access import can_edit, get_visible_asset
+from ..operations.access import can_edit, can_see_history, get_visible_asset, require_history
 from ..operations.rights import LICENCE_URLS, licence_label, rights_state, update_rights
 from ..operations.sharing import can_manage_link, links_for
 from ..operations.similar import Similar, similar_assets
@@ -86,9 +86,7 @@ def status(asset_id: int):  # type: ignore[no-untyped-def]
         flash(_first_error(form), "error")
         return _back(asset)
     change = change_status(db, current_user, asset, form.status.data, form.comment.data or "")
-    flash(
-        _("Status changed to “%(status)s”.", status=status_labels()[change.to_status]), "success"
-    )
+    flash(_("Status changed to “%(status)s”.", status=status_labels()[change.to_status]), "success")
     return _back(asset)
 
 
@@ -102,6 +100,7 @@ def new_version(asset_id: int):  # type: ignore[no-untyped-def]
         flash(_first_error(form), "error")
         return _back(asset)
     upload = form.file.data
+    was_approved = asset.status == "approved"
     try:
         version = replace_file(
             db,
@@ -115,19 +114,39 @@ def new_version(asset_id: int):  # type: ignore[no-untyped-def]
             compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
         )
     except DuplicateAsset as exc:
+        if exc.existing_id is None:  # in an asset this person may not see
+            flash(_(exc.message), "error")
+            return _back(asset)
         flash(_("This file is already in the library as another asset."), "error")
         return redirect(url_for("web.asset_page", asset_id=exc.existing_id))
     except InvalidInput as exc:  # a bad file: say why on the page it came from
         flash(_(exc.message), "error")
         return _back(asset)
     flash(_("Version %(number)s is now the current file.", number=version.number), "success")
+    flash_back_to_review(was_approved, asset)
     return _back(asset)
+
+
+def flash_back_to_review(was_approved: bool, asset: Asset) -> None:
+    """Tell the person their change took an approved asset back to review."""
+    if was_approved and asset.status == "in_review":
+        flash(review_reasons()["back"], "warning")
+
+
+def review_reasons() -> dict[str, str]:
+    """What the history says of the moves BrandHub made itself (``StatusChange.reason``)."""
+    return {
+        "new_file": _("A new file was uploaded: it needs approval before it is public again."),
+        "text_changed": _("Its public text changed: it needs approval before it is public again."),
+        "back": _("The change sent it back to review: it is not public until it is approved."),
+    }
 
 
 @bp.get("/assets/<int:asset_id>/versions/<int:number>/file")
 @login_required
 def version_file(asset_id: int, number: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), current_user, asset_id)
+    require_history(current_user, asset)
     return send_version(asset, number)
 
 
@@ -158,13 +177,22 @@ def rights(asset_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return _back(asset)
+    was_approved = asset.status == "approved"
     try:
         update_rights(db, current_user, asset, form.to_fields())
     except InvalidInput as exc:
         flash(_(exc.message), "error")
         return _back(asset)
     flash(_("Usage rights saved."), "success")
+    flash_back_to_review(was_approved, asset)
     return _back(asset)
+
+
+def duplicate_url(exc: DuplicateAsset) -> str | None:
+    """The page of the asset that holds an upload's bytes, when the uploader may see it."""
+    if exc.existing_id is None:
+        return None
+    return url_for("web.asset_page", asset_id=exc.existing_id)
 
 
 def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
@@ -198,6 +226,7 @@ def asset_panel(asset: Asset) -> dict[str, Any]:
     """Everything the workflow sections of the asset page show."""
     db = get_session()
     editable = can_edit(current_user, asset)
+    insider = can_see_history(current_user, asset)
     try:
         similar = similar_assets(db, storage(), current_user, asset, limit=8)
     except Exception:  # the page must show even if a thumbnail cannot be read
@@ -210,9 +239,11 @@ def asset_panel(asset: Asset) -> dict[str, Any]:
         "editable": editable,
         "moves": [(to, labels[(asset.status, to)]) for to in moves],
         "status_form": StatusForm(formdata=None),
-        "history": asset.status_changes[:HISTORY_SHOWN],
+        # Earlier files and the history only for its editors (operations/access.py).
+        "history": asset.status_changes[:HISTORY_SHOWN] if insider else [],
+        "reasons": review_reasons(),
         "status_labels": status_labels(),
-        "versions": list_versions(asset),
+        "versions": list_versions(asset) if insider else [],
         "version_form": VersionForm(formdata=None) if editable else None,
         "rights_form": RightsForm(formdata=None).fill(asset) if editable else None,
         "rights_state": rights_state(asset),
@@ -231,4 +262,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["rights_state"] = rights_state
     app.jinja_env.globals["licence_label"] = licence_label
     app.jinja_env.globals["workflow_panel"] = asset_panel
-

@@ -516,12 +516,13 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             "draft → in review: an editor's move",
         ),
     ],  # fmt: skip
-    ("api.status_history", "GET"): [Case(api("GET", A + "/history"), read())],
-    ("api.versions", "GET"): [Case(api("GET", A + "/versions"), read())],
+    # Versions and history: only those who may edit the asset (operations/access.py).
+    ("api.status_history", "GET"): [Case(api("GET", A + "/history"), write(200))],
+    ("api.versions", "GET"): [Case(api("GET", A + "/versions"), write(200))],
     ("api.add_version", "POST"): [
         Case(api("POST", "/assets/{versioned}/versions", files=jpeg_file), write(201))
     ],
-    ("api.version_file", "GET"): [Case(api("GET", A + "/versions/1/file"), read())],
+    ("api.version_file", "GET"): [Case(api("GET", A + "/versions/1/file"), write(200))],
     ("api.get_rights", "GET"): [Case(api("GET", A + "/rights"), read())],
     ("api.patch_rights", "PATCH"): [
         Case(api("PATCH", A + "/rights", json={"credit": "Foto: Matriz"}), write(200))
@@ -697,7 +698,9 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             page("POST", "/assets/{versioned}/versions", data=jpeg_form()), write(DONE, anon=LOGIN)
         )
     ],
-    ("workflow.version_file", "GET"): [Case(page("GET", A + "/versions/1/file"), read(anon=LOGIN))],
+    ("workflow.version_file", "GET"): [
+        Case(page("GET", A + "/versions/1/file"), write(200, anon=LOGIN))
+    ],
     ("workflow.rights", "POST"): [
         Case(page("POST", A + "/rights", data={"credit": "Foto: Matriz"}), write(DONE, anon=LOGIN))
     ],
