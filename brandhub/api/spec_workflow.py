@@ -40,6 +40,12 @@ SCHEMAS: dict[str, Any] = {
             "from": STATUS,
             "to": STATUS,
             "comment": {"type": "string"},
+            "reason": {
+                "type": ["string", "null"],
+                "enum": ["new_file", "text_changed", None],
+                "description": "Set when BrandHub made the move: an approved asset got a new "
+                "file or new public text from someone who cannot approve, and went back to review",
+            },
             "user": {"type": ["string", "null"]},
             "at": {"type": "string", "format": "date-time"},
         },
@@ -127,6 +133,7 @@ PATHS: dict[str, Any] = {
     "/assets/{asset_id}/history": {
         "get": {
             "summary": "Status history and the moves the caller may make now",
+            "description": "Only for those who may edit the asset (403 for its other readers).",
             "parameters": [ASSET_ID],
             "responses": {
                 "200": _json(
@@ -142,13 +149,14 @@ PATHS: dict[str, Any] = {
                         },
                     }
                 ),
-                **_err(401, 404),
+                **_err(401, 403, 404),
             },
         }
     },
     "/assets/{asset_id}/versions": {
         "get": {
             "summary": "Every file the asset has had, the current one first",
+            "description": "Only for those who may edit the asset (403 for its other readers).",
             "parameters": [ASSET_ID],
             "responses": {
                 "200": _json(
@@ -163,11 +171,13 @@ PATHS: dict[str, Any] = {
                         },
                     }
                 ),
-                **_err(401, 404),
+                **_err(401, 403, 404),
             },
         },
         "post": {
             "summary": "Replace the file; the current one stays as an earlier version",
+            "description": "On an approved asset, a new file from someone who cannot approve "
+            "sends the asset back to review: it is not public until approved again.",
             "parameters": [ASSET_ID],
             "requestBody": {
                 "content": {
@@ -189,8 +199,9 @@ PATHS: dict[str, Any] = {
     "/assets/{asset_id}/versions/{number}/file": {
         "get": {
             "summary": "The file of one version (byte ranges supported)",
+            "description": "Only for those who may edit the asset (403 for its other readers).",
             "parameters": [ASSET_ID, NUMBER],
-            "responses": {"200": {"description": "The file"}, **_err(401, 404)},
+            "responses": {"200": {"description": "The file"}, **_err(401, 403, 404)},
         }
     },
     "/assets/{asset_id}/rights": {
