@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search_index import InvalidQuery, SearchIndex, SearchQuery
+from search_index import AssetDocument, InvalidQuery, SearchIndex, SearchQuery
 from search_index.paging import _top_k
 
 from .conftest import ARCHIVE, find, ids
@@ -92,13 +92,61 @@ def test_field_syntax(archive: SearchIndex, text: str, expected: set[int]) -> No
 
 
 ODD_INPUTS = [
-    '"unbalanced', 'unbalanced"', '"', '""', "*", "**", "?", ":", "::", "title:", ":salud",
-    "((", "))", "(()", "(salud", "salud)", "AND", "OR", "NOT", "AND OR", "OR AND NOT",
-    "salud AND", "NOT NOT", "-", "--", "+", "+-", "-*", "*salud", "sa*lud*", "s?lud",
-    "\x00", "sa\x00lud", "\x1b[31m", "<script>alert(1)</script>", "' OR 1=1 --",
-    "title:(", 'title:"', "tag:", "a" * 5000, "salud " * 500, "🙂", "日本語", "\u202e",
-    "%s%s%n", "{}[]|\\^~", "\t\n\r", "   ", "salud^2", "salud~", "[a TO z]", "{a TO z}",
-    "title:[a TO z]", "year:>2020", "(" * 300 + "salud" + ")" * 300,
+    '"unbalanced',
+    'unbalanced"',
+    '"',
+    '""',
+    "*",
+    "**",
+    "?",
+    ":",
+    "::",
+    "title:",
+    ":salud",
+    "((",
+    "))",
+    "(()",
+    "(salud",
+    "salud)",
+    "AND",
+    "OR",
+    "NOT",
+    "AND OR",
+    "OR AND NOT",
+    "salud AND",
+    "NOT NOT",
+    "-",
+    "--",
+    "+",
+    "+-",
+    "-*",
+    "*salud",
+    "sa*lud*",
+    "s?lud",
+    "\x00",
+    "sa\x00lud",
+    "\x1b[31m",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "title:(",
+    'title:"',
+    "tag:",
+    "a" * 5000,
+    "salud " * 500,
+    "🙂",
+    "日本語",
+    "\u202e",
+    "%s%s%n",
+    "{}[]|\\^~",
+    "\t\n\r",
+    "   ",
+    "salud^2",
+    "salud~",
+    "[a TO z]",
+    "{a TO z}",
+    "title:[a TO z]",
+    "year:>2020",
+    "(" * 300 + "salud" + ")" * 300,
 ]
 
 
@@ -115,8 +163,9 @@ def test_odd_input_falls_back_to_plain_words(archive: SearchIndex) -> None:
     assert set(ids(find(archive, "escuela\x00primaria"))) == {1}
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=60))
 def test_any_text_never_raises(archive: SearchIndex, text: str) -> None:
     assert find(archive, text).total >= 0
@@ -171,8 +220,10 @@ def test_paging_covers_every_hit_once(archive: SearchIndex) -> None:
 @pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
 def test_paging_by_relevance_and_dates(archive: SearchIndex, sort: str) -> None:
     whole = ids(find(archive, "salud OR educacion OR cultura", sort=sort))
-    pages = [ids(find(archive, "salud OR educacion OR cultura", sort=sort, page=p, per_page=2))
-             for p in (1, 2, 3, 4)]
+    pages = [
+        ids(find(archive, "salud OR educacion OR cultura", sort=sort, page=p, per_page=2))
+        for p in (1, 2, 3, 4)
+    ]
     assert [i for page in pages for i in page] == whole
 
 
@@ -253,5 +304,27 @@ def test_top_k_breaks_ties_by_the_next_keys() -> None:
     expected = hits[np.lexsort((hits, secondary, primary))]
     for k in (1, 7, 24, 200, 999, 1000, 5000):
         assert _top_k(hits, [primary, secondary], k).tolist() == expected[:k].tolist()
-        assert _top_k(hits, [secondary], k).tolist() == hits[
-            np.lexsort((hits, secondary))][:k].tolist()
+        assert (
+            _top_k(hits, [secondary], k).tolist()
+            == hits[np.lexsort((hits, secondary))][:k].tolist()
+        )
+
+
+def test_suggestions_count_only_the_documents_the_searcher_may_see(new_index) -> None:
+    idx = new_index()
+    secret = AssetDocument(
+        1, "Zafiro confidencial reservado", "zafiro reservado", agency="obras", status="draft"
+    )
+    idx.apply(upserts=[secret, AssetDocument(2, "Vacunación en la plaza", agency="salud")])
+    for text in ("zafiri", "confidencia", "reservadp", "zafiri confidencia"):
+        assert find(idx, text, agencies=frozenset({"salud"})).suggestion is None, text
+        assert find(idx, text, public_only=True).suggestion is None, text
+    # What the searcher sees still corrects; every agency sees both.
+    assert find(idx, "vacunasion", agencies=frozenset({"salud"})).suggestion == "vacunación"
+    assert find(idx, "zafiri", agencies=frozenset({"obras"})).suggestion == "zafiro"
+    assert find(idx, "zafiri").suggestion == "zafiro"
+    # A word only an invisible document knows is not "known": it is corrected towards a
+    # visible word when one is close, never kept because the invisible one has it.
+    idx.apply(upserts=[AssetDocument(3, "Zafra de caña", agency="salud")])
+    assert find(idx, "zafiro", agencies=frozenset({"salud"})).suggestion == "zafra"
+    assert find(idx, "zafiro", agencies=frozenset({"obras"})).suggestion is None
