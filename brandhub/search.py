@@ -32,7 +32,7 @@ from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResul
 from . import indexing
 from .db import database
 from .models import Asset
-from .operations.access import visible_filter
+from .operations.access import search_scope, visible_filter
 
 log = logging.getLogger(__name__)
 _EXT = "brandhub.search"
@@ -77,20 +77,10 @@ def service(app: Flask | None = None) -> SearchService:
     return (app or current_app).extensions[_EXT]
 
 
-def visibility(user: Any) -> dict[str, Any]:
-    """The index filters for what ``user`` may see (mirrors operations.access)."""
-    if not getattr(user, "is_authenticated", False):
-        return {"agencies": frozenset(), "public_only": True}
-    if user.sees_all_agencies:
-        return {"agencies": None, "public_only": False}
-    slug = user.agency.slug if user.agency else None
-    return {"agencies": frozenset({slug} if slug else ()), "public_only": False}
-
-
 def run_search(user: Any, **query: Any) -> SearchResults:
     """Search as ``user``; raises IndexUnavailable/InvalidQuery for the caller to show."""
     catch_up()
-    return service().index().search(SearchQuery(**query, **visibility(user)))
+    return service().index().search(SearchQuery(**query, **search_scope(user)))
 
 
 #: A drain inside a request stops after this many batches; the rest waits for the next.

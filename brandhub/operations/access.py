@@ -61,6 +61,22 @@ def visible_assets(user: Any) -> Select[tuple[Asset]]:
     return select(Asset).where(visible_filter(user))
 
 
+def search_scope(user: Any) -> dict[str, Any]:
+    """The search index's filters for what ``user`` may see (``SearchQuery`` arguments).
+
+    The same rule as :func:`visible_filter`, in the terms the index knows: agency
+    slugs and the public flag (the index does not know uploaders, so a person
+    without an agency finds public assets only).
+    """
+    u = _user(user)
+    if u is None:
+        return {"agencies": frozenset(), "public_only": True}
+    if u.sees_all_agencies:
+        return {"agencies": None, "public_only": False}
+    slug = u.agency.slug if u.agency else None
+    return {"agencies": frozenset({slug} if slug else ()), "public_only": False}
+
+
 def get_visible_asset(db: Session, user: Any, asset_id: int) -> Asset:
     asset = db.scalar(visible_assets(user).where(Asset.id == asset_id))
     if asset is None:

@@ -15,8 +15,13 @@ when no row (asset, rendition, version) refers to their key any more
 for its version row.
 
 The asset's ``sha256`` column (unique) holds the current file only: a new file
-identical to another asset's current file is refused as a duplicate (409), and
-one identical to the current file is refused as no change.
+identical to another asset's current file is refused as a duplicate (409, with
+that asset's id only when the person may see it), and one identical to the
+current file is refused as no change.
+
+A new file for an approved asset from someone who cannot approve sends it back
+to review in the same commit (operations/review.py): the approval was of the
+old file, and no public page serves the new one before a reviewer has seen it.
 """
 
 from __future__ import annotations
