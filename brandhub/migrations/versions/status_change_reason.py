@@ -1,7 +1,7 @@
 """status changes say why BrandHub made them: a new file or new public text sent back to review
 
 Revision ID: status_change_reason
-Revises: 0004
+Revises: 0002, 0004b, 0005, 0006 (and joins them into one head)
 Create Date: 2026-12-06
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "status_change_reason"
-down_revision = "0004"
+down_revision = ("0002", "0004b", "0005", "0006")
 branch_labels = None
 depends_on = None
 
