@@ -18,7 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory. ``config`` overrides every other layer (used by tests)."""
     import os
 
-    from . import auth, db, errors, i18n, jobs, search, security, services, web
+    from . import auth, db, errors, i18n, jobs, limits, search, security, services, web
     from . import config as cfg
     from .api import bp as api_bp
 
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)  # its before-body gate runs before security's CSRF check
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)

@@ -42,10 +42,18 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 2048,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
-    # Anonymous checks at /verificar and POST /api/v1/compliance/check per address in 10 minutes.
+    # Attempt limits (brandhub/limits.py), each per 10 minutes: that many at once, then
+    # one more every 10 minutes / limit. Counted in Redis when REDIS_URL is set, else in
+    # the database, so every process and host shares them.
+    # Anonymous checks at /verificar and POST /api/v1/compliance/check per address.
     "CHECK_DESK_LIMIT": 20,
-    # Reverse proxies in front of the app (nginx, Caddy): the check desk counts the address
-    # they forward (X-Forwarded-For) instead of theirs.
+    "LOGIN_ATTEMPTS": 10,  # sign-ins to one account from one address
+    "LOGIN_ADDRESS_ATTEMPTS": 50,  # sign-ins from one address, to any account
+    "SHARE_PASSWORD_ATTEMPTS": 10,  # passwords for one share link from one address
+    "SHARE_LINK_ATTEMPTS": 100,  # passwords for one share link from every address
+    "RATE_LIMIT_STORE": "",  # "database" or "redis"; default: redis when REDIS_URL is set
+    # Reverse proxies in front of the app (nginx, Caddy): limits count the address they
+    # forward (X-Forwarded-For) instead of theirs.
     "TRUSTED_PROXIES": 0,
     "MAX_IMAGE_PIXELS": 178_956_970,
     "UPLOAD_TMP_DIR": None,
@@ -158,6 +166,17 @@ def validate(config: dict[str, Any]) -> None:
         )
     if backend == "redis" and not config.get("REDIS_URL"):
         raise ConfigError("BRANDHUB_REDIS_URL is required when BRANDHUB_JOBS_BACKEND=redis")
+    store = config.get("RATE_LIMIT_STORE") or ""
+    if store not in ("", "database", "redis"):
+        raise ConfigError(f"BRANDHUB_RATE_LIMIT_STORE must be 'database' or 'redis', got {store!r}")
+    if store == "redis" and not config.get("REDIS_URL"):
+        raise ConfigError("BRANDHUB_REDIS_URL is required when BRANDHUB_RATE_LIMIT_STORE=redis")
+    for name in ("CHECK_DESK_LIMIT", "LOGIN_ATTEMPTS", "LOGIN_ADDRESS_ATTEMPTS",
+                 "SHARE_PASSWORD_ATTEMPTS", "SHARE_LINK_ATTEMPTS"):  # fmt: skip
+        if int(config[name]) < 1:
+            raise ConfigError(f"BRANDHUB_{name} must be at least 1")
+    if int(config["TRUSTED_PROXIES"]) < 0:
+        raise ConfigError("BRANDHUB_TRUSTED_PROXIES cannot be negative")
     for name in ("JOBS_RETRIES", "JOBS_RETRY_DELAY", "MEDIA_BACKGROUND_MB"):
         if int(config[name]) < 0:
             raise ConfigError(f"BRANDHUB_{name} cannot be negative")

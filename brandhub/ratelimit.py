@@ -1,21 +1,71 @@
-"""A small sliding-window rate limiter for sign-ins and public endpoints.
+"""Attempt limits that hold across processes and hosts: the algorithm and its stores.
 
-Counts live in the memory of one process: behind several gunicorn workers each
-keeps its own window, so the effective limit is up to ``workers ×`` the number
-set here. That still stops password guessing and abuse of the public check desk
-by orders of magnitude; a shared store (Redis) would make it exact across hosts.
+Every limited thing (sign-ins, share-link passwords, anonymous checks) is a
+``Rule``: at most ``limit`` attempts at once, then one more every
+``window / limit`` seconds, so over any stretch the rate is ``limit`` per
+``window``. That is the generic cell rate algorithm (GCRA, as in nginx's
+``limit_req`` with a burst): each key keeps one number, the "theoretical arrival
+time" ``tat``; an attempt is allowed when ``max(tat, now) + interval - now`` stays
+within the window, and then moves ``tat`` to that value. One number per key means
+one atomic statement per attempt:
 
-    limiter = RateLimiter(limit=10, window=600)
-    if not limiter.hit(("login", ip)):
-        ... answer 429 ...
+* ``DatabaseStore`` — ``INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING`` on the
+  ``rate_limits`` table (SQLite ≥ 3.35 and PostgreSQL): a refused attempt updates
+  and returns nothing. Used when no Redis is configured.
+* ``RedisStore`` — a Lua script (atomic in Redis), keys expire by themselves.
+
+Attempts are *reserved* before the slow work (``hit``), so that 60 concurrent
+guesses are never all checked before the first one is counted; a reservation that
+turned out fine (the right password) is given back with ``release``.
+
+    limiter = Limiter(DatabaseStore(engine))
+    rule = Rule("login", limit=10, window=600)
+    wait = limiter.hit(rule, address, email)   # None: go on; else seconds to wait
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, case, delete, literal, select, update
+
+from .models import RateLimitCounter
+
+log = logging.getLogger(__name__)
+
+#: Float slack: an attempt exactly at the window's edge is allowed.
+_EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``limit`` attempts at once, then one every ``window / limit`` seconds, per key."""
+
+    name: str
+    limit: int
+    window: float
+
+    @property
+    def interval(self) -> float:
+        return self.window / max(1, self.limit)
+
+
+class Store(Protocol):
+    def hit(self, key: str, rule: Rule, now: float) -> float | None:
+        """Count one attempt; None when allowed, else the seconds until one would be."""
+
+    def release(self, key: str, rule: Rule, now: float) -> None:
+        """Give back one attempt counted by ``hit``."""
+
+    def reset(self, key: str) -> None:
+        """Forget every attempt of ``key``."""
 
 
 def client_address(remote_addr: str | None, forwarded_for: str | None, trusted_proxies: int) -> str:
@@ -34,46 +84,176 @@ def client_address(remote_addr: str | None, forwarded_for: str | None, trusted_p
     return remote_addr or "?"
 
 
-class RateLimiter:
-    def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._hits: dict[Hashable, deque[float]] = {}
-        self._lock = threading.Lock()
+def make_key(rule: Rule, parts: tuple[object, ...]) -> str:
+    """``name:part:part``; a long one (an e-mail of 254 characters) becomes a digest."""
+    key = ":".join([rule.name, *(str(p) for p in parts)])
+    if len(key) > 200:
+        key = f"{rule.name}:sha256:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+    return key
 
-    def _recent(self, key: Hashable, now: float) -> deque[float]:
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - self.window:
-            hits.popleft()
-        return hits
 
-    def hit(self, key: Hashable) -> bool:
-        """Count one attempt; False when the key is over its limit (the attempt is refused)."""
-        now = self.clock()
-        with self._lock:
-            hits = self._recent(key, now)
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            if len(self._hits) > 50_000:  # forget idle keys so memory stays bounded
-                for stale in [k for k, v in self._hits.items() if not v][:10_000]:
-                    del self._hits[stale]
-            return True
+def _seconds(wait: float) -> int:
+    return max(1, math.ceil(wait - _EPSILON))
 
-    def blocked(self, key: Hashable) -> bool:
-        """True when the key is at its limit, without counting an attempt."""
-        now = self.clock()
-        with self._lock:
-            return len(self._recent(key, now)) >= self.limit
 
-    def retry_after(self, key: Hashable) -> int:
-        """Seconds until the oldest counted attempt leaves the window."""
-        now = self.clock()
-        with self._lock:
-            hits = self._recent(key, now)
-            return max(1, int(hits[0] + self.window - now) + 1) if hits else 0
+class Limiter:
+    """Rules counted in a shared ``Store``; keys are the rule's name and the given parts."""
 
-    def reset(self, key: Hashable) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        # Wall-clock time: several hosts share the counts (their clocks run NTP).
+        self.store, self.clock = store, clock
+
+    def hit(self, rule: Rule, *parts: object) -> int | None:
+        """Reserve one attempt: None when it may go on, else whole seconds to wait."""
+        wait = self.store.hit(make_key(rule, parts), rule, self.clock())
+        return None if wait is None else _seconds(wait)
+
+    def release(self, rule: Rule, *parts: object) -> None:
+        self.store.release(make_key(rule, parts), rule, self.clock())
+
+    def reset(self, rule: Rule, *parts: object) -> None:
+        self.store.reset(make_key(rule, parts))
+
+
+class DatabaseStore:
+    """Counts in the ``rate_limits`` table, one autocommitted statement per attempt."""
+
+    #: Seconds between two sweeps of keys whose attempts have all expired.
+    PURGE_EVERY = 600.0
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._next_purge = 0.0
+        self._purge_lock = threading.Lock()
+        name = engine.dialect.name
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        else:  # pragma: no cover - config.validate allows only these two
+            raise RuntimeError(f"no rate-limit store for {name}")
+        self._insert = insert
+
+    def hit(self, key: str, rule: Rule, now: float) -> float | None:
+        self._purge(now)
+        t = RateLimitCounter.__table__
+        start = case((t.c.tat > literal(now), t.c.tat), else_=literal(now))
+        stmt = (
+            self._insert(t)
+            .values(key=key, tat=now + rule.interval)
+            .on_conflict_do_update(
+                index_elements=[t.c.key],
+                set_={"tat": start + rule.interval},
+                where=start + rule.interval - now <= rule.window + _EPSILON,
+            )
+            .returning(t.c.tat)
+        )
+        with self.engine.begin() as conn:
+            if conn.execute(stmt).first() is not None:
+                return None
+            tat = conn.execute(select(t.c.tat).where(t.c.key == key)).scalar()
+        return max(0.0, float(tat or now) + rule.interval - rule.window - now)
+
+    def release(self, key: str, rule: Rule, now: float) -> None:
+        t = RateLimitCounter.__table__
+        with self.engine.begin() as conn:
+            conn.execute(update(t).where(t.c.key == key).values(tat=t.c.tat - rule.interval))
+
+    def reset(self, key: str) -> None:
+        t = RateLimitCounter.__table__
+        with self.engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.key == key))
+
+    def _purge(self, now: float) -> None:
+        """Delete keys that count nothing any more, now and then (one process at a time)."""
+        if now < self._next_purge or not self._purge_lock.acquire(blocking=False):
+            return
+        try:
+            self._next_purge = now + self.PURGE_EVERY
+            t = RateLimitCounter.__table__
+            with self.engine.begin() as conn:
+                conn.execute(delete(t).where(t.c.tat < now))
+        finally:
+            self._purge_lock.release()
+
+
+# KEYS[1] the key; ARGV now, interval, window. Returns {1} when allowed, else {0, wait}.
+# Numbers go back as strings: Redis would cut a Lua float to an integer.
+_HIT = """
+local now, interval, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local new = tat + interval
+if new - now > window + 1e-6 then
+  return {0, tostring(new - window - now)}
+end
+redis.call('SET', KEYS[1], tostring(new), 'PX', math.ceil((new - now) * 1000))
+return {1}
+"""
+_RELEASE = """
+local now, interval = tonumber(ARGV[1]), tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local new = tat - interval
+if new > now then
+  redis.call('SET', KEYS[1], tostring(new), 'PX', math.ceil((new - now) * 1000))
+else
+  redis.call('DEL', KEYS[1])
+end
+return 1
+"""
+
+
+class RedisStore:
+    """Counts in Redis (``REDIS_URL``), each attempt one atomic script; keys expire alone.
+
+    When Redis cannot be reached the counts go to ``fallback`` (the database), so
+    limits keep holding instead of failing every sign-in or of being lifted.
+    """
+
+    def __init__(self, url: str, prefix: str, fallback: Store | None = None) -> None:
+        import redis
+
+        self.errors: tuple[type[BaseException], ...] = (redis.RedisError,)
+        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.prefix = prefix
+        self.fallback = fallback
+        self._hit = self.client.register_script(_HIT)
+        self._release = self.client.register_script(_RELEASE)
+
+    def _call(self, what: str, key: str, *args: Any) -> Any:
+        try:
+            if what == "reset":
+                return self.client.delete(self.prefix + key)
+            script = self._hit if what == "hit" else self._release
+            return script(keys=[self.prefix + key], args=list(args))
+        except self.errors:
+            if self.fallback is None:
+                raise
+            log.warning("rate limits: Redis unreachable, counting in the database", exc_info=True)
+            raise _Unreachable from None
+
+    def hit(self, key: str, rule: Rule, now: float) -> float | None:
+        try:
+            answer = self._call("hit", key, repr(now), repr(rule.interval), repr(rule.window))
+        except _Unreachable:
+            assert self.fallback is not None
+            return self.fallback.hit(key, rule, now)
+        return None if int(answer[0]) == 1 else max(0.0, float(answer[1]))
+
+    def release(self, key: str, rule: Rule, now: float) -> None:
+        try:
+            self._call("release", key, repr(now), repr(rule.interval))
+        except _Unreachable:
+            assert self.fallback is not None
+            self.fallback.release(key, rule, now)
+
+    def reset(self, key: str) -> None:
+        try:
+            self._call("reset", key)
+        except _Unreachable:
+            assert self.fallback is not None
+            self.fallback.reset(key)
+
+
+class _Unreachable(Exception):
+    pass

@@ -29,7 +29,7 @@ from brandhub.models import Agency, User
 if TYPE_CHECKING:
     from tests.plugins.databases import PostgresServer
 
-pytest_plugins = ["tests.plugins.databases", "tests.plugins.s3"]
+pytest_plugins = ["tests.plugins.databases", "tests.plugins.redis_server", "tests.plugins.s3"]
 
 PASSWORD = "correct horse battery staple"
 

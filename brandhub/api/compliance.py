@@ -2,50 +2,43 @@
 
 Brands with ``public_checks`` can be used without a token (other agencies check
 their pieces before publishing them); anonymous checks are rate-limited per
-client address, as on the check desk page (they share one limiter).
+client address, as on the check desk page (they share one rule): counted before the
+body is read, so a visitor over the limit gets 429 without uploading a byte more.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from guidelines import Brand
 
 from ..db import get_session
 from ..errors import ApiError
+from ..limits import before_body, limiter, request_address, rule, too_many, wait_text
 from ..models import BrandVersion
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
-from ..ratelimit import RateLimiter, client_address
 from ..services import ingest_settings, storage
 from . import PUBLIC_ENDPOINTS, bp, spec_compliance  # noqa: F401  (describes these endpoints)
-
-WINDOW_SECONDS = 600
-
-
-def check_desk_limiter() -> RateLimiter:
-    """Anonymous checks per client address (per process; see brandhub.ratelimit)."""
-    ext = current_app.extensions
-    if "brandhub.check_limits" not in ext:
-        ext["brandhub.check_limits"] = RateLimiter(
-            limit=int(current_app.config.get("CHECK_DESK_LIMIT", 20)), window=WINDOW_SECONDS
-        )
-    return ext["brandhub.check_limits"]
 
 
 def count_anonymous_check() -> int | None:
     """Count one anonymous check from this address; seconds to wait when over the limit."""
-    limiter = check_desk_limiter()
-    address = client_address(
-        request.remote_addr,
-        request.headers.get("X-Forwarded-For"),
-        int(current_app.config.get("TRUSTED_PROXIES", 0)),
-    )
-    key = ("check", address)
-    if limiter.hit(key):
+    return limiter().hit(rule("check"), request_address())
+
+
+def limited_message(wait: int) -> str:
+    return _("Too many checks from your address: try again in %(wait)s.", wait=wait_text(wait))
+
+
+@before_body("api.compliance_check")
+def _count_before_the_body():  # type: ignore[no-untyped-def]
+    # With a token there is no anonymous limit (a bad token gets its 401 unread too).
+    if request.method != "POST" or request.headers.get("Authorization"):
         return None
-    return limiter.retry_after(key)
+    wait = count_anonymous_check()
+    return None if wait is None else too_many(wait, limited_message(wait))
 
 
 def _summary(version: BrandVersion, brand: Brand) -> dict[str, object]:
@@ -96,25 +89,6 @@ def compliance_check():  # type: ignore[no-untyped-def]
             400, "bad_request", _("Send 'file', 'brand' and 'category' as multipart fields.")
         )
     _version, brand = _brand_for_request(slug)
-    if g.api_user is None:
-        wait = count_anonymous_check()
-        if wait is not None:
-            response = jsonify(
-                {
-                    "error": {
-                        "code": "rate_limited",
-                        "message": _(
-                            "Too many checks from your address: wait %(minutes)s minutes "
-                            "and try again.",
-                            minutes=max(1, round(wait / 60)),
-                        ),
-                        "retry_after": wait,
-                    }
-                }
-            )
-            response.status_code = 429
-            response.headers["Retry-After"] = str(wait)
-            return response
     report, _image = check_stream(
         storage(), upload.stream, upload.filename, brand, category, ingest_settings()
     )

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -24,25 +23,12 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..db import get_session
+from ..limits import hit_all, limiter, release_all, request_address, rule, wait_text
 from ..models import User, utcnow
-from ..ratelimit import RateLimiter
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger("brandhub.auth")
 bp = Blueprint("auth", __name__)
-
-
-
-def _limiters() -> tuple[RateLimiter, RateLimiter]:
-    """Failed sign-ins per account and per client address (an office behind one NAT
-    address shares the second, so it is looser): guessing passwords gets slow quickly."""
-    ext = current_app.extensions
-    if "brandhub.login_limits" not in ext:
-        ext["brandhub.login_limits"] = (
-            RateLimiter(limit=10, window=600),
-            RateLimiter(limit=50, window=600),
-        )
-    return ext["brandhub.login_limits"]
 
 
 class LoginForm(FlaskForm):
@@ -77,26 +63,29 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         db = get_session()
         email = form.email.data.strip().lower()
-        by_email, by_address = _limiters()
-        limits = ((by_email, email), (by_address, request.remote_addr))
-        if any(limiter.blocked(key) for limiter, key in limits):
-            log.warning("login refused by rate limit for %r from %s", email, request.remote_addr)
-            wait = max(limiter.retry_after(key) for limiter, key in limits)
+        address = request_address()
+        # Keyed by address, and by account *from* that address: failures from elsewhere
+        # never lock a person out. Reserved before the slow hash, so concurrent guesses
+        # cannot all be checked before the first is counted.
+        limits = (("login-address", (address,)), ("login-account", (address, email)))
+        wait = hit_all(*limits)
+        if wait is not None:
+            log.warning("login refused by rate limit for %r from %s", email, address)
             form.password.errors.append(
-                _(
-                    "Too many failed attempts. Wait %(minutes)s minutes and try again.",
-                    minutes=max(1, round(wait / 60)),
-                )
+                _("Too many failed attempts. Try again in %(wait)s.", wait=wait_text(wait))
             )
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
         user = db.scalar(select(User).where(func.lower(User.email) == email))
-        if (
-            user is not None
-            and user.active
-            and verify_password(user.password_hash, form.password.data)
-        ):
-            by_email.reset(email)
+        known = user is not None and user.active
+        # A hash is verified for unknown e-mails too (a dummy one with the same
+        # parameters): the answer takes as long whether the account exists or not.
+        if verify_password(user.password_hash if known else None, form.password.data) and known:
+            assert user is not None
+            # A right password is not a failed attempt, and forgives this address's
+            # earlier failures on the account.
+            release_all(limits[0])
+            limiter().reset(rule("login-account"), address, email)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             user.last_login_at = utcnow()
@@ -109,9 +98,7 @@ def login():  # type: ignore[no-untyped-def]
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
-        for limiter, key in limits:
-            limiter.hit(key)
-        log.warning("failed login for %r from %s", email, request.remote_addr)
+        log.warning("failed login for %r from %s", email, address)
         form.password.errors.append(_("The e-mail or the password is not correct."))
         return render_template("auth/login.html", form=form), 401
     status = 400 if request.method == "POST" else 200

@@ -5,6 +5,7 @@ from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
 from .base import Base, utcnow
 from .brands import BrandVersion, ComplianceReport
 from .jobs import Job
+from .ratelimits import RateLimitCounter
 from .search import IndexChange
 from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
 from .workflow import AssetVersion, DownloadEvent, ShareLink, ShareLinkUse, StatusChange
@@ -27,6 +28,7 @@ __all__ = [
     "Event",
     "IndexChange",
     "Job",
+    "RateLimitCounter",
     "Rendition",
     "ShareLink",
     "ShareLinkUse",

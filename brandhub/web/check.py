@@ -16,9 +16,10 @@ from wtforms import SelectChoice, SelectField
 from assets.errors import FileTooLarge, InvalidFile, UnsupportedMediaType
 from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
 
-from ..api.compliance import count_anonymous_check
+from ..api.compliance import count_anonymous_check, limited_message
 from ..db import get_session
 from ..errors import STATUS_FOR
+from ..limits import before_body
 from ..models import BrandVersion, utcnow
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
@@ -57,11 +58,32 @@ def _form_page(form: CheckForm, brands: dict, hidden: int, status: int = 200):  
     return page, status
 
 
+def _desk_form(brands: dict, **kwargs: object) -> CheckForm:  # type: ignore[type-arg]
+    form = CheckForm(**kwargs)
+    form.brand.choices = [SelectChoice(slug, b.name) for slug, (_v, b) in brands.items()]
+    return form
+
+
+@before_body("check.desk")
+def _count_before_the_body():  # type: ignore[no-untyped-def]
+    """An anonymous check is counted before its upload is read: over the limit, the
+    page answers 429 without the form (nor the CSRF token in it) being parsed."""
+    if request.method != "POST" or current_user.is_authenticated:
+        return None
+    wait = count_anonymous_check()
+    if wait is None:
+        return None
+    brands, hidden = _brands()
+    form = _desk_form(brands, formdata=None)
+    form.file.errors = [limited_message(wait)]
+    page, status = _form_page(form, brands, hidden, 429)
+    return page, status, {"Retry-After": str(wait)}
+
+
 @bp.route("/verificar", methods=["GET", "POST"])
 def desk():  # type: ignore[no-untyped-def]
     brands, hidden = _brands()
-    form = CheckForm()
-    form.brand.choices = [SelectChoice(slug, b.name) for slug, (_v, b) in brands.items()]
+    form = _desk_form(brands)
     if request.method == "GET":
         if request.args.get("brand") in brands:
             form.brand.data = request.args["brand"]
@@ -70,17 +92,6 @@ def desk():  # type: ignore[no-untyped-def]
         return _form_page(form, brands, hidden)
     if not form.validate_on_submit():
         return _form_page(form, brands, hidden, 400)
-    if not current_user.is_authenticated:
-        wait = count_anonymous_check()
-        if wait is not None:
-            form.file.errors.append(
-                _(
-                    "Too many checks from your address: wait %(minutes)s minutes and try again.",
-                    minutes=max(1, round(wait / 60)),
-                )
-            )
-            page, status = _form_page(form, brands, hidden, 429)
-            return page, status, {"Retry-After": str(wait)}
     version, brand = brands[form.brand.data]
     upload = form.file.data
     try:

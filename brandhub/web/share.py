@@ -33,6 +33,7 @@ from assets.errors import InvalidInput
 from ..db import get_session
 from ..errors import ApiError
 from ..forms_workflow import ShareForm, SharePasswordForm
+from ..limits import hit_all, release_all, request_address, wait_text
 from ..models import Asset, ShareLink
 from ..operations.access import get_visible_asset
 from ..operations.collections import get_visible_collection
@@ -50,7 +51,6 @@ from ..operations.sharing import (
     unlock,
 )
 from ..presets import presets
-from ..ratelimit import RateLimiter
 from ..sending import send_download, send_original, send_rendition, wants_original
 from ..services import storage
 from .downloads import send_zip
@@ -64,15 +64,6 @@ SHOWN = ("thumb", "preview")
 _UNLOCKED = "share_unlocked"
 _PUBLIC = ("share.public", "share.unlock", "share.asset", "share.rendition", "share.original",
            "share.download", "share.zip")  # fmt: skip
-
-
-def _limiter() -> RateLimiter:
-    ext = current_app.extensions
-    if "brandhub.share_limits" not in ext:
-        ext["brandhub.share_limits"] = RateLimiter(
-            limit=int(current_app.config.get("SHARE_PASSWORD_ATTEMPTS", 10)), window=600
-        )
-    return ext["brandhub.share_limits"]
 
 
 @bp.after_request
@@ -277,22 +268,21 @@ def unlock_link(token: str):  # type: ignore[no-untyped-def]
     form = SharePasswordForm()
     if not form.validate_on_submit():
         return render_template("share/password.html", form=form, token=token), 400
-    limiter, key = _limiter(), ("share", link.id)
-    if limiter.blocked(key):
-        wait = limiter.retry_after(key)
+    # Per link from this address, and per link from everywhere (looser): reserved
+    # before the password hash is checked, so concurrent guesses are counted first.
+    limits = (("share-address", (link.id, request_address())), ("share-link", (link.id,)))
+    wait = hit_all(*limits)
+    if wait is not None:
         form.password.errors.append(
-            _(
-                "Too many failed attempts. Wait %(minutes)s minutes and try again.",
-                minutes=max(1, round(wait / 60)),
-            )  # fmt: skip
+            _("Too many failed attempts. Try again in %(wait)s.", wait=wait_text(wait))
         )
         page = render_template("share/password.html", form=form, token=token)
         return page, 429, {"Retry-After": str(wait)}
     if not unlock(link, form.password.data or ""):
-        limiter.hit(key)
         record_use(get_session(), link, "denied")
         form.password.errors.append(_("The password is not right."))
         return render_template("share/password.html", form=form, token=token), 403
+    release_all(*limits)  # the right password is not a failed attempt
     unlocked = [i for i in session.get(_UNLOCKED, []) if i != link.id][-49:]
     session[_UNLOCKED] = [*unlocked, link.id]
     return redirect(url_for("share.public", token=token))

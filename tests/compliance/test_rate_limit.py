@@ -1,10 +1,14 @@
-"""The check desk's limiter: a sliding window per client address, behind proxies too."""
+"""The attempt limiter: whose address counts, and the one contract every store keeps
+(the database on SQLite or PostgreSQL, Redis on a real redis-server)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from brandhub.ratelimit import RateLimiter, client_address
+from brandhub.db import database
+from brandhub.ratelimit import DatabaseStore, Limiter, RedisStore, Rule, client_address
 from tests.compliance.support import CHECK_URL, form, pieces
 
 
@@ -25,16 +29,68 @@ def test_client_address(remote, forwarded, proxies, expected):
     assert client_address(remote, forwarded, proxies) == expected
 
 
-def test_the_window_slides():
-    now = [1000.0]
-    limiter = RateLimiter(limit=2, window=600, clock=lambda: now[0])
-    assert limiter.hit("a") and limiter.hit("a") and not limiter.hit("a")
-    assert limiter.hit("b")  # each key has its own window
-    assert limiter.retry_after("a") == 601
-    now[0] += 599
-    assert not limiter.hit("a")
-    now[0] += 2  # the first two attempts left the window
-    assert limiter.hit("a")
+@pytest.fixture(params=["database", "redis"])
+def store(request, app_factory):
+    if request.param == "database":
+        return DatabaseStore(database(app_factory()).engine)
+    url = request.getfixturevalue("redis_url")
+    made = RedisStore(url, prefix=f"test:{request.node.name}:")
+    made.client.flushdb()
+    return made
+
+
+def test_a_burst_of_limit_then_one_per_interval(store):
+    now = [1_000_000.0]
+    limiter = Limiter(store, clock=lambda: now[0])
+    rule = Rule("t", limit=2, window=600)
+    assert [limiter.hit(rule, "a") for _ in range(3)] == [None, None, 300]
+    assert limiter.hit(rule, "b") is None  # each key counts apart
+    assert limiter.hit(rule, "a", "x") is None
+    now[0] += 299
+    assert limiter.hit(rule, "a") == 1
+    now[0] += 1  # one interval (600 / 2) after the burst: one more attempt
+    assert limiter.hit(rule, "a") is None
+    assert limiter.hit(rule, "a") == 300
+    now[0] += 600  # a whole window of quiet: a whole burst again
+    assert [limiter.hit(rule, "a") for _ in range(3)] == [None, None, 300]
+
+
+def test_release_gives_one_back_and_reset_all(store):
+    now = [2_000_000.0]
+    limiter = Limiter(store, clock=lambda: now[0])
+    rule = Rule("t", limit=3, window=600)
+    assert [limiter.hit(rule, "k") for _ in range(4)] == [None, None, None, 200]
+    limiter.release(rule, "k")
+    assert limiter.hit(rule, "k") is None and limiter.hit(rule, "k") == 200
+    limiter.reset(rule, "k")
+    assert [limiter.hit(rule, "k") for _ in range(4)] == [None, None, None, 200]
+    long = "x" * 400 + "@example.org"  # kept as a digest, still its own key
+    assert limiter.hit(rule, long) is None and limiter.hit(rule, long + "y") is None
+
+
+def test_concurrent_attempts_are_counted_exactly(store):
+    limiter = Limiter(store)
+    rule = Rule("race", limit=10, window=600)
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda _i: limiter.hit(rule, "same"), range(60)))
+    assert answers.count(None) == 10
+    # One interval, +1 s for a clock read before another thread's insert.
+    assert all(0 < wait <= 61 for wait in answers if wait is not None)
+
+
+def test_an_unreachable_redis_counts_in_the_database(app_factory):
+    fallback = DatabaseStore(database(app_factory()).engine)
+    limiter = Limiter(RedisStore("redis://127.0.0.1:1/0", "x:", fallback=fallback))
+    rule = Rule("t", limit=1, window=600)
+    assert limiter.hit(rule, "k") is None and limiter.hit(rule, "k") == 600
+
+
+def test_the_redis_store_is_used_when_redis_is_configured(app_factory, redis_url):
+    from brandhub.limits import EXT
+
+    app = app_factory(REDIS_URL=redis_url, JOBS_BACKEND="immediate")
+    assert isinstance(app.extensions[EXT].store, RedisStore)
+    assert isinstance(app_factory().extensions[EXT].store, DatabaseStore)
 
 
 def test_behind_a_proxy_each_visitor_has_a_window(app_factory):

@@ -1,4 +1,5 @@
-"""A throwaway Redis server for the job tests that want one (skipped without redis-server)."""
+"""A throwaway Redis server for the tests that want one: the job queue, the attempt limits
+(skipped without redis-server)."""
 
 from __future__ import annotations
 
