@@ -14,7 +14,7 @@ def test_stored_xss_is_escaped_on_every_page(client, make_user, login):
     r = client.post(
         "/upload",
         data={
-            "file": (io.BytesIO(make_jpeg(40, 40)), f'{PAYLOAD}.jpg'),
+            "file": (io.BytesIO(make_jpeg(40, 40)), f"{PAYLOAD}.jpg"),
             "title": PAYLOAD,
             "tags": PAYLOAD,
             "credit": PAYLOAD,
