@@ -8,6 +8,7 @@ that keep user-supplied bytes inert in a browser.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ from werkzeug.http import parse_range_header
 from assets.errors import AssetNotFound
 from assets.storage import Storage
 
+from .models.base import utcnow
 from .security import FILE_CSP
 
 CHUNK = 256 * 1024
@@ -133,12 +135,37 @@ def send_original(storage: Storage, asset: Any, *, attachment: bool = False) -> 
     )
 
 
+YEAR = 31536000
+
+
+def shared_cache_seconds(asset: Any, now: datetime | None = None) -> int:
+    """How long shared caches (a proxy, a CDN) may keep the asset's renditions: only a
+    public, approved asset under no embargo, and never past its publication's end.
+    0 means private: an embargoed, draft or agency-only picture stays in the browser
+    of whoever may see it, not in a cache that serves everyone."""
+    from .operations.rights import is_publishable
+
+    now = now or utcnow()
+    if not (asset.public and is_publishable(asset, now)):
+        return 0
+    expires = asset.expires_at
+    if expires is None:
+        return YEAR
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    return max(0, min(YEAR, int((expires - now).total_seconds())))
+
+
 def send_rendition(storage: Storage, asset: Any, name: str) -> Response:
-    """A stored rendition. Its URLs carry ``?v=<hash>``: the bytes behind one URL never
-    change, so browsers may keep it for a year."""
+    """A stored rendition. Page URLs carry ``?v=<hash>`` of the current file: the bytes
+    behind such a URL never change, so browsers may keep it for a year, and shared
+    caches too while the asset is public (``shared_cache_seconds``). Any other URL
+    (no ``v``, an old one) is checked again each time (its ETag answers 304)."""
     found = asset.rendition(name)
     if found is None:
         raise AssetNotFound("The rendition does not exist.", name=name)
+    current = request.args.get("v") == asset.sha256[:12]
+    shared = shared_cache_seconds(asset) if current else 0
     return send_stored(
         storage,
         found.storage_key,
@@ -146,8 +173,8 @@ def send_rendition(storage: Storage, asset: Any, name: str) -> Response:
         mime=found.mime,
         etag=f"{asset.sha256[:16]}-{name}",
         filename=f"{asset.id}-{name}.{found.mime.split('/')[-1]}",
-        cache_seconds=31536000,
-        private=not asset.public,
+        cache_seconds=(shared or YEAR) if current else 0,
+        private=not shared,
         allow_redirect=True,
     )
 

@@ -37,9 +37,21 @@ def _readable_on(hex_color: str) -> str:
     return "#111111" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
 
 
+#: Names ``url_for`` takes for itself: from a query string they would steer the URL builder
+#: (``?_method=x`` raises, ``?_external=1`` an absolute link) instead of being passed on.
+URL_BUILDER_NAMES = frozenset({"endpoint", "_anchor", "_method", "_scheme", "_external"})
+
+
+def query_args(*exclude: str) -> dict[str, list[str]]:
+    """This request's query arguments, safe to give ``url_for``: without the URL builder's
+    own names, the current route's variables, nor the names in ``exclude``."""
+    dropped = URL_BUILDER_NAMES | set(request.view_args or {}) | set(exclude)
+    return {k: v for k, v in request.args.to_dict(flat=False).items() if k not in dropped}
+
+
 def url_with(**changes: Any) -> str:
     """The current URL with some query arguments changed (None removes one)."""
-    args = request.args.to_dict(flat=False)
+    args = query_args()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

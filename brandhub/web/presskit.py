@@ -31,6 +31,7 @@ from ..operations.events import event_assets
 from ..presets import presets
 from ..sending import send_download, send_original, wants_original
 from ..services import storage
+from .context import query_args
 from .downloads import send_zip
 from .tracking import download_context, note_downloads
 
@@ -112,7 +113,7 @@ def index():  # type: ignore[no-untyped-def]
 def kit(ref: str):  # type: ignore[no-untyped-def]
     item = _kit(ref)
     if ref != kit_ref(item):
-        return redirect(url_for("presskit.kit", ref=kit_ref(item), **request.args), 301)
+        return redirect(url_for("presskit.kit", ref=kit_ref(item), **query_args()), 301)
     assets = list(get_session().scalars(_assets_query(item)))
     pages = max(1, math.ceil(len(assets) / PER_PAGE))
     try:
