@@ -30,12 +30,12 @@ _EXT = "brandhub.db"
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+        kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
         if url.startswith("postgresql") and "options" not in make_url(url).query:
             # SQL date functions then agree with SQLite, which has no time zones.
             kwargs["connect_args"] = {"options": "-c timezone=UTC"}
@@ -69,9 +69,21 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self._side: Engine | None = None
+
+    @property
+    def side_engine(self) -> Engine:
+        """A small pool of its own for short statements committed at once while a
+        request's session may hold a connection (the attempt limits): with one pool, as
+        many concurrent requests as it has connections would each wait for another."""
+        if self._side is None:
+            self._side = make_engine(self.url, pool_size=2, max_overflow=8)
+        return self._side
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._side is not None:
+            self._side.dispose()
 
 
 def init_app(app: Flask) -> None:

@@ -48,7 +48,7 @@ _BEFORE_BODY: dict[str, Callable[[], Any]] = {}
 def make_store(app: Flask) -> Store:
     from .db import database
 
-    database_store = DatabaseStore(database(app).engine)
+    database_store = DatabaseStore(database(app).side_engine)
     kind = app.config.get("RATE_LIMIT_STORE") or ("redis" if app.config.get("REDIS_URL") else "")
     if kind == "redis":
         prefix = f"{app.config.get('JOBS_QUEUE_NAME') or 'brandhub'}:limits:"
