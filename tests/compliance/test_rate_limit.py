@@ -111,3 +111,24 @@ def test_behind_a_proxy_each_visitor_has_a_window(app_factory):
         200,
         429,
     ]
+
+
+def test_count_request_and_its_429_for_other_parts_of_the_app(app):
+    from brandhub.limits import count_request, too_many
+
+    def visit(path: str, address: str) -> int | None:
+        with app.test_request_context(path, environ_base={"REMOTE_ADDR": address}):
+            return count_request("render", limit=1, window=60)
+
+    assert visit("/api/v1/x", "10.0.0.1") is None and visit("/", "10.0.0.2") is None
+    assert visit("/api/v1/x", "10.0.0.1") == 60
+    with app.test_request_context("/api/v1/x", headers={"Accept-Language": "es"}):
+        api = too_many(60)
+        error = api.get_json()["error"]
+    assert api.status_code == 429 and api.headers["Retry-After"] == "60"
+    assert error["code"] == "rate_limited" and error["retry_after"] == 60
+    assert error["message"] == "Demasiadas solicitudes: vuelva a intentarlo en 60 segundos."
+    with app.test_request_context("/marca/", headers={"Accept-Language": "es"}):
+        page = too_many(600)
+    assert page.status_code == 429 and page.mimetype == "text/html"
+    assert "vuelva a intentarlo en 10 minutos" in page.get_data(True)
