@@ -86,7 +86,7 @@ def hit_all(*limits: tuple[str, tuple[object, ...]]) -> int | None:
     None when every rule allows it; else the seconds to wait, and the attempts
     reserved under the other rules are given back.
     """
-    lim, taken = limiter(), []
+    lim, taken = limiter(), list[tuple[Rule, tuple[object, ...]]]()
     for name, parts in limits:
         found = rule(name)
         wait = lim.hit(found, *parts)

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, case, delete, literal, select, update
+from sqlalchemy import Engine, Table, case, delete, literal, select, update
 
 from .models import RateLimitCounter
 
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 #: Float slack: an attempt exactly at the window's edge is allowed.
 _EPSILON = 1e-6
+_TABLE: Table = RateLimitCounter.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class DatabaseStore:
 
     def hit(self, key: str, rule: Rule, now: float) -> float | None:
         self._purge(now)
-        t = RateLimitCounter.__table__
+        t = _TABLE
         start = case((t.c.tat > literal(now), t.c.tat), else_=literal(now))
         stmt = (
             self._insert(t)
@@ -155,12 +156,12 @@ class DatabaseStore:
         return max(0.0, float(tat or now) + rule.interval - rule.window - now)
 
     def release(self, key: str, rule: Rule, now: float) -> None:
-        t = RateLimitCounter.__table__
+        t = _TABLE
         with self.engine.begin() as conn:
             conn.execute(update(t).where(t.c.key == key).values(tat=t.c.tat - rule.interval))
 
     def reset(self, key: str) -> None:
-        t = RateLimitCounter.__table__
+        t = _TABLE
         with self.engine.begin() as conn:
             conn.execute(delete(t).where(t.c.key == key))
 
@@ -170,7 +171,7 @@ class DatabaseStore:
             return
         try:
             self._next_purge = now + self.PURGE_EVERY
-            t = RateLimitCounter.__table__
+            t = _TABLE
             with self.engine.begin() as conn:
                 conn.execute(delete(t).where(t.c.tat < now))
         finally:
