@@ -14,7 +14,7 @@ import pytest
 
 from brandhub.auth import passwords
 from brandhub.db import database
-from brandhub.models import User
+from brandhub.models import RateLimitCounter, User
 from tests.conftest import PASSWORD, add_user
 from tests.security.served import served
 from tests.workflow.support import approve, upload
@@ -175,3 +175,29 @@ def test_concurrent_sign_in_guesses_are_counted_before_they_are_checked(app, ver
     assert len(verifications) == 10
     assert sorted(statuses) == [401] * 10 + [429] * 30
     assert right == 429
+
+
+def test_with_redis_configured_the_counts_live_in_redis(app_factory, redis_url):
+    import uuid
+
+    import redis
+
+    queue = f"limits-{uuid.uuid4().hex[:8]}"
+    app = app_factory(
+        REDIS_URL=redis_url, JOBS_QUEUE_NAME=queue, TRUSTED_PROXIES=1, LOGIN_ATTEMPTS=2
+    )
+    user = add_user(app, "editor")
+    client = app.test_client()
+    attacker = "198.51.100.7"
+    assert [_login(client, user.email, "x", attacker) for _ in range(3)] == [401, 401, 429]
+    assert _login(client, user.email, PASSWORD, "198.51.100.9") == 302
+    keys = redis.Redis.from_url(redis_url).keys(f"{queue}:limits:*")
+    assert {k.decode() for k in keys} >= {
+        f"{queue}:limits:login-address:{attacker}",
+        f"{queue}:limits:login-account:{attacker}:{user.email}",
+    }
+    db = database(app).sessionmaker()
+    try:
+        assert db.query(RateLimitCounter).count() == 0
+    finally:
+        db.close()
