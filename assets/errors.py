@@ -22,6 +22,18 @@ class BrandHubError(Exception):
         self.message = message or (self.__class__.__doc__ or self.code).strip()
         self.details = details
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from its state, not its constructor's arguments (which differ per
+        # subclass), so an error crosses a process boundary whole (assets.budget).
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[BrandHubError], args: tuple[object, ...], state: dict) -> BrandHubError:  # type: ignore[type-arg]
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidInput(BrandHubError, ValueError):
     """The input is not valid."""

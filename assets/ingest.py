@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from assets.budget import run_within
 from assets.errors import N_, FileTooLarge, InvalidFile, StorageError, UnsupportedMediaType
 from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
@@ -146,11 +147,15 @@ def prepare(
         if deferred and sniffed.kind in ("video", "audio"):
             info = MediaInfo()  # probing a long recording waits for the job too
         else:
-            info = extract(path, sniffed, settings)
+            # Pillow decodes a PNG whole to look for EXIF after its pixels: budgeted too.
+            info = run_within(settings.budget, extract, path, sniffed, settings)
         if sniffed.kind == "video" and "video" not in info.metadata and not deferred:
             sniffed = audio_only(sniffed)
         specs = standard_specs(settings) if renditions is None else renditions
-        rendered = {} if deferred else render_many(path, sniffed, specs, settings)
+        # Drawing is where a small file can cost minutes: within the work budget.
+        rendered = {}
+        if not deferred:
+            rendered = run_within(settings.budget, render_many, path, sniffed, specs, settings)
         return PreparedFile(
             path=path,
             sha256=sha256,

@@ -27,6 +27,7 @@ import av.container
 import numpy as np
 from PIL import Image
 
+from assets.budget import check_decode
 from assets.errors import N_, BrandHubError, InvalidFile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
@@ -167,6 +168,8 @@ def load_image(
         with decoder_errors():
             if draft and im.format == "JPEG":
                 im.draft(im.mode, draft)
+            # Refused before decoding what the work budget cannot hold (assets.budget).
+            check_decode(im.width, im.height, im.mode, settings.budget)
             im.load()
         return im
 

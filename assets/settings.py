@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assets.budget import Budget
+
 GIB = 1024**3
 
 # Pillow's own default, restated on purpose: the opener sets
@@ -30,6 +32,9 @@ class IngestSettings:
     # Files larger than this get their renditions (and, for video and audio, their
     # probe) later, from a background job; None does everything during ingest.
     background_bytes: int | None = None
+    # Limits for decoding and rendering one file (assets.budget): the domain's default is
+    # a signed-in user's; the web application gives anonymous requests a smaller one.
+    budget: Budget = Budget()
 
     def __post_init__(self) -> None:
         for name in (

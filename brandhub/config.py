@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from assets.budget import Budget
 from assets.settings import IngestSettings
 from assets.storage import StorageSettings
 
@@ -52,10 +53,27 @@ DEFAULTS: dict[str, Any] = {
     "SHARE_PASSWORD_ATTEMPTS": 10,  # passwords for one share link from one address
     "SHARE_LINK_ATTEMPTS": 100,  # passwords for one share link from every address
     "RATE_LIMIT_STORE": "",  # "database" or "redis"; default: redis when REDIS_URL is set
+    # Anonymous downloads that render (free sizes, presets not made yet, ZIPs in a
+    # preset) per address: press kit and share links.
+    "RENDER_LIMIT": 30,
     # Reverse proxies in front of the app (nginx, Caddy): limits count the address they
     # forward (X-Forwarded-For) instead of theirs.
     "TRUSTED_PROXIES": 0,
     "MAX_IMAGE_PIXELS": 178_956_970,
+    # Budgets for decoding and rendering (assets.budget): each file is checked or rendered
+    # in a child process held to this much CPU time, memory growth and waiting time;
+    # audio is measured over its first BUDGET_AUDIO_SECONDS. BUDGET_* apply to anonymous
+    # requests (check desk, press kit, share links), MEMBER_BUDGET_* to signed-in users,
+    # uploads and the worker.
+    "BUDGET_ENABLED": True,
+    "BUDGET_CPU_SECONDS": 4,
+    "BUDGET_MEMORY_MB": 384,
+    "BUDGET_WALL_SECONDS": 20,
+    "BUDGET_AUDIO_SECONDS": 300,
+    "MEMBER_BUDGET_CPU_SECONDS": 60,
+    "MEMBER_BUDGET_MEMORY_MB": 2048,
+    "MEMBER_BUDGET_WALL_SECONDS": 180,
+    "MEMBER_BUDGET_AUDIO_SECONDS": 3600,
     "UPLOAD_TMP_DIR": None,
     "DEFAULT_LOCALE": "es",
     "LOCALES": ["es", "en"],
@@ -180,6 +198,11 @@ def validate(config: dict[str, Any]) -> None:
     for name in ("JOBS_RETRIES", "JOBS_RETRY_DELAY", "MEDIA_BACKGROUND_MB"):
         if int(config[name]) < 0:
             raise ConfigError(f"BRANDHUB_{name} cannot be negative")
+    for prefix in ("", "MEMBER_"):
+        for part in ("CPU_SECONDS", "MEMORY_MB", "WALL_SECONDS", "AUDIO_SECONDS"):
+            name = f"{prefix}BUDGET_{part}"
+            if float(config[name]) <= 0:
+                raise ConfigError(f"BRANDHUB_{name} must be positive")
     url = str(config["DATABASE_URL"])
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")
@@ -200,13 +223,26 @@ def storage_settings(config: dict[str, Any]) -> StorageSettings:
     )
 
 
-def ingest_settings(config: dict[str, Any]) -> IngestSettings:
+def budget(config: dict[str, Any], *, anonymous: bool) -> Budget:
+    """The work budget of anonymous requests, or of signed-in users, uploads and the worker."""
+    prefix = "BUDGET_" if anonymous else "MEMBER_BUDGET_"
+    return Budget(
+        cpu_seconds=float(config[f"{prefix}CPU_SECONDS"]),
+        memory_mb=int(config[f"{prefix}MEMORY_MB"]),
+        wall_seconds=float(config[f"{prefix}WALL_SECONDS"]),
+        audio_seconds=float(config[f"{prefix}AUDIO_SECONDS"]),
+        enabled=bool(config.get("BUDGET_ENABLED", True)),
+    )
+
+
+def ingest_settings(config: dict[str, Any], *, anonymous: bool = False) -> IngestSettings:
     tmp = config.get("UPLOAD_TMP_DIR")
     return IngestSettings(
         max_upload_bytes=int(config["MAX_UPLOAD_MB"]) * 1024 * 1024,
         max_image_pixels=int(config["MAX_IMAGE_PIXELS"]),
         tmp_dir=Path(tmp) if tmp else None,
         background_bytes=int(config["MEDIA_BACKGROUND_MB"]) * 1024 * 1024,
+        budget=budget(config, anonymous=anonymous),
     )
 
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from assets.budget import BudgetExceeded
 from assets.errors import (
     AssetNotFound,
     BrandHubError,
@@ -43,6 +44,7 @@ STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),
     (InvalidFile, 422),
+    (BudgetExceeded, 422),
     (ComplianceFailed, 422),
     (InvalidFilterSpecError, 400),
     (InvalidInput, 400),
@@ -51,7 +53,14 @@ STATUS_FOR: list[tuple[type[BaseException], int]] = [
 
 # Details safe and useful to return to the client with the error.
 EXPOSED_DETAILS = {
-    "existing_id", "field", "content", "extension", "max_bytes", "report", "current", "allowed"
+    "existing_id",
+    "field",
+    "content",
+    "extension",
+    "max_bytes",
+    "report",
+    "current",
+    "allowed",
 }
 
 HTTP_MESSAGES: dict[int, Any] = {

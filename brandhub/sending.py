@@ -203,30 +203,99 @@ def transparency_notice() -> str:
 
 def send_download(asset: Any, args: Any) -> Response:
     """The original (byte for byte, as ``/file`` sends it, as an attachment) or a
-    derived download by preset name or free size, made and cached on first use."""
-    from .operations.downloads import derived, download_name, flattens_transparency
-    from .presets import spec_from_args
+    derived download by preset name (made and stored on first use) or free size
+    (made for this response, never stored).
+
+    Anonymous requests (press kit, share links) render within the anonymous work
+    budget, and each one that renders counts against the address's render limit.
+    """
+    from .operations.downloads import (
+        derived,
+        download_name,
+        flattens_transparency,
+        is_stored,
+        made_now,
+    )
+    from .presets import FREE_LABEL, spec_from_args
     from .services import ingest_settings, storage
 
     if wants_original(args):
         return send_original(storage(), asset, attachment=True)
     spec, label = spec_from_args(current_app.config, args)
     store = storage()
-    made = derived(store, ingest_settings(), asset, spec)
-    response = send_stored(
-        store,
-        made.key,
-        size=made.size,
-        mime=made.mime,
-        etag=made.key.rsplit("/", 1)[-1],
-        filename=download_name(asset, label, made.ext),
-        attachment=True,
-        # The URL stays while the file changes with the focal point or the credit:
-        # browsers check the ETag (a 304) instead of keeping it for a day.
-        cache_seconds=0,
-        private=not asset.public,
-        allow_redirect=True,
-    )
+    anonymous = is_anonymous()
+    settings = ingest_settings(anonymous=anonymous)
+    free = label == FREE_LABEL
+    if anonymous and (free or not is_stored(store, asset, spec)):
+        refuse_if_rendering_too_often()
+    if free:
+        made = made_now(store, settings, asset, spec)
+        response = send_bytes(
+            made.data, mime=made.mime, filename=download_name(asset, label, made.ext)
+        )
+    else:
+        found = derived(store, settings, asset, spec)
+        response = send_stored(
+            store,
+            found.key,
+            size=found.size,
+            mime=found.mime,
+            etag=found.key.rsplit("/", 1)[-1],
+            filename=download_name(asset, label, found.ext),
+            attachment=True,
+            # The URL stays while the file changes with the focal point or the credit:
+            # browsers check the ETag (a 304) instead of keeping it for a day.
+            cache_seconds=0,
+            private=not asset.public,
+            allow_redirect=True,
+        )
     if flattens_transparency(asset, spec):
         response.headers[NOTICE_HEADER] = quote(transparency_notice(), safe=" ,.;:()")
     return response
+
+
+def is_anonymous() -> bool:
+    """No one signed in and no API token: the anonymous work budget and render limit apply."""
+    from flask import g
+    from flask_login import current_user
+
+    return not current_user.is_authenticated and g.get("api_user") is None
+
+
+def send_bytes(data: bytes, *, mime: str, filename: str) -> Response:
+    """A file made for this response only, as an attachment (nothing is stored or cached)."""
+    headers = {
+        "Content-Disposition": content_disposition(filename, True),
+        "Content-Security-Policy": FILE_CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+        "Content-Length": str(len(data)),
+    }
+    return Response(data, status=200, mimetype=mime, headers=headers)
+
+
+def anonymous_render_wait() -> int | None:
+    """Count one anonymous rendering from this address; seconds to wait when over the limit."""
+    from .limits import count_request
+
+    return count_request("render", int(current_app.config.get("RENDER_LIMIT", 30)))
+
+
+def refuse_if_rendering_too_often() -> None:
+    """A 429 when this address made too many renderings lately (see ``anonymous_render_wait``)."""
+    from flask_babel import gettext as _
+
+    from .errors import ApiError
+    from .limits import wait_text
+
+    wait = anonymous_render_wait()
+    if wait is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            _(
+                "Too many custom sizes from your address: try again in %(wait)s.",
+                wait=wait_text(wait),
+            ),
+            retry_after=wait,
+        )

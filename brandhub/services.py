@@ -71,6 +71,7 @@ class UploadRequest(Request):
 def init_app(app: Flask) -> None:
     app.extensions["brandhub.storage"] = create_storage(cfg.storage_settings(app.config))
     app.extensions["brandhub.ingest"] = cfg.ingest_settings(app.config)
+    app.extensions["brandhub.ingest.anonymous"] = cfg.ingest_settings(app.config, anonymous=True)
     app.request_class = UploadRequest
 
 
@@ -78,5 +79,6 @@ def storage() -> Storage:
     return current_app.extensions["brandhub.storage"]
 
 
-def ingest_settings() -> IngestSettings:
-    return current_app.extensions["brandhub.ingest"]
+def ingest_settings(*, anonymous: bool = False) -> IngestSettings:
+    """Limits and sizes; ``anonymous`` gives the smaller work budget of anonymous requests."""
+    return current_app.extensions["brandhub.ingest.anonymous" if anonymous else "brandhub.ingest"]

@@ -46,6 +46,8 @@ class Loudness:
     duration: float
     sample_rate: int
     channels: int
+    #: True when only the first ``duration`` seconds were measured (a budget's bound).
+    truncated: bool = False
 
 
 def k_weighting(rate: int) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -155,25 +157,42 @@ def gated_loudness(subblocks: np.ndarray, weights: np.ndarray) -> tuple[float | 
 
 
 def integrated_loudness(
-    chunks: Iterable[np.ndarray], rate: int, channel_names: Sequence[str] | None = None
+    chunks: Iterable[np.ndarray],
+    rate: int,
+    channel_names: Sequence[str] | None = None,
+    max_seconds: float | None = None,
 ) -> Loudness:
-    """Loudness of audio given as float chunks shaped (channels, samples), full scale ±1."""
+    """Loudness of audio given as float chunks shaped (channels, samples), full scale ±1.
+
+    With ``max_seconds``, only that much audio is read and measured (``truncated``
+    says whether there was more).
+    """
     meter: _Meter | None = None
     channels = 0
+    limit = int(max_seconds * rate) if max_seconds is not None else None
+    truncated = False
     for chunk in chunks:
         if meter is None:
             channels = chunk.shape[0]
             meter = _Meter(rate, channels)
+        if limit is not None and meter.samples + chunk.shape[1] > limit:
+            truncated = True
+            chunk = chunk[:, : limit - meter.samples]
         meter.feed(chunk)
+        if truncated:
+            break
     if meter is None:
         return Loudness(None, 0, 0.0, rate, 0)
     names = channel_names or (["FL", "FR"] if channels == 2 else ["FC"] * channels)
     value, blocks = gated_loudness(meter.finish(), channel_weights(names))
-    return Loudness(value, blocks, meter.samples / rate, rate, channels)
+    return Loudness(value, blocks, meter.samples / rate, rate, channels, truncated)
 
 
-def container_loudness(container: Any) -> Loudness:
-    """Decode the first audio stream of an open PyAV container and measure it."""
+def container_loudness(container: Any, max_seconds: float | None = None) -> Loudness:
+    """Decode the first audio stream of an open PyAV container and measure it.
+
+    With ``max_seconds``, decoding stops after that much audio (a work budget's bound).
+    """
     import av
 
     if not container.streams.audio:
@@ -190,4 +209,4 @@ def container_loudness(container: Any) -> Loudness:
         for out in resampler.resample(None):
             yield out.to_ndarray()
 
-    return integrated_loudness(chunks(), rate, [c.name for c in layout.channels])
+    return integrated_loudness(chunks(), rate, [c.name for c in layout.channels], max_seconds)

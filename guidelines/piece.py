@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageCms
 
+from assets.budget import check_decode
 from assets.errors import InvalidFile
 from assets.media import AvInfo, decoder_errors, open_av, open_image, probe
 from assets.settings import IngestSettings
@@ -223,6 +224,8 @@ class Piece:
             im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", target)
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
+        # A flat PNG of 13000 × 13000 pixels is half a megabyte and 700 MB decoded.
+        check_decode(im.width, im.height, im.mode, self.settings.budget)
         im.load()
         frame = im
         if frame.mode not in ("RGB", "RGBA", "CMYK", "L"):
@@ -303,10 +306,11 @@ class Piece:
 
     @cached_property
     def loudness(self) -> Loudness:
-        """Integrated loudness of the first audio stream (decodes the whole stream)."""
+        """Integrated loudness of the first audio stream, over at most the budget's
+        ``audio_seconds`` (``truncated`` says when the track is longer)."""
         assert self.sniffed is not None
         with open_av(self.path, self.sniffed) as container:
-            return container_loudness(container)
+            return container_loudness(container, self.settings.budget.audio_seconds)
 
 
 def to_srgb(im: Image.Image) -> Image.Image:

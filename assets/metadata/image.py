@@ -16,6 +16,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageCms, IptcImagePlugin
 
+from assets.budget import check_decode
 from assets.media import DECODER_ERRORS, decoder_errors, open_image
 from assets.metadata import clean
 from assets.metadata.xmp import parse_xmp
@@ -71,6 +72,10 @@ def read_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> ImageM
     """Everything BrandHub records about a raster image, without decoding it."""
     with open_image(path, sniffed, settings) as im, decoder_errors():
         width, height = im.size
+        if im.format == "PNG" and "exif" not in im.info:
+            # Pillow looks for a PNG's EXIF after the pixels, so getexif() decodes them
+            # all: within the work budget or not at all.
+            check_decode(width, height, im.mode, settings.budget)
         exif, exif_dates = _exif(im)
         if exif.get("orientation") in (5, 6, 7, 8):
             width, height = height, width

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from assets.budget import check_decode
 from assets.errors import InvalidFile
 from assets.media import TOO_LARGE, decoder_errors
 from assets.renditions.sources import open_source
@@ -96,6 +97,8 @@ def render_many(
     biggest = (max(1, biggest[0]), max(1, biggest[1]))
     if biggest[0] * biggest[1] > settings.max_image_pixels:
         raise InvalidFile(TOO_LARGE, width=biggest[0], height=biggest[1])
+    # The drawing itself (an SVG or a PDF page at a free size) must fit the work budget.
+    check_decode(biggest[0], biggest[1], "RGBA", settings.budget)
 
     pool = [source.load(biggest)]  # full-frame images, any size
     results: dict[str, Rendered] = {}

@@ -90,7 +90,12 @@ def compliance_check():  # type: ignore[no-untyped-def]
         )
     _version, brand = _brand_for_request(slug)
     report, _image = check_stream(
-        storage(), upload.stream, upload.filename, brand, category, ingest_settings()
+        storage(),
+        upload.stream,
+        upload.filename,
+        brand,
+        category,
+        ingest_settings(anonymous=g.api_user is None),
     )
     return jsonify({**report.to_dict(), "brand_name": brand.name})
 

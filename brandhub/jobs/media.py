@@ -16,6 +16,7 @@ import io
 import logging
 from typing import Any
 
+from assets.budget import run_within
 from assets.errors import InvalidFile, StorageError
 from assets.ingest import rendition_key
 from assets.metadata import MediaInfo, extract
@@ -87,7 +88,9 @@ def finish_media(ctx: JobContext) -> None:
             info = extract(path, sniffed, settings)
             if sniffed.kind == "video" and "video" not in info.metadata:
                 sniffed = audio_only(sniffed)
-        rendered = render_many(path, sniffed, standard_specs(settings), settings)
+        rendered = run_within(
+            settings.budget, render_many, path, sniffed, standard_specs(settings), settings
+        )
     written = _store(storage, asset, rendered)
     try:
         if info is not None:

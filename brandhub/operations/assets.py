@@ -125,7 +125,14 @@ def create_asset(
         given = {"credit": fields.credit, "copyright": fields.copyright, "caption": fields.caption,
                  "keywords": parse_tags(fields.tags or ""), "title": fields.title}  # fmt: skip
         checked = check_upload(
-            db, storage, agency, prepared, fields.category, compliance_blocks, given
+            db,
+            storage,
+            agency,
+            prepared,
+            fields.category,
+            compliance_blocks,
+            given,
+            settings=settings,
         )
         written = store(prepared, storage)
         info = prepared.info

@@ -6,6 +6,10 @@ A derived file is made once per (asset bytes, spec with the asset's focal
 point, credits) and kept under ``derived/<sha256>/<hash>.<ext>``: the next
 request for the same preset is a plain read from the store. Changing the
 focal point or the credit gives a new key, so a stale file is never served.
+Free sizes (``made_now``) are made for their response and never kept: a
+width anyone may type is not a file to keep. Rendering runs within the
+settings' work budget (``assets.budget``): a file that needs more is
+refused, not rendered.
 Every derived JPEG, PNG, WebP and TIFF carries the asset's creator, credit,
 copyright, title and caption (EXIF, XMP, IPTC; see ``assets.embed``), the
 resolution of the preset (``dpi-300`` for print) or else the source's, and an
@@ -42,6 +46,7 @@ from typing import BinaryIO
 
 from zipstream import ZIP_STORED, ZipStream
 
+from assets.budget import run_within
 from assets.embed import WRITER_VERSION, Embedding, source_dpi, write_metadata
 from assets.errors import InvalidInput, ObjectNotFound, UnsupportedMediaType
 from assets.renditions import parse_spec, render
@@ -142,36 +147,77 @@ def _derived_key(
     return spec, credits, f"derived/{asset.sha256}/{digest}.{ext}", mime, ext
 
 
-def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text: str) -> Derived:
-    """The stored derived file for ``spec_text`` (made now if missing)."""
+def _resizable(asset: Asset) -> None:
     if asset.kind not in RESIZABLE:
         raise UnsupportedMediaType(
             "Sizes and formats apply to images, vector graphics and documents; "
             "download the original instead."
         )
+
+
+def is_stored(storage: Storage, asset: Asset, spec_text: str) -> bool:
+    """Whether the derived file for ``spec_text`` is stored already (no rendering needed)."""
+    _resizable(asset)
+    return storage.exists(_derived_key(asset, spec_text)[2])
+
+
+def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text: str) -> Derived:
+    """The stored derived file for ``spec_text`` (made now if missing)."""
+    _resizable(asset)
     spec, credits, key, mime, ext = _derived_key(asset, spec_text)
     with _lock(key):
         if storage.exists(key):
             return Derived(key, storage.size(key), mime, ext)
-        with storage.get_local_path(asset.storage_key) as path:
-            with open(path, "rb") as fh:
-                head = fh.read(HEAD_BYTES)
-            rendered = render(path, sniff(head, asset.original_filename), spec, settings)
-            dpi = (float(spec.dpi), float(spec.dpi)) if spec.dpi else source_dpi(path)
-        creator, credit, rights, title, caption = credits
-        embedding = Embedding(
-            creator=creator,
-            credit=credit,
-            rights=rights,
-            title=title,
-            caption=caption,
-            dpi=dpi or (72.0, 72.0),
-            icc=srgb_profile().tobytes(),
-        )
-        pixels = (rendered.width, rendered.height)
-        data = write_metadata(rendered.data, rendered.mime, embedding, pixels)
-        size = storage.put(key, io.BytesIO(data), content_type=rendered.mime)
-    return Derived(key, size, rendered.mime, rendered.ext)
+        made = _make(storage, settings, asset, spec, credits)
+        size = storage.put(key, io.BytesIO(made.data), content_type=made.mime)
+    return Derived(key, size, made.mime, made.ext)
+
+
+def made_now(storage: Storage, settings: IngestSettings, asset: Asset, spec_text: str) -> Made:
+    """The file for ``spec_text`` made for this response only: nothing is stored.
+
+    Free sizes take this path: any width a visitor types would otherwise be a
+    new file kept for as long as the asset exists.
+    """
+    _resizable(asset)
+    spec, credits, _key, _mime, _ext = _derived_key(asset, spec_text)
+    return _make(storage, settings, asset, spec, credits)
+
+
+@dataclass(frozen=True)
+class Made:
+    data: bytes
+    mime: str
+    ext: str
+
+
+def _make(
+    storage: Storage,
+    settings: IngestSettings,
+    asset: Asset,
+    spec: RenditionSpec,
+    credits: tuple[str, str, str, str, str],
+) -> Made:
+    """Render ``spec`` within the settings' work budget and write the asset's metadata."""
+    with storage.get_local_path(asset.storage_key) as path:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        sniffed = sniff(head, asset.original_filename)
+        rendered = run_within(settings.budget, render, path, sniffed, spec, settings)
+        dpi = (float(spec.dpi), float(spec.dpi)) if spec.dpi else source_dpi(path)
+    creator, credit, rights, title, caption = credits
+    embedding = Embedding(
+        creator=creator,
+        credit=credit,
+        rights=rights,
+        title=title,
+        caption=caption,
+        dpi=dpi or (72.0, 72.0),
+        icc=srgb_profile().tobytes(),
+    )
+    pixels = (rendered.width, rendered.height)
+    data = write_metadata(rendered.data, rendered.mime, embedding, pixels)
+    return Made(data, rendered.mime, rendered.ext)
 
 
 class _Unique:

@@ -137,7 +137,14 @@ def replace_file(
         given = {"credit": asset.credit, "copyright": asset.copyright, "caption": asset.caption,
                  "keywords": asset.tag_names, "title": asset.title}  # fmt: skip
         checked = check_upload(
-            db, storage, asset.agency, prepared, asset.category, compliance_blocks, given
+            db,
+            storage,
+            asset.agency,
+            prepared,
+            asset.category,
+            compliance_blocks,
+            given,
+            settings=settings,
         )
         old_renditions = [r.storage_key for r in asset.renditions]
         written = store(prepared, storage)

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
+from assets.budget import BudgetExceeded
 from assets.errors import FileTooLarge, InvalidFile, UnsupportedMediaType
 from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
 
@@ -101,10 +102,10 @@ def desk():  # type: ignore[no-untyped-def]
             upload.filename,
             brand,
             form.category.data,
-            ingest_settings(),
+            ingest_settings(anonymous=not current_user.is_authenticated),
             preview=True,
         )
-    except (FileTooLarge, InvalidFile, UnsupportedMediaType) as exc:
+    except (BudgetExceeded, FileTooLarge, InvalidFile, UnsupportedMediaType) as exc:
         explained = exc.details.get("report")
         message = explained["checks"][0]["message"] if explained else _(exc.message)
         form.file.errors.append(message)

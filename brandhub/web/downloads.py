@@ -37,7 +37,7 @@ from ..operations.bulk import bulk_update
 from ..operations.downloads import RESIZABLE, may_be_transparent, slug, zip_stream
 from ..presets import preset_spec, presets
 from ..security import FILE_CSP
-from ..sending import content_disposition
+from ..sending import content_disposition, is_anonymous, refuse_if_rendering_too_often
 from ..services import ingest_settings, storage
 from .tracking import note_downloads
 
@@ -63,7 +63,13 @@ def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Respons
         raise ApiError(400, "too_many", _("A ZIP holds at most %(max)s files.", max=limit))
     spec = zip_spec(preset)
     store = storage()
-    chunks, length = zip_stream(store, ingest_settings(), assets, spec)
+    # Press kit and share-link visitors render within the anonymous work budget, and a
+    # ZIP in a preset counts as one rendering against their address's limit.
+    anonymous = is_anonymous()
+    if anonymous and spec is not None:
+        refuse_if_rendering_too_often()
+    settings = ingest_settings(anonymous=anonymous)
+    chunks, length = zip_stream(store, settings, assets, spec)
     note_downloads(assets, "zip", preset or ORIGINAL)  # logged once the response is made
     name = f"{slug(title, 'descarga')}-{preset or ORIGINAL}.zip"
     headers = {

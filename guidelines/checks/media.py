@@ -177,15 +177,31 @@ def loudness(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     low, high = target - tolerance, target + tolerance
     expected = f"entre {fmt.num(low, 1)} y {fmt.num(high, 1)} LUFS"
     if result.integrated is None:
-        values = {"measured": "silencio (no se puede medir)", "expected": expected}
+        silence = "silencio (no se puede medir)"
+        if result.truncated:
+            silence = f"silencio en los primeros {_span(result.duration)} (no se puede medir)"
+        values = {"measured": silence, "expected": expected}
         return verdict(False, values, {"measured": None, "target": target,
                                        "tolerance": tolerance})  # fmt: skip
     lufs = result.integrated
-    values = {"measured": f"{fmt.num(lufs, 1)} LUFS", "expected": expected}
+    measured = f"{fmt.num(lufs, 1)} LUFS"
+    if result.truncated:
+        # A long track is measured over its beginning only (the work budget's bound).
+        measured += f" (medido en los primeros {_span(result.duration)})"
+    values = {"measured": measured, "expected": expected}
     details = {
         "measured_lufs": round(lufs, 2),
         "target": target,
         "tolerance": tolerance,
         "gated_blocks": result.blocks,
     }
+    if result.truncated:
+        details["measured_seconds"] = round(result.duration, 1)
     return verdict(low - 1e-9 <= lufs <= high + 1e-9, values, details)
+
+
+def _span(seconds: float) -> str:
+    """``5 minutos``, ``90 segundos``: how much of a track was measured."""
+    if seconds >= 120 and round(seconds) % 60 == 0:
+        return f"{round(seconds) // 60} minutos"
+    return f"{fmt.num(seconds, 0)} segundos"
