@@ -32,8 +32,7 @@ def svg_filter_bomb(shapes: int = 50, side: int = 2000) -> bytes:
             f'<feGaussianBlur stdDeviation="{20 + i}"/></filter>'
         )
         body.append(
-            f'<rect x="0" y="0" width="{side}" height="{side}" fill="#0b5cad" '
-            f'filter="url(#f{i})"/>'
+            f'<rect x="0" y="0" width="{side}" height="{side}" fill="#0b5cad" filter="url(#f{i})"/>'
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
