@@ -30,6 +30,9 @@ class IngestSettings:
     # Files larger than this get their renditions (and, for video and audio, their
     # probe) later, from a background job; None does everything during ingest.
     background_bytes: int | None = None
+    # The IANA zone a camera clock without an offset is read in when nothing
+    # closer (the event's, the agency's) says one; None leaves it floating.
+    time_zone: str | None = None
 
     def __post_init__(self) -> None:
         for name in (

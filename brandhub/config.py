@@ -207,6 +207,7 @@ def ingest_settings(config: dict[str, Any]) -> IngestSettings:
         max_image_pixels=int(config["MAX_IMAGE_PIXELS"]),
         tmp_dir=Path(tmp) if tmp else None,
         background_bytes=int(config["MEDIA_BACKGROUND_MB"]) * 1024 * 1024,
+        time_zone=config.get("TIMEZONE") or None,
     )
 
 
