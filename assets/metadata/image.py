@@ -212,7 +212,7 @@ def _iptc(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
         if record != 2 or dataset not in _IPTC:
             continue
         name, kind = _IPTC[dataset]
-        values = raw if isinstance(raw, list) else [raw]
+        values: list[Any] = raw if isinstance(raw, list) else [raw]
         if utf8:  # declared UTF-8; without 1:90, ``clean.decode`` tries UTF-8, then Windows-1252
             values = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in values]
         if kind == "list":

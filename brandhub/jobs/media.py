@@ -24,6 +24,7 @@ from assets.sniff import ACCEPTED, Sniffed, audio_only
 from assets.storage import Storage
 
 from ..models import Asset, Rendition
+from ..operations.capture import apply_capture
 from .runner import JobContext, runner
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,9 @@ def _apply_info(asset: Asset, info: MediaInfo, sniffed: Sniffed) -> None:
     """What the probe learnt, as ``create_asset`` would have recorded it."""
     asset.kind, asset.mime, asset.ext = sniffed.kind, sniffed.mime, sniffed.ext
     asset.width, asset.height, asset.duration = info.width, info.height, info.duration
-    asset.orientation, asset.captured_at = info.orientation, info.captured_at
+    asset.orientation = info.orientation
     asset.metadata_json = info.metadata or {}
+    apply_capture(asset)
     # What the uploader typed wins over what the file says.
     for name in ("creator", "credit", "copyright", "caption"):
         value = (getattr(info, name) or "").strip()

@@ -25,6 +25,7 @@ from assets.storage import Storage
 
 from ..models import Agency, Asset, Job, Rendition, Tag, User
 from .access import duplicate_of, require_edit, require_upload
+from .capture import apply_capture
 from .compliance import check_upload, record
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 from .similar import phash_of_prepared
@@ -133,7 +134,11 @@ def create_asset(
         tag_names = parse_tags(fields.tags) if fields.tags is not None else parse_tags(keywords)
         asset = Asset(
             kind=prepared.sniffed.kind,
-            title=(fields.title or "").strip() or _title_from_filename(prepared.filename),
+            # The uploader's title, else the file's own (XMP dc:title, IPTC ObjectName,
+            # a PDF's Title, a video's title tag), else the file name.
+            title=(fields.title or "").strip()
+            or (info.title or "").strip()[:300]
+            or _title_from_filename(prepared.filename),
             description=(fields.description or "").strip(),
             credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
             creator=(_meta(info, "creator") or "").strip()[:300],
@@ -149,12 +154,12 @@ def create_asset(
             height=info.height,
             duration=info.duration,
             orientation=info.orientation,
-            captured_at=info.captured_at,
             metadata_json=info.metadata or {},
             phash=phash_of_prepared(prepared),  # near duplicates (operations/similar.py)
             agency=agency,
             uploaded_by=uploader,
         )
+        apply_capture(asset, settings.time_zone)
         asset.tags = _tags(db, tag_names)
         record(db, asset, checked)
         for name, rendered in prepared.renditions.items():
@@ -207,6 +212,7 @@ def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> A
         asset.tags = _tags(db, parse_tags(fields.tags))
     if fields.agency is not None:
         asset.agency = _resolve_agency(db, user, fields.agency)
+        apply_capture(asset)  # its clock may now be read in another agency's zone
     if text_changed(before, asset):
         reopen_if_approved(db, user, asset, TEXT_CHANGED)
     db.commit()
