@@ -189,8 +189,9 @@ def offset_minutes(value: datetime | str | None) -> int | None:
 def gps_gap(local: datetime, gps_utc: datetime | None) -> int | None:
     """The offset implied by the camera's clock minus GPS time (UTC), if plausible.
 
-    Offsets are whole quarter hours; a gap further than ``GPS_TOLERANCE`` from
-    one (a stale fix, a drifting clock) or beyond ±14 h says nothing.
+    Offsets are whole hours or :30 and :45 past; a gap further than
+    ``GPS_TOLERANCE`` from one (a stale fix, a drifting clock) or beyond ±14 h
+    says nothing.
     """
     if gps_utc is None:
         return None
@@ -199,7 +200,11 @@ def gps_gap(local: datetime, gps_utc: datetime | None) -> int | None:
     if abs(gap - quarters * timedelta(minutes=15)) > GPS_TOLERANCE:
         return None
     minutes = quarters * 15
-    return minutes if abs(minutes) <= MAX_OFFSET else None
+    # Zones are whole hours, or :30 and :45 past (India +05:30, Nepal +05:45,
+    # Newfoundland -03:30); no zone is a quarter past.
+    if abs(minutes) > MAX_OFFSET or abs(minutes) % 60 == 15:
+        return None
+    return minutes
 
 
 def from_exif(
