@@ -52,7 +52,9 @@ def set_focal(asset_id: int):  # type: ignore[no-untyped-def]
         isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in (x, y)
     )
     if not valid:
-        raise ApiError(422, "validation", _("The focal point needs x and y between 0 and 1."))
+        raise ApiError(
+            422, "validation", _("The focal point needs x and y between 0 and 1.")
+        )
     asset.focal_x, asset.focal_y = round(float(x), 4), round(float(y), 4)  # type: ignore[arg-type]
     db.commit()
     return jsonify({"x": asset.focal_x, "y": asset.focal_y})
