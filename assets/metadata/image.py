@@ -119,7 +119,8 @@ def _exif(im: Image.Image) -> tuple[dict[str, Any], CaptureTime | None]:
     for name, (tag, limit) in _EXIF_TEXT.items():
         out[name] = clean.exif_text(sub.get(tag), limit)
     for name, tag in _EXIF_NUMBERS.items():
-        out[name] = clean.number(sub.get(tag))
+        # 1/640 s is 0.0015625: six decimals would make it 1/639.8.
+        out[name] = clean.number(sub.get(tag), 10 if name == "exposure_time" else 6)
     iso = next((sub.get(t) for t in _ISO if sub.get(t) is not None), None)
     if isinstance(iso, tuple | list):
         iso = iso[0] if iso else None
