@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from flask import Flask
 
 from brandhub.db import alembic_config, database, make_engine
 from tests.archive.support import read
@@ -130,11 +129,13 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
         "focal_x": 0.5, "focal_y": 0.5, "licence": "", "restrictions": "", "version": 1,
         "compliance": "unchecked",
     }  # fmt: skip
+    floating = {"exif": {"datetime_original": "2024-07-15T12:00:00"}}
+    with_offset = {"exif": {"datetime_original": "2024-05-01T10:20:30+02:00"}}
     rows = [
         # A camera clock without offset, stored as if it were UTC.
-        (1, "image", datetime(2024, 7, 15, 12, 0), {"exif": {"datetime_original": "2024-07-15T12:00:00"}}),
+        (1, "image", datetime(2024, 7, 15, 12, 0), floating),
         # With its offset: the instant was right.
-        (2, "image", datetime(2024, 5, 1, 8, 20, 30), {"exif": {"datetime_original": "2024-05-01T10:20:30+02:00"}}),
+        (2, "image", datetime(2024, 5, 1, 8, 20, 30), with_offset),
         # A video's container date: UTC, right.
         (3, "video", datetime(2024, 1, 15, 15, 0), {}),
         # A PDF measured in points, once stored as pixels.
@@ -143,10 +144,11 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
     with engine.begin() as conn:
         table = sa.Table("assets", sa.MetaData(), autoload_with=conn)
         for id_, kind, when, md in rows:
+            created = datetime(2025, 1, 1)
             values = {**columns, "id": id_, "kind": kind, "sha256": str(id_) * 64,
                       "captured_at": when, "metadata": md, "width": 595, "height": 842,
                       "mime": "application/pdf" if kind == "document" else "image/jpeg",
-                      "created_at": datetime(2025, 1, 1), "updated_at": datetime(2025, 1, 1)}  # fmt: skip
+                      "created_at": created, "updated_at": created}  # fmt: skip
             conn.execute(table.insert().values(**values))
     command.upgrade(cfg, "heads")
     with engine.connect() as conn:

@@ -85,7 +85,7 @@ def test_capture_time_is_the_camera_clock(photos) -> None:  # type: ignore[no-un
 
 
 def test_camera_make_model_and_exposure(photos) -> None:  # type: ignore[no-untyped-def]
-    for name, (path, theirs, info) in photos.items():
+    for name, (_path, theirs, info) in photos.items():
         exif = info.metadata["exif"]
         assert exif["make"] == theirs["EXIF:Make"].strip(), name
         assert exif["model"] == theirs["EXIF:Model"].strip(), name
