@@ -171,3 +171,19 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
     assert str(got[3].captured_at).startswith("2024-01-15 15:00:00")  # unchanged
     assert str(got[3].captured_local).startswith("2024-01-15 12:00:00")  # Santiago, -03 in summer
     assert got[4].width is None
+
+
+def test_the_agencys_zone_from_the_command_line(app, api_for, runner):  # type: ignore[no-untyped-def]
+    api = api_for("photographer", agency="prensa")
+    asset = _upload(api, _photo(6, datetime_original="2024:07:15 12:00:00"))
+    assert asset["capture_time_zone_source"] == "instance"
+    result = runner.invoke(args=["agencies", "zone", "prensa", "America/Santiago"])
+    assert result.exit_code == 0, result.output
+    seen = api.get(f"/assets/{asset['id']}").get_json()
+    assert seen["captured_at"] == "2024-07-15T12:00:00-04:00"
+    assert seen["capture_time_zone_source"] == "agency"
+    assert runner.invoke(args=["agencies", "zone", "prensa", "Luna/Tranquilidad"]).exit_code != 0
+    assert runner.invoke(args=["agencies", "zone", "nadie", "America/Lima"]).exit_code != 0
+    result = runner.invoke(args=["agencies", "zone", "prensa"])  # back to the instance's
+    assert result.exit_code == 0
+    assert api.get(f"/assets/{asset['id']}").get_json()["capture_time_zone_source"] == "instance"
