@@ -87,6 +87,21 @@ def _title_from_filename(filename: str) -> str:
     return " ".join(stem.split())[:300] or "Sin título"
 
 
+def _title(given: str | None, embedded: str | None, filename: str) -> str:
+    """The uploader's title, else the file's own, else one made of the file name.
+
+    The file's own is XMP dc:title or IPTC ObjectName (reconciled), a PDF's Title,
+    a video's or a recording's title tag. A title that only repeats the file name
+    (as some clients send) is no title.
+    """
+    given = (given or "").strip()
+    from_name = _title_from_filename(filename)
+    names = {filename.casefold(), PurePath(filename).stem.casefold(), from_name.casefold()}
+    if given and given.casefold() not in names:
+        return given[:300]
+    return (embedded or "").strip()[:300] or given[:300] or from_name
+
+
 def _resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
     if not slug:
         return user.agency
@@ -134,11 +149,7 @@ def create_asset(
         tag_names = parse_tags(fields.tags) if fields.tags is not None else parse_tags(keywords)
         asset = Asset(
             kind=prepared.sniffed.kind,
-            # The uploader's title, else the file's own (XMP dc:title, IPTC ObjectName,
-            # a PDF's Title, a video's title tag), else the file name.
-            title=(fields.title or "").strip()
-            or (info.title or "").strip()[:300]
-            or _title_from_filename(prepared.filename),
+            title=_title(fields.title, info.title, prepared.filename),
             description=(fields.description or "").strip(),
             credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
             creator=(_meta(info, "creator") or "").strip()[:300],

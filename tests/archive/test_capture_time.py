@@ -5,9 +5,12 @@ repaired the rows stored as if camera clocks were UTC."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -187,3 +190,29 @@ def test_the_agencys_zone_from_the_command_line(app, api_for, runner):  # type: 
     result = runner.invoke(args=["agencies", "zone", "prensa"])  # back to the instance's
     assert result.exit_code == 0
     assert api.get(f"/assets/{asset['id']}").get_json()["capture_time_zone_source"] == "instance"
+
+
+def test_embedded_title_is_used_when_the_upload_gives_none(api_for, tmp_path):  # type: ignore[no-untyped-def]
+    exiftool = shutil.which("exiftool")
+    if exiftool is None:
+        pytest.skip("exiftool is not installed")
+    api = api_for("photographer", agency="prensa")
+    path = tmp_path / "DSC_0042.jpg"
+    path.write_bytes(_photo(7))
+    subprocess.run(
+        [exiftool, "-q", "-overwrite_original", "-XMP-dc:Title=Inauguración del hospital",
+         str(path)], check=True, timeout=60,
+    )  # fmt: skip
+    data = path.read_bytes()
+    assert _upload(api, data, "DSC_0042.jpg")["title"] == "Inauguración del hospital"
+    # A title that only repeats the file name is no title either.
+    other = path.with_name("DSC_0043.jpg")
+    other.write_bytes(_photo(8))
+    subprocess.run(
+        [exiftool, "-q", "-overwrite_original", "-IPTC:ObjectName=Acto central", str(other)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    r = api.upload(other.read_bytes(), "DSC_0043.jpg", title="DSC_0043")
+    assert r.status_code == 201 and r.get_json()["title"] == "Acto central"
+    r = api.upload(_photo(9), "foto.jpg", title="Mi título")
+    assert r.get_json()["title"] == "Mi título"
