@@ -158,6 +158,7 @@ def event_assets(user: Any, event: Event) -> Select[tuple[Asset]]:
         .order_by(
             Asset.captured_at.is_(None),
             Asset.captured_at,
+            Asset.captured_local,  # clocks with no zone at all: by their own reading
             Asset.created_at,
             Asset.id,
         )
