@@ -141,6 +141,9 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
         (2, "image", datetime(2024, 5, 1, 8, 20, 30), with_offset),
         # A video's container date: UTC, right.
         (3, "video", datetime(2024, 1, 15, 15, 0), {}),
+        # Placeholders stored as the record; the real description was in EXIF.
+        (5, "image", None, {"exif": {"make": "SONY", "description": "Colorful cups."},
+                            "xmp": {"description": "x-default", "rights": "x-default"}}),
         # A PDF measured in points, once stored as pixels.
         (4, "document", None, {"document": {"pages": 2, "width_pt": 595, "height_pt": 842}}),
     ]  # fmt: skip
@@ -152,6 +155,8 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
                       "captured_at": when, "metadata": md, "width": 595, "height": 842,
                       "mime": "application/pdf" if kind == "document" else "image/jpeg",
                       "created_at": created, "updated_at": created}  # fmt: skip
+            if id_ == 5:
+                values.update(caption="x-default", copyright="x-default", credit="Prensa")
             conn.execute(table.insert().values(**values))
     command.upgrade(cfg, "heads")
     with engine.connect() as conn:
@@ -160,7 +165,7 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
             for r in conn.execute(
                 sa.text(
                     "SELECT id, captured_at, captured_local, capture_offset, capture_zone,"
-                    " capture_zone_source, width FROM assets"
+                    " capture_zone_source, width, caption, copyright, credit FROM assets"
                 )
             )
         }
@@ -174,6 +179,7 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
     assert str(got[3].captured_at).startswith("2024-01-15 15:00:00")  # unchanged
     assert str(got[3].captured_local).startswith("2024-01-15 12:00:00")  # Santiago, -03 in summer
     assert got[4].width is None
+    assert (got[5].caption, got[5].copyright, got[5].credit) == ("Colorful cups.", "", "Prensa")
 
 
 def test_the_agencys_zone_from_the_command_line(app, api_for, runner):  # type: ignore[no-untyped-def]

@@ -136,6 +136,49 @@ def _backfill_row(row: Any, zone_name: str, zone: ZoneInfo) -> dict[str, Any] | 
     return values
 
 
+def _clear_placeholders(bind: Any) -> None:
+    """Credits and captions that were a camera's or a tool's placeholder ("x-default",
+    "OLYMPUS DIGITAL CAMERA") give way to the value the MWG rules pick from the
+    metadata stored with the row, or to nothing."""
+    from assets.metadata import clean
+    from assets.metadata.reconcile import reconcile
+
+    table = sa.table(
+        "assets",
+        sa.column("id", sa.Integer),
+        sa.column("caption", sa.Text),
+        sa.column("copyright", sa.String),
+        sa.column("creator", sa.String),
+        sa.column("credit", sa.String),
+        sa.column("metadata", sa.JSON),
+    )
+    names = ("caption", "copyright", "creator", "credit")
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(table).where(table.c.id > last).order_by(table.c.id).limit(500)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            md = row.metadata if isinstance(row.metadata, dict) else {}
+            exif, iptc, xmp = (
+                md.get(k) if isinstance(md.get(k), dict) else {} for k in ("exif", "iptc", "xmp")
+            )
+            camera = (exif.get("make"), exif.get("model"))
+            junk = [
+                n for n in names if getattr(row, n) and clean.placeholder(getattr(row, n), *camera)
+            ]
+            if not junk:
+                continue
+            chosen, _sources = reconcile(exif, iptc, xmp)
+            values = {
+                n: str(chosen.get(n) or "")[: 100_000 if n == "caption" else 300] for n in junk
+            }
+            bind.execute(sa.update(table).where(table.c.id == row.id).values(**values))
+        last = rows[-1].id
+
+
 def upgrade() -> None:
     with op.batch_alter_table("assets") as batch:
         batch.add_column(sa.Column("captured_local", sa.DateTime(timezone=False), nullable=True))
@@ -189,6 +232,7 @@ def upgrade() -> None:
             if values is not None:
                 bind.execute(sa.update(assets).where(assets.c.id == row.id).values(**values))
         last = rows[-1].id
+    _clear_placeholders(bind)
     # A PDF page is measured in points, not pixels: its size lives in its metadata.
     pages = sa.table("assets", sa.column("mime"), sa.column("width"), sa.column("height"))
     bind.execute(
