@@ -13,7 +13,7 @@ orientation word, the capture time (``capture.py``: the camera's clock, its
 offset when known and where the zone came from), the grouped ``metadata``
 dict (stored as JSON, each source's raw values in its own group) and the
 reconciled ``title``, ``creator``, ``credit``, ``copyright``, ``caption`` and
-``keywords``: for images chosen from XMP, IPTC and EXIF by the Metadata
+``keywords``: for images chosen from EXIF, XMP and IPTC by the Metadata
 Working Group's rules (``reconcile.py``), placeholders left out; for other
 files from their tags or document info.
 """

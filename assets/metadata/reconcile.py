@@ -1,21 +1,24 @@
 """One value per field from EXIF, IPTC IIM and XMP, as the Metadata Working Group reads them.
 
-The MWG guidelines (2.0, "Reconciling metadata") for a JPEG, TIFF or PSD:
+The MWG guidelines (2.0, "Reconciling metadata"), as ExifTool's MWG module
+(the reference reader, ``-use MWG``) applies them to a JPEG, TIFF or PSD:
 
-- XMP is the preferred source: a tool that writes XMP knows the other two;
-- IPTC IIM is used when XMP has no value, or when the IPTC digest (Photoshop
-  resource 0x0425, the MD5 of the IPTC block as the last MWG-aware writer left
-  it) does not match the block: then a tool unaware of XMP changed IPTC after,
-  and IPTC is the newer word;
-- EXIF ``ImageDescription``, ``Artist`` and ``Copyright`` come last.
+- EXIF ``ImageDescription``, ``Artist`` and ``Copyright`` first, when not blank:
+  MWG-aware writers keep them in step with XMP, and tools unaware of XMP
+  change only them;
+- then XMP, unless the IPTC digest (Photoshop resource 0x0425, the MD5 of the
+  IPTC block as the last MWG-aware writer left it) does not match the block:
+  then a tool unaware of XMP changed IPTC after, and IPTC is the newer word;
+- IPTC IIM when XMP has no value.
 
 Before that, each candidate goes through the placeholder filter
 (``clean.placeholder``): ``x-default`` read from a lang-alt, "OLYMPUS
 DIGITAL CAMERA", a value that only repeats the camera's make and model. A
-placeholder is not a value, so a real EXIF description behind an XMP
-placeholder wins. Each source's raw values stay in their own group of the
-stored metadata; ``reconcile`` returns the chosen values and where each came
-from.
+placeholder is not a value, so the next source is read instead: a camera's
+"OLYMPUS DIGITAL CAMERA" does not hide a caption written in XMP, and an XMP
+"x-default" does not hide a real EXIF description. Each source's raw values
+stay in their own group of the stored metadata; ``reconcile`` returns the
+chosen values and where each came from.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def reconcile(
         if iptc_first:
             candidates.reverse()
         if exif_name:
-            candidates.append(("exif", exif.get(exif_name)))
+            candidates.insert(0, ("exif", exif.get(exif_name)))
         for source, raw in candidates:
             value = _value(raw, kind, camera)
             if value:

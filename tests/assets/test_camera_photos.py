@@ -115,9 +115,12 @@ def _mwg(theirs: dict[str, Any], *tags: str) -> str | None:
 def test_description_and_credits_match_exiftool(photos) -> None:  # type: ignore[no-untyped-def]
     for name, (_path, theirs, info) in photos.items():
         assert info.caption == _mwg(
-            theirs, "XMP:Description", "IPTC:Caption-Abstract", "EXIF:ImageDescription"
+            theirs, "EXIF:ImageDescription", "XMP:Description", "IPTC:Caption-Abstract"
         ), name
-        assert info.creator == _mwg(theirs, "XMP:Creator", "IPTC:By-line", "EXIF:Artist"), name
+        assert info.creator == _mwg(theirs, "EXIF:Artist", "XMP:Creator", "IPTC:By-line"), name
+        assert info.copyright == _mwg(
+            theirs, "EXIF:Copyright", "XMP:Rights", "IPTC:CopyrightNotice"
+        ), name
         for value in (info.caption, info.copyright, info.creator, info.title, info.credit):
             assert value is None or value.casefold() not in JUNK, (name, value)
 

@@ -128,17 +128,23 @@ def test_xmp_packet(tmp_path):
     assert info.captured_at == datetime(2023, 11, 20, 9, 15, tzinfo=timezone(timedelta(hours=-3)))
 
 
-def test_xmp_wins_over_iptc_which_wins_over_exif(tmp_path):
-    # MWG: with no IPTC digest, XMP is preferred; IPTC fills what XMP lacks.
+def test_exif_then_xmp_then_iptc(tmp_path):
+    # MWG (as ExifTool's -use MWG reads it): EXIF when not blank, then XMP (no IPTC
+    # digest here), then IPTC.
     everything = read(tmp_path, mf.make_jpeg(exif=CAMERA, iptc=IPTC, xmp=XMP))
-    assert everything.creator == "María Pérez"
-    assert everything.copyright == "© Government"
-    assert everything.metadata["reconciled"]["creator"] == "xmp"
+    assert everything.creator == "Ana Lopez"
+    assert everything.copyright == "Gobierno de la Ciudad"
+    assert everything.caption == "Acto oficial"  # no EXIF description: XMP's
+    assert everything.credit == "Presidencia"  # XMP's, over IPTC's
+    assert everything.metadata["reconciled"]["creator"] == "exif"
+    assert everything.metadata["reconciled"]["caption"] == "xmp"
     assert everything.metadata["iptc"]["creator"] == "José Núñez"  # the raw value stays
-    without_xmp = read(tmp_path, mf.make_jpeg(exif=CAMERA, iptc=IPTC))
+    without_exif = read(tmp_path, mf.make_jpeg(iptc=IPTC, xmp=XMP))
+    assert without_exif.creator == "María Pérez"
+    without_xmp = read(tmp_path, mf.make_jpeg(iptc=IPTC))
     assert without_xmp.creator == "José Núñez"
     without_iptc = read(tmp_path, mf.make_jpeg(exif=CAMERA, xmp=XMP))
-    assert without_iptc.creator == "María Pérez"
+    assert without_iptc.creator == "Ana Lopez"
     # EXIF dates are the camera's own clock: they win for the capture date.
     assert without_iptc.captured_at.year == 2024
 

@@ -130,13 +130,17 @@ def test_iptc_digest_decides_between_iptc_and_xmp(tmp_path, digest, winner):  # 
     if digest:
         _write(path, {"IPTCDigest": digest})
     info = _read(path)
-    theirs = _exiftool(path, "MWG:Creator", "MWG:Copyright", "CurrentIPTCDigest", "IPTCDigest")
+    theirs = _exiftool(
+        path, "MWG:Creator", "MWG:Copyright", "MWG:Description", "CurrentIPTCDigest", "IPTCDigest"
+    )
     if digest and digest != "new":
         assert theirs["CurrentIPTCDigest"] != theirs["IPTCDigest"]
     assert info.metadata["reconciled"]["creator"] == winner
     # ExifTool's MWG composites pick the same.
     assert info.creator == theirs["Creator"] == f"Fotógrafa {winner.upper()}"
     assert info.copyright == theirs["Copyright"] == f"© {winner.upper()}"
+    # EXIF's description, when there is one, comes first.
+    assert info.caption == theirs["Description"] == "Leyenda EXIF"
     # Each source's raw value stays in its group.
     assert info.metadata["iptc"]["caption"] == "Leyenda IPTC"
     assert info.metadata["xmp"]["description"] == "Leyenda XMP"
