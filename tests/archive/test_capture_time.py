@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.script import ScriptDirectory
 
 from brandhub.db import alembic_config, database, make_engine
 from tests.archive.support import read
@@ -123,7 +124,8 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     cfg = alembic_config(engine)
     cfg.attributes["time_zone"] = "America/Santiago"
-    for parent in ("0002", "0004b", "0005", "0006"):
+    parents = ScriptDirectory.from_config(cfg).get_revision("capture_time").down_revision
+    for parent in (parents,) if isinstance(parents, str) else parents:
         command.upgrade(cfg, parent)
     columns = {
         "kind": "image", "title": "t", "description": "", "credit": "", "creator": "",

@@ -1,7 +1,7 @@
 """capture time: the camera's clock, its offset and the zone's source
 
 Revision ID: capture_time
-Revises: 0002, 0004b, 0005, 0006
+Revises: rate_limits
 Create Date: 2026-12-06
 
 Until now a camera clock without an offset was stored as if it were UTC and
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "capture_time"
-down_revision = ("0002", "0004b", "0005", "0006")
+down_revision = "rate_limits"
 branch_labels = None
 depends_on = None
 
