@@ -46,6 +46,8 @@ system-test-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "not installed:$$missing (the tests that need them are skipped)"; fi; \
 	fi
+	@# Real camera photographs from Debian's wallpaper packages, cached outside the tree.
+	@$(BIN)/python -m tests.assets.camera_corpus
 
 PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 

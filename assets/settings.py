@@ -35,6 +35,9 @@ class IngestSettings:
     # Limits for decoding and rendering one file (assets.budget): the domain's default is
     # a signed-in user's; the web application gives anonymous requests a smaller one.
     budget: Budget = Budget()
+    # The IANA zone a camera clock without an offset is read in when nothing
+    # closer (the event's, the agency's) says one; None leaves it floating.
+    time_zone: str | None = None
 
     def __post_init__(self) -> None:
         for name in (

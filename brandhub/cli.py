@@ -178,6 +178,7 @@ def tokens_revoke(prefix: str) -> None:
 
 def register_commands(app: Flask) -> None:
     from .cli_brands import brands_group, check_command
+    from .cli_capture import agencies_group
     from .cli_import import import_command
     from .cli_jobs import jobs_group, run_all_command, worker_command
     from .cli_maintenance import backup_command, gc_command, restore_command
@@ -191,6 +192,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(check_index_command)
     app.cli.add_command(init_command)
     app.cli.add_command(users_group)
+    app.cli.add_command(agencies_group)
     app.cli.add_command(tokens_group)
     app.cli.add_command(worker_command)
     app.cli.add_command(run_all_command)

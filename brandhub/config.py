@@ -243,6 +243,7 @@ def ingest_settings(config: dict[str, Any], *, anonymous: bool = False) -> Inges
         tmp_dir=Path(tmp) if tmp else None,
         background_bytes=int(config["MEDIA_BACKGROUND_MB"]) * 1024 * 1024,
         budget=budget(config, anonymous=anonymous),
+        time_zone=config.get("TIMEZONE") or None,
     )
 
 

@@ -124,4 +124,7 @@ def upgrade(app: Flask) -> None:
     """Apply every Alembic migration (feature branches may have their own heads)."""
     from alembic import command
 
-    command.upgrade(alembic_config(database(app).engine), "heads")
+    cfg = alembic_config(database(app).engine)
+    # Data migrations that read camera clocks need the zone they were taken in.
+    cfg.attributes["time_zone"] = app.config.get("TIMEZONE")
+    command.upgrade(cfg, "heads")

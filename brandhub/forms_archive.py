@@ -14,7 +14,9 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from assets.metadata.capture import zone_info
 
 from .forms import clean_line, clean_text
 from .operations.bulk import BulkChanges
@@ -61,7 +63,8 @@ class EventForm(FlaskForm):
         _l("Title"), validators=[DataRequired(), Length(max=300)], filters=[clean_line]
     )
     starts_at = DateTimeLocalField(
-        _l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        _l("Date and time"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)], filters=[clean_line])
@@ -82,6 +85,19 @@ class EventForm(FlaskForm):
     )
     public = BooleanField(_l("Visible to every agency"))
     agency = StringField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
+    time_zone = StringField(
+        _l("Time zone of the cameras"),
+        validators=[Optional(), Length(max=64)],
+        filters=[clean_line],
+        description=_l(
+            "Where the photos were taken, e.g. America/Santiago; empty: the agency's or the"
+            " institution's zone. Camera clocks without a zone are read in it."
+        ),
+    )
+
+    def validate_time_zone(self, field: StringField) -> None:
+        if field.data and zone_info(field.data) is None:
+            raise ValidationError(_l("Unknown time zone; write it as America/Santiago."))
 
     def to_fields(self) -> EventFields:
         return EventFields(
@@ -93,6 +109,7 @@ class EventForm(FlaskForm):
             press_release_url=self.press_release_url.data or "",
             public=bool(self.public.data),
             agency=self.agency.data or None,
+            time_zone=self.time_zone.data or "",
         )
 
 

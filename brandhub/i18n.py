@@ -15,6 +15,8 @@ from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assets.metadata import clean
+
 babel = Babel()
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
@@ -80,6 +82,24 @@ def long_date(value: datetime | None) -> str:
     return format_date(value, "long") if value else ""
 
 
+def clock(value: datetime | None, fmt: str = "medium") -> str:
+    """A clock time as it was read where it was taken: never moved to another zone."""
+    return format_datetime(value, fmt, rebase=False) if value else ""
+
+
+def utc_offset(minutes: int | None) -> str:
+    """``UTC−03:00`` for -180 (with a true minus sign), "" when unknown."""
+    if minutes is None:
+        return ""
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{'−' if minutes < 0 else '+'}{hours:02d}:{mins:02d}"
+
+
+def exposure(seconds: float | None) -> str:
+    """An exposure time as photographers write it: 1/640, 0.4, 2."""
+    return clean.exposure(seconds) or ""
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
@@ -87,6 +107,9 @@ def init_app(app: Flask) -> None:
         number=number,
         duration=duration,
         long_date=long_date,
+        clock=clock,
+        utc_offset=utc_offset,
+        exposure=exposure,
         datetime=lambda v, fmt="medium": format_datetime(v, fmt) if v else "",
     )
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale, _=_)

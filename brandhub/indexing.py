@@ -289,7 +289,9 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
     keywords = metadata.get("keywords") or []
     if isinstance(keywords, str):
         keywords = [keywords]
-    when = asset.captured_at or asset.created_at
+    # The year it was taken as the camera's clock read it (a photo of a New Year's
+    # Eve party is of the old year wherever the server is), else the upload's.
+    when = asset.captured_local or asset.created_at
     public = is_public(asset, now)
     return AssetDocument(
         id=asset.id,

@@ -291,8 +291,9 @@ class Piece:
             "copyright": info.copyright,
             "caption": info.caption,
             "keywords": info.keywords,
-            "title": iptc.get("headline") or iptc.get("object_name") or xmp.get("title"),
-            "date": info.captured_at.isoformat() if info.captured_at else None,
+            # Reconciled and placeholders left out (assets/metadata/reconcile.py).
+            "title": info.title or iptc.get("headline") or xmp.get("headline"),
+            "date": _capture_text(info.capture),
             "location": iptc.get("city") or xmp.get("location") or xmp.get("city"),
         }
 
@@ -341,3 +342,11 @@ def to_srgb(im: Image.Image) -> Image.Image:
     if alpha is not None:
         out.putalpha(alpha)
     return out
+
+
+def _capture_text(capture: Any) -> str | None:
+    """When it was taken: with its offset when known, else the camera's clock."""
+    if capture is None:
+        return None
+    aware = capture.aware
+    return str((aware or capture.local).isoformat())

@@ -9,10 +9,13 @@
 - PDF and SVG (``documents.py``): pages and page size, or size and viewBox.
 
 The result is a ``MediaInfo``: displayed width and height, duration, an
-orientation word, the capture date, the grouped ``metadata`` dict (stored as
-JSON) and the normalised ``creator``, ``credit``, ``copyright``, ``caption``
-and ``keywords`` picked from IPTC, then XMP, then EXIF or tags, because
-IPTC is what photo desks fill in and EXIF is what cameras guess.
+orientation word, the capture time (``capture.py``: the camera's clock, its
+offset when known and where the zone came from), the grouped ``metadata``
+dict (stored as JSON, each source's raw values in its own group) and the
+reconciled ``title``, ``creator``, ``credit``, ``copyright``, ``caption`` and
+``keywords``: for images chosen from EXIF, XMP and IPTC by the Metadata
+Working Group's rules (``reconcile.py``), placeholders left out; for other
+files from their tags or document info.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from assets.metadata import clean
+from assets.metadata.capture import CaptureTime, from_container, resolve
+from assets.metadata.reconcile import reconcile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
 
-__all__ = ["MediaInfo", "extract", "orientation_of"]
+__all__ = ["CaptureTime", "MediaInfo", "extract", "orientation_of"]
 
 
 @dataclass
@@ -37,13 +42,19 @@ class MediaInfo:
     height: int | None = None
     duration: float | None = None
     orientation: str | None = None
-    captured_at: datetime | None = None
+    capture: CaptureTime | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
     creator: str | None = None
     credit: str | None = None
     copyright: str | None = None
     caption: str | None = None
     keywords: list[str] = field(default_factory=list)
+
+    @property
+    def captured_at(self) -> datetime | None:
+        """The UTC instant of the capture, only when its offset is known."""
+        return self.capture.utc if self.capture else None
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-safe values (the capture date in ISO 8601)."""
@@ -53,7 +64,9 @@ class MediaInfo:
             "duration": self.duration,
             "orientation": self.orientation,
             "captured_at": self.captured_at.isoformat() if self.captured_at else None,
+            "capture": self.capture.to_dict() if self.capture else None,
             "metadata": self.metadata,
+            "title": self.title,
             "creator": self.creator,
             "credit": self.credit,
             "copyright": self.copyright,
@@ -78,24 +91,27 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
     """
     width = height = None
     duration = None
-    captured = None
+    captured: CaptureTime | None = None
+    orientation = None
     if sniffed.kind == "image":
         from assets.metadata.image import read_image
 
         img = read_image(path, sniffed, settings)
-        width, height, captured, groups = img.width, img.height, img.captured_at, img.groups
+        width, height, captured, groups = img.width, img.height, img.capture, img.groups
     elif sniffed.kind in ("video", "audio"):
         from assets.metadata.streams import read_av
 
         av = read_av(path, sniffed, settings)
-        width, height, duration, captured, groups = (
-            av.width, av.height, av.duration, av.captured_at, av.groups,
-        )  # fmt: skip
+        width, height, duration, groups = av.width, av.height, av.duration, av.groups
+        captured = from_container(av.captured_at)
     elif sniffed.mime == "application/pdf":
         from assets.metadata.documents import read_pdf
 
         doc = read_pdf(path)
-        width, height, groups = doc.width, doc.height, doc.groups
+        # A page is measured in points, not pixels: no pixel size, but its orientation.
+        groups = doc.groups
+        page = groups.get("document", {})
+        orientation = orientation_of(page.get("width_pt"), page.get("height_pt"))
     elif sniffed.mime == "image/svg+xml":
         from assets.metadata.documents import read_svg
 
@@ -104,12 +120,15 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
     else:
         raise ValueError(f"no metadata reader for {sniffed.mime}")
 
+    if captured is not None:
+        groups["capture"] = captured.to_dict()  # as the file told it, before any zone
+        captured = resolve(captured, settings.time_zone, "instance")
     info = MediaInfo(
         width=width,
         height=height,
         duration=duration,
-        orientation=orientation_of(width, height),
-        captured_at=captured,
+        orientation=orientation or orientation_of(width, height),
+        capture=captured,
         metadata=groups,
     )
     _normalise(info)
@@ -124,18 +143,24 @@ def _normalise(info: MediaInfo) -> None:
     g = info.metadata
     iptc, xmp, exif = g.get("iptc", {}), g.get("xmp", {}), g.get("exif", {})
     tags, doc = g.get("tags", {}), g.get("document", {})
-    info.creator = _first(
-        iptc.get("creator"), xmp.get("creator"), exif.get("artist"),
-        tags.get("artist"), doc.get("author"),
-    )  # fmt: skip
-    info.credit = _first(iptc.get("credit"), xmp.get("credit"))
-    info.copyright = _first(
-        iptc.get("copyright"), xmp.get("rights"), exif.get("copyright"), tags.get("copyright")
+    camera = (exif.get("make") or tags.get("make"), exif.get("model") or tags.get("model"))
+    if iptc or xmp or exif:
+        chosen, sources = reconcile(exif, iptc, xmp)
+        if sources:
+            g["reconciled"] = sources  # which source each shown value came from
+    else:
+        chosen = {}
+
+    def real(value: Any, limit: int = clean.SHORT) -> str | None:
+        return clean.real_text(value, *camera, limit=limit)
+
+    info.title = chosen.get("title") or real(tags.get("title")) or real(doc.get("title"))
+    info.creator = chosen.get("creator") or real(tags.get("artist")) or real(doc.get("author"))
+    info.credit = chosen.get("credit")
+    info.copyright = chosen.get("copyright") or real(tags.get("copyright"), clean.LONG)
+    info.caption = chosen.get("caption") or _first(
+        real(tags.get("description"), clean.LONG),
+        real(tags.get("comment"), clean.LONG),
+        real(doc.get("subject"), clean.LONG),
     )
-    info.caption = _first(
-        iptc.get("caption"), xmp.get("description"), exif.get("description"),
-        tags.get("description"), tags.get("comment"), doc.get("subject"),
-    )  # fmt: skip
-    info.keywords = clean.text_list(
-        _first(iptc.get("keywords"), xmp.get("subject"), doc.get("keywords")) or []
-    )
+    info.keywords = chosen.get("keywords") or clean.text_list(doc.get("keywords") or [])

@@ -38,6 +38,9 @@ def text(value: Any, limit: int = SHORT) -> str | None:
         value = "; ".join(s for s in (text(v, limit) for v in value[:MAX_ITEMS]) if s)
     elif not isinstance(value, str):
         value = str(value)
+    # C strings end at their first NUL; what follows is the writer's leftover
+    # buffer ("Nokia\x002" is the make "Nokia").
+    value = value.split("\x00", 1)[0]
     value = _UNWANTED.sub("", unicodedata.normalize("NFC", value[: limit * 4]))
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(value) > limit:
@@ -61,7 +64,8 @@ def exif_text(value: Any, limit: int = SHORT) -> str | None:
 
 def decode(raw: bytes) -> str:
     """Bytes from metadata as text: UTF-8 when valid, else Windows-1252/Latin-1."""
-    raw = raw.split(b"\x00", 1)[0] if raw.endswith(b"\x00") else raw
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NUL bytes inside
+        raw = raw.split(b"\x00", 1)[0]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -112,7 +116,8 @@ _ISO_DATE = re.compile(
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
 
 
-def _tz(offset: str | None) -> timezone | None:
+def offset_tz(offset: str | None) -> timezone | None:
+    """``Z``, ``+HH:MM`` or ``-HHMM`` as a fixed offset; None for anything else."""
     if not offset:
         return None
     if offset == "Z":
@@ -144,7 +149,7 @@ def exif_datetime(value: Any, offset: Any = None) -> datetime | None:
     m = _EXIF_DATE.match(raw)
     if not m:
         return iso_datetime(raw)
-    return _make(m.groups(), _tz(text(offset, 16)))
+    return _make(m.groups(), offset_tz(text(offset, 16)))
 
 
 def iso_datetime(value: Any) -> datetime | None:
@@ -155,7 +160,7 @@ def iso_datetime(value: Any) -> datetime | None:
     m = _ISO_DATE.match(raw)
     if not m:
         return None
-    return _make(m.groups()[:6], _tz(m.group(7)))
+    return _make(m.groups()[:6], offset_tz(m.group(7)))
 
 
 def iptc_datetime(date: Any, time: Any = None) -> datetime | None:
@@ -166,4 +171,87 @@ def iptc_datetime(date: Any, time: Any = None) -> datetime | None:
     t = text(time, 16) or ""
     m = re.fullmatch(r"(\d{2})(\d{2})(\d{2})([+-]\d{4})?", t)
     hms = m.groups()[:3] if m else (None, None, None)
-    return _make((d[:4], d[4:6], d[6:8], *hms), _tz(m.group(4)) if m else None)
+    return _make((d[:4], d[4:6], d[6:8], *hms), offset_tz(m.group(4)) if m else None)
+
+
+# --- placeholders ----------------------------------------------------------------
+
+# What cameras and tools write when nobody wrote anything: never a caption,
+# a title or a rights statement. Compared case-insensitively, spaces folded.
+PLACEHOLDERS = frozenset(
+    s.casefold()
+    for s in (
+        "x-default",  # the language tag of an XMP lang-alt, read as its text
+        "OLYMPUS DIGITAL CAMERA",
+        "KONICA MINOLTA DIGITAL CAMERA",
+        "MINOLTA DIGITAL CAMERA",
+        "SONY DSC",
+        "DCIM",
+        "Default",
+        "DIGITAL CAMERA",
+        "SAMSUNG DIGITAL CAMERA",
+        "PENTAX DIGITAL CAMERA",
+        "NIKON DIGITAL CAMERA",
+        "KODAK DIGITAL STILL CAMERA",
+        "KODAK CSC DIGITAL CAMERA",
+        "EASYSHARE DIGITAL CAMERA",
+        "PANASONIC DIGITAL CAMERA",
+        "CASIO DIGITAL CAMERA",
+        "FUJIFILM DIGITAL CAMERA",
+        "SANYO DIGITAL CAMERA",
+        "Exif_JPEG_PICTURE",
+        "LEICA DIGITAL CAMERA",
+        "My beautiful picture",
+        "Untitled",
+        "Sin título",
+        "Picture",
+        "Image",
+        "Photo",
+        "None",
+        "Unknown",
+        "Copyright",
+        "(c)",
+        "©",
+        "[None] (Photographer) - [None] (Editor)",
+    )
+)
+
+
+def placeholder(value: str | None, *camera: str | None) -> bool:
+    """True for text that only looks like metadata (see ``PLACEHOLDERS``).
+
+    Also a value that only repeats the camera's make and model ("Canon EOS 70D",
+    "NIKON D750"), or that has no letter or digit at all.
+    """
+    if not value:
+        return True
+    folded = " ".join(value.split()).casefold()
+    if folded in PLACEHOLDERS or not any(c.isalnum() for c in folded):
+        return True
+    words = set(folded.replace(",", " ").split())
+    known = {w for name in camera if name for w in name.casefold().split()}
+    return bool(known) and words <= known
+
+
+def real_text(value: Any, *camera: str | None, limit: int = SHORT) -> str | None:
+    """``text(value)``, or None when it is a placeholder."""
+    cleaned = text(value, limit)
+    return None if placeholder(cleaned, *camera) else cleaned
+
+
+# --- display --------------------------------------------------------------------
+
+
+def exposure(seconds: Any) -> str | None:
+    """An exposure time as photographers write it: "1/640", "0.4", "2".
+
+    ExifTool's rule: below a quarter second, the reciprocal rounded to a whole
+    number; otherwise one decimal, without a trailing ".0".
+    """
+    value = number(seconds, 10)
+    if value is None or value <= 0:
+        return None
+    if value < 0.25001:
+        return f"1/{int(0.5 + 1 / value)}"
+    shown = f"{value:.1f}"
+    return shown[:-2] if shown.endswith(".0") else shown

@@ -1,7 +1,7 @@
 """Metadata of PDF documents and SVG drawings.
 
-A PDF reports its page count, first page size (in points, which are CSS
-pixels at 72 dpi) and document info; an SVG its size and viewBox read from
+A PDF reports its page count, first page size (in points, 1/72 inch, and in
+millimetres: a page has no pixels) and document info; an SVG its size and viewBox read from
 the sanitised tree, so nothing the sanitiser would drop is ever trusted.
 """
 
@@ -38,14 +38,24 @@ def _pdf_date(value: Any) -> str | None:
     return parsed.isoformat() if parsed else None
 
 
+def points_to_mm(points: float | None) -> float | None:
+    """PostScript points (1/72 inch) in millimetres, to a tenth: 595 pt is 209.9 mm."""
+    if not points or points <= 0:
+        return None
+    return round(points * 25.4 / 72, 1)
+
+
 def read_pdf(path: Path) -> DocumentMetadata:
     info = pdf_info(path)
     raw = info["info"]
     keywords = re.split(r"[;,]", clean.text(raw.get("Keywords"), clean.LONG) or "")
+    width_pt, height_pt = clean.number(info["width_pt"], 2), clean.number(info["height_pt"], 2)
     document = {
         "pages": info["pages"],
-        "width_pt": clean.number(info["width_pt"], 2),
-        "height_pt": clean.number(info["height_pt"], 2),
+        "width_pt": width_pt,
+        "height_pt": height_pt,
+        "width_mm": points_to_mm(width_pt),
+        "height_mm": points_to_mm(height_pt),
         "title": clean.text(raw.get("Title")),
         "author": clean.text(raw.get("Author")),
         "subject": clean.text(raw.get("Subject"), clean.LONG),

@@ -8,9 +8,10 @@ are reported as displayed, after the EXIF orientation.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from PIL import ExifTags, Image, ImageCms, IptcImagePlugin
 from assets.budget import check_decode
 from assets.media import DECODER_ERRORS, decoder_errors, open_image
 from assets.metadata import clean
+from assets.metadata.capture import CaptureTime, from_exif, from_iso
 from assets.metadata.xmp import parse_xmp
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
@@ -40,7 +42,11 @@ _EXIF_NUMBERS = {
 }
 _ISO = (0x8827, 0x8833)  # ISOSpeedRatings, then the newer ISOSpeed
 _DATETIME_ORIGINAL, _DATETIME_DIGITIZED = 0x9003, 0x9004
-_OFFSET_ORIGINAL, _OFFSET_DIGITIZED = 0x9011, 0x9012
+_OFFSET_TIME, _OFFSET_ORIGINAL, _OFFSET_DIGITIZED = 0x9010, 0x9011, 0x9012
+_SUBSEC_ORIGINAL, _SUBSEC_DIGITIZED = 0x9291, 0x9292
+_GPS_TIME, _GPS_DATE = 0x07, 0x1D
+_IPTC_DIGEST, _IPTC_BLOCK = 0x0425, 0x0404  # Photoshop image resources
+_UTF8_ESCAPE = b"\x1b%G"  # IPTC 1:90 CodedCharacterSet for UTF-8
 ORIENTATION_TAG = 0x0112
 _ICC_ERRORS: tuple[type[BaseException], ...] = (ImageCms.PyCMSError, *DECODER_ERRORS)
 
@@ -64,8 +70,13 @@ _IPTC: dict[int, tuple[str, int | str]] = {
 class ImageMetadata:
     width: int
     height: int
-    captured_at: datetime | None
+    capture: CaptureTime | None
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def captured_at(self) -> datetime | None:
+        """The instant, when the file says its zone."""
+        return self.capture.utc if self.capture else None
 
 
 def read_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> ImageMetadata:
@@ -76,7 +87,7 @@ def read_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> ImageM
             # Pillow looks for a PNG's EXIF after the pixels, so getexif() decodes them
             # all: within the work budget or not at all.
             check_decode(width, height, im.mode, settings.budget)
-        exif, exif_dates = _exif(im)
+        exif, exif_capture = _exif(im)
         if exif.get("orientation") in (5, 6, 7, 8):
             width, height = height, width
         iptc, iptc_date = _iptc(im)
@@ -88,16 +99,19 @@ def read_image(path: Path, sniffed: Sniffed, settings: IngestSettings) -> ImageM
             "xmp": xmp,
             "icc": _icc(im.info.get("icc_profile")),
         }
-    captured = (
-        exif_dates
-        or iptc_date
-        or clean.iso_datetime(xmp.get("date_created"))
-        or clean.iso_datetime(xmp.get("create_date"))
+    # MWG: EXIF DateTimeOriginal first, then XMP (exif:DateTimeOriginal,
+    # photoshop:DateCreated), then IPTC's DateCreated/TimeCreated.
+    capture = (
+        exif_capture
+        or from_iso(clean.iso_datetime(xmp.get("datetime_original")), "xmp")
+        or from_iso(clean.iso_datetime(xmp.get("date_created")), "xmp")
+        or from_iso(iptc_date, "iptc")
+        or from_iso(clean.iso_datetime(xmp.get("create_date")), "xmp")
     )
-    return ImageMetadata(width, height, captured, clean.compact(groups))
+    return ImageMetadata(width, height, capture, clean.compact(groups))
 
 
-def _exif(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
+def _exif(im: Image.Image) -> tuple[dict[str, Any], CaptureTime | None]:
     try:
         exif = im.getexif()
         sub = exif.get_ifd(ExifTags.IFD.Exif)
@@ -110,19 +124,56 @@ def _exif(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     for name, (tag, limit) in _EXIF_TEXT.items():
         out[name] = clean.exif_text(sub.get(tag), limit)
     for name, tag in _EXIF_NUMBERS.items():
-        out[name] = clean.number(sub.get(tag))
+        # 1/640 s is 0.0015625: six decimals would make it 1/639.8.
+        out[name] = clean.number(sub.get(tag), 10 if name == "exposure_time" else 6)
     iso = next((sub.get(t) for t in _ISO if sub.get(t) is not None), None)
     if isinstance(iso, tuple | list):
         iso = iso[0] if iso else None
     out["iso"] = clean.integer(iso)
     orientation = clean.integer(exif.get(ORIENTATION_TAG))
     out["orientation"] = orientation if orientation in range(1, 9) else None
-    captured = clean.exif_datetime(
-        sub.get(_DATETIME_ORIGINAL), sub.get(_OFFSET_ORIGINAL)
-    ) or clean.exif_datetime(sub.get(_DATETIME_DIGITIZED), sub.get(_OFFSET_DIGITIZED))
-    out["datetime_original"] = captured.isoformat() if captured else None
+    gps_utc = _gps_datetime(gps)
+    captured = from_exif(
+        sub.get(_DATETIME_ORIGINAL),
+        subsec=sub.get(_SUBSEC_ORIGINAL),
+        offset_original=sub.get(_OFFSET_ORIGINAL),
+        offset=sub.get(_OFFSET_TIME),
+        gps_utc=gps_utc,
+    ) or from_exif(
+        sub.get(_DATETIME_DIGITIZED),
+        subsec=sub.get(_SUBSEC_DIGITIZED),
+        offset_original=sub.get(_OFFSET_DIGITIZED),
+        offset=sub.get(_OFFSET_TIME),
+        gps_utc=gps_utc,
+    )
+    # The file's own words, as written: the clock time and its helpers.
+    out["datetime_original"] = clean.text(sub.get(_DATETIME_ORIGINAL), 32)
+    out["subsec_original"] = clean.text(sub.get(_SUBSEC_ORIGINAL), 16)
+    out["offset_time_original"] = clean.text(sub.get(_OFFSET_ORIGINAL), 16)
+    out["offset_time"] = clean.text(sub.get(_OFFSET_TIME), 16)
+    out["datetime_digitized"] = clean.text(sub.get(_DATETIME_DIGITIZED), 32)
+    out["gps_datetime"] = gps_utc.isoformat() if gps_utc else None
     out["gps"] = _gps(gps)
     return clean.compact(out), captured
+
+
+def _gps_datetime(gps: dict[int, Any]) -> datetime | None:
+    """GPSDateStamp + GPSTimeStamp: a UTC instant from the satellites."""
+    date = clean.text(gps.get(_GPS_DATE), 16)
+    hms = gps.get(_GPS_TIME)
+    if not date or not isinstance(hms, tuple | list) or len(hms) != 3:
+        return None
+    parts = [clean.number(v, 6) for v in hms]
+    if any(p is None for p in parts):
+        return None
+    h, m, s = parts  # type: ignore[misc]
+    seconds = int(h) * 3600 + int(m) * 60 + float(s)  # type: ignore[arg-type]
+    if not 0 <= seconds < 86_401:
+        return None
+    day = clean.exif_datetime(f"{date} 00:00:00")
+    if day is None:
+        return None
+    return (day + timedelta(seconds=round(seconds))).replace(tzinfo=UTC)
 
 
 def _degrees(value: Any, ref: Any) -> float | None:
@@ -162,11 +213,14 @@ def _iptc(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     if not info:
         return {}, None
     out: dict[str, Any] = {}
+    utf8 = _first_bytes(info.get((1, 90))).startswith(_UTF8_ESCAPE)
     for (record, dataset), raw in info.items():
         if record != 2 or dataset not in _IPTC:
             continue
         name, kind = _IPTC[dataset]
-        values = raw if isinstance(raw, list) else [raw]
+        values: list[Any] = raw if isinstance(raw, list) else [raw]
+        if utf8:  # declared UTF-8; without 1:90, ``clean.decode`` tries UTF-8, then Windows-1252
+            values = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in values]
         if kind == "list":
             out[name] = clean.text_list(values)
         else:
@@ -174,7 +228,34 @@ def _iptc(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     captured = clean.iptc_datetime(info.get((2, 55)), info.get((2, 60)))
     if captured:
         out["date_created"] = captured.isoformat()
+    out["charset"] = "utf-8" if utf8 else None
+    out["digest"] = _iptc_digest(im)
     return clean.compact(out), captured
+
+
+def _first_bytes(value: Any) -> bytes:
+    if isinstance(value, list):
+        value = value[0] if value else b""
+    return value if isinstance(value, bytes) else b""
+
+
+def _iptc_digest(im: Image.Image) -> str | None:
+    """Whether the IPTC block is the one the last MWG-aware writer saw.
+
+    Photoshop resource 0x0425 holds the MD5 of the IPTC block (0x0404) as that
+    writer left it: ``match`` means IPTC and XMP were written together,
+    ``mismatch`` that a tool unaware of XMP changed IPTC since; None when there is
+    no digest (MWG treats that like a match).
+    """
+    resources = im.info.get("photoshop")
+    if not isinstance(resources, dict):
+        return None
+    digest, block = resources.get(_IPTC_DIGEST), resources.get(_IPTC_BLOCK)
+    if not isinstance(digest, bytes) or not isinstance(block, bytes) or not digest.strip(b"\0"):
+        return None
+    return (
+        "match" if hashlib.md5(block, usedforsecurity=False).digest() == digest[:16] else "mismatch"
+    )
 
 
 def _raw_xmp(im: Image.Image) -> bytes | str | None:

@@ -66,7 +66,7 @@ def read_av(path: Path, sniffed: Sniffed, settings: IngestSettings) -> StreamMet
             {
                 "codec": clean.text(v["codec"], 32),
                 "fps": clean.number(v["fps"], 3),
-                "bit_rate": clean.integer(v["bit_rate"] or info.bit_rate),
+                "bit_rate": bit_rate(v["bit_rate"]) or bit_rate(info.bit_rate),
                 "width": width,
                 "height": height,
                 "rotation": v["rotation"] or None,
@@ -81,13 +81,25 @@ def read_av(path: Path, sniffed: Sniffed, settings: IngestSettings) -> StreamMet
                 "codec": clean.text(a["codec"], 32),
                 "sample_rate": clean.integer(a["sample_rate"]),
                 "channels": clean.integer(a["channels"]),
-                "bit_rate": clean.integer(a["bit_rate"] or (None if info.video else info.bit_rate)),
+                "bit_rate": bit_rate(a["bit_rate"])
+                or (None if info.video else bit_rate(info.bit_rate)),
             }
         )
     groups["container"] = clean.compact({"format": clean.text(info.format, 64)})
     captured = clean.iso_datetime(tags.get("creation_time"))
     duration = clean.number(info.duration, 3)
     return StreamMetadata(width, height, duration, captured, clean.compact(groups))
+
+
+# Above this a bit rate is a sentinel, not a measure: Ogg Vorbis headers say
+# 0xFFFFFFFE (-2 as unsigned) for "not set"; no recording goes near 2 Gbit/s.
+MAX_BIT_RATE = 2_000_000_000
+
+
+def bit_rate(value: object) -> int | None:
+    """A bit rate in bit/s, or None for a missing, zero or absurd one."""
+    rate = clean.integer(value)
+    return rate if rate is not None and 0 < rate < MAX_BIT_RATE else None
 
 
 def _tags(raw: dict[str, str]) -> dict[str, str]:

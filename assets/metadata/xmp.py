@@ -26,6 +26,7 @@ PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 XMP = "http://ns.adobe.com/xap/1.0/"
 XMP_RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
 IPTC_CORE = "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
+EXIF = "http://ns.adobe.com/exif/1.0/"
 
 # name in our "xmp" group -> (namespace, property, cleaned length or "list")
 PROPERTIES: dict[str, tuple[str, str, int | str]] = {
@@ -41,6 +42,7 @@ PROPERTIES: dict[str, tuple[str, str, int | str]] = {
     "source": (PHOTOSHOP, "Source", clean.SHORT),
     "date_created": (PHOTOSHOP, "DateCreated", 64),
     "create_date": (XMP, "CreateDate", 64),
+    "datetime_original": (EXIF, "DateTimeOriginal", 64),
     "creator_tool": (XMP, "CreatorTool", clean.SHORT),
     "usage_terms": (XMP_RIGHTS, "UsageTerms", clean.LONG),
     "location": (IPTC_CORE, "Location", clean.SHORT),

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from assets.errors import N_
 
-APPENDED_ARCHIVE = N_(
-    "This type of file is not accepted: it carries a compressed archive inside."
-)
+APPENDED_ARCHIVE = N_("This type of file is not accepted: it carries a compressed archive inside.")
 
 _EOCD = b"PK\x05\x06"
 _CENTRAL_ENTRY = b"PK\x01\x02"

@@ -16,9 +16,7 @@ MESSAGES = {
     "empty file": N_("The file is empty."),
     "HTML page": N_("This type of file is not accepted: it looks like an HTML page."),
     "ZIP archive": N_("This type of file is not accepted: it looks like a compressed archive."),
-    "Office document": N_(
-        "This type of file is not accepted: it looks like a compressed archive."
-    ),
+    "Office document": N_("This type of file is not accepted: it looks like a compressed archive."),
     "compressed archive": N_(
         "This type of file is not accepted: it looks like a compressed archive."
     ),

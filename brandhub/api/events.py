@@ -51,7 +51,7 @@ from .assets import MAX_PER_PAGE, _int_arg
 from .serialize import asset_json, iso
 
 EVENT_TEXT = {"title": 300, "place": 300, "description": 10000, "photographers": 500,
-              "press_release_url": 1000, "agency": 80}  # fmt: skip
+              "press_release_url": 1000, "agency": 80, "time_zone": 64}  # fmt: skip
 COLLECTION_TEXT = {"title": 300, "description": 10000, "agency": 80}
 
 
@@ -68,6 +68,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "description": event.description,
         "photographers": event.photographers,
         "press_release_url": event.press_release_url,
+        "time_zone": event.time_zone or None,
         "public": event.public,
         "agency": event.agency.slug if event.agency else None,
         "asset_count": _count(event_assets(g.api_user, event)),

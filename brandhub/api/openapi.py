@@ -70,6 +70,46 @@ SPEC: dict[str, Any] = {
                     "width": {"type": ["integer", "null"]},
                     "height": {"type": ["integer", "null"]},
                     "duration": {"type": ["number", "null"]},
+                    "captured_at": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": "When it was taken, as an instant written with the offset"
+                        " of the place (2020-02-19T16:35:05-03:00); null when the file gives a"
+                        " camera clock time and no zone is known.",
+                    },
+                    "captured_local": {
+                        "type": ["string", "null"],
+                        "description": "The camera's clock time, without zone"
+                        " (2020-02-19T16:35:05, sub-seconds when the file has them).",
+                    },
+                    "capture_utc_offset": {
+                        "type": ["string", "null"],
+                        "pattern": "^[+-][0-9]{2}:[0-9]{2}$",
+                        "description": "The offset of captured_local from UTC, when known.",
+                    },
+                    "capture_time_zone": {
+                        "type": ["string", "null"],
+                        "description": "The IANA zone the clock was read in, when one was used.",
+                    },
+                    "capture_time_zone_source": {
+                        "type": ["string", "null"],
+                        "enum": [
+                            "offset_time_original",
+                            "gps_time",
+                            "offset_time",
+                            "xmp",
+                            "iptc",
+                            "container",
+                            "event",
+                            "agency",
+                            "instance",
+                            None,
+                        ],
+                        "description": "Where the offset came from: the file (EXIF"
+                        " OffsetTimeOriginal, the gap to GPS time, OffsetTime, an XMP or IPTC"
+                        " date, a video container's UTC date) or the zone it is filed under"
+                        " (the event's, the agency's, the instance's).",
+                    },
                     "metadata": {"type": "object"},
                     "created_at": {"type": "string", "format": "date-time"},
                     "links": {"type": "object"},
@@ -153,7 +193,13 @@ SPEC: dict[str, Any] = {
                         "explode": True,
                     }
                     for name in (
-                        "kind", "agency", "year", "tag", "orientation", "compliance", "status"
+                        "kind",
+                        "agency",
+                        "year",
+                        "tag",
+                        "orientation",
+                        "compliance",
+                        "status",
                     )
                 ]
                 + [

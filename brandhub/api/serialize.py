@@ -7,6 +7,7 @@ from typing import Any
 from flask import url_for
 
 from ..models import Asset
+from ..operations.capture import capture_json
 
 
 def iso(value: Any) -> str | None:
@@ -41,7 +42,7 @@ def asset_json(asset: Asset) -> dict[str, Any]:
         "height": asset.height,
         "duration": asset.duration,
         "orientation": asset.orientation,
-        "captured_at": iso(asset.captured_at),
+        **capture_json(asset),  # captured_at, captured_local, offset, zone and its source
         "metadata": asset.metadata_json or {},
         "created_at": iso(asset.created_at),
         "updated_at": iso(asset.updated_at),

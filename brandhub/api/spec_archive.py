@@ -127,6 +127,12 @@ EVENT_FIELDS = {
     "press_release_url": {"type": "string", "format": "uri"},
     "public": {"type": "boolean"},
     "agency": TEXT,
+    "time_zone": {
+        "type": ["string", "null"],
+        "maxLength": 64,
+        "description": "The IANA zone (America/Santiago) camera clocks without an offset are"
+        " read in; empty or null: the agency's or the instance's.",
+    },
 }
 COLLECTION_FIELDS = {"title": TEXT, "description": TEXT, "public": {"type": "boolean"},
                      "agency": TEXT}  # fmt: skip

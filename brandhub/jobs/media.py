@@ -25,6 +25,8 @@ from assets.sniff import ACCEPTED, Sniffed, audio_only
 from assets.storage import Storage
 
 from ..models import Asset, Rendition
+from ..operations.assets import _title_from_filename
+from ..operations.capture import apply_capture
 from .runner import JobContext, runner
 
 log = logging.getLogger(__name__)
@@ -38,12 +40,16 @@ def sniffed_of(asset: Asset) -> Sniffed:
     raise InvalidFile("This type of file is not accepted.", mime=asset.mime)
 
 
-def _apply_info(asset: Asset, info: MediaInfo, sniffed: Sniffed) -> None:
+def _apply_info(asset: Asset, info: MediaInfo, sniffed: Sniffed, zone: str | None) -> None:
     """What the probe learnt, as ``create_asset`` would have recorded it."""
     asset.kind, asset.mime, asset.ext = sniffed.kind, sniffed.mime, sniffed.ext
     asset.width, asset.height, asset.duration = info.width, info.height, info.duration
-    asset.orientation, asset.captured_at = info.orientation, info.captured_at
+    asset.orientation = info.orientation
     asset.metadata_json = info.metadata or {}
+    apply_capture(asset, zone)
+    # A title made of the file name at upload gives way to the recording's own.
+    if info.title and asset.title == _title_from_filename(asset.original_filename):
+        asset.title = info.title[:300]
     # What the uploader typed wins over what the file says.
     for name in ("creator", "credit", "copyright", "caption"):
         value = (getattr(info, name) or "").strip()
@@ -94,7 +100,7 @@ def finish_media(ctx: JobContext) -> None:
     written = _store(storage, asset, rendered)
     try:
         if info is not None:
-            _apply_info(asset, info, sniffed)
+            _apply_info(asset, info, sniffed, settings.time_zone)
         keep = [r for r in asset.renditions if r.name not in rendered]
         asset.renditions = keep + [
             Rendition(

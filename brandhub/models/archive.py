@@ -22,9 +22,7 @@ from .users import Agency, User
 collection_assets = Table(
     "collection_assets",
     Base.metadata,
-    Column(
-        "collection_id", ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("collection_id", ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True),
     Column("asset_id", ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("added_at", UTCDateTime(), nullable=False, default=utcnow),
 )
@@ -39,6 +37,8 @@ class Event(Base):
     title: Mapped[str] = mapped_column(String(300))
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     place: Mapped[str] = mapped_column(String(300), default="")
+    # The IANA zone its camera clocks are read in ("" = the agency's or the instance's).
+    time_zone: Mapped[str] = mapped_column(String(64), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     # Names as people write them ("Ana Pérez, Luis Gómez"); credits live on each asset.
     photographers: Mapped[str] = mapped_column(String(500), default="")

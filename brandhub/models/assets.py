@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -63,7 +64,16 @@ class Asset(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     duration: Mapped[float | None] = mapped_column(Float)
     orientation: Mapped[str | None] = mapped_column(String(12))
+    # When it was taken (assets/metadata/capture.py): the instant in UTC, null
+    # when no zone is known; the camera's clock time as it read (no zone, always
+    # set when the file has a date); the offset in minutes east of UTC; the IANA
+    # zone or "" for a bare offset; where the zone came from (offset_time_original,
+    # gps_time, offset_time, xmp, iptc, container, event, agency, instance).
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    captured_local: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    capture_offset: Mapped[int | None] = mapped_column(Integer)
+    capture_zone: Mapped[str] = mapped_column(String(64), default="")
+    capture_zone_source: Mapped[str] = mapped_column(String(24), default="")
     metadata_json: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     # Brand compliance of the current file: pass / warn / fail / unchecked.

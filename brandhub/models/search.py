@@ -11,7 +11,7 @@ from .base import Base, UTCDateTime, utcnow
 
 
 class IndexChange(Base):
-    """"Asset N changed": the one index writer drains these, oldest first.
+    """ "Asset N changed": the one index writer drains these, oldest first.
 
     No foreign key: a deleted asset's change must outlive its row.
     ``not_before`` schedules a change for later: an asset whose public

@@ -25,6 +25,8 @@ class Agency(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     brand_slug: Mapped[str | None] = mapped_column(String(80))
+    # The IANA zone its camera clocks are read in ("" = the instance's TIMEZONE).
+    time_zone: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -25,6 +25,7 @@ from assets.storage import Storage
 
 from ..models import Agency, Asset, Job, Rendition, Tag, User
 from .access import duplicate_of, require_edit, require_upload
+from .capture import apply_capture
 from .compliance import check_upload, record
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 from .similar import phash_of_prepared
@@ -86,6 +87,21 @@ def _title_from_filename(filename: str) -> str:
     return " ".join(stem.split())[:300] or "Sin título"
 
 
+def _title(given: str | None, embedded: str | None, filename: str) -> str:
+    """The uploader's title, else the file's own, else one made of the file name.
+
+    The file's own is XMP dc:title or IPTC ObjectName (reconciled), a PDF's Title,
+    a video's or a recording's title tag. A title that only repeats the file name
+    (as some clients send) is no title.
+    """
+    given = (given or "").strip()
+    from_name = _title_from_filename(filename)
+    names = {filename.casefold(), PurePath(filename).stem.casefold(), from_name.casefold()}
+    if given and given.casefold() not in names:
+        return given[:300]
+    return (embedded or "").strip()[:300] or given[:300] or from_name
+
+
 def _resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
     if not slug:
         return user.agency
@@ -140,7 +156,7 @@ def create_asset(
         tag_names = parse_tags(fields.tags) if fields.tags is not None else parse_tags(keywords)
         asset = Asset(
             kind=prepared.sniffed.kind,
-            title=(fields.title or "").strip() or _title_from_filename(prepared.filename),
+            title=_title(fields.title, info.title, prepared.filename),
             description=(fields.description or "").strip(),
             credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
             creator=(_meta(info, "creator") or "").strip()[:300],
@@ -156,12 +172,12 @@ def create_asset(
             height=info.height,
             duration=info.duration,
             orientation=info.orientation,
-            captured_at=info.captured_at,
             metadata_json=info.metadata or {},
             phash=phash_of_prepared(prepared),  # near duplicates (operations/similar.py)
             agency=agency,
             uploaded_by=uploader,
         )
+        apply_capture(asset, settings.time_zone)
         asset.tags = _tags(db, tag_names)
         record(db, asset, checked)
         for name, rendered in prepared.renditions.items():
@@ -214,6 +230,7 @@ def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> A
         asset.tags = _tags(db, parse_tags(fields.tags))
     if fields.agency is not None:
         asset.agency = _resolve_agency(db, user, fields.agency)
+        apply_capture(asset)  # its clock may now be read in another agency's zone
     if text_changed(before, asset):
         reopen_if_approved(db, user, asset, TEXT_CHANGED)
     db.commit()

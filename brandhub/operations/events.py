@@ -15,12 +15,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from assets.errors import InvalidInput
+from assets.metadata.capture import zone_info
 
 from ..models import Asset, Event
 from ..text import clean_line
 from .access import require_upload, visible_filter
 from .archive import editable_selection, get_visible, owned_filter, require_manage
 from .assets import _resolve_agency
+from .capture import apply_capture
 
 __all__ = [
     "EventFields",
@@ -48,6 +50,7 @@ class EventFields:
     press_release_url: str | None = None
     public: bool | None = None
     agency: str | None = None  # agency slug
+    time_zone: str | None = None  # IANA name; "" = the agency's or the instance's
 
 
 def _link(url: str) -> str:
@@ -78,6 +81,11 @@ def _apply(event: Event, fields: EventFields) -> None:
         event.press_release_url = _link(fields.press_release_url)
     if fields.public is not None:
         event.public = fields.public
+    if fields.time_zone is not None:
+        name = fields.time_zone.strip()
+        if name and zone_info(name) is None:
+            raise InvalidInput("Unknown time zone.", field="time_zone")
+        event.time_zone = name
 
 
 def visible_events(user: Any) -> Select[tuple[Event]]:
@@ -124,9 +132,13 @@ def create_event(db: Session, user: Any, fields: EventFields) -> Event:
 
 def update_event(db: Session, user: Any, event: Event, fields: EventFields) -> Event:
     require_manage(user, event)
+    zone = event.time_zone
     _apply(event, fields)
     if fields.agency is not None:
         event.agency = _resolve_agency(db, user, fields.agency)
+    if event.time_zone != zone:  # its photos' clocks are read in the new zone
+        for asset in event.assets:
+            apply_capture(asset)
     db.commit()
     return event
 
@@ -146,6 +158,7 @@ def event_assets(user: Any, event: Event) -> Select[tuple[Asset]]:
         .order_by(
             Asset.captured_at.is_(None),
             Asset.captured_at,
+            Asset.captured_local,  # clocks with no zone at all: by their own reading
             Asset.created_at,
             Asset.id,
         )
@@ -158,6 +171,7 @@ def attach_assets(db: Session, user: Any, event: Event, asset_ids: list[int]) ->
     assets = editable_selection(db, user, asset_ids)
     for asset in assets:
         asset.event = event
+        apply_capture(asset)
     db.commit()
     return assets
 
@@ -170,6 +184,7 @@ def detach_assets(db: Session, user: Any, event: Event, asset_ids: list[int]) ->
     for asset in assets:
         if asset.event_id == event.id:
             asset.event = None
+            apply_capture(asset)
             count += 1
     db.commit()
     return count

@@ -27,6 +27,7 @@ from ..models import Asset, Event
 from .access import can_edit, visible_filter
 from .archive import require_manage
 from .assets import AssetFields, create_asset
+from .capture import apply_capture
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def _attach_existing(db: Session, user: Any, event: Event, asset_id: int) -> Non
     # another's photos just because the same file was dropped twice.
     if asset is not None and asset.event_id is None and can_edit(user, asset):
         asset.event = event
+        apply_capture(asset)
         db.commit()
 
 
@@ -113,6 +115,7 @@ def archive_file(
         raise
     if event is not None:
         asset.event = event
+        apply_capture(asset, settings.time_zone)  # read in the event's zone, if it has one
         db.commit()
     return asset
 

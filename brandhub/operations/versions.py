@@ -41,6 +41,7 @@ from assets.storage import Storage
 
 from ..models import Asset, AssetVersion, Job, Rendition
 from .access import duplicate_of, require_edit
+from .capture import apply_capture
 from .compliance import check_upload, record
 from .review import NEW_FILE, reopen_if_approved
 from .similar import phash_of_prepared
@@ -158,8 +159,9 @@ def replace_file(
         asset.size = prepared.size
         asset.original_filename = prepared.filename
         asset.width, asset.height, asset.duration = info.width, info.height, info.duration
-        asset.orientation, asset.captured_at = info.orientation, info.captured_at
+        asset.orientation = info.orientation
         asset.metadata_json = info.metadata or {}
+        apply_capture(asset, settings.time_zone)
         asset.phash = phash_of_prepared(prepared)
         record(db, asset, checked)
         asset.renditions = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
@@ -109,8 +110,15 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
+# The zones offered as suggestions (any IANA name is accepted): the Americas first.
+AMERICAS_ZONES = sorted(z for z in available_timezones() if z.startswith("America/"))
+
+
 def _render_form(form: EventForm, event: Event | None = None, status: int = 200):  # type: ignore[no-untyped-def]
-    page = render_template("events/form.html", form=form, event=event, agencies=agency_choices())
+    page = render_template(
+        "events/form.html", form=form, event=event, agencies=agency_choices(),
+        time_zones=AMERICAS_ZONES,
+    )  # fmt: skip
     return page, status
 
 

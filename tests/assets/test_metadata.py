@@ -79,7 +79,8 @@ def test_exif_from_a_camera_jpeg(tmp_path):
     assert exif["orientation"] == 6
     assert exif["gps"]["lat"] == pytest.approx(-34.603722, abs=1e-6)
     assert exif["gps"]["lon"] == pytest.approx(-58.381592, abs=1e-6)
-    assert exif["datetime_original"] == "2024-05-01T10:20:30-03:00"
+    assert exif["datetime_original"] == "2024:05:01 10:20:30"  # as written
+    assert exif["offset_time_original"] == "-03:00"
     tz = timezone(timedelta(hours=-3))
     assert info.captured_at == datetime(2024, 5, 1, 10, 20, 30, tzinfo=tz)
     # Stored 400x200 and rotated by orientation 6: displayed upright as 200x400.
@@ -127,12 +128,23 @@ def test_xmp_packet(tmp_path):
     assert info.captured_at == datetime(2023, 11, 20, 9, 15, tzinfo=timezone(timedelta(hours=-3)))
 
 
-def test_iptc_wins_over_xmp_which_wins_over_exif(tmp_path):
+def test_exif_then_xmp_then_iptc(tmp_path):
+    # MWG (as ExifTool's -use MWG reads it): EXIF when not blank, then XMP (no IPTC
+    # digest here), then IPTC.
     everything = read(tmp_path, mf.make_jpeg(exif=CAMERA, iptc=IPTC, xmp=XMP))
-    assert everything.creator == "José Núñez"
-    assert everything.copyright == "CC BY 4.0 Gobierno"
+    assert everything.creator == "Ana Lopez"
+    assert everything.copyright == "Gobierno de la Ciudad"
+    assert everything.caption == "Acto oficial"  # no EXIF description: XMP's
+    assert everything.credit == "Presidencia"  # XMP's, over IPTC's
+    assert everything.metadata["reconciled"]["creator"] == "exif"
+    assert everything.metadata["reconciled"]["caption"] == "xmp"
+    assert everything.metadata["iptc"]["creator"] == "José Núñez"  # the raw value stays
+    without_exif = read(tmp_path, mf.make_jpeg(iptc=IPTC, xmp=XMP))
+    assert without_exif.creator == "María Pérez"
+    without_xmp = read(tmp_path, mf.make_jpeg(iptc=IPTC))
+    assert without_xmp.creator == "José Núñez"
     without_iptc = read(tmp_path, mf.make_jpeg(exif=CAMERA, xmp=XMP))
-    assert without_iptc.creator == "María Pérez"
+    assert without_iptc.creator == "Ana Lopez"
     # EXIF dates are the camera's own clock: they win for the capture date.
     assert without_iptc.captured_at.year == 2024
 
@@ -160,7 +172,7 @@ def test_icc_description_and_image_facts(tmp_path):
 
 def test_hostile_exif_is_cleaned_and_capped(tmp_path):
     exif = {
-        0x013B: "Ana\x00\x07 L\u202eopez".encode() + b"x" * 10_000,  # artist, UTF-8
+        0x013B: "Ana\x07 L\u202eopez".encode() + b"x" * 10_000,  # artist, UTF-8
         "copyright": "   ",
         "model": "© Cámara".encode(),
         "exposure_time": (1, 0),
@@ -289,8 +301,12 @@ def test_audio_tags(tmp_path):
 
 def test_pdf(tmp_path):
     info = read(tmp_path, mf.make_pdf(3, width_pt=595, height_pt=842))
-    assert info.metadata["document"]["pages"] == 3
-    assert (info.width, info.height, info.orientation) == (595, 842, "vertical")
+    document = info.metadata["document"]
+    assert document["pages"] == 3
+    assert (document["width_pt"], document["height_pt"]) == (595, 842)
+    assert (document["width_mm"], document["height_mm"]) == (209.9, 297.0)  # A4
+    # A page has no pixels: no pixel size, but it is upright.
+    assert (info.width, info.height, info.orientation) == (None, None, "vertical")
 
 
 def test_svg(tmp_path):
