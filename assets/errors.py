@@ -41,6 +41,12 @@ class InvalidInput(BrandHubError, ValueError):
     code = "invalid_input"
 
 
+class VersionConflict(InvalidInput):
+    """This file cannot replace the current one."""
+
+    code = "version_conflict"
+
+
 class UnsupportedMediaType(InvalidInput):
     """This type of file is not accepted."""
 

@@ -18,7 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory. ``config`` overrides every other layer (used by tests)."""
     import os
 
-    from . import auth, db, errors, i18n, jobs, limits, search, security, services, web
+    from . import auth, db, errors, i18n, ids, jobs, limits, search, security, services, web
     from . import config as cfg
     from .api import bp as api_bp
 
@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(cfg.load_config(Path(app.instance_path), config))
     cfg.validate(app.config)
 
+    ids.init_app(app)  # before any route: ids past the database's range are 404
     db.init_app(app)
     services.init_app(app)
     search.init_app(app)

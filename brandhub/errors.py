@@ -29,6 +29,7 @@ from assets.errors import (
     RangeNotSatisfiable,
     StorageError,
     UnsupportedMediaType,
+    VersionConflict,
 )
 from guidelines import ComplianceFailed
 
@@ -40,6 +41,7 @@ STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (PermissionDenied, 403),
     (DuplicateAsset, 409),
     (InvalidTransition, 409),
+    (VersionConflict, 409),
     (RangeNotSatisfiable, 416),
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),

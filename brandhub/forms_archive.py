@@ -55,7 +55,13 @@ def parse_when(raw: Any) -> datetime | None:
         return None
     if not isinstance(raw, str):
         raise ValueError(raw)
-    return to_utc(datetime.fromisoformat(raw.strip()))
+    text = raw.strip()
+    if len(text) > 10 and text[10] in "tT ":  # RFC 3339 allows "t" and "z" (Python 3.11 does not)
+        text = text[:10] + "T" + text[11:].upper()
+    try:
+        return to_utc(datetime.fromisoformat(text))
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 is before the first instant
+        raise ValueError(raw) from None
 
 
 class EventForm(FlaskForm):

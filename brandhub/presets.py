@@ -72,7 +72,7 @@ def _side(value: str | None, limit: int) -> int | None:
     if value is None or value == "":
         return None
     text = value.strip()
-    if not text.isdigit() or not 1 <= int(text) <= limit:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= limit:
         raise ApiError(
             400,
             "invalid_size",

@@ -14,6 +14,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+# Query parameters that take several values (the search facets); any other is given once.
+REPEATABLE = {"kind", "agency", "year", "tag", "orientation", "compliance", "status"}
 
 
 @bp.before_request
@@ -33,6 +35,16 @@ def authenticate() -> None:
             raise ApiError(403, "forbidden", _("This token can only read."))
     elif request.endpoint not in PUBLIC_ENDPOINTS and request.endpoint is not None:
         raise ApiError(401, "unauthorized", _("You need to sign in."))
+
+
+@bp.before_request
+def single_values() -> None:
+    """A parameter given twice is an error, not silently its first value."""
+    for name in request.args:
+        if name not in REPEATABLE and len(request.args.getlist(name)) > 1:
+            raise ApiError(
+                400, "bad_request", _("'%(name)s' is given more than once.", name=name[:40])
+            )
 
 
 # Route modules register on bp.

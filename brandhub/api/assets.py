@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,6 +16,7 @@ from ..forms import AssetMetaForm, form_errors
 from ..models import Asset
 from ..operations.access import get_visible_asset, visible_filter
 from ..operations.assets import create_asset, delete_asset, update_asset
+from ..presets import DEFAULT_MAX_SIDE, free_spec
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 from . import bp
@@ -23,9 +27,12 @@ MAX_PER_PAGE = 100
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
+    given = request.args.getlist(name)
+    if not given:
         return default
+    raw = given[0]
+    if raw == "":
+        raise ApiError(400, "bad_request", _("'%(name)s' must be a whole number.", name=name))
     try:
         value = int(raw)
     except ValueError:
@@ -41,6 +48,22 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+# The longest text each field takes, as sent (the form measures it once cleaned).
+MAX_LENGTHS = {"title": 300, "description": 10000, "tags": 2000, "credit": 300,
+               "caption": 5000, "copyright": 300, "agency": 80}  # fmt: skip
+
+
+def check_lengths(sent: Mapping[str, Any]) -> None:
+    """422 for a field longer than the document allows, before cleaning shortens it."""
+    long = {
+        name: [_("At most %(max)s characters.", max=limit)]
+        for name, limit in MAX_LENGTHS.items()
+        if isinstance(sent.get(name), str) and len(sent[name]) > limit
+    }
+    if long:
+        raise ApiError(422, "validation", _("Some fields are not valid."), fields=long)
+
+
 def _validated(form: AssetMetaForm) -> None:
     if not form.validate():
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=form_errors(form))
@@ -51,6 +74,7 @@ def create():  # type: ignore[no-untyped-def]
     upload = request.files.get("file")
     if upload is None or not upload.filename and upload.content_length == 0:
         raise ApiError(400, "bad_request", _("Send the file in a multipart field named 'file'."))
+    check_lengths(request.form)
     form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
     _validated(form)
     asset = create_asset(
@@ -108,8 +132,10 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
             raise ApiError(400, "bad_request", _("The body must be a JSON object."))
-        if isinstance(payload.get("tags"), list):
-            payload["tags"] = ",".join(str(t) for t in payload["tags"])
+        tags = payload.get("tags")
+        if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+            payload["tags"] = ",".join(tags)
+        check_lengths(payload)
         bad = [k for k, v in payload.items() if v is not None and not isinstance(v, str)]
         if bad:
             raise ApiError(
@@ -124,6 +150,7 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
         form = AssetMetaForm(formdata=sent, meta={"csrf": False})
         present = set(payload)
     else:
+        check_lengths(request.form)
         form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
         present = set(request.form)
     unknown = present - {"title", "description", "tags", "credit", "caption", "copyright", "agency"}
@@ -159,4 +186,10 @@ def asset_rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
 def asset_download(asset_id: int):  # type: ignore[no-untyped-def]
     """The asset in a preset (``?preset=web``) or a free size (``?width=&height=&format=``)."""
     asset = get_visible_asset(get_session(), g.api_user, asset_id)
-    return send_download(asset, request.args)
+    args = request.args
+    if any(args.get(name) == "" for name in ("width", "height", "format")):
+        raise ApiError(400, "bad_request", _("Leave out a size or format you do not give."))
+    if args.get("preset"):  # a preset wins, but a bad size or format is still an error
+        max_side = int(current_app.config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
+        free_spec(args.get("width"), args.get("height"), args.get("format"), max_side)
+    return send_download(asset, args)

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 
 from ..db import get_session
 from ..errors import ApiError
+from ..ids import parse_id
 from ..operations.assets import parse_tags
 from ..operations.bulk import BulkChanges, bulk_update
+from ..text import clean_text
 from . import bp
 from .events import _ids, json_body
 from .serialize import asset_json
@@ -32,7 +34,7 @@ def _changes(payload: dict[str, Any]) -> BulkChanges:
             bad[name] = [_("Must be text of at most %(max)s characters.", max=size)]
     for name in IDS:
         value = payload.get(name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        if value is not None and (isinstance(value, str) or parse_id(value) is None):
             bad[name] = [_("Must be a whole number.")]
     tags = payload.get("add_tags")
     if tags is not None and not (
@@ -41,14 +43,19 @@ def _changes(payload: dict[str, Any]) -> BulkChanges:
         bad["add_tags"] = [_("Must be a list of tags.")]
     if bad:
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=bad)
+    text = {name: clean_text(payload.get(name)) for name in TEXT}  # NUL: not in PostgreSQL
     return BulkChanges(
-        credit=payload.get("credit"),
-        caption=payload.get("caption"),
-        copyright=payload.get("copyright"),
-        add_tags=parse_tags(tags) if tags else [],
-        title_prefix=payload.get("title_prefix"),
-        event_id=payload.get("event_id"),
-        collection_id=payload.get("collection_id"),
+        credit=text["credit"],
+        caption=text["caption"],
+        copyright=text["copyright"],
+        add_tags=parse_tags(
+            clean_text(tags) if isinstance(tags, str) else [str(clean_text(t)) for t in tags]
+        )
+        if tags
+        else [],  # fmt: skip
+        title_prefix=text["title_prefix"],
+        event_id=parse_id(payload.get("event_id")),
+        collection_id=parse_id(payload.get("collection_id")),
     )
 
 

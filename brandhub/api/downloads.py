@@ -6,6 +6,8 @@ the other asset endpoints; ZIPs of an event or a collection with those.
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
@@ -17,6 +19,8 @@ from ..presets import presets
 from ..web.downloads import send_zip
 from . import bp
 from .events import json_body
+
+IDS = re.compile(r"[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,999}")
 
 
 @bp.get("/presets")
@@ -35,7 +39,12 @@ def list_presets():  # type: ignore[no-untyped-def]
 @bp.get("/assets/zip")
 def selection_zip():  # type: ignore[no-untyped-def]
     """``?ids=1,2,3&preset=web``: those assets as one ZIP, in that order."""
-    ids = selection_ids(request.args.get("ids", ""))
+    raw = request.args.get("ids", "")
+    if not IDS.fullmatch(raw):
+        raise ApiError(
+            400, "bad_request", _("'ids' must be asset ids separated by commas."), field="ids"
+        )
+    ids = selection_ids(raw)
     assets = visible_selection(get_session(), g.api_user, ids)
     return send_zip(assets, request.args.get("preset"), request.args.get("name") or "seleccion")
 
@@ -52,9 +61,7 @@ def set_focal(asset_id: int):  # type: ignore[no-untyped-def]
         isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in (x, y)
     )
     if not valid:
-        raise ApiError(
-            422, "validation", _("The focal point needs x and y between 0 and 1.")
-        )
+        raise ApiError(422, "validation", _("The focal point needs x and y between 0 and 1."))
     asset.focal_x, asset.focal_y = round(float(x), 4), round(float(y), 4)  # type: ignore[arg-type]
     db.commit()
     return jsonify({"x": asset.focal_x, "y": asset.focal_y})

@@ -18,6 +18,7 @@ from ..db import get_session
 from ..errors import ApiError
 from ..forms import AssetMetaForm, form_errors
 from ..forms_archive import parse_when
+from ..ids import parse_id
 from ..models import Collection, Event
 from ..operations.archive import selection_ids
 from ..operations.collections import (
@@ -45,9 +46,10 @@ from ..operations.events import (
 )
 from ..operations.importer import archive_file
 from ..services import ingest_settings, storage
+from ..text import clean_text
 from ..web.downloads import send_zip
 from . import bp, spec_archive  # noqa: F401  (describes these endpoints)
-from .assets import MAX_PER_PAGE, _int_arg
+from .assets import MAX_PER_PAGE, _int_arg, check_lengths
 from .serialize import asset_json, iso
 
 EVENT_TEXT = {"title": 300, "place": 300, "description": 10000, "photographers": 500,
@@ -126,6 +128,8 @@ def _fields(payload: dict[str, Any], texts: dict[str, int], extra: set[str]) -> 
                 bad[name] = [_("Must be text.")]
             elif len(value) > texts[name]:
                 bad[name] = [_("At most %(max)s characters.", max=texts[name])]
+            else:
+                value = clean_text(value)  # NUL cannot even be stored in PostgreSQL
         elif name == "public" and not isinstance(value, bool):
             bad[name] = [_("Must be true or false.")]
         values[name] = value
@@ -158,11 +162,16 @@ def _page(query: Select[Any]) -> dict[str, Any]:
 
 def _ids(payload: dict[str, Any]) -> list[int]:
     raw = payload.get("asset_ids")
-    if not isinstance(raw, list) or not all(isinstance(i, int) for i in raw):
+    ids = (
+        [None if isinstance(i, str) else parse_id(i) for i in raw]
+        if isinstance(raw, list)
+        else [None]
+    )
+    if None in ids:
         raise ApiError(
             422, "validation", _("'asset_ids' must be a list of asset ids."), field="asset_ids"
         )
-    return selection_ids(raw)
+    return selection_ids(ids)
 
 
 # Events
@@ -171,7 +180,7 @@ def _ids(payload: dict[str, Any]) -> list[int]:
 @bp.get("/events")
 def list_events():  # type: ignore[no-untyped-def]
     query = visible_events(g.api_user)
-    query = title_matching(query, request.args.get("q", ""))
+    query = title_matching(query, str(clean_text(request.args.get("q", ""))))
     found = _page(query)
     results = [event_json(e) for e in found.pop("rows")]
     return jsonify({**found, "results": results})
@@ -223,6 +232,7 @@ def event_add_assets(event_id: int):  # type: ignore[no-untyped-def]
     if upload is None:
         attached = attach_assets(db, g.api_user, event, _ids(json_body()))
         return jsonify({"attached": len(attached)})
+    check_lengths(request.form)
     form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
     if not form.validate():
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=form_errors(form))

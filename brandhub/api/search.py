@@ -16,6 +16,9 @@ from .serialize import asset_json
 
 @bp.get("/search")
 def search():  # type: ignore[no-untyped-def]
+    for name in ("page", "per_page"):  # a number left empty is no number
+        if request.args.get(name) == "":
+            raise ApiError(400, "bad_request", _("The search is not valid."), detail=name)
     try:
         query = query_from_args(request.args, current_app.config["PER_PAGE"])
         results = run_search(g.api_user, **query)

@@ -12,11 +12,12 @@ from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from assets.errors import AssetNotFound
+from assets.errors import AssetNotFound, InvalidInput
 
 from ..db import get_session
 from ..errors import ApiError
 from ..forms_archive import parse_when
+from ..ids import parse_id
 from ..models import ShareLink
 from ..operations.access import get_visible_asset
 from ..operations.collections import get_visible_collection
@@ -28,14 +29,16 @@ from ..operations.sharing import (
     links_for,
     revoke_link,
 )
+from ..text import clean_text
 from . import bp
 from .serialize import iso
 
 TARGETS = ("asset_id", "collection_id", "event_id")
 
 
-def _target(payload: dict[str, Any]) -> Any:
-    given = [name for name in TARGETS if payload.get(name) is not None]
+def _target(payload: dict[str, Any], *, text: bool) -> Any:
+    """The one asset, collection or event named; ids are numbers in JSON, digits in a query."""
+    given = [name for name in TARGETS if name in payload]
     if len(given) != 1:
         raise ApiError(
             422,
@@ -43,10 +46,9 @@ def _target(payload: dict[str, Any]) -> Any:
             _("Give exactly one of asset_id, collection_id and event_id."),
         )
     name = given[0]
-    value = payload[name]
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
+    raw = payload[name]
+    value = parse_id(raw) if text or not isinstance(raw, str) else None
+    if value is None:
         raise ApiError(422, "validation", _("Some fields are not valid."),
                        fields={name: [_("Must be a whole number.")]})  # fmt: skip
     db = get_session()
@@ -78,10 +80,11 @@ def link_json(summary: Any) -> dict[str, Any]:
 
 @bp.post("/share-links")
 def create_share_link():  # type: ignore[no-untyped-def]
-    payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    form = not request.is_json
+    payload = request.form.to_dict() if form else request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ApiError(400, "bad_request", _("The body must be a JSON object."))
-    target = _target(payload)
+    target = _target(payload, text=form)
     fields = ShareFields()
     try:
         fields.expires_at = parse_when(payload.get("expires_at"))
@@ -95,15 +98,22 @@ def create_share_link():  # type: ignore[no-untyped-def]
             raise ApiError(422, "validation", _("Some fields are not valid."),
                            fields={name: [_("Must be text.")]})  # fmt: skip
     fields.password = payload.get("password") or None
-    fields.label = payload.get("label") or ""
+    fields.label = str(clean_text(payload.get("label") or ""))  # NUL: not in PostgreSQL
     allow = payload.get("allow_download", True)
-    if isinstance(allow, str):
+    if form and isinstance(allow, str):
         allow = allow.strip().lower() in ("1", "true", "yes", "on")
     if not isinstance(allow, bool):
         raise ApiError(422, "validation", _("Some fields are not valid."),
                        fields={"allow_download": [_("Must be true or false.")]})  # fmt: skip
     fields.allow_download = allow
-    link, token = create_link(get_session(), g.api_user, target, fields)
+    try:
+        link, token = create_link(get_session(), g.api_user, target, fields)
+    except InvalidInput as exc:
+        # A well-formed request the link cannot be made from: the asset is not approved
+        # (a conflict with its state) or the expiry has passed.
+        status = 409 if exc.details.get("field") == "asset" else 422
+        field = {"field": str(exc.details["field"])} if "field" in exc.details else {}
+        raise ApiError(status, exc.code, _(exc.message), **field) from None
     summary = next(s for s in links_for(get_session(), target) if s.link.id == link.id)
     body = link_json(summary)
     body["token"] = token
@@ -116,7 +126,7 @@ def create_share_link():  # type: ignore[no-untyped-def]
 @bp.get("/share-links")
 def list_share_links():  # type: ignore[no-untyped-def]
     """The links of one asset, collection or event (``?asset_id=`` …) the caller manages."""
-    target = _target(request.args.to_dict())
+    target = _target(request.args.to_dict(), text=True)
     if not can_manage_link(g.api_user, target):
         return jsonify({"results": []})
     return jsonify({"results": [link_json(s) for s in links_for(get_session(), target)]})

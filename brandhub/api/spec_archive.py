@@ -1,152 +1,198 @@
 """The OpenAPI description of the coverage archive's endpoints, added to ``openapi.SPEC``:
-events, collections, bulk edits, download presets, ZIPs and the focal point."""
+events, collections, bulk edits, download presets, ZIPs and the focal point.
+
+Statuses every operation of a kind gives (401, 403, 404, 400/413 for bodies) are
+added by ``openapi.complete``; the preset names and agencies by ``openapi.document``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
-from .openapi import ASSET_ID, SPEC, _err, _json
+from ..presets import FREE_FORMATS
+from .openapi import (
+    ASSET_ID,
+    FILE,
+    ID,
+    PAGING,
+    SPEC,
+    TEXT,
+    URL_PATH,
+    VISIBLE,
+    WHEN,
+    WHEN_IN,
+    _err,
+    _json,
+    id_param,
+    nullable,
+    obj,
+    page_of,
+)
 
 ASSET = {"$ref": "#/components/schemas/Asset"}
 EVENT = {"$ref": "#/components/schemas/Event"}
 COLLECTION = {"$ref": "#/components/schemas/Collection"}
-IDS = {
-    "type": "object",
-    "required": ["asset_ids"],
-    "properties": {"asset_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 1000}},
-}
-PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {
-        "name": "per_page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-    },
-]
+# Text with a character that cleaning keeps (control characters are dropped).
+KEPT = {"type": "string", "pattern": "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"}
+BULK_TEXT = {"credit": 300, "caption": 5000, "copyright": 300, "title_prefix": 100}
+ID_LIST = {"type": "array", "items": ID, "minItems": 1, "maxItems": 1000}
+IDS = {"type": "object", "required": ["asset_ids"], "properties": {"asset_ids": ID_LIST}}
 PRESET = {
     "name": "preset",
     "in": "query",
     "description": "A preset name (GET /presets); empty or 'original' for the original files",
-    "schema": {"type": "string"},
+    "schema": {"type": "string"},  # the names configured are listed when served
 }
 ZIP = {
     "200": {
         "description": "A ZIP, streamed, with Content-Length (photos in the preset, video "
         "and audio as originals)",
-        "content": {"application/zip": {}},
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-
-
-def _id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-
-
-def _page_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "results": {"type": "array", "items": item},
-        },
-    }
 
 
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _text(size: int) -> dict[str, Any]:
+    return {"type": ["string", "null"], "maxLength": size}
+
+
+def _created(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **_json(schema, "Created"),
+        "headers": {"Location": {"schema": URL_PATH, "required": True}},
+    }
+
+
 def _owned_set(kind: str, schema: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     """The five CRUD operations, members and ZIP of an event or a collection."""
     plural, item = f"/{kind}s", f"/{kind}s/{{{kind}_id}}"
-    writable = {"type": "object", "properties": fields}
+    writable = {"type": "object", "additionalProperties": False, "properties": fields}
+    search = [{"name": "q", "in": "query", "schema": TEXT, "description": "words of the title"}]
     return {
         plural: {
             "get": {
                 "summary": f"{kind.title()}s the caller may see",
-                "parameters": PAGING,
-                "responses": {"200": _json(_page_of(schema)), **_err(400, 401)},
+                "parameters": [*PAGING, *(search if kind == "event" else [])],
+                "responses": {"200": _json(page_of(schema)), **_err(400)},
             },
             "post": {
                 "summary": f"Create a {kind}",
                 "requestBody": _body({**writable, "required": ["title"]}),
-                "responses": {"201": _json(schema, "Created"), **_err(400, 401, 403, 422)},
+                "responses": {"201": _created(schema), **_err(422)},
             },
         },
         item: {
-            "parameters": [_id(f"{kind}_id")],
-            "get": {
-                "summary": f"One {kind}",
-                "responses": {"200": _json(schema), **_err(401, 404)},
-            },
+            "parameters": [id_param(f"{kind}_id")],
+            "get": {"summary": f"One {kind}", "responses": {"200": _json(schema)}},
             "patch": {
                 "summary": "Change the fields sent",
                 "requestBody": _body(writable),
-                "responses": {"200": _json(schema), **_err(400, 401, 403, 404, 422)},
+                "responses": {"200": _json(schema), **_err(422)},
             },
             "delete": {
                 "summary": f"Delete the {kind}; its assets stay in the library",
-                "responses": {"204": {"description": "Deleted"}, **_err(401, 403, 404)},
+                "responses": {"204": {"description": "Deleted"}},
             },
         },
         f"{item}/assets": {
-            "parameters": [_id(f"{kind}_id")],
+            "parameters": [id_param(f"{kind}_id")],
             "get": {
                 "summary": "Its assets the caller may see"
                 + (" (in capture order)" if kind == "event" else " (in the order added)"),
                 "parameters": PAGING,
-                "responses": {"200": _json(_page_of(ASSET)), **_err(400, 401, 404)},
+                "responses": {"200": _json(page_of(ASSET)), **_err(400)},
             },
         },
         f"{item}/assets/{{asset_id}}": {
-            "parameters": [_id(f"{kind}_id"), ASSET_ID],
+            "parameters": [id_param(f"{kind}_id"), ASSET_ID],
             "delete": {
                 "summary": f"Take the asset out of the {kind}",
-                "responses": {"204": {"description": "Taken out"}, **_err(401, 403, 404)},
+                "responses": {"204": {"description": "Taken out"}},
             },
         },
         f"{item}/zip": {
-            "parameters": [_id(f"{kind}_id"), PRESET],
+            "parameters": [id_param(f"{kind}_id"), PRESET],
             "get": {
-                "summary": "Every asset as one ZIP",
-                "responses": {**ZIP, **_err(400, 401, 404)},
+                "summary": "Every asset as one ZIP (404 when there is none)",
+                "responses": {**ZIP, **_err(400, 503)},
             },
         },
     }
 
 
-TEXT = {"type": "string"}
+TITLE = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": VISIBLE}
+AGENCY = {**_text(80), "description": "an agency's slug; empty: your own"}
 EVENT_FIELDS = {
-    "title": TEXT,
-    "starts_at": {"type": ["string", "null"], "format": "date-time"},
-    "place": TEXT,
-    "description": TEXT,
-    "photographers": TEXT,
-    "press_release_url": {"type": "string", "format": "uri"},
+    "title": TITLE,
+    "starts_at": WHEN_IN,
+    "place": _text(300),
+    "description": _text(10000),
+    "photographers": _text(500),
+    "press_release_url": {
+        "anyOf": [
+            {"type": "string", "maxLength": 1000, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+            {"type": "string", "maxLength": 0},
+            {"type": "null"},
+        ],
+        "description": "a link starting with http:// or https://; empty or null: none",
+    },
     "public": {"type": "boolean"},
-    "agency": TEXT,
+    "agency": AGENCY,
     "time_zone": {
-        "type": ["string", "null"],
-        "maxLength": 64,
+        "enum": ["", *sorted(available_timezones()), None],
         "description": "The IANA zone (America/Santiago) camera clocks without an offset are"
         " read in; empty or null: the agency's or the instance's.",
     },
 }
-COLLECTION_FIELDS = {"title": TEXT, "description": TEXT, "public": {"type": "boolean"},
-                     "agency": TEXT}  # fmt: skip
+COLLECTION_FIELDS = {"title": TITLE, "description": _text(10000), "public": {"type": "boolean"},
+                     "agency": AGENCY}  # fmt: skip
+
+
+def _links(*names: str) -> dict[str, Any]:
+    return obj({name: URL_PATH for name in names})
+
+
 COMMON = {
-    "id": {"type": "integer"},
-    "asset_count": {"type": "integer"},
-    "created_at": {"type": "string", "format": "date-time"},
-    "updated_at": {"type": "string", "format": "date-time"},
-    "links": {"type": "object"},
+    "id": ID,
+    "title": TEXT,
+    "description": TEXT,
+    "public": {"type": "boolean"},
+    "agency": nullable(TEXT),
+    "asset_count": {"type": "integer", "minimum": 0},
+    "created_at": WHEN,
+    "updated_at": WHEN,
+    "links": _links("self", "assets", "zip", "page"),
 }
 
 SCHEMAS = {
-    "Event": {"type": "object", "properties": {**EVENT_FIELDS, **COMMON}},
-    "Collection": {"type": "object", "properties": {**COLLECTION_FIELDS, **COMMON}},
+    "Event": obj(
+        {
+            **COMMON,
+            "starts_at": nullable(WHEN),
+            "place": TEXT,
+            "photographers": TEXT,
+            "time_zone": {**nullable(TEXT), "description": "its IANA zone; null: none of its own"},
+            "press_release_url": {
+                **TEXT,
+                "description": "a link starting with http:// or https://; empty when none",
+            },
+        }
+    ),
+    "Collection": obj(COMMON),
+}
+
+UPLOAD_FIELDS = {
+    "file": {"type": "string", "format": "binary"},
+    "title": {"type": "string", "maxLength": 300},
+    "credit": {"type": "string", "maxLength": 300},
+    "caption": {"type": "string", "maxLength": 5000},
+    "copyright": {"type": "string", "maxLength": 300},
+    "tags": {"type": "string", "maxLength": 2000, "description": "comma-separated"},
 }
 
 PATHS: dict[str, Any] = {
@@ -155,67 +201,84 @@ PATHS: dict[str, Any] = {
 }
 PATHS["/events/{event_id}/assets"]["post"] = {
     "summary": "Attach assets (JSON asset_ids), or upload a file into the event (multipart)",
+    "description": "An upload's bytes decide its type: a file that is no accepted media is 415, "
+    "an empty or damaged one 422; a file stored already is 409.",
     "requestBody": {
         "required": True,
         "content": {
             "application/json": {"schema": IDS},
             "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        **{k: TEXT for k in ("title", "credit", "caption", "copyright", "tags")},
-                    },
-                }
+                "schema": {"type": "object", "required": ["file"], "properties": UPLOAD_FIELDS}
             },
         },
     },
     "responses": {
-        "200": _json({"type": "object", "properties": {"attached": {"type": "integer"}}}),
-        "201": _json(ASSET, "Uploaded into the event"),
-        **_err(400, 401, 403, 404, 409, 413, 415, 422),
+        "200": _json(obj({"attached": {"type": "integer", "minimum": 0}})),
+        "201": _created(ASSET),
+        **_err(409, 415, 422, 503),
     },
 }
 PATHS["/collections/{collection_id}/assets"]["post"] = {
     "summary": "Add assets (those already in it stay as they are)",
     "requestBody": _body(IDS),
-    "responses": {
-        "200": _json({"type": "object", "properties": {"added": {"type": "integer"}}}),
-        **_err(400, 401, 403, 404, 422),
-    },
+    "responses": {"200": _json(obj({"added": {"type": "integer", "minimum": 0}})), **_err(422)},
 }
 PATHS.update(
     {
         "/assets/bulk": {
             "post": {
                 "summary": "Apply one set of changes to every selected asset (all or nothing)",
+                "description": "At least one change: a text, a tag, an event or a collection.",
                 "requestBody": _body(
                     {
                         **IDS,
+                        "additionalProperties": False,
                         "properties": {
                             **IDS["properties"],
-                            "credit": TEXT,
-                            "caption": TEXT,
-                            "copyright": TEXT,
-                            "title_prefix": TEXT,
-                            "add_tags": {"type": "array", "items": TEXT},
-                            "event_id": {"type": "integer"},
-                            "collection_id": {"type": "integer"},
+                            **{name: _text(size) for name, size in BULK_TEXT.items()},
+                            "add_tags": {
+                                "anyOf": [
+                                    {"type": "array", "items": TEXT},
+                                    {"type": "string", "description": "comma-separated"},
+                                    {"type": "null"},
+                                ]
+                            },
+                            "event_id": nullable(ID),
+                            "collection_id": nullable(ID),
                         },
+                        "anyOf": [
+                            *(
+                                {"required": [name], "properties": {name: KEPT}}
+                                for name in BULK_TEXT
+                            ),
+                            *(
+                                {"required": [name], "properties": {name: ID}}
+                                for name in ("event_id", "collection_id")
+                            ),
+                            {
+                                "required": ["add_tags"],
+                                "properties": {
+                                    "add_tags": {
+                                        "anyOf": [
+                                            {"type": "array", "contains": {"pattern": "[^\\s]"}},
+                                            {"type": "string", "pattern": "[^\\s,]"},
+                                        ]
+                                    }
+                                },
+                            },
+                        ],
                     }
                 ),
                 "responses": {
                     "200": _json(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "updated": {"type": "integer"},
+                        obj(
+                            {
+                                "updated": {"type": "integer", "minimum": 0},
                                 "results": {"type": "array", "items": ASSET},
-                            },
-                        }
+                            }
+                        )
                     ),
-                    **_err(400, 401, 403, 404, 422),
+                    **_err(404, 422),
                 },
             }
         },
@@ -228,12 +291,15 @@ PATHS.update(
                         "in": "query",
                         "required": True,
                         "description": "comma-separated asset ids, in the order wanted",
-                        "schema": {"type": "string"},
+                        "schema": {
+                            "type": "string",
+                            "pattern": "^[1-9][0-9]{0,8}(,[1-9][0-9]{0,8}){0,99}$",
+                        },
                     },
                     PRESET,
-                    {"name": "name", "in": "query", "schema": {"type": "string"}},
+                    {"name": "name", "in": "query", "schema": TEXT},
                 ],
-                "responses": {**ZIP, **_err(400, 401, 404)},
+                "responses": {**ZIP, **_err(400, 404, 503)},
             }
         },
         "/assets/{asset_id}/download": {
@@ -261,7 +327,7 @@ PATHS.update(
                     {
                         "name": "format",
                         "in": "query",
-                        "schema": {"enum": ["jpeg", "png", "webp", "tiff"]},
+                        "schema": {"enum": [*FREE_FORMATS, "jpg", "tif"]},
                     },
                 ],
                 "responses": {
@@ -274,11 +340,12 @@ PATHS.update(
                                 "schema": {"type": "string"},
                             }
                         },
+                        "content": FILE,
                     },
-                    "206": {"description": "Part of the file (Range)"},
+                    "206": {"description": "Part of the file (Range)", "content": FILE},
                     "302": {"description": "Redirect to a short-lived presigned URL"},
                     "304": {"description": "Not modified (If-None-Match)"},
-                    **_err(400, 401, 404, 415, 416),
+                    **_err(400, 415, 416, 422, 503),
                 },
             },
         },
@@ -297,15 +364,33 @@ PATHS.update(
                     }
                 ),
                 "responses": {
-                    "200": _json({"type": "object"}),
-                    **_err(400, 401, 403, 404, 422),
+                    "200": _json(
+                        obj(
+                            {
+                                "x": {"type": "number", "minimum": 0, "maximum": 1},
+                                "y": {"type": "number", "minimum": 0, "maximum": 1},
+                            }
+                        )
+                    ),
+                    **_err(422),
                 },
             },
         },
         "/presets": {
             "get": {
                 "summary": "The download presets: name, label and rendition spec",
-                "responses": {"200": _json({"type": "object"}), **_err(401)},
+                "responses": {
+                    "200": _json(
+                        obj(
+                            {
+                                "results": {
+                                    "type": "array",
+                                    "items": obj({"name": TEXT, "label": TEXT, "spec": TEXT}),
+                                }
+                            }
+                        )
+                    )
+                },
             }
         },
     }

@@ -7,7 +7,8 @@ from typing import Any
 
 from guidelines import CATEGORIES
 
-from .openapi import SPEC, _err, _json
+from . import spec_archive  # noqa: F401  (the event upload is completed below)
+from .openapi import SPEC, VISIBLE, _err, _json, nullable, obj
 
 CATEGORY = {"type": "string", "enum": list(CATEGORIES)}
 STATUS = {"type": "string", "enum": ["pass", "warn", "fail"]}
@@ -45,17 +46,16 @@ SCHEMAS: dict[str, Any] = {
             "checks": {"type": "array", "items": {"$ref": "#/components/schemas/CheckResult"}},
         },
     },
-    "BrandSummary": {
-        "type": "object",
-        "properties": {
+    "BrandSummary": obj(
+        {
             "slug": {"type": "string"},
             "name": {"type": "string"},
             "version": {"type": "string"},
             "fingerprint": {"type": "string"},
-            "parent": {"type": ["string", "null"]},
+            "parent": nullable({"type": "string"}),
             "public_checks": {"type": "boolean"},
-        },
-    },
+        }
+    ),
 }
 
 REFUSED = {
@@ -80,7 +80,11 @@ PATHS: dict[str, Any] = {
                             "required": ["file", "brand", "category"],
                             "properties": {
                                 "file": {"type": "string", "format": "binary"},
-                                "brand": {"type": "string", "description": "a brand's slug"},
+                                "brand": {
+                                    "type": "string",
+                                    "pattern": VISIBLE,
+                                    "description": "a brand's slug (GET /brands)",
+                                },
                                 "category": CATEGORY,
                             },
                         }
@@ -89,7 +93,7 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _json({"$ref": "#/components/schemas/ComplianceReport"}),
-                **_err(400, 401, 404, 413, 429),
+                **_err(400, 404),
                 "415": REFUSED,
                 "422": REFUSED,
             },
@@ -101,15 +105,14 @@ PATHS: dict[str, Any] = {
             "security": PUBLIC,
             "responses": {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
+                    obj(
+                        {
                             "brands": {
                                 "type": "array",
                                 "items": {"$ref": "#/components/schemas/BrandSummary"},
                             }
-                        },
-                    }
+                        }
+                    )
                 )
             },
         }
@@ -126,11 +129,10 @@ PATHS: dict[str, Any] = {
                     {
                         "allOf": [
                             {"$ref": "#/components/schemas/BrandSummary"},
-                            {"type": "object", "properties": {"content": {"type": "object"}}},
+                            obj({"content": {"type": "object"}}),
                         ]
                     }
                 ),
-                **_err(401, 404),
             },
         }
     },
@@ -143,11 +145,18 @@ SPEC["paths"].update(PATHS)
 SPEC["components"]["schemas"]["Asset"]["properties"].update(
     {
         "category": {"type": ["string", "null"], "enum": [*CATEGORIES, None]},
-        "compliance": {"type": "string", "enum": ["pass", "warn", "fail", "unchecked"]},
+        "compliance": {"enum": ["pass", "warn", "fail", "unchecked"]},
     }
 )
 _upload = SPEC["paths"]["/assets"]["post"]
+_into_event = SPEC["paths"]["/events/{event_id}/assets"]["post"]
 _upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["category"] = {
-    **CATEGORY,
+    "enum": ["", *CATEGORIES],
     "description": "what the piece is, for the brand rules (default: by file type)",
 }
+_into_event["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"].update(
+    {
+        name: _upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"][name]
+        for name in ("category", "agency", "description")
+    }
+)

@@ -10,7 +10,7 @@ from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from assets.errors import PermissionDenied
+from assets.errors import InvalidInput, PermissionDenied
 
 from ..db import get_session
 from ..errors import ApiError
@@ -23,6 +23,7 @@ from ..operations.stats import download_count, monthly
 from ..operations.versions import VersionView, list_versions, replace_file
 from ..operations.workflow import allowed_transitions, change_status
 from ..services import ingest_settings, storage
+from ..text import clean_text
 from ..web.workflow import send_version
 from . import bp, spec_workflow  # noqa: F401  (describes these endpoints)
 from .serialize import asset_json, iso
@@ -45,7 +46,7 @@ def _text(payload: dict[str, Any], name: str, limit: int) -> str | None:
     if len(value) > limit:
         raise ApiError(422, "validation", _("Some fields are not valid."),
                        fields={name: [_("Too long.")]})  # fmt: skip
-    return value
+    return str(clean_text(value))  # NUL cannot even be stored in PostgreSQL
 
 
 def workflow_json(asset: Asset) -> dict[str, Any]:
@@ -223,7 +224,11 @@ def patch_rights(asset_id: int):  # type: ignore[no-untyped-def]
             raise ApiError(422, "validation", _("Some fields are not valid."),
                            fields={"public": [_("Must be true or false.")]})  # fmt: skip
         fields.public = payload["public"]
-    update_rights(db, g.api_user, asset, fields)
+    try:
+        update_rights(db, g.api_user, asset, fields)
+    except InvalidInput as exc:  # e.g. well formed, but the embargo does not end before the expiry
+        field = str(exc.details.get("field", "licence"))
+        raise ApiError(422, exc.code, _(exc.message), field=field) from None
     return jsonify(asset_json(asset))
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from ..api import authenticate
-from ..api.openapi import SPEC, _err, _json
+from ..api.openapi import ID, SPEC, _err, _json
 from ..db import get_session
 from ..errors import ApiError
 from ..models import Asset, Job
@@ -165,9 +165,7 @@ SPEC["components"]["schemas"]["Asset"].setdefault("properties", {})["processing"
 SPEC["paths"]["/jobs/{job_id}"] = {
     "get": {
         "summary": "The state of a background job (a video being processed, an import)",
-        "parameters": [
-            {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-        ],
+        "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": ID}],
         "responses": {"200": _json({"$ref": "#/components/schemas/Job"}), **_err(401, 404)},
     }
 }

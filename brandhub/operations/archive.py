@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from assets.errors import AssetNotFound, InvalidInput, PermissionDenied
 
+from ..ids import MAX_ID
 from ..models import Asset, Collection, Event, User
 from .access import _user, can_edit, visible_filter
 
@@ -25,6 +26,7 @@ Owned = TypeVar("Owned", Event, Collection)
 MANAGER_ROLES = frozenset({"editor", "photographer"})
 #: Most assets one request may touch at once (bulk edits, attaching, ZIPs of a selection).
 MAX_SELECTION = 1000
+
 
 def owned_filter(model: type[Owned], user: Any) -> Any:
     """The SQL condition for the rows of ``model`` that ``user`` may see."""
@@ -75,7 +77,7 @@ def selection_ids(raw: Any) -> list[int]:
         text = str(item).strip()
         if not text:
             continue
-        if not text.isdigit() or len(text) > 12:
+        if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
             raise InvalidInput("Asset ids must be whole numbers.", field="asset_ids")
         ids.setdefault(int(text), None)
     if not ids:

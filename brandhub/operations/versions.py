@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assets.errors import AssetNotFound, InvalidInput
+from assets.errors import AssetNotFound, VersionConflict
 from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
@@ -127,9 +127,9 @@ def replace_file(
     comment = (comment or "").strip()[:MAX_COMMENT]
     with prepare(stream, filename, settings) as prepared:
         if prepared.sha256 == asset.sha256:
-            raise InvalidInput("This file is the current version already.", field="file")
+            raise VersionConflict("This file is the current version already.", field="file")
         if prepared.sniffed.kind != asset.kind:
-            raise InvalidInput(
+            raise VersionConflict(
                 "The new file must be of the same kind as the current one.", field="file"
             )
         other = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))

@@ -47,7 +47,7 @@ def test_rights_are_set_and_read_through_the_api(app, api_for):
 @pytest.mark.parametrize(
     ("payload", "status", "field"),
     [
-        ({"licence": "gpl"}, 400, "licence"),
+        ({"licence": "gpl"}, 422, "licence"),
         ({"expires_at": "mañana"}, 422, "expires_at"),
         ({"public": "yes"}, 422, "public"),
         ({"credit": 5}, 422, "credit"),
@@ -68,7 +68,7 @@ def test_an_embargo_must_end_before_the_expiry(api_for):
     editor = api_for("editor", "salud")
     asset = upload(editor, 42)
     r = _patch(editor, asset["id"], embargo_until=_iso(10), expires_at=_iso(5))
-    assert r.status_code == 400
+    assert r.status_code == 422  # well formed, but the two dates do not fit
     assert r.get_json()["error"]["field"] == "embargo_until"
 
 

@@ -99,7 +99,7 @@ def test_a_link_expires(app, shared):
 def test_an_expiry_in_the_past_is_refused(app, shared):
     editor, asset, _anon = shared
     r = _create(editor, asset_id=asset["id"], expires_at="2001-01-01T00:00:00+00:00")
-    assert r.status_code == 400 and r.get_json()["error"]["field"] == "expires_at"
+    assert r.status_code == 422 and r.get_json()["error"]["field"] == "expires_at"
 
 
 def test_a_revoked_link_is_dead(app, shared):
@@ -154,7 +154,7 @@ def test_password_attempts_are_limited_per_link(app, shared):
 def test_a_short_password_is_refused(app, shared):
     editor, asset, _anon = shared
     r = _create(editor, asset_id=asset["id"], password="123")
-    assert r.status_code == 400 and r.get_json()["error"]["field"] == "password"
+    assert r.status_code == 422 and r.get_json()["error"]["field"] == "password"
 
 
 def test_a_view_only_link_cannot_download(app, shared):
@@ -174,7 +174,7 @@ def test_only_approved_assets_are_shared_and_a_link_follows_the_asset(app, api_f
     editor, asset, anon = shared
     draft = upload(editor, 51)
     r = _create(editor, asset_id=draft["id"])
-    assert r.status_code == 400 and r.get_json()["error"]["field"] == "asset"
+    assert r.status_code == 409 and r.get_json()["error"]["field"] == "asset"  # its state
     path, _body = _link(editor, app, asset_id=asset["id"])
     change(app, asset["id"], embargo_until=datetime.now(UTC) + timedelta(days=1))
     assert anon.get(path).status_code == 404

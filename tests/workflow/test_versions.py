@@ -88,7 +88,7 @@ def test_no_change_duplicate_and_other_kind_are_refused(app, api_for):
     asset = upload(editor, 16)
     other = upload(editor, 17)
     same = replace(editor, asset["id"], photo(16))
-    assert same.status_code == 400
+    assert same.status_code == 409
     assert same.get_json()["error"]["field"] == "file"
     dup = replace(editor, asset["id"], photo(17))
     assert dup.status_code == 409
@@ -96,7 +96,7 @@ def test_no_change_duplicate_and_other_kind_are_refused(app, api_for):
     from tests.assets.media_factory import make_pdf
 
     pdf = replace(editor, asset["id"], make_pdf(), "doc.pdf")
-    assert pdf.status_code == 400
+    assert pdf.status_code == 409
     assert row(app, asset["id"]).version == 1
 
 
