@@ -512,8 +512,7 @@ def _query_values(path: str, item: dict[str, Any], method: str, config: Any) -> 
         if param.get("in") != "query":
             continue
         if param["name"] == "preset":
-            originals = [] if path.endswith("/download") else ["original"]
-            param["schema"] = {"enum": ["", *originals, *presets(config)]}
+            param["schema"] = {"enum": ["", "original", *presets(config)]}
         elif param["name"] in ("width", "height") and path.endswith("/download"):
             side = int(config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
             param["schema"] = {**param["schema"], "maximum": side}
