@@ -6,13 +6,14 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from guidelines.checks.quality import (
     STD_LUMINANCE,
     estimate_quality,
     laplacian_variance,
     scaled_tables,
+    tile_sharpness,
 )
 from tests.assets.media_factory import make_jpeg
 from tests.guidelines.helpers import photo
@@ -69,7 +70,7 @@ def test_blurred_photo_fails_and_sharp_photo_passes(run_rule) -> None:
     blurred_image = picture.filter(ImageFilter.GaussianBlur(5))
     blurred = run_rule(make_jpeg(image=blurred_image, quality=92), "sharpness", min_sharpness=40)
     assert sharp.status == "pass" and blurred.status == "fail"
-    assert blurred.details["laplacian_variance"] < sharp.details["laplacian_variance"] / 5
+    assert blurred.details["sharpness"] < sharp.details["sharpness"] / 5
 
 
 def test_sharpness_is_measured_at_a_normalised_size(run_rule) -> None:
@@ -78,5 +79,50 @@ def test_sharpness_is_measured_at_a_normalised_size(run_rule) -> None:
     big = run_rule(make_jpeg(image=picture, quality=92), "sharpness", min_sharpness=1)
     small_image = picture.resize((1200, 800), Image.Resampling.LANCZOS)
     small = run_rule(make_jpeg(image=small_image, quality=92), "sharpness", min_sharpness=1)
-    ratio = big.details["laplacian_variance"] / small.details["laplacian_variance"]
+    ratio = big.details["sharpness"] / small.details["sharpness"]
     assert 0.6 < ratio < 1.6
+
+
+def kite_on_sky(
+    width: int = 3000, height: int = 2000, size: int = 70, seed: int = 3
+) -> Image.Image:
+    """A small detailed, high-contrast subject on a smooth gradient sky."""
+    ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
+    sky = np.array([90, 150, 230], np.float32) + ramp * np.array([60, 50, 15], np.float32)
+    im = Image.fromarray(np.broadcast_to(sky, (height, width, 3)).astype(np.uint8), "RGB")
+    rng = np.random.default_rng(seed)
+    cells = (rng.integers(0, 2, (size // 6, size // 6)) * 255).astype(np.uint8)
+    patch = Image.fromarray(cells, "L").resize((size, size), Image.Resampling.NEAREST)
+    mask = Image.new("L", (size, size), 0)
+    half = size // 2
+    ImageDraw.Draw(mask).polygon([(half, 0), (size, half), (half, size), (0, half)], fill=255)
+    im.paste(patch.convert("RGB"), (int(width * 0.6), int(height * 0.3)), mask)
+    return im
+
+
+@pytest.mark.parametrize(
+    ("name", "image", "status"),
+    [
+        ("sharp kite on a plain sky", kite_on_sky(), "pass"),
+        ("the same kite blurred", kite_on_sky().filter(ImageFilter.GaussianBlur(5)), "fail"),
+        ("a photo blurred all over", photo(1200, 800).filter(ImageFilter.GaussianBlur(3)), "fail"),
+        ("a sharp photo", photo(1200, 800), "pass"),
+    ],
+)
+def test_sharpness_is_measured_where_the_subject_is(run_rule, name, image, status) -> None:
+    result = run_rule(make_jpeg(image=image, quality=92), "sharpness", min_sharpness=40)
+    assert result.status == status, (name, result.details)
+    if name.startswith("sharp kite"):
+        # Over the whole frame the kite read as blurred: the sky dilutes it.
+        assert result.details["laplacian_variance"] < 40 <= result.details["sharpness"]
+
+
+def test_tile_sharpness_of_known_arrays() -> None:
+    flat = np.full((256, 256), 128)
+    assert tile_sharpness(flat) == 0.0
+    # One checkerboard tile in a flat frame of 64 tiles: the top tenth (6 tiles) holds it.
+    spot = flat.copy()
+    spot[33:65, 33:65] = (np.indices((32, 32)).sum(axis=0) % 2) * 255
+    assert tile_sharpness(spot) > laplacian_variance(spot) * 5
+    # Too small to tile: the whole frame.
+    assert tile_sharpness(np.full((20, 20), 9)) == 0.0
