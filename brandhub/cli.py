@@ -15,6 +15,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from search_index import IndexUnavailable
+
 from .auth.passwords import hash_password
 from .auth.tokens import create_token
 from .config import generate_password
@@ -53,6 +55,7 @@ def init_command(admin_email: str) -> None:
     from .operations.brands import load_brands
 
     load_brands(db, store, only_missing=True)  # a brand edited on the web stays as it is
+    _rebuild_outdated_index()
     has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
     click.echo(_("Instance ready in %(path)s", path=app.instance_path))
     if not has_admin:
@@ -71,6 +74,21 @@ def init_command(admin_email: str) -> None:
         click.echo(f"    {_('E-mail')}: {admin_email.lower()}")
         click.echo(f"    {_('Password')}: {password}")
         click.echo("")
+
+
+def _rebuild_outdated_index() -> None:
+    """Rebuild a search index built with an older schema (new fields, changed facets)."""
+    from .cli_search import reindex_command
+    from .search import service
+
+    svc = service()
+    try:
+        outdated = svc.index().schema_outdated()
+    except IndexUnavailable:
+        return  # damaged: the library says so and ``brandhub reindex`` repairs it
+    if outdated:
+        click.echo(_("The search index was built by an older version; rebuilding it."))
+        click.get_current_context().invoke(reindex_command)
 
 
 @click.group("users")

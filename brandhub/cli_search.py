@@ -71,6 +71,12 @@ def check_index_command(sample: int, check_all: bool, repair: bool) -> None:
     db = get_session()
     svc = service()
     index = svc.index()
+    if index.schema_outdated():
+        click.echo(_("The search index was built by an older version and needs a rebuild."))
+        if not repair:
+            raise SystemExit(1)
+        click.get_current_context().invoke(reindex_command)
+        index = svc.index()
     # Changes still queued are expected differences: apply them first.
     indexing.drain_all(db, index, lock_timeout=svc.lock_timeout)
     in_db = set(db.scalars(select(Asset.id)))

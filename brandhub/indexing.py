@@ -62,6 +62,7 @@ from sqlalchemy.orm import Session, with_parent
 
 from search_index import AssetDocument, IndexUnavailable, SearchIndex
 
+from . import file_text
 from .models import Agency, Asset, IndexChange, Tag, utcnow
 
 try:
@@ -286,12 +287,10 @@ def _collection_names(asset: Asset, public: bool = False) -> tuple[str, ...]:
 def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
     """The search document of an asset as its row says now."""
     metadata = asset.metadata_json or {}
-    keywords = metadata.get("keywords") or []
-    if isinstance(keywords, str):
-        keywords = [keywords]
     # The year it was taken as the camera's clock read it (a photo of a New Year's
-    # Eve party is of the old year wherever the server is), else the upload's.
-    when = asset.captured_local or asset.created_at
+    # Eve party is of the old year wherever the server is); an undated asset is
+    # "undated", never its upload year.
+    when = asset.captured_local or asset.captured_at
     public = is_public(asset, now)
     return AssetDocument(
         id=asset.id,
@@ -301,10 +300,15 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
         credit=asset.credit or "",
         creator=asset.creator or "",
         caption=asset.caption or "",
-        keywords=tuple(k for k in keywords if isinstance(k, str))[:50],
+        keywords=file_text.file_keywords(metadata)[:50],
         event=_event_name(asset, public),
         collections=tuple(n for n in _collection_names(asset, public) if n),
         filename=asset.original_filename or "",
+        camera=file_text.camera(metadata),
+        lens=file_text.lens(metadata),
+        embedded=file_text.embedded_texts(
+            metadata, (asset.title, asset.description or "", asset.caption or "")
+        ),
         kind=asset.kind,
         agency=asset.agency.slug if asset.agency else "",
         year=when.year if when else None,

@@ -20,6 +20,7 @@ from .documents import (
     ORIENTATIONS,
     SORTS,
     STATUSES,
+    UNDATED,
     AssetDocument,
     Hit,
     SearchQuery,
@@ -27,6 +28,7 @@ from .documents import (
 )
 from .errors import IndexBusy, IndexUnavailable, InvalidQuery, SearchIndexError
 from .index import SearchIndex
+from .schema import SCHEMA_VERSION
 
 __all__ = [
     "COMPLIANCE",
@@ -34,8 +36,10 @@ __all__ = [
     "KINDS",
     "MAX_PER_PAGE",
     "ORIENTATIONS",
+    "SCHEMA_VERSION",
     "SORTS",
     "STATUSES",
+    "UNDATED",
     "AssetDocument",
     "Hit",
     "IndexBusy",

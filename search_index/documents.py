@@ -14,6 +14,7 @@ from .errors import InvalidQuery
 
 __all__ = [
     "COMPLIANCE",
+    "UNDATED",
     "FACETS",
     "KINDS",
     "MAX_PER_PAGE",
@@ -34,6 +35,8 @@ COMPLIANCE: tuple[str, ...] = ("pass", "warn", "fail", "unchecked")
 STATUSES: tuple[str, ...] = ("draft", "in_review", "approved", "archived")
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "title")
 MAX_PER_PAGE = 200
+#: Year facet value of an asset with no capture date (never its upload year).
+UNDATED = "undated"
 
 
 def _now() -> datetime:
@@ -45,6 +48,10 @@ class AssetDocument:
     """What the index knows about one asset; built by the app from its database row.
 
     ``agency`` is the agency's slug. Naive datetimes are taken as UTC.
+    ``year`` is the capture year; ``None`` puts the asset under
+    :data:`UNDATED` in the year facet. ``camera`` (make and model), ``lens``
+    and ``embedded`` (titles and descriptions the file carries: EXIF, XMP,
+    IPTC, a PDF's or a video's own title) come from the file's metadata.
     """
 
     id: int
@@ -58,6 +65,9 @@ class AssetDocument:
     event: str = ""
     collections: tuple[str, ...] = ()
     filename: str = ""
+    camera: str = ""
+    lens: str = ""
+    embedded: tuple[str, ...] = ()
     kind: str = "image"
     agency: str = ""
     year: int | None = None

@@ -67,7 +67,9 @@ def _ordered(facet: str, values: list[str], counts: np.ndarray, limit: int,
              selected: Sequence[str]) -> dict[str, int]:
     nonzero = np.flatnonzero(counts)
     if facet == "year":
-        order = sorted(nonzero.tolist(), key=lambda i: values[i], reverse=True)
+        # Newest first; "undated" (not a number) after every year.
+        order = sorted(nonzero.tolist(), key=lambda i: (values[i].isdigit(), values[i]),
+                       reverse=True)
     else:
         order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), values[i]))
     out = {values[i]: int(counts[i]) for i in order[:limit]}

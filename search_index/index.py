@@ -95,7 +95,7 @@ from .highlight import hit_highlights
 from .layout import Layout
 from .paging import page_of
 from .parsing import QueryParser
-from .schema import build_schema, document_fields
+from .schema import SCHEMA_VERSION, build_schema, document_fields
 from .suggest import suggest
 from .views import IndexView, SegmentCache
 
@@ -170,6 +170,7 @@ class SearchIndex:
             if gen is None:
                 gen = self._layout.new_generation()
                 whoosh_index.create_in(str(self._layout.path(gen)), self._schema)
+                self._layout.write_schema_version(gen, SCHEMA_VERSION)
                 self._layout.set_current(gen)
         return gen
 
@@ -376,6 +377,7 @@ class SearchIndex:
         progress: Callable[[int], None] | None,
     ) -> int:
         ix = whoosh_index.create_in(str(self._layout.path(target)), self._schema)
+        self._layout.write_schema_version(target, SCHEMA_VERSION)
         step = max(1, count // 100) if count else 500
         writer = ix.writer(limitmb=self._writer_memory_mb)
         indexed = 0
@@ -502,6 +504,15 @@ class SearchIndex:
         """Ids of ``docs`` the index lacks or holds with other fields (see :mod:`.consistency`)."""
         with self._lock:
             return stale_ids(self._fresh_view(), docs)
+
+    def schema_outdated(self) -> bool:
+        """Whether the index in use was built with another schema version: rebuild it.
+
+        Documents written before a schema change lack its new fields, and
+        facet values whose meaning changed stay as they were.
+        """
+        gen = self._layout.current(repair=True)
+        return gen is not None and self._layout.schema_version(gen) != SCHEMA_VERSION
 
     @property
     def path(self) -> Path:

@@ -9,6 +9,8 @@
       REBUILD          while a rebuild runs: {"target": "gen-0004", "pid": ..., "host": ...}
       gen-0004.journal changes applied while gen-0004 was being built, replayed before the swap
       LAYOUT           lock held while creating generations and swapping CURRENT
+      gen-0003/BRANDHUB_SCHEMA  the schema version its documents were built with
+                       (missing: version 1, before versions were recorded)
 
 Swapping is ``os.replace`` of CURRENT, which is atomic; readers open
 whatever CURRENT names and keep their open generation until they notice the
@@ -41,6 +43,7 @@ __all__ = ["Layout", "RebuildMarker"]
 
 _GEN = re.compile(r"^gen-(\d{4,})$")
 WRITELOCK = "MAIN_WRITELOCK"  # the name Whoosh's own writer locks
+SCHEMA_FILE = "BRANDHUB_SCHEMA"
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,18 @@ class Layout:
                 return None
             raise IndexUnavailable("The search index folder is damaged; rebuild the index.")
         return name
+
+    def schema_version(self, gen: str) -> int:
+        """The schema version ``gen`` was built with (1 when not recorded)."""
+        try:
+            return int((self.path(gen) / SCHEMA_FILE).read_text(encoding="utf-8").strip())
+        except FileNotFoundError:
+            return 1
+        except (OSError, ValueError):
+            return 0
+
+    def write_schema_version(self, gen: str, version: int) -> None:
+        (self.path(gen) / SCHEMA_FILE).write_text(f"{version}\n", encoding="utf-8")
 
     def generations(self) -> list[str]:
         if not self.root.is_dir():

@@ -6,6 +6,10 @@ with English or Spanish field names (``credit:perez``, ``credito:perez``,
 ``tag:logo``, ``etiqueta:logo``, ``kind:video``, ``tipo:video``) and, for
 power users, AND/OR/NOT with parentheses.
 
+A plain word that is a year (1900 to 2100) also matches the capture year,
+so "2015" finds the photos taken in 2015 as the year facet counts them,
+besides any text that says 2015.
+
 Whatever the text, :func:`parse` returns a query and never raises: control
 characters are dropped, the text is cut to a sane length, and if Whoosh's
 parser fails or builds something we do not evaluate, the words of the text
@@ -42,6 +46,8 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "event": ["evento"],
     "collection": ["collections", "coleccion", "colección"],
     "filename": ["file", "archivo"],
+    "camera": ["camara", "cámara"],
+    "lens": ["lente", "objetivo"],
     "kind": ["tipo"],
     "agency": ["dependencia"],
     "year": ["año", "ano", "anio"],
@@ -55,6 +61,7 @@ QUERY_FIELDS: tuple[str, ...] = (
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ONLY_EXCLUSIONS = re.compile(r"^\s*(-\S+\s*)+$")
+_YEAR = re.compile(r"^(19\d\d|20\d\d|2100)$")
 
 
 def clean(text: str) -> str:
@@ -69,6 +76,22 @@ _SUPPORTED = (
     wq.Term, wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require, wq.Phrase,
     wq.Prefix, wq.Wildcard, wq.Every, wq.DisjunctionMax,
 )
+
+
+def with_years(q: wq.Query) -> wq.Query:
+    """Let each plain word that is a year also match the ``year`` field.
+
+    A plain word is an ``Or`` of one term per text field (what both parsers
+    make of it); a phrase, a prefix or a ``field:value`` is left alone.
+    """
+    if isinstance(q, wq.Or):
+        kids = q.subqueries
+        if kids and all(isinstance(k, wq.Term) and k.fieldname in TEXT_FIELDS for k in kids):
+            years = sorted({str(k.text) for k in kids if _YEAR.match(str(k.text))})
+            if years:
+                return wq.Or([*kids, *(wq.Term("year", y) for y in years)], boost=q.boost)
+            return q
+    return q.apply(with_years)
 
 
 def _supported(q: wq.Query) -> bool:
@@ -113,7 +136,7 @@ class QueryParser:
             q = self.plain(text)
         if q is wq.NullQuery:
             return wq.Every()
-        return q
+        return with_years(q)
 
     def plain(self, text: str) -> wq.Query:
         """Every word of ``text`` must appear in some searchable field; no syntax at all."""
@@ -132,4 +155,4 @@ class QueryParser:
                 clauses.append(wq.Or(options))
         if not clauses:
             return wq.Every()
-        return wq.And(clauses) if len(clauses) > 1 else clauses[0]
+        return with_years(wq.And(clauses) if len(clauses) > 1 else clauses[0])

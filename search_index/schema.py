@@ -3,7 +3,8 @@
 Three kinds of fields:
 
 * text fields people search (title, description, tags, credit, creator,
-  caption, keywords, event, collection, filename), stored so results can be
+  caption, keywords, event, collection, filename, camera, lens, and
+  ``embedded``: the titles and descriptions the file itself carries), stored so results can be
   highlighted without a database round trip. Only the prose fields (title,
   description, caption, event) keep word positions: positions triple the
   cost of reading a posting list, and a quoted phrase in a short list
@@ -16,6 +17,11 @@ Three kinds of fields:
 
 ``spell`` holds every word of every text field, folded and unstemmed: the
 vocabulary for "did you mean" and for prefix searches.
+
+:data:`SCHEMA_VERSION` names what documents hold; an index built under an
+older version is rebuilt (``brandhub init`` and ``brandhub check-index
+--repair`` do it, ``brandhub reindex`` always can): new fields are empty and
+changed facet values stay wrong in documents written before the change.
 """
 
 from __future__ import annotations
@@ -32,13 +38,14 @@ from .analysis import (
     spanish_analyzer,
     spelling_analyzer,
 )
-from .documents import AssetDocument
+from .documents import UNDATED, AssetDocument
 
 __all__ = [
     "DEFAULT_FIELD_BOOSTS",
     "FACET_FIELDS",
     "HIGHLIGHT_FIELDS",
     "MISSING_TIME",
+    "SCHEMA_VERSION",
     "TEXT_FIELDS",
     "build_schema",
     "document_fields",
@@ -58,12 +65,15 @@ DEFAULT_FIELD_BOOSTS: dict[str, float] = {
     "description": 1.0,
     "credit": 1.0,
     "creator": 1.0,
+    "embedded": 1.0,
+    "camera": 1.0,
+    "lens": 1.0,
 }
 TEXT_FIELDS: tuple[str, ...] = tuple(DEFAULT_FIELD_BOOSTS)
 #: Stored text fields a hit can be highlighted in, in display order.
 HIGHLIGHT_FIELDS: tuple[str, ...] = (
     "title", "description", "caption", "tags", "keywords", "event", "collection",
-    "credit", "creator", "filename",
+    "credit", "creator", "filename", "embedded", "camera", "lens",
 )
 #: Facet name -> exact index field holding it.
 FACET_FIELDS: dict[str, str] = {
@@ -77,6 +87,9 @@ FACET_FIELDS: dict[str, str] = {
 }
 #: Column value of a missing date: before any real one, so "oldest" puts undated first.
 MISSING_TIME = -(2**62)
+#: 1: the first schema. 2: camera, lens and embedded text fields; undated
+#: assets under "undated" in the year facet instead of their upload year.
+SCHEMA_VERSION = 2
 _TITLE_KEY_LEN = 96
 
 
@@ -97,6 +110,9 @@ def build_schema() -> fields.Schema:
         event=fields.TEXT(analyzer=spanish, stored=True),
         collection=fields.TEXT(analyzer=spanish, stored=True, phrase=False),
         filename=fields.TEXT(analyzer=identifier_analyzer(), stored=True, phrase=False),
+        camera=fields.TEXT(analyzer=names, stored=True, phrase=False),
+        lens=fields.TEXT(analyzer=names, stored=True, phrase=False),
+        embedded=fields.TEXT(analyzer=spanish, stored=True),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         kind=fields.ID(),
         agency=fields.ID(),
@@ -153,6 +169,9 @@ def document_fields(doc: AssetDocument) -> dict[str, Any]:
         "event": doc.event,
         "collection": ", ".join(doc.collections),
         "filename": doc.filename,
+        "camera": doc.camera,
+        "lens": doc.lens,
+        "embedded": "\n".join(doc.embedded),
     }
     out: dict[str, Any] = {name: value for name, value in text_parts.items() if value}
     out["id"] = str(doc.id)
@@ -161,8 +180,7 @@ def document_fields(doc: AssetDocument) -> dict[str, Any]:
     out["kind"] = facet_value("kind", doc.kind)
     if doc.agency:
         out["agency"] = facet_value("agency", doc.agency)
-    if doc.year is not None:
-        out["year"] = str(int(doc.year))
+    out["year"] = str(int(doc.year)) if doc.year is not None else UNDATED
     if tags:
         out["tag"] = ",".join(tags)
     if doc.orientation:

@@ -1,11 +1,13 @@
 """ "Did you mean": correct misspelled words from the index's own vocabulary.
 
 The vocabulary is the ``spell`` field: every word of every text field,
-folded and unstemmed. A word of the query is corrected when the index does
-not know it (or knows it from a couple of documents while a close word is
-far more common). Candidates are found by edit distance (one edit first,
-then two, keeping the first letter, as people rarely get it wrong) and
-ranked by distance, then by how many documents use them.
+folded and unstemmed. A word of the query is corrected only when the
+index does not know it at all: a word some document uses is what someone
+meant. Hyphenated words ("close-up", "Covid-19") are left as typed: "close"
+alone may be rare in the index while "clock" is common. Candidates are
+found by edit distance (one edit first, then two, keeping the first letter,
+as people rarely get it wrong) and ranked by distance, then by how many
+documents use them.
 
 The vocabulary is folded, but people should see "vacunación", not
 "vacunacion": the winner is mapped back to the spelling it has in the
@@ -47,10 +49,11 @@ _STORED_TEXT = (
     "collection",
     "credit",
     "creator",
+    "embedded",
+    "camera",
+    "lens",
 )
-_STEMMED = ("title", "description", "tags", "caption", "keywords", "event", "collection")
-_RARE = 3
-_MORE_COMMON = 20
+_STEMMED = ("title", "description", "tags", "caption", "keywords", "event", "collection", "embedded")
 
 
 def _query_words(text: str) -> list[str]:
@@ -59,7 +62,10 @@ def _query_words(text: str) -> list[str]:
     for token in clean(text).split():
         if _SKIP_TOKEN.search(token) or token in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
             continue
-        out.extend(words(token))
+        parts = words(token)
+        if len(parts) > 1 and "-" in token:
+            continue
+        out.extend(parts)
     return out
 
 
@@ -147,16 +153,12 @@ def suggest(view: IndexView, text: str, visible: np.ndarray | None = None) -> st
         folded = fold(original.lower())
         if len(folded) < 3 or folded.isdigit() or folded in SPANISH_STOP_WORDS:
             continue
-        df = _known(scope, original, folded)
-        if df > _RARE:
+        if _known(scope, original, folded):
             continue
         candidate = _best_candidate(scope, folded)
         if candidate is None:
             continue
-        term, candidate_df = candidate
-        if df and candidate_df < _MORE_COMMON * df:
-            continue
-        replacements[original] = _display_spelling(scope, term)
+        replacements[original] = _display_spelling(scope, candidate[0])
     if not replacements:
         return None
     cleaned = clean(text)

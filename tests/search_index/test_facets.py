@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from search_index import FACETS, AssetDocument, SearchIndex, SearchQuery
+from search_index import FACETS, UNDATED, AssetDocument, SearchIndex, SearchQuery
 
 from .conftest import ARCHIVE, find, ids, when
 
@@ -19,7 +19,9 @@ def test_counts_without_filters(archive: SearchIndex) -> None:
     assert list(facets) == list(FACETS)
     assert facets["kind"] == {"image": 4, "audio": 1, "document": 1, "vector": 1, "video": 1}
     assert facets["agency"] == {"comunicacion": 2, "cultura": 2, "educacion": 2, "salud": 2}
-    assert facets["year"] == {"2024": 3, "2023": 2, "2022": 1, "2021": 1}  # newest year first
+    # Newest year first, then the undated asset (8), never counted under its upload year.
+    assert facets["year"] == {"2024": 3, "2023": 2, "2022": 1, "2021": 1, UNDATED: 1}
+    assert list(facets["year"]) == ["2024", "2023", "2022", "2021", UNDATED]
     assert facets["tag"] == {"educación": 2, "salud": 2, "cultura": 1, "escuelas": 1,
                              "hospitales": 1, "identidad": 1, "logo": 1, "vacunación": 1}
     assert facets["orientation"] == {"horizontal": 3, "vertical": 2, "square": 1}
@@ -55,7 +57,8 @@ def test_filters_across_facets_all_apply(archive: SearchIndex) -> None:
     results = find(archive, filters={"kind": ["image", "video"], "year": ["2024"]})
     assert sorted(ids(results)) == [1, 5]
     assert results.facets["kind"] == {"document": 1, "image": 1, "video": 1}  # year 2024 only
-    assert results.facets["year"] == {"2024": 2, "2023": 2}  # images and videos, any year
+    # Images and videos, any year (8 is an undated image).
+    assert results.facets["year"] == {"2024": 2, "2023": 2, UNDATED: 1}
     assert results.facets["status"] == {"approved": 1, "in_review": 1}
 
 
@@ -148,6 +151,8 @@ def _values(doc: AssetDocument, facet: str) -> list[str]:
     if facet == "tag":
         return list(doc.tags)
     value = getattr(doc, facet)
+    if facet == "year" and value is None:
+        return [UNDATED]
     return [] if value is None else [str(value)]
 
 
