@@ -7,14 +7,25 @@ the time left, and ends with a summary. Files already in the library (same
 bytes) count as duplicates and still join the event, so an interrupted import
 is simply run again. ``--event`` takes an event id, or a title: the event with
 that title (and ``--date``) is found, or created.
+
+Every option is checked before the folder is walked (an unknown agency, a
+category that does not exist, an event that cannot be used or a report file
+of an unknown type stop the command at once, with one message). A refused
+file is listed with the brand rules it failed, and ``--report FILE`` writes
+what became of every file as CSV or JSON (by the file's extension). The
+rate counts every file processed, refused ones too.
 """
 
 from __future__ import annotations
 
+import csv
+import json
+import os
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -22,13 +33,16 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from assets.errors import BrandHubError
+from guidelines import CATEGORIES
+
 from . import search
 from .db import get_session
 from .forms_archive import to_utc
-from .models import Event, User
+from .models import Agency, Event, User
 from .operations.assets import AssetFields
 from .operations.events import EventFields, create_event, find_event, get_visible_event
-from .operations.importer import import_file, media_files
+from .operations.importer import Outcome, import_file, media_files
 from .services import ingest_settings, storage
 
 #: The folder walk, under the name the import job knows it by.
@@ -58,12 +72,48 @@ def _date(value: str | None) -> datetime | None:
         ) from None
 
 
+def _check_agency(user: User, slug: str | None) -> None:
+    if not slug:
+        return
+    agency = get_session().scalar(select(Agency).where(Agency.slug == slug))
+    if agency is None:
+        raise click.BadParameter(_("There is no agency “%(slug)s”.", slug=slug),
+                                 param_hint="--agency")  # fmt: skip
+    if not user.sees_all_agencies and agency.id != user.agency_id:
+        raise click.BadParameter(
+            _("%(email)s cannot add files to the agency “%(slug)s”.", email=user.email, slug=slug),
+            param_hint="--agency",
+        )
+
+
+def _check_category(category: str | None) -> None:
+    if category and category not in CATEGORIES:
+        raise click.BadParameter(
+            _("“%(category)s” is not a piece category; use one of: %(choices)s.",
+              category=category, choices=", ".join(CATEGORIES)),
+            param_hint="--category",
+        )  # fmt: skip
+
+
+def _check_report(report: Path | None) -> None:
+    if report is not None and report.suffix.lower() not in (".csv", ".json"):
+        raise click.BadParameter(
+            _("The report is written as CSV or JSON: name it .csv or .json."),
+            param_hint="--report",
+        )
+
+
 def _event(user: User, ref: str | None, date: str | None, agency: str | None) -> Event | None:
     if not ref:
         return None
     db = get_session()
     if ref.isdigit():
-        return get_visible_event(db, user, int(ref))
+        try:
+            return get_visible_event(db, user, int(ref))
+        except BrandHubError:
+            raise click.BadParameter(_("There is no event %(id)s that %(email)s can use.",
+                                       id=ref, email=user.email),
+                                     param_hint="--event") from None  # fmt: skip
     when = _date(date)
     found = find_event(db, user, ref, when)
     if found is not None:
@@ -75,7 +125,33 @@ def _event(user: User, ref: str | None, date: str | None, agency: str | None) ->
 
 def _rate(started: float, done: int) -> str:
     elapsed = time.monotonic() - started
-    return f"{done * 60 / elapsed:.0f}/min" if elapsed > 0 and done else ""
+    return f"{done / elapsed:.1f}/s" if elapsed > 0 and done else ""
+
+
+def _row(file: Path, status: str, outcome: Outcome | None = None, why: str = "") -> dict[str, Any]:
+    return {
+        "file": str(file),
+        "status": status,
+        "asset_id": outcome.asset_id if outcome else None,
+        "reason": _(outcome.reason) if outcome and outcome.reason else why,
+        "rules": [vars(r) for r in outcome.rules] if outcome else [],
+    }
+
+
+def _write_report(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Every file's outcome as JSON or CSV, written whole or not at all."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        if path.suffix.lower() == ".json":
+            json.dump(rows, fh, ensure_ascii=False, indent=2)
+        else:
+            out = csv.writer(fh)
+            out.writerow(["file", "status", "asset_id", "reason", "rules"])
+            for row in rows:
+                rules = " | ".join(f"{r['rule']}: {r['message']}" for r in row["rules"])
+                out.writerow([row["file"], row["status"], row["asset_id"] or "", row["reason"],
+                              rules])  # fmt: skip
+    os.replace(tmp, path)
 
 
 @click.command("import")
@@ -88,7 +164,9 @@ def _rate(started: float, done: int) -> str:
 @click.option("--caption", help="Caption for every file.")
 @click.option("--copyright", "rights", help="Copyright or licence for every file.")
 @click.option("--tags", help="Comma-separated tags for every file.")
-@click.option("--category", help="Brand piece category (default: by file type).")
+@click.option("--category", help="Brand piece category (default: judged from each file).")
+@click.option("--report", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write what became of each file to this .csv or .json file.")
 @with_appcontext
 def import_command(
     path: Path,
@@ -101,12 +179,18 @@ def import_command(
     rights: str | None,
     tags: str | None,
     category: str | None,
+    report: Path | None,
 ) -> None:
     """Import every media file under PATH; safe to run again after an interruption."""
     db = get_session()
+    _check_report(report)
+    _check_category(category)
     user = _user(email)
+    _check_agency(user, agency)
+    _date(date)
     event = _event(user, event_ref, date, agency)
     files, skipped = media_files(path)
+    rows = [_row(p, "skipped", why=_(why)) for p, why in skipped]
     for skipped_path, why in skipped:
         click.echo(_("Skipped %(file)s: %(why)s", file=skipped_path, why=_(why)), err=True)
     fields = AssetFields(
@@ -114,8 +198,8 @@ def import_command(
         category=category,
     )  # fmt: skip
     blocks = current_app.config["COMPLIANCE_BLOCKS_UPLOADS"]
-    counts = {"imported": 0, "duplicate": 0}
-    rejected: list[tuple[Path, str]] = []
+    counts = {"imported": 0, "duplicate": 0, "rejected": 0}
+    rejected: list[tuple[Path, Outcome]] = []
     started = time.monotonic()
     interrupted = False
     with click.progressbar(
@@ -132,10 +216,10 @@ def import_command(
                     db, storage(), ingest_settings(), user, file, fields, event,
                     compliance_blocks=blocks,
                 )  # fmt: skip
+                counts[outcome.status] += 1
+                rows.append(_row(file, outcome.status, outcome))
                 if outcome.status == "rejected":
-                    rejected.append((file, outcome.reason))
-                else:
-                    counts[outcome.status] += 1
+                    rejected.append((file, outcome))
         except KeyboardInterrupt:
             interrupted = True
     search.drain()
@@ -143,18 +227,23 @@ def import_command(
     click.echo(
         _(
             "Imported: %(imported)s · already in the library: %(dup)s · rejected: %(rej)s"
-            " · not media: %(skip)s · %(rate)s files/min",
+            " · not media: %(skip)s · %(rate)s files/s",
             imported=counts["imported"],
             dup=counts["duplicate"],
-            rej=len(rejected),
+            rej=counts["rejected"],
             skip=len(skipped),
-            rate=round(sum(counts.values()) * 60 / elapsed),
+            rate=f"{sum(counts.values()) / elapsed:.1f}",
         )
     )
     if event is not None:
         click.echo(_("Event: %(title)s (id %(id)s)", title=event.title, id=event.id))
-    for file, why in rejected:
-        click.echo(f"  ✗ {file}: {_(why)}")
+    for file, outcome in rejected:
+        click.echo(f"  ✗ {file}: {_(outcome.reason)}")
+        for rule in outcome.rules:
+            click.echo(f"      - {rule.rule}: {rule.message}")
+    if report is not None:
+        _write_report(report, rows)
+        click.echo(_("Report written to %(path)s", path=report))
     if interrupted:
         click.echo(_("Interrupted. Run the same command again to import the rest."), err=True)
         raise SystemExit(130)

@@ -20,6 +20,7 @@ from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 from ..cli_import import _media_files
 from ..models import Job, User, utcnow
 from ..operations.assets import AssetFields, create_asset
+from ..operations.importer import failed_rules
 from .runner import JobContext, runner
 
 FIELDS = ("agency", "credit", "caption", "tags", "category")
@@ -65,7 +66,8 @@ def run_import(ctx: JobContext) -> None:
             counts["rejected"] += 1
             # The English message: it is translated when shown.
             rejected.append({"file": str(file.relative_to(root) if root.is_dir() else file.name),
-                             "reason": exc.message})  # fmt: skip
+                             "reason": exc.message,
+                             "rules": [vars(r) for r in failed_rules(exc)]})  # fmt: skip
         if n % EVERY == 0 or n == len(files):
             _save(ctx, job_id, counts, rejected, n, len(files))
     if not files:

@@ -153,7 +153,9 @@ def create_asset(
         written = store(prepared, storage)
         info = prepared.info
         keywords = _meta(info, "keywords") or []
-        tag_names = parse_tags(fields.tags) if fields.tags is not None else parse_tags(keywords)
+        # Tags given with the upload are added to the file's own keywords, first so
+        # that the MAX_TAGS cut never drops them.
+        tag_names = parse_tags([*parse_tags(fields.tags), *parse_tags(keywords)])
         asset = Asset(
             kind=prepared.sniffed.kind,
             title=_title(fields.title, info.title, prepared.filename),

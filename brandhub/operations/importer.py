@@ -31,12 +31,35 @@ from .capture import apply_capture
 
 
 @dataclass(frozen=True)
+class FailedRule:
+    """A brand rule that refused a file: its id, title and message (Spanish, from the brand)."""
+
+    rule: str
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What became of one file."""
 
     status: Literal["imported", "duplicate", "rejected"]
     asset_id: int | None = None
     reason: str = ""  # the English message of a rejection (a msgid)
+    rules: tuple[FailedRule, ...] = ()  # the brand rules that refused it, if that was why
+
+
+def failed_rules(exc: BaseException) -> tuple[FailedRule, ...]:
+    """The failing error rules of the compliance report an exception carries, if any."""
+    report = getattr(exc, "report", None)
+    checks = report.get("checks") if isinstance(report, dict) else None
+    if not isinstance(checks, list):
+        return ()
+    return tuple(
+        FailedRule(str(c.get("rule", "")), str(c.get("title", "")), str(c.get("message", "")))
+        for c in checks
+        if isinstance(c, dict) and c.get("status") == "fail"
+    )
 
 
 def media_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -159,7 +182,7 @@ def import_file(
         return Outcome("duplicate", exc.existing_id)
     except BrandHubError as exc:
         db.rollback()
-        return Outcome("rejected", reason=exc.message)
+        return Outcome("rejected", reason=exc.message, rules=failed_rules(exc))
     except OSError as exc:
         db.rollback()
         return Outcome("rejected", reason=exc.strerror or str(exc))
