@@ -39,7 +39,7 @@ class AssetMetaForm(FlaskForm):
     category = SelectField(
         _l("Piece category"),
         choices=[
-            SelectChoice("", _l("Automatic (by file type)")),
+            SelectChoice("", _l("Automatic (judged from the file)")),
             SelectChoice("logo", _l("Logo")),
             SelectChoice("photo", _l("Photo")),
             SelectChoice("graphic", _l("Graphic piece (poster, flyer)")),

@@ -35,6 +35,7 @@ from guidelines.brand import (
     PaletteColor,
     Rule,
 )
+from guidelines.category import Guess, infer_category
 from guidelines.engine import check_piece
 from guidelines.errors import BrandError, ComplianceFailed
 from guidelines.loader import load_brand_file, load_brand_text, load_brands_dir
@@ -54,11 +55,13 @@ __all__ = [
     "CheckResult",
     "ComplianceFailed",
     "Font",
+    "Guess",
     "Logo",
     "PaletteColor",
     "Report",
     "Rule",
     "check_piece",
+    "infer_category",
     "load_brand_file",
     "load_brand_text",
     "load_brands_dir",

@@ -153,13 +153,14 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
         check_lengths(request.form)
         form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
         present = set(request.form)
-    unknown = present - {"title", "description", "tags", "credit", "caption", "copyright", "agency"}
+    unknown = present - {"title", "description", "tags", "credit", "caption", "copyright", "agency",
+                         "category"}
     if unknown:
         raise ApiError(
             422, "validation", _("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))
         )
     _validated(form)
-    update_asset(db, g.api_user, asset, form.to_fields(present))
+    update_asset(db, g.api_user, asset, form.to_fields(present), storage())
     return jsonify(asset_json(asset))
 
 

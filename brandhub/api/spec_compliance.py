@@ -152,7 +152,12 @@ _upload = SPEC["paths"]["/assets"]["post"]
 _into_event = SPEC["paths"]["/events/{event_id}/assets"]["post"]
 _upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["category"] = {
     "enum": ["", *CATEGORIES],
-    "description": "what the piece is, for the brand rules (default: by file type)",
+    "description": "what the piece is, for the brand rules (default: judged from the file)",
+}
+# Changing it later checks the piece again as the new category ("": judged from the file).
+SPEC["components"]["schemas"]["AssetFields"]["properties"]["category"] = {
+    "type": "string",
+    "enum": [*CATEGORIES, ""],
 }
 _into_event["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"].update(
     {

@@ -26,7 +26,7 @@ from assets.storage import Storage
 from ..models import Agency, Asset, Job, Rendition, Tag, User
 from .access import duplicate_of, require_edit, require_upload
 from .capture import apply_capture
-from .compliance import check_upload, record
+from .compliance import check_upload, recategorise, record
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 from .similar import phash_of_prepared
 from .versions import stored_keys, unreferenced
@@ -215,8 +215,13 @@ def create_asset(
     return asset
 
 
-def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> Asset:
-    """Change the descriptive fields; new public text of an approved asset goes to review."""
+def update_asset(
+    db: Session, user: Any, asset: Asset, fields: AssetFields, storage: Storage | None = None
+) -> Asset:
+    """Change the descriptive fields; new public text of an approved asset goes to review.
+
+    A new category (needs ``storage``) checks the piece again as that category.
+    """
     require_edit(user, asset)
     before = public_text(asset)
     if fields.title is not None:
@@ -235,6 +240,9 @@ def update_asset(db: Session, user: Any, asset: Asset, fields: AssetFields) -> A
         apply_capture(asset)  # its clock may now be read in another agency's zone
     if text_changed(before, asset):
         reopen_if_approved(db, user, asset, TEXT_CHANGED)
+    if fields.category is not None and storage is not None:
+        # "" asks for the category to be judged from the file again.
+        recategorise(db, storage, asset, fields.category or None)
     db.commit()
     return asset
 

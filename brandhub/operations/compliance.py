@@ -35,19 +35,13 @@ from assets.renditions import render
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
-from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece
+from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece, infer_category
+from guidelines.category import by_type
 from guidelines.officials import OfficialLogos
 
 from ..models import Agency, Asset, BrandVersion, ComplianceReport
 from .brands import brand_for_agency, official_logo_paths
 
-DEFAULT_CATEGORY = {
-    "image": "photo",
-    "vector": "logo",
-    "video": "video",
-    "audio": "audio",
-    "document": "graphic",
-}
 PREVIEW_SPEC = "max-480|format-webp"
 
 
@@ -64,12 +58,25 @@ class Checked:
     report: Report | None = None
 
 
+def valid_category(asked: str) -> str:
+    if asked not in CATEGORIES:
+        raise InvalidInput("The piece category is not valid.", field="category")
+    return asked
+
+
 def category_for(kind: str, asked: str | None) -> str:
+    """The category asked for, else the one the file type suggests (no file to look at)."""
+    return valid_category(asked) if asked else by_type(kind)
+
+
+def category_of(prepared: Any, asked: str | None) -> str:
+    """The category asked for, else the one judged from the file's content."""
     if asked:
-        if asked not in CATEGORIES:
-            raise InvalidInput("The piece category is not valid.", field="category")
-        return asked
-    return DEFAULT_CATEGORY.get(kind, "graphic")
+        return valid_category(asked)
+    info = getattr(prepared, "info", None)
+    metadata = getattr(info, "metadata", None) or {}
+    guess = infer_category(prepared.path, prepared.sniffed.kind, prepared.sniffed.mime, metadata)
+    return guess.category
 
 
 def check_file(
@@ -182,7 +189,7 @@ def check_upload(
     ``given`` holds what the uploader typed (credit, copyright, caption, tags):
     it counts as the piece's metadata, as it will be stored with the asset.
     """
-    cat = category_for(prepared.sniffed.kind, category)
+    cat = category_of(prepared, category)
     found = brand_for_agency(db, agency)
     if found is None:
         return Checked(cat)
@@ -205,6 +212,38 @@ def check_upload(
     if blocks and report.status == "fail":
         raise ComplianceFailed(report.to_dict())
     return Checked(cat, version, report)
+
+
+def recategorise(db: Session, storage: Storage, asset: Asset, asked: str | None) -> None:
+    """Give a stored asset another category (``None``: judged from its file again).
+
+    When the asset's agency has a brand the piece is checked again as that
+    category and the new report is kept (caller's transaction). It never
+    refuses: the piece is already in the library, and its compliance shows
+    the new verdict.
+    """
+    if asked:
+        valid_category(asked)
+    found = brand_for_agency(db, asset.agency)
+    if asked and found is None:
+        asset.category = asked
+        return
+    with storage.get_local_path(asset.storage_key) as path:
+        if asked:
+            category = asked
+        else:
+            meta = asset.metadata_json or {}
+            category = infer_category(path, asset.kind, asset.mime, meta).category
+        if found is None:
+            asset.category = category
+            return
+        version, brand = found
+        metadata = {"creator": asset.creator, "credit": asset.credit, "title": asset.title,
+                    "copyright": asset.copyright, "caption": asset.caption,
+                    "keywords": asset.tag_names}  # fmt: skip
+        report = check_file(storage, path, brand, category, filename=asset.original_filename,
+                            metadata={k: v for k, v in metadata.items() if v})  # fmt: skip
+    record(db, asset, Checked(category, version, report))
 
 
 def record(db: Session, asset: Asset, checked: Checked | None) -> None:

@@ -226,11 +226,14 @@ def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
     form = AssetMetaForm()
     if not form.validate_on_submit():
         return render_template("asset.html", asset=asset, form=form, editable=True), 400
-    fields = form.to_fields(
-        present={"title", "description", "tags", "credit", "caption", "copyright"}
-    )
+    present = {"title", "description", "tags", "credit", "caption", "copyright"}
+    if "category" in request.form:
+        present.add("category")
+    fields = form.to_fields(present=present)
+    if fields.category == (asset.category or ""):
+        fields.category = None  # unchanged: no new check
     was_approved = asset.status == "approved"
-    update_asset(db, current_user, asset, fields)
+    update_asset(db, current_user, asset, fields, storage())
     flash(_("Changes saved."), "success")
     flash_back_to_review(was_approved, asset)
     return redirect(url_for("web.asset_page", asset_id=asset.id))
