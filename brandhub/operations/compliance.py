@@ -75,7 +75,9 @@ def category_of(prepared: Any, asked: str | None) -> str:
         return valid_category(asked)
     info = getattr(prepared, "info", None)
     metadata = getattr(info, "metadata", None) or {}
-    guess = infer_category(prepared.path, prepared.sniffed.kind, prepared.sniffed.mime, metadata)
+    thumb = (getattr(prepared, "renditions", None) or {}).get("thumb")
+    guess = infer_category(prepared.path, prepared.sniffed.kind, prepared.sniffed.mime, metadata,
+                           thumbnail=getattr(thumb, "data", None))  # fmt: skip
     return guess.category
 
 

@@ -151,6 +151,27 @@ def test_category_is_judged_from_the_content(tmp_path, name, kind, mime, make, e
     assert guess.reason
 
 
+def _thumbnail(data: bytes) -> bytes:
+    """The upload's WebP thumbnail (lossy, at most 320 px, transparency kept)."""
+    with Image.open(io.BytesIO(data)) as im:
+        small = im.convert("RGBA")
+    small.thumbnail((320, 320))
+    return encoded(small, "WEBP", quality=80)
+
+
+RASTER = [c for c in CASES if c[2] in ("image/png", "image/jpeg") and "unreadable" not in c[0]]
+
+
+@pytest.mark.parametrize(("name", "kind", "mime", "make", "expected"), RASTER,
+                         ids=[c[0] for c in RASTER])  # fmt: skip
+def test_the_thumbnail_gives_the_same_category(tmp_path, name, kind, mime, make, expected) -> None:
+    data = make()
+    path = tmp_path / "piece"
+    path.write_bytes(data)
+    guess = infer_category(path, kind, mime, thumbnail=_thumbnail(data))
+    assert guess.category == expected, (name, guess)
+
+
 def test_camera_data_in_stored_metadata_counts(tmp_path) -> None:
     path = tmp_path / "poster.jpg"
     path.write_bytes(encoded(poster(), "JPEG"))
