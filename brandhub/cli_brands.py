@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assets.errors import BrandHubError
-from guidelines import CATEGORIES, CATEGORY_TITLES, SHIPPED_BRANDS, Report
+from assets.sniff import HEAD_BYTES, sniff
+from guidelines import CATEGORIES, CATEGORY_TITLES, SHIPPED_BRANDS, Report, infer_category
 
 from .db import get_session
 from .models import Agency
@@ -95,14 +96,17 @@ def brands_assign(agency: str, brand: str) -> None:
 @click.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--brand", "slug", required=True, help="The brand's slug (brandhub brands list).")
-@click.option("--category", type=click.Choice(CATEGORIES), required=True)
+@click.option("--category", type=click.Choice(CATEGORIES),
+              help="What the piece is (default: judged from the file).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
-def check_command(file: Path, slug: str, category: str, as_json: bool) -> None:
+def check_command(file: Path, slug: str, category: str | None, as_json: bool) -> None:
     """Check FILE against a brand's rules. Exit status: 0 complies, 1 warnings, 2 fails."""
     brands = latest_brands(get_session())
     if slug not in brands:
         raise click.ClickException(_("There is no brand %(slug)s", slug=slug))
+    if category is None:
+        category = _judged_category(file)
     report = check_file(
         storage(), file, brands[slug][1], category, filename=file.name, settings=ingest_settings()
     )
@@ -111,6 +115,16 @@ def check_command(file: Path, slug: str, category: str, as_json: bool) -> None:
     else:
         click.echo(_readable(report, brands[slug][1].name, file.name))
     raise SystemExit(report.exit_code)
+
+
+def _judged_category(file: Path) -> str:
+    """The category the file's content shows (a file that is no media: checked as graphic)."""
+    try:
+        with file.open("rb") as fh:
+            sniffed = sniff(fh.read(HEAD_BYTES), file.name)
+    except (BrandHubError, OSError):
+        return "graphic"  # the report says what is wrong with the file
+    return infer_category(file, sniffed.kind, sniffed.mime).category
 
 
 def _readable(report: Report, brand_name: str, filename: str) -> str:

@@ -72,3 +72,13 @@ def test_unknown_brand_or_category(runner, files):
     assert missing.exit_code == 1 and "No existe la marca no-existe" in missing.output
     wrong = check(runner, files["official"], category="afiche")
     assert wrong.exit_code == 2  # click's usage error
+
+
+def test_without_a_category_the_file_decides(runner, files):
+    # The transparent PNG logo is judged a logo (by its type alone it was a photo).
+    r = runner.invoke(args=["check", str(files["official"]), "--brand", BRAND, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["category"] == "logo"
+    # A file that is no media at all is still reported, as a graphic piece.
+    r = runner.invoke(args=["check", str(files["html"]), "--brand", BRAND, "--json"])
+    assert r.exit_code == 2 and json.loads(r.output)["category"] == "graphic"

@@ -85,3 +85,14 @@ def test_an_index_of_an_older_schema_is_rebuilt(app, runner, api_for):
     assert not svc.index().schema_outdated()
     assert [x["title"] for x in _search(api, "canon")["results"]] == ["Foto 1"]
     assert runner.invoke(args=["check-index"]).exit_code == 0
+
+
+def test_tags_given_on_upload_are_added_to_the_files_keywords(api_for):
+    api = api_for("editor")
+    data = make_jpeg(50, 40, iptc={"keywords": ["Fiesta patria", "desfile"]},
+                     xmp=None)  # fmt: skip
+    r = api.upload(data, "desfile.jpg", tags="acto, plaza")
+    assert r.status_code == 201, r.get_json()
+    assert sorted(r.get_json()["tags"]) == ["acto", "desfile", "fiesta patria", "plaza"]
+    # The file's own keywords are searchable as keywords too.
+    assert _search(api, "keywords:patria")["total"] == 1
