@@ -96,8 +96,11 @@ def brands_assign(agency: str, brand: str) -> None:
 @click.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--brand", "slug", required=True, help="The brand's slug (brandhub brands list).")
-@click.option("--category", type=click.Choice(CATEGORIES),
-              help="What the piece is (default: judged from the file).")
+@click.option(
+    "--category",
+    type=click.Choice(CATEGORIES),
+    help="What the piece is (default: judged from the file).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
 def check_command(file: Path, slug: str, category: str | None, as_json: bool) -> None:

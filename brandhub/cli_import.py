@@ -165,8 +165,11 @@ def _write_report(path: Path, rows: list[dict[str, Any]]) -> None:
 @click.option("--copyright", "rights", help="Copyright or licence for every file.")
 @click.option("--tags", help="Comma-separated tags for every file.")
 @click.option("--category", help="Brand piece category (default: judged from each file).")
-@click.option("--report", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write what became of each file to this .csv or .json file.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write what became of each file to this .csv or .json file.",
+)
 @with_appcontext
 def import_command(
     path: Path,

@@ -61,8 +61,12 @@ def reindex_command(batch: int) -> None:
 
 
 @click.command("check-index")
-@click.option("--sample", default=200, show_default=True,
-              help="Compare the fields of this many documents with the database.")
+@click.option(
+    "--sample",
+    default=200,
+    show_default=True,
+    help="Compare the fields of this many documents with the database.",
+)
 @click.option("--all", "check_all", is_flag=True, help="Compare the fields of every document.")
 @click.option("--repair", is_flag=True, help="Queue and apply the missing changes.")
 @with_appcontext
@@ -86,7 +90,7 @@ def check_index_command(sample: int, check_all: bool, repair: bool) -> None:
     chosen = present if check_all else sorted(random.sample(present, min(sample, len(present))))
     stale: list[int] = []
     for start in range(0, len(chosen), 500):
-        part = chosen[start:start + 500]
+        part = chosen[start : start + 500]
         rows = db.scalars(select(Asset).where(Asset.id.in_(part)))
         stale += index.stale(indexing.document_for(a) for a in rows)
         db.expunge_all()

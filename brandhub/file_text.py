@@ -80,8 +80,12 @@ def embedded_texts(metadata: Any, known: Iterable[str] = ()) -> tuple[str, ...]:
 def file_keywords(metadata: Any) -> tuple[str, ...]:
     """The file's keywords: IPTC Keywords, XMP dc:subject, a PDF's keywords (each once)."""
     values: list[str] = []
-    for group, key in (("", "keywords"), ("iptc", "keywords"), ("xmp", "subject"),
-                       ("document", "keywords")):
+    for group, key in (
+        ("", "keywords"),
+        ("iptc", "keywords"),
+        ("xmp", "subject"),
+        ("document", "keywords"),
+    ):
         raw = _group(metadata, group).get(key)
         if isinstance(raw, str):
             raw = raw.replace(";", ",").split(",")

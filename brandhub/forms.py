@@ -57,8 +57,16 @@ class AssetMetaForm(FlaskForm):
     def to_fields(self, present: set[str] | None = None) -> AssetFields:
         """Only the fields that were sent (PATCH semantics) when ``present`` is given."""
         values: dict[str, Any] = {}
-        names = ("title", "description", "tags", "credit", "caption", "copyright", "agency",
-                 "category")
+        names = (
+            "title",
+            "description",
+            "tags",
+            "credit",
+            "caption",
+            "copyright",
+            "agency",
+            "category",
+        )
         for name in names:
             if present is not None and name not in present:
                 continue

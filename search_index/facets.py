@@ -63,13 +63,15 @@ def visibility_mask(
     return public | _value_mask(view, view.facet("agency"), sorted(agencies))
 
 
-def _ordered(facet: str, values: list[str], counts: np.ndarray, limit: int,
-             selected: Sequence[str]) -> dict[str, int]:
+def _ordered(
+    facet: str, values: list[str], counts: np.ndarray, limit: int, selected: Sequence[str]
+) -> dict[str, int]:
     nonzero = np.flatnonzero(counts)
     if facet == "year":
         # Newest first; "undated" (not a number) after every year.
-        order = sorted(nonzero.tolist(), key=lambda i: (values[i].isdigit(), values[i]),
-                       reverse=True)
+        order = sorted(
+            nonzero.tolist(), key=lambda i: (values[i].isdigit(), values[i]), reverse=True
+        )
     else:
         order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), values[i]))
     out = {values[i]: int(counts[i]) for i in order[:limit]}
@@ -110,8 +112,9 @@ def count_facets(
             counts = np.bincount(column.codes[hits] + 1, minlength=len(column.values) + 1)[1:]
         else:
             assert column.pair_docs is not None and column.pair_codes is not None
-            counts = np.bincount(column.pair_codes[hits[column.pair_docs]],
-                                 minlength=len(column.values))
+            counts = np.bincount(
+                column.pair_codes[hits[column.pair_docs]], minlength=len(column.values)
+            )
         selected = [facet_value(facet, v) for v in filters.get(facet, ())]
         out[facet] = _ordered(facet, column.values, counts, limit, selected)
     return out

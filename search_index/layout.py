@@ -175,8 +175,9 @@ class Layout:
         """The running rebuild, if any; a marker left by a dead process is removed."""
         try:
             data: dict[str, Any] = json.loads((self.root / "REBUILD").read_text("utf-8"))
-            marker = RebuildMarker(str(data["target"]), int(data["pid"]), str(data["host"]),
-                                   float(data["started"]))
+            marker = RebuildMarker(
+                str(data["target"]), int(data["pid"]), str(data["host"]), float(data["started"])
+            )
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -188,8 +189,12 @@ class Layout:
         return marker
 
     def write_marker(self, target: str) -> None:
-        data = {"target": target, "pid": os.getpid(), "host": socket.gethostname(),
-                "started": time.time()}
+        data = {
+            "target": target,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": time.time(),
+        }
         tmp = self.root / f"REBUILD.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self.root / "REBUILD")

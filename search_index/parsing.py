@@ -56,7 +56,14 @@ FIELD_ALIASES: dict[str, list[str]] = {
 }
 #: Fields the box may name; the rest of the schema (spell, public, columns) stays internal.
 QUERY_FIELDS: tuple[str, ...] = (
-    *TEXT_FIELDS, "kind", "agency", "year", "orientation", "compliance", "status", "id",
+    *TEXT_FIELDS,
+    "kind",
+    "agency",
+    "year",
+    "orientation",
+    "compliance",
+    "status",
+    "id",
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -73,8 +80,18 @@ def clean(text: str) -> str:
 
 
 _SUPPORTED = (
-    wq.Term, wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require, wq.Phrase,
-    wq.Prefix, wq.Wildcard, wq.Every, wq.DisjunctionMax,
+    wq.Term,
+    wq.And,
+    wq.Or,
+    wq.Not,
+    wq.AndNot,
+    wq.AndMaybe,
+    wq.Require,
+    wq.Phrase,
+    wq.Prefix,
+    wq.Wildcard,
+    wq.Every,
+    wq.DisjunctionMax,
 )
 
 
@@ -114,8 +131,7 @@ class QueryParser:
         for plugin in (qp.RangePlugin, qp.BoostPlugin, qp.SingleQuotePlugin, qp.EveryPlugin):
             parser.remove_plugin_class(plugin)
         # "+"/"-" only at the start of a word: "Covid-19" is one word, not Covid minus 19.
-        parser.add_plugin(qp.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
-                                             minusexpr=r"(?<![^\s(])-"))
+        parser.add_plugin(qp.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
         parser.add_plugin(qp.FieldAliasPlugin(FIELD_ALIASES))
         self._parser = parser
 

@@ -72,8 +72,19 @@ DEFAULT_FIELD_BOOSTS: dict[str, float] = {
 TEXT_FIELDS: tuple[str, ...] = tuple(DEFAULT_FIELD_BOOSTS)
 #: Stored text fields a hit can be highlighted in, in display order.
 HIGHLIGHT_FIELDS: tuple[str, ...] = (
-    "title", "description", "caption", "tags", "keywords", "event", "collection",
-    "credit", "creator", "filename", "embedded", "camera", "lens",
+    "title",
+    "description",
+    "caption",
+    "tags",
+    "keywords",
+    "event",
+    "collection",
+    "credit",
+    "creator",
+    "filename",
+    "embedded",
+    "camera",
+    "lens",
 )
 #: Facet name -> exact index field holding it.
 FACET_FIELDS: dict[str, str] = {

@@ -53,7 +53,16 @@ _STORED_TEXT = (
     "camera",
     "lens",
 )
-_STEMMED = ("title", "description", "tags", "caption", "keywords", "event", "collection", "embedded")
+_STEMMED = (
+    "title",
+    "description",
+    "tags",
+    "caption",
+    "keywords",
+    "event",
+    "collection",
+    "embedded",
+)
 
 
 def _query_words(text: str) -> list[str]:

@@ -41,7 +41,10 @@ def test_camera_lens_descriptions_titles_and_years_are_found(api_for, client, lo
         r = api.upload(data, name, title=title)
         assert r.status_code == 201, r.get_json()
     expected = {
-        "canon": ["Foto 1"], "5D": ["Foto 1"], "EF24": ["Foto 1"], "lente:usm": ["Foto 1"],
+        "canon": ["Foto 1"],
+        "5D": ["Foto 1"],
+        "EF24": ["Foto 1"],
+        "lente:usm": ["Foto 1"],
         "feria libro": ["Foto 1"],  # the description in EXIF
         "presupuesto": ["Informe"],  # the PDF's own title
         "desfile": ["Clip"],  # the video's own title

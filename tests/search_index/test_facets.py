@@ -22,8 +22,16 @@ def test_counts_without_filters(archive: SearchIndex) -> None:
     # Newest year first, then the undated asset (8), never counted under its upload year.
     assert facets["year"] == {"2024": 3, "2023": 2, "2022": 1, "2021": 1, UNDATED: 1}
     assert list(facets["year"]) == ["2024", "2023", "2022", "2021", UNDATED]
-    assert facets["tag"] == {"educación": 2, "salud": 2, "cultura": 1, "escuelas": 1,
-                             "hospitales": 1, "identidad": 1, "logo": 1, "vacunación": 1}
+    assert facets["tag"] == {
+        "educación": 2,
+        "salud": 2,
+        "cultura": 1,
+        "escuelas": 1,
+        "hospitales": 1,
+        "identidad": 1,
+        "logo": 1,
+        "vacunación": 1,
+    }
     assert facets["orientation"] == {"horizontal": 3, "vertical": 2, "square": 1}
     assert facets["compliance"] == {"pass": 3, "unchecked": 3, "fail": 1, "warn": 1}
     assert facets["status"] == {"approved": 4, "draft": 2, "archived": 1, "in_review": 1}
@@ -40,8 +48,13 @@ def test_one_filter_narrows_other_facets_but_not_its_own(archive: SearchIndex) -
     assert sorted(ids(results)) == [1, 2, 7, 8]
     assert results.total == 4
     # Its own facet still shows the alternatives (OR within a facet)...
-    assert results.facets["kind"] == {"image": 4, "audio": 1, "document": 1, "vector": 1,
-                                      "video": 1}
+    assert results.facets["kind"] == {
+        "image": 4,
+        "audio": 1,
+        "document": 1,
+        "vector": 1,
+        "video": 1,
+    }
     # ...the others count images only (AND across facets).
     assert results.facets["agency"] == {"cultura": 2, "educacion": 1, "salud": 1}
     assert results.facets["orientation"] == {"vertical": 2, "horizontal": 1, "square": 1}
@@ -131,19 +144,21 @@ def _random_archive(n: int, seed: int) -> list[AssetDocument]:
     docs = []
     for i in range(1, n + 1):
         kind = rng.choice(["image", "vector", "video", "audio", "document"])
-        docs.append(AssetDocument(
-            id=i,
-            title=" ".join(rng.sample(_WORDS, rng.randint(1, 3))),
-            tags=tuple(rng.sample(["uno", "dos", "tres", "cuatro"], rng.randint(0, 3))),
-            kind=kind,
-            agency=rng.choice(_AGENCIES),
-            year=rng.choice([2021, 2022, 2023, 2024, None]),
-            orientation=rng.choice(["horizontal", "vertical", "square", None]),
-            compliance=rng.choice(["pass", "warn", "fail", "unchecked"]),
-            status=rng.choice(["draft", "in_review", "approved", "archived"]),
-            public=rng.random() < 0.3,
-            created_at=when(2020 + i % 5, 1 + i % 12, 1 + i % 28),
-        ))
+        docs.append(
+            AssetDocument(
+                id=i,
+                title=" ".join(rng.sample(_WORDS, rng.randint(1, 3))),
+                tags=tuple(rng.sample(["uno", "dos", "tres", "cuatro"], rng.randint(0, 3))),
+                kind=kind,
+                agency=rng.choice(_AGENCIES),
+                year=rng.choice([2021, 2022, 2023, 2024, None]),
+                orientation=rng.choice(["horizontal", "vertical", "square", None]),
+                compliance=rng.choice(["pass", "warn", "fail", "unchecked"]),
+                status=rng.choice(["draft", "in_review", "approved", "archived"]),
+                public=rng.random() < 0.3,
+                created_at=when(2020 + i % 5, 1 + i % 12, 1 + i % 28),
+            )
+        )
     return docs
 
 
@@ -156,9 +171,13 @@ def _values(doc: AssetDocument, facet: str) -> list[str]:
     return [] if value is None else [str(value)]
 
 
-def _brute(docs: Sequence[AssetDocument], word: str, filters: Mapping[str, Sequence[str]],
-           agencies: frozenset[str] | None, public_only: bool
-           ) -> tuple[set[int], dict[str, Counter[str]]]:
+def _brute(
+    docs: Sequence[AssetDocument],
+    word: str,
+    filters: Mapping[str, Sequence[str]],
+    agencies: frozenset[str] | None,
+    public_only: bool,
+) -> tuple[set[int], dict[str, Counter[str]]]:
     def visible(d: AssetDocument) -> bool:
         if public_only:
             return d.public
@@ -174,8 +193,9 @@ def _brute(docs: Sequence[AssetDocument], word: str, filters: Mapping[str, Seque
 
 
 @pytest.fixture(scope="module")
-def random_archive(tmp_path_factory: pytest.TempPathFactory
-                   ) -> Iterator[tuple[SearchIndex, list[AssetDocument]]]:
+def random_archive(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[SearchIndex, list[AssetDocument]]]:
     docs = _random_archive(600, seed=3)
     idx = SearchIndex(Path(tmp_path_factory.mktemp("random")))
     # Several batches make several segments, plus some deletions and updates.
@@ -183,8 +203,11 @@ def random_archive(tmp_path_factory: pytest.TempPathFactory
         idx.apply(docs[start : start + 150])
     gone = [d.id for d in docs if d.id % 17 == 0]
     idx.apply(deletes=gone)
-    changed = [AssetDocument(**{**d.__dict__, "kind": "audio", "tags": ("cinco",)})
-               for d in docs if d.id % 23 == 0 and d.id % 17]
+    changed = [
+        AssetDocument(**{**d.__dict__, "kind": "audio", "tags": ("cinco",)})
+        for d in docs
+        if d.id % 23 == 0 and d.id % 17
+    ]
     idx.apply(changed)
     final = {d.id: d for d in docs if d.id % 17}
     final.update({d.id: d for d in changed})
@@ -206,15 +229,26 @@ _CASES: list[tuple[str, dict[str, list[str]], frozenset[str] | None, bool]] = [
 
 @pytest.mark.parametrize(("word", "filters", "agencies", "public_only"), _CASES)
 def test_counts_match_brute_force(
-    random_archive: tuple[SearchIndex, list[AssetDocument]], word: str,
-    filters: dict[str, list[str]], agencies: frozenset[str] | None, public_only: bool,
+    random_archive: tuple[SearchIndex, list[AssetDocument]],
+    word: str,
+    filters: dict[str, list[str]],
+    agencies: frozenset[str] | None,
+    public_only: bool,
 ) -> None:
     idx, docs = random_archive
     active = {f: v for f, v in filters.items() if v}
     hits, counts = _brute(docs, word, active, agencies, public_only)
+
     def query(page: int) -> SearchQuery:
-        return SearchQuery(text=word, filters=filters, agencies=agencies,
-                           public_only=public_only, page=page, per_page=200, facet_limit=100)
+        return SearchQuery(
+            text=word,
+            filters=filters,
+            agencies=agencies,
+            public_only=public_only,
+            page=page,
+            per_page=200,
+            facet_limit=100,
+        )
 
     results = idx.search(query(1))
     assert results.total == len(hits)
@@ -233,11 +267,13 @@ def _all_pages(search: Callable[[int], list[int]]) -> list[int]:
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest", "title", "relevance"])
-def test_order_across_segments(random_archive: tuple[SearchIndex, list[AssetDocument]],
-                               sort: str) -> None:
+def test_order_across_segments(
+    random_archive: tuple[SearchIndex, list[AssetDocument]], sort: str
+) -> None:
     idx, docs = random_archive
-    got = _all_pages(lambda p: ids(idx.search(SearchQuery(text="rojo", sort=sort, page=p,
-                                                          per_page=25))))
+    got = _all_pages(
+        lambda p: ids(idx.search(SearchQuery(text="rojo", sort=sort, page=p, per_page=25)))
+    )
     matching = [d for d in docs if "rojo" in d.title.split()]
     assert sorted(got) == sorted(d.id for d in matching)
     created = {d.id: d.created_at for d in docs}

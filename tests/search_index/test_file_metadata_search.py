@@ -16,14 +16,23 @@ from .conftest import find, ids
 NewIndex = Callable[..., SearchIndex]
 
 DOCS = (
-    AssetDocument(1, "Acto en la plaza", camera="Canon EOS 5D Mark IV", lens="EF24-70mm f/2.8L",
-                  year=2015, created_at=datetime(2024, 1, 1, tzinfo=UTC)),
-    AssetDocument(2, "Retrato", camera="NIKON CORPORATION NIKON D750",
-                  embedded=("Gobernadora en el hospital", "Visita a la sala de pediatría"),
-                  year=2019),
+    AssetDocument(
+        1,
+        "Acto en la plaza",
+        camera="Canon EOS 5D Mark IV",
+        lens="EF24-70mm f/2.8L",
+        year=2015,
+        created_at=datetime(2024, 1, 1, tzinfo=UTC),
+    ),
+    AssetDocument(
+        2,
+        "Retrato",
+        camera="NIKON CORPORATION NIKON D750",
+        embedded=("Gobernadora en el hospital", "Visita a la sala de pediatría"),
+        year=2019,
+    ),
     AssetDocument(3, "informe", kind="document", embedded=("Presupuesto participativo 2015",)),
-    AssetDocument(4, "Banco de imágenes", year=None,
-                  created_at=datetime(2015, 6, 1, tzinfo=UTC)),
+    AssetDocument(4, "Banco de imágenes", year=None, created_at=datetime(2015, 6, 1, tzinfo=UTC)),
     AssetDocument(5, "Toma de cerca", description="Un close-up de la mano", year=2020),
     AssetDocument(6, "Reloj", description="clock clock", year=2021),
     *(AssetDocument(10 + i, f"Reloj {i}", description="clock", year=2021) for i in range(25)),
@@ -58,8 +67,9 @@ def index(tmp_path_factory: pytest.TempPathFactory):
         ("close-up", {5}),
     ],
 )
-def test_file_metadata_and_years_are_searchable(index: SearchIndex, text: str,
-                                                expected: set[int]) -> None:
+def test_file_metadata_and_years_are_searchable(
+    index: SearchIndex, text: str, expected: set[int]
+) -> None:
     assert set(ids(find(index, text))) == expected
 
 
@@ -80,8 +90,9 @@ def test_undated_assets_are_undated_in_the_year_facet(index: SearchIndex) -> Non
         ("canno", "canon"),  # the camera's words are vocabulary too
     ],
 )
-def test_suggestions_leave_known_and_hyphenated_words(index: SearchIndex, text: str,
-                                                      suggestion: str | None) -> None:
+def test_suggestions_leave_known_and_hyphenated_words(
+    index: SearchIndex, text: str, suggestion: str | None
+) -> None:
     assert find(index, text).suggestion == suggestion
 
 
@@ -90,8 +101,9 @@ def test_highlights_show_embedded_text(index: SearchIndex) -> None:
     assert "<mark>pediatría</mark>" in hit.highlights["embedded"]
 
 
-def test_schema_version_is_recorded_and_an_old_index_is_outdated(new_index: NewIndex,
-                                                                 tmp_path: Path) -> None:
+def test_schema_version_is_recorded_and_an_old_index_is_outdated(
+    new_index: NewIndex, tmp_path: Path
+) -> None:
     idx = new_index()
     idx.apply(DOCS[:2])
     layout = Layout(idx.path)
