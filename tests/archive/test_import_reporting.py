@@ -36,7 +36,9 @@ def _folder(tmp_path, n: int = 3):
     folder = tmp_path / "acto"
     folder.mkdir()
     for i in range(n):
-        (folder / f"foto-{i}.jpg").write_bytes(make_jpeg(64, 48, color=(i * 40, 90, 160)))
+        # Camera data: judged a photo (a flat colour alone would be a graphic piece).
+        data = make_jpeg(64, 48, color=(i * 40, 90, 160), exif={"make": "Canon", "model": "R6"})
+        (folder / f"foto-{i}.jpg").write_bytes(data)
     (folder / "notas.txt").write_text("no es una foto")
     return folder
 
