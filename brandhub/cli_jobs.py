@@ -170,10 +170,11 @@ def jobs_retry(job_id: int) -> None:
 @click.option("--credit", help="Credit line for every file (else read from each file).")
 @click.option("--caption", help="Caption for every file.")
 @click.option("--tags", help="Comma-separated tags for every file.")
-@click.option("--category", help="Brand piece category (default: by file type).")
+@click.option("--category", help="Brand piece category (default: judged from each file).")
 @with_appcontext
 def jobs_import(path: Path, email: str | None, **fields: str | None) -> None:
     """Import every media file under PATH in the background (see `brandhub import`)."""
+    from .cli_import import _check_agency, _check_category
     from .jobs.imports import new_import_job
 
     db = get_session()
@@ -182,6 +183,9 @@ def jobs_import(path: Path, email: str | None, **fields: str | None) -> None:
     user = db.scalar(query.order_by(User.id))
     if user is None:
         raise click.ClickException(_("There is no user to import as."))
+    # Checked now, not by the worker once per file.
+    _check_category(fields.get("category"))
+    _check_agency(user, fields.get("agency"))
     job = new_import_job(path.resolve(), user, fields)
     db.add(job)
     db.commit()

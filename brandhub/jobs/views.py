@@ -51,7 +51,11 @@ def job_json(job: Job) -> dict[str, Any]:
     if any(name in data for name in RESULTS):
         result = {name: data.get(name, 0) for name in RESULTS}
         result["rejected_files"] = [
-            {"file": item.get("file"), "reason": _(item.get("reason") or "")}
+            {
+                "file": item.get("file"),
+                "reason": _(item.get("reason") or ""),
+                "rules": item.get("rules") or [],
+            }  # fmt: skip
             for item in data.get("rejected_files", [])
         ]
     return {
@@ -143,7 +147,11 @@ SPEC["components"]["schemas"]["Job"] = {
         "max_attempts": {"type": "integer"},
         "error": {"type": ["string", "null"], "description": "why the last attempt failed"},
         "progress": {"type": ["object", "null"], "description": "done and total, while it runs"},
-        "result": {"type": ["object", "null"], "description": "an import's counts and rejections"},
+        "result": {
+            "type": ["object", "null"],
+            "description": "an import's counts and rejections (each with the brand rules it"
+            " failed: rule, title, message)",
+        },
         "asset_id": {"type": ["integer", "null"]},
         "subject_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"},

@@ -127,3 +127,33 @@ def test_tags_are_added_to_the_files_own_keywords(app, runner, tmp_path):
     api = Api(app.test_client(), add_token(app, admin))
     (found,) = api.get("/search?q=desfile").get_json()["results"]
     assert sorted(found["tags"]) == ["acto", "desfile", "fiesta patria", "plaza"]
+
+
+def test_an_import_job_keeps_the_failed_rules(app_factory, tmp_path):
+    from tests.jobs.support import jobs, run_queued
+
+    app = app_factory(JOBS_BACKEND="memory")
+    runner = app.test_cli_runner()
+    runner.invoke(args=["brands", "load"])
+    runner.invoke(args=["brands", "assign", "prensa", BRAND])
+    admin = add_user(app, "admin", agency=None)
+    folder = _folder(tmp_path, 1)
+    r = runner.invoke(args=["jobs", "import", str(folder), "--agency", "prensa"])
+    assert r.exit_code == 0, r.output
+    run_queued(app)
+    [job] = jobs(app)
+    body = Api(app.test_client(), add_token(app, admin)).get(f"/jobs/{job.id}").get_json()
+    (refused,) = body["result"]["rejected_files"]
+    assert [x["rule"] for x in refused["rules"]] == ["foto-tamano", "foto-credito"]
+    assert refused["reason"] == "La pieza no cumple con las reglas de la marca."
+
+
+def test_an_import_job_with_an_unknown_agency_is_not_queued(app_factory, tmp_path):
+    from tests.jobs.support import jobs
+
+    app = app_factory(JOBS_BACKEND="memory")
+    add_user(app, "admin", agency=None)
+    folder = _folder(tmp_path, 1)
+    r = app.test_cli_runner().invoke(args=["jobs", "import", str(folder), "--agency", "nadie"])
+    assert r.exit_code == 2 and "No existe el organismo «nadie»" in r.output
+    assert jobs(app) == []
