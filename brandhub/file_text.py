@@ -13,7 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["camera", "embedded_texts", "file_keywords", "lens"]
+__all__ = ["camera", "embedded_texts", "file_keywords", "lens", "with_columns"]
+
+#: Reconciled values an asset row may hold in columns of its own.
+COLUMNS = ("camera_make", "camera_model", "lens", "lens_make")
+
+
+def with_columns(metadata: Any, asset: Any) -> dict[str, Any]:
+    """The stored metadata, with the asset's own reconciled columns (when it has them) on top."""
+    out = dict(metadata) if isinstance(metadata, Mapping) else {}
+    for name in COLUMNS:
+        value = getattr(asset, name, None)
+        if isinstance(value, str) and value.strip():
+            out[name] = value
+    return out
+
 
 #: (group, key) of the titles and descriptions a file may carry, most deliberate first.
 _TEXTS = (

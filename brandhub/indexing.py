@@ -286,7 +286,7 @@ def _collection_names(asset: Asset, public: bool = False) -> tuple[str, ...]:
 
 def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
     """The search document of an asset as its row says now."""
-    metadata = asset.metadata_json or {}
+    metadata = file_text.with_columns(asset.metadata_json, asset)
     # The year it was taken as the camera's clock read it (a photo of a New Year's
     # Eve party is of the old year wherever the server is); an undated asset is
     # "undated", never its upload year.
