@@ -73,6 +73,9 @@ _BY_TYPE = {"image": "photo", "vector": "logo", "video": "video", "audio": "audi
 _CAMERA_TAGS = (0x010F, 0x0110)  # Make, Model
 _CAMERA_EXIF_TAGS = (0x829A, 0x829D, 0x8827)  # ExposureTime, FNumber, ISO
 _SAMPLE_SIDE = 256
+_DRAWING = frozenset(
+    {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "use", "text"}
+)
 _EXIF_FORMATS = frozenset({"JPEG", "MPO", "TIFF", "WEBP", "HEIF", "AVIF"})
 
 
@@ -189,25 +192,24 @@ def raster_category(t: RasterTraits) -> Guess:
 
 
 def svg_traits(data: bytes) -> SvgTraits:
-    """What the guess reads from an SVG (through the sanitiser; raises InvalidFile)."""
-    from assets.svg import sanitize_svg, svg_report
-    from assets.svg.tree import parse
+    """What the guess reads from an SVG, in one pass of the sanitiser (raises InvalidFile)."""
+    from assets.settings import PILLOW_MAX_IMAGE_PIXELS
+    from assets.svg.tree import sanitize_tree, size_of
 
-    report = svg_report(data)
-    root = parse(sanitize_svg(data))
-    words = 0
+    root, found = sanitize_tree(data, PILLOW_MAX_IMAGE_PIXELS)
+    words = elements = 0
     for element in root.iter():
-        if element.tag.rsplit("}", 1)[-1] == "text":
+        name = element.tag.rsplit("}", 1)[-1]
+        if name in _DRAWING:
+            elements += 1
+        if name == "text":
             words += len("".join(element.itertext()).split())
-    w, h = report.get("width"), report.get("height")
-    box = report.get("viewbox")
+    w, h, box = size_of(root)
     if (not w or not h) and box:
         w, h = box[2], box[3]
     aspect = max(w, h) / min(w, h) if w and h and min(w, h) > 0 else 1.0
-    drawing = {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "use", "text"}
-    elements = sum(1 for e in root.iter() if e.tag.rsplit("}", 1)[-1] in drawing)
-    colors = len([c for c in report.get("colors", []) if c not in ("none",)])
-    return SvgTraits(elements, colors, words, int(report.get("embedded_images", 0)), aspect)
+    colors = len([c for c in found.colors if c != "none"])
+    return SvgTraits(elements, colors, words, found.embedded_images, aspect)
 
 
 def svg_category(t: SvgTraits) -> Guess:
