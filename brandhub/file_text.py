@@ -62,8 +62,10 @@ def _get(metadata: Any, group: str, key: str) -> str:
 
 def camera(metadata: Any) -> str:
     """Make and model, the make said once ("Canon" + "Canon EOS R5" is "Canon EOS R5")."""
-    make = _get(metadata, "", "camera_make") or _get(metadata, "exif", "make")
-    model = _get(metadata, "", "camera_model") or _get(metadata, "exif", "model")
+    make = (_get(metadata, "", "camera_make") or _get(metadata, "exif", "make")
+            or _get(metadata, "tags", "make"))  # fmt: skip
+    model = (_get(metadata, "", "camera_model") or _get(metadata, "exif", "model")
+             or _get(metadata, "tags", "model"))  # fmt: skip
     if make and model.lower().startswith(make.lower()):
         return model
     return " ".join(p for p in (make, model) if p)

@@ -19,6 +19,7 @@ from brandhub import file_text
          "iPhone 13", "Apple iPhone 13 back camera"),
         ({"camera_make": "Sony", "camera_model": "ILCE-7M3", "lens": "FE 24-70mm"},
          "Sony ILCE-7M3", "FE 24-70mm"),  # reconciled values at the top
+        ({"tags": {"make": "Apple", "model": "iPhone 15"}}, "Apple iPhone 15", ""),  # a video
         ({"exif": "not a group"}, "", ""),
         ({"exif": {"make": ["odd"], "model": 7}}, "odd", ""),
         (None, "", ""),
