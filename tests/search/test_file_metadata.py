@@ -33,8 +33,8 @@ def test_camera_lens_descriptions_titles_and_years_are_found(api_for, client, lo
     api = api_for("editor")
     uploads = [
         (_photo(), "IMG_0001.jpg", "Foto 1"),
-        (_pdf("Presupuesto participativo"), "informe.pdf", "Informe"),
-        (make_mp4(0.4, 64, 48, metadata={"title": "Desfile patrio"}), "clip.mp4", "Clip"),
+        (_pdf("Presupuesto participativo"), "informe.pdf", "Documento oficial"),
+        (make_mp4(0.4, 64, 48, metadata={"title": "Desfile patrio"}), "clip.mp4", "Video del acto"),
         (make_png(40, 30), "sin-fecha.png", "Sin datos"),
     ]
     for data, name, title in uploads:
@@ -46,8 +46,8 @@ def test_camera_lens_descriptions_titles_and_years_are_found(api_for, client, lo
         "EF24": ["Foto 1"],
         "lente:usm": ["Foto 1"],
         "feria libro": ["Foto 1"],  # the description in EXIF
-        "presupuesto": ["Informe"],  # the PDF's own title
-        "desfile": ["Clip"],  # the video's own title
+        "presupuesto": ["Documento oficial"],  # the PDF's own title
+        "desfile": ["Video del acto"],  # the video's own title
         "2015": ["Foto 1"],  # the capture year, typed as a word
     }
     for q, titles in expected.items():
