@@ -54,7 +54,7 @@ PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 # The whole suite on SQLite, then again on a throwaway PostgreSQL cluster that
 # scripts/pg-test.sh starts and removes (installing PostgreSQL as root on Debian;
 # skipping, with a message, where it cannot be had).
-test: $(TSTAMP) translations system-test-deps
+test: lint translations system-test-deps
 	$(PYTEST)
 	bash scripts/pg-test.sh $(PYTEST)
 
@@ -66,6 +66,7 @@ test-postgres: $(TSTAMP) translations system-test-deps
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy assets guidelines search_index
 
 bench: $(TSTAMP)

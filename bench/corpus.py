@@ -24,29 +24,102 @@ from search_index.analysis import SPANISH_STOP_WORDS, fold
 __all__ = ["Vocabulary", "generate", "tag_pool", "vocabulary"]
 
 _AGENCY_NAMES = [
-    "Secretaría de Salud", "Secretaría de Educación", "Secretaría de Gobierno",
-    "Secretaría de Hacienda", "Secretaría de Obras Públicas", "Secretaría de Cultura",
-    "Secretaría de Turismo", "Secretaría de Seguridad", "Secretaría de Desarrollo Social",
-    "Secretaría de Medio Ambiente", "Secretaría de Movilidad", "Secretaría de Economía",
-    "Secretaría de Trabajo", "Secretaría de las Mujeres", "Secretaría de Vivienda",
-    "Secretaría de Agricultura", "Secretaría de Energía", "Secretaría de la Juventud",
-    "Secretaría del Deporte", "Secretaría de Ciencia y Tecnología", "Instituto del Agua",
-    "Instituto de Vivienda", "Instituto de Cultura", "Instituto del Deporte",
-    "Instituto de la Mujer", "Instituto de Transparencia", "Protección Civil",
-    "Dirección de Comunicación Social", "Oficina de Imagen Institucional",
-    "Coordinación de Comunicación", "Procuraduría Ambiental", "Fiscalía General",
-    "Contraloría General", "Registro Civil", "Catastro Municipal", "Bomberos",
-    "Policía Municipal", "Hospital General", "Universidad Pública", "Biblioteca Central",
+    "Secretaría de Salud",
+    "Secretaría de Educación",
+    "Secretaría de Gobierno",
+    "Secretaría de Hacienda",
+    "Secretaría de Obras Públicas",
+    "Secretaría de Cultura",
+    "Secretaría de Turismo",
+    "Secretaría de Seguridad",
+    "Secretaría de Desarrollo Social",
+    "Secretaría de Medio Ambiente",
+    "Secretaría de Movilidad",
+    "Secretaría de Economía",
+    "Secretaría de Trabajo",
+    "Secretaría de las Mujeres",
+    "Secretaría de Vivienda",
+    "Secretaría de Agricultura",
+    "Secretaría de Energía",
+    "Secretaría de la Juventud",
+    "Secretaría del Deporte",
+    "Secretaría de Ciencia y Tecnología",
+    "Instituto del Agua",
+    "Instituto de Vivienda",
+    "Instituto de Cultura",
+    "Instituto del Deporte",
+    "Instituto de la Mujer",
+    "Instituto de Transparencia",
+    "Protección Civil",
+    "Dirección de Comunicación Social",
+    "Oficina de Imagen Institucional",
+    "Coordinación de Comunicación",
+    "Procuraduría Ambiental",
+    "Fiscalía General",
+    "Contraloría General",
+    "Registro Civil",
+    "Catastro Municipal",
+    "Bomberos",
+    "Policía Municipal",
+    "Hospital General",
+    "Universidad Pública",
+    "Biblioteca Central",
 ]
-_FIRST = ["José", "María", "Juan", "Ana", "Luis", "Sofía", "Carlos", "Lucía", "Jorge",
-          "Valentina", "Andrés", "Camila", "Raúl", "Inés", "Óscar", "Mónica", "Iván",
-          "Verónica", "Julián", "Renée"]
-_LAST = ["Pérez", "González", "Rodríguez", "Hernández", "López", "Martínez", "Sánchez",
-         "Ramírez", "Torres", "Flores", "Gómez", "Díaz", "Núñez", "Muñoz", "Jiménez",
-         "Álvarez", "Romero", "Castañeda", "Ordóñez", "Peña", "Cortés", "Ibáñez", "Méndez",
-         "Vázquez", "Herrera", "Ruiz", "Domínguez", "Ortiz", "Chávez", "Morales"]
-_KINDS = (("image", 0.70), ("document", 0.10), ("vector", 0.08), ("video", 0.08),
-          ("audio", 0.04))
+_FIRST = [
+    "José",
+    "María",
+    "Juan",
+    "Ana",
+    "Luis",
+    "Sofía",
+    "Carlos",
+    "Lucía",
+    "Jorge",
+    "Valentina",
+    "Andrés",
+    "Camila",
+    "Raúl",
+    "Inés",
+    "Óscar",
+    "Mónica",
+    "Iván",
+    "Verónica",
+    "Julián",
+    "Renée",
+]
+_LAST = [
+    "Pérez",
+    "González",
+    "Rodríguez",
+    "Hernández",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Flores",
+    "Gómez",
+    "Díaz",
+    "Núñez",
+    "Muñoz",
+    "Jiménez",
+    "Álvarez",
+    "Romero",
+    "Castañeda",
+    "Ordóñez",
+    "Peña",
+    "Cortés",
+    "Ibáñez",
+    "Méndez",
+    "Vázquez",
+    "Herrera",
+    "Ruiz",
+    "Domínguez",
+    "Ortiz",
+    "Chávez",
+    "Morales",
+]
+_KINDS = (("image", 0.70), ("document", 0.10), ("vector", 0.08), ("video", 0.08), ("audio", 0.04))
 _ORIENT = (("horizontal", 0.6), ("vertical", 0.3), ("square", 0.1))
 _COMPLIANCE = (("pass", 0.5), ("warn", 0.15), ("fail", 0.1), ("unchecked", 0.25))
 _STATUS = (("approved", 0.55), ("draft", 0.2), ("in_review", 0.15), ("archived", 0.1))
@@ -131,12 +204,17 @@ def generate(n: int, seed: int = 7, vocab: Vocabulary | None = None) -> Iterator
             year = int(years[i])
             created = datetime(year, 1, 1, tzinfo=UTC).timestamp() + int(seconds[i])
             ntags = int(rng.integers(1, 6))
-            tags = tuple(dict.fromkeys(
-                pool[j] for j in rng.choice(len(pool), size=ntags, p=tag_weights)
-            ))
+            tags = tuple(
+                dict.fromkeys(pool[j] for j in rng.choice(len(pool), size=ntags, p=tag_weights))
+            )
             has_event = kind in ("image", "video") and rng.random() < 0.8
-            ext = {"image": "JPG", "vector": "svg", "video": "mp4", "audio": "mp3",
-                   "document": "pdf"}[kind]
+            ext = {
+                "image": "JPG",
+                "vector": "svg",
+                "video": "mp4",
+                "audio": "mp3",
+                "document": "pdf",
+            }[kind]
             yield AssetDocument(
                 id=doc_id,
                 title=titles[i],
@@ -147,7 +225,8 @@ def generate(n: int, seed: int = 7, vocab: Vocabulary | None = None) -> Iterator
                 keywords=tags[:2],
                 event=events[int(rng.integers(len(events)))] if has_event else "",
                 collections=(collections[int(rng.integers(len(collections)))],)
-                if rng.random() < 0.3 else (),
+                if rng.random() < 0.3
+                else (),
                 filename=f"IMG_{doc_id:06d}.{ext}",
                 kind=kind,
                 agency=agencies[int(rng.integers(len(agencies)))],
@@ -158,5 +237,6 @@ def generate(n: int, seed: int = 7, vocab: Vocabulary | None = None) -> Iterator
                 public=bool(rng.random() < 0.4),
                 created_at=datetime.fromtimestamp(created, UTC),
                 captured_at=datetime.fromtimestamp(created - 3600, UTC)
-                if kind in ("image", "video") else None,
+                if kind in ("image", "video")
+                else None,
             )

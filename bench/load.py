@@ -78,12 +78,31 @@ class Stats:
 def start_server(instance: Path, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     run = lambda *a: subprocess.run(a, env=env, check=True, capture_output=True)  # noqa: E731
     run(str(VENV_BIN / "brandhub"), "init")
-    run(str(VENV_BIN / "brandhub"), "users", "create", "load@example.org", "--role", "admin",
-        "--password", "load-test-password")
+    run(
+        str(VENV_BIN / "brandhub"),
+        "users",
+        "create",
+        "load@example.org",
+        "--role",
+        "admin",
+        "--password",
+        "load-test-password",
+    )
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "120",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(instance / "gunicorn.log", "wb"),
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(instance / "gunicorn.log", "wb"),
     )
     for _ in range(300):
         try:
@@ -110,12 +129,20 @@ def main() -> None:
     moto = None
     if args.s3:
         moto_port = free_port()
-        moto = subprocess.Popen([str(VENV_BIN / "moto_server"), "-p", str(moto_port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        moto = subprocess.Popen(
+            [str(VENV_BIN / "moto_server"), "-p", str(moto_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(1.5)
-        env.update(BRANDHUB_STORAGE="s3", BRANDHUB_S3_BUCKET="load", AWS_ACCESS_KEY_ID="x",
-                   AWS_SECRET_ACCESS_KEY="x", BRANDHUB_S3_REGION="us-east-1",
-                   BRANDHUB_S3_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}")
+        env.update(
+            BRANDHUB_STORAGE="s3",
+            BRANDHUB_S3_BUCKET="load",
+            AWS_ACCESS_KEY_ID="x",
+            AWS_SECRET_ACCESS_KEY="x",
+            BRANDHUB_S3_REGION="us-east-1",
+            BRANDHUB_S3_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
+        )
     # wsgi.py builds the app with create_app(); the instance folder comes from the environment.
     instance.mkdir(parents=True)
     server = start_server(instance, env, port)
@@ -128,17 +155,25 @@ def main() -> None:
     acked: dict[int, str] = {}
     try:
         session = requests.Session()
-        token = subprocess.run([str(VENV_BIN / "brandhub"), "tokens", "create", "load@example.org"],
-                               env=env, check=True, capture_output=True, text=True).stdout.strip()
+        token = subprocess.run(
+            [str(VENV_BIN / "brandhub"), "tokens", "create", "load@example.org"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         headers = {"Authorization": f"Bearer {token}"}
         has_search = "/search" in session.get(f"{base}/api/v1/openapi.json").json()["paths"]
         print(f"generating {args.uploaders * 4} photos of ~5 MB…", flush=True)
         photos = [make_photo(i) for i in range(args.uploaders * 4)]
         seed_ids = []
         for i in range(4):  # something to read from the first second
-            r = session.post(f"{base}/api/v1/assets", headers=headers,
-                             files={"file": (f"seed{i}.jpg", make_photo(1000 + i, 0.3))},
-                             data={"title": f"Semilla {i}"})
+            r = session.post(
+                f"{base}/api/v1/assets",
+                headers=headers,
+                files={"file": (f"seed{i}.jpg", make_photo(1000 + i, 0.3))},
+                data={"title": f"Semilla {i}"},
+            )
             seed_ids.append(r.json()["id"])
         deadline = time.monotonic() + args.seconds
         counter = iter(range(10**9))
@@ -154,9 +189,13 @@ def main() -> None:
                 unique = data[:2] + b"\xff\xfe\x00\x10" + i.to_bytes(12, "big") + data[2:]
                 t0 = time.perf_counter()
                 try:
-                    r = s.post(f"{base}/api/v1/assets", headers=headers,
-                               files={"file": (f"carga-{i}.jpg", unique)},
-                               data={"title": f"Foto de carga {i}", "tags": "carga"}, timeout=120)
+                    r = s.post(
+                        f"{base}/api/v1/assets",
+                        headers=headers,
+                        files={"file": (f"carga-{i}.jpg", unique)},
+                        data={"title": f"Foto de carga {i}", "tags": "carga"},
+                        timeout=120,
+                    )
                     ok = r.status_code == 201
                     if ok:
                         with lock:
@@ -173,9 +212,13 @@ def main() -> None:
                     ids = list(acked) or seed_ids
                 aid = rnd.choice(ids)
                 calls = [
-                    ("GET /search" if has_search else "GET /assets",
-                     f"/api/v1/search?q={rnd.choice(['foto', 'carga', 'semilla', 'acto'])}"
-                     if has_search else "/api/v1/assets?per_page=24", {}),
+                    (
+                        "GET /search" if has_search else "GET /assets",
+                        f"/api/v1/search?q={rnd.choice(['foto', 'carga', 'semilla', 'acto'])}"
+                        if has_search
+                        else "/api/v1/assets?per_page=24",
+                        {},
+                    ),
                     ("GET /assets/<id>", f"/api/v1/assets/{aid}", {}),
                     ("GET thumb", f"/api/v1/assets/{aid}/renditions/thumb", {}),
                     ("GET file (range)", f"/api/v1/assets/{aid}/file", {"Range": "bytes=0-65535"}),
@@ -184,8 +227,12 @@ def main() -> None:
                     t0 = time.perf_counter()
                     try:
                         r = s.get(base + path, headers={**headers, **extra}, timeout=60)
-                        stats.record(name, time.perf_counter() - t0, r.status_code in (200, 206),
-                                     r.text[:200])
+                        stats.record(
+                            name,
+                            time.perf_counter() - t0,
+                            r.status_code in (200, 206),
+                            r.text[:200],
+                        )
                     except requests.RequestException as exc:
                         stats.record(name, time.perf_counter() - t0, False, str(exc))
 
@@ -199,16 +246,22 @@ def main() -> None:
         elapsed = time.monotonic() - started
 
         store = "S3 (moto)" if args.s3 else "local folder"
-        print(f"\n{args.uploaders} uploaders + {args.readers} readers for {elapsed:.0f} s, "
-              f"gunicorn -w 4, {store}")
-        print(f"{'endpoint':20} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}"
-              f" {'p99 ms':>8} {'errors':>7}")
+        print(
+            f"\n{args.uploaders} uploaders + {args.readers} readers for {elapsed:.0f} s, "
+            f"gunicorn -w 4, {store}"
+        )
+        print(
+            f"{'endpoint':20} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}"
+            f" {'p99 ms':>8} {'errors':>7}"
+        )
         for name in sorted(stats.times):
             times = sorted(stats.times[name])
             p95, p99 = (times[min(len(times) - 1, int(len(times) * q))] for q in (0.95, 0.99))
-            print(f"{name:20} {len(times):8d} {len(times) / elapsed:7.1f} "
-                  f"{statistics.median(times):8.1f} {p95:8.1f} {p99:8.1f}"
-                  f" {stats.errors[name]:7d}")
+            print(
+                f"{name:20} {len(times):8d} {len(times) / elapsed:7.1f} "
+                f"{statistics.median(times):8.1f} {p95:8.1f} {p99:8.1f}"
+                f" {stats.errors[name]:7d}"
+            )
         for name, sample in stats.samples.items():
             print(f"  first error on {name}: {sample}")
 
@@ -219,8 +272,10 @@ def main() -> None:
             if hashlib.sha256(body).hexdigest() != sha:
                 lost += 1
         listed = session.get(f"{base}/api/v1/assets?per_page=1", headers=headers).json()["total"]
-        print(f"\nacknowledged uploads: {len(acked)}; lost or wrong bytes: {lost}; "
-              f"assets listed: {listed} (incl. {len(seed_ids)} seeds)")
+        print(
+            f"\nacknowledged uploads: {len(acked)}; lost or wrong bytes: {lost}; "
+            f"assets listed: {listed} (incl. {len(seed_ids)} seeds)"
+        )
         if has_search:  # the worker indexes what was queued during the load
             waited = time.monotonic()
             while True:
@@ -229,10 +284,13 @@ def main() -> None:
                 if found >= len(acked) or time.monotonic() - waited > 120:
                     break
                 time.sleep(0.5)
-            print(f"searchable as 'carga': {found} of {len(acked)}, "
-                  f"{time.monotonic() - waited:.1f} s after the load stopped")
-            check = subprocess.run([str(VENV_BIN / "brandhub"), "check-index"], env=env,
-                                   capture_output=True, text=True)
+            print(
+                f"searchable as 'carga': {found} of {len(acked)}, "
+                f"{time.monotonic() - waited:.1f} s after the load stopped"
+            )
+            check = subprocess.run(
+                [str(VENV_BIN / "brandhub"), "check-index"], env=env, capture_output=True, text=True
+            )
             print("check-index:", (check.stdout or check.stderr).strip().splitlines()[-1:])
     finally:
         server.send_signal(signal.SIGTERM)

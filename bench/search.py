@@ -82,12 +82,12 @@ def queries(vocab: Vocabulary) -> list[str]:
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
     a = np.array(samples) * 1000
-    return (float(np.percentile(a, 50)), float(np.percentile(a, 95)),
-            float(np.percentile(a, 99)))
+    return (float(np.percentile(a, 50)), float(np.percentile(a, 95)), float(np.percentile(a, 99)))
 
 
-def time_runs(fn: Callable[[str], int], texts: list[str], repeat: int
-              ) -> tuple[list[float], dict[str, tuple[int, float]]]:
+def time_runs(
+    fn: Callable[[str], int], texts: list[str], repeat: int
+) -> tuple[list[float], dict[str, tuple[int, float]]]:
     samples: list[float] = []
     per_query: dict[str, list[float]] = {t: [] for t in texts}
     totals: dict[str, int] = {}
@@ -109,7 +109,8 @@ def ours(path: Path, texts: list[str], repeat: int) -> dict[str, object]:
     idx.search(SearchQuery(text=texts[0]))  # builds the per-segment facet arrays
     first_s = time.perf_counter() - first
     samples, per_query = time_runs(
-        lambda t: idx.search(SearchQuery(text=t, per_page=24)).total, texts, repeat)
+        lambda t: idx.search(SearchQuery(text=t, per_page=24)).total, texts, repeat
+    )
     idx.close()
     return {"samples": samples, "per_query": per_query, "open_s": open_s, "first_s": first_s}
 
@@ -128,9 +129,10 @@ def raw_whoosh(path: Path, texts: list[str], repeat: int) -> dict[str, object]:
     schema = build_schema()
     ix = whoosh_index.open_dir(str(layout.path(gen)), schema=schema)
     parser = QueryParser(schema)
-    facets = {name: sorting.FieldFacet(name, allow_overlap=(name == "tag"))
-              for name in ("kind", "agency", "year", "tag", "orientation", "compliance",
-                           "status")}
+    facets = {
+        name: sorting.FieldFacet(name, allow_overlap=(name == "tag"))
+        for name in ("kind", "agency", "year", "tag", "orientation", "compliance", "status")
+    }
     with ix.searcher() as searcher:
 
         def run(text: str) -> int:
@@ -172,16 +174,22 @@ def main() -> None:
             flag = "" if total == raw_total else f"  (raw counts {raw_total})"
             print(f"  {text or '(empty)':40} {total:>7} {mine_ms:>8.1f} {raw_ms:>8.1f}{flag}")
     print("\nAll facets on (kind, agency, year, tag, orientation, compliance, status), 24 hits.")
-    print(f"{'N':>8} | {'index docs/s':>12} | {'engine':<22} | {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} | {'open ms':>7} {'1st query ms':>12}")
+    print(
+        f"{'N':>8} | {'index docs/s':>12} | {'engine':<22} | {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} | {'open ms':>7} {'1st query ms':>12}"
+    )
     for n, rate, mine, raw in rows:
         p = percentiles(mine["samples"])  # type: ignore[arg-type]
         q = percentiles(raw["samples"])  # type: ignore[arg-type]
         rate_s = f"{rate:.0f}" if rate else "-"
-        print(f"{n:>8} | {rate_s:>12} | {'SearchIndex (numpy)':<22} | {p[0]:>7.1f} {p[1]:>7.1f} "
-              f"{p[2]:>7.1f} | {mine['open_s'] * 1000:>7.0f} {mine['first_s'] * 1000:>12.0f}")
-        print(f"{'':>8} | {'':>12} | {'raw Whoosh groupedby':<22} | {q[0]:>7.1f} {q[1]:>7.1f} "
-              f"{q[2]:>7.1f} |")
+        print(
+            f"{n:>8} | {rate_s:>12} | {'SearchIndex (numpy)':<22} | {p[0]:>7.1f} {p[1]:>7.1f} "
+            f"{p[2]:>7.1f} | {mine['open_s'] * 1000:>7.0f} {mine['first_s'] * 1000:>12.0f}"
+        )
+        print(
+            f"{'':>8} | {'':>12} | {'raw Whoosh groupedby':<22} | {q[0]:>7.1f} {q[1]:>7.1f} "
+            f"{q[2]:>7.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -43,18 +43,35 @@ def seed(app, n: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     agencies = {slug(name): Agency(slug=slug(name), name=name) for name in _AGENCY_NAMES}
     admin = User(email="admin@example.org", role="admin", password_hash=hash_password(PASSWORD))
     first = next(iter(agencies.values()))
-    editor = User(email="editor@example.org", role="editor", agency=first,
-                  password_hash=hash_password(PASSWORD))
+    editor = User(
+        email="editor@example.org",
+        role="editor",
+        agency=first,
+        password_hash=hash_password(PASSWORD),
+    )
     db.add_all([*agencies.values(), admin, editor])
     tags: dict[str, Tag] = {}
     for doc in generate(n):
         asset = Asset(
-            kind=doc.kind, title=doc.title, description=doc.description, credit=doc.credit,
-            caption=doc.caption, original_filename=doc.filename, mime="image/jpeg", ext="jpg",
-            size=1000 + doc.id, sha256=f"{doc.id:064x}", storage_key=f"k/{doc.id}",
-            orientation=doc.orientation, captured_at=doc.captured_at, created_at=doc.created_at,
-            metadata_json={"keywords": list(doc.keywords)}, status=doc.status,
-            compliance=doc.compliance, public=doc.public, agency=agencies[doc.agency],
+            kind=doc.kind,
+            title=doc.title,
+            description=doc.description,
+            credit=doc.credit,
+            caption=doc.caption,
+            original_filename=doc.filename,
+            mime="image/jpeg",
+            ext="jpg",
+            size=1000 + doc.id,
+            sha256=f"{doc.id:064x}",
+            storage_key=f"k/{doc.id}",
+            orientation=doc.orientation,
+            captured_at=doc.captured_at,
+            created_at=doc.created_at,
+            metadata_json={"keywords": list(doc.keywords)},
+            status=doc.status,
+            compliance=doc.compliance,
+            public=doc.public,
+            agency=agencies[doc.agency],
             uploaded_by=admin,
             tags=[tags.setdefault(t, Tag(name=t)) for t in doc.tags],
         )
@@ -86,22 +103,32 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                          "JOBS_BACKEND": "immediate"})
+        app = create_app(
+            {
+                "INSTANCE_PATH": tmp,
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+                "JOBS_BACKEND": "immediate",
+            }
+        )
         upgrade(app)
         start = time.perf_counter()
         tokens = seed(app, args.assets)
-        print(f"{args.assets} assets inserted with their outbox rows in "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"{args.assets} assets inserted with their outbox rows in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         db = database(app).sessionmaker()
         start = time.perf_counter()
         done = indexing.drain_all(db, service(app).index())
         took = time.perf_counter() - start
-        print(f"outbox drained into the index: {done} changes in {took:.1f} s "
-              f"({done / took:.0f}/s)")
+        print(
+            f"outbox drained into the index: {done} changes in {took:.1f} s ({done / took:.0f}/s)"
+        )
         common = db.scalars(select(Tag.name).limit(1)).first() or "salud"
-        counts = Counter(w for t in db.scalars(select(Asset.title)) for w in t.lower().split()
-                         if len(w) >= 5)
+        counts = Counter(
+            w for t in db.scalars(select(Asset.title)) for w in t.lower().split() if len(w) >= 5
+        )
         ranked = [w for w, _ in counts.most_common()]
         word, rare = ranked[0], ranked[len(ranked) // 20]
         db.close()
@@ -123,8 +150,10 @@ def main() -> None:
                 p50, p95, top = timed(lambda u=url, c=client: c.get(u), args.runs)
                 print(f"  {label:44s} {p50:7.1f} {p95:7.1f} {top:7.1f}")
             headers = {"Authorization": f"Bearer {tokens[role]}"}
-            for label, url in (("API browse", "/api/v1/search"),
-                               (f"API text '{word}'", f"/api/v1/search?q={word}")):
+            for label, url in (
+                ("API browse", "/api/v1/search"),
+                (f"API text '{word}'", f"/api/v1/search?q={word}"),
+            ):
                 p50, p95, top = timed(
                     lambda u=url, c=client, h=headers: c.get(u, headers=h), args.runs
                 )

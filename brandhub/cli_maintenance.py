@@ -39,7 +39,10 @@ def _fail(exc: BrandHubError) -> click.ClickException:
 
 @click.command("gc")
 @click.option(
-    "--grace", default="1h", show_default=True, metavar="TIME",
+    "--grace",
+    default="1h",
+    show_default=True,
+    metavar="TIME",
     help="Keep unreferenced files younger than this (uploads in flight): 0, 90s, 30m, 1h, 2d.",
 )
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
@@ -59,17 +62,31 @@ def gc_command(grace: str, dry_run: bool) -> None:
         click.echo(f"{obj.key}\t{filesize(obj.size)}")
     count, size = len(found.removed) + len(found.partial), filesize(found.bytes_freed)
     if dry_run:
-        click.echo(ngettext("%(num)s file would be removed, %(size)s.",
-                            "%(num)s files would be removed, %(size)s.", count, size=size))
+        click.echo(
+            ngettext(
+                "%(num)s file would be removed, %(size)s.",
+                "%(num)s files would be removed, %(size)s.",
+                count,
+                size=size,
+            )
+        )
     else:
-        click.echo(ngettext("%(num)s file removed, %(size)s freed.",
-                            "%(num)s files removed, %(size)s freed.", count, size=size))
+        click.echo(
+            ngettext(
+                "%(num)s file removed, %(size)s freed.",
+                "%(num)s files removed, %(size)s freed.",
+                count,
+                size=size,
+            )
+        )
     if found.young:
-        click.echo(ngettext(
-            "%(num)s unreferenced file is younger than the grace period and was kept.",
-            "%(num)s unreferenced files are younger than the grace period and were kept.",
-            len(found.young),
-        ))
+        click.echo(
+            ngettext(
+                "%(num)s unreferenced file is younger than the grace period and was kept.",
+                "%(num)s unreferenced files are younger than the grace period and were kept.",
+                len(found.young),
+            )
+        )
     if found.failed:
         for key in found.failed:
             click.echo(_("Could not remove %(key)s", key=key), err=True)
@@ -78,8 +95,11 @@ def gc_command(grace: str, dry_run: bool) -> None:
 
 @click.command("backup")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--portable", is_flag=True,
-              help="Dump a SQLite database as JSON lines (to restore it into PostgreSQL).")
+@click.option(
+    "--portable",
+    is_flag=True,
+    help="Dump a SQLite database as JSON lines (to restore it into PostgreSQL).",
+)
 @with_appcontext
 def backup_command(directory: Path, portable: bool) -> None:
     """Back up the database, the stored files and the secret key into DIRECTORY."""
@@ -96,9 +116,15 @@ def backup_command(directory: Path, portable: bool) -> None:
         raise _fail(exc) from exc
     rows = sum(manifest["database"]["tables"].values())
     objects = manifest["objects"]
-    click.echo(_("Backup written to %(path)s: %(rows)s rows, %(files)s files (%(size)s).",
-                 path=str(directory), rows=rows, files=objects["count"],
-                 size=filesize(objects["bytes"])))
+    click.echo(
+        _(
+            "Backup written to %(path)s: %(rows)s rows, %(files)s files (%(size)s).",
+            path=str(directory),
+            rows=rows,
+            files=objects["count"],
+            size=filesize(objects["bytes"]),
+        )
+    )
     if manifest["missing"]:
         for key in manifest["missing"]:
             click.echo(_("Missing from the store: %(key)s", key=key), err=True)
@@ -106,9 +132,7 @@ def backup_command(directory: Path, portable: bool) -> None:
 
 
 @click.command("restore")
-@click.argument(
-    "directory", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace what this instance already holds.")
 @click.pass_context
 @with_appcontext
@@ -128,6 +152,11 @@ def restore_command(ctx: click.Context, directory: Path, force: bool) -> None:
         )
     except BrandHubError as exc:
         raise _fail(exc) from exc
-    click.echo(_("Restored %(rows)s rows and %(files)s files.",
-                 rows=sum(done["tables"].values()), files=done["objects"]))
+    click.echo(
+        _(
+            "Restored %(rows)s rows and %(files)s files.",
+            rows=sum(done["tables"].values()),
+            files=done["objects"],
+        )
+    )
     ctx.invoke(reindex_command)

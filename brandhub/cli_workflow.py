@@ -25,6 +25,9 @@ def similar_command() -> None:
     started = time.monotonic()
     done = backfill(get_session(), storage())
     click.echo(
-        _("%(count)s pictures hashed in %(seconds)s s.", count=done,
-          seconds=round(time.monotonic() - started, 1))  # fmt: skip
+        _(
+            "%(count)s pictures hashed in %(seconds)s s.",
+            count=done,
+            seconds=round(time.monotonic() - started, 1),
+        )  # fmt: skip
     )

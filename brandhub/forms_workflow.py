@@ -115,7 +115,9 @@ class ShareForm(FlaskForm):
         description=_l("A note for you, e.g. Diario El Sur (optional)"),
     )
     expires_at = DateTimeLocalField(
-        _l("Expires"), format=_WHEN, validators=[Optional()],
+        _l("Expires"),
+        format=_WHEN,
+        validators=[Optional()],
         description=_l("Empty: it works until it is revoked"),
     )
     password = PasswordField(

@@ -57,8 +57,18 @@ __all__ = [
 # Snowball's Spanish stop list, folded, minus forms of "estar" and "sentir"
 # that are also meaningful nouns in this domain ("Estado de México",
 # "Gobierno del Estado", "sentido").
-_KEPT = {"estado", "estados", "estada", "estadas", "sentido", "sentidos", "sentida",
-         "sentidas", "sentid", "siente"}
+_KEPT = {
+    "estado",
+    "estados",
+    "estada",
+    "estadas",
+    "sentido",
+    "sentidos",
+    "sentida",
+    "sentidas",
+    "sentid",
+    "siente",
+}
 
 
 def _fold_table() -> dict[int, str]:
@@ -70,9 +80,21 @@ def _fold_table() -> dict[int, str]:
         if base != char and base:
             table[code] = base
     # Letters NFKD leaves alone but people write without their stroke.
-    table.update({ord("ø"): "o", ord("Ø"): "O", ord("đ"): "d", ord("Đ"): "D",
-                  ord("ł"): "l", ord("Ł"): "L", ord("ß"): "ss", ord("æ"): "ae",
-                  ord("Æ"): "AE", ord("œ"): "oe", ord("Œ"): "OE"})
+    table.update(
+        {
+            ord("ø"): "o",
+            ord("Ø"): "O",
+            ord("đ"): "d",
+            ord("Đ"): "D",
+            ord("ł"): "l",
+            ord("Ł"): "L",
+            ord("ß"): "ss",
+            ord("æ"): "ae",
+            ord("Æ"): "AE",
+            ord("œ"): "oe",
+            ord("Œ"): "OE",
+        }
+    )
     return table
 
 

@@ -173,4 +173,3 @@ def deleted_array(reader: IndexReader) -> np.ndarray:
     if not reader.has_deletions():
         return _EMPTY_IDS
     return np.fromiter(sorted(reader.deleted_docs_set), dtype=np.int64)
-

@@ -42,8 +42,9 @@ def indexed_fields(view: IndexView, asset_ids: Iterable[int]) -> dict[int, dict[
         if facet in MULTI_VALUED:
             assert column.pair_docs is not None and column.pair_codes is not None
             picked = np.isin(column.pair_docs, docnums)
-            for d, code in zip(column.pair_docs[picked].tolist(),
-                               column.pair_codes[picked].tolist(), strict=True):
+            for d, code in zip(
+                column.pair_docs[picked].tolist(), column.pair_codes[picked].tolist(), strict=True
+            ):
                 out[int(ids[d])].setdefault(facet, []).append(column.values[code])
             continue
         assert column.codes is not None
@@ -73,5 +74,6 @@ def stale_ids(view: IndexView, docs: Iterable[AssetDocument]) -> list[int]:
     """Ids of ``docs`` that the index lacks or holds with different fields."""
     expected = {doc.id: _comparable(document_fields(doc)) for doc in docs}
     held = indexed_fields(view, expected)
-    return sorted(i for i, fields in expected.items()
-                  if i not in held or _comparable(held[i]) != fields)
+    return sorted(
+        i for i, fields in expected.items() if i not in held or _comparable(held[i]) != fields
+    )

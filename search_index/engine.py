@@ -41,8 +41,17 @@ MAX_PREFIX_WORDS = 200
 MIN_PREFIX = 2
 _NO_IDS = np.zeros(0, dtype=np.int64)
 _NO_SCORES = np.zeros(0, dtype=np.float32)
-_EXPAND_VIA_SPELL = {"title", "description", "tags", "credit", "creator", "caption",
-                     "keywords", "event", "collection"}
+_EXPAND_VIA_SPELL = {
+    "title",
+    "description",
+    "tags",
+    "credit",
+    "creator",
+    "caption",
+    "keywords",
+    "event",
+    "collection",
+}
 
 
 @dataclass
@@ -75,8 +84,9 @@ class Evaluator:
     def _all(self) -> Match:
         return Match(np.ones(self.n, dtype=bool), np.zeros(self.n, dtype=np.float32))
 
-    def _postings(self, fieldname: str, text: str, boost: float, positive: bool
-                  ) -> tuple[np.ndarray, np.ndarray]:
+    def _postings(
+        self, fieldname: str, text: str, boost: float, positive: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Global ids of a term's documents and each one's BM25 score (unique ids)."""
         if fieldname not in self.schema:
             return _NO_IDS, _NO_SCORES
@@ -186,8 +196,10 @@ class Evaluator:
             parts = [self.evaluate(s, positive) for s in q.subqueries]
             if not parts:
                 return self._empty()
-            return Match(np.logical_or.reduce([p.mask for p in parts]),
-                         np.maximum.reduce([p.score for p in parts]))
+            return Match(
+                np.logical_or.reduce([p.mask for p in parts]),
+                np.maximum.reduce([p.score for p in parts]),
+            )
         if isinstance(q, wq.Or):
             return self._or(q.subqueries, positive)
         if isinstance(q, wq.Not):

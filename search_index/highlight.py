@@ -25,8 +25,9 @@ ELLIPSIS = "…"
 SNIPPET = 240
 
 
-def _spans(text: str, analyzer: Analyzer, terms: set[str],
-           prefixes: set[str]) -> list[tuple[int, int]]:
+def _spans(
+    text: str, analyzer: Analyzer, terms: set[str], prefixes: set[str]
+) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if not terms and not prefixes:
         return spans
@@ -57,8 +58,13 @@ def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, in
     return start, end
 
 
-def highlight(text: str, analyzer: Analyzer, terms: Iterable[str] = (),
-              prefixes: Iterable[str] = (), size: int | None = None) -> str:
+def highlight(
+    text: str,
+    analyzer: Analyzer,
+    terms: Iterable[str] = (),
+    prefixes: Iterable[str] = (),
+    size: int | None = None,
+) -> str:
     """Escape ``text`` and wrap matched words in ``<mark>``; cut to ``size`` chars around them.
 
     >>> from search_index.analysis import spanish_analyzer
@@ -81,9 +87,12 @@ def highlight(text: str, analyzer: Analyzer, terms: Iterable[str] = (),
     return "".join(out)
 
 
-def hit_highlights(stored: Mapping[str, object], schema: Schema,
-                   terms: Mapping[str, set[str]], prefixes: Mapping[str, set[str]]
-                   ) -> dict[str, str]:
+def hit_highlights(
+    stored: Mapping[str, object],
+    schema: Schema,
+    terms: Mapping[str, set[str]],
+    prefixes: Mapping[str, set[str]],
+) -> dict[str, str]:
     """Highlights of one hit from its stored fields (see :class:`search_index.Hit`).
 
     "title" and "description" are always there (the description as a

@@ -15,8 +15,9 @@ from .views import IndexView
 __all__ = ["page_of"]
 
 
-def page_of(view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, page: int,
-            per_page: int) -> list[int]:
+def page_of(
+    view: IndexView, mask: np.ndarray, score: np.ndarray, sort: str, page: int, per_page: int
+) -> list[int]:
     """Global document numbers of one page of the hits in ``mask``, in ``sort`` order.
 
     Ties break by newest first for "relevance", then by asset id (the higher

@@ -90,8 +90,9 @@ class SegmentData:
         return item
 
     def numeric(self, reader: IndexReader, fieldname: str, default: int) -> np.ndarray:
-        return self._get("num:" + fieldname,
-                         lambda: arrays.numeric_column(reader, fieldname, default))
+        return self._get(
+            "num:" + fieldname, lambda: arrays.numeric_column(reader, fieldname, default)
+        )
 
     def lengths(self, reader: IndexReader, fieldname: str) -> np.ndarray:
         return self._get("len:" + fieldname, lambda: arrays.length_column(reader, fieldname))
@@ -193,17 +194,25 @@ class IndexView:
         return self._get("live", build)
 
     def numeric(self, fieldname: str, default: int = MISSING_TIME) -> np.ndarray:
-        return self._get("num:" + fieldname, lambda: self._concat(
-            [leaf.data.numeric(leaf.reader, fieldname, default) for leaf in self.leaves],
-            np.int64))
+        return self._get(
+            "num:" + fieldname,
+            lambda: self._concat(
+                [leaf.data.numeric(leaf.reader, fieldname, default) for leaf in self.leaves],
+                np.int64,
+            ),
+        )
 
     @property
     def asset_ids(self) -> np.ndarray:
         return self.numeric("idnum", 0)
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        return self._get("len:" + fieldname, lambda: self._concat(
-            [leaf.data.lengths(leaf.reader, fieldname) for leaf in self.leaves], np.float32))
+        return self._get(
+            "len:" + fieldname,
+            lambda: self._concat(
+                [leaf.data.lengths(leaf.reader, fieldname) for leaf in self.leaves], np.float32
+            ),
+        )
 
     def facet(self, facet: str) -> FacetColumn:
         """The facet over the whole generation, with one shared vocabulary."""
@@ -220,8 +229,11 @@ class IndexView:
                     remap = np.array([index[v] for v in column.values], dtype=np.int32)
                     docs.append(column.pair_docs + leaf.offset)
                     codes.append(remap[column.pair_codes] if len(remap) else column.pair_codes)
-                return FacetColumn(values, pair_docs=self._concat(docs, np.int64),
-                                   pair_codes=self._concat(codes, np.int32))
+                return FacetColumn(
+                    values,
+                    pair_docs=self._concat(docs, np.int64),
+                    pair_codes=self._concat(codes, np.int32),
+                )
             parts = []
             for column in columns:
                 assert column.codes is not None

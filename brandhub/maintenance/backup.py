@@ -91,9 +91,7 @@ def _dump_rows(engine: Engine, folder: Path) -> tuple[dict[str, int], list[str]]
             for table in _tables(connection):
                 count = 0
                 with (folder / f"{table.name}.jsonl").open("w", encoding="utf-8") as out:
-                    rows = connection.execution_options(stream_results=True).execute(
-                        select(table)
-                    )
+                    rows = connection.execution_options(stream_results=True).execute(select(table))
                     for row in rows.mappings():
                         out.write(json.dumps({k: _encode(v) for k, v in row.items()}))
                         out.write("\n")

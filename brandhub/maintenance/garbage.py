@@ -122,7 +122,10 @@ def collect_garbage(
 
 
 def sweep_spool(
-    folder: Path, *, grace: timedelta = DEFAULT_GRACE, dry_run: bool = False,
+    folder: Path,
+    *,
+    grace: timedelta = DEFAULT_GRACE,
+    dry_run: bool = False,
     now: datetime | None = None,
 ) -> list[StoredObject]:
     """Temporary files of BrandHub's (``brandhub-*``) in ``folder`` older than ``grace``.
@@ -150,4 +153,3 @@ def sweep_spool(
             continue
         removed.append(StoredObject(str(path), st.st_size, when))
     return removed
-

@@ -136,7 +136,7 @@ def find_link(db: Session, token: str) -> ShareLink | None:
 
 
 def link_state(link: ShareLink, now: datetime | None = None) -> str:
-    """"active", "revoked" or "expired"."""
+    """ "active", "revoked" or "expired"."""
     if link.revoked_at is not None:
         return "revoked"
     expires = _aware(link.expires_at)

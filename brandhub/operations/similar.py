@@ -204,9 +204,7 @@ def similar_to_hash(
     if not wanted:
         return []
     rows = db.scalars(select(Asset).where(Asset.id.in_(wanted), visible_filter(user)))
-    found = [
-        Similar(a, distance(a.phash, phash)) for a in rows if a.phash and a.id != exclude
-    ]
+    found = [Similar(a, distance(a.phash, phash)) for a in rows if a.phash and a.id != exclude]
     found = [s for s in found if s.distance <= max_distance]
     return sorted(found, key=lambda s: (s.distance, s.asset.id))[:limit]
 

@@ -193,8 +193,14 @@ def remove(collection_id: int):  # type: ignore[no-untyped-def]
     except InvalidInput as exc:
         flash(_(exc.message), "error")
     else:
-        flash(ngettext("%(num)s asset taken out of the collection.",
-                       "%(num)s assets taken out of the collection.", count), "success")
+        flash(
+            ngettext(
+                "%(num)s asset taken out of the collection.",
+                "%(num)s assets taken out of the collection.",
+                count,
+            ),
+            "success",
+        )
     return redirect(back)
 
 

@@ -106,15 +106,18 @@ def test_collection_pages(app, client, make_user, login):
     assert r.status_code == 302 and r.headers["Location"] == f"/assets/{ids[0]}"
     assert f'href="/collections/{collection_id}"' in client.get(f"/assets/{ids[0]}").get_data(True)
     # An open redirect is not: "next" must be a local path.
-    r = client.post(f"/collections/{collection_id}/add",
-                    data={"asset_ids": [str(ids[1]), str(ids[2])], "next": "//evil.example/"})
+    r = client.post(
+        f"/collections/{collection_id}/add",
+        data={"asset_ids": [str(ids[1]), str(ids[2])], "next": "//evil.example/"},
+    )
     assert r.headers["Location"] == url
 
     page = client.get(url).get_data(True)
     assert page.count('name="asset_ids"') == 3 and "Descargar todo (ZIP)" in page
     assert "3 recursos" in page
-    r = client.post(f"/collections/{collection_id}/remove",
-                    data={"asset_ids": [str(ids[1])], "next": url})
+    r = client.post(
+        f"/collections/{collection_id}/remove", data={"asset_ids": [str(ids[1])], "next": url}
+    )
     assert r.status_code == 302
     assert client.get(url).get_data(True).count('name="asset_ids"') == 2
     r = client.post(f"/collections/{collection_id}/remove", data={"next": url})

@@ -142,8 +142,11 @@ def test_crops_centre_on_the_focal_point(app, api_for, client, login):
     login(api.user)
     page = client.get(f"/assets/{asset['id']}").get_data(True)
     assert "data-focal-form" in page and 'data-x="0.05"' in page
-    r = client.post(f"/assets/{asset['id']}/focal", data={"x": "0.9", "y": "0.25"},
-                    headers={"Accept": "application/json"})
+    r = client.post(
+        f"/assets/{asset['id']}/focal",
+        data={"x": "0.9", "y": "0.25"},
+        headers={"Accept": "application/json"},
+    )
     assert r.get_json() == {"x": 0.9, "y": 0.25}
     crop = Image.open(io.BytesIO(api.get(square).data))
     assert not _red(crop.getpixel((5, 540)))

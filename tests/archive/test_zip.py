@@ -100,8 +100,10 @@ def test_selection_and_collection_zips(app, client, make_user, login, api_for):
     login(user)
     r = client.get(f"/collections/{kit_id}/download.zip?preset=facebook")
     assert r.status_code == 200 and len(zipfile.ZipFile(io.BytesIO(r.data)).namelist()) == 2
-    r = client.post("/assets/selection.zip", data={"asset_ids": [str(i) for i in ids],
-                                                   "preset": "original", "title": "Kit"})
+    r = client.post(
+        "/assets/selection.zip",
+        data={"asset_ids": [str(i) for i in ids], "preset": "original", "title": "Kit"},
+    )
     assert r.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(r.data)).namelist() == ["foto-0.jpg", "foto-1.jpg",
                                                               "foto-2.jpg"]  # fmt: skip

@@ -41,7 +41,8 @@ def _library(app) -> Api:  # type: ignore[no-untyped-def]
         ids.append(response.get_json()["id"])
     headers = api._headers()
     event = api.client.post(
-        "/api/v1/events", json={"title": "Inauguración", "starts_at": "2026-05-25T10:30"},
+        "/api/v1/events",
+        json={"title": "Inauguración", "starts_at": "2026-05-25T10:30"},
         headers=headers,
     ).get_json()
     added = api.client.post(
@@ -61,8 +62,22 @@ def _snapshot(api: Api) -> dict[int, dict]:  # type: ignore[type-arg]
     listing = api.get("/assets?per_page=100").get_json()
     out = {}
     for asset in listing["results"]:
-        record = {k: asset[k] for k in ("title", "kind", "mime", "size", "sha256", "tags",
-                                        "filename", "credit", "width", "height", "duration")}
+        record = {
+            k: asset[k]
+            for k in (
+                "title",
+                "kind",
+                "mime",
+                "size",
+                "sha256",
+                "tags",
+                "filename",
+                "credit",
+                "width",
+                "height",
+                "duration",
+            )
+        }
         body = api.get(f"/assets/{asset['id']}/file")
         assert body.status_code == 200
         record["file_sha256"] = hashlib.sha256(body.data).hexdigest()

@@ -102,8 +102,11 @@ def test_processes_uploading_at_once(app) -> None:  # type: ignore[no-untyped-de
     children = [
         subprocess.Popen(
             [sys.executable, "-c", CHILD, config, token, str(p * 100), str(each)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         for p in range(processes)
     ]

@@ -75,9 +75,21 @@ def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[
         config |= {"UPLOAD_TMP_DIR": str(mount)}
         spool = mount
     command = [
-        unshare, "--user", "--map-root-user", "--mount", "sh", "-c",
-        'mount -t tmpfs -o size=256k tmpfs "$1" || exit 77; shift; exec "$@"', "sh",
-        str(mount), sys.executable, "-c", SCRIPT, str(mount), json.dumps(config), str(spool),
+        unshare,
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "sh",
+        "-c",
+        'mount -t tmpfs -o size=256k tmpfs "$1" || exit 77; shift; exec "$@"',
+        "sh",
+        str(mount),
+        sys.executable,
+        "-c",
+        SCRIPT,
+        str(mount),
+        json.dumps(config),
+        str(spool),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)

@@ -113,7 +113,9 @@ def test_an_orphan_adopted_during_the_scan_is_kept(app, api_for) -> None:  # typ
                 return getattr(store_, name)
 
         found = collect_garbage(
-            database(app).engine, Racing(), grace=timedelta(0)  # type: ignore[arg-type]
+            database(app).engine,
+            Racing(),
+            grace=timedelta(0),  # type: ignore[arg-type]
         )
         assert original not in [o.key for o in found.removed]
         assert store_.exists(original)

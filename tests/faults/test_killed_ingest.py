@@ -96,7 +96,10 @@ def _kill_at(app, token: str, photo: Path, point: str) -> str:  # type: ignore[n
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, json.dumps(config), token, str(photo), point],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         assert child.stdout is not None

@@ -45,7 +45,9 @@ def recording() -> bytes:
 
 def _client(endpoint: str) -> Any:
     return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
         config=Config(signature_version="s3v4"),
     )
 
@@ -59,9 +61,15 @@ class Rig:
             STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=proxy.url, S3_REGION="us-east-1"
         )
         self.store = S3Storage(
-            bucket, endpoint_url=proxy.url, region="us-east-1", multipart_threshold=5 * MIB,
-            multipart_chunksize=5 * MIB, max_concurrency=1, max_attempts=3,
-            connect_timeout=2, read_timeout=10,
+            bucket,
+            endpoint_url=proxy.url,
+            region="us-east-1",
+            multipart_threshold=5 * MIB,
+            multipart_chunksize=5 * MIB,
+            max_concurrency=1,
+            max_attempts=3,
+            connect_timeout=2,
+            read_timeout=10,
         )
         self.app.extensions["brandhub.storage"] = self.store
         user = add_user(self.app, "editor", "salud")
@@ -89,8 +97,9 @@ class Rig:
 
     def unfinished(self) -> list[str]:
         client = _client(self.upstream)
-        return [u["Key"] for u in client.list_multipart_uploads(Bucket=self.bucket).get(
-            "Uploads", [])]
+        return [
+            u["Key"] for u in client.list_multipart_uploads(Bucket=self.bucket).get("Uploads", [])
+        ]
 
     def rows_point_at_bytes(self) -> None:
         """No row refers to bytes the store does not have."""
@@ -155,7 +164,8 @@ def test_a_dropped_connection_mid_upload(rig: Rig, recording: bytes) -> None:
     rig.proxy.fail_part(2, "drop")
     response = rig.upload(recording)
     _refused_cleanly(
-        rig, response,
+        rig,
+        response,
         "Se interrumpió la conexión con el almacenamiento; vuelva a intentarlo en un momento.",
     )
     _works_again(rig, recording)
@@ -202,8 +212,11 @@ def test_gc_aborts_multipart_uploads_a_dead_process_left(rig: Rig) -> None:
     client = _client(rig.upstream)
     started = client.create_multipart_upload(Bucket=rig.bucket, Key="originals/ab/cd/x")
     client.upload_part(
-        Bucket=rig.bucket, Key="originals/ab/cd/x", UploadId=started["UploadId"],
-        PartNumber=1, Body=b"x" * (5 * MIB),
+        Bucket=rig.bucket,
+        Key="originals/ab/cd/x",
+        UploadId=started["UploadId"],
+        PartNumber=1,
+        Body=b"x" * (5 * MIB),
     )
     assert rig.unfinished() == ["originals/ab/cd/x"]
     engine = database(rig.app).engine
@@ -224,7 +237,9 @@ def test_an_unreachable_store_answers_quickly(app_factory, s3_server) -> None:  
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     app = app_factory(
-        STORAGE="s3", S3_BUCKET="nadie", S3_ENDPOINT_URL=f"http://127.0.0.1:{port}",
+        STORAGE="s3",
+        S3_BUCKET="nadie",
+        S3_ENDPOINT_URL=f"http://127.0.0.1:{port}",
         S3_REGION="us-east-1",
     )
     user = add_user(app, "editor", "salud")

@@ -29,8 +29,12 @@ FUZZ_SECONDS = int(os.environ.get("BRANDHUB_FUZZ_SECONDS", "5"))
 def _seeds() -> dict[str, bytes]:
     seeds = {
         "photo.jpg": mf.make_jpeg(
-            32, 24, exif={"make": "Canon", "gps": (-34.6, -58.4)}, iptc={"credit": "Prensa"},
-            xmp='<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', orientation=6,
+            32,
+            24,
+            exif={"make": "Canon", "gps": (-34.6, -58.4)},
+            iptc={"credit": "Prensa"},
+            xmp='<x:xmpmeta xmlns:x="adobe:ns:meta/"/>',
+            orientation=6,
         ),
         "logo.png": mf.make_png(16, 16, xmp='<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'),
         "anim.gif": mf.make_gif(8, 8, frames=2),
@@ -41,8 +45,12 @@ def _seeds() -> dict[str, bytes]:
         "clip.mp4": mf.make_mp4(0.2, 16, 16, fps=5),
         "tone.wav": mf.make_wav(0.05),
     }
-    for name in ("jpeg-exif-loop-and-absurd-counts", "jpeg-iptc-lengths-past-the-end",
-                 "jpeg-xmp-with-entities", "webm-absurd-dimensions"):
+    for name in (
+        "jpeg-exif-loop-and-absurd-counts",
+        "jpeg-iptc-lengths-past-the-end",
+        "jpeg-xmp-with-entities",
+        "webm-absurd-dimensions",
+    ):
         seeds[name] = BY_NAME[name].data
     return seeds
 
@@ -62,13 +70,22 @@ def test_harness_runs_clean(harness: str, seed_files: dict[str, bytes], tmp_path
     artifacts.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     command = [
-        sys.executable, str(HERE / harness), str(corpus),
-        f"-max_total_time={FUZZ_SECONDS}", "-timeout=10", "-rss_limit_mb=2048",
-        f"-artifact_prefix={artifacts}/", "-print_final_stats=1",
+        sys.executable,
+        str(HERE / harness),
+        str(corpus),
+        f"-max_total_time={FUZZ_SECONDS}",
+        "-timeout=10",
+        "-rss_limit_mb=2048",
+        f"-artifact_prefix={artifacts}/",
+        "-print_final_stats=1",
     ]
     try:
         done = subprocess.run(
-            command, cwd=tmp_path, env=env, capture_output=True, text=True,
+            command,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
             timeout=FUZZ_SECONDS + 120,
         )
     except subprocess.TimeoutExpired as exc:  # libFuzzer's own limits should stop it first

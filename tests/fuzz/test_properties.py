@@ -107,8 +107,13 @@ def _safe(name: str) -> bool:
 
 
 @FAST
-@given(name=st.one_of(st.none(), st.text(max_size=1200), st.binary(max_size=300).map(
-    lambda b: b.decode("utf-8", "surrogateescape"))))
+@given(
+    name=st.one_of(
+        st.none(),
+        st.text(max_size=1200),
+        st.binary(max_size=300).map(lambda b: b.decode("utf-8", "surrogateescape")),
+    )
+)
 @example(name="\u202egnp.exe")
 @example(name="a" * 1000 + ".png")
 @example(name="../../etc/passwd")

@@ -144,7 +144,10 @@ def test_json_bodies_that_break_parsers(api: Api) -> None:
         url = path.format(asset=asset["id"])
         response, _ = answered(
             lambda url=url, method=method, body=body: api.client.open(
-                url, method=method, data=body, content_type="application/json",
+                url,
+                method=method,
+                data=body,
+                content_type="application/json",
                 headers=api._headers(),
             )
         )

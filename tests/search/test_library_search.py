@@ -19,8 +19,11 @@ from tests.search.support import change, upload
 def _upload_page(client, title, n=0, tags=""):
     r = client.post(
         "/upload",
-        data={"file": (io.BytesIO(make_jpeg(20 + n, 20)), f"a{n}.jpg"), "title": title,
-              "tags": tags},
+        data={
+            "file": (io.BytesIO(make_jpeg(20 + n, 20)), f"a{n}.jpg"),
+            "title": title,
+            "tags": tags,
+        },
         content_type="multipart/form-data",
     )
     assert r.status_code in (200, 201, 302), r.get_data(True)
@@ -44,8 +47,9 @@ def test_facets_sorting_and_pages_keep_the_query(app, client, make_user, login):
     api = Api(app.test_client(), add_token(app, user))
     for n in range(5):
         upload(api, n, title=f"Acto {n}", tags="prensa" if n % 2 else "interno")
-    html = client.get("/", query_string={"q": "acto", "per_page": 2, "tag": "prensa",
-                                         "sort": "title"}).get_data(True)
+    html = client.get(
+        "/", query_string={"q": "acto", "per_page": 2, "tag": "prensa", "sort": "title"}
+    ).get_data(True)
     assert "Agencia Salud" in html  # agency names, not slugs
     assert re.search(r'value="prensa"\s+checked', html)
     assert re.search(r'<option value="title"\s+selected', html)
@@ -80,16 +84,30 @@ def test_snippets_are_escaped_except_the_marks(app, client, make_user, login):
     user = make_user("editor")
     login(user)
     api = Api(app.test_client(), add_token(app, user))
-    upload(api, 1, title="<script>alert(1)</script> acto",
-           description="<img src=x onerror=alert(1)> acto oficial")
+    upload(
+        api,
+        1,
+        title="<script>alert(1)</script> acto",
+        description="<img src=x onerror=alert(1)> acto oficial",
+    )
     html = client.get("/", query_string={"q": "acto"}).get_data(True)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html and "<mark>acto</mark>" in html
 
 
-@pytest.mark.parametrize("query", [{"page": "abc"}, {"sort": "nope"}, {"page": "0"},
-                                   {"year": "x" * 500}, {"q": "(("}, {"q": '"'},
-                                   {"kind": "nope"}, {"page": "99999"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "abc"},
+        {"sort": "nope"},
+        {"page": "0"},
+        {"year": "x" * 500},
+        {"q": "(("},
+        {"q": '"'},
+        {"kind": "nope"},
+        {"page": "99999"},
+    ],
+)
 def test_odd_urls_never_break_the_page(client, make_user, login, query):
     login(make_user("editor"))
     assert client.get("/", query_string=query).status_code == 200
@@ -160,6 +178,5 @@ def test_the_suggestion_is_escaped_and_linked(app):
     with app.test_request_context("/"):
         html = str(did_you_mean("<b>x</b>", "/?q=%3Cb%3E&a=1"))
     assert html == (
-        '¿Quisiste decir <a class="suggestion" href="/?q=%3Cb%3E&amp;a=1">'
-        "&lt;b&gt;x&lt;/b&gt;</a>?"
+        '¿Quisiste decir <a class="suggestion" href="/?q=%3Cb%3E&amp;a=1">&lt;b&gt;x&lt;/b&gt;</a>?'
     )

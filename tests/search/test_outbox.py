@@ -83,8 +83,17 @@ def test_what_no_document_shows_queues_nothing(app):
     asset_id = upload(api, 1, title="Foto")["id"]
     assert _queued(app) == []  # drained after the upload
     db = database(app).sessionmaker()
-    db.add(Rendition(asset_id=asset_id, name="extra", storage_key="r", mime="image/webp",
-                     width=1, height=1, size=1))
+    db.add(
+        Rendition(
+            asset_id=asset_id,
+            name="extra",
+            storage_key="r",
+            mime="image/webp",
+            width=1,
+            height=1,
+            size=1,
+        )
+    )
     db.get(Asset, asset_id).copyright = "© Gobierno"
     db.commit()
     db.close()

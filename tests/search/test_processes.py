@@ -12,8 +12,9 @@ from tests.conftest import Api, add_token, add_user
 from tests.search.support import stale, upload
 
 
-def _worker(config: dict[str, Any], token: str, shared: list[int], k: int, rounds: int,
-            out: Any) -> None:
+def _worker(
+    config: dict[str, Any], token: str, shared: list[int], k: int, rounds: int, out: Any
+) -> None:
     from brandhub import create_app
 
     app = create_app(config)
@@ -45,9 +46,7 @@ def test_processes_changing_assets_at_once_lose_nothing(app):
     }
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    procs = [
-        ctx.Process(target=_worker, args=(config, token, shared, k, 6, out)) for k in range(3)
-    ]
+    procs = [ctx.Process(target=_worker, args=(config, token, shared, k, 6, out)) for k in range(3)]
     for p in procs:
         p.start()
     errors = [out.get(timeout=120) for _ in procs]

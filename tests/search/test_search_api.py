@@ -55,8 +55,25 @@ def test_bad_parameters_are_400_json(api_for, query):
 
 
 @pytest.mark.parametrize(
-    "text", ['"', "*", ":", "((", "))", "AND OR NOT", "title:", "a" * 2000, "%00", "\x00",
-             "tag:salud AND (", "~2", "^", "[a TO", "\u200b", "🙂"]
+    "text",
+    [
+        '"',
+        "*",
+        ":",
+        "((",
+        "))",
+        "AND OR NOT",
+        "title:",
+        "a" * 2000,
+        "%00",
+        "\x00",
+        "tag:salud AND (",
+        "~2",
+        "^",
+        "[a TO",
+        "\u200b",
+        "🙂",
+    ],
 )
 def test_odd_text_never_errors(api_for, text):
     api = api_for("editor")
@@ -109,5 +126,16 @@ def test_search_needs_a_token(client):
 def test_the_openapi_document_describes_search(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     params = {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]}
-    assert {"q", "kind", "agency", "year", "tag", "orientation", "compliance", "status",
-            "sort", "page", "per_page"} <= params
+    assert {
+        "q",
+        "kind",
+        "agency",
+        "year",
+        "tag",
+        "orientation",
+        "compliance",
+        "status",
+        "sort",
+        "page",
+        "per_page",
+    } <= params

@@ -25,8 +25,12 @@ def _snapshot(api):
     for q in QUERIES:
         for sort in SORTS:
             body = api.get("/search", query_string={"q": q, "sort": sort, "per_page": 7}).get_json()
-            out[q, sort] = (body["total"], [r["id"] for r in body["results"]], body["facets"],
-                            body["suggestion"])
+            out[q, sort] = (
+                body["total"],
+                [r["id"] for r in body["results"]],
+                body["facets"],
+                body["suggestion"],
+            )
     return out
 
 
@@ -121,10 +125,16 @@ def test_check_index_reports_and_repairs(app, runner):
 
 def test_search_works_on_a_fresh_instance(tmp_path):
     instance = tmp_path / "nueva"
-    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True,
-                      "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-                      "JOBS_BACKEND": "immediate",
-                      "DATABASE_URL": f"sqlite:///{instance / 'brandhub.sqlite3'}"})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "JOBS_BACKEND": "immediate",
+            "DATABASE_URL": f"sqlite:///{instance / 'brandhub.sqlite3'}",
+        }
+    )
     try:
         r = app.test_cli_runner().invoke(args=["init"])
         assert r.exit_code == 0, r.output

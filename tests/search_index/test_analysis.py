@@ -56,11 +56,20 @@ def test_spanish_analyzer(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("accented", "plain"),
     [
-        ("inauguración", "inauguracion"), ("comunicación", "comunicacion"),
-        ("vacunación", "vacunacion"), ("educación", "educacion"), ("información", "informacion"),
-        ("público", "publico"), ("políticas", "politicas"), ("tecnología", "tecnologia"),
-        ("jóvenes", "jovenes"), ("árboles", "arboles"), ("reunión", "reunion"),
-        ("campaña", "campana"), ("rápidamente", "rapidamente"), ("fútbol", "futbol"),
+        ("inauguración", "inauguracion"),
+        ("comunicación", "comunicacion"),
+        ("vacunación", "vacunacion"),
+        ("educación", "educacion"),
+        ("información", "informacion"),
+        ("público", "publico"),
+        ("políticas", "politicas"),
+        ("tecnología", "tecnologia"),
+        ("jóvenes", "jovenes"),
+        ("árboles", "arboles"),
+        ("reunión", "reunion"),
+        ("campaña", "campana"),
+        ("rápidamente", "rapidamente"),
+        ("fútbol", "futbol"),
     ],
 )
 def test_accented_and_plain_spellings_stem_alike(accented: str, plain: str) -> None:
@@ -79,10 +88,19 @@ def test_whoosh_stemmer_alone_would_split_the_spellings() -> None:
 @pytest.mark.parametrize(
     ("singular", "plural"),
     [
-        ("escuela", "escuelas"), ("foto", "fotos"), ("inauguracion", "inauguraciones"),
-        ("hospital", "hospitales"), ("comunidad", "comunidades"), ("clase", "clases"),
-        ("red", "redes"), ("ley", "leyes"), ("mes", "meses"), ("autobus", "autobuses"),
-        ("lapiz", "lapices"), ("cuaderno", "cuadernos"), ("programa", "programas"),
+        ("escuela", "escuelas"),
+        ("foto", "fotos"),
+        ("inauguracion", "inauguraciones"),
+        ("hospital", "hospitales"),
+        ("comunidad", "comunidades"),
+        ("clase", "clases"),
+        ("red", "redes"),
+        ("ley", "leyes"),
+        ("mes", "meses"),
+        ("autobus", "autobuses"),
+        ("lapiz", "lapices"),
+        ("cuaderno", "cuadernos"),
+        ("programa", "programas"),
     ],
 )
 def test_singular_and_plural_stem_alike(singular: str, plural: str) -> None:
@@ -117,13 +135,17 @@ def test_name_analyzer(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "index_tokens", "query_tokens"),
     [
-        ("Logo_Salud_2024.SVG",
-         ["logo_salud_2024.svg", "logo_salud_2024", "logo", "salud", "2024", "svg"],
-         ["logo_salud_2024.svg"]),
+        (
+            "Logo_Salud_2024.SVG",
+            ["logo_salud_2024.svg", "logo_salud_2024", "logo", "salud", "2024", "svg"],
+            ["logo_salud_2024.svg"],
+        ),
         ("IMG_2034.JPG", ["img_2034.jpg", "img_2034", "img", "2034", "jpg"], ["img_2034.jpg"]),
-        ("informe-de-labores.pdf",
-         ["informe-de-labores.pdf", "informe-de-labores", "informe", "labores", "pdf"],
-         ["informe-de-labores.pdf"]),
+        (
+            "informe-de-labores.pdf",
+            ["informe-de-labores.pdf", "informe-de-labores", "informe", "labores", "pdf"],
+            ["informe-de-labores.pdf"],
+        ),
         (":", [":"], []),
         ("de", ["de"], []),
     ],

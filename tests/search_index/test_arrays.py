@@ -22,8 +22,14 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexReader]:
     writer = ix.writer()
     for i in range(1, 701):
         words = ["salud"] + ["escuela"] * (i % 4) + (["raro"] if i % 97 == 0 else [])
-        doc = AssetDocument(i, " ".join(words), description="x " * (i % 30), kind="image",
-                            created_at=when(2020 + i % 5), tags=(f"t{i % 3}",))
+        doc = AssetDocument(
+            i,
+            " ".join(words),
+            description="x " * (i % 30),
+            kind="image",
+            created_at=when(2020 + i % 5),
+            tags=(f"t{i % 3}",),
+        )
         writer.add_document(**document_fields(doc))
     for doc in ARCHIVE:
         writer.add_document(**document_fields(doc))
@@ -37,8 +43,15 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexReader]:
 
 @pytest.mark.parametrize(
     ("fieldname", "term"),
-    [("title", "salud"), ("title", "escuel"), ("title", "rar"), ("kind", "image"),
-     ("tag", "t1"), ("title", "nothing"), ("id", "700")],
+    [
+        ("title", "salud"),
+        ("title", "escuel"),
+        ("title", "rar"),
+        ("kind", "image"),
+        ("tag", "t1"),
+        ("title", "nothing"),
+        ("id", "700"),
+    ],
 )
 def test_postings_match_whoosh(reader: IndexReader, fieldname: str, term: str) -> None:
     ids, tfs = arrays.postings(reader, fieldname, term.encode())
@@ -48,8 +61,9 @@ def test_postings_match_whoosh(reader: IndexReader, fieldname: str, term: str) -
     expected = list(reader.postings(fieldname, term.encode()).items_as("weight"))
     deleted = reader.deleted_docs_set
     # Ours keeps deleted documents (they are masked later); Whoosh's skips them.
-    assert [(i, w) for i, w in zip(ids.tolist(), tfs.tolist(), strict=True)
-            if i not in deleted] == expected
+    assert [
+        (i, w) for i, w in zip(ids.tolist(), tfs.tolist(), strict=True) if i not in deleted
+    ] == expected
     assert np.all(np.diff(ids) > 0)
 
 

@@ -118,8 +118,7 @@ def test_rebuild_swaps_while_readers_keep_serving(new_index: NewIndex) -> None:
         assert ids(find(reader, "logo")) == [3]
         # ...and a change applied now must survive the swap.
         if done == 2:
-            other_writer.apply(upserts=[replace(ARCHIVE[6], title="Árbol encendido")],
-                               deletes=[1])
+            other_writer.apply(upserts=[replace(ARCHIVE[6], title="Árbol encendido")], deletes=[1])
 
     new_docs = iter(ARCHIVE[2:])
     assert builder.rebuild(new_docs, count=6, progress=progress) == 6
@@ -216,8 +215,9 @@ def _write_share(path: str, worker: int, per_worker: int) -> None:
     try:
         for start in range(0, per_worker, 5):
             batch = [
-                AssetDocument(worker * 1000 + i, f"documento {worker} número {i}",
-                              agency=f"agencia-{worker}")
+                AssetDocument(
+                    worker * 1000 + i, f"documento {worker} número {i}", agency=f"agencia-{worker}"
+                )
                 for i in range(start, start + 5)
             ]
             idx.apply(batch)
@@ -321,8 +321,11 @@ def test_threads_search_while_another_applies(new_index: NewIndex) -> None:
     def search() -> None:
         try:
             for i in range(30):
-                results = find(idx, ("salud", "inauguracion", "", "logo")[i % 4],
-                               sort=("relevance", "title", "newest")[i % 3])
+                results = find(
+                    idx,
+                    ("salud", "inauguracion", "", "logo")[i % 4],
+                    sort=("relevance", "title", "newest")[i % 3],
+                )
                 assert results.total >= 1
         except BaseException as exc:  # collected and re-raised in the test thread
             errors.append(exc)

@@ -26,9 +26,14 @@ def test_rights_are_set_and_read_through_the_api(app, api_for):
     editor = api_for("editor", "salud")
     asset = upload(editor, 40)
     r = _patch(
-        editor, asset["id"], licence="cc-by-4.0", credit="Foto: Ana Pérez / Salud",
-        restrictions="No usar en publicidad política.", expires_at=_iso(400),
-        embargo_until=_iso(1), public=True,
+        editor,
+        asset["id"],
+        licence="cc-by-4.0",
+        credit="Foto: Ana Pérez / Salud",
+        restrictions="No usar en publicidad política.",
+        expires_at=_iso(400),
+        embargo_until=_iso(1),
+        public=True,
     )
     assert r.status_code == 200, r.get_json()
     body = r.get_json()

@@ -109,9 +109,10 @@ def test_a_revoked_link_is_dead(app, shared):
     assert api_delete(editor, f"/share-links/{body['id']}").status_code == 204
     for url in (path, f"{path}/a/{asset['id']}/file", f"{path}/a/{asset['id']}/r/thumb"):
         assert anon.get(url).status_code == 404, url
-    assert editor.get(f"/share-links?asset_id={asset['id']}").get_json()["results"][0][
-        "state"
-    ] == "revoked"
+    assert (
+        editor.get(f"/share-links?asset_id={asset['id']}").get_json()["results"][0]["state"]
+        == "revoked"
+    )
 
 
 def api_delete(api, path):
@@ -310,7 +311,7 @@ def test_an_event_link_works_from_the_pages(app, client, make_user, login):
     # The link is listed on the event page, with its revoke button.
     page = client.get(f"/events/{event['id']}").get_data(as_text=True)
     assert "Canal 7" in page
-    link_id = re.search(r'/share/(\d+)/revoke', page).group(1)
+    link_id = re.search(r"/share/(\d+)/revoke", page).group(1)
     assert client.post(f"/share/{link_id}/revoke", data={"next": "/"}).status_code == 302
     assert anon.get(path).status_code == 404
 

@@ -80,7 +80,10 @@ def test_zips_of_a_selection_log_one_download_per_file(app, client, api_for, log
 def test_month_starts_follow_the_institutions_time_zone():
     starts = month_starts(3, datetime(2026, 3, 1, 2, 0, tzinfo=UTC), ZONE)  # still 28 Feb there
     assert [s.date().isoformat() for s in starts] == [
-        "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01"
+        "2025-12-01",
+        "2026-01-01",
+        "2026-02-01",
+        "2026-03-01",
     ]
     assert starts[1].astimezone(UTC) == datetime(2026, 1, 1, 3, 0, tzinfo=UTC)
 
@@ -135,7 +138,7 @@ def test_the_admin_page_is_for_admins_and_draws_the_chart(app, client, api_for, 
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'href="/admin"' in html  # in the navigation
-    assert "<svg class=\"chart\"" in html and "chart__bar--downloads" in html
+    assert '<svg class="chart"' in html and "chart__bar--downloads" in html
     assert "<table" in html and "Agencia Salud" in html and "Logo del ministerio" in html
     assert "style=" not in html  # the CSP allows no inline style
     assert client.get("/admin?months=6").status_code == 200

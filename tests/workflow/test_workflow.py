@@ -74,7 +74,8 @@ def test_an_unknown_status_is_a_400(api_for):
     asset = upload(api_for("editor", "salud"), 4)
     assert _move(admin, asset["id"], "published").status_code == 400
     r = admin.client.post(
-        f"/api/v1/assets/{asset['id']}/status", json={},
+        f"/api/v1/assets/{asset['id']}/status",
+        json={},
         headers={"Authorization": f"Bearer {admin.token}"},
     )
     assert r.status_code == 422
@@ -101,7 +102,8 @@ def test_history_keeps_who_when_from_to_and_why(api_for):
     assert all(c["at"] for c in history["changes"])
     assert history["allowed"] == []  # an editor cannot move an approved asset
     assert set(manager.get(f"/assets/{asset['id']}/history").get_json()["allowed"]) == {
-        "in_review", "archived"
+        "in_review",
+        "archived",
     }
 
 
