@@ -5,7 +5,11 @@ change presets with ``PRESETS`` in their config file (a dict of name →
 {"label", "spec"}). ``fill`` crops are centred on the asset's focal point
 (``operations.downloads`` puts it into the spec). Free sizes
 (``?width=&height=&format=``) are checked here, with messages that say what
-is allowed; ``DOWNLOAD_MAX_SIDE`` caps them.
+is allowed; ``DOWNLOAD_MAX_SIDE`` caps them, and ``ANONYMOUS_DOWNLOAD_MAX_SIDE``
+caps them for visitors without an account (press kit, share links), whose
+request for a format alone is bounded to that side too: the bitmap one visitor
+can make a process draw stays within tens of megabytes (4000 x 4000 RGBA is
+64 MB) rather than the 256 MB of an 8000 px vector.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
 FREE_FORMATS = ("jpeg", "png", "webp", "tiff")
 _FORMAT_ALIASES = {"jpg": "jpeg", "tif": "tiff"}
 DEFAULT_MAX_SIDE = 8000
+DEFAULT_ANONYMOUS_MAX_SIDE = 4000
 #: The file name label of a free size.
 FREE_LABEL = "a-medida"
 
@@ -82,9 +87,18 @@ def _side(value: str | None, limit: int) -> int | None:
 
 
 def free_spec(
-    width: str | None, height: str | None, fmt: str | None, max_side: int = DEFAULT_MAX_SIDE
+    width: str | None,
+    height: str | None,
+    fmt: str | None,
+    max_side: int = DEFAULT_MAX_SIDE,
+    *,
+    bound_original: bool = False,
 ) -> str:
-    """A spec from ``?width=&height=&format=`` (both sides: a crop to that shape)."""
+    """A spec from ``?width=&height=&format=`` (both sides: a crop to that shape).
+
+    With ``bound_original`` a request without a size fits within ``max_side``
+    instead of keeping the source's pixel size.
+    """
     w, h = _side(width, max_side), _side(height, max_side)
     name = (fmt or "jpeg").strip().lower()
     name = _FORMAT_ALIASES.get(name, name)
@@ -100,16 +114,29 @@ def free_spec(
         resize = f"width-{w}"
     elif h:
         resize = f"height-{h}"
+    elif bound_original:
+        resize = f"max-{max_side}"
     else:
         resize = "original"
     return f"{resize}|format-{name}"
 
 
-def spec_from_args(config: Mapping[str, Any], args: Mapping[str, Any]) -> tuple[str, str]:
+def spec_from_args(
+    config: Mapping[str, Any], args: Mapping[str, Any], *, anonymous: bool = False
+) -> tuple[str, str]:
     """``(spec, label)`` from a request's ``?preset=`` or ``?width=&height=&format=``."""
     name = args.get("preset")
     if name:
         return preset_spec(config, name), name
     max_side = int(config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
-    spec = free_spec(args.get("width"), args.get("height"), args.get("format"), max_side)
+    if anonymous:
+        anonymous_side = config.get("ANONYMOUS_DOWNLOAD_MAX_SIDE") or DEFAULT_ANONYMOUS_MAX_SIDE
+        max_side = min(max_side, int(anonymous_side))
+    spec = free_spec(
+        args.get("width"),
+        args.get("height"),
+        args.get("format"),
+        max_side,
+        bound_original=anonymous,
+    )
     return spec, FREE_LABEL

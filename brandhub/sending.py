@@ -221,9 +221,9 @@ def send_download(asset: Any, args: Any) -> Response:
 
     if wants_original(args):
         return send_original(storage(), asset, attachment=True)
-    spec, label = spec_from_args(current_app.config, args)
-    store = storage()
     anonymous = is_anonymous()
+    spec, label = spec_from_args(current_app.config, args, anonymous=anonymous)
+    store = storage()
     settings = ingest_settings(anonymous=anonymous)
     free = label == FREE_LABEL
     if anonymous and (free or not is_stored(store, asset, spec)):

@@ -15,6 +15,7 @@ import signal
 import time
 
 import pytest
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -202,7 +203,7 @@ def test_free_size_downloads_store_nothing(app, api_for):
     assert limited.status_code == 429
 
 
-def test_a_free_size_beyond_the_budget_is_refused_through_a_share_link(app, api_for):
+def test_an_anonymous_free_size_is_bounded_through_a_share_link(app, api_for):
     editor = api_for("editor", "salud")
     r = editor.upload(pieces()["official_svg"], "logo.svg", title="Logo")
     assert r.status_code == 201, r.get_json()
@@ -219,8 +220,13 @@ def test_a_free_size_beyond_the_budget_is_refused_through_a_share_link(app, api_
     before = State.of(app)
     small = anon.get(f"{path}/a/{asset['id']}/download?width=640&format=png")
     assert small.status_code == 200 and small.mimetype == "image/png"
-    # 8000 × 8000 pixels drawn from the vector: 256 MB before any copy.
+    # 8000 × 8000 pixels drawn from the vector would be 256 MB before any copy: a
+    # visitor without an account may ask for at most 4000 px a side.
     huge = anon.get(f"{path}/a/{asset['id']}/download?width=8000&format=tiff")
-    assert huge.status_code == 422
-    assert "demasiado costosa" in huge.get_data(as_text=True)
+    assert huge.status_code == 400
+    assert "4000" in huge.get_data(as_text=True)
+    # A format alone fits within that side too, instead of the vector's own size.
+    bounded = anon.get(f"{path}/a/{asset['id']}/download?format=png")
+    assert bounded.status_code == 200, bounded.get_data(as_text=True)[:300]
+    assert max(Image.open(io.BytesIO(bounded.data)).size) <= 4000
     assert State.of(app).keys == before.keys
