@@ -17,6 +17,18 @@ from .text import clean_line, clean_text
 class AssetMetaForm(FlaskForm):
     """Descriptive fields of an asset (used for upload, edit and PATCH)."""
 
+    #: The fields an upload or a PATCH may send (anything else is refused by the API).
+    FIELD_NAMES = (
+        "title",
+        "description",
+        "tags",
+        "credit",
+        "caption",
+        "copyright",
+        "agency",
+        "category",
+    )
+
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)], filters=[clean_line])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
@@ -57,17 +69,7 @@ class AssetMetaForm(FlaskForm):
     def to_fields(self, present: set[str] | None = None) -> AssetFields:
         """Only the fields that were sent (PATCH semantics) when ``present`` is given."""
         values: dict[str, Any] = {}
-        names = (
-            "title",
-            "description",
-            "tags",
-            "credit",
-            "caption",
-            "copyright",
-            "agency",
-            "category",
-        )
-        for name in names:
+        for name in self.FIELD_NAMES:
             if present is not None and name not in present:
                 continue
             value = getattr(self, name).data

@@ -34,25 +34,15 @@ from whoosh.query import Term
 from . import arrays
 from .analysis import SPANISH_STOP_WORDS, fold, words
 from .parsing import clean
+from .schema import HIGHLIGHT_FIELDS
 from .views import IndexView
 
 __all__ = ["suggest"]
 
 _SKIP_TOKEN = re.compile(r"^[-+]|[:*?]")
-_STORED_TEXT = (
-    "title",
-    "description",
-    "caption",
-    "tags",
-    "keywords",
-    "event",
-    "collection",
-    "credit",
-    "creator",
-    "embedded",
-    "camera",
-    "lens",
-)
+# The words a searcher could read in a hit: the highlighted fields but the file name
+# (a camera's "DSC_0412" is no word to suggest).
+_STORED_TEXT = tuple(name for name in HIGHLIGHT_FIELDS if name != "filename")
 _STEMMED = (
     "title",
     "description",

@@ -153,16 +153,7 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
         check_lengths(request.form)
         form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
         present = set(request.form)
-    unknown = present - {
-        "title",
-        "description",
-        "tags",
-        "credit",
-        "caption",
-        "copyright",
-        "agency",
-        "category",
-    }
+    unknown = present - set(AssetMetaForm.FIELD_NAMES)
     if unknown:
         raise ApiError(
             422, "validation", _("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))
