@@ -154,10 +154,11 @@ _upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
     "enum": ["", *CATEGORIES],
     "description": "what the piece is, for the brand rules (default: judged from the file)",
 }
-# Changing it later checks the piece again as the new category ("": judged from the file).
+# Changing it later checks the piece again as the new category ("" or null, which empties
+# every other field here: judged from the file again).
 SPEC["components"]["schemas"]["AssetFields"]["properties"]["category"] = {
-    "type": "string",
-    "enum": [*CATEGORIES, ""],
+    "type": ["string", "null"],
+    "enum": [*CATEGORIES, "", None],
 }
 _into_event["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"].update(
     {
