@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import gc
+import importlib
 import os
 import resource
 import signal
@@ -198,18 +200,14 @@ PRELOAD = (
     "assets.metadata.streams",
     "assets.metadata.documents",
 )
-_preloaded: list[bool] = []
 
 
+@functools.cache
 def preload() -> None:
     """Import :data:`PRELOAD` (once per process)."""
-    if not _preloaded:
-        import importlib
-
-        for name in PRELOAD:
-            with contextlib.suppress(ImportError):
-                importlib.import_module(name)
-        _preloaded.append(True)
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def run_within(budget: Budget, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

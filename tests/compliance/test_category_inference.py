@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from brandhub.db import database
 from brandhub.models import ComplianceReport
-from tests.compliance.support import BRAND, asset_row, pieces
-from tests.conftest import PASSWORD, Api, add_token, add_user
+from tests.compliance.support import asset_row, pieces
+from tests.conftest import PASSWORD
 from tests.guidelines.test_category import encoded, illustration, swirl
-
-
-@pytest.fixture
-def editor(app, runner):
-    runner.invoke(args=["brands", "load"])
-    runner.invoke(args=["brands", "assign", "prensa", BRAND])
-    return add_user(app, "editor", agency="prensa")
-
-
-@pytest.fixture
-def api(app, editor):
-    return Api(app.test_client(), add_token(app, editor))
 
 
 def _report_categories(app, asset_id: int) -> list[str]:

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from tests.compliance.support import BRAND, asset_row, pieces, reports, stored_keys
 from tests.conftest import PASSWORD, Api, add_token, add_user
-
-
-@pytest.fixture
-def editor(app, runner):
-    runner.invoke(args=["brands", "load"])
-    runner.invoke(args=["brands", "assign", "prensa", BRAND])
-    return add_user(app, "editor", agency="prensa")
-
-
-@pytest.fixture
-def api(app, editor):
-    return Api(app.test_client(), add_token(app, editor))
 
 
 def signed_in(app, user):
