@@ -36,7 +36,6 @@ from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
 from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece, infer_category
-from guidelines.category import by_type
 from guidelines.officials import OfficialLogos
 
 from ..models import Agency, Asset, BrandVersion, ComplianceReport
@@ -62,11 +61,6 @@ def valid_category(asked: str) -> str:
     if asked not in CATEGORIES:
         raise InvalidInput("The piece category is not valid.", field="category")
     return asked
-
-
-def category_for(kind: str, asked: str | None) -> str:
-    """The category asked for, else the one the file type suggests (no file to look at)."""
-    return valid_category(asked) if asked else by_type(kind)
 
 
 def category_of(prepared: Any, asked: str | None) -> str:
