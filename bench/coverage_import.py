@@ -126,7 +126,7 @@ def _zip(instance: str) -> None:
     from brandhub.db import get_session
     from brandhub.models import Event, User
     from brandhub.operations.events import event_assets
-    from brandhub.web.downloads import send_zip
+    from brandhub.sending import send_zip
 
     app = create_app()
     with app.test_request_context():

@@ -18,7 +18,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory. ``config`` overrides every other layer (used by tests)."""
     import os
 
-    from . import auth, db, errors, i18n, ids, jobs, limits, search, security, services, web
+    from . import (
+        auth,
+        db,
+        errors,
+        i18n,
+        ids,
+        jobs,
+        limits,
+        search,
+        security,
+        services,
+        tracking,
+        web,
+    )
     from . import config as cfg
     from .api import bp as api_bp
 
@@ -41,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)
+    tracking.init_app(app)
     jobs.init_app(app)
     app.register_blueprint(api_bp)
     from .cli import register_commands

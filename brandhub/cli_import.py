@@ -37,8 +37,8 @@ from assets.errors import BrandHubError
 from guidelines import CATEGORIES
 
 from . import search
+from .dates import to_utc
 from .db import get_session
-from .forms_archive import to_utc
 from .models import Agency, Event, User
 from .operations.assets import AssetFields
 from .operations.events import EventFields, create_event, find_event, get_visible_event

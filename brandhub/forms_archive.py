@@ -6,11 +6,6 @@ stored in UTC; the API also takes ISO 8601 with an offset.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
@@ -18,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from assets.metadata.capture import zone_info
 
+from .dates import to_utc
 from .forms import clean_line, clean_text
 from .operations.bulk import BulkChanges
 from .operations.collections import CollectionFields
@@ -25,43 +21,6 @@ from .operations.events import EventFields
 
 _LINK = Regexp(r"^https?://\S+$", message=_l("Use a full address starting with https://"))
 _SLUG = Regexp(r"^[a-z0-9-]*$")
-
-
-def _zone() -> ZoneInfo:
-    # Babel hands out a pytz zone, whose tzinfo must not be set by replace() (it
-    # would be the zone's 19th-century local mean time): the same name, as zoneinfo.
-    return ZoneInfo(str(get_timezone()))
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    """A naive date and time read as local to the institution, in UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=_zone())
-    return value.astimezone(UTC)
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    """A stored UTC moment as the institution's naive local time (for the form)."""
-    if value is None:
-        return None
-    return value.astimezone(_zone()).replace(tzinfo=None)
-
-
-def parse_when(raw: Any) -> datetime | None:
-    """ISO 8601 from the API (``2026-05-25T10:00-03:00`` or a plain date); None if empty."""
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str):
-        raise ValueError(raw)
-    text = raw.strip()
-    if len(text) > 10 and text[10] in "tT ":  # RFC 3339 allows "t" and "z" (Python 3.11 does not)
-        text = text[:10] + "T" + text[11:].upper()
-    try:
-        return to_utc(datetime.fromisoformat(text))
-    except OverflowError:  # 0001-01-01T00:00:00+05:00 is before the first instant
-        raise ValueError(raw) from None
 
 
 class EventForm(FlaskForm):

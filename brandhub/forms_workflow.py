@@ -22,8 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from .dates import to_local, to_utc
 from .forms import clean_line, clean_text
-from .forms_archive import to_local, to_utc
 from .models import STATUSES
 from .operations.rights import LICENCES, RightsFields
 from .operations.sharing import ShareFields

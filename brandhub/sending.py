@@ -1,4 +1,4 @@
-"""Streaming stored objects to the client: ranges, ETags, safe headers.
+"""Streaming stored objects to the client: ranges, ETags, safe headers, ZIPs.
 
 Originals are streamed from the store in chunks (never read whole), answer
 ``Range`` requests with 206 so video can seek, and carry the security headers
@@ -7,20 +7,39 @@ that keep user-supplied bytes inert in a browser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from flask import Response, current_app, redirect, request
+from flask import Response, current_app, g, redirect, request
 from flask_babel import gettext
+from flask_login import current_user
 from werkzeug.http import parse_range_header
 
 from assets.errors import AssetNotFound
 from assets.storage import Storage
 
+from .errors import ApiError
+from .limits import count_request, wait_text
+from .models import Asset
 from .models.base import utcnow
+from .operations.archive import MAX_SELECTION
+from .operations.downloads import (
+    derived,
+    download_name,
+    flattens_transparency,
+    is_stored,
+    made_now,
+    slug,
+    zip_stream,
+)
+from .operations.rights import is_publishable
+from .operations.versions import get_version
+from .presets import FREE_LABEL, preset_spec, spec_from_args
 from .security import FILE_CSP
+from .services import ingest_settings, storage
+from .tracking import note_downloads
 
 CHUNK = 256 * 1024
 # Types a browser may show inline; anything else (SVG, HTML-ish) downloads.
@@ -143,8 +162,6 @@ def shared_cache_seconds(asset: Any, now: datetime | None = None) -> int:
     public, approved asset under no embargo, and never past its publication's end.
     0 means private: an embargoed, draft or agency-only picture stays in the browser
     of whoever may see it, not in a cache that serves everyone."""
-    from .operations.rights import is_publishable
-
     now = now or utcnow()
     if not (asset.public and is_publishable(asset, now)):
         return 0
@@ -209,16 +226,6 @@ def send_download(asset: Any, args: Any) -> Response:
     Anonymous requests (press kit, share links) render within the anonymous work
     budget, and each one that renders counts against the address's render limit.
     """
-    from .operations.downloads import (
-        derived,
-        download_name,
-        flattens_transparency,
-        is_stored,
-        made_now,
-    )
-    from .presets import FREE_LABEL, spec_from_args
-    from .services import ingest_settings, storage
-
     if wants_original(args):
         return send_original(storage(), asset, attachment=True)
     anonymous = is_anonymous()
@@ -256,9 +263,6 @@ def send_download(asset: Any, args: Any) -> Response:
 
 def is_anonymous() -> bool:
     """No one signed in and no API token: the anonymous work budget and render limit apply."""
-    from flask import g
-    from flask_login import current_user
-
     return not current_user.is_authenticated and g.get("api_user") is None
 
 
@@ -276,26 +280,82 @@ def send_bytes(data: bytes, *, mime: str, filename: str) -> Response:
 
 def anonymous_render_wait() -> int | None:
     """Count one anonymous rendering from this address; seconds to wait when over the limit."""
-    from .limits import count_request
-
     return count_request("render", int(current_app.config.get("RENDER_LIMIT", 30)))
 
 
 def refuse_if_rendering_too_often() -> None:
     """A 429 when this address made too many renderings lately (see ``anonymous_render_wait``)."""
-    from flask_babel import gettext as _
-
-    from .errors import ApiError
-    from .limits import wait_text
-
     wait = anonymous_render_wait()
     if wait is not None:
         raise ApiError(
             429,
             "rate_limited",
-            _(
+            gettext(
                 "Too many custom sizes from your address: try again in %(wait)s.",
                 wait=wait_text(wait),
             ),
             retry_after=wait,
         )
+
+
+#: Menu entry meaning "the files as they were uploaded".
+ORIGINAL = "original"
+
+
+def zip_spec(name: str | None) -> str | None:
+    """The spec of a ZIP's preset; None (or "original") keeps the originals."""
+    if not name or name == ORIGINAL:
+        return None
+    return preset_spec(current_app.config, name)
+
+
+def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Response:
+    """``assets`` as one streamed ZIP named after ``title`` and the preset."""
+    limit = int(current_app.config.get("ZIP_MAX_FILES") or MAX_SELECTION)
+    if not assets:
+        raise ApiError(404, "empty", gettext("There is nothing to download here."))
+    if len(assets) > limit:
+        raise ApiError(400, "too_many", gettext("A ZIP holds at most %(max)s files.", max=limit))
+    spec = zip_spec(preset)
+    store = storage()
+    # Press kit and share-link visitors render within the anonymous work budget, and a
+    # ZIP in a preset counts as one rendering against their address's limit.
+    anonymous = is_anonymous()
+    if anonymous and spec is not None:
+        refuse_if_rendering_too_often()
+    settings = ingest_settings(anonymous=anonymous)
+    chunks, length = zip_stream(store, settings, assets, spec)
+    note_downloads(assets, "zip", preset or ORIGINAL)  # logged once the response is made
+    name = f"{slug(title, 'descarga')}-{preset or ORIGINAL}.zip"
+    headers = {
+        "Content-Disposition": content_disposition(name, True),
+        "Content-Security-Policy": FILE_CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    if length is not None:
+        headers["Content-Length"] = str(length)
+    return Response(
+        chunks,
+        mimetype="application/zip",
+        headers=headers,
+        direct_passthrough=True,
+    )
+
+
+def send_version(asset: Asset, number: int) -> Response:
+    """An earlier (or the current) file of ``asset``, as an attachment, logged."""
+    version = get_version(asset, number)
+    stem, _dot, ext = version.original_filename.rpartition(".")
+    name = f"{stem or version.original_filename}-v{number}.{ext or version.ext}"
+    note_downloads([asset], "version", version=number)
+    return send_stored(
+        storage(),
+        version.storage_key,
+        size=version.size,
+        mime=version.mime,
+        etag=version.sha256,
+        filename=name,
+        attachment=True,
+        allow_redirect=True,
+    )

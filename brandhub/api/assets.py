@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -20,48 +17,9 @@ from ..presets import DEFAULT_MAX_SIDE, free_spec
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 from . import bp
+from .requests import MAX_PER_PAGE, check_lengths, int_arg
 from .serialize import asset_json
 from .workflow import flag_similar
-
-MAX_PER_PAGE = 100
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    given = request.args.getlist(name)
-    if not given:
-        return default
-    raw = given[0]
-    if raw == "":
-        raise ApiError(400, "bad_request", _("'%(name)s' must be a whole number.", name=name))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(
-            400, "bad_request", _("'%(name)s' must be a whole number.", name=name)
-        ) from None
-    if not low <= value <= high:
-        raise ApiError(
-            400,
-            "bad_request",
-            _("'%(name)s' must be between %(low)s and %(high)s.", name=name, low=low, high=high),
-        )
-    return value
-
-
-# The longest text each field takes, as sent (the form measures it once cleaned).
-MAX_LENGTHS = {"title": 300, "description": 10000, "tags": 2000, "credit": 300,
-               "caption": 5000, "copyright": 300, "agency": 80}  # fmt: skip
-
-
-def check_lengths(sent: Mapping[str, Any]) -> None:
-    """422 for a field longer than the document allows, before cleaning shortens it."""
-    long = {
-        name: [_("At most %(max)s characters.", max=limit)]
-        for name, limit in MAX_LENGTHS.items()
-        if isinstance(sent.get(name), str) and len(sent[name]) > limit
-    }
-    if long:
-        raise ApiError(422, "validation", _("Some fields are not valid."), fields=long)
 
 
 def _validated(form: AssetMetaForm) -> None:
@@ -97,8 +55,8 @@ def create():  # type: ignore[no-untyped-def]
 
 @bp.get("/assets")
 def list_assets():  # type: ignore[no-untyped-def]
-    page = _int_arg("page", 1, 1, 100_000)
-    per_page = _int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
+    page = int_arg("page", 1, 1, 100_000)
+    per_page = int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
     db = get_session()
     where = visible_filter(g.api_user)
     total = db.scalar(select(func.count()).select_from(Asset).where(where)) or 0

@@ -14,7 +14,7 @@ from ..operations.assets import parse_tags
 from ..operations.bulk import BulkChanges, bulk_update
 from ..text import clean_text
 from . import bp
-from .events import _ids, json_body
+from .requests import asset_ids, json_body
 from .serialize import asset_json
 
 TEXT = {"credit": 300, "caption": 5000, "copyright": 300, "title_prefix": 100}
@@ -62,6 +62,6 @@ def _changes(payload: dict[str, Any]) -> BulkChanges:
 @bp.post("/assets/bulk")
 def bulk_edit():  # type: ignore[no-untyped-def]
     payload = json_body()
-    ids = _ids(payload)
+    ids = asset_ids(payload)
     assets = bulk_update(get_session(), g.api_user, ids, _changes(payload))
     return jsonify({"updated": len(assets), "results": [asset_json(a) for a in assets]})

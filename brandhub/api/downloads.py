@@ -16,9 +16,9 @@ from ..errors import ApiError
 from ..operations.access import get_visible_asset, require_edit
 from ..operations.archive import selection_ids, visible_selection
 from ..presets import presets
-from ..web.downloads import send_zip
+from ..sending import send_zip
 from . import bp
-from .events import json_body
+from .requests import json_body
 
 IDS = re.compile(r"[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,999}")
 

@@ -12,15 +12,12 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
 
+from ..dates import parse_when
 from ..db import get_session
 from ..errors import ApiError
 from ..forms import AssetMetaForm, form_errors
-from ..forms_archive import parse_when
-from ..ids import parse_id
 from ..models import Collection, Event
-from ..operations.archive import selection_ids
 from ..operations.collections import (
     CollectionFields,
     add_assets,
@@ -45,20 +42,16 @@ from ..operations.events import (
     visible_events,
 )
 from ..operations.importer import archive_file
+from ..sending import send_zip
 from ..services import ingest_settings, storage
 from ..text import clean_text
-from ..web.downloads import send_zip
 from . import bp, spec_archive  # noqa: F401  (describes these endpoints)
-from .assets import MAX_PER_PAGE, _int_arg, check_lengths
+from .requests import asset_ids, check_lengths, count, json_body, paginate
 from .serialize import asset_json, iso
 
 EVENT_TEXT = {"title": 300, "place": 300, "description": 10000, "photographers": 500,
               "press_release_url": 1000, "agency": 80, "time_zone": 64}  # fmt: skip
 COLLECTION_TEXT = {"title": 300, "description": 10000, "agency": 80}
-
-
-def _count(query: Select[Any]) -> int:
-    return get_session().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def event_json(event: Event) -> dict[str, Any]:
@@ -73,7 +66,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "time_zone": event.time_zone or None,
         "public": event.public,
         "agency": event.agency.slug if event.agency else None,
-        "asset_count": _count(event_assets(g.api_user, event)),
+        "asset_count": count(event_assets(g.api_user, event)),
         "created_at": iso(event.created_at),
         "updated_at": iso(event.updated_at),
         "links": {
@@ -92,7 +85,7 @@ def collection_json(collection: Collection) -> dict[str, Any]:
         "description": collection.description,
         "public": collection.public,
         "agency": collection.agency.slug if collection.agency else None,
-        "asset_count": _count(collection_assets_query(g.api_user, collection)),
+        "asset_count": count(collection_assets_query(g.api_user, collection)),
         "created_at": iso(collection.created_at),
         "updated_at": iso(collection.updated_at),
         "links": {
@@ -102,13 +95,6 @@ def collection_json(collection: Collection) -> dict[str, Any]:
             "page": url_for("collections.page", collection_id=collection.id),
         },
     }
-
-
-def json_body() -> dict[str, Any]:
-    payload = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(payload, dict):
-        raise ApiError(400, "bad_request", _("The body must be a JSON object."))
-    return payload
 
 
 def _fields(payload: dict[str, Any], texts: dict[str, int], extra: set[str]) -> dict[str, Any]:
@@ -153,27 +139,6 @@ def _event_fields(payload: dict[str, Any]) -> EventFields:
     return EventFields(**values)
 
 
-def _page(query: Select[Any]) -> dict[str, Any]:
-    page = _int_arg("page", 1, 1, 100_000)
-    per_page = _int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
-    rows = get_session().scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"total": _count(query), "page": page, "per_page": per_page, "rows": rows}
-
-
-def _ids(payload: dict[str, Any]) -> list[int]:
-    raw = payload.get("asset_ids")
-    ids = (
-        [None if isinstance(i, str) else parse_id(i) for i in raw]
-        if isinstance(raw, list)
-        else [None]
-    )
-    if None in ids:
-        raise ApiError(
-            422, "validation", _("'asset_ids' must be a list of asset ids."), field="asset_ids"
-        )
-    return selection_ids(ids)
-
-
 # Events
 
 
@@ -181,7 +146,7 @@ def _ids(payload: dict[str, Any]) -> list[int]:
 def list_events():  # type: ignore[no-untyped-def]
     query = visible_events(g.api_user)
     query = title_matching(query, str(clean_text(request.args.get("q", ""))))
-    found = _page(query)
+    found = paginate(query)
     results = [event_json(e) for e in found.pop("rows")]
     return jsonify({**found, "results": results})
 
@@ -219,7 +184,7 @@ def remove_event(event_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/events/<int:event_id>/assets")
 def event_asset_list(event_id: int):  # type: ignore[no-untyped-def]
     event = get_visible_event(get_session(), g.api_user, event_id)
-    found = _page(event_assets(g.api_user, event))
+    found = paginate(event_assets(g.api_user, event))
     results = [asset_json(a) for a in found.pop("rows")]
     return jsonify({**found, "results": results})
 
@@ -230,7 +195,7 @@ def event_add_assets(event_id: int):  # type: ignore[no-untyped-def]
     event = get_visible_event(db, g.api_user, event_id)
     upload = request.files.get("file")
     if upload is None:
-        attached = attach_assets(db, g.api_user, event, _ids(json_body()))
+        attached = attach_assets(db, g.api_user, event, asset_ids(json_body()))
         return jsonify({"attached": len(attached)})
     check_lengths(request.form)
     form = AssetMetaForm(formdata=request.form, meta={"csrf": False})
@@ -269,7 +234,7 @@ def event_zip(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/collections")
 def list_collections():  # type: ignore[no-untyped-def]
-    found = _page(visible_collections(g.api_user))
+    found = paginate(visible_collections(g.api_user))
     results = [collection_json(c) for c in found.pop("rows")]
     return jsonify({**found, "results": results})
 
@@ -310,7 +275,7 @@ def remove_collection(collection_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/collections/<int:collection_id>/assets")
 def collection_asset_list(collection_id: int):  # type: ignore[no-untyped-def]
     collection = get_visible_collection(get_session(), g.api_user, collection_id)
-    found = _page(collection_assets_query(g.api_user, collection))
+    found = paginate(collection_assets_query(g.api_user, collection))
     results = [asset_json(a) for a in found.pop("rows")]
     return jsonify({**found, "results": results})
 
@@ -319,7 +284,7 @@ def collection_asset_list(collection_id: int):  # type: ignore[no-untyped-def]
 def collection_add_assets(collection_id: int):  # type: ignore[no-untyped-def]
     db = get_session()
     collection = get_visible_collection(db, g.api_user, collection_id)
-    return jsonify({"added": add_assets(db, g.api_user, collection, _ids(json_body()))})
+    return jsonify({"added": add_assets(db, g.api_user, collection, asset_ids(json_body()))})
 
 
 @bp.delete("/collections/<int:collection_id>/assets/<int:asset_id>")

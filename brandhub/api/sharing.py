@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from assets.errors import AssetNotFound, InvalidInput
 
+from ..dates import parse_when
 from ..db import get_session
 from ..errors import ApiError
-from ..forms_archive import parse_when
 from ..ids import parse_id
 from ..models import ShareLink
 from ..operations.access import get_visible_asset

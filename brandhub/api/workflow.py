@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from assets.errors import InvalidInput, PermissionDenied
 
+from ..dates import parse_when
 from ..db import get_session
 from ..errors import ApiError
-from ..forms_archive import parse_when
 from ..models import Asset, DownloadEvent
 from ..operations.access import get_visible_asset, require_history
 from ..operations.rights import LICENCES, RightsFields, rights_state, update_rights
@@ -22,9 +22,9 @@ from ..operations.similar import Similar, similar_assets
 from ..operations.stats import download_count, monthly
 from ..operations.versions import VersionView, list_versions, replace_file
 from ..operations.workflow import allowed_transitions, change_status
+from ..sending import send_version
 from ..services import ingest_settings, storage
 from ..text import clean_text
-from ..web.workflow import send_version
 from . import bp, spec_workflow  # noqa: F401  (describes these endpoints)
 from .serialize import asset_json, iso
 

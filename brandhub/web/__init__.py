@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, brand, check, context, downloads, events, presskit, share, tracking, views
+    from . import admin, brand, check, context, downloads, events, presskit, share, views
     from . import collections as collection_pages
     from . import workflow as workflow_pages
 
@@ -21,4 +21,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(share.bp)
     app.register_blueprint(presskit.bp)
     app.register_blueprint(admin.bp)
-    tracking.init_app(app)

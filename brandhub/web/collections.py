@@ -34,7 +34,8 @@ from ..operations.collections import (
     visible_collections,
 )
 from ..operations.events import visible_events
-from .downloads import _back, send_zip
+from ..sending import send_zip
+from .downloads import _back
 from .events import PER_PAGE, agency_choices, covers, page_arg
 
 bp = Blueprint("collections", __name__, url_prefix="/collections")

@@ -1,19 +1,15 @@
 """ZIP downloads, the focal point and bulk edits of a selection (session sign-in).
 
-:func:`send_zip` is the one way a list of assets leaves as a ZIP: event and
-collection pages, a selection, and (for part of the archive that is public)
-share links and the press kit. It resolves the preset, makes the derived
-files, and streams the archive with its Content-Length.
+The ZIP itself is made by :func:`brandhub.sending.send_zip`, the one way a list
+of assets leaves as a ZIP (pages, the API, share links and the press kit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     jsonify,
@@ -28,64 +24,15 @@ from flask_login import current_user, login_required
 from assets.errors import InvalidInput
 
 from ..db import get_session
-from ..errors import ApiError
 from ..forms_archive import BulkForm
-from ..models import Asset
 from ..operations.access import get_visible_asset, require_edit
-from ..operations.archive import MAX_SELECTION, selection_ids, visible_selection
+from ..operations.archive import selection_ids, visible_selection
 from ..operations.bulk import bulk_update
-from ..operations.downloads import RESIZABLE, may_be_transparent, slug, zip_stream
-from ..presets import preset_spec, presets
-from ..security import FILE_CSP
-from ..sending import content_disposition, is_anonymous, refuse_if_rendering_too_often
-from ..services import ingest_settings, storage
-from .tracking import note_downloads
+from ..operations.downloads import RESIZABLE, may_be_transparent
+from ..presets import presets
+from ..sending import ORIGINAL, send_zip
 
 bp = Blueprint("downloads", __name__)
-
-#: Menu entry meaning "the files as they were uploaded".
-ORIGINAL = "original"
-
-
-def zip_spec(name: str | None) -> str | None:
-    """The spec of a ZIP's preset; None (or "original") keeps the originals."""
-    if not name or name == ORIGINAL:
-        return None
-    return preset_spec(current_app.config, name)
-
-
-def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Response:
-    """``assets`` as one streamed ZIP named after ``title`` and the preset."""
-    limit = int(current_app.config.get("ZIP_MAX_FILES") or MAX_SELECTION)
-    if not assets:
-        raise ApiError(404, "empty", _("There is nothing to download here."))
-    if len(assets) > limit:
-        raise ApiError(400, "too_many", _("A ZIP holds at most %(max)s files.", max=limit))
-    spec = zip_spec(preset)
-    store = storage()
-    # Press kit and share-link visitors render within the anonymous work budget, and a
-    # ZIP in a preset counts as one rendering against their address's limit.
-    anonymous = is_anonymous()
-    if anonymous and spec is not None:
-        refuse_if_rendering_too_often()
-    settings = ingest_settings(anonymous=anonymous)
-    chunks, length = zip_stream(store, settings, assets, spec)
-    note_downloads(assets, "zip", preset or ORIGINAL)  # logged once the response is made
-    name = f"{slug(title, 'descarga')}-{preset or ORIGINAL}.zip"
-    headers = {
-        "Content-Disposition": content_disposition(name, True),
-        "Content-Security-Policy": FILE_CSP,
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    }
-    if length is not None:
-        headers["Content-Length"] = str(length)
-    return Response(
-        chunks,
-        mimetype="application/zip",
-        headers=headers,
-        direct_passthrough=True,
-    )
 
 
 def zip_choices() -> list[tuple[str, Any]]:

@@ -28,10 +28,11 @@ from sqlalchemy import func, select
 
 from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 
+from ..dates import to_local
 from ..db import get_session
 from ..errors import STATUS_FOR
 from ..forms import UploadForm, form_errors
-from ..forms_archive import BulkForm, EventForm, to_local
+from ..forms_archive import BulkForm, EventForm
 from ..models import Agency, Asset, Event
 from ..operations.access import get_visible_asset, require_edit, visible_filter
 from ..operations.archive import can_manage, selection_ids
@@ -48,8 +49,8 @@ from ..operations.events import (
     visible_events,
 )
 from ..operations.importer import archive_file
+from ..sending import send_zip
 from ..services import ingest_settings, storage
-from .downloads import send_zip
 from .workflow import duplicate_url, flag_similar, similar_json, similar_message
 
 bp = Blueprint("events", __name__, url_prefix="/events")

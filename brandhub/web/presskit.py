@@ -29,11 +29,10 @@ from ..operations.collections import collection_assets_query
 from ..operations.downloads import RESIZABLE, slug
 from ..operations.events import event_assets
 from ..presets import presets
-from ..sending import send_download, send_original, wants_original
+from ..sending import send_download, send_original, send_zip, wants_original
 from ..services import storage
+from ..tracking import download_context, note_downloads
 from .context import query_args
-from .downloads import send_zip
-from .tracking import download_context, note_downloads
 
 bp = Blueprint("presskit", __name__, url_prefix="/prensa")
 

@@ -51,10 +51,9 @@ from ..operations.sharing import (
     unlock,
 )
 from ..presets import presets
-from ..sending import send_download, send_original, send_rendition, wants_original
+from ..sending import send_download, send_original, send_rendition, send_zip, wants_original
 from ..services import storage
-from .downloads import send_zip
-from .tracking import download_context, note_downloads
+from ..tracking import download_context, note_downloads
 
 bp = Blueprint("share", __name__)
 

@@ -31,11 +31,10 @@ from ..operations.rights import LICENCE_URLS, licence_label, rights_state, updat
 from ..operations.sharing import can_manage_link, links_for
 from ..operations.similar import Similar, similar_assets
 from ..operations.stats import download_count
-from ..operations.versions import get_version, list_versions, replace_file
+from ..operations.versions import list_versions, replace_file
 from ..operations.workflow import allowed_transitions, change_status
-from ..sending import send_stored
+from ..sending import send_version
 from ..services import ingest_settings, storage
-from .tracking import note_downloads
 
 bp = Blueprint("workflow", __name__)
 
@@ -148,24 +147,6 @@ def version_file(asset_id: int, number: int):  # type: ignore[no-untyped-def]
     asset = get_visible_asset(get_session(), current_user, asset_id)
     require_history(current_user, asset)
     return send_version(asset, number)
-
-
-def send_version(asset: Asset, number: int):  # type: ignore[no-untyped-def]
-    """An earlier (or the current) file of ``asset``, as an attachment, logged."""
-    version = get_version(asset, number)
-    stem, _dot, ext = version.original_filename.rpartition(".")
-    name = f"{stem or version.original_filename}-v{number}.{ext or version.ext}"
-    note_downloads([asset], "version", version=number)
-    return send_stored(
-        storage(),
-        version.storage_key,
-        size=version.size,
-        mime=version.mime,
-        etag=version.sha256,
-        filename=name,
-        attachment=True,
-        allow_redirect=True,
-    )
 
 
 @bp.post("/assets/<int:asset_id>/rights")

@@ -22,9 +22,9 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_login import current_user
 
-from ..db import database, get_session
-from ..models import Asset
-from ..operations.stats import record_downloads
+from .db import database, get_session
+from .models import Asset
+from .operations.stats import record_downloads
 
 log = logging.getLogger(__name__)
 
