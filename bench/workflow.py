@@ -41,7 +41,7 @@ from brandhub import create_app  # noqa: E402
 from brandhub.db import database, upgrade  # noqa: E402
 from brandhub.models import Agency, Asset, DownloadEvent, User  # noqa: E402
 from brandhub.operations.similar import phash_bytes, similar_to_hash  # noqa: E402
-from brandhub.operations.stats import monthly  # noqa: E402
+from brandhub.operations.statistics import monthly  # noqa: E402
 from tests.workflow.support import encode, scene  # noqa: E402
 
 AGENCIES = 40

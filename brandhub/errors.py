@@ -33,7 +33,7 @@ from assets.errors import (
 )
 from guidelines import ComplianceFailed
 
-from .operations.workflow import InvalidTransition
+from .operations.status import InvalidTransition
 
 STATUS_FOR: list[tuple[type[BaseException], int]] = [
     (AssetNotFound, 404),

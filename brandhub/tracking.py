@@ -3,7 +3,7 @@
 Views call :func:`note_downloads` with what they are about to send; the
 single-file endpoints of the library and the API (``TRACKED``) are noted here
 by endpoint, so their views stay as they are. After the response is made the
-notes are written (``operations.stats.record_downloads``) only if it really
+notes are written (``operations.statistics.record_downloads``) only if it really
 sends a file: a success, or a redirect to a presigned URL, and for byte
 ranges only the request that starts at byte 0 (a player seeking in a video,
 a resumed download, are one download). A failure to log is logged and never
@@ -24,7 +24,7 @@ from flask_login import current_user
 
 from .db import database, get_session
 from .models import Asset
-from .operations.stats import record_downloads
+from .operations.statistics import record_downloads
 
 log = logging.getLogger(__name__)
 

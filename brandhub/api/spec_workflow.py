@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..operations.rights import LICENCES
-from ..operations.workflow import TRANSITIONS
+from ..operations.status import TRANSITIONS
 from .openapi import (
     ASSET_ID,
     ID,

@@ -19,9 +19,9 @@ from ..models import Asset, DownloadEvent
 from ..operations.access import get_visible_asset, require_history
 from ..operations.rights import LICENCES, RightsFields, rights_state, update_rights
 from ..operations.similar import Similar, similar_assets
-from ..operations.stats import download_count, monthly
+from ..operations.statistics import download_count, monthly
+from ..operations.status import allowed_transitions, change_status
 from ..operations.versions import VersionView, list_versions, replace_file
-from ..operations.workflow import allowed_transitions, change_status
 from ..sending import send_version
 from ..services import ingest_settings, storage
 from ..text import clean_text

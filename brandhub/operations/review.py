@@ -3,7 +3,7 @@
 Approving an asset approves one file and one public text. If either changes
 afterwards, what the press kit, share links and other agencies would get is
 no longer what a brand manager approved. So when someone who cannot approve
-(operations/workflow.py ``can_approve``) changes an approved asset's file
+(operations/status.py ``can_approve``) changes an approved asset's file
 (a new version, operations/versions.py) or its public text (:data:`PUBLIC_TEXT`:
 what pages, the press kit and downloaded files show), the asset goes back to
 "in review" in the same transaction, and a :class:`StatusChange` with a
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Asset, StatusChange
 from .access import _user
-from .workflow import can_approve
+from .status import can_approve
 
 __all__ = [
     "NEW_FILE",

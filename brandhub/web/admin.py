@@ -21,7 +21,7 @@ from assets.errors import PermissionDenied
 
 from ..db import get_session
 from ..models import ShareLink, utcnow
-from ..operations.stats import MonthlyStats, monthly, top_assets
+from ..operations.statistics import MonthlyStats, monthly, top_assets
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

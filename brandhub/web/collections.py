@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from assets.errors import InvalidInput
 
 from ..db import get_session
-from ..forms_archive import BulkForm, CollectionForm
+from ..forms import BulkForm, CollectionForm
 from ..models import Asset, Collection, Event, collection_assets
 from ..operations.access import can_edit
 from ..operations.archive import can_manage, owned_filter, selection_ids

@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 from assets.errors import InvalidInput
 
 from ..db import get_session
-from ..forms_archive import BulkForm
+from ..forms import BulkForm
 from ..operations.access import get_visible_asset, require_edit
 from ..operations.archive import selection_ids, visible_selection
 from ..operations.bulk import bulk_update

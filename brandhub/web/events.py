@@ -31,8 +31,7 @@ from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 from ..dates import to_local
 from ..db import get_session
 from ..errors import STATUS_FOR
-from ..forms import UploadForm, form_errors
-from ..forms_archive import BulkForm, EventForm
+from ..forms import BulkForm, EventForm, UploadForm, form_errors
 from ..models import Agency, Asset, Event
 from ..operations.access import get_visible_asset, require_edit, visible_filter
 from ..operations.archive import can_manage, selection_ids

@@ -6,7 +6,7 @@ first (attempts are limited per link) and remembers the answer in the
 session. Pages and files under a link carry ``Referrer-Policy: no-referrer``
 (the token is in the address) and ``X-Robots-Tag: noindex``. A view-only link
 shows previews and refuses every download with 403. Every opening of the
-page is logged, every download is logged with the link (``web/tracking.py``).
+page is logged, every download is logged with the link (``brandhub/tracking.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from assets.errors import InvalidInput
 
 from ..db import get_session
 from ..errors import ApiError
-from ..forms_workflow import ShareForm, SharePasswordForm
+from ..forms import ShareForm, SharePasswordForm
 from ..limits import hit_all, release_all, request_address, wait_text
 from ..models import Asset, ShareLink
 from ..operations.access import get_visible_asset

@@ -24,15 +24,15 @@ from flask_login import current_user, login_required
 from assets.errors import DuplicateAsset, InvalidInput
 
 from ..db import get_session
-from ..forms_workflow import RightsForm, ShareForm, StatusForm, VersionForm
+from ..forms import RightsForm, ShareForm, StatusForm, VersionForm
 from ..models import Asset
 from ..operations.access import can_edit, can_see_history, get_visible_asset, require_history
 from ..operations.rights import LICENCE_URLS, licence_label, rights_state, update_rights
 from ..operations.sharing import can_manage_link, links_for
 from ..operations.similar import Similar, similar_assets
-from ..operations.stats import download_count
+from ..operations.statistics import download_count
+from ..operations.status import allowed_transitions, change_status
 from ..operations.versions import list_versions, replace_file
-from ..operations.workflow import allowed_transitions, change_status
 from ..sending import send_version
 from ..services import ingest_settings, storage
 

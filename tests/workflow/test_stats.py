@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from brandhub.db import database
 from brandhub.models import Agency, Asset, DownloadEvent
-from brandhub.operations.stats import month_starts, monthly
+from brandhub.operations.statistics import month_starts, monthly
 from tests.workflow.support import approve, change, upload
 
 ZONE = ZoneInfo("America/Argentina/Buenos_Aires")

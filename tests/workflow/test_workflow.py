@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from brandhub.operations.workflow import TRANSITIONS
+from brandhub.operations.status import TRANSITIONS
 from tests.workflow.support import change, row, upload
 
 

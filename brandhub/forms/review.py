@@ -1,7 +1,7 @@
-"""Forms of the workflow: status changes, new versions, usage rights, share links.
+"""Forms of an asset's review: status changes, new versions, usage rights.
 
 Dates and times are typed in the institution's time zone and stored in UTC
-(``forms_archive.to_utc``); the API takes ISO 8601 (``parse_when``).
+(``brandhub.dates``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -22,13 +21,13 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from .dates import to_local, to_utc
-from .forms import clean_line, clean_text
-from .models import STATUSES
-from .operations.rights import LICENCES, RightsFields
-from .operations.sharing import ShareFields
+from ..dates import to_local, to_utc
+from ..models import STATUSES
+from ..operations.rights import LICENCES, RightsFields
+from ..text import clean_line, clean_text
 
-_WHEN = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+#: The formats of a browser's datetime-local field.
+WHEN = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class StatusForm(FlaskForm):
@@ -76,11 +75,11 @@ class RightsForm(FlaskForm):
         description=_l("What may not be done with it (e.g. not for political advertising)"),
     )
     embargo_until = DateTimeLocalField(
-        _l("Not public before"), format=_WHEN, validators=[Optional()]
+        _l("Not public before"), format=WHEN, validators=[Optional()]
     )
     expires_at = DateTimeLocalField(
         _l("Rights expire on"),
-        format=_WHEN,
+        format=WHEN,
         validators=[Optional()],
         description=_l("After this moment it is marked expired and leaves public pages"),
     )
@@ -105,36 +104,3 @@ class RightsForm(FlaskForm):
             embargo_until=to_utc(self.embargo_until.data),
             public=bool(self.public.data),
         )
-
-
-class ShareForm(FlaskForm):
-    label = StringField(
-        _l("Who is it for"),
-        validators=[Optional(), Length(max=200)],
-        filters=[clean_line],
-        description=_l("A note for you, e.g. Diario El Sur (optional)"),
-    )
-    expires_at = DateTimeLocalField(
-        _l("Expires"),
-        format=_WHEN,
-        validators=[Optional()],
-        description=_l("Empty: it works until it is revoked"),
-    )
-    password = PasswordField(
-        _l("Password"),
-        validators=[Optional(), Length(min=6, max=200)],
-        description=_l("Optional; at least 6 characters. Send it by another channel."),
-    )
-    allow_download = BooleanField(_l("Allow downloads"), default=True)
-
-    def to_fields(self) -> ShareFields:
-        return ShareFields(
-            expires_at=to_utc(self.expires_at.data),
-            password=self.password.data or None,
-            allow_download=bool(self.allow_download.data),
-            label=self.label.data or "",
-        )
-
-
-class SharePasswordForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[Length(min=1, max=200)])

@@ -13,11 +13,11 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from assets.metadata.capture import zone_info
 
-from .dates import to_utc
-from .forms import clean_line, clean_text
-from .operations.bulk import BulkChanges
-from .operations.collections import CollectionFields
-from .operations.events import EventFields
+from ..dates import to_utc
+from ..operations.bulk import BulkChanges
+from ..operations.collections import CollectionFields
+from ..operations.events import EventFields
+from ..text import clean_line, clean_text
 
 _LINK = Regexp(r"^https?://\S+$", message=_l("Use a full address starting with https://"))
 _SLUG = Regexp(r"^[a-z0-9-]*$")

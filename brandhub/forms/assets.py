@@ -1,4 +1,4 @@
-"""The WTForms forms shared by the pages and the API."""
+"""The forms of an asset's file and fields, shared by the pages and the API."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp
 
-from .operations.assets import AssetFields
-from .text import clean_line, clean_text
+from ..operations.assets import AssetFields
+from ..text import clean_line, clean_text
 
 
 class AssetMetaForm(FlaskForm):
