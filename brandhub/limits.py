@@ -152,3 +152,13 @@ def before_body(endpoint: str) -> Callable[[Callable[[], Any]], Callable[[], Any
 def _before_body() -> Any:
     gate = _BEFORE_BODY.get(request.endpoint or "")
     return gate() if gate is not None else None
+
+
+def count_anonymous_check() -> int | None:
+    """Count one anonymous check from this address; seconds to wait when over the limit."""
+    return limiter().hit(rule("check"), request_address())
+
+
+def limited_message(wait: int) -> str:
+    """What a person told to wait before the next check reads."""
+    return _("Too many checks from your address: try again in %(wait)s.", wait=wait_text(wait))

@@ -15,21 +15,17 @@ from guidelines import Brand
 
 from ..db import get_session
 from ..errors import ApiError
-from ..limits import before_body, limiter, request_address, rule, too_many, wait_text
+from ..limits import (
+    before_body,
+    count_anonymous_check,
+    limited_message,
+    too_many,
+)
 from ..models import BrandVersion
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
 from ..services import ingest_settings, storage
 from . import PUBLIC_ENDPOINTS, bp, spec_compliance  # noqa: F401  (describes these endpoints)
-
-
-def count_anonymous_check() -> int | None:
-    """Count one anonymous check from this address; seconds to wait when over the limit."""
-    return limiter().hit(rule("check"), request_address())
-
-
-def limited_message(wait: int) -> str:
-    return _("Too many checks from your address: try again in %(wait)s.", wait=wait_text(wait))
 
 
 @before_body("api.compliance_check")

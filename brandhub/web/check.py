@@ -17,10 +17,9 @@ from assets.budget import BudgetExceeded
 from assets.errors import FileTooLarge, InvalidFile, UnsupportedMediaType
 from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
 
-from ..api.compliance import count_anonymous_check, limited_message
 from ..db import get_session
 from ..errors import STATUS_FOR
-from ..limits import before_body
+from ..limits import before_body, count_anonymous_check, limited_message
 from ..models import BrandVersion, utcnow
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream

@@ -35,8 +35,9 @@ from ..operations.collections import (
 )
 from ..operations.events import visible_events
 from ..sending import send_zip
+from .context import PER_PAGE, page_arg
 from .downloads import _back
-from .events import PER_PAGE, agency_choices, covers, page_arg
+from .events import agency_choices, covers
 
 bp = Blueprint("collections", __name__, url_prefix="/collections")
 

@@ -22,6 +22,18 @@ NAVIGATION = [
 ]
 
 
+#: Cards on a page of a grid (events, collections, the press kit, a shared set).
+PER_PAGE = 60
+
+
+def page_arg() -> int:
+    """The ``page`` query argument, kept within 1 and 100,000 (1 if it is not a number)."""
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
+
+
 def _color(value: str | None, fallback: str) -> str:
     return value if value and _HEX.match(value) else fallback
 

@@ -50,18 +50,10 @@ from ..operations.events import (
 from ..operations.importer import archive_file
 from ..sending import send_zip
 from ..services import ingest_settings, storage
-from .workflow import duplicate_url, flag_similar, similar_json, similar_message
+from .context import PER_PAGE, page_arg
+from .uploads import duplicate_url, flag_similar, similar_json, similar_message
 
 bp = Blueprint("events", __name__, url_prefix="/events")
-
-PER_PAGE = 60
-
-
-def page_arg() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 100_000))
-    except ValueError:
-        return 1
 
 
 def agency_choices() -> list[tuple[str, str]]:

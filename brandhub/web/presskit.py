@@ -32,11 +32,10 @@ from ..presets import presets
 from ..sending import send_download, send_original, send_zip, wants_original
 from ..services import storage
 from ..tracking import download_context, note_downloads
-from .context import query_args
+from .context import PER_PAGE, query_args
 
 bp = Blueprint("presskit", __name__, url_prefix="/prensa")
 
-PER_PAGE = 60
 KINDS = {"evento": Event, "coleccion": Collection}
 _REF = re.compile(r"^(evento|coleccion)-(\d{1,12})(?:-[a-z0-9-]*)?$")
 

@@ -54,10 +54,10 @@ from ..presets import presets
 from ..sending import send_download, send_original, send_rendition, send_zip, wants_original
 from ..services import storage
 from ..tracking import download_context, note_downloads
+from .context import PER_PAGE
 
 bp = Blueprint("share", __name__)
 
-PER_PAGE = 60
 #: Renditions a link shows even when it does not allow downloads.
 SHOWN = ("thumb", "preview")
 _UNLOCKED = "share_unlocked"

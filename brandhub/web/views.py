@@ -34,13 +34,8 @@ from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
-from .workflow import (
-    duplicate_url,
-    flag_similar,
-    flash_back_to_review,
-    similar_json,
-    similar_message,
-)
+from .uploads import duplicate_url, flag_similar, similar_json, similar_message
+from .workflow import flash_back_to_review
 
 bp = Blueprint("web", __name__)
 

@@ -29,7 +29,7 @@ from ..models import Asset
 from ..operations.access import can_edit, can_see_history, get_visible_asset, require_history
 from ..operations.rights import LICENCE_URLS, licence_label, rights_state, update_rights
 from ..operations.sharing import can_manage_link, links_for
-from ..operations.similar import Similar, similar_assets
+from ..operations.similar import similar_assets
 from ..operations.statistics import download_count
 from ..operations.status import allowed_transitions, change_status
 from ..operations.versions import list_versions, replace_file
@@ -167,40 +167,6 @@ def rights(asset_id: int):  # type: ignore[no-untyped-def]
     flash(_("Usage rights saved."), "success")
     flash_back_to_review(was_approved, asset)
     return _back(asset)
-
-
-def duplicate_url(exc: DuplicateAsset) -> str | None:
-    """The page of the asset that holds an upload's bytes, when the uploader may see it."""
-    if exc.existing_id is None:
-        return None
-    return url_for("web.asset_page", asset_id=exc.existing_id)
-
-
-def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
-    """Near duplicates for an upload's answer: enough to show and link each one."""
-    return [
-        {
-            "id": s.asset.id,
-            "title": s.asset.title,
-            "distance": s.distance,
-            "url": url_for("web.asset_page", asset_id=s.asset.id),
-        }
-        for s in similar
-    ]
-
-
-def flag_similar(asset: Asset, user: Any = None) -> list[Similar]:
-    """Near duplicates of a new upload that its uploader may see (never raises)."""
-    try:
-        return similar_assets(get_session(), storage(), user or current_user, asset, limit=5)
-    except Exception:
-        current_app.logger.exception("near-duplicate check failed for asset %s", asset.id)
-        return []
-
-
-def similar_message(similar: list[Similar]) -> str:
-    titles = ", ".join(f"“{s.asset.title}”" for s in similar[:3])
-    return _("It looks similar to %(titles)s: check it is not the same picture.", titles=titles)
 
 
 def asset_panel(asset: Asset) -> dict[str, Any]:

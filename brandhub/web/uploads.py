@@ -1,0 +1,51 @@
+"""What an upload's answer says beyond success: the asset that already holds its
+bytes, and near duplicates its uploader may see (library and event pages alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from assets.errors import DuplicateAsset
+
+from ..db import get_session
+from ..models import Asset
+from ..operations.similar import Similar, similar_assets
+from ..services import storage
+
+
+def duplicate_url(exc: DuplicateAsset) -> str | None:
+    """The page of the asset that holds an upload's bytes, when the uploader may see it."""
+    if exc.existing_id is None:
+        return None
+    return url_for("web.asset_page", asset_id=exc.existing_id)
+
+
+def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
+    """Near duplicates for an upload's answer: enough to show and link each one."""
+    return [
+        {
+            "id": s.asset.id,
+            "title": s.asset.title,
+            "distance": s.distance,
+            "url": url_for("web.asset_page", asset_id=s.asset.id),
+        }
+        for s in similar
+    ]
+
+
+def flag_similar(asset: Asset, user: Any = None) -> list[Similar]:
+    """Near duplicates of a new upload that its uploader may see (never raises)."""
+    try:
+        return similar_assets(get_session(), storage(), user or current_user, asset, limit=5)
+    except Exception:
+        current_app.logger.exception("near-duplicate check failed for asset %s", asset.id)
+        return []
+
+
+def similar_message(similar: list[Similar]) -> str:
+    titles = ", ".join(f"“{s.asset.title}”" for s in similar[:3])
+    return _("It looks similar to %(titles)s: check it is not the same picture.", titles=titles)
