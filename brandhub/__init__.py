@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         ids,
+        job_queue,
         jobs,
         limits,
         search,
@@ -34,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from . import config as cfg
     from .api import bp as api_bp
+    from .cli import register_commands
+    from .jobs import views as job_views
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("BRANDHUB_INSTANCE_PATH")
     app = Flask(
@@ -55,9 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     web.init_app(app)
     tracking.init_app(app)
-    jobs.init_app(app)
+    job_queue.init_app(app)  # with the tasks that importing jobs registered
+    job_views.init_app(app)
     app.register_blueprint(api_bp)
-    from .cli import register_commands
-
     register_commands(app)
+    jobs.init_app(app)  # the commands that run the worker
     return app

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,13 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
     return g.db_session
+
+
+def listen_on_sessions(listeners: dict[str, Callable[..., Any]]) -> None:
+    """Add each listener to every SQLAlchemy session by event name (idempotent)."""
+    for name, listener in listeners.items():
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -33,6 +33,12 @@ If the lock or the index stays busy longer than ``lock_timeout`` seconds the
 changes simply stay queued for the next drain; nothing is lost and the
 request that caused them still succeeds.
 
+Rebuilding
+----------
+
+:func:`rebuild` builds a whole new index from the database beside the one in
+use and swaps it in; ``brandhub reindex`` and the reindex job both call it.
+
 Visibility that changes with time
 ---------------------------------
 
@@ -52,23 +58,24 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import Connection, delete, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, with_parent
 
-from search_index import AssetDocument, IndexUnavailable, SearchIndex
+from search_index import AssetDocument, IndexBusy, IndexUnavailable, SearchIndex
 
 from . import file_text
+from .db import listen_on_sessions
 from .models import Agency, Asset, IndexChange, Tag, utcnow
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; one process there
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no such module there: None says so
 
 log = logging.getLogger(__name__)
 
@@ -222,13 +229,13 @@ def _after_rollback(session: Session, _previous: Any) -> None:
 def install() -> None:
     """Listen on every SQLAlchemy session (idempotent)."""
     _register_archive()
-    for name, listener in (
-        ("before_flush", _before_flush),
-        ("after_flush", _after_flush),
-        ("after_soft_rollback", _after_rollback),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_on_sessions(
+        {
+            "before_flush": _before_flush,
+            "after_flush": _after_flush,
+            "after_soft_rollback": _after_rollback,
+        }
+    )
 
 
 def enqueue(db: Session, asset_ids: Iterable[int]) -> None:
@@ -474,3 +481,49 @@ def forget(db: Session, change_ids: list[int], chunk: int = 1000) -> None:
         part = change_ids[start : start + chunk]
         db.execute(delete(IndexChange).where(IndexChange.id.in_(part)))
     db.commit()
+
+
+# Rebuilding
+
+#: Given how many assets a rebuild indexes, a context whose value is told how many are done.
+Progress = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
+
+
+class OutboxBusy(IndexBusy):
+    """A drain kept the search outbox longer than a rebuild waits to start."""
+
+
+def rebuild(
+    db: Session,
+    index_path: Path,
+    lock_timeout: float,
+    *,
+    batch: int = 500,
+    progress: Progress | None = None,
+) -> int:
+    """Build a whole new index from the database and swap it in; how many assets it indexed.
+
+    The new index is built beside the one in use (see :mod:`search_index.index`),
+    so searches keep answering from the old one meanwhile and changes made
+    during the rebuild are replayed into the new one. The outbox rows that were
+    due when it started are then deleted: the rebuild read every asset after
+    they were committed. ``batch`` rows are read per query. The caller closes
+    the index it holds open (``SearchService.forget``) to see the new one.
+    Raises :class:`OutboxBusy` when a drain keeps the outbox for ``lock_timeout``.
+    """
+    # Taken between drains: every change these rows stand for is committed, and
+    # any drain after this reads rows at least as new as the rebuild will.
+    with drain_lock(index_path, lock_timeout) as ours:
+        if not ours:
+            raise OutboxBusy("The search index is busy; try again in a moment.")
+        handled = due_ids(db)
+        db.commit()
+    count = db.scalar(select(func.count()).select_from(Asset)) or 0
+    index = SearchIndex.for_rebuild(index_path, lock_timeout=lock_timeout)
+    try:
+        with progress(count) if progress else nullcontext() as step:
+            written = index.rebuild(iter_documents(db, batch), count=count, progress=step)
+    finally:
+        index.close()
+    forget(db, handled)
+    return written

@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from huey.exceptions import TaskLockedException
 
@@ -24,9 +24,7 @@ from search_index import IndexUnavailable
 
 from .. import indexing, search
 from ..db import database
-
-if TYPE_CHECKING:
-    from .queue import JobQueue
+from ..job_queue import DRAIN, JobQueue, task
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +87,7 @@ def drain_now(queue: JobQueue) -> int:
     return total
 
 
+@task(DRAIN)
 def register(queue: JobQueue) -> Any:
     """Register the ``brandhub.drain`` task on the queue's huey; returns it."""
     huey = queue.huey

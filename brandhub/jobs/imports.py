@@ -6,6 +6,7 @@ duplicates, so a job retried after an interruption carries on where it
 stopped), but run by a worker, with its progress and summary on the job row:
 ``GET /api/v1/jobs/<id>`` shows ``progress`` while it runs and the counts and
 the rejected files at the end. The folder must be readable by the worker.
+The job's row is made by ``operations.importer.new_import_job``.
 """
 
 from __future__ import annotations
@@ -17,21 +18,13 @@ from sqlalchemy import select
 
 from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 
-from ..cli_import import _media_files
 from ..models import Job, User, utcnow
 from ..operations.assets import AssetFields, create_asset
-from ..operations.importer import failed_rules
+from ..operations.importer import failed_rules, media_files
 from .runner import JobContext, runner
 
-FIELDS = ("agency", "credit", "caption", "tags", "category")
 #: Progress is written every this many files (each write is a commit).
 EVERY = 10
-
-
-def new_import_job(path: Path, user: User, fields: dict[str, Any]) -> Job:
-    """The job row for importing ``path`` as ``user`` (add it and commit to queue it)."""
-    data = {"path": str(path), "fields": {k: v for k, v in fields.items() if k in FIELDS and v}}
-    return Job(kind="import", created_by_id=user.id, data=data)
 
 
 @runner("import")
@@ -44,19 +37,20 @@ def run_import(ctx: JobContext) -> None:
     root = Path(data.get("path") or "")
     if not root.exists():
         raise InvalidInput("The folder to import does not exist on the worker.", path=str(root))
-    files, skipped = _media_files(root)
+    files, skipped = media_files(root)
     storage = app.extensions["brandhub.storage"]
     settings = app.extensions["brandhub.ingest"]
     fields = AssetFields(**data.get("fields", {}))
     blocks = app.config["COMPLIANCE_BLOCKS_UPLOADS"]
     counts = {"imported": 0, "duplicates": 0, "rejected": 0, "skipped": len(skipped)}
-    rejected: list[dict[str, str]] = []
+    rejected: list[dict[str, Any]] = []
     job_id = job.id
     for n, file in enumerate(files, 1):
         try:
             with file.open("rb") as fh:
-                create_asset(db, storage, settings, user, fh, file.name, fields,
-                             compliance_blocks=blocks)  # fmt: skip
+                create_asset(
+                    db, storage, settings, user, fh, file.name, fields, compliance_blocks=blocks
+                )
             counts["imported"] += 1
         except DuplicateAsset:
             db.rollback()
@@ -65,21 +59,35 @@ def run_import(ctx: JobContext) -> None:
             db.rollback()
             counts["rejected"] += 1
             # The English message: it is translated when shown.
-            rejected.append({"file": str(file.relative_to(root) if root.is_dir() else file.name),
-                             "reason": exc.message,
-                             "rules": [vars(r) for r in failed_rules(exc)]})  # fmt: skip
+            rejected.append(
+                {
+                    "file": str(file.relative_to(root) if root.is_dir() else file.name),
+                    "reason": exc.message,
+                    "rules": [vars(r) for r in failed_rules(exc)],
+                }
+            )
         if n % EVERY == 0 or n == len(files):
             _save(ctx, job_id, counts, rejected, n, len(files))
     if not files:
         _save(ctx, job_id, counts, rejected, 0, 0)
 
 
-def _save(ctx: JobContext, job_id: int, counts: dict[str, int], rejected: list[dict[str, str]],
-          done: int, total: int) -> None:  # fmt: skip
+def _save(
+    ctx: JobContext,
+    job_id: int,
+    counts: dict[str, int],
+    rejected: list[dict[str, Any]],
+    done: int,
+    total: int,
+) -> None:
     job = ctx.db.scalar(select(Job).where(Job.id == job_id))
     if job is None:
         return
-    job.data = {**(job.data or {}), **counts, "rejected_files": rejected[:200],
-                "progress": {"done": done, "total": total}}  # fmt: skip
+    job.data = {
+        **(job.data or {}),
+        **counts,
+        "rejected_files": rejected[:200],
+        "progress": {"done": done, "total": total},
+    }
     job.updated_at = utcnow()
     ctx.db.commit()

@@ -1,19 +1,22 @@
 """Rebuilding the search index as a job (``brandhub jobs reindex``).
 
-The rebuild runs the very code of ``brandhub reindex`` (built aside, swapped
-in), holding the index writer's huey lock meanwhile so that no drain task
-writes at the same moment; a drain that comes meanwhile is simply scheduled
-again until the lock is free.
+The rebuild is the very one of ``brandhub reindex`` (:func:`indexing.rebuild`:
+built aside, swapped in), run while holding the index writer's huey lock so
+that no drain task writes at the same moment; a drain that comes meanwhile is
+simply scheduled again until the lock is free.
 """
 
 from __future__ import annotations
 
-import click
+import logging
 
-from ..cli_search import reindex_command
+from .. import indexing
+from ..job_queue import job_queue
+from ..search import service
 from . import drain
-from .queue import job_queue
 from .runner import JobContext, runner
+
+log = logging.getLogger(__name__)
 
 #: How long a reindex waits for a running drain before trying again later.
 LOCK_WAIT_SECONDS = 60.0
@@ -30,7 +33,9 @@ def reindex(ctx: JobContext) -> None:
     if lock is None:
         raise IndexWriterBusy("the search index writer lock stayed taken")
     try:
-        with click.Context(reindex_command, info_name="reindex") as cli:
-            cli.invoke(reindex_command)
+        svc = service(ctx.app)
+        written = indexing.rebuild(ctx.db, svc.path, svc.lock_timeout)
+        svc.forget()
+        log.info("search index rebuilt: %s assets indexed", written)
     finally:
         drain.release(queue, lock)

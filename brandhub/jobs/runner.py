@@ -19,20 +19,19 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from flask import Flask
 from huey.exceptions import CancelExecution
-from sqlalchemy import update
+from huey.signals import SIGNAL_INTERRUPTED
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from assets.errors import BrandHubError, StorageError
 
+from .. import job_queue
 from ..db import database, get_session
 from ..models import Job, utcnow
-
-if TYPE_CHECKING:
-    from .queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +52,9 @@ class JobContext:
 
 
 JobFunction = Callable[[JobContext], None]
-RUNNERS: dict[str, JobFunction] = {}
-
-
-def runner(kind: str) -> Callable[[JobFunction], JobFunction]:
-    """Register the function that does the work of jobs of ``kind``."""
-
-    def decorator(fn: JobFunction) -> JobFunction:
-        RUNNERS[kind] = fn
-        return fn
-
-    return decorator
+RUNNERS: job_queue.Registry[JobFunction] = job_queue.Registry()
+#: ``@runner("media")``: the function that does the work of jobs of that kind.
+runner = RUNNERS.add
 
 
 def is_permanent(exc: BaseException) -> bool:
@@ -81,7 +72,7 @@ def error_text(exc: BaseException) -> tuple[str, str]:
 def claim(db: Session, job_id: int, max_attempts: int) -> Job | None:
     """Take a queued job for this worker; None when it is not queued (any more)."""
     now = utcnow()
-    taken = db.execute(
+    result = db.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == "queued")
         .values(
@@ -92,7 +83,8 @@ def claim(db: Session, job_id: int, max_attempts: int) -> Job | None:
             retry_at=None,
             updated_at=now,
         )
-    ).rowcount
+    )
+    taken = cast("CursorResult[Any]", result).rowcount  # an UPDATE's result counts its rows
     db.commit()
     return db.get(Job, job_id, populate_existing=True) if taken else None
 
@@ -130,8 +122,19 @@ def _record_failure(
     db.commit()
 
 
-def register(queue: JobQueue) -> Any:
-    """Register the ``brandhub.job`` task on the queue's huey; returns it."""
+def run_again(queue: job_queue.JobQueue, task: Any) -> None:
+    """A worker stopped mid-task (SIGTERM, a deploy): run it again from the start.
+
+    A tracked job is put back to ``queued`` first.
+    """
+    if task.name == queue.run_job.name and task.args:
+        requeue(queue.app, task.args[0])
+    queue.huey.enqueue(task)
+
+
+@job_queue.task(job_queue.JOB)
+def register(queue: job_queue.JobQueue) -> Any:
+    """Register the ``brandhub.job`` task on the queue's huey, and :func:`run_again`."""
     app = queue.app
 
     @queue.huey.task(
@@ -170,5 +173,9 @@ def register(queue: JobQueue) -> Any:
                 .values(state="done", finished_at=now, error=None, updated_at=now)
             )
             db.commit()
+
+    @queue.huey.signal(SIGNAL_INTERRUPTED)
+    def interrupted(_signal: str, stopped: Any) -> None:
+        run_again(queue, stopped)
 
     return run_job

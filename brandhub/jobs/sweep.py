@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from huey import crontab
 from sqlalchemy import or_, select
@@ -25,11 +25,9 @@ from sqlalchemy.orm import Session
 
 from .. import indexing
 from ..db import database
+from ..job_queue import SWEEP, JobQueue, task
 from ..models import Job, utcnow
 from . import drain
-
-if TYPE_CHECKING:
-    from .queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +64,8 @@ def sweep_jobs(db: Session, queue: JobQueue, now: datetime.datetime | None = Non
         )
         .limit(200)
     ).all()
-    for job_id in lost:
-        db.get(Job, job_id).updated_at = now  # type: ignore[union-attr]
+    for job in db.scalars(select(Job).where(Job.id.in_(lost))):
+        job.updated_at = now
     again.extend(lost)
     db.commit()
     for job_id in again:
@@ -77,6 +75,7 @@ def sweep_jobs(db: Session, queue: JobQueue, now: datetime.datetime | None = Non
     return again
 
 
+@task(SWEEP)
 def register(queue: JobQueue) -> Any:
     """Register the ``brandhub.sweep`` periodic task; returns it."""
     app = queue.app

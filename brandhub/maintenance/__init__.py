@@ -5,7 +5,7 @@ grace period (``brandhub gc``); ``backup`` writes a folder with the database,
 every stored object and the secret key, and restores one into an empty instance
 (``brandhub backup DIR``, ``brandhub restore DIR``); ``rows`` turns database
 rows into JSON and back for the portable dump. The commands are in
-``brandhub.cli_maintenance``.
+``brandhub.cli.maintenance``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ brought it. A file whose bytes are already in the library is a duplicate,
 not an error: it is attached to the event anyway when it has none, which is
 what makes an interrupted import safe to run again (the content hash decides
 what is already there, not the file name).
+
+The command and the import job walk a folder with :func:`media_files`; the
+job's row is made by :func:`new_import_job`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
 
-from ..models import Asset, Event
+from ..models import Asset, Event, Job, User
 from .access import can_edit, visible_filter
 from .archive import require_manage
 from .assets import AssetFields, create_asset
@@ -88,6 +91,16 @@ def media_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
+#: The fields an import job applies to every file.
+JOB_FIELDS = ("agency", "credit", "caption", "tags", "category")
+
+
+def new_import_job(path: Path, user: User, fields: dict[str, Any]) -> Job:
+    """The job row for importing ``path`` as ``user`` (add it and commit to queue it)."""
+    data = {"path": str(path), "fields": {k: v for k, v in fields.items() if k in JOB_FIELDS and v}}
+    return Job(kind="import", created_by_id=user.id, data=data)
+
+
 def fields_for_event(user: Any, event: Event | None, fields: AssetFields) -> AssetFields:
     """Files archived into an event go to its agency unless another was asked for."""
     if event is not None and event.agency is not None and not fields.agency:
@@ -127,10 +140,15 @@ def archive_file(
         require_manage(user, event)
     try:
         asset = create_asset(
-            db, storage, settings, user, stream, filename,
+            db,
+            storage,
+            settings,
+            user,
+            stream,
+            filename,
             fields_for_event(user, event, fields),
             compliance_blocks=compliance_blocks,
-        )  # fmt: skip
+        )
     except DuplicateAsset as exc:
         db.rollback()
         if event is not None and exc.existing_id is not None:
@@ -175,9 +193,16 @@ def import_file(
                 return Outcome("duplicate", existing)
             fh.seek(0)
             asset = archive_file(
-                db, storage, settings, user, fh, path.name, AssetFields(**vars(fields)), event,
+                db,
+                storage,
+                settings,
+                user,
+                fh,
+                path.name,
+                AssetFields(**vars(fields)),
+                event,
                 compliance_blocks=compliance_blocks,
-            )  # fmt: skip
+            )
     except DuplicateAsset as exc:
         return Outcome("duplicate", exc.existing_id)
     except BrandHubError as exc:

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from brandhub.db import database
-from brandhub.jobs import job_queue
+from brandhub.job_queue import job_queue
 from brandhub.models import Job
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, NoReturn
+
+from flask import Flask
+
+from brandhub import indexing
 from brandhub.db import database
 from brandhub.models import Job
 from tests.assets.media_factory import make_mp4
 from tests.conftest import Api, add_token, add_user
-from tests.jobs.support import jobs, run_queued
+from tests.jobs.support import jobs, run_queued, run_scheduled
 
 
-def _video_job(app):  # type: ignore[no-untyped-def]
+def _video_job(app: Flask) -> tuple[Api, str]:
     owner = Api(app.test_client(), add_token(app, add_user(app, "editor", "salud")))
     body = owner.upload(make_mp4(1.0), "v.mp4").get_json()
     return owner, body["processing"]["job"]
@@ -59,7 +65,7 @@ def test_jobs_list_and_retry(app_factory, monkeypatch):
     app = app_factory(JOBS_BACKEND="memory", MEDIA_BACKGROUND_MB=0)
     from brandhub.jobs import media
 
-    def broken(*a, **kw):  # type: ignore[no-untyped-def]
+    def broken(*a: Any, **kw: Any) -> NoReturn:
         raise media.InvalidFile("The file is damaged or cannot be read.")
 
     monkeypatch.setattr(media, "render_many", broken)
@@ -87,6 +93,22 @@ def test_reindex_runs_as_a_job(app_factory):
     assert result.exit_code == 0, result.output
     assert [(j.kind, j.state) for j in jobs(app)] == [("reindex", "done")]
     assert api.get("/search?q=reconstruido").get_json()["total"] == 1
+
+
+def test_a_reindex_job_that_finds_the_outbox_held_is_tried_again(app_factory):
+    app = app_factory(JOBS_BACKEND="memory", SEARCH_LOCK_TIMEOUT=0.1)
+    db = database(app).sessionmaker()
+    db.add(Job(kind="reindex"))
+    with app.app_context():
+        db.commit()
+    db.close()
+    with indexing.drain_lock(Path(app.config["INDEX_PATH"]), 0) as ours:  # a drain at work
+        assert ours
+        run_queued(app)
+    [job] = jobs(app)
+    assert (job.state, job.attempts) == ("queued", 1) and "busy" in (job.error or "")
+    run_scheduled(app)
+    assert [(j.state, j.attempts, j.error) for j in jobs(app)] == [("done", 2, None)]
 
 
 def test_the_worker_needs_a_real_queue(app_factory):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
 from brandhub import create_app, indexing
 from brandhub.config import ConfigError
 from brandhub.db import database
-from brandhub.jobs import drain, job_queue
+from brandhub.job_queue import job_queue
+from brandhub.jobs import drain
 from brandhub.jobs.sweep import sweep_jobs
 from brandhub.models import Job, utcnow
 from tests.assets.media_factory import make_jpeg
@@ -45,7 +47,7 @@ def test_bad_settings_stop_the_start_with_a_clear_message(tmp_path, config):
         create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", **config})
 
 
-def _api(app):  # type: ignore[no-untyped-def]
+def _api(app: Flask) -> Api:
     return Api(app.test_client(), add_token(app, add_user(app, "editor", "salud")))
 
 
@@ -76,8 +78,16 @@ def test_a_rolled_back_change_queues_nothing(app_factory):
     with app.app_context():
         from brandhub.models import Asset
 
-        asset = Asset(kind="image", title="x", original_filename="x.jpg", mime="image/jpeg",
-                      ext="jpg", size=1, sha256="0" * 64, storage_key="k")  # fmt: skip
+        asset = Asset(
+            kind="image",
+            title="x",
+            original_filename="x.jpg",
+            mime="image/jpeg",
+            ext="jpg",
+            size=1,
+            sha256="0" * 64,
+            storage_key="k",
+        )
         db.add(asset)
         db.add(Job(kind="media", asset=asset))
         db.flush()
@@ -177,7 +187,7 @@ def test_a_task_interrupted_by_a_stopping_worker_runs_again(app_factory, monkeyp
     task = queue.huey.dequeue()
     runner.claim(db, job.id, 3)  # as the worker did before it was stopped
     db.close()
-    queue._interrupted("interrupted", task)
+    runner.run_again(queue, task)
     assert [(j.state, j.attempts) for j in jobs(app)] == [("queued", 0)]
     monkeypatch.setitem(runner.RUNNERS, "reindex", lambda ctx: None)
     assert run_queued(app) == 1
@@ -188,8 +198,13 @@ def test_a_consumer_started_with_flush_locks_frees_a_dead_workers_lock(app_facto
     app = app_factory(JOBS_BACKEND="sqlite")
     assert drain.acquire(job_queue(app), 0) is not None  # held by a worker that was killed
     # A new worker process: its own app on the same instance and queue file.
-    fresh = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "DATABASE_URL")},
-                        "INSTANCE_PATH": app.instance_path, "JOBS_BACKEND": "sqlite"})  # fmt: skip
+    fresh = create_app(
+        {
+            **{k: app.config[k] for k in ("SECRET_KEY", "DATABASE_URL")},
+            "INSTANCE_PATH": app.instance_path,
+            "JOBS_BACKEND": "sqlite",
+        }
+    )
     job_queue(fresh).huey.create_consumer(flush_locks=True)
     assert drain.acquire(job_queue(fresh), 0) is not None
     database(fresh).dispose()

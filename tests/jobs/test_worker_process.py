@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from brandhub.cli_jobs import _WORKER
+from brandhub.jobs.commands import _WORKER
 from tests.assets.media_factory import make_jpeg, make_mp4
 from tests.conftest import Api, add_token, add_user
 from tests.jobs.support import jobs

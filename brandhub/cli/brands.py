@@ -16,11 +16,11 @@ from assets.errors import BrandHubError
 from assets.sniff import HEAD_BYTES, sniff
 from guidelines import CATEGORIES, CATEGORY_TITLES, SHIPPED_BRANDS, Report, infer_category
 
-from .db import get_session
-from .models import Agency
-from .operations.brands import history, latest_brands, load_brands
-from .operations.compliance import check_file
-from .services import ingest_settings, storage
+from ..db import get_session
+from ..models import Agency
+from ..operations.brands import history, latest_brands, load_brands
+from ..operations.compliance import check_file
+from ..services import ingest_settings, storage
 
 MARKS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 
@@ -153,8 +153,9 @@ def _readable(report: Report, brand_name: str, filename: str) -> str:
         lines.append(f"    {check.message}")
         measured, expected = check.details.get("measured"), check.details.get("expected")
         if check.status != "pass" and measured is not None and expected is not None:
-            lines.append(f"    {_('Measured')}: {_plain(measured)} · {_('Allowed')}: "
-                         f"{_plain(expected)}")  # fmt: skip
+            lines.append(
+                f"    {_('Measured')}: {_plain(measured)} · {_('Allowed')}: {_plain(expected)}"
+            )
     skipped = sum(1 for c in report.checks if c.status == "skip")
     if skipped:
         lines.append("")

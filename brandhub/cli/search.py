@@ -1,10 +1,7 @@
 """``brandhub reindex`` and ``brandhub check-index``: the index is derived data.
 
-``reindex`` builds a whole new index from the database beside the one in use
-and swaps it in at the end (see :mod:`search_index.index`), so searches keep
-answering from the old one meanwhile and changes made during the rebuild are
-replayed into the new one. The outbox rows that were due when it started are
-then deleted: the rebuild read every asset after they were committed.
+``reindex`` rebuilds the whole index from the database (:func:`indexing.rebuild`:
+built aside, then swapped in) with a progress bar.
 
 ``check-index`` compares the index's asset ids with the database's, and the
 fields of a sample of documents (or all of them) with what the database says
@@ -14,18 +11,50 @@ now; ``--repair`` queues the differences and drains them.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from search_index import SearchIndex
+from search_index import IndexUnavailable
 
-from . import indexing
-from .db import get_session
-from .models import Asset
-from .search import service
+from .. import indexing
+from ..db import get_session
+from ..models import Asset
+from ..search import service
+
+
+@contextmanager
+def _progress_bar(count: int) -> Iterator[Callable[[int], None]]:
+    with click.progressbar(length=count, label=_("Indexing"), show_eta=True, show_pos=True) as bar:
+        yield lambda n: bar.update(max(0, min(n, count) - bar.pos))
+
+
+def reindex(batch: int = 500) -> None:
+    """Rebuild the search index, showing its progress, and say how many assets it holds."""
+    svc = service()
+    try:
+        written = indexing.rebuild(
+            get_session(), svc.path, svc.lock_timeout, batch=batch, progress=_progress_bar
+        )
+    except indexing.OutboxBusy as exc:
+        raise click.ClickException(_("The search index is busy; try again in a moment.")) from exc
+    svc.forget()
+    click.echo(_("%(count)s assets indexed.", count=written))
+
+
+def rebuild_outdated_index() -> None:
+    """Rebuild a search index built with an older schema (new fields, changed facets)."""
+    try:
+        outdated = service().index().schema_outdated()
+    except IndexUnavailable:
+        return  # damaged: the library says so and ``brandhub reindex`` repairs it
+    if outdated:
+        click.echo(_("The search index was built by an older version; rebuilding it."))
+        reindex()
 
 
 @click.command("reindex")
@@ -33,31 +62,7 @@ from .search import service
 @with_appcontext
 def reindex_command(batch: int) -> None:
     """Rebuild the search index from the database (built aside, then swapped in)."""
-    db = get_session()
-    svc = service()
-    # Taken between drains: every change these rows stand for is committed, and
-    # any drain after this reads rows at least as new as the rebuild will.
-    with indexing.drain_lock(svc.path, svc.lock_timeout) as ours:
-        if not ours:
-            raise click.ClickException(_("The search index is busy; try again in a moment."))
-        handled = indexing.due_ids(db)
-        db.commit()
-    count = db.scalar(select(func.count()).select_from(Asset)) or 0
-    index = SearchIndex.for_rebuild(svc.path, lock_timeout=svc.lock_timeout)
-    try:
-        with click.progressbar(
-            length=count, label=_("Indexing"), show_eta=True, show_pos=True
-        ) as bar:
-            written = index.rebuild(
-                indexing.iter_documents(db, batch),
-                count=count,
-                progress=lambda n: bar.update(max(0, min(n, count) - bar.pos)),
-            )
-    finally:
-        index.close()
-    indexing.forget(db, handled)
-    svc.forget()
-    click.echo(_("%(count)s assets indexed.", count=written))
+    reindex(batch)
 
 
 @click.command("check-index")
@@ -79,7 +84,7 @@ def check_index_command(sample: int, check_all: bool, repair: bool) -> None:
         click.echo(_("The search index was built by an older version and needs a rebuild."))
         if not repair:
             raise SystemExit(1)
-        click.get_current_context().invoke(reindex_command)
+        reindex()
         index = svc.index()
     # Changes still queued are expected differences: apply them first.
     indexing.drain_all(db, index, lock_timeout=svc.lock_timeout)

@@ -13,9 +13,9 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from .db import get_session
-from .operations.similar import backfill
-from .services import storage
+from ..db import get_session
+from ..operations.similar import backfill
+from ..services import storage
 
 
 @click.command("similar")
@@ -29,5 +29,5 @@ def similar_command() -> None:
             "%(count)s pictures hashed in %(seconds)s s.",
             count=done,
             seconds=round(time.monotonic() - started, 1),
-        )  # fmt: skip
+        )
     )

@@ -13,10 +13,10 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from .. import indexing
+from ..db import listen_on_sessions
 from ..models import Asset, Job
 from .queue import current_queue
 
@@ -59,10 +59,10 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 
 def install() -> None:
     """Listen on every SQLAlchemy session (idempotent)."""
-    for name, listener in (
-        ("after_flush", _after_flush),
-        ("after_commit", _after_commit),
-        ("after_transaction_end", _after_transaction_end),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_on_sessions(
+        {
+            "after_flush": _after_flush,
+            "after_commit": _after_commit,
+            "after_transaction_end": _after_transaction_end,
+        }
+    )

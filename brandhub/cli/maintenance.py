@@ -1,9 +1,15 @@
-"""``brandhub gc``, ``brandhub backup DIR`` and ``brandhub restore DIR`` (see ``maintenance``)."""
+"""The instance as a whole: ``brandhub init``, ``gc``, ``backup DIR`` and ``restore DIR``.
+
+``init`` prepares an instance (folders, database migrated to head, storage,
+the shipped brands, a first administrator); the others are in ``maintenance``.
+"""
 
 from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,15 +18,21 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from assets.errors import BrandHubError
 from guidelines import SHIPPED_BRANDS
 
-from . import maintenance
-from .db import database, upgrade
-from .i18n import filesize
-from .maintenance.garbage import sweep_spool
-from .services import ingest_settings, storage
+from .. import maintenance
+from ..auth.passwords import hash_password
+from ..config import generate_password
+from ..db import database, get_session, upgrade
+from ..i18n import filesize
+from ..maintenance.garbage import sweep_spool
+from ..models import User
+from ..operations.brands import load_brands
+from ..services import ingest_settings, storage
+from .search import rebuild_outdated_index, reindex
 
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -33,8 +45,51 @@ def parse_grace(value: str) -> timedelta:
     return timedelta(seconds=float(found.group(1)) * _UNITS[found.group(2)])
 
 
-def _fail(exc: BrandHubError) -> click.ClickException:
-    return click.ClickException(_(exc.message))
+@contextmanager
+def _errors_as_messages() -> Iterator[None]:
+    """A domain error ends the command with its message, not a traceback."""
+    try:
+        yield
+    except BrandHubError as exc:
+        raise click.ClickException(_(exc.message)) from exc
+
+
+@click.command("init")
+@click.option("--admin-email", default="admin@brandhub.local", show_default=True)
+@with_appcontext
+def init_command(admin_email: str) -> None:
+    """Create the instance: folders, database, storage and a first administrator."""
+    app = current_app
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["INDEX_PATH"]).mkdir(parents=True, exist_ok=True)
+    store = storage()
+    ensure = getattr(store, "ensure_bucket", None)
+    if callable(ensure):
+        ensure()
+    else:
+        Path(app.config["STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
+    upgrade(app)
+    db = get_session()
+    load_brands(db, store, only_missing=True)  # a brand edited on the web stays as it is
+    rebuild_outdated_index()
+    has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
+    click.echo(_("Instance ready in %(path)s", path=app.instance_path))
+    if not has_admin:
+        password = generate_password()
+        db.add(
+            User(
+                email=admin_email.lower(),
+                name="Administrador",
+                role="admin",
+                password_hash=hash_password(password),
+            )
+        )
+        db.commit()
+        click.echo("")
+        click.echo("  " + _("First administrator created (the password is shown only now):"))
+        click.echo(f"    {_('E-mail')}: {admin_email.lower()}")
+        click.echo(f"    {_('Password')}: {password}")
+        click.echo("")
 
 
 @click.command("gc")
@@ -50,12 +105,10 @@ def _fail(exc: BrandHubError) -> click.ClickException:
 def gc_command(grace: str, dry_run: bool) -> None:
     """Remove stored files that no asset, rendition or version refers to."""
     period = parse_grace(grace)
-    try:
+    with _errors_as_messages():
         found = maintenance.collect_garbage(
             database().engine, storage(), grace=period, dry_run=dry_run
         )
-    except BrandHubError as exc:
-        raise _fail(exc) from exc
     spool = ingest_settings().tmp_dir or Path(tempfile.gettempdir())
     found.partial += sweep_spool(spool, grace=period, dry_run=dry_run)
     for obj in (*found.removed, *found.partial):
@@ -103,7 +156,7 @@ def gc_command(grace: str, dry_run: bool) -> None:
 @with_appcontext
 def backup_command(directory: Path, portable: bool) -> None:
     """Back up the database, the stored files and the secret key into DIRECTORY."""
-    try:
+    with _errors_as_messages():
         manifest = maintenance.backup(
             database().engine,
             storage(),
@@ -112,8 +165,6 @@ def backup_command(directory: Path, portable: bool) -> None:
             brand_dirs=[SHIPPED_BRANDS],
             portable=portable,
         )
-    except BrandHubError as exc:
-        raise _fail(exc) from exc
     rows = sum(manifest["database"]["tables"].values())
     objects = manifest["objects"]
     click.echo(
@@ -134,14 +185,11 @@ def backup_command(directory: Path, portable: bool) -> None:
 @click.command("restore")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace what this instance already holds.")
-@click.pass_context
 @with_appcontext
-def restore_command(ctx: click.Context, directory: Path, force: bool) -> None:
+def restore_command(directory: Path, force: bool) -> None:
     """Restore a backup made by ``brandhub backup`` into this instance, then reindex."""
-    from .cli_search import reindex_command
-
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    try:
+    app = current_app
+    with _errors_as_messages():
         done = maintenance.restore(
             database().engine,
             storage(),
@@ -150,8 +198,6 @@ def restore_command(ctx: click.Context, directory: Path, force: bool) -> None:
             force=force,
             upgrade=lambda: upgrade(app),
         )
-    except BrandHubError as exc:
-        raise _fail(exc) from exc
     click.echo(
         _(
             "Restored %(rows)s rows and %(files)s files.",
@@ -159,4 +205,4 @@ def restore_command(ctx: click.Context, directory: Path, force: bool) -> None:
             files=done["objects"],
         )
     )
-    ctx.invoke(reindex_command)
+    reindex()

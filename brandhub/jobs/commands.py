@@ -1,4 +1,4 @@
-"""``brandhub worker``, ``brandhub run-all`` and ``brandhub jobs``: running background work.
+"""``brandhub worker`` and ``brandhub run-all``: the commands that run the worker.
 
 ``worker`` is huey's consumer with BrandHub's app: the app is built lazily,
 like for any command, from the same environment as the web processes, so the
@@ -15,18 +15,15 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from werkzeug.local import LocalProxy
 
-from .db import get_session
-from .jobs import job_queue
-from .models import Job, User, utcnow
+from ..job_queue import job_queue
 
 _WORKER = "import sys; from brandhub.cli import main; sys.argv[0] = 'brandhub'; main()"
 
@@ -100,7 +97,8 @@ def run_all_command(host: str, port: int, workers: int) -> None:
     """Serve the app with the development server and a worker beside it."""
     from werkzeug.serving import run_simple
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The app itself, not the proxy: the server's threads run outside this context.
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     queue = job_queue()
     worker = None
     if not queue.immediate:
@@ -125,79 +123,3 @@ def run_all_command(host: str, port: int, workers: int) -> None:
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait()
-
-
-@click.group("jobs")
-def jobs_group() -> None:
-    """Background jobs: list them, retry a failed one, queue a reindex."""
-
-
-@jobs_group.command("list")
-@click.option("--state", type=click.Choice(["queued", "running", "done", "failed"]))
-@click.option("--limit", default=20, show_default=True)
-@with_appcontext
-def jobs_list(state: str | None, limit: int) -> None:
-    """The latest jobs, newest first."""
-    query = select(Job).order_by(Job.id.desc()).limit(limit)
-    if state:
-        query = query.where(Job.state == state)
-    for job in get_session().scalars(query):
-        subject = f"asset {job.asset_id}" if job.asset_id else (job.subject_id or "")
-        when = job.updated_at.isoformat(timespec="seconds") if job.updated_at else ""
-        line = f"{job.id:>6}  {job.kind:8} {job.state:8} {job.attempts}/{job.max_attempts}  "
-        click.echo(f"{line}{subject!s:12} {when}  {job.error or ''}".rstrip())
-
-
-@jobs_group.command("retry")
-@click.argument("job_id", type=int)
-@with_appcontext
-def jobs_retry(job_id: int) -> None:
-    """Queue a failed job again, with a fresh count of attempts."""
-    db = get_session()
-    job = db.get(Job, job_id)
-    if job is None or job.state != "failed":
-        raise click.ClickException(_("There is no failed job %(id)s.", id=job_id))
-    job.state, job.attempts, job.retry_at, job.updated_at = "queued", 0, None, utcnow()
-    db.commit()
-    job_queue().dispatch(job_id)
-    click.echo(_("Job %(id)s queued again.", id=job_id))
-
-
-@jobs_group.command("import")
-@click.argument("path", type=click.Path(exists=True, file_okay=True, path_type=Path))
-@click.option("--user", "email", help="Whose rights apply (default: the first administrator).")
-@click.option("--agency", help="Agency slug the files belong to.")
-@click.option("--credit", help="Credit line for every file (else read from each file).")
-@click.option("--caption", help="Caption for every file.")
-@click.option("--tags", help="Comma-separated tags for every file.")
-@click.option("--category", help="Brand piece category (default: judged from each file).")
-@with_appcontext
-def jobs_import(path: Path, email: str | None, **fields: str | None) -> None:
-    """Import every media file under PATH in the background (see `brandhub import`)."""
-    from .cli_import import _check_agency, _check_category
-    from .jobs.imports import new_import_job
-
-    db = get_session()
-    query = select(User).where(User.active.is_(True))
-    query = query.where(User.email == email.lower()) if email else query.where(User.role == "admin")
-    user = db.scalar(query.order_by(User.id))
-    if user is None:
-        raise click.ClickException(_("There is no user to import as."))
-    # Checked now, not by the worker once per file.
-    _check_category(fields.get("category"))
-    _check_agency(user, fields.get("agency"))
-    job = new_import_job(path.resolve(), user, fields)
-    db.add(job)
-    db.commit()
-    click.echo(_("Import queued as job %(id)s.", id=job.id))
-
-
-@jobs_group.command("reindex")
-@with_appcontext
-def jobs_reindex() -> None:
-    """Rebuild the search index in the background (as `brandhub reindex` does)."""
-    db = get_session()
-    job = Job(kind="reindex")
-    db.add(job)
-    db.commit()
-    click.echo(_("Reindex queued as job %(id)s.", id=job.id))

@@ -1,6 +1,6 @@
 """The app's huey instance and the handle the rest of BrandHub uses to queue work.
 
-``init_app`` reads ``JOBS_BACKEND`` and builds one ``JobQueue`` per app:
+``init_app`` (in the package) reads ``JOBS_BACKEND`` and builds one ``JobQueue`` per app:
 
 ==============  ==========================================================
 ``sqlite``      ``SqliteHuey`` in ``instance/jobs.sqlite3`` (the default):
@@ -14,25 +14,57 @@
 
 With a real queue the web processes never write the search index: the
 ``SEARCH_DRAIN_INLINE`` drain is turned off and the drain task does it.
+
+The queue does not know the work itself: each huey task registers, by its
+kind, a function that adds the task to a queue's huey (:func:`task`), and
+every ``JobQueue`` adds them all. :mod:`brandhub.jobs` registers the three
+there are: ``job`` (tracked jobs), ``drain`` (the index writer) and
+``sweep`` (the minute sweep).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
-from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy.orm import Session
+
+from ..models import Asset
 
 log = logging.getLogger(__name__)
 
 EXT = "brandhub.jobs"
 #: Seconds a pending-drain marker is trusted; an older one belongs to a lost message.
 DRAIN_MARK_TTL = 60.0
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Registry(dict[str, F]):
+    """Functions by kind, each added by a decorator: ``@registry.add("media")``."""
+
+    def add(self, kind: str) -> Callable[[F], F]:
+        """Register the decorated function for ``kind``."""
+
+        def decorator(fn: F) -> F:
+            self[kind] = fn
+            return fn
+
+        return decorator
+
+
+#: The kinds of task every queue has; the queue calls them by these names.
+JOB, DRAIN, SWEEP = "job", "drain", "sweep"
+#: Adds one task to a queue's huey and returns it (huey's task wrapper).
+TaskMaker = Callable[["JobQueue"], Any]
+TASKS: Registry[TaskMaker] = Registry()
+#: ``@task("drain")``: the function that adds the ``drain`` task to each queue.
+task = TASKS.add
 
 
 def make_huey(config: dict[str, Any], instance_path: Path) -> Huey:
@@ -56,8 +88,9 @@ class JobQueue:
     """The app's huey instance, its tasks, and how work gets onto it."""
 
     def __init__(self, app: Flask, huey: Huey) -> None:
-        from . import drain, imports, media, reindex, runner, sweep  # noqa: F401  (runners)
-
+        missing = {JOB, DRAIN, SWEEP} - TASKS.keys()
+        if missing:
+            raise RuntimeError(f"no task registered for {sorted(missing)}: import brandhub.jobs")
         self.app = app
         self.huey = huey
         config = app.config
@@ -65,19 +98,22 @@ class JobQueue:
         self.retries = 0 if huey.immediate else int(config["JOBS_RETRIES"])
         self.retry_delay = int(config["JOBS_RETRY_DELAY"])
         self.drain_batch = int(config.get("SEARCH_DRAIN_BATCH") or 500)
-        self.run_job = runner.register(self)
-        self.drain = drain.register(self)
-        self.sweep = sweep.register(self)
-        huey.signal(SIGNAL_INTERRUPTED)(self._interrupted)
+        self.tasks = {kind: make(self) for kind, make in TASKS.items()}
 
-    def _interrupted(self, _signal: str, task: Any) -> None:
-        """A worker stopped mid-task (SIGTERM, a deploy): run it again from the start."""
-        job_id = task.args[0] if task.name == self.run_job.name and task.args else None
-        if job_id is not None:
-            from .runner import requeue
+    @property
+    def run_job(self) -> Any:
+        """The task that runs one tracked job by its id."""
+        return self.tasks[JOB]
 
-            requeue(self.app, job_id)
-        self.huey.enqueue(task)
+    @property
+    def drain(self) -> Any:
+        """The task that drains the search outbox."""
+        return self.tasks[DRAIN]
+
+    @property
+    def sweep(self) -> Any:
+        """The minute sweep (a periodic task)."""
+        return self.tasks[SWEEP]
 
     @property
     def backend(self) -> str:
@@ -134,23 +170,9 @@ class JobQueue:
                 log.exception("could not queue a search index drain; the sweep will")
         if self.immediate and job_ids:
             # The jobs ran already and changed rows this session may hold: read them again.
-            from ..models import Asset
-
             for obj in list(session.identity_map.values()):
                 if isinstance(obj, Asset):
                     session.expire(obj)
-
-
-def init_app(app: Flask) -> None:
-    from . import dispatch, views
-
-    app.config["JOBS_BACKEND"] = resolve_backend(app.config)
-    queue = JobQueue(app, make_huey(app.config, Path(app.instance_path)))
-    app.extensions[EXT] = queue
-    if not queue.immediate:
-        app.config["SEARCH_DRAIN_INLINE"] = False  # the drain task is the one index writer
-    dispatch.install()
-    views.init_app(app)
 
 
 def job_queue(app: Flask | None = None) -> JobQueue:
@@ -161,4 +183,5 @@ def current_queue() -> JobQueue | None:
     """The queue of the app in context, or None outside any app context."""
     if not has_app_context():
         return None
-    return current_app.extensions.get(EXT)  # type: ignore[no-any-return]
+    queue: JobQueue | None = current_app.extensions.get(EXT)
+    return queue

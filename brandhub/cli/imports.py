@@ -36,17 +36,14 @@ from sqlalchemy import select
 from assets.errors import BrandHubError
 from guidelines import CATEGORIES
 
-from . import search
-from .dates import to_utc
-from .db import get_session
-from .models import Agency, Event, User
-from .operations.assets import AssetFields
-from .operations.events import EventFields, create_event, find_event, get_visible_event
-from .operations.importer import Outcome, import_file, media_files
-from .services import ingest_settings, storage
-
-#: The folder walk, under the name the import job knows it by.
-_media_files = media_files
+from .. import search
+from ..dates import to_utc
+from ..db import get_session
+from ..models import Agency, Event, User
+from ..operations.assets import AssetFields, parse_tags
+from ..operations.events import EventFields, create_event, find_event, get_visible_event
+from ..operations.importer import Outcome, import_file, media_files
+from ..services import ingest_settings, storage
 
 
 def _user(email: str | None) -> User:
@@ -56,8 +53,9 @@ def _user(email: str | None) -> User:
     if user is None:
         raise click.ClickException(_("There is no user to import as."))
     if not user.can_upload:
-        raise click.ClickException(_("%(email)s cannot add files: their role only reads.",
-                                     email=user.email))  # fmt: skip
+        raise click.ClickException(
+            _("%(email)s cannot add files: their role only reads.", email=user.email)
+        )
     return user
 
 
@@ -72,13 +70,15 @@ def _date(value: str | None) -> datetime | None:
         ) from None
 
 
-def _check_agency(user: User, slug: str | None) -> None:
+def check_agency(user: User, slug: str | None) -> None:
+    """Stop the command unless ``user`` may add files to the agency ``slug`` (if any)."""
     if not slug:
         return
     agency = get_session().scalar(select(Agency).where(Agency.slug == slug))
     if agency is None:
-        raise click.BadParameter(_("There is no agency “%(slug)s”.", slug=slug),
-                                 param_hint="--agency")  # fmt: skip
+        raise click.BadParameter(
+            _("There is no agency “%(slug)s”.", slug=slug), param_hint="--agency"
+        )
     if not user.sees_all_agencies and agency.id != user.agency_id:
         raise click.BadParameter(
             _("%(email)s cannot add files to the agency “%(slug)s”.", email=user.email, slug=slug),
@@ -86,13 +86,17 @@ def _check_agency(user: User, slug: str | None) -> None:
         )
 
 
-def _check_category(category: str | None) -> None:
+def check_category(category: str | None) -> None:
+    """Stop the command unless ``category`` (if any) is a piece category."""
     if category and category not in CATEGORIES:
         raise click.BadParameter(
-            _("“%(category)s” is not a piece category; use one of: %(choices)s.",
-              category=category, choices=", ".join(CATEGORIES)),
+            _(
+                "“%(category)s” is not a piece category; use one of: %(choices)s.",
+                category=category,
+                choices=", ".join(CATEGORIES),
+            ),
             param_hint="--category",
-        )  # fmt: skip
+        )
 
 
 def _check_report(report: Path | None) -> None:
@@ -111,9 +115,10 @@ def _event(user: User, ref: str | None, date: str | None, agency: str | None) ->
         try:
             return get_visible_event(db, user, int(ref))
         except BrandHubError:
-            raise click.BadParameter(_("There is no event %(id)s that %(email)s can use.",
-                                       id=ref, email=user.email),
-                                     param_hint="--event") from None  # fmt: skip
+            raise click.BadParameter(
+                _("There is no event %(id)s that %(email)s can use.", id=ref, email=user.email),
+                param_hint="--event",
+            ) from None
     when = _date(date)
     found = find_event(db, user, ref, when)
     if found is not None:
@@ -149,8 +154,9 @@ def _write_report(path: Path, rows: list[dict[str, Any]]) -> None:
             out.writerow(["file", "status", "asset_id", "reason", "rules"])
             for row in rows:
                 rules = " | ".join(f"{r['rule']}: {r['message']}" for r in row["rules"])
-                out.writerow([row["file"], row["status"], row["asset_id"] or "", row["reason"],
-                              rules])  # fmt: skip
+                out.writerow(
+                    [row["file"], row["status"], row["asset_id"] or "", row["reason"], rules]
+                )
     os.replace(tmp, path)
 
 
@@ -187,9 +193,9 @@ def import_command(
     """Import every media file under PATH; safe to run again after an interruption."""
     db = get_session()
     _check_report(report)
-    _check_category(category)
+    check_category(category)
     user = _user(email)
-    _check_agency(user, agency)
+    check_agency(user, agency)
     _date(date)
     event = _event(user, event_ref, date, agency)
     files, skipped = media_files(path)
@@ -197,9 +203,13 @@ def import_command(
     for skipped_path, why in skipped:
         click.echo(_("Skipped %(file)s: %(why)s", file=skipped_path, why=_(why)), err=True)
     fields = AssetFields(
-        credit=credit, caption=caption, copyright=rights, tags=tags, agency=agency,
+        credit=credit,
+        caption=caption,
+        copyright=rights,
+        tags=None if tags is None else parse_tags(tags),
+        agency=agency,
         category=category,
-    )  # fmt: skip
+    )
     blocks = current_app.config["COMPLIANCE_BLOCKS_UPLOADS"]
     counts = {"imported": 0, "duplicate": 0, "rejected": 0}
     rejected: list[tuple[Path, Outcome]] = []
@@ -216,9 +226,15 @@ def import_command(
         try:
             for file in bar:
                 outcome = import_file(
-                    db, storage(), ingest_settings(), user, file, fields, event,
+                    db,
+                    storage(),
+                    ingest_settings(),
+                    user,
+                    file,
+                    fields,
+                    event,
                     compliance_blocks=blocks,
-                )  # fmt: skip
+                )
                 counts[outcome.status] += 1
                 rows.append(_row(file, outcome.status, outcome))
                 if outcome.status == "rejected":

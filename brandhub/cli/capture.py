@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from assets.metadata.capture import zone_info
 
-from .db import get_session
-from .models import Agency, Asset
-from .operations.capture import apply_capture
+from ..db import get_session
+from ..models import Agency, Asset
+from ..operations.capture import apply_capture
 
 
 @click.group("agencies")
@@ -47,6 +47,10 @@ def agencies_zone(agency: str, zone: str) -> None:
         count += 1
     db.commit()
     click.echo(
-        _("%(agency)s: time zone %(zone)s; %(count)s assets read again.",
-          agency=agency, zone=zone or "—", count=count)
-    )  # fmt: skip
+        _(
+            "%(agency)s: time zone %(zone)s; %(count)s assets read again.",
+            agency=agency,
+            zone=zone or "—",
+            count=count,
+        )
+    )
