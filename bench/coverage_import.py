@@ -125,7 +125,7 @@ def _zip(instance: str) -> None:
     from brandhub import create_app
     from brandhub.db import get_session
     from brandhub.models import Event, User
-    from brandhub.operations.events import event_assets
+    from brandhub.operations.sets import EVENTS
     from brandhub.sending import send_zip
 
     app = create_app()
@@ -133,7 +133,7 @@ def _zip(instance: str) -> None:
         db = get_session()
         admin = db.query(User).filter_by(role="admin").first()
         event = db.query(Event).first()
-        assets = db.scalars(event_assets(admin, event)).all()
+        assets = db.scalars(EVENTS.members(admin, event)).all()
         for label in ("made", "cached"):
             started = time.perf_counter()
             response = send_zip(assets, "web", event.title)

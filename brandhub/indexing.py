@@ -147,11 +147,11 @@ register_related(
 def _register_archive() -> None:
     """Events and collections, when their models exist, name what their assets show."""
     try:
-        from .models import archive
+        from .models import sets
     except ImportError:
         return
     for name in ("Event", "Collection", "CollectionItem", "CollectionAsset"):
-        model = getattr(archive, name, None)
+        model = getattr(sets, name, None)
         if isinstance(model, type) and model not in RELATED:
             register_related(model)
 

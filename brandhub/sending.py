@@ -24,7 +24,6 @@ from .errors import ApiError
 from .limits import count_request, wait_text
 from .models import Asset
 from .models.base import utcnow
-from .operations.archive import MAX_SELECTION
 from .operations.downloads import (
     derived,
     download_name,
@@ -35,6 +34,7 @@ from .operations.downloads import (
     zip_stream,
 )
 from .operations.rights import is_publishable
+from .operations.selection import MAX_SELECTION
 from .operations.versions import get_version
 from .presets import FREE_LABEL, preset_spec, spec_from_args
 from .security import FILE_CSP

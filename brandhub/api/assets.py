@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from ..db import get_session
 from ..errors import ApiError
 from ..forms import AssetMetaForm, form_errors
-from ..models import Asset
-from ..operations.access import get_visible_asset, visible_filter
+from ..operations.access import get_visible_asset
 from ..operations.assets import create_asset, delete_asset, update_asset
+from ..operations.listing import newest_visible
 from ..presets import DEFAULT_MAX_SIDE, free_spec
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
@@ -57,22 +56,13 @@ def create():  # type: ignore[no-untyped-def]
 def list_assets():  # type: ignore[no-untyped-def]
     page = int_arg("page", 1, 1, 100_000)
     per_page = int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
-    db = get_session()
-    where = visible_filter(g.api_user)
-    total = db.scalar(select(func.count()).select_from(Asset).where(where)) or 0
-    rows = db.scalars(
-        select(Asset)
-        .where(where)
-        .order_by(Asset.created_at.desc(), Asset.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    found = newest_visible(get_session(), g.api_user, page, per_page)
     return jsonify(
         {
-            "total": total,
+            "total": found.total,
             "page": page,
             "per_page": per_page,
-            "results": [asset_json(a) for a in rows],
+            "results": [asset_json(a) for a in found.rows],
         }
     )
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..db import get_session
 from ..errors import ApiError
 from ..operations.access import get_visible_asset, require_edit
-from ..operations.archive import selection_ids, visible_selection
+from ..operations.selection import selection_ids, visible_selection
 from ..presets import presets
 from ..sending import send_zip
 from . import bp

@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select
 from ..db import get_session
 from ..errors import ApiError
 from ..ids import parse_id
-from ..operations.archive import selection_ids
+from ..operations.selection import selection_ids
 
 MAX_PER_PAGE = 100
 

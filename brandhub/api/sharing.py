@@ -20,8 +20,7 @@ from ..errors import ApiError
 from ..ids import parse_id
 from ..models import ShareLink
 from ..operations.access import get_visible_asset
-from ..operations.collections import get_visible_collection
-from ..operations.events import get_visible_event
+from ..operations.sets import COLLECTIONS, EVENTS
 from ..operations.sharing import (
     ShareFields,
     can_manage_link,
@@ -55,8 +54,8 @@ def _target(payload: dict[str, Any], *, text: bool) -> Any:
     if name == "asset_id":
         return get_visible_asset(db, g.api_user, value)
     if name == "collection_id":
-        return get_visible_collection(db, g.api_user, value)
-    return get_visible_event(db, g.api_user, value)
+        return COLLECTIONS.get_visible(db, g.api_user, value)
+    return EVENTS.get_visible(db, g.api_user, value)
 
 
 def link_json(summary: Any) -> dict[str, Any]:

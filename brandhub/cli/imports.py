@@ -41,8 +41,8 @@ from ..dates import to_utc
 from ..db import get_session
 from ..models import Agency, Event, User
 from ..operations.assets import AssetFields, parse_tags
-from ..operations.events import EventFields, create_event, find_event, get_visible_event
 from ..operations.importer import Outcome, import_file, media_files
+from ..operations.sets import EVENTS, EventFields
 from ..services import ingest_settings, storage
 
 
@@ -113,17 +113,17 @@ def _event(user: User, ref: str | None, date: str | None, agency: str | None) ->
     db = get_session()
     if ref.isdigit():
         try:
-            return get_visible_event(db, user, int(ref))
+            return EVENTS.get_visible(db, user, int(ref))
         except BrandHubError:
             raise click.BadParameter(
                 _("There is no event %(id)s that %(email)s can use.", id=ref, email=user.email),
                 param_hint="--event",
             ) from None
     when = _date(date)
-    found = find_event(db, user, ref, when)
+    found = EVENTS.find(db, user, ref, when)
     if found is not None:
         return found
-    event = create_event(db, user, EventFields(title=ref, starts_at=when, agency=agency))
+    event = EVENTS.create(db, user, EventFields(title=ref, starts_at=when, agency=agency))
     click.echo(_("Created the event “%(title)s” (id %(id)s).", title=event.title, id=event.id))
     return event
 

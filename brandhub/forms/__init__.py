@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from .assets import AssetMetaForm, UploadForm, form_errors
 from .review import RightsForm, StatusForm, VersionForm
-from .sets import BulkForm, CollectionForm, EventForm
+from .sets import BulkForm, EventForm, SetForm
 from .sharing import ShareForm, SharePasswordForm
 
 __all__ = [
     "AssetMetaForm",
     "BulkForm",
-    "CollectionForm",
     "EventForm",
     "RightsForm",
+    "SetForm",
     "SharePasswordForm",
     "ShareForm",
     "StatusForm",

@@ -1,10 +1,13 @@
-"""Forms of the coverage archive: events, collections and bulk edits (pages and API).
+"""Forms of sets of assets: events, collections and bulk edits of a selection (pages and API).
 
 Dates and times are typed in the institution's time zone (``TIMEZONE``) and
 stored in UTC; the API also takes ISO 8601 with an offset.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,29 +16,64 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from assets.metadata.capture import zone_info
 
-from ..dates import to_utc
+from ..dates import to_local, to_utc
+from ..models import Agency
 from ..operations.bulk import BulkChanges
-from ..operations.collections import CollectionFields
-from ..operations.events import EventFields
+from ..operations.sets import EventFields, SetFields
 from ..text import clean_line, clean_text
 
 _LINK = Regexp(r"^https?://\S+$", message=_l("Use a full address starting with https://"))
 _SLUG = Regexp(r"^[a-z0-9-]*$")
 
 
-class EventForm(FlaskForm):
+class AgencyField(StringField):
+    """An agency's slug; filled from a set, it shows the slug of the set's agency."""
+
+    def process_data(self, value: Any) -> None:
+        self.data = value.slug if isinstance(value, Agency) else value
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed in the institution's zone; filled from a set, its UTC moment
+    shown in that zone."""
+
+    def process_data(self, value: Any) -> None:
+        self.data = to_local(value) if isinstance(value, datetime) else value
+
+
+class SetForm(FlaskForm):
+    """What every set has: a collection's form, and the start of an event's."""
+
     title = StringField(
         _l("Title"), validators=[DataRequired(), Length(max=300)], filters=[clean_line]
     )
-    starts_at = DateTimeLocalField(
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
+    )
+    public = BooleanField(_l("Visible to every agency"))
+    agency = AgencyField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
+
+    def _set_fields(self) -> dict[str, Any]:
+        return {
+            "title": self.title.data or "",
+            "description": self.description.data or "",
+            "public": bool(self.public.data),
+            "agency": self.agency.data or None,
+        }
+
+    def to_fields(self) -> SetFields:
+        return SetFields(**self._set_fields())
+
+
+class EventForm(SetForm):
+    """A set's fields, and when, where and by whom the event was photographed."""
+
+    starts_at = LocalDateTimeField(
         _l("Date and time"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)], filters=[clean_line])
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
-    )
     photographers = StringField(
         _l("Photographers"),
         validators=[Optional(), Length(max=500)],
@@ -48,8 +86,6 @@ class EventForm(FlaskForm):
         filters=[clean_line],
         description=_l("Link to the press release on the institution's site"),
     )
-    public = BooleanField(_l("Visible to every agency"))
-    agency = StringField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
     time_zone = StringField(
         _l("Time zone of the cameras"),
         validators=[Optional(), Length(max=64)],
@@ -66,34 +102,12 @@ class EventForm(FlaskForm):
 
     def to_fields(self) -> EventFields:
         return EventFields(
-            title=self.title.data or "",
+            **self._set_fields(),
             starts_at=to_utc(self.starts_at.data),
             place=self.place.data or "",
-            description=self.description.data or "",
             photographers=self.photographers.data or "",
             press_release_url=self.press_release_url.data or "",
-            public=bool(self.public.data),
-            agency=self.agency.data or None,
             time_zone=self.time_zone.data or "",
-        )
-
-
-class CollectionForm(FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(), Length(max=300)], filters=[clean_line]
-    )
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
-    )
-    public = BooleanField(_l("Visible to every agency"))
-    agency = StringField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
-
-    def to_fields(self) -> CollectionFields:
-        return CollectionFields(
-            title=self.title.data or "",
-            description=self.description.data or "",
-            public=bool(self.public.data),
-            agency=self.agency.data or None,
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
 from .users import Agency, User
+
+if TYPE_CHECKING:
+    from .sets import Collection, Event
 
 KINDS = ("image", "vector", "video", "audio", "document")
 STATUSES = ("draft", "in_review", "approved", "archived")
@@ -86,7 +89,7 @@ class Asset(Base):
         ForeignKey("agencies.id", ondelete="SET NULL"), index=True
     )
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The coverage it belongs to (models/archive.py), and where crops centre (fractions).
+    # The coverage it belongs to (models/sets.py), and where crops centre (fractions).
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -111,6 +114,9 @@ class Asset(Base):
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="asset", lazy="selectin", cascade="all, delete-orphan"
     )
+    if TYPE_CHECKING:  # backrefs that models/sets.py declares, so this model knows only the key
+        event: Mapped[Event | None]
+        collections: Mapped[list[Collection]]
 
     @property
     def tag_names(self) -> list[str]:

@@ -28,9 +28,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from .archive import Collection, Event
 from .assets import Asset
 from .base import Base, UTCDateTime, utcnow
+from .sets import Collection, Event
 from .users import User
 
 

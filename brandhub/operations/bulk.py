@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 from assets.errors import InvalidInput
 
 from ..models import Asset
-from .archive import editable_selection, require_manage
 from .assets import MAX_TAGS, _tags, parse_tags
-from .collections import add_assets, get_visible_collection
-from .events import get_visible_event
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
+from .selection import editable_selection
+from .sets import COLLECTIONS, EVENTS, require_manage
 
 
 @dataclass
@@ -59,11 +58,11 @@ def bulk_update(db: Session, user: Any, asset_ids: list[int], changes: BulkChang
     if changes.is_empty():
         raise InvalidInput("Choose at least one change to apply.")
     assets = editable_selection(db, user, asset_ids)
-    event = get_visible_event(db, user, changes.event_id) if changes.event_id else None
+    event = EVENTS.get_visible(db, user, changes.event_id) if changes.event_id else None
     if event is not None:
         require_manage(user, event)
     collection = (
-        get_visible_collection(db, user, changes.collection_id) if changes.collection_id else None
+        COLLECTIONS.get_visible(db, user, changes.collection_id) if changes.collection_id else None
     )
     if collection is not None:
         require_manage(user, collection)
@@ -88,7 +87,7 @@ def bulk_update(db: Session, user: Any, asset_ids: list[int], changes: BulkChang
             reopen_if_approved(db, user, asset, TEXT_CHANGED)
     if collection is not None:
         db.flush()
-        add_assets(db, user, collection, [a.id for a in assets])  # commits
+        COLLECTIONS.add(db, user, collection, [a.id for a in assets])  # commits
     else:
         db.commit()
     return assets

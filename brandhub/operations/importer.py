@@ -28,9 +28,9 @@ from assets.storage import Storage
 
 from ..models import Asset, Event, Job, User
 from .access import can_edit, visible_filter
-from .archive import require_manage
 from .assets import AssetFields, create_asset
 from .capture import apply_capture
+from .sets import require_manage
 
 
 @dataclass(frozen=True)

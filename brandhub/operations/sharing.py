@@ -43,10 +43,8 @@ from ..models import (
     utcnow,
 )
 from .access import _user, can_edit, publishable_filter
-from .archive import can_manage
-from .collections import collection_assets_query
-from .events import event_assets
 from .rights import is_publishable
+from .sets import COLLECTIONS, EVENTS, can_manage
 
 __all__ = [
     "MIN_PASSWORD",
@@ -172,9 +170,9 @@ def link_assets(db: Session, link: ShareLink, limit: int | None = None) -> list[
     # assets); a maker who was deleted leaves only the public ones.
     maker = link.created_by
     if link.collection is not None:
-        query = collection_assets_query(maker, link.collection)
+        query = COLLECTIONS.members(maker, link.collection)
     elif link.event is not None:
-        query = event_assets(maker, link.event)
+        query = EVENTS.members(maker, link.event)
     else:
         return []
     query = query.where(publishable_filter())

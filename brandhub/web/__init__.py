@@ -6,16 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, brand, check, context, downloads, events, presskit, share, views
-    from . import collections as collection_pages
+    from . import admin, brand, check, context, downloads, presskit, sets, share, views
     from . import workflow as workflow_pages
 
     context.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(brand.bp)
-    app.register_blueprint(events.bp)
-    app.register_blueprint(collection_pages.bp)
+    app.register_blueprint(sets.event_pages.bp)
+    app.register_blueprint(sets.collection_pages.bp)
     app.register_blueprint(downloads.bp)
     workflow_pages.init_app(app)
     app.register_blueprint(share.bp)

@@ -26,9 +26,9 @@ from assets.errors import InvalidInput
 from ..db import get_session
 from ..forms import BulkForm
 from ..operations.access import get_visible_asset, require_edit
-from ..operations.archive import selection_ids, visible_selection
 from ..operations.bulk import bulk_update
 from ..operations.downloads import RESIZABLE, may_be_transparent
+from ..operations.selection import selection_ids, visible_selection
 from ..presets import presets
 from ..sending import ORIGINAL, send_zip
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import exists, select
@@ -24,10 +23,8 @@ from assets.errors import AssetNotFound
 from ..db import get_session
 from ..models import Asset, Collection, Event, collection_assets
 from ..operations.access import visible_filter
-from ..operations.archive import get_visible
-from ..operations.collections import collection_assets_query
 from ..operations.downloads import RESIZABLE, slug
-from ..operations.events import event_assets
+from ..operations.sets import COLLECTIONS, EVENTS, CollectionKind, EventKind, members_of
 from ..presets import presets
 from ..sending import send_download, send_original, send_zip, wants_original
 from ..services import storage
@@ -36,7 +33,7 @@ from .context import PER_PAGE, query_args
 
 bp = Blueprint("presskit", __name__, url_prefix="/prensa")
 
-KINDS = {"evento": Event, "coleccion": Collection}
+KINDS: dict[str, EventKind | CollectionKind] = {"evento": EVENTS, "coleccion": COLLECTIONS}
 _REF = re.compile(r"^(evento|coleccion)-(\d{1,12})(?:-[a-z0-9-]*)?$")
 
 
@@ -49,21 +46,14 @@ def _kit(ref: str) -> Event | Collection:
     match = _REF.match(ref)
     if match is None:
         raise AssetNotFound("The press kit does not exist.")
-    model = KINDS[match.group(1)]
     try:
-        return get_visible(get_session(), model, None, int(match.group(2)))
+        return KINDS[match.group(1)].get_visible(get_session(), None, int(match.group(2)))
     except AssetNotFound:
         raise AssetNotFound("The press kit does not exist.") from None
 
 
-def _assets_query(item: Event | Collection) -> Any:
-    if isinstance(item, Event):
-        return event_assets(None, item)
-    return collection_assets_query(None, item)
-
-
 def _asset(item: Event | Collection, asset_id: int) -> Asset:
-    found = get_session().scalar(_assets_query(item).where(Asset.id == asset_id))
+    found = get_session().scalar(members_of(None, item).where(Asset.id == asset_id))
     if found is None:
         raise AssetNotFound("The asset does not exist.", id=asset_id)
     return found
@@ -112,7 +102,7 @@ def kit(ref: str):  # type: ignore[no-untyped-def]
     item = _kit(ref)
     if ref != kit_ref(item):
         return redirect(url_for("presskit.kit", ref=kit_ref(item), **query_args()), 301)
-    assets = list(get_session().scalars(_assets_query(item)))
+    assets = list(get_session().scalars(members_of(None, item)))
     pages = max(1, math.ceil(len(assets) / PER_PAGE))
     try:
         page = max(1, min(int(request.args.get("page", 1)), pages))
@@ -166,5 +156,5 @@ def download(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
 def zip_all(ref: str):  # type: ignore[no-untyped-def]
     item = _kit(ref)
     download_context("presskit")
-    assets = list(get_session().scalars(_assets_query(item)))
+    assets = list(get_session().scalars(members_of(None, item)))
     return send_zip(assets, request.args.get("preset"), item.title)

@@ -36,9 +36,8 @@ from ..forms import ShareForm, SharePasswordForm
 from ..limits import hit_all, release_all, request_address, wait_text
 from ..models import Asset, ShareLink
 from ..operations.access import get_visible_asset
-from ..operations.collections import get_visible_collection
 from ..operations.downloads import RESIZABLE
-from ..operations.events import get_visible_event
+from ..operations.sets import COLLECTIONS, EVENTS
 from ..operations.sharing import (
     can_manage_link,
     create_link,
@@ -109,14 +108,14 @@ def create_for_asset(asset_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/collections/<int:collection_id>/share")
 @login_required
 def create_for_collection(collection_id: int):  # type: ignore[no-untyped-def]
-    found = get_visible_collection(get_session(), current_user, collection_id)
+    found = COLLECTIONS.get_visible(get_session(), current_user, collection_id)
     return _create(found, found.title, url_for("collections.page", collection_id=found.id))
 
 
 @bp.post("/events/<int:event_id>/share")
 @login_required
 def create_for_event(event_id: int):  # type: ignore[no-untyped-def]
-    found = get_visible_event(get_session(), current_user, event_id)
+    found = EVENTS.get_visible(get_session(), current_user, event_id)
     return _create(found, found.title, url_for("events.page", event_id=found.id))
 
 

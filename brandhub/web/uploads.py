@@ -46,6 +46,18 @@ def flag_similar(asset: Asset, user: Any = None) -> list[Similar]:
         return []
 
 
+def uploaded_json(asset: Asset, similar: list[Similar]) -> dict[str, Any]:
+    """The drop zone's answer for a file it uploaded: the new asset's card and near duplicates."""
+    return {
+        "id": asset.id,
+        "title": asset.title,
+        "url": url_for("web.asset_page", asset_id=asset.id),
+        "similar": similar_json(similar),
+        "similar_message": similar_message(similar) if similar else None,
+        "thumb": url_for("web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12]),
+    }
+
+
 def similar_message(similar: list[Similar]) -> str:
     titles = ", ".join(f"“{s.asset.title}”" for s in similar[:3])
     return _("It looks similar to %(titles)s: check it is not the same picture.", titles=titles)

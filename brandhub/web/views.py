@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import (
     Blueprint,
     current_app,
@@ -16,7 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from assets.errors import BrandHubError, DuplicateAsset
@@ -25,16 +23,17 @@ from search_index import IndexUnavailable, InvalidQuery
 from ..db import get_session
 from ..errors import STATUS_FOR
 from ..forms import AssetMetaForm, UploadForm, form_errors
-from ..models import Agency, Asset
-from ..operations.access import can_edit, get_visible_asset, visible_filter
+from ..models import Agency
+from ..operations.access import can_edit, get_visible_asset
 from ..operations.assets import create_asset, delete_asset, update_asset
 from ..operations.compliance import latest_report
 from ..operations.downloads import RESIZABLE
+from ..operations.listing import newest_visible
 from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
-from .uploads import duplicate_url, flag_similar, similar_json, similar_message
+from .uploads import duplicate_url, flag_similar, similar_message, uploaded_json
 from .workflow import flash_back_to_review
 
 bp = Blueprint("web", __name__)
@@ -81,21 +80,13 @@ def library():  # type: ignore[no-untyped-def]
 
 def _plain_listing(db, page: int, per_page: int):  # type: ignore[no-untyped-def]
     """Newest first from the database, when the search index cannot answer."""
-    where = visible_filter(current_user)
-    total = db.scalar(select(func.count()).select_from(Asset).where(where)) or 0
-    assets = db.scalars(
-        select(Asset)
-        .where(where)
-        .order_by(Asset.created_at.desc(), Asset.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    found = newest_visible(db, current_user, page, per_page)
     return render_template(
         "library.html",
-        assets=assets,
-        total=total,
+        assets=found.rows,
+        total=found.total,
         page=page,
-        pages=max(1, math.ceil(total / per_page)),
+        pages=found.pages,
         search_unavailable=True,
         query={"text": "", "filters": {}, "sort": "newest"},
     )
@@ -178,18 +169,7 @@ def upload():  # type: ignore[no-untyped-def]
         url = url_for("web.asset_page", asset_id=asset.id)
         similar = flag_similar(asset)  # near duplicates the uploader may see
         if wants_json:
-            return jsonify(
-                {
-                    "id": asset.id,
-                    "title": asset.title,
-                    "url": url,
-                    "similar": similar_json(similar),
-                    "similar_message": similar_message(similar) if similar else None,
-                    "thumb": url_for(
-                        "web.rendition", asset_id=asset.id, name="thumb", v=asset.sha256[:12]
-                    ),
-                }
-            ), 201
+            return jsonify(uploaded_json(asset, similar)), 201
         flash(_("“%(title)s” was added to the library.", title=asset.title), "success")
         if similar:
             flash(similar_message(similar), "warning")

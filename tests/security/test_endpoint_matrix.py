@@ -13,7 +13,7 @@ resources ("salud") and of another agency ("obras"). The API is called with
 the test config, so forms need no token).
 
 The rules encoded here (tests/workflow/test_matrix.py, operations/access.py and
-operations/archive.py say the same): admins and brand managers see and manage
+operations/sets.py say the same): admins and brand managers see and manage
 every agency; editors and photographers read, change and delete their own
 agency's assets, events and collections and create new ones; viewers only read
 their agency's; only admins and brand managers approve and edit brands; only

@@ -1,0 +1,54 @@
+"""Pages of a list: the rows of one page of a query, and how many rows there are in all.
+
+The pages and the API cut their lists the same way: the library newest first
+(:func:`newest_visible`, when the search index cannot answer, and the API's
+plain list), the events and collections a person sees, the assets of a set.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Asset
+from .access import visible_filter
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """Page ``number`` (from 1) of a list: its rows and the list's total."""
+
+    rows: Sequence[T]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one, even when empty)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def count(db: Session, query: Select[Any]) -> int:
+    """How many rows ``query`` gives."""
+    return db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def page_of(db: Session, query: Select[T], number: int, per_page: int) -> Page[T]:
+    """Page ``number`` of ``query``, ``per_page`` rows a page."""
+    rows = db.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
+    return Page(rows, count(db, query), number, per_page)
+
+
+def newest_visible(db: Session, user: Any, number: int, per_page: int) -> Page[Asset]:
+    """A page of every asset ``user`` may see, the newest first."""
+    query = select(Asset).where(visible_filter(user))
+    query = query.order_by(Asset.created_at.desc(), Asset.id.desc())
+    return page_of(db, query, number, per_page)
