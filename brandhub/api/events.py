@@ -29,7 +29,7 @@ from ..forms import AssetMetaForm, form_errors
 from ..models import Collection, Event
 from ..operations.importer import archive_file
 from ..operations.listing import count
-from ..operations.sets import COLLECTIONS, EVENTS, EventFields, S, SetKind
+from ..operations.sets import COLLECTIONS, EVENTS, EventFields, S, SetFields, SetKind
 from ..sending import send_zip
 from ..services import ingest_settings, storage
 from ..text import clean_text
@@ -139,7 +139,7 @@ class SetRoutes(Generic[S]):
         """The fields of its kind that :meth:`as_json` adds to a set's own."""
         return {}
 
-    def _fields(self, payload: dict[str, Any]) -> Any:
+    def _fields(self, payload: dict[str, Any]) -> SetFields:
         return self.kind.fields(**_checked(payload, self.texts, set()))
 
     def list(self) -> ResponseReturnValue:
