@@ -70,7 +70,7 @@ from search_index import AssetDocument, IndexBusy, IndexUnavailable, SearchIndex
 
 from . import file_text
 from .db import listen_on_sessions
-from .models import Agency, Asset, IndexChange, Tag, utcnow
+from .models import Agency, Asset, Collection, Event, IndexChange, Tag, utcnow
 
 try:
     import fcntl
@@ -144,15 +144,10 @@ register_related(
 )
 
 
-def _register_archive() -> None:
-    """Events and collections, when their models exist, name what their assets show."""
-    try:
-        from .models import sets
-    except ImportError:
-        return
-    for name in ("Event", "Collection", "CollectionItem", "CollectionAsset"):
-        model = getattr(sets, name, None)
-        if isinstance(model, type) and model not in RELATED:
+def _register_sets() -> None:
+    """Events and collections name what their assets show: a change to one reindexes its assets."""
+    for model in (Event, Collection):
+        if model not in RELATED:
             register_related(model)
 
 
@@ -228,7 +223,7 @@ def _after_rollback(session: Session, _previous: Any) -> None:
 
 def install() -> None:
     """Listen on every SQLAlchemy session (idempotent)."""
-    _register_archive()
+    _register_sets()
     listen_on_sessions(
         {
             "before_flush": _before_flush,
