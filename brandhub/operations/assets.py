@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -264,6 +264,3 @@ def _delete_keys(storage: Storage, keys: Iterable[str]) -> None:
         except Exception:  # noqa: BLE001 - leftover bytes are collected later
             log.warning("could not delete stored object %s", key, exc_info=True)
 
-
-def count_assets(db: Session, where: Any) -> int:
-    return db.scalar(select(func.count()).select_from(Asset).where(where)) or 0

@@ -236,24 +236,6 @@ class _Unique:
         return name
 
 
-def zip_entries(
-    storage: Storage, settings: IngestSettings, assets: Iterable[Asset], spec: str | None
-) -> list[ZipEntry]:
-    """The ZIP's files: each photo in ``spec`` (made or found now), the rest as originals.
-
-    A file that cannot take the spec goes in as its original rather than
-    failing the whole archive.
-    """
-    if spec is not None:
-        parse_spec(spec)  # a bad spec fails before anything is rendered
-    unique = _Unique()
-    entries: list[ZipEntry] = []
-    for asset in assets:
-        key, size, ext = _zip_file(storage, settings, asset, spec)
-        entries.append(ZipEntry(key, size, unique(slug(asset.title), ext)))
-    return entries
-
-
 def _zip_file(
     storage: Storage, settings: IngestSettings, asset: Asset, spec: str | None
 ) -> tuple[str, int, str]:

@@ -36,9 +36,6 @@ __all__ = [
     "top_assets",
 ]
 
-CHANNELS = ("app", "api", "share", "presskit")
-
-
 def record_downloads(
     db: Session,
     assets: Iterable[Any],
