@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ids,
         job_queue,
         jobs,
-        limits,
+        ratelimit,
         search,
         security,
         services,
@@ -53,7 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    limits.init_app(app)  # its before-body gate runs before security's CSRF check
+    ratelimit.init_app(app)  # its before-body gate runs before security's CSRF check
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)

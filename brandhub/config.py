@@ -43,7 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 2048,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
-    # Attempt limits (brandhub/limits.py), each per 10 minutes: that many at once, then
+    # Attempt limits (brandhub/ratelimit.py), each per 10 minutes: that many at once, then
     # one more every 10 minutes / limit. Counted in Redis when REDIS_URL is set, else in
     # the database, so every process and host shares them.
     # Anonymous checks at /verificar and POST /api/v1/compliance/check per address.

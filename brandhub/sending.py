@@ -21,7 +21,6 @@ from assets.errors import AssetNotFound
 from assets.storage import Storage
 
 from .errors import ApiError
-from .limits import count_request, wait_text
 from .models import Asset
 from .models.base import utcnow
 from .operations.downloads import (
@@ -37,6 +36,7 @@ from .operations.rights import is_publishable
 from .operations.selection import MAX_SELECTION
 from .operations.versions import get_version
 from .presets import FREE_LABEL, preset_spec, spec_from_args
+from .ratelimit import count_request, wait_text
 from .security import FILE_CSP
 from .services import ingest_settings, storage
 from .tracking import note_downloads

@@ -15,15 +15,15 @@ from guidelines import Brand
 
 from ..db import get_session
 from ..errors import ApiError
-from ..limits import (
+from ..models import BrandVersion
+from ..operations.brands import latest_brands
+from ..operations.compliance import check_stream
+from ..ratelimit import (
     before_body,
     count_anonymous_check,
     limited_message,
     too_many,
 )
-from ..models import BrandVersion
-from ..operations.brands import latest_brands
-from ..operations.compliance import check_stream
 from ..services import ingest_settings, storage
 from . import PUBLIC_ENDPOINTS, bp, spec_compliance  # noqa: F401  (describes these endpoints)
 

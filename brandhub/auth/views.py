@@ -23,8 +23,8 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..db import get_session
-from ..limits import hit_all, limiter, release_all, request_address, rule, wait_text
 from ..models import User, utcnow
+from ..ratelimit import hit_all, limiter, release_all, request_address, rule, wait_text
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger("brandhub.auth")

@@ -19,10 +19,10 @@ from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
 
 from ..db import get_session
 from ..errors import STATUS_FOR
-from ..limits import before_body, count_anonymous_check, limited_message
 from ..models import BrandVersion, utcnow
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
+from ..ratelimit import before_body, count_anonymous_check, limited_message
 from ..services import ingest_settings, storage
 from .report_view import value_rows
 

@@ -33,7 +33,6 @@ from assets.errors import InvalidInput
 from ..db import get_session
 from ..errors import ApiError
 from ..forms import ShareForm, SharePasswordForm
-from ..limits import hit_all, release_all, request_address, wait_text
 from ..models import Asset, ShareLink
 from ..operations.access import get_visible_asset
 from ..operations.downloads import RESIZABLE
@@ -50,6 +49,7 @@ from ..operations.sharing import (
     unlock,
 )
 from ..presets import presets
+from ..ratelimit import hit_all, release_all, request_address, wait_text
 from ..sending import send_download, send_original, send_rendition, send_zip, wants_original
 from ..services import storage
 from ..tracking import download_context, note_downloads

@@ -86,7 +86,7 @@ def test_an_unreachable_redis_counts_in_the_database(app_factory):
 
 
 def test_the_redis_store_is_used_when_redis_is_configured(app_factory, redis_url):
-    from brandhub.limits import EXT
+    from brandhub.ratelimit import EXT
 
     app = app_factory(REDIS_URL=redis_url, JOBS_BACKEND="immediate")
     assert isinstance(app.extensions[EXT].store, RedisStore)
@@ -114,7 +114,7 @@ def test_behind_a_proxy_each_visitor_has_a_window(app_factory):
 
 
 def test_count_request_and_its_429_for_other_parts_of_the_app(app):
-    from brandhub.limits import count_request, too_many
+    from brandhub.ratelimit import count_request, too_many
 
     def visit(path: str, address: str) -> int | None:
         with app.test_request_context(path, environ_base={"REMOTE_ADDR": address}):
