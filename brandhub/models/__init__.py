@@ -3,12 +3,14 @@
 from .assets import KINDS, STATUSES, Asset, Rendition, Tag, asset_tags
 from .base import Base, utcnow
 from .brands import BrandVersion, ComplianceReport
+from .downloads import DownloadEvent
+from .history import AssetVersion, StatusChange
 from .jobs import Job
 from .ratelimits import RateLimitCounter
 from .search import IndexChange
 from .sets import Collection, Event, collection_assets
+from .sharing import ShareLink, ShareLinkUse
 from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
-from .workflow import AssetVersion, DownloadEvent, ShareLink, ShareLinkUse, StatusChange
 
 __all__ = [
     "GLOBAL_ROLES",

@@ -1,4 +1,9 @@
-"""Assets, their tags and their stored renditions."""
+"""Assets, their tags and their stored renditions.
+
+``Asset`` declares every relationship of an asset, also those to rows defined
+beside what they describe: its event and collections (``models/sets.py``),
+its earlier files and status history (``models/history.py``).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from .base import Base, UTCDateTime, utcnow
 from .users import Agency, User
 
 if TYPE_CHECKING:
+    from .history import AssetVersion, StatusChange
     from .sets import Collection, Event
 
 KINDS = ("image", "vector", "video", "audio", "document")
@@ -95,7 +101,7 @@ class Asset(Base):
     )
     focal_x: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     focal_y: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
-    # Usage rights and the file's version (models/workflow.py): a licence from
+    # Usage rights and the file's version (models/history.py): a licence from
     # operations/rights.py LICENCES ("" = not stated), what may not be done with it,
     # when it stops being publishable and before when it may not be published.
     licence: Mapped[str] = mapped_column(String(20), default="")
@@ -114,9 +120,22 @@ class Asset(Base):
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="asset", lazy="selectin", cascade="all, delete-orphan"
     )
-    if TYPE_CHECKING:  # backrefs that models/sets.py declares, so this model knows only the key
-        event: Mapped[Event | None]
-        collections: Mapped[list[Collection]]
+    event: Mapped[Event | None] = relationship(back_populates="assets")
+    collections: Mapped[list[Collection]] = relationship(
+        secondary="collection_assets", back_populates="assets", passive_deletes=True
+    )
+    versions: Mapped[list[AssetVersion]] = relationship(
+        back_populates="asset",
+        order_by="AssetVersion.number.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="asset",
+        order_by="StatusChange.id.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def tag_names(self) -> list[str]:

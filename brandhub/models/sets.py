@@ -4,9 +4,8 @@ An asset belongs to at most one event (``Asset.event_id``) and to any number of
 collections (``collection_assets``). Both kinds carry the columns of
 :class:`AssetSet`: a title, a description, an agency and a ``public`` flag. Who
 may see a set follows the same rule as for assets (``operations/sets.py``), and
-its assets are still filtered one by one. The relationships ``Asset.event`` and
-``Asset.collections`` are declared here as backrefs, so the asset model only
-knows the foreign key.
+its assets are still filtered one by one. The asset's side, ``Asset.event`` and
+``Asset.collections``, is declared in ``models/assets.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, backref, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .assets import Asset
 from .base import Base, UTCDateTime, utcnow
@@ -65,9 +64,7 @@ class Event(AssetSet, Base):
     photographers: Mapped[str] = mapped_column(String(500), default="")
     press_release_url: Mapped[str] = mapped_column(String(1000), default="")
 
-    assets: Mapped[list[Asset]] = relationship(
-        Asset, backref=backref("event", lazy="select"), passive_deletes=True
-    )
+    assets: Mapped[list[Asset]] = relationship(back_populates="event", passive_deletes=True)
 
 
 class Collection(AssetSet, Base):
@@ -76,8 +73,5 @@ class Collection(AssetSet, Base):
     __tablename__ = "collections"
 
     assets: Mapped[list[Asset]] = relationship(
-        Asset,
-        secondary=collection_assets,
-        backref=backref("collections", lazy="select", passive_deletes=True),
-        passive_deletes=True,
+        secondary=collection_assets, back_populates="collections", passive_deletes=True
     )
