@@ -21,8 +21,8 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 POT = TRANSLATIONS / "messages.pot"
 
 
-def _subclasses(cls: type) -> set[type]:
-    found = set()
+def _subclasses(cls: type[Exception]) -> set[type[Exception]]:
+    found: set[type[Exception]] = set()
     for sub in cls.__subclasses__():
         found.add(sub)
         found |= _subclasses(sub)

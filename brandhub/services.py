@@ -7,7 +7,7 @@ builds a backend itself.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from flask import Flask, Request, current_app
 
@@ -26,13 +26,14 @@ class UploadRequest(Request):
     written straight into a file that ``prepare`` takes over without a copy.
     """
 
-    def _get_file_stream(  # type: ignore[override]
+    def _get_file_stream(  # type: ignore[override]  # a SpooledUpload is no typing.IO
         self,
         total_content_length: int | None,
         content_type: str | None,
         filename: str | None = None,
         content_length: int | None = None,
-    ) -> Any:
+    ) -> IO[bytes] | SpooledUpload:
+        stream: IO[bytes] | SpooledUpload
         if total_content_length is not None and total_content_length <= 500 * 1024:
             stream = super()._get_file_stream(
                 total_content_length, content_type, filename, content_length

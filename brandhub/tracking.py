@@ -16,14 +16,15 @@ views for share links and the press kit say so with :func:`download_context`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
 
 from .db import database, get_session
-from .models import Asset
+from .models import Asset, ShareLink
+from .operations.access import Viewer
 from .operations.statistics import record_downloads
 
 log = logging.getLogger(__name__)
@@ -46,20 +47,20 @@ class _Note:
     version: int | None
 
 
-def download_context(channel: str, link: Any = None) -> None:
+def download_context(channel: str, link: ShareLink | None = None) -> None:
     """Say how this request's downloads leave: "share" (with its link) or "presskit"."""
-    g.download_channel, g.download_link_id = channel, getattr(link, "id", None)
+    g.download_channel, g.download_link_id = channel, link.id if link is not None else None
 
 
 def note_downloads(
-    assets: Any, what: str, preset: str | None = None, version: int | None = None
+    assets: Iterable[Asset], what: str, preset: str | None = None, version: int | None = None
 ) -> None:
     """Record ``assets`` as downloaded once this response has sent them."""
     notes = g.setdefault("download_notes", [])
     notes.extend(_Note(a.id, a.agency_id, what, preset, version) for a in assets)
 
 
-def _preset_of(args: Any) -> str:
+def _preset_of(args: Mapping[str, str]) -> str:
     return (args.get("preset") or "custom")[:40]
 
 
@@ -84,7 +85,7 @@ def _sends_file(response: Response) -> bool:
     return False
 
 
-def _who() -> tuple[str, Any]:
+def _who() -> tuple[str, Viewer]:
     channel = g.get("download_channel")
     if channel is not None:
         return channel, None
@@ -109,7 +110,7 @@ def _write(response: Response) -> Response:
                     channel=channel,
                     what=what,
                     user=user,
-                    link=_Id(g.get("download_link_id")),
+                    share_link_id=g.get("download_link_id"),
                     preset=preset,
                     version=version,
                 )
@@ -118,11 +119,6 @@ def _write(response: Response) -> Response:
     except Exception:
         log.exception("could not log a download of %s", request.path)
     return response
-
-
-class _Id:
-    def __init__(self, value: int | None) -> None:
-        self.id = value
 
 
 def _grouped(notes: list[_Note]) -> dict[tuple[str, str | None, int | None], list[_Note]]:

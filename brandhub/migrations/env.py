@@ -14,7 +14,10 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # plain `alembic` command line use
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("no database: set sqlalchemy.url, or run `brandhub init`")
+        engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -21,9 +21,10 @@ spelling suggestions come only from documents the searcher may see
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from assets.errors import AssetNotFound, DuplicateAsset, PermissionDenied
@@ -31,11 +32,25 @@ from assets.errors import AssetNotFound, DuplicateAsset, PermissionDenied
 from ..models import Asset, User, utcnow
 
 
-def _user(user: Any) -> User | None:
-    return user if getattr(user, "is_authenticated", False) else None
+class Visitor(Protocol):
+    """Whoever makes a request: a signed-in ``User``, or Flask-Login's anonymous
+    visitor (``current_user`` before sign-in), which is not a ``User``."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
-def publishable_filter(now: Any = None) -> Any:
+#: Who asks, as callers hold it: a ``User``, an anonymous visitor, or None (an
+#: API request without a token, a command run without a person).
+Viewer = Visitor | None
+
+
+def signed_in(user: Viewer) -> User | None:
+    """The ``User`` behind ``user``; None for an anonymous visitor or nobody."""
+    return user if isinstance(user, User) else None
+
+
+def publishable_filter(now: datetime | None = None) -> ColumnElement[bool]:
     """Approved, not under embargo and not expired: what public pages may show."""
     now = now or utcnow()
     return and_(
@@ -45,30 +60,30 @@ def publishable_filter(now: Any = None) -> Any:
     )
 
 
-def visible_filter(user: Any) -> Any:
+def visible_filter(user: Viewer) -> ColumnElement[bool]:
     public = and_(Asset.public.is_(True), publishable_filter())
-    u = _user(user)
+    u = signed_in(user)
     if u is None:
         return public
     if u.sees_all_agencies:
-        return True
+        return true()
     if u.agency_id is None:
         return or_(public, Asset.uploaded_by_id == u.id)
     return or_(public, Asset.agency_id == u.agency_id)
 
 
-def visible_assets(user: Any) -> Select[tuple[Asset]]:
+def visible_assets(user: Viewer) -> Select[Asset]:
     return select(Asset).where(visible_filter(user))
 
 
-def search_scope(user: Any) -> dict[str, Any]:
+def search_scope(user: Viewer) -> dict[str, Any]:
     """The search index's filters for what ``user`` may see (``SearchQuery`` arguments).
 
     The same rule as :func:`visible_filter`, in the terms the index knows: agency
     slugs and the public flag (the index does not know uploaders, so a person
     without an agency finds public assets only).
     """
-    u = _user(user)
+    u = signed_in(user)
     if u is None:
         return {"agencies": frozenset(), "public_only": True}
     if u.sees_all_agencies:
@@ -77,15 +92,15 @@ def search_scope(user: Any) -> dict[str, Any]:
     return {"agencies": frozenset({slug} if slug else ()), "public_only": False}
 
 
-def get_visible_asset(db: Session, user: Any, asset_id: int) -> Asset:
+def get_visible_asset(db: Session, user: Viewer, asset_id: int) -> Asset:
     asset = db.scalar(visible_assets(user).where(Asset.id == asset_id))
     if asset is None:
         raise AssetNotFound("The asset does not exist.", id=asset_id)
     return asset
 
 
-def can_edit(user: Any, asset: Asset) -> bool:
-    u = _user(user)
+def can_edit(user: Viewer, asset: Asset) -> bool:
+    u = signed_in(user)
     if u is None:
         return False
     if u.sees_all_agencies:
@@ -97,23 +112,23 @@ def can_edit(user: Any, asset: Asset) -> bool:
     return False
 
 
-def require_edit(user: Any, asset: Asset) -> None:
+def require_edit(user: Viewer, asset: Asset) -> None:
     if not can_edit(user, asset):
         raise PermissionDenied("You do not have permission to do this.")
 
 
-def can_see_history(user: Any, asset: Asset) -> bool:
+def can_see_history(user: Viewer, asset: Asset) -> bool:
     """Whether ``user`` sees ``asset``'s earlier files and status history: its editors."""
     return can_edit(user, asset)
 
 
-def require_history(user: Any, asset: Asset) -> None:
+def require_history(user: Viewer, asset: Asset) -> None:
     """403 for someone who sees the asset but not its versions and history."""
     if not can_see_history(user, asset):
         raise PermissionDenied("Only those who may edit this asset see its versions and history.")
 
 
-def visible_ids(db: Session, user: Any, asset_ids: Iterable[int]) -> set[int]:
+def visible_ids(db: Session, user: Viewer, asset_ids: Iterable[int]) -> set[int]:
     """The ids among ``asset_ids`` that ``user`` may see now, by the database (one query)."""
     wanted = list(dict.fromkeys(asset_ids))
     if not wanted:
@@ -121,7 +136,7 @@ def visible_ids(db: Session, user: Any, asset_ids: Iterable[int]) -> set[int]:
     return set(db.scalars(select(Asset.id).where(Asset.id.in_(wanted), visible_filter(user))))
 
 
-def duplicate_of(db: Session, user: Any, existing_id: int) -> DuplicateAsset:
+def duplicate_of(db: Session, user: Viewer, existing_id: int) -> DuplicateAsset:
     """The 409 for bytes already stored as ``existing_id``: with its id only if ``user`` sees it.
 
     The file stays refused either way (an asset's bytes are unique, ``Asset.sha256``):
@@ -130,8 +145,8 @@ def duplicate_of(db: Session, user: Any, existing_id: int) -> DuplicateAsset:
     return DuplicateAsset(existing_id if visible_ids(db, user, [existing_id]) else None)
 
 
-def require_upload(user: Any) -> User:
-    u = _user(user)
+def require_upload(user: Viewer) -> User:
+    u = signed_in(user)
     if u is None or not u.can_upload:
         raise PermissionDenied("You do not have permission to do this.")
     return u

@@ -63,7 +63,8 @@ def parse_tags(raw: str | Iterable[str] | None) -> list[str]:
     return list(seen)[:MAX_TAGS]
 
 
-def _tags(db: Session, names: list[str]) -> list[Tag]:
+def tags_named(db: Session, names: list[str]) -> list[Tag]:
+    """The tags of these names, made now for the ones that do not exist yet."""
     if not names:
         return []
     existing = {t.name: t for t in db.scalars(select(Tag).where(Tag.name.in_(names)))}
@@ -124,7 +125,7 @@ def create_asset(
     db: Session,
     storage: Storage,
     settings: IngestSettings,
-    user: Any,
+    user: User,
     stream: BinaryIO,
     filename: str | None,
     fields: AssetFields,
@@ -180,7 +181,7 @@ def create_asset(
             uploaded_by=uploader,
         )
         apply_capture(asset, settings.time_zone)
-        asset.tags = _tags(db, tag_names)
+        asset.tags = tags_named(db, tag_names)
         record(db, asset, checked)
         for name, rendered in prepared.renditions.items():
             asset.renditions.append(
@@ -216,7 +217,7 @@ def create_asset(
 
 
 def update_asset(
-    db: Session, user: Any, asset: Asset, fields: AssetFields, storage: Storage | None = None
+    db: Session, user: User, asset: Asset, fields: AssetFields, storage: Storage | None = None
 ) -> Asset:
     """Change the descriptive fields; new public text of an approved asset goes to review.
 
@@ -234,7 +235,7 @@ def update_asset(
         if value is not None:
             setattr(asset, name, value.strip())
     if fields.tags is not None:
-        asset.tags = _tags(db, parse_tags(fields.tags))
+        asset.tags = tags_named(db, parse_tags(fields.tags))
     if fields.agency is not None:
         asset.agency = _resolve_agency(db, user, fields.agency)
         apply_capture(asset)  # its clock may now be read in another agency's zone
@@ -247,7 +248,7 @@ def update_asset(
     return asset
 
 
-def delete_asset(db: Session, storage: Storage, user: Any, asset: Asset) -> None:
+def delete_asset(db: Session, storage: Storage, user: User, asset: Asset) -> None:
     require_edit(user, asset)
     keys = stored_keys(asset)  # the original, renditions and earlier versions
     db.delete(asset)
@@ -263,4 +264,3 @@ def _delete_keys(storage: Storage, keys: Iterable[str]) -> None:
             storage.delete(key)
         except Exception:  # noqa: BLE001 - leftover bytes are collected later
             log.warning("could not delete stored object %s", key, exc_info=True)
-

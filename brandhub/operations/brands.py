@@ -30,7 +30,6 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,7 +43,7 @@ from guidelines import SHIPPED_BRANDS, Brand, BrandError, load_brand_text, load_
 from guidelines.brand import Logo, canonical_json
 from guidelines.examples import draw_png, draw_svg
 
-from ..models import Agency, BrandVersion
+from ..models import Agency, BrandVersion, User
 
 LOGO_HEIGHT = 512  # drawn example logos, in pixels (their SVG has the same geometry)
 _BRANDS: dict[str, Brand] = {}
@@ -72,7 +71,7 @@ def store_brand(
     brand: Brand,
     *,
     source: str | None = None,
-    user: Any = None,
+    user: User | None = None,
     settings: IngestSettings | None = None,
 ) -> tuple[BrandVersion, bool]:
     """The latest version if its content is ``brand``'s, else a new version; (version, new?).
@@ -91,7 +90,7 @@ def store_brand(
         fingerprint=brand.fingerprint,
         content=brand.to_dict(),
         source=source,
-        loaded_by_id=getattr(user, "id", None),
+        loaded_by_id=user.id if user is not None else None,
     )
     db.add(version)
     db.flush()
@@ -103,7 +102,7 @@ def load_brands(
     db: Session,
     storage: Storage,
     directory: Path = SHIPPED_BRANDS,
-    user: Any = None,
+    user: User | None = None,
     settings: IngestSettings | None = None,
     *,
     only_missing: bool = False,
@@ -134,7 +133,7 @@ def load_edited_brand(
     db: Session,
     storage: Storage,
     text: str,
-    user: Any,
+    user: User,
     *,
     slug: str | None = None,
     settings: IngestSettings | None = None,

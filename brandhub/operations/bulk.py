@@ -9,14 +9,13 @@ editable by the person, or nothing changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assets.errors import InvalidInput
 
-from ..models import Asset
-from .assets import MAX_TAGS, _tags, parse_tags
+from ..models import Asset, User
+from .assets import MAX_TAGS, parse_tags, tags_named
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 from .selection import editable_selection
 from .sets import COLLECTIONS, EVENTS, require_manage
@@ -53,7 +52,7 @@ def _prefixed(title: str, prefix: str) -> str:
     return f"{prefix} {title}"[:300]
 
 
-def bulk_update(db: Session, user: Any, asset_ids: list[int], changes: BulkChanges) -> list[Asset]:
+def bulk_update(db: Session, user: User, asset_ids: list[int], changes: BulkChanges) -> list[Asset]:
     """Apply ``changes`` to every asset in ``asset_ids`` in one transaction."""
     if changes.is_empty():
         raise InvalidInput("Choose at least one change to apply.")
@@ -67,7 +66,7 @@ def bulk_update(db: Session, user: Any, asset_ids: list[int], changes: BulkChang
     if collection is not None:
         require_manage(user, collection)
     prefix = " ".join((changes.title_prefix or "").split())[:100]
-    new_tags = _tags(db, parse_tags(changes.add_tags)) if changes.add_tags else []
+    new_tags = tags_named(db, parse_tags(changes.add_tags)) if changes.add_tags else []
     for asset in assets:
         before = public_text(asset)
         for name in ("credit", "copyright"):

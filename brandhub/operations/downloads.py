@@ -85,6 +85,35 @@ class ZipEntry:
     name: str
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a ZIP made while streaming reads of an asset, taken before the response
+    starts (the request's database session is gone by the time the ZIP reaches it)."""
+
+    id: int
+    kind: str
+    title: str
+    sha256: str
+    storage_key: str
+    size: int
+    ext: str
+    original_filename: str | None
+    creator: str | None
+    credit: str | None
+    copyright: str | None
+    caption: str | None
+    focal_x: float | None
+    focal_y: float | None
+
+    @classmethod
+    def of(cls, asset: Asset) -> _Snapshot:
+        return cls(**{name: getattr(asset, name) for name in cls.__dataclass_fields__})
+
+
+#: What a derived file is made from: an asset, or a snapshot of one.
+Source = Asset | _Snapshot
+
+
 def slug(text: str, fallback: str = "archivo") -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-zA-Z0-9]+", "-", plain).strip("-").lower()[:60].strip("-") or fallback
@@ -94,7 +123,7 @@ def download_name(asset: Asset, label: str, ext: str) -> str:
     return f"{slug(asset.title)}-{label}.{ext}"
 
 
-def with_focal_point(spec: RenditionSpec, asset: Asset) -> RenditionSpec:
+def with_focal_point(spec: RenditionSpec, asset: Source) -> RenditionSpec:
     """``spec`` with a ``fill`` crop centred on the asset's focal point."""
     if not isinstance(spec.resize, Fill):
         return spec
@@ -110,7 +139,7 @@ def _lock(key: str) -> threading.Lock:
         return _locks.setdefault(key, threading.Lock())
 
 
-def _credits(asset: Asset) -> tuple[str, str, str, str, str]:
+def _credits(asset: Source) -> tuple[str, str, str, str, str]:
     """What a derived file says of its asset: creator, credit, rights, title, caption."""
     return (
         asset.creator or "",
@@ -136,7 +165,7 @@ def flattens_transparency(asset: Asset, spec_text: str) -> bool:
 
 
 def _derived_key(
-    asset: Asset, spec_text: str
+    asset: Source, spec_text: str
 ) -> tuple[RenditionSpec, tuple[str, str, str, str, str], str, str, str]:
     """Where the derived file for ``spec_text`` is kept: spec, credits, key, mime, ext."""
     spec = with_focal_point(parse_spec(spec_text), asset)
@@ -147,7 +176,7 @@ def _derived_key(
     return spec, credits, f"derived/{asset.sha256}/{digest}.{ext}", mime, ext
 
 
-def _resizable(asset: Asset) -> None:
+def _resizable(asset: Source) -> None:
     if asset.kind not in RESIZABLE:
         raise UnsupportedMediaType(
             "Sizes and formats apply to images, vector graphics and documents; "
@@ -161,7 +190,7 @@ def is_stored(storage: Storage, asset: Asset, spec_text: str) -> bool:
     return storage.exists(_derived_key(asset, spec_text)[2])
 
 
-def derived(storage: Storage, settings: IngestSettings, asset: Asset, spec_text: str) -> Derived:
+def derived(storage: Storage, settings: IngestSettings, asset: Source, spec_text: str) -> Derived:
     """The stored derived file for ``spec_text`` (made now if missing)."""
     _resizable(asset)
     spec, credits, key, mime, ext = _derived_key(asset, spec_text)
@@ -194,7 +223,7 @@ class Made:
 def _make(
     storage: Storage,
     settings: IngestSettings,
-    asset: Asset,
+    asset: Source,
     spec: RenditionSpec,
     credits: tuple[str, str, str, str, str],
 ) -> Made:
@@ -237,7 +266,7 @@ class _Unique:
 
 
 def _zip_file(
-    storage: Storage, settings: IngestSettings, asset: Asset, spec: str | None
+    storage: Storage, settings: IngestSettings, asset: Source, spec: str | None
 ) -> tuple[str, int, str]:
     """(key, size, ext) of ``asset`` in the ZIP: in ``spec`` (made now if missing) or original."""
     if spec is not None and asset.kind in ZIP_RESIZED:
@@ -291,40 +320,16 @@ def zip_stream(
         parse_spec(spec)  # a bad spec fails before anything is rendered or sent
     assets = list(assets)
     stored = [_stored_entry(storage, asset, spec) for asset in assets]
-    if all(entry is not None for entry in stored):
+    complete = [entry for entry in stored if entry is not None]
+    if len(complete) == len(assets):
         unique = _Unique()
         entries = [
             ZipEntry(key, size, unique(slug(asset.title), ext))
-            for asset, (key, size, ext) in zip(assets, stored, strict=True)  # type: ignore[misc]
+            for asset, (key, size, ext) in zip(assets, complete, strict=True)
         ]
         archive = build_zip(storage, entries)
         return iter(archive), len(archive)
     return _zip_as_made(storage, settings, assets, spec), None
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """What a ZIP made while streaming reads of an asset, taken before the response
-    starts (the request's database session is gone by the time the ZIP reaches it)."""
-
-    id: int
-    kind: str
-    title: str
-    sha256: str
-    storage_key: str
-    size: int
-    ext: str
-    original_filename: str | None
-    creator: str | None
-    credit: str | None
-    copyright: str | None
-    caption: str | None
-    focal_x: float | None
-    focal_y: float | None
-
-    @classmethod
-    def of(cls, asset: Asset) -> _Snapshot:
-        return cls(**{name: getattr(asset, name) for name in cls.__dataclass_fields__})
 
 
 def _zip_as_made(

@@ -23,8 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import Asset, StatusChange
-from .access import _user
+from ..models import Asset, StatusChange, User
 from .status import can_approve
 
 __all__ = [
@@ -40,8 +39,15 @@ NEW_FILE = "new_file"
 TEXT_CHANGED = "text_changed"
 #: The asset fields the public reads: on the press kit, share links and in downloaded files.
 PUBLIC_TEXT = (
-    "title", "description", "caption", "credit", "copyright", "licence", "restrictions", "tags",
-)  # fmt: skip
+    "title",
+    "description",
+    "caption",
+    "credit",
+    "copyright",
+    "licence",
+    "restrictions",
+    "tags",
+)
 
 
 def public_text(asset: Asset) -> dict[str, Any]:
@@ -55,21 +61,20 @@ def text_changed(before: dict[str, Any], asset: Asset) -> bool:
     return public_text(asset) != before
 
 
-def reopen_if_approved(db: Session, user: Any, asset: Asset, reason: str) -> StatusChange | None:
+def reopen_if_approved(db: Session, user: User, asset: Asset, reason: str) -> StatusChange | None:
     """Send an approved ``asset`` back to review after ``user``'s change, unless they approve.
 
     Adds the history row to the session; the caller commits with its change.
     """
     if asset.status != "approved" or can_approve(user):
         return None
-    actor = _user(user)
     change = StatusChange(
         asset=asset,
         from_status="approved",
         to_status="in_review",
         comment="",
         reason=reason,
-        user_id=actor.id if actor is not None else None,
+        user_id=user.id,
     )
     asset.status = "in_review"
     db.add(change)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from assets.errors import InvalidInput
 
-from ..models import Asset, utcnow
+from ..models import Asset, User, utcnow
 from .access import publishable_filter, require_edit
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 
@@ -111,7 +111,7 @@ def licence_label(code: str | None) -> Any:
     return LICENCES.get(code or "", "")
 
 
-def update_rights(db: Session, user: Any, asset: Asset, fields: RightsFields) -> Asset:
+def update_rights(db: Session, user: User, asset: Asset, fields: RightsFields) -> Asset:
     """Change an asset's rights (who may edit it may); InvalidInput for a bad value."""
     require_edit(user, asset)
     before = public_text(asset)

@@ -43,7 +43,7 @@ from assets.metadata.capture import zone_info
 from .. import indexing
 from ..models import Asset, Collection, Event, User, collection_assets, utcnow
 from ..text import clean_line
-from .access import _user, require_upload, visible_filter
+from .access import require_upload, signed_in, visible_filter
 from .assets import _resolve_agency
 from .capture import apply_capture
 from .selection import editable_selection, visible_selection
@@ -69,7 +69,7 @@ MANAGER_ROLES = frozenset({"editor", "photographer"})
 
 def owned_filter(model: type[S], user: Any) -> Any:
     """The SQL condition for the sets of ``model`` that ``user`` may see."""
-    u = _user(user)
+    u = signed_in(user)
     if u is None:
         return model.public.is_(True)
     if u.sees_all_agencies:
@@ -81,7 +81,7 @@ def owned_filter(model: type[S], user: Any) -> Any:
 
 def can_manage(user: Any, item: Event | Collection) -> bool:
     """Whether ``user`` may change ``item``, add assets to it or delete it."""
-    u = _user(user)
+    u = signed_in(user)
     if u is None:
         return False
     if u.sees_all_agencies:
@@ -94,7 +94,7 @@ def can_manage(user: Any, item: Event | Collection) -> bool:
 
 
 def require_manage(user: Any, item: Event | Collection) -> User:
-    u = _user(user)
+    u = signed_in(user)
     if u is None or not can_manage(u, item):
         raise PermissionDenied("You do not have permission to do this.")
     return u

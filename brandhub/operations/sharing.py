@@ -25,7 +25,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,9 +39,10 @@ from ..models import (
     Event,
     ShareLink,
     ShareLinkUse,
+    User,
     utcnow,
 )
-from .access import _user, can_edit, publishable_filter
+from .access import Viewer, can_edit, publishable_filter, signed_in
 from .rights import is_publishable
 from .sets import COLLECTIONS, EVENTS, can_manage
 
@@ -83,8 +83,8 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def can_manage_link(user: Any, target: Asset | Collection | Event | None) -> bool:
-    if target is None or _user(user) is None:
+def can_manage_link(user: Viewer, target: Asset | Collection | Event | None) -> bool:
+    if target is None or signed_in(user) is None:
         return False
     if isinstance(target, Asset):
         return can_edit(user, target)
@@ -92,7 +92,7 @@ def can_manage_link(user: Any, target: Asset | Collection | Event | None) -> boo
 
 
 def create_link(
-    db: Session, user: Any, target: Asset | Collection | Event, fields: ShareFields
+    db: Session, user: User, target: Asset | Collection | Event, fields: ShareFields
 ) -> tuple[ShareLink, str]:
     """Make a link to ``target``; returns it with its token (shown once, never stored)."""
     if not can_manage_link(user, target):
@@ -150,11 +150,8 @@ def unlock(link: ShareLink, password: str) -> bool:
     return verify_password(link.password_hash, password or "")
 
 
-def revoke_link(db: Session, user: Any, link: ShareLink) -> ShareLink:
-    if not (
-        can_manage_link(user, link.target)
-        or (_user(user) is not None and link.created_by_id == user.id)
-    ):
+def revoke_link(db: Session, user: User, link: ShareLink) -> ShareLink:
+    if not (can_manage_link(user, link.target) or link.created_by_id == user.id):
         raise PermissionDenied("You do not have permission to do this.")
     if link.revoked_at is None:
         link.revoked_at = utcnow()

@@ -41,7 +41,7 @@ from assets.errors import StorageError
 from assets.storage import Storage
 
 from ..models import Asset
-from .access import visible_filter
+from .access import Viewer, visible_filter
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,9 @@ class _HashCache:
                 Asset.id > after, Asset.phash.is_not(None), Asset.phash != ""
             )
         ).all()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        hashes = np.fromiter((int(r[1], 16) for r in rows), dtype=np.uint64, count=len(rows))
+        pairs = [(asset_id, int(phash, 16)) for asset_id, phash in rows if phash]
+        ids = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+        hashes = np.fromiter((p[1] for p in pairs), dtype=np.uint64, count=len(pairs))
         return ids, hashes
 
     def current(self, db: Session) -> tuple[np.ndarray, np.ndarray]:
@@ -177,14 +178,14 @@ _caches_guard = threading.Lock()
 
 
 def _cache(db: Session) -> _HashCache:
-    key = db.get_bind().url.render_as_string(hide_password=True)
+    key = db.get_bind().engine.url.render_as_string(hide_password=True)
     with _caches_guard:
         return _caches.setdefault(key, _HashCache())
 
 
 def similar_to_hash(
     db: Session,
-    user: Any,
+    user: Viewer,
     phash: str | None,
     *,
     exclude: int | None = None,
@@ -210,7 +211,7 @@ def similar_to_hash(
 
 
 def similar_assets(
-    db: Session, storage: Storage, user: Any, asset: Asset, limit: int = 12
+    db: Session, storage: Storage, user: Viewer, asset: Asset, limit: int = 12
 ) -> list[Similar]:
     """Near duplicates of ``asset`` that ``user`` may see (its hash made if missing)."""
     return similar_to_hash(

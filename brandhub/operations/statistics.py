@@ -25,6 +25,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Agency, Asset, DownloadEvent, utcnow
+from .access import Viewer, signed_in
 
 __all__ = [
     "AgencyRow",
@@ -36,25 +37,26 @@ __all__ = [
     "top_assets",
 ]
 
+
 def record_downloads(
     db: Session,
     assets: Iterable[Any],
     *,
     channel: str,
     what: str,
-    user: Any = None,
-    link: Any = None,
+    user: Viewer = None,
+    share_link_id: int | None = None,
     preset: str | None = None,
     version: int | None = None,
 ) -> int:
     """Log one download per asset (commits); the number of rows written."""
-    user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    person = signed_in(user)
     rows = [
         DownloadEvent(
             asset_id=asset.id,
             agency_id=asset.agency_id,
-            user_id=user_id,
-            share_link_id=getattr(link, "id", None),
+            user_id=person.id if person is not None else None,
+            share_link_id=share_link_id,
             channel=channel,
             what=what,
             preset=(preset or None) and preset[:40],

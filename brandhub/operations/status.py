@@ -11,14 +11,12 @@ Only approved assets reach public pages (operations/access.py).
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from assets.errors import N_, BrandHubError, InvalidInput, PermissionDenied
 
 from ..models import STATUSES, Asset, StatusChange, User
-from .access import _user, can_edit
+from .access import Viewer, can_edit, signed_in
 
 __all__ = [
     "TRANSITIONS",
@@ -48,18 +46,18 @@ class InvalidTransition(BrandHubError):
     code = "invalid_transition"
 
 
-def can_approve(user: Any) -> bool:
-    u = _user(user)
+def can_approve(user: Viewer) -> bool:
+    u = signed_in(user)
     return u is not None and u.role in APPROVER_ROLES
 
 
-def _may(user: Any, asset: Asset, who: str) -> bool:
+def _may(user: Viewer, asset: Asset, who: str) -> bool:
     if who == "approve":
         return can_approve(user) and can_edit(user, asset)
     return can_edit(user, asset)
 
 
-def allowed_transitions(user: Any, asset: Asset) -> list[str]:
+def allowed_transitions(user: Viewer, asset: Asset) -> list[str]:
     """The statuses ``user`` may move ``asset`` to now, in the workflow's order."""
     return [
         to
@@ -69,7 +67,7 @@ def allowed_transitions(user: Any, asset: Asset) -> list[str]:
 
 
 def change_status(
-    db: Session, user: Any, asset: Asset, to_status: str, comment: str = ""
+    db: Session, user: User, asset: Asset, to_status: str, comment: str = ""
 ) -> StatusChange:
     """Move ``asset`` to ``to_status`` and record it; commits."""
     if to_status not in STATUSES:
@@ -86,13 +84,12 @@ def change_status(
         raise PermissionDenied("You do not have permission to do this.")
     if not _may(user, asset, who):
         raise PermissionDenied("Only brand managers and administrators approve assets.")
-    actor: User = user
     change = StatusChange(
         asset=asset,
         from_status=frm,
         to_status=to_status,
         comment=(comment or "").strip()[:MAX_COMMENT],
-        user_id=actor.id,
+        user_id=user.id,
     )
     asset.status = to_status
     db.add(change)

@@ -39,7 +39,7 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Asset, AssetVersion, Job, Rendition
+from ..models import Asset, AssetVersion, Job, Rendition, User
 from .access import duplicate_of, require_edit
 from .capture import apply_capture
 from .compliance import check_upload, record
@@ -114,7 +114,7 @@ def replace_file(
     db: Session,
     storage: Storage,
     settings: IngestSettings,
-    user: Any,
+    user: User,
     asset: Asset,
     stream: BinaryIO,
     filename: str | None,
@@ -176,12 +176,12 @@ def replace_file(
             for name, rendered in prepared.renditions.items()
         ]
         asset.version += 1
-        version = _snapshot(asset, asset.version, getattr(user, "id", None), comment)
+        version = _snapshot(asset, asset.version, user.id, comment)
         asset.versions.append(version)
         # The approval was of the old file: the new one waits for a reviewer.
         reopen_if_approved(db, user, asset, NEW_FILE)
         if prepared.deferred:
-            db.add(Job(kind="media", asset=asset, created_by_id=getattr(user, "id", None)))
+            db.add(Job(kind="media", asset=asset, created_by_id=user.id))
         try:
             db.commit()
         except IntegrityError:

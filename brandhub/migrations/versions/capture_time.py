@@ -43,6 +43,17 @@ def _zone() -> tuple[str, ZoneInfo]:
         return DEFAULT_ZONE, ZoneInfo(DEFAULT_ZONE)
 
 
+def _sections(metadata: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The EXIF, IPTC and XMP sections of a stored metadata column ({} where missing)."""
+    md = metadata if isinstance(metadata, dict) else {}
+
+    def section(name: str) -> dict[str, Any]:
+        value = md.get(name)
+        return value if isinstance(value, dict) else {}
+
+    return section("exif"), section("iptc"), section("xmp")
+
+
 def _parse(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
@@ -57,9 +68,7 @@ def _parse(value: Any) -> datetime | None:
 
 def _backfill_row(row: Any, zone_name: str, zone: ZoneInfo) -> dict[str, Any] | None:
     md = row.metadata if isinstance(row.metadata, dict) else {}
-    exif, iptc, xmp = (
-        md.get(k) if isinstance(md.get(k), dict) else {} for k in ("exif", "iptc", "xmp")
-    )
+    exif, iptc, xmp = _sections(md)
     captured = row.captured_at
     if captured is not None and captured.tzinfo is None:
         captured = captured.replace(tzinfo=UTC)
@@ -161,10 +170,7 @@ def _clear_placeholders(bind: Any) -> None:
         if not rows:
             break
         for row in rows:
-            md = row.metadata if isinstance(row.metadata, dict) else {}
-            exif, iptc, xmp = (
-                md.get(k) if isinstance(md.get(k), dict) else {} for k in ("exif", "iptc", "xmp")
-            )
+            exif, iptc, xmp = _sections(row.metadata)
             camera = (exif.get("make"), exif.get("model"))
             junk = [
                 n for n in names if getattr(row, n) and clean.placeholder(getattr(row, n), *camera)
