@@ -189,8 +189,13 @@ def validate(config: dict[str, Any]) -> None:
         raise ConfigError(f"BRANDHUB_RATE_LIMIT_STORE must be 'database' or 'redis', got {store!r}")
     if store == "redis" and not config.get("REDIS_URL"):
         raise ConfigError("BRANDHUB_REDIS_URL is required when BRANDHUB_RATE_LIMIT_STORE=redis")
-    for name in ("CHECK_DESK_LIMIT", "LOGIN_ATTEMPTS", "LOGIN_ADDRESS_ATTEMPTS",
-                 "SHARE_PASSWORD_ATTEMPTS", "SHARE_LINK_ATTEMPTS"):  # fmt: skip
+    for name in (
+        "CHECK_DESK_LIMIT",
+        "LOGIN_ATTEMPTS",
+        "LOGIN_ADDRESS_ATTEMPTS",
+        "SHARE_PASSWORD_ATTEMPTS",
+        "SHARE_LINK_ATTEMPTS",
+    ):
         if int(config[name]) < 1:
             raise ConfigError(f"BRANDHUB_{name} must be at least 1")
     if int(config["TRUSTED_PROXIES"]) < 0:

@@ -31,14 +31,23 @@ def with_columns(metadata: Any, asset: Any) -> dict[str, Any]:
 
 #: (group, key) of the titles and descriptions a file may carry, most deliberate first.
 _TEXTS = (
-    ("", "title"), ("", "description"),
-    ("iptc", "object_name"), ("iptc", "headline"), ("iptc", "caption"),
-    ("xmp", "title"), ("xmp", "headline"), ("xmp", "description"),
+    ("", "title"),
+    ("", "description"),
+    ("iptc", "object_name"),
+    ("iptc", "headline"),
+    ("iptc", "caption"),
+    ("xmp", "title"),
+    ("xmp", "headline"),
+    ("xmp", "description"),
     ("exif", "description"),
-    ("document", "title"), ("document", "subject"),
-    ("tags", "title"), ("tags", "description"), ("tags", "comment"),
-    ("vector", "title"), ("vector", "description"),
-)  # fmt: skip
+    ("document", "title"),
+    ("document", "subject"),
+    ("tags", "title"),
+    ("tags", "description"),
+    ("tags", "comment"),
+    ("vector", "title"),
+    ("vector", "description"),
+)
 
 
 def _group(metadata: Any, name: str) -> Mapping[str, Any]:
@@ -62,10 +71,16 @@ def _get(metadata: Any, group: str, key: str) -> str:
 
 def camera(metadata: Any) -> str:
     """Make and model, the make said once ("Canon" + "Canon EOS R5" is "Canon EOS R5")."""
-    make = (_get(metadata, "", "camera_make") or _get(metadata, "exif", "make")
-            or _get(metadata, "tags", "make"))  # fmt: skip
-    model = (_get(metadata, "", "camera_model") or _get(metadata, "exif", "model")
-             or _get(metadata, "tags", "model"))  # fmt: skip
+    make = (
+        _get(metadata, "", "camera_make")
+        or _get(metadata, "exif", "make")
+        or _get(metadata, "tags", "make")
+    )
+    model = (
+        _get(metadata, "", "camera_model")
+        or _get(metadata, "exif", "model")
+        or _get(metadata, "tags", "model")
+    )
     if make and model.lower().startswith(make.lower()):
         return model
     return " ".join(p for p in (make, model) if p)

@@ -2,13 +2,13 @@
 
 ``create_asset`` runs the domain pipeline (``assets.ingest.prepare`` then
 ``store``) and commits the row; if the commit fails, the bytes this call wrote
-are deleted again, so there is never a row without bytes, and bytes without a
-row are at most a leftover for ``brandhub gc``.
+are deleted again (those no other row refers to: ``operations/files.py``), so
+there is never a row without bytes, and bytes without a row are at most a
+leftover for ``brandhub gc``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -23,15 +23,12 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Agency, Asset, Job, Rendition, Tag, User
+from ..models import Agency, Asset, Job, Tag, User
 from .access import duplicate_of, require_edit, require_upload
 from .capture import apply_capture
-from .compliance import check_upload, recategorise, record
+from .compliance import check_upload, recategorise
+from .files import delete_unreferenced, stored_keys, take_file
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
-from .similar import phash_of_prepared
-from .versions import stored_keys, unreferenced
-
-log = logging.getLogger(__name__)
 
 MAX_TAGS = 40
 
@@ -139,8 +136,13 @@ def create_asset(
         existing = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
         if existing is not None:
             raise duplicate_of(db, user, existing)
-        given = {"credit": fields.credit, "copyright": fields.copyright, "caption": fields.caption,
-                 "keywords": parse_tags(fields.tags or ""), "title": fields.title}  # fmt: skip
+        given = {
+            "credit": fields.credit,
+            "copyright": fields.copyright,
+            "caption": fields.caption,
+            "keywords": parse_tags(fields.tags or ""),
+            "title": fields.title,
+        }
         checked = check_upload(
             db,
             storage,
@@ -165,35 +167,11 @@ def create_asset(
             creator=(_meta(info, "creator") or "").strip()[:300],
             copyright=(fields.copyright or _meta(info, "copyright") or "").strip()[:300],
             caption=(fields.caption or _meta(info, "caption") or "").strip(),
-            original_filename=prepared.filename,
-            mime=prepared.sniffed.mime,
-            ext=prepared.sniffed.ext,
-            size=prepared.size,
-            sha256=prepared.sha256,
-            storage_key=prepared.original_key,
-            width=info.width,
-            height=info.height,
-            duration=info.duration,
-            orientation=info.orientation,
-            metadata_json=info.metadata or {},
-            phash=phash_of_prepared(prepared),  # near duplicates (operations/similar.py)
             agency=agency,
             uploaded_by=uploader,
         )
-        apply_capture(asset, settings.time_zone)
+        take_file(db, asset, prepared, settings.time_zone, checked)
         asset.tags = tags_named(db, tag_names)
-        record(db, asset, checked)
-        for name, rendered in prepared.renditions.items():
-            asset.renditions.append(
-                Rendition(
-                    name=name,
-                    storage_key=prepared.rendition_key(name),
-                    mime=rendered.mime,
-                    width=rendered.width,
-                    height=rendered.height,
-                    size=len(rendered.data),
-                )
-            )
         db.add(asset)
         if prepared.deferred:
             # Committed with the row and queued after the commit: the renditions
@@ -205,13 +183,13 @@ def create_asset(
             db.rollback()
             winner = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
             if winner is None:
-                _delete_keys(storage, written)
+                delete_unreferenced(db, storage, written)
                 raise
             # Same bytes committed by a concurrent upload: its row owns these keys.
             raise duplicate_of(db, user, winner) from None
         except BaseException:
             db.rollback()
-            _delete_keys(storage, written)
+            delete_unreferenced(db, storage, written)
             raise
     return asset
 
@@ -255,12 +233,4 @@ def delete_asset(db: Session, storage: Storage, user: User, asset: Asset) -> Non
     db.commit()
     # The row is gone first: bytes left behind by a failure here are only garbage.
     # Bytes another row still refers to (the same file as another asset's version) stay.
-    _delete_keys(storage, unreferenced(db, keys))
-
-
-def _delete_keys(storage: Storage, keys: Iterable[str]) -> None:
-    for key in keys:
-        try:
-            storage.delete(key)
-        except Exception:  # noqa: BLE001 - leftover bytes are collected later
-            log.warning("could not delete stored object %s", key, exc_info=True)
+    delete_unreferenced(db, storage, keys)

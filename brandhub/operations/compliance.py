@@ -70,8 +70,13 @@ def category_of(prepared: Any, asked: str | None) -> str:
     info = getattr(prepared, "info", None)
     metadata = getattr(info, "metadata", None) or {}
     thumb = (getattr(prepared, "renditions", None) or {}).get("thumb")
-    guess = infer_category(prepared.path, prepared.sniffed.kind, prepared.sniffed.mime, metadata,
-                           thumbnail=getattr(thumb, "data", None))  # fmt: skip
+    guess = infer_category(
+        prepared.path,
+        prepared.sniffed.kind,
+        prepared.sniffed.mime,
+        metadata,
+        thumbnail=getattr(thumb, "data", None),
+    )
     return guess.category
 
 
@@ -234,11 +239,22 @@ def recategorise(db: Session, storage: Storage, asset: Asset, asked: str | None)
             asset.category = category
             return
         version, brand = found
-        metadata = {"creator": asset.creator, "credit": asset.credit, "title": asset.title,
-                    "copyright": asset.copyright, "caption": asset.caption,
-                    "keywords": asset.tag_names}  # fmt: skip
-        report = check_file(storage, path, brand, category, filename=asset.original_filename,
-                            metadata={k: v for k, v in metadata.items() if v})  # fmt: skip
+        metadata = {
+            "creator": asset.creator,
+            "credit": asset.credit,
+            "title": asset.title,
+            "copyright": asset.copyright,
+            "caption": asset.caption,
+            "keywords": asset.tag_names,
+        }
+        report = check_file(
+            storage,
+            path,
+            brand,
+            category,
+            filename=asset.original_filename,
+            metadata={k: v for k, v in metadata.items() if v},
+        )
     record(db, asset, Checked(category, version, report))
 
 

@@ -11,7 +11,7 @@ is version 1.
 Bytes are shared: originals are stored under their SHA-256, so a version may
 hold the same key as another asset or another version. Bytes are deleted only
 when no row (asset, rendition, version) refers to their key any more
-(:func:`unreferenced`): a replaced file's renditions go, its original stays
+(``operations/files.py``): a replaced file's renditions go, its original stays
 for its version row.
 
 The asset's ``sha256`` column (unique) holds the current file only: a new file
@@ -26,8 +26,6 @@ old file, and no public page serves the new one before a reviewer has seen it.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
@@ -39,23 +37,17 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Asset, AssetVersion, Job, Rendition, User
+from ..models import Asset, AssetVersion, Job, User
 from .access import duplicate_of, require_edit
-from .capture import apply_capture
-from .compliance import check_upload, record
+from .compliance import check_upload
+from .files import delete_unreferenced, take_file
 from .review import NEW_FILE, reopen_if_approved
-from .similar import phash_of_prepared
-
-log = logging.getLogger(__name__)
 
 __all__ = [
     "VersionView",
-    "delete_unreferenced",
     "get_version",
     "list_versions",
     "replace_file",
-    "stored_keys",
-    "unreferenced",
 ]
 
 MAX_COMMENT = 2000
@@ -135,8 +127,13 @@ def replace_file(
         other = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
         if other is not None:
             raise duplicate_of(db, user, other)
-        given = {"credit": asset.credit, "copyright": asset.copyright, "caption": asset.caption,
-                 "keywords": asset.tag_names, "title": asset.title}  # fmt: skip
+        given = {
+            "credit": asset.credit,
+            "copyright": asset.copyright,
+            "caption": asset.caption,
+            "keywords": asset.tag_names,
+            "title": asset.title,
+        }
         checked = check_upload(
             db,
             storage,
@@ -153,28 +150,7 @@ def replace_file(
             first = _snapshot(asset, asset.version, asset.uploaded_by_id, "")
             first.created_at = asset.created_at
             asset.versions.append(first)
-        info = prepared.info
-        asset.storage_key, asset.sha256 = prepared.original_key, prepared.sha256
-        asset.mime, asset.ext = prepared.sniffed.mime, prepared.sniffed.ext
-        asset.size = prepared.size
-        asset.original_filename = prepared.filename
-        asset.width, asset.height, asset.duration = info.width, info.height, info.duration
-        asset.orientation = info.orientation
-        asset.metadata_json = info.metadata or {}
-        apply_capture(asset, settings.time_zone)
-        asset.phash = phash_of_prepared(prepared)
-        record(db, asset, checked)
-        asset.renditions = [
-            Rendition(
-                name=name,
-                storage_key=prepared.rendition_key(name),
-                mime=rendered.mime,
-                width=rendered.width,
-                height=rendered.height,
-                size=len(rendered.data),
-            )
-            for name, rendered in prepared.renditions.items()
-        ]
+        take_file(db, asset, prepared, settings.time_zone, checked)
         asset.version += 1
         version = _snapshot(asset, asset.version, user.id, comment)
         asset.versions.append(version)
@@ -198,34 +174,3 @@ def replace_file(
     # The replaced file's renditions: nothing shows them any more.
     delete_unreferenced(db, storage, old_renditions)
     return version
-
-
-def stored_keys(asset: Asset) -> list[str]:
-    """Every stored key an asset refers to: original, renditions, versions."""
-    return [
-        asset.storage_key,
-        *(r.storage_key for r in asset.renditions),
-        *(v.storage_key for v in asset.versions),
-    ]
-
-
-def unreferenced(db: Session, keys: Iterable[str]) -> list[str]:
-    """The keys among ``keys`` that no asset, rendition or version refers to."""
-    wanted = list(dict.fromkeys(keys))
-    if not wanted:
-        return []
-    used: set[str] = set()
-    for column in (Asset.storage_key, Rendition.storage_key, AssetVersion.storage_key):
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            used.update(db.scalars(select(column).where(column.in_(chunk))))
-    return [k for k in wanted if k not in used]
-
-
-def delete_unreferenced(db: Session, storage: Storage, keys: Iterable[str]) -> None:
-    """Delete the stored objects among ``keys`` that no row refers to any more."""
-    for key in unreferenced(db, keys):
-        try:
-            storage.delete(key)
-        except Exception:  # noqa: BLE001 - leftover bytes are only garbage
-            log.warning("could not delete stored object %s", key, exc_info=True)
