@@ -9,8 +9,6 @@ from alembic import op
 
 revision = "0003"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def _owned(name: str, *columns: sa.Column) -> None:

@@ -12,8 +12,6 @@ from alembic import op
 
 revision = "0004"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:

@@ -8,8 +8,6 @@ from alembic import op
 
 revision = "0004b"
 down_revision = ("0003", "0004")
-branch_labels = None
-depends_on = None
 
 TARGETS = (("collection_id", "collections"), ("event_id", "events"))
 

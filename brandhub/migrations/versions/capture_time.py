@@ -25,8 +25,6 @@ from alembic import context, op
 
 revision = "capture_time"
 down_revision = "rate_limits"
-branch_labels = None
-depends_on = None
 
 DEFAULT_ZONE = "America/Argentina/Buenos_Aires"
 

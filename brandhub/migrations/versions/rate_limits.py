@@ -10,8 +10,6 @@ from alembic import op
 
 revision = "rate_limits"
 down_revision = "status_change_reason"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -10,8 +10,6 @@ from alembic import op
 
 revision = "status_change_reason"
 down_revision = ("0002", "0004b", "0005", "0006")
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
