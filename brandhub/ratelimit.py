@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 
 #: Float slack: an attempt exactly at the window's edge is allowed.
 _EPSILON = 1e-6
-_TABLE: Table = RateLimitCounter.__table__  # type: ignore[assignment]
+_TABLE: Table = RateLimitCounter.metadata.tables[RateLimitCounter.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class DatabaseStore:
         if name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         elif name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # same API
         else:  # pragma: no cover - config.validate allows only these two
             raise RuntimeError(f"no rate-limit store for {name}")
         self._insert = insert

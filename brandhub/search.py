@@ -26,13 +26,14 @@ from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResults
 
 from . import indexing
 from .db import database
 from .models import Asset
-from .operations.access import search_scope, visible_filter
+from .operations.access import Viewer, search_scope, visible_filter
 
 log = logging.getLogger(__name__)
 _EXT = "brandhub.search"
@@ -77,7 +78,7 @@ def service(app: Flask | None = None) -> SearchService:
     return (app or current_app).extensions[_EXT]
 
 
-def run_search(user: Any, **query: Any) -> SearchResults:
+def run_search(user: Viewer, **query: Any) -> SearchResults:
     """Search as ``user``; raises IndexUnavailable/InvalidQuery for the caller to show."""
     catch_up()
     return service().index().search(SearchQuery(**query, **search_scope(user)))
@@ -169,7 +170,9 @@ def query_from_args(args: Any, default_per_page: int, max_per_page: int = 100) -
     }
 
 
-def assets_for(db: Any, user: Any, results: SearchResults) -> tuple[SearchResults, list[Any]]:
+def assets_for(
+    db: Session, user: Viewer, results: SearchResults
+) -> tuple[SearchResults, list[Asset]]:
     """The hits' asset rows in hit order (one query), re-checked against the database.
 
     The index can be late (a change still queued, a worker that is down): a hit

@@ -7,9 +7,9 @@ that keep user-supplied bytes inert in a browser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from urllib.parse import quote
 
 from flask import Response, current_app, g, redirect, request
@@ -97,7 +97,7 @@ def send_stored(
             content_type=mime,
         )
         if url:
-            return redirect(url, 302)  # type: ignore[return-value]
+            return redirect(url, 302)  # type: ignore[return-value]  # werkzeug's, sent as is
 
     headers = {
         "Accept-Ranges": "bytes",
@@ -140,7 +140,7 @@ def send_stored(
     )
 
 
-def send_original(storage: Storage, asset: Any, *, attachment: bool = False) -> Response:
+def send_original(storage: Storage, asset: Asset, *, attachment: bool = False) -> Response:
     """The asset's original file, as uploaded."""
     return send_stored(
         storage,
@@ -157,7 +157,7 @@ def send_original(storage: Storage, asset: Any, *, attachment: bool = False) -> 
 YEAR = 31536000
 
 
-def shared_cache_seconds(asset: Any, now: datetime | None = None) -> int:
+def shared_cache_seconds(asset: Asset, now: datetime | None = None) -> int:
     """How long shared caches (a proxy, a CDN) may keep the asset's renditions: only a
     public, approved asset under no embargo, and never past its publication's end.
     0 means private: an embargoed, draft or agency-only picture stays in the browser
@@ -173,7 +173,7 @@ def shared_cache_seconds(asset: Any, now: datetime | None = None) -> int:
     return max(0, min(YEAR, int((expires - now).total_seconds())))
 
 
-def send_rendition(storage: Storage, asset: Any, name: str) -> Response:
+def send_rendition(storage: Storage, asset: Asset, name: str) -> Response:
     """A stored rendition. Page URLs carry ``?v=<hash>`` of the current file: the bytes
     behind such a URL never change, so browsers may keep it for a year, and shared
     caches too while the asset is public (``shared_cache_seconds``). Any other URL
@@ -202,7 +202,7 @@ ORIGINAL_PRESET = "original"
 NOTICE_HEADER = "X-BrandHub-Notice"
 
 
-def wants_original(args: Any) -> bool:
+def wants_original(args: Mapping[str, str]) -> bool:
     """Whether a download request asks for the original: ``preset=original``, or no
     preset and no ``width``, ``height`` or ``format``."""
     preset = args.get("preset")
@@ -218,7 +218,7 @@ def transparency_notice() -> str:
     )
 
 
-def send_download(asset: Any, args: Any) -> Response:
+def send_download(asset: Asset, args: Mapping[str, str]) -> Response:
     """The original (byte for byte, as ``/file`` sends it, as an attachment) or a
     derived download by preset name (made and stored on first use) or free size
     (made for this response, never stored).

@@ -212,7 +212,7 @@ def backup(
 def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        manifest: dict[str, Any] = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise InvalidInput(
             "This folder holds no finished backup (manifest.json is missing).", path=str(folder)
@@ -221,7 +221,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise InvalidInput("The backup's manifest.json cannot be read.", path=str(path)) from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise InvalidInput("This folder holds no BrandHub backup of a known version.")
-    return manifest  # type: ignore[no-any-return]
+    return manifest
 
 
 def is_empty(engine: Engine, storage: Storage) -> bool:
@@ -254,7 +254,9 @@ def _restore_objects(storage: Storage, folder: Path, items: list[dict[str, Any]]
     return len(items)
 
 
-def _source_rows(folder: Path, manifest: dict[str, Any]) -> Iterator[tuple[str, Iterator[dict]]]:  # type: ignore[type-arg]
+def _source_rows(
+    folder: Path, manifest: dict[str, Any]
+) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
     """(table name, rows as plain dicts) in dependency order, from either kind of dump."""
     database = manifest["database"]
     order = [t.name for t in Base.metadata.sorted_tables if t.name in database["tables"]]
@@ -262,7 +264,9 @@ def _source_rows(folder: Path, manifest: dict[str, Any]) -> Iterator[tuple[str, 
         for name in order:
             decode = _decoder(Base.metadata.tables[name])
 
-            def rows(name: str = name, decode: Any = decode) -> Iterator[dict]:  # type: ignore[type-arg]
+            def rows(
+                name: str = name, decode: Callable[[dict[str, Any]], dict[str, Any]] = decode
+            ) -> Iterator[dict[str, Any]]:
                 with (folder / database["folder"] / f"{name}.jsonl").open(encoding="utf-8") as fh:
                     for line in fh:
                         yield decode(json.loads(line))

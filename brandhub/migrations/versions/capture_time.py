@@ -52,6 +52,13 @@ def _sections(metadata: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
     return section("exif"), section("iptc"), section("xmp")
 
 
+def _minutes_east(moment: datetime) -> int:
+    """The UTC offset of an aware datetime, in minutes east of UTC."""
+    offset = moment.utcoffset()
+    assert offset is not None, "an aware datetime"
+    return int(offset.total_seconds() // 60)
+
+
 def _parse(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
@@ -89,7 +96,7 @@ def _backfill_row(row: Any, zone_name: str, zone: ZoneInfo) -> dict[str, Any] | 
     raw: dict[str, Any]
     if row.kind in ("video", "audio") and captured is not None:
         local = captured.astimezone(zone)
-        offset = int(local.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+        offset = _minutes_east(local)
         raw = {
             "local": captured.replace(tzinfo=None).isoformat(),
             "offset": 0,
@@ -126,7 +133,7 @@ def _backfill_row(row: Any, zone_name: str, zone: ZoneInfo) -> dict[str, Any] | 
         else:  # a floating clock time, stored as if it were UTC until now
             local = when
             seen = local.replace(tzinfo=zone)
-            offset = int(seen.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+            offset = _minutes_east(seen)
             raw = {"local": local.isoformat(), "date_source": date_source}
             values = {
                 "captured_at": seen.astimezone(UTC),
