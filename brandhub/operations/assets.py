@@ -23,11 +23,11 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Agency, Asset, Job, Tag, User
+from ..models import Agency, Asset, Tag, User
 from .access import duplicate_of, require_edit, require_upload
 from .capture import apply_capture
 from .compliance import check_upload, recategorise
-from .files import delete_unreferenced, stored_keys, take_file
+from .files import commit_file, delete_unreferenced, stored_keys, take_file
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 
 MAX_TAGS = 40
@@ -173,24 +173,7 @@ def create_asset(
         take_file(db, asset, prepared, settings.time_zone, checked)
         asset.tags = tags_named(db, tag_names)
         db.add(asset)
-        if prepared.deferred:
-            # Committed with the row and queued after the commit: the renditions
-            # (and a video's probe) come later, and a failure shows on the asset.
-            db.add(Job(kind="media", asset=asset, created_by_id=uploader.id))
-        try:
-            db.commit()
-        except IntegrityError:
-            db.rollback()
-            winner = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
-            if winner is None:
-                delete_unreferenced(db, storage, written)
-                raise
-            # Same bytes committed by a concurrent upload: its row owns these keys.
-            raise duplicate_of(db, user, winner) from None
-        except BaseException:
-            db.rollback()
-            delete_unreferenced(db, storage, written)
-            raise
+        commit_file(db, storage, uploader, asset, prepared, written)
     return asset
 
 

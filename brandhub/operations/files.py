@@ -2,7 +2,8 @@
 
 An upload (``operations/assets.py``) and a new version (``operations/versions.py``)
 both end the same way: the prepared file's columns, renditions, capture time,
-near-duplicate hash and brand report go onto the asset row (:func:`take_file`).
+near-duplicate hash and brand report go onto the asset row (:func:`take_file`),
+and the row is committed with the bytes cleaned up if that fails (:func:`commit_file`).
 
 Bytes are shared: originals are stored under their SHA-256, so an asset, a
 version of another asset and a rendition may refer to the same key. Bytes are
@@ -16,12 +17,14 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assets.ingest import PreparedFile
 from assets.storage import Storage
 
-from ..models import Asset, AssetVersion, Rendition
+from ..models import Asset, AssetVersion, Job, Rendition, User
+from .access import duplicate_of
 from .capture import apply_capture
 from .compliance import Checked, record
 from .similar import phash_of_prepared
@@ -58,6 +61,38 @@ def take_file(
         )
         for name, rendered in prepared.renditions.items()
     ]
+
+
+def commit_file(
+    db: Session,
+    storage: Storage,
+    user: User,
+    asset: Asset,
+    prepared: PreparedFile,
+    written: Iterable[str],
+) -> None:
+    """Commit the asset with its new file; on failure the bytes of ``written`` go again.
+
+    A deferred file's renditions (and a video's probe) are queued in the same
+    commit and made after it; a failure shows on the asset. When the commit
+    fails because the same bytes were committed meanwhile by someone else, the
+    answer is that asset as a duplicate; bytes a row refers to stay.
+    """
+    if prepared.deferred:
+        db.add(Job(kind="media", asset=asset, created_by_id=user.id))
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        delete_unreferenced(db, storage, written)
+        winner = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
+        if winner is not None:
+            raise duplicate_of(db, user, winner) from None
+        raise
+    except BaseException:
+        db.rollback()
+        delete_unreferenced(db, storage, written)
+        raise
 
 
 def stored_keys(asset: Asset) -> list[str]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assets.errors import AssetNotFound, VersionConflict
@@ -37,10 +36,10 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Asset, AssetVersion, Job, User
+from ..models import Asset, AssetVersion, User
 from .access import duplicate_of, require_edit
 from .compliance import check_upload
-from .files import delete_unreferenced, take_file
+from .files import commit_file, delete_unreferenced, take_file
 from .review import NEW_FILE, reopen_if_approved
 
 __all__ = [
@@ -156,21 +155,7 @@ def replace_file(
         asset.versions.append(version)
         # The approval was of the old file: the new one waits for a reviewer.
         reopen_if_approved(db, user, asset, NEW_FILE)
-        if prepared.deferred:
-            db.add(Job(kind="media", asset=asset, created_by_id=user.id))
-        try:
-            db.commit()
-        except IntegrityError:
-            db.rollback()
-            delete_unreferenced(db, storage, written)
-            winner = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
-            if winner is not None:
-                raise duplicate_of(db, user, winner) from None
-            raise
-        except BaseException:
-            db.rollback()
-            delete_unreferenced(db, storage, written)
-            raise
+        commit_file(db, storage, user, asset, prepared, written)
     # The replaced file's renditions: nothing shows them any more.
     delete_unreferenced(db, storage, old_renditions)
     return version
