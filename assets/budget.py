@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from assets.errors import N_, BrandHubError, InvalidFile, InvalidInput
+from assets.errors import DAMAGED, N_, BrandHubError, InvalidFile, InvalidInput
 
 T = TypeVar("T")
 MIB = 1024 * 1024
@@ -251,8 +251,6 @@ def run_within(budget: Budget, fn: Callable[..., T], /, *args: Any, **kwargs: An
 
 def _death(status: int, budget: Budget) -> BrandHubError:
     """The error for a child that ended without an answer."""
-    from assets.media import DAMAGED
-
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig in (signal.SIGXCPU, signal.SIGKILL):

@@ -1,4 +1,4 @@
-"""The domain exception tree, mapped to HTTP in one place by brandhub.errors.
+"""The errors of files and their storage, on the root of the tree in :mod:`core.errors`.
 
 Every message is a plain English sentence used as a gettext msgid by the web
 layer; ``code`` is the stable machine-readable identifier the API returns.
@@ -6,39 +6,28 @@ layer; ``code`` is the stable machine-readable identifier the API returns.
 
 from __future__ import annotations
 
+from core.errors import N_, BrandHubError, Conflict, InvalidInput, NotFound
 
-def N_(message: str) -> str:
-    """Mark a message kept in a constant for extraction; it is translated where shown."""
-    return message
+__all__ = [
+    "DAMAGED",
+    "N_",
+    "AssetNotFound",
+    "BrandHubError",
+    "DuplicateAsset",
+    "FileTooLarge",
+    "InvalidFile",
+    "InvalidFilterSpecError",
+    "InvalidInput",
+    "ObjectNotFound",
+    "PermissionDenied",
+    "RangeNotSatisfiable",
+    "StorageError",
+    "UnsupportedMediaType",
+    "VersionConflict",
+]
 
-
-class BrandHubError(Exception):
-    """Base of every error the domain raises on purpose."""
-
-    code = "error"
-
-    def __init__(self, message: str = "", **details: object) -> None:
-        super().__init__(message or self.__class__.__doc__ or self.code)
-        self.message = message or (self.__class__.__doc__ or self.code).strip()
-        self.details = details
-
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt from its state, not its constructor's arguments (which differ per
-        # subclass), so an error crosses a process boundary whole (assets.budget).
-        return _rebuild, (type(self), self.args, self.__dict__)
-
-
-def _rebuild(cls: type[BrandHubError], args: tuple[object, ...], state: dict) -> BrandHubError:  # type: ignore[type-arg]
-    error = cls.__new__(cls)
-    Exception.__init__(error, *args)
-    error.__dict__.update(state)
-    return error
-
-
-class InvalidInput(BrandHubError, ValueError):
-    """The input is not valid."""
-
-    code = "invalid_input"
+#: The message of a file that cannot be decoded to the end.
+DAMAGED = N_("The file is damaged or incomplete.")
 
 
 class VersionConflict(InvalidInput):
@@ -71,7 +60,7 @@ class InvalidFilterSpecError(InvalidInput):
     code = "invalid_spec"
 
 
-class AssetNotFound(BrandHubError, LookupError):
+class AssetNotFound(NotFound):
     """The asset does not exist."""
 
     code = "not_found"
@@ -89,7 +78,7 @@ class ObjectNotFound(StorageError, FileNotFoundError):
     code = "object_not_found"
 
 
-class DuplicateAsset(BrandHubError):
+class DuplicateAsset(Conflict):
     """This file is already in the library."""
 
     code = "duplicate"
@@ -98,8 +87,12 @@ class DuplicateAsset(BrandHubError):
         # ``None``: the asset holding these bytes is one the uploader may not see;
         # its id is not told (it would confirm that a private asset exists).
         if existing_id is None:
-            super().__init__(N_("This file is already in the library, in an asset you cannot "
-                                "see. Ask an administrator."))  # fmt: skip
+            super().__init__(
+                N_(
+                    "This file is already in the library, in an asset you cannot "
+                    "see. Ask an administrator."
+                )
+            )
         else:
             super().__init__("This file is already in the library.", existing_id=existing_id)
         self.existing_id = existing_id

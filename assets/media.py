@@ -28,11 +28,10 @@ import numpy as np
 from PIL import Image
 
 from assets.budget import check_decode
-from assets.errors import N_, BrandHubError, InvalidFile
+from assets.errors import DAMAGED, N_, BrandHubError, InvalidFile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
 
-DAMAGED = N_("The file is damaged or incomplete.")
 TOO_LARGE = N_("The image is too large to process.")
 VIDEO_TOO_LARGE = N_("The video is too long or too large to process.")
 
@@ -103,7 +102,7 @@ def decoder_errors() -> Iterator[None]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError) as exc:
         raise InvalidFile(TOO_LARGE, error=type(exc).__name__) from exc
     except DECODER_ERRORS as exc:
-        raise InvalidFile(DAMAGED, error=type(exc).__name__, detail=str(exc)[:200]) from exc
+        raise InvalidFile(DAMAGED, error=f"{type(exc).__name__}: {exc}"[:200]) from exc
 
 
 def check_pixels(width: int, height: int, settings: IngestSettings) -> None:
@@ -318,7 +317,7 @@ def poster_frame(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Imag
             frame = _frame_at(container, stream, 0.0)
         if frame is None:
             raise InvalidFile(DAMAGED, reason="no_frame")
-        image = frame.to_image()
+        image: Image.Image = frame.to_image()
         rotation = round(frame.rotation or 0) % 360
     if rotation:
         # PyAV reports the counter-clockwise rotation to display; so does PIL.

@@ -16,8 +16,8 @@ from typing import Any
 import pypdfium2 as pdfium
 from PIL import Image
 
-from assets.errors import N_, InvalidFile
-from assets.media import DAMAGED, TOO_LARGE
+from assets.errors import DAMAGED, N_, InvalidFile
+from assets.media import TOO_LARGE
 
 PROTECTED = N_("The PDF document is protected by a password.")
 MAX_RENDER_SIDE = 10_000
@@ -70,7 +70,7 @@ def render_first_page(path: Path, *, width: int, height: int) -> Image.Image:
             bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True)
             try:
                 # to_pil() shares the bitmap's buffer: copy before it is freed.
-                image = bitmap.to_pil().convert("RGB")
+                image: Image.Image = bitmap.to_pil().convert("RGB")
             finally:
                 bitmap.close()
         finally:

@@ -17,13 +17,8 @@ from werkzeug.exceptions import HTTPException
 
 from assets.budget import BudgetExceeded
 from assets.errors import (
-    AssetNotFound,
-    BrandHubError,
-    DuplicateAsset,
     FileTooLarge,
     InvalidFile,
-    InvalidFilterSpecError,
-    InvalidInput,
     ObjectNotFound,
     PermissionDenied,
     RangeNotSatisfiable,
@@ -31,27 +26,34 @@ from assets.errors import (
     UnsupportedMediaType,
     VersionConflict,
 )
+from core.errors import BrandHubError, Conflict, InvalidInput, NotFound, TooManyRequests
 from guidelines import ComplianceFailed
+from search_index import IndexUnavailable
 
-from .operations.status import InvalidTransition
-
-STATUS_FOR: list[tuple[type[BaseException], int]] = [
-    (AssetNotFound, 404),
+# The first class an error is an instance of gives its status (subclasses first).
+STATUS_FOR: list[tuple[type[BrandHubError], int]] = [
     (ObjectNotFound, 404),
+    (NotFound, 404),
     (PermissionDenied, 403),
-    (DuplicateAsset, 409),
-    (InvalidTransition, 409),
     (VersionConflict, 409),
+    (Conflict, 409),
     (RangeNotSatisfiable, 416),
     (UnsupportedMediaType, 415),
     (FileTooLarge, 413),
     (InvalidFile, 422),
     (BudgetExceeded, 422),
     (ComplianceFailed, 422),
-    (InvalidFilterSpecError, 400),
     (InvalidInput, 400),
+    (TooManyRequests, 429),
     (StorageError, 503),
+    (IndexUnavailable, 503),
 ]
+
+
+def status_for(exc: BrandHubError) -> int:
+    """The HTTP status of a domain error (400 for one that names no kind)."""
+    return next((status for cls, status in STATUS_FOR if isinstance(exc, cls)), 400)
+
 
 # Details safe and useful to return to the client with the error.
 EXPOSED_DETAILS = {
@@ -63,6 +65,8 @@ EXPOSED_DETAILS = {
     "report",
     "current",
     "allowed",
+    "detail",
+    "retry_after",
 }
 
 HTTP_MESSAGES: dict[int, Any] = {
@@ -122,9 +126,8 @@ def error_response(status: int, code: str, message: str, **extra: Any):  # type:
 
 
 def _domain(exc: BrandHubError):  # type: ignore[no-untyped-def]
-    status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
     extra = {k: v for k, v in exc.details.items() if k in EXPOSED_DETAILS}
-    return error_response(status, exc.code, _(exc.message), **extra)
+    return error_response(status_for(exc), exc.code, _(exc.message), **extra)
 
 
 def _http(exc: HTTPException):  # type: ignore[no-untyped-def]

@@ -10,6 +10,9 @@ caps them for visitors without an account (press kit, share links), whose
 request for a format alone is bounded to that side too: the bitmap one visitor
 can make a process draw stays within tens of megabytes (4000 x 4000 RGBA is
 64 MB) rather than the 256 MB of an 8000 px vector.
+
+Its errors are raised while answering a request, so they carry messages that
+are already translated (with the name or limit in them).
 """
 
 from __future__ import annotations
@@ -20,7 +23,26 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .errors import ApiError
+from core.errors import InvalidInput
+
+
+class UnknownPreset(InvalidInput):
+    """There is no download preset of that name."""
+
+    code = "unknown_preset"
+
+
+class InvalidSize(InvalidInput):
+    """The width or height of a free size is not allowed."""
+
+    code = "invalid_size"
+
+
+class InvalidFormat(InvalidInput):
+    """The format of a free size is not one offered."""
+
+    code = "invalid_format"
+
 
 DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     "web": {"label": _l("Web (1920 px, JPEG)"), "spec": "max-1920|format-jpeg|quality-85"},
@@ -67,9 +89,7 @@ def preset_spec(config: Mapping[str, Any], name: str) -> str:
     """The spec of the preset ``name``; a 400 that says so when there is none."""
     found = presets(config).get(name)
     if found is None:
-        raise ApiError(
-            400, "unknown_preset", _("There is no download preset %(name)s.", name=name[:40])
-        )
+        raise UnknownPreset(_("There is no download preset %(name)s.", name=name[:40]))
     return str(found["spec"])
 
 
@@ -78,10 +98,8 @@ def _side(value: str | None, limit: int) -> int | None:
         return None
     text = value.strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= limit:
-        raise ApiError(
-            400,
-            "invalid_size",
-            _("Width and height must be whole numbers from 1 to %(max)s pixels.", max=limit),
+        raise InvalidSize(
+            _("Width and height must be whole numbers from 1 to %(max)s pixels.", max=limit)
         )
     return int(text)
 
@@ -103,10 +121,8 @@ def free_spec(
     name = (fmt or "jpeg").strip().lower()
     name = _FORMAT_ALIASES.get(name, name)
     if name not in FREE_FORMATS:
-        raise ApiError(
-            400,
-            "invalid_format",
-            _("The format must be one of: %(formats)s.", formats=", ".join(FREE_FORMATS)),
+        raise InvalidFormat(
+            _("The format must be one of: %(formats)s.", formats=", ".join(FREE_FORMATS))
         )
     if w and h:
         resize = f"fill-{w}x{h}"

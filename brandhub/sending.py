@@ -19,8 +19,8 @@ from werkzeug.http import parse_range_header
 
 from assets.errors import AssetNotFound
 from assets.storage import Storage
+from core.errors import InvalidInput, NotFound, TooManyRequests
 
-from .errors import ApiError
 from .models import Asset
 from .models.base import utcnow
 from .operations.downloads import (
@@ -278,6 +278,31 @@ def send_bytes(data: bytes, *, mime: str, filename: str) -> Response:
     return Response(data, status=200, mimetype=mime, headers=headers)
 
 
+class NothingToDownload(NotFound):
+    """There is nothing to download here."""
+
+    code = "empty"
+
+
+class TooManyFiles(InvalidInput):
+    """A ZIP holds fewer files than were asked for."""
+
+    code = "too_many"
+
+
+class RenderingTooOften(TooManyRequests):
+    """Too many custom sizes from one address lately."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(
+            gettext(
+                "Too many custom sizes from your address: try again in %(wait)s.",
+                wait=wait_text(wait),
+            ),
+            retry_after=wait,
+        )
+
+
 def anonymous_render_wait() -> int | None:
     """Count one anonymous rendering from this address; seconds to wait when over the limit."""
     return count_request("render", int(current_app.config.get("RENDER_LIMIT", 30)))
@@ -287,15 +312,7 @@ def refuse_if_rendering_too_often() -> None:
     """A 429 when this address made too many renderings lately (see ``anonymous_render_wait``)."""
     wait = anonymous_render_wait()
     if wait is not None:
-        raise ApiError(
-            429,
-            "rate_limited",
-            gettext(
-                "Too many custom sizes from your address: try again in %(wait)s.",
-                wait=wait_text(wait),
-            ),
-            retry_after=wait,
-        )
+        raise RenderingTooOften(wait)
 
 
 #: Menu entry meaning "the files as they were uploaded".
@@ -313,9 +330,9 @@ def send_zip(assets: Sequence[Asset], preset: str | None, title: str) -> Respons
     """``assets`` as one streamed ZIP named after ``title`` and the preset."""
     limit = int(current_app.config.get("ZIP_MAX_FILES") or MAX_SELECTION)
     if not assets:
-        raise ApiError(404, "empty", gettext("There is nothing to download here."))
+        raise NothingToDownload()
     if len(assets) > limit:
-        raise ApiError(400, "too_many", gettext("A ZIP holds at most %(max)s files.", max=limit))
+        raise TooManyFiles(gettext("A ZIP holds at most %(max)s files.", max=limit))
     spec = zip_spec(preset)
     store = storage()
     # Press kit and share-link visitors render within the anonymous work budget, and a

@@ -38,7 +38,7 @@ from guidelines.brand import (
 from guidelines.category import Guess, infer_category
 from guidelines.engine import check_piece
 from guidelines.errors import BrandError, ComplianceFailed
-from guidelines.loader import load_brand_file, load_brand_text, load_brands_dir
+from guidelines.loader import load_brand_dict, load_brand_file, load_brand_text, load_brands_dir
 from guidelines.registry import CHECKS
 from guidelines.report import CheckResult, Report
 
@@ -62,6 +62,7 @@ __all__ = [
     "Rule",
     "check_piece",
     "infer_category",
+    "load_brand_dict",
     "load_brand_file",
     "load_brand_text",
     "load_brands_dir",

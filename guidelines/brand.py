@@ -2,7 +2,7 @@
 
 A :class:`Brand` is immutable and self-contained: it no longer needs its
 parent's file, so it can be stored as one JSON document (``to_dict``) and
-rebuilt later (``Brand.from_dict``) to check a piece against exactly the
+rebuilt later (``guidelines.load_brand_dict``) to check a piece against exactly the
 version that was in force. ``fingerprint`` is the SHA-256 of that canonical
 document: the same content always gives the same fingerprint, and any change
 (including a parent's change or a new official logo file) gives a new one.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assets.errors import InvalidInput
+from core.errors import InvalidInput
 
 CATEGORIES: tuple[str, ...] = ("logo", "photo", "graphic", "social", "video", "audio")
 # How pages and reports name each category.
@@ -200,13 +200,6 @@ class Brand:
     def to_dict(self) -> dict[str, Any]:
         """The canonical content plus its fingerprint: one brand version, JSON-safe."""
         return {**self.content(), "fingerprint": self.fingerprint}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Brand:
-        """Rebuild (and re-validate) a brand from :meth:`to_dict` output; BrandError if invalid."""
-        from guidelines.loader import brand_from_resolved
-
-        return brand_from_resolved(data)
 
 
 def canonical_json(data: Any) -> str:

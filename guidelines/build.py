@@ -23,6 +23,7 @@ import guidelines.checks  # noqa: F401  (registers every check)
 from guidelines.brand import CATEGORIES, SEVERITIES, Brand, Font, Logo, PaletteColor, Rule
 from guidelines.colors import parse_hex, to_hex
 from guidelines.errors import BrandError
+from guidelines.examples import validate_drawing
 from guidelines.registry import CHECKS
 
 # Where each merged entry came from, so errors found after merging name the right file.
@@ -135,8 +136,6 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
 def _check_drawing(logo: Logo, entry: Mapping[str, Any], palette: set[str]) -> None:
     if logo.drawing is None:
         return
-    from guidelines.examples import validate_drawing
-
     try:
         validate_drawing(logo.drawing, palette)
     except ValueError as exc:

@@ -54,7 +54,7 @@ def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     xyz = linear @ _RGB_TO_XYZ.T / _WHITE_D65
     f = np.where(xyz > _EPSILON, np.cbrt(xyz), (_KAPPA * xyz + 16.0) / 116.0)
-    lab = np.empty_like(f)
+    lab: np.ndarray = np.empty_like(f)
     lab[..., 0] = 116.0 * f[..., 1] - 16.0
     lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
     lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
@@ -120,7 +120,8 @@ def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     term_l = d_l / s_l
     term_c = d_c / s_c
     term_h = d_h / s_h
-    return np.sqrt(term_l**2 + term_c**2 + term_h**2 + r_t * term_c * term_h)
+    delta_e: np.ndarray = np.sqrt(term_l**2 + term_c**2 + term_h**2 + r_t * term_c * term_h)
+    return delta_e
 
 
 def delta_e(hex1: str, hex2: str) -> float:
@@ -137,7 +138,8 @@ def nearest(lab: np.ndarray, palette_lab: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def chroma(lab: np.ndarray) -> np.ndarray:
     """CIELAB chroma C*: how far a colour is from the grey axis."""
-    return np.hypot(lab[..., 1], lab[..., 2])
+    c_star: np.ndarray = np.hypot(lab[..., 1], lab[..., 2])
+    return c_star
 
 
 def _css_hex(value: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assets.errors import InvalidInput
+from typing import Any
+
+from core.errors import InvalidInput
 
 
 class BrandError(InvalidInput):
@@ -16,6 +18,6 @@ class ComplianceFailed(InvalidInput):
 
     code = "compliance_failed"
 
-    def __init__(self, report: dict) -> None:  # type: ignore[type-arg]
+    def __init__(self, report: dict[str, Any]) -> None:
         super().__init__("The piece does not comply with the brand's rules.", report=report)
         self.report = report

@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw
 from guidelines.colors import parse_hex, to_hex
 
 if TYPE_CHECKING:
-    from guidelines.brand import Brand, Logo
+    from guidelines.brand import Brand
 
 SHAPES = ("shield", "circle", "hexagon", "rounded-square")
 _KEYS = {"shape", "fill", "ink", "accent", "initials", "wordmark", "wordmark_color"}
@@ -217,8 +217,8 @@ def _quad(p0: Point, p1: Point, p2: Point, steps: int = 24) -> list[Point]:
     return out
 
 
-def _colors(brand: Brand | None) -> dict[str, str]:
-    return {c.name: c.hex for c in brand.palette} if brand else {}
+def _colors(brand: Brand) -> dict[str, str]:
+    return {c.name: c.hex for c in brand.palette}
 
 
 def draw_png(
@@ -270,13 +270,6 @@ def draw_svg(drawing: Mapping[str, Any], colors: Mapping[str, str], height: int 
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
-
-
-def logo_image(logo: Logo, brand: Brand | None, height: int = 512) -> Image.Image:
-    """Draw one example logo version of a brand."""
-    if logo.drawing is None:
-        raise ValueError(f"logo {logo.name!r} has no drawing")
-    return draw_png(logo.drawing, _colors(brand), height)
 
 
 def write_logos(brand: Brand, directory: Path, height: int = 512) -> dict[str, dict[str, Path]]:

@@ -93,8 +93,11 @@ def load_brand_text(
     return build_brand(raw, Path(source), files_allowed=False)
 
 
-def brand_from_resolved(data: Mapping[str, Any]) -> Brand:
-    """Rebuild a brand from ``Brand.to_dict()`` output (a stored version)."""
+def load_brand_dict(data: Mapping[str, Any]) -> Brand:
+    """Rebuild (and re-validate) a brand from ``Brand.to_dict()`` output (a stored version).
+
+    Raises :class:`BrandError` if the content is not valid.
+    """
     source = f"{data.get('slug', '?')} (stored version)"
     raw = _to_raw(data)
     _check_top(raw, source)

@@ -74,7 +74,7 @@ def response(rate: int, freqs: np.ndarray) -> np.ndarray:
     """Complex frequency response of the K-weighting cascade at ``freqs`` (Hz)."""
     z1 = np.exp(-2j * np.pi * np.asarray(freqs, dtype=np.float64) / rate)
     z2 = z1 * z1
-    h = np.ones_like(z1)
+    h: np.ndarray = np.ones_like(z1)
     for b, a in k_weighting(rate):
         h *= (b[0] + b[1] * z1 + b[2] * z2) / (a[0] + a[1] * z1 + a[2] * z2)
     return h

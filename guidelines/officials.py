@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from assets.errors import BrandHubError
+from core.errors import BrandHubError
 from guidelines.brand import canonical_json
+from guidelines.examples import draw_png
 from guidelines.marks import Mark, find_mark
 from guidelines.piece import Piece
 
@@ -111,8 +112,6 @@ def _drawing_loader(brand: Brand, name: str) -> Callable[[], Mark | None]:
 
 @lru_cache(maxsize=64)
 def _drawing_mark(drawing_json: str, colors: tuple[tuple[str, str], ...]) -> Mark | None:
-    from guidelines.examples import draw_png
-
     im = draw_png(json.loads(drawing_json), dict(colors), height=ANALYSIS_SIDE // 2)
     im.thumbnail((ANALYSIS_SIDE, ANALYSIS_SIDE), Image.Resampling.BOX)
     return find_mark(np.asarray(im))

@@ -148,10 +148,10 @@ def number(value: Any) -> float | int:
 
 
 def positive(value: Any) -> float | int:
-    value = number(value)
-    if value <= 0:
+    checked = number(value)
+    if checked <= 0:
         raise ValueError("must be greater than zero")
-    return value
+    return checked
 
 
 def positive_int(value: Any) -> int:
@@ -161,10 +161,10 @@ def positive_int(value: Any) -> int:
 
 
 def share(value: Any) -> float | int:
-    value = number(value)
-    if not 0 <= value <= 1:
+    checked = number(value)
+    if not 0 <= checked <= 1:
         raise ValueError("must be a share between 0 and 1 (0.25 = 25 %)")
-    return value
+    return checked
 
 
 def text_list(value: Any) -> list[str]:

@@ -1,7 +1,8 @@
-"""The search domain's exceptions; the web layer maps them to HTTP in one place.
+"""The search domain's exceptions, on the root of the tree in :mod:`core.errors`.
 
-Messages are plain English sentences meant to be shown to people (the web
-layer translates them).
+Each error keeps two texts: ``message``, the plain English sentence a person is
+shown (the web layer translates it), and ``str(error)``, the precise reason, for
+the logs and the command line (and, for a query, the API's ``detail``).
 """
 
 from __future__ import annotations
@@ -9,17 +10,30 @@ from __future__ import annotations
 import gc
 import warnings
 
+from core.errors import N_, BrandHubError
+
 __all__ = ["IndexBusy", "IndexUnavailable", "InvalidQuery", "SearchIndexError", "unavailable"]
 
 DAMAGED = "The search index cannot be read; it needs to be rebuilt."
 
 
-class SearchIndexError(Exception):
-    """Base class of every error raised by :mod:`search_index`."""
+class SearchIndexError(BrandHubError):
+    """The search index failed."""
+
+    # The base of every error raised by this package.
+
+    def __init__(self, reason: str, message: str, **details: object) -> None:
+        super().__init__(message, **details)
+        self.args = (reason,)
 
 
 class IndexUnavailable(SearchIndexError):
     """The index cannot be read or written (missing, damaged, unreadable)."""
+
+    code = "search_unavailable"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, N_("Search is not available right now; try again later."))
 
 
 class IndexBusy(IndexUnavailable):
@@ -27,10 +41,14 @@ class IndexBusy(IndexUnavailable):
 
 
 class InvalidQuery(SearchIndexError, ValueError):
-    """A structured part of a query (sort, page, filter name) is not valid.
+    """A structured part of a query (sort, page, filter name) is not valid."""
 
-    Free text never raises this: odd text falls back to a plain word search.
-    """
+    # Free text never raises this: odd text falls back to a plain word search.
+
+    code = "bad_request"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, N_("The search is not valid."), detail=reason)
 
 
 def unavailable(exc: BaseException) -> IndexUnavailable:

@@ -33,7 +33,8 @@ def _value_mask(view: IndexView, column: FacetColumn, values: Sequence[str]) -> 
         if code is not None:
             wanted[code] = True
     if column.codes is not None:
-        return wanted[column.codes]
+        matches: np.ndarray = wanted[column.codes]
+        return matches
     assert column.pair_docs is not None and column.pair_codes is not None
     mask = np.zeros(view.doccount, dtype=bool)
     mask[column.pair_docs[wanted[column.pair_codes]]] = True
@@ -60,7 +61,8 @@ def visibility_mask(
     public = _value_mask(view, view.facet("public"), ["1"])
     if public_only or not agencies:
         return public
-    return public | _value_mask(view, view.facet("agency"), sorted(agencies))
+    either: np.ndarray = public | _value_mask(view, view.facet("agency"), sorted(agencies))
+    return either
 
 
 def _ordered(

@@ -39,7 +39,8 @@ def page_of(
         keys = [-created, -ids]
     else:
         keys = [created, ids]
-    return _top_k(hits, keys, k)[start:].tolist()
+    ids_in_order: list[int] = _top_k(hits, keys, k)[start:].tolist()
+    return ids_in_order
 
 
 def _top_k(hits: np.ndarray, keys: list[np.ndarray], k: int) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -26,6 +26,8 @@ from whoosh.searching import Searcher
 
 from . import arrays
 from .schema import FACET_FIELDS, MISSING_TIME
+
+_T = TypeVar("_T")
 
 __all__ = ["FacetColumn", "IndexView", "SegmentCache", "SegmentData"]
 
@@ -83,11 +85,10 @@ class SegmentData:
         self.doccount = doccount
         self._items: dict[str, Any] = {}
 
-    def _get(self, key: str, build: Callable[[], Any]) -> Any:
-        item = self._items.get(key)
-        if item is None:
-            item = self._items[key] = build()
-        return item
+    def _get(self, key: str, build: Callable[[], _T]) -> _T:
+        if key not in self._items:
+            self._items[key] = build()
+        return cast(_T, self._items[key])  # each key always holds what its builder makes
 
     def numeric(self, reader: IndexReader, fieldname: str, default: int) -> np.ndarray:
         return self._get(
@@ -169,11 +170,10 @@ class IndexView:
         cache.retain(scope, {leaf.reader.segment().segment_id() for leaf in leaves})
         return cls(searcher, leaves, searcher.doc_count_all())
 
-    def _get(self, key: str, build: Callable[[], Any]) -> Any:
-        item = self._items.get(key)
-        if item is None:
-            item = self._items[key] = build()
-        return item
+    def _get(self, key: str, build: Callable[[], _T]) -> _T:
+        if key not in self._items:
+            self._items[key] = build()
+        return cast(_T, self._items[key])  # each key always holds what its builder makes
 
     def _concat(self, parts: list[np.ndarray], dtype: Any) -> np.ndarray:
         if not parts:

@@ -163,11 +163,10 @@ def _gps_datetime(gps: dict[int, Any]) -> datetime | None:
     hms = gps.get(_GPS_TIME)
     if not date or not isinstance(hms, tuple | list) or len(hms) != 3:
         return None
-    parts = [clean.number(v, 6) for v in hms]
-    if any(p is None for p in parts):
+    h, m, s = (clean.number(v, 6) for v in hms)
+    if h is None or m is None or s is None:
         return None
-    h, m, s = parts  # type: ignore[misc]
-    seconds = int(h) * 3600 + int(m) * 60 + float(s)  # type: ignore[arg-type]
+    seconds = int(h) * 3600 + int(m) * 60 + s
     if not 0 <= seconds < 86_401:
         return None
     day = clean.exif_datetime(f"{date} 00:00:00")

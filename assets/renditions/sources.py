@@ -22,9 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from assets.errors import InvalidFile
+from assets.errors import DAMAGED, InvalidFile
 from assets.media import (
-    DAMAGED,
     DECODER_ERRORS,
     audio_envelope,
     decoder_errors,

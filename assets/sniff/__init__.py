@@ -13,10 +13,10 @@ and to offer in a download.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from assets.errors import UnsupportedMediaType
 from assets.sniff.names import check_extension, safe_filename
+from assets.sniff.sniffed import Sniffed
 from assets.sniff.unknown import GENERIC, MESSAGES, what_it_seems
 
 __all__ = [
@@ -31,16 +31,6 @@ __all__ = [
 
 HEAD_BYTES = 4096
 SVG_WINDOW = 1024  # the root <svg must start within this many bytes
-
-
-@dataclass(frozen=True)
-class Sniffed:
-    """The real type of a file: MIME type, kind, canonical extension, human label."""
-
-    mime: str
-    kind: str
-    ext: str
-    label: str
 
 
 JPEG = Sniffed("image/jpeg", "image", "jpg", "JPEG image")

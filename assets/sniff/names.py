@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
 
 from assets.errors import UnsupportedMediaType
-
-if TYPE_CHECKING:
-    from assets.sniff import Sniffed
+from assets.sniff.sniffed import Sniffed
 
 # Extensions BrandHub knows, grouped into families of names that are all fine
 # for the same content (an MP4 may be called .mov, a HEIF .heic).

@@ -24,6 +24,12 @@ class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
 
 
+class ClosableReadable(Readable, Protocol):
+    """A source that ``reader`` closes with its stream (a file, an S3 body)."""
+
+    def close(self) -> None: ...
+
+
 Translate = Callable[[BaseException], BaseException | None]
 
 
@@ -32,7 +38,7 @@ class _RawReader(io.RawIOBase):
 
     def __init__(
         self,
-        source: Any,
+        source: ClosableReadable,
         *,
         limit: int | None,
         translate: Translate | None,
@@ -95,7 +101,7 @@ class _RawReader(io.RawIOBase):
 
 
 def reader(
-    source: Any,
+    source: ClosableReadable,
     *,
     limit: int | None = None,
     translate: Translate | None = None,

@@ -11,8 +11,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from PIL import Image
 
-from assets.errors import InvalidFile
-from assets.media import DAMAGED, TOO_LARGE
+from assets.errors import DAMAGED, InvalidFile
+from assets.media import TOO_LARGE
 from assets.svg.css import (
     clean_declarations,
     clean_stylesheet,
@@ -53,7 +53,8 @@ def parse(data: bytes) -> ET.Element:
     parser.parser.StartDoctypeDeclHandler = _refuse_internal_subset
     try:
         parser.feed(data)
-        return parser.close()
+        root: ET.Element = parser.close()
+        return root
     except DefusedXmlException as exc:
         raise InvalidFile(FORBIDDEN_XML, reason=type(exc).__name__) from exc
     except (ET.ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding

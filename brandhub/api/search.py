@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from search_index import IndexUnavailable, InvalidQuery
-
 from ..db import get_session
 from ..errors import ApiError
 from ..search import assets_for, query_from_args, run_search
@@ -19,15 +17,9 @@ def search():  # type: ignore[no-untyped-def]
     for name in ("page", "per_page"):  # a number left empty is no number
         if request.args.get(name) == "":
             raise ApiError(400, "bad_request", _("The search is not valid."), detail=name)
-    try:
-        query = query_from_args(request.args, current_app.config["PER_PAGE"])
-        results = run_search(g.api_user, **query)
-    except InvalidQuery as exc:
-        raise ApiError(400, "bad_request", _("The search is not valid."), detail=str(exc)) from None
-    except IndexUnavailable:
-        raise ApiError(
-            503, "search_unavailable", _("Search is not available right now; try again later.")
-        ) from None
+    # InvalidQuery and IndexUnavailable answer 400 and 503 through brandhub.errors.
+    query = query_from_args(request.args, current_app.config["PER_PAGE"])
+    results = run_search(g.api_user, **query)
     results, assets = assets_for(get_session(), g.api_user, results)
     hits = {hit.id: hit for hit in results.hits}
     rows = []

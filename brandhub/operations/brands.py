@@ -39,7 +39,14 @@ from assets.renditions import render
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
-from guidelines import SHIPPED_BRANDS, Brand, BrandError, load_brand_text, load_brands_dir
+from guidelines import (
+    SHIPPED_BRANDS,
+    Brand,
+    BrandError,
+    load_brand_dict,
+    load_brand_text,
+    load_brands_dir,
+)
 from guidelines.brand import Logo, canonical_json
 from guidelines.examples import draw_png, draw_svg
 
@@ -58,7 +65,7 @@ class WrongBrand(InvalidInput):
 def brand_of(version: BrandVersion) -> Brand:
     brand = _BRANDS.get(version.fingerprint)
     if brand is None:
-        brand = _BRANDS[version.fingerprint] = Brand.from_dict(version.content)
+        brand = _BRANDS[version.fingerprint] = load_brand_dict(version.content)
     return brand
 
 

@@ -18,7 +18,7 @@ from assets.errors import FileTooLarge, InvalidFile, UnsupportedMediaType
 from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
 
 from ..db import get_session
-from ..errors import STATUS_FOR
+from ..errors import status_for
 from ..models import BrandVersion, utcnow
 from ..operations.brands import latest_brands
 from ..operations.compliance import check_stream
@@ -108,7 +108,7 @@ def desk():  # type: ignore[no-untyped-def]
         explained = exc.details.get("report")
         message = explained["checks"][0]["message"] if explained else _(exc.message)
         form.file.errors.append(message)
-        status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+        status = status_for(exc)
         return _form_page(form, brands, hidden, status)
     preview = "data:image/webp;base64," + base64.b64encode(image).decode() if image else None
     return render_template(

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 
 from ..db import get_session
-from ..errors import STATUS_FOR
+from ..errors import status_for
 from ..forms import BulkForm, EventForm, SetForm, UploadForm, form_errors
 from ..models import Agency, Asset, Collection, Event, collection_assets
 from ..operations.access import can_edit, get_visible_asset, require_edit
@@ -325,7 +325,7 @@ class EventPages(SetPages[Event]):
             flash(message, "info")
             return redirect(back)
         except BrandHubError as exc:
-            status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+            status = status_for(exc)
             if wants_json:
                 return _json_error(status, exc.code, _(exc.message))
             flash(_(exc.message), "error")

@@ -29,9 +29,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assets.errors import InvalidInput
+from core.errors import NotFound
 
 from ..db import get_session
-from ..errors import ApiError
 from ..forms import ShareForm, SharePasswordForm
 from ..models import Asset, ShareLink
 from ..operations.access import get_visible_asset
@@ -134,7 +134,7 @@ def revoke(link_id: int):  # type: ignore[no-untyped-def]
     if link is None or not (
         can_manage_link(current_user, link.target) or link.created_by_id == current_user.id
     ):
-        raise ApiError(404, "not_found", _("Not found."))
+        raise NotFound()
     revoke_link(db, current_user, link)
     flash(_("The link was revoked: it no longer opens."), "success")
     return redirect(_local(request.form.get("next"), url_for("web.library")))
@@ -300,7 +300,7 @@ def rendition(token: str, asset_id: int, name: str):  # type: ignore[no-untyped-
     if link is None:
         return page
     if name not in SHOWN:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise NotFound()
     return send_rendition(storage(), link_asset(get_session(), link, asset_id), name)
 
 

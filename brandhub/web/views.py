@@ -21,7 +21,7 @@ from assets.errors import BrandHubError, DuplicateAsset
 from search_index import IndexUnavailable, InvalidQuery
 
 from ..db import get_session
-from ..errors import STATUS_FOR
+from ..errors import status_for
 from ..forms import AssetMetaForm, UploadForm, form_errors
 from ..models import Agency
 from ..operations.access import can_edit, get_visible_asset
@@ -154,7 +154,7 @@ def upload():  # type: ignore[no-untyped-def]
             flash(message, "info")
             return redirect(url or url_for("web.upload"))
         except BrandHubError as exc:
-            status = next((s for cls, s in STATUS_FOR if isinstance(exc, cls)), 400)
+            status = status_for(exc)
             report = exc.details.get("report")
             if wants_json:
                 error = {"code": exc.code, "message": _(exc.message)}

@@ -59,7 +59,9 @@ def scaled_tables(quality: int | np.ndarray, base: np.ndarray) -> np.ndarray:
     """libjpeg's ``jpeg_quality_scaling`` + ``jpeg_add_quant_table`` (baseline, 1-255)."""
     q = np.clip(np.asarray(quality), 1, 100)
     scale = np.where(q < 50, 5000 // q, 200 - 2 * q)
-    return np.clip((base[None, :] * np.atleast_1d(scale)[:, None] + 50) // 100, 1, 255)
+    scaled = (base[None, :] * np.atleast_1d(scale)[:, None] + 50) // 100
+    tables: np.ndarray = np.clip(scaled, 1, 255)
+    return tables
 
 
 def estimate_quality(tables: Mapping[int, Sequence[int]]) -> tuple[int, bool, float]:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from guidelines import Brand
+from guidelines import Brand, load_brand_dict
 
 PALETTE = [
     {"name": "Azul", "hex": "#1F4E8C"},
@@ -25,7 +25,7 @@ def one_rule_brand(
     logos: list[dict[str, Any]] | None = None,
     **params: Any,
 ) -> Brand:
-    return Brand.from_dict(
+    return load_brand_dict(
         {
             "slug": "prueba",
             "name": "Marca de prueba",

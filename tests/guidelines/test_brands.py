@@ -13,6 +13,7 @@ from guidelines import (
     SHIPPED_BRANDS,
     Brand,
     BrandError,
+    load_brand_dict,
     load_brand_file,
     load_brand_text,
     load_brands_dir,
@@ -96,7 +97,7 @@ def test_the_three_shipped_brands_load_and_validate() -> None:
         for category in CATEGORIES:
             assert brand.rules_for(category), (brand.slug, category)
         # Every rule of every category round-trips through the stored form.
-        assert Brand.from_dict(json.loads(json.dumps(brand.to_dict()))) == brand
+        assert load_brand_dict(json.loads(json.dumps(brand.to_dict()))) == brand
 
 
 def test_the_ministry_inherits_and_overrides_the_province() -> None:
@@ -179,7 +180,7 @@ def test_to_dict_is_the_canonical_stored_version(provincial: Brand) -> None:
     rule = data["rules"]["photo"][0]
     assert set(rule) == {"id", "check", "severity", "title", "message", "params"}
     assert json.loads(json.dumps(data)) == data
-    rebuilt = Brand.from_dict(data)
+    rebuilt = load_brand_dict(data)
     assert rebuilt.fingerprint == provincial.fingerprint
 
 

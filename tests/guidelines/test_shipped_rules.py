@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guidelines import CATEGORIES, CATEGORY_TITLES, Brand, check_piece
+from guidelines import CATEGORIES, CATEGORY_TITLES, Brand, check_piece, load_brand_dict
 from guidelines.engine import _fill
 from tests.assets.media_factory import make_jpeg, make_mp4, make_pdf, make_png, make_wav
 from tests.guidelines.helpers import photo
@@ -76,7 +76,7 @@ def test_rule_messages_fill_every_placeholder(brands: dict[str, Brand]) -> None:
 
 def test_header_facts_do_not_depend_on_rule_order(write: Callable[..., Path]) -> None:
     # Decoding in draft mode shrinks the image object; size and DPI must still be the file's.
-    brand = Brand.from_dict(
+    brand = load_brand_dict(
         {
             "slug": "orden",
             "name": "Orden",
