@@ -64,12 +64,29 @@ LOGO_MAX_WORDS = 6
 LOGO_MAX_ASPECT = 4.0
 #: Pixel sizes of posts and covers: Instagram (square, portrait, story), Facebook
 #: and X link images and headers, YouTube thumbnails.
-SOCIAL_SIZES = frozenset({
-    (1080, 1080), (1080, 1350), (1080, 1920), (1200, 628), (1200, 630), (1200, 675),
-    (1500, 500), (1600, 900), (820, 312), (1280, 720), (2560, 1440), (1584, 396),
-})  # fmt: skip
-_BY_TYPE = {"image": "photo", "vector": "logo", "video": "video", "audio": "audio",
-            "document": "graphic"}  # fmt: skip
+SOCIAL_SIZES = frozenset(
+    {
+        (1080, 1080),
+        (1080, 1350),
+        (1080, 1920),
+        (1200, 628),
+        (1200, 630),
+        (1200, 675),
+        (1500, 500),
+        (1600, 900),
+        (820, 312),
+        (1280, 720),
+        (2560, 1440),
+        (1584, 396),
+    }
+)
+_BY_TYPE = {
+    "image": "photo",
+    "vector": "logo",
+    "video": "video",
+    "audio": "audio",
+    "document": "graphic",
+}
 _CAMERA_TAGS = (0x010F, 0x0110)  # Make, Model
 _CAMERA_EXIF_TAGS = (0x829A, 0x829D, 0x8827)  # ExposureTime, FNumber, ISO
 _SAMPLE_SIDE = 256
@@ -149,8 +166,9 @@ def dominant_colors(rgba: np.ndarray, share: float = 0.95) -> int:
     return int(needed)
 
 
-def raster_traits(im: Image.Image, metadata: Mapping[str, Any] | None = None,
-                  small: Image.Image | None = None) -> RasterTraits:  # fmt: skip
+def raster_traits(
+    im: Image.Image, metadata: Mapping[str, Any] | None = None, small: Image.Image | None = None
+) -> RasterTraits:
     """What the guess reads from a raster image (decoded at most 256 px a side).
 
     ``small`` is a reduced copy already at hand (the upload's thumbnail): its
@@ -225,9 +243,13 @@ def svg_category(t: SvgTraits) -> Guess:
     return Guess("logo", "a compact SVG with few colours")
 
 
-def infer_category(path: Path, kind: str, mime: str = "",
-                   metadata: Mapping[str, Any] | None = None,
-                   thumbnail: bytes | None = None) -> Guess:  # fmt: skip
+def infer_category(
+    path: Path,
+    kind: str,
+    mime: str = "",
+    metadata: Mapping[str, Any] | None = None,
+    thumbnail: bytes | None = None,
+) -> Guess:
     """Guess the piece category of a sniffed file (see the module docstring).
 
     ``thumbnail`` (an encoded reduced copy with its transparency, such as the

@@ -90,8 +90,11 @@ def check_piece(
             return _unreadable(brand, category, rules, message, details)
         except InvalidFile as exc:
             label = SPANISH_TYPES.get(piece.ext, "")
-            template = {TOO_LARGE: _TOO_LARGE, VIDEO_TOO_LARGE: _TOO_LARGE,
-                        PROTECTED: _PROTECTED}.get(exc.message, _DAMAGED)  # fmt: skip
+            template = {
+                TOO_LARGE: _TOO_LARGE,
+                VIDEO_TOO_LARGE: _TOO_LARGE,
+                PROTECTED: _PROTECTED,
+            }.get(exc.message, _DAMAGED)
             message = template.format(label=f", {label}," if label else "")
             details = {"reason": "damaged", "type": piece.ext or None, **_json(exc.details)}
             return _unreadable(brand, category, rules, message, details)

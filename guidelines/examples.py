@@ -51,8 +51,10 @@ _O: list[Point] = [
 _P: list[Point] = [(0, 6), (0, 0), (3, 0), (4, 1), (4, 2.4), (3, 3.4), (0, 3.4)]
 GLYPHS: dict[str, list[list[Point]]] = {
     "A": [[(0, 6), (2, 0), (4, 6)], [(0.7, 4), (3.3, 4)]],
-    "B": [[(0, 3), (0, 0), (2.8, 0), (3.6, 0.8), (3.6, 2.2), (2.8, 3), (0, 3)],
-          [(2.8, 3), (4, 3.9), (4, 5.2), (3.2, 6), (0, 6), (0, 3)]],
+    "B": [
+        [(0, 3), (0, 0), (2.8, 0), (3.6, 0.8), (3.6, 2.2), (2.8, 3), (0, 3)],
+        [(2.8, 3), (4, 3.9), (4, 5.2), (3.2, 6), (0, 6), (0, 3)],
+    ],
     "C": [_C],
     "D": [[(0, 0), (2.8, 0), (4, 1.2), (4, 4.8), (2.8, 6), (0, 6), (0, 0)]],
     "E": [[(4, 0), (0, 0), (0, 6), (4, 6)], [(0, 3), (3, 3)]],
@@ -69,8 +71,22 @@ GLYPHS: dict[str, list[list[Point]]] = {
     "P": [_P],
     "Q": [_O, [(2.6, 4.4), (4.2, 6.2)]],
     "R": [_P, [(2, 3.4), (4, 6)]],
-    "S": [[(4, 0.8), (3.2, 0), (0.8, 0), (0, 0.8), (0, 2.2), (0.8, 3), (3.2, 3), (4, 3.8),
-           (4, 5.2), (3.2, 6), (0.8, 6), (0, 5.2)]],
+    "S": [
+        [
+            (4, 0.8),
+            (3.2, 0),
+            (0.8, 0),
+            (0, 0.8),
+            (0, 2.2),
+            (0.8, 3),
+            (3.2, 3),
+            (4, 3.8),
+            (4, 5.2),
+            (3.2, 6),
+            (0.8, 6),
+            (0, 5.2),
+        ]
+    ],
     "T": [[(0, 0), (4, 0)], [(2, 0), (2, 6)]],
     "U": [[(0, 0), (0, 4.8), (1.2, 6), (2.8, 6), (4, 4.8), (4, 0)]],
     "V": [[(0, 0), (2, 6), (4, 0)]],
@@ -79,7 +95,7 @@ GLYPHS: dict[str, list[list[Point]]] = {
     "Y": [[(0, 0), (2, 3), (4, 0)], [(2, 3), (2, 6)]],
     "Z": [[(0, 0), (4, 0), (0, 6), (4, 6)]],
     " ": [],
-}  # fmt: skip
+}
 
 
 def letters(text: str) -> str:
@@ -146,9 +162,11 @@ class _Geometry:
             bar_w = self.emblem_w * 0.5
             bx, by = p + (self.emblem_w - bar_w) / 2, p + 0.70
             self.polygons.append(
-                ([(bx, by), (bx + bar_w, by), (bx + bar_w, by + 0.07), (bx, by + 0.07)],
-                 self.accent)
-            )  # fmt: skip
+                (
+                    [(bx, by), (bx + bar_w, by), (bx + bar_w, by + 0.07), (bx, by + 0.07)],
+                    self.accent,
+                )
+            )
         word = letters(drawing.get("wordmark", "")).strip()
         right = p + self.emblem_w
         if word:
@@ -186,8 +204,10 @@ def _outline(shape: str, w: float) -> list[Point]:
     import math
 
     if shape == "circle":
-        return [(0.5 + 0.5 * math.cos(t / 64 * math.tau), 0.5 + 0.5 * math.sin(t / 64 * math.tau))
-                for t in range(64)]  # fmt: skip
+        return [
+            (0.5 + 0.5 * math.cos(t / 64 * math.tau), 0.5 + 0.5 * math.sin(t / 64 * math.tau))
+            for t in range(64)
+        ]
     if shape == "hexagon":
         return [(w / 2, 0), (w, 0.25), (w, 0.75), (w / 2, 1), (0, 0.75), (0, 0.25)]
     if shape == "rounded-square":
@@ -253,8 +273,10 @@ def draw_svg(drawing: Mapping[str, Any], colors: Mapping[str, str], height: int 
     unit = height / geo.height
 
     def path(points: Sequence[Point], close: bool) -> str:
-        d = " ".join(f"{'M' if i == 0 else 'L'}{x * unit:.2f} {y * unit:.2f}"
-                     for i, (x, y) in enumerate(points))  # fmt: skip
+        d = " ".join(
+            f"{'M' if i == 0 else 'L'}{x * unit:.2f} {y * unit:.2f}"
+            for i, (x, y) in enumerate(points)
+        )
         return d + (" Z" if close else "")
 
     parts = [

@@ -34,9 +34,19 @@ from guidelines.errors import BrandError
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _TOP_KEYS = {
-    "slug", "name", "parent", "version", "description", "public_checks",
-    "palette", "typography", "logos", "dos", "donts", "rules",
-}  # fmt: skip
+    "slug",
+    "name",
+    "parent",
+    "version",
+    "description",
+    "public_checks",
+    "palette",
+    "typography",
+    "logos",
+    "dos",
+    "donts",
+    "rules",
+}
 _ENTRY_FIELDS = {
     "palette": ({"name", "hex"}, {"rgb", "cmyk", "pantone", "use"}),
     "typography": ({"name", "use"}, {"weights", "fallback", "source"}),
@@ -274,10 +284,13 @@ def _to_raw(data: Mapping[str, Any] | None) -> dict[str, Any]:
         ]
     raw["rules"] = {
         category: [
-            {**{k: v for k, v in rule.items() if k != "params"}, **rule.get("params", {}),
-             ORIGIN: origin}
+            {
+                **{k: v for k, v in rule.items() if k != "params"},
+                **rule.get("params", {}),
+                ORIGIN: origin,
+            }
             for rule in rules
         ]
         for category, rules in data.get("rules", {}).items()
-    }  # fmt: skip
+    }
     return raw

@@ -58,8 +58,9 @@ def k_weighting(rate: int) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndar
     vh = 10 ** (gain / 20.0)
     vb = vh**0.4996667741545416
     a0 = 1.0 + k / q + k * k
-    shelf_b = np.array([(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0,
-                        (vh - vb * k / q + k * k) / a0])  # fmt: skip
+    shelf_b = np.array(
+        [(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0]
+    )
     shelf_a = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0])
     # Stage 2: RLB high-pass at ~38 Hz.
     f0, q = 38.13547087602444, 0.5003270373238773

@@ -152,9 +152,13 @@ def unresolved(capture: CaptureTime) -> CaptureTime:
         utc = capture.utc
         assert utc is not None
         return replace(
-            capture, local=utc.replace(tzinfo=None), offset=0, zone=None,
-            zone_source="container", instant_only=True,
-        )  # fmt: skip
+            capture,
+            local=utc.replace(tzinfo=None),
+            offset=0,
+            zone=None,
+            zone_source="container",
+            instant_only=True,
+        )
     return replace(capture, offset=None, zone=None, zone_source=None)
 
 
@@ -253,7 +257,8 @@ def from_container(value: datetime | None) -> CaptureTime | None:
         return None
     if value.tzinfo is not None and value.utcoffset() != timedelta(0):
         minutes = offset_minutes(value)
-        return CaptureTime(value.replace(tzinfo=None), minutes, None, "container",
-                           date_source="container")  # fmt: skip
+        return CaptureTime(
+            value.replace(tzinfo=None), minutes, None, "container", date_source="container"
+        )
     utc = value.replace(tzinfo=None)
     return CaptureTime(utc, 0, None, "container", date_source="container", instant_only=True)

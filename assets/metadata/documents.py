@@ -33,8 +33,9 @@ def _pdf_date(value: Any) -> str | None:
     if not m:
         return None
     y, mo, d, h, mi, s = (g or "00" for g in m.groups())
-    parsed = clean.iso_datetime(f"{y}-{mo if mo != '00' else '01'}-{d if d != '00' else '01'}"
-                                f"T{h}:{mi}:{s}")  # fmt: skip
+    parsed = clean.iso_datetime(
+        f"{y}-{mo if mo != '00' else '01'}-{d if d != '00' else '01'}T{h}:{mi}:{s}"
+    )
     return parsed.isoformat() if parsed else None
 
 

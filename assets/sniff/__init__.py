@@ -60,9 +60,31 @@ WEBM_AUDIO = Sniffed("audio/webm", "audio", "weba", "WebM audio")
 MKA = Sniffed("audio/x-matroska", "audio", "mka", "Matroska audio")
 
 ACCEPTED: tuple[Sniffed, ...] = (
-    JPEG, PNG, GIF, WEBP, TIFF, HEIC, HEIF, AVIF, SVG, PDF, MP4, MOV, GPP, M4A,
-    WEBM, MKV, MP3, WAV, FLAC, OGG_AUDIO, OPUS, OGG_VIDEO, WEBM_AUDIO, MKA,
-)  # fmt: skip
+    JPEG,
+    PNG,
+    GIF,
+    WEBP,
+    TIFF,
+    HEIC,
+    HEIF,
+    AVIF,
+    SVG,
+    PDF,
+    MP4,
+    MOV,
+    GPP,
+    M4A,
+    WEBM,
+    MKV,
+    MP3,
+    WAV,
+    FLAC,
+    OGG_AUDIO,
+    OPUS,
+    OGG_VIDEO,
+    WEBM_AUDIO,
+    MKA,
+)
 
 _AUDIO_ONLY = {
     "video/mp4": M4A,
@@ -91,10 +113,29 @@ _M4A_BRANDS = {b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B "}
 _QT_BRANDS = {b"qt  "}
 _3GP_BRANDS = {b"3gp4", b"3gp5", b"3gp6", b"3gp7", b"3gs7", b"3ge6", b"3ge7", b"3gg6", b"3g2a"}
 _MP4_BRANDS = {
-    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso8", b"iso9", b"mp41",
-    b"mp42", b"avc1", b"dash", b"M4V ", b"M4VH", b"M4VP", b"MSNV", b"NDAS", b"f4v ",
-    b"mmp4", b"XAVC", b"CAEP", b"av01",
-}  # fmt: skip
+    b"isom",
+    b"iso2",
+    b"iso3",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"iso8",
+    b"iso9",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"dash",
+    b"M4V ",
+    b"M4VH",
+    b"M4VP",
+    b"MSNV",
+    b"NDAS",
+    b"f4v ",
+    b"mmp4",
+    b"XAVC",
+    b"CAEP",
+    b"av01",
+}
 # Camera raw and JPEG 2000 files are ISO boxes too, and list "isom" as compatible.
 _FOREIGN_BRANDS = {b"crx ", b"jp2 ", b"jpx ", b"jpm ", b"mjp2"}
 # Old QuickTime files may start with an atom other than ftyp.

@@ -36,8 +36,16 @@ SPANISH_TYPES = {
     "opus": "un audio Opus",
 }
 # Names a brand file may use for a type, mapped to the sniffer's extension.
-ALIASES = {"jpeg": "jpg", "jpe": "jpg", "tif": "tiff", "quicktime": "mov", "mpeg4": "mp4",
-           "wave": "wav", "oga": "ogg", "heics": "heic"}  # fmt: skip
+ALIASES = {
+    "jpeg": "jpg",
+    "jpe": "jpg",
+    "tif": "tiff",
+    "quicktime": "mov",
+    "mpeg4": "mp4",
+    "wave": "wav",
+    "oga": "ogg",
+    "heics": "heic",
+}
 TYPE_NAMES = sorted(set(SPANISH_TYPES) | set(ALIASES))
 
 
@@ -69,8 +77,11 @@ def format_allowed(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Out
         "measured": SPANISH_TYPES.get(ext, ext.upper()),
         "expected": fmt.word_list([type_name(a) for a in dict.fromkeys(allowed)], "o"),
     }
-    details = {"measured": ext, "expected": allowed, "mime": piece.sniffed.mime if piece.sniffed
-               else None}  # fmt: skip
+    details = {
+        "measured": ext,
+        "expected": allowed,
+        "mime": piece.sniffed.mime if piece.sniffed else None,
+    }
     return verdict(ext in allowed, values, details)
 
 

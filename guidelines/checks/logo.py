@@ -33,8 +33,11 @@ from guidelines.registry import (
 )
 
 _SIDES = {"left": "a la izquierda", "top": "arriba", "right": "a la derecha", "bottom": "abajo"}
-_REFERENCE = {"height": "del alto del logo", "width": "del ancho del logo",
-              "shorter": "del lado menor del logo"}  # fmt: skip
+_REFERENCE = {
+    "height": "del alto del logo",
+    "width": "del ancho del logo",
+    "shorter": "del lado menor del logo",
+}
 _NO_MARK = "No se encontró ningún logo en la imagen: está vacía o es de un solo color."
 _NO_OFFICIALS = "No hay archivos de logo oficiales cargados para comparar."
 
@@ -45,8 +48,11 @@ def piece_mark(piece: Piece) -> Mark | None:
 
 def clear_space_ratios(mark: Mark, relative_to: str = "shorter") -> dict[str, float]:
     """Each margin as a share of the mark's reference size."""
-    reference = {"height": mark.height, "width": mark.width,
-                 "shorter": min(mark.width, mark.height)}[relative_to]  # fmt: skip
+    reference = {
+        "height": mark.height,
+        "width": mark.width,
+        "shorter": min(mark.width, mark.height),
+    }[relative_to]
     return {side: px / reference for side, px in mark.margins().items()}
 
 
@@ -128,7 +134,7 @@ def logo_aspect(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
         **PALETTE_PARAMS,
         "tolerance": Param(positive, default=5.0),
         "max_off_palette": Param(share, default=0.02),
-    },  # fmt: skip
+    },
     placeholders=("colors", "official"),
     ok="El logo usa solo colores oficiales.",
 )
@@ -181,7 +187,7 @@ def logo_version(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
                 "score": round(m.score, 4),
             }
             for m, o in scored
-        },  # fmt: skip
+        },
     }
     return verdict(ok, values, details)
 
@@ -202,8 +208,10 @@ def logo_min_size(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
     width, height = round(mark.width * scale), round(mark.height * scale)
     min_w, min_h = params["min_width"], params["min_height"]
     ok = (not min_w or width >= min_w) and (not min_h or height >= min_h)
-    parts = [f"{fmt.num(min_w)} px de ancho" if min_w else "",
-             f"{fmt.num(min_h)} px de alto" if min_h else ""]  # fmt: skip
+    parts = [
+        f"{fmt.num(min_w)} px de ancho" if min_w else "",
+        f"{fmt.num(min_h)} px de alto" if min_h else "",
+    ]
     values = {
         "measured": fmt.size(width, height),
         "expected": "al menos " + " y ".join(p for p in parts if p),

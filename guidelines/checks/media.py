@@ -27,14 +27,36 @@ from guidelines.registry import (
 )
 
 CODEC_NAMES = {
-    "h264": "H.264", "hevc": "H.265 (HEVC)", "vp8": "VP8", "vp9": "VP9", "av1": "AV1",
-    "prores": "ProRes", "mpeg4": "MPEG-4 Parte 2", "mpeg2video": "MPEG-2", "theora": "Theora",
-    "aac": "AAC", "mp3": "MP3", "opus": "Opus", "vorbis": "Vorbis", "flac": "FLAC",
-    "pcm_s16le": "PCM 16 bits", "pcm_s24le": "PCM 24 bits", "pcm_f32le": "PCM 32 bits",
-}  # fmt: skip
+    "h264": "H.264",
+    "hevc": "H.265 (HEVC)",
+    "vp8": "VP8",
+    "vp9": "VP9",
+    "av1": "AV1",
+    "prores": "ProRes",
+    "mpeg4": "MPEG-4 Parte 2",
+    "mpeg2video": "MPEG-2",
+    "theora": "Theora",
+    "aac": "AAC",
+    "mp3": "MP3",
+    "opus": "Opus",
+    "vorbis": "Vorbis",
+    "flac": "FLAC",
+    "pcm_s16le": "PCM 16 bits",
+    "pcm_s24le": "PCM 24 bits",
+    "pcm_f32le": "PCM 32 bits",
+}
 # FFmpeg names decoders differently from how people name formats.
-_ALIASES = {"h265": "hevc", "x264": "h264", "avc": "h264", "libopus": "opus", "pcm": "pcm_s16le",
-            "mp3float": "mp3", "libdav1d": "av1", "libvpx": "vp8", "libvpx-vp9": "vp9"}  # fmt: skip
+_ALIASES = {
+    "h265": "hevc",
+    "x264": "h264",
+    "avc": "h264",
+    "libopus": "opus",
+    "pcm": "pcm_s16le",
+    "mp3float": "mp3",
+    "libdav1d": "av1",
+    "libvpx": "vp8",
+    "libvpx-vp9": "vp9",
+}
 
 
 def _codec_key(name: str | None) -> str | None:
@@ -117,8 +139,9 @@ def codec(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     info = getattr(piece.av, stream) or {}
     name = info.get("codec")
     if name is None:
-        return skipped("El archivo no tiene pista de " + ("audio." if stream == "audio" else
-                                                         "video."))  # fmt: skip
+        return skipped(
+            "El archivo no tiene pista de " + ("audio." if stream == "audio" else "video.")
+        )
     allowed = [_codec_key(a) for a in params["allowed"]]
     values = {
         "measured": _codec_name(name),
@@ -129,8 +152,9 @@ def codec(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
 
 def _rates(value: Any) -> list[int]:
     items = value if isinstance(value, list) else [value]
-    if not items or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0
-                            for v in items):  # fmt: skip
+    if not items or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in items
+    ):
         raise ValueError("must be a list of sample rates in Hz such as [44100, 48000]")
     return items
 
@@ -181,8 +205,7 @@ def loudness(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
         if result.truncated:
             silence = f"silencio en los primeros {_span(result.duration)} (no se puede medir)"
         values = {"measured": silence, "expected": expected}
-        return verdict(False, values, {"measured": None, "target": target,
-                                       "tolerance": tolerance})  # fmt: skip
+        return verdict(False, values, {"measured": None, "target": target, "tolerance": tolerance})
     lufs = result.integrated
     measured = f"{fmt.num(lufs, 1)} LUFS"
     if result.truncated:

@@ -65,9 +65,10 @@ def required_metadata(piece: Piece, params: Mapping[str, Any], ctx: Context) -> 
     """Every requirement in ``fields`` has a non-empty value."""
     metadata = piece.metadata
     missing = [
-        req for req in params["fields"]
+        req
+        for req in params["fields"]
         if not any(present(metadata.get(name)) for name in req.split("|"))
-    ]  # fmt: skip
+    ]
     found = sorted(k for k in FIELDS if present(metadata.get(k)))
     values = {
         "measured": fmt.word_list([FIELDS[k] for k in found]) or "ningún dato",

@@ -163,9 +163,7 @@ def palette_outcome(
     values = {
         "measured": fmt.percent(off),
         "expected": fmt.percent(max_off),
-        "colors": fmt.word_list(
-            [f"{r['hex']} ({fmt.percent(r['share'])})" for r in bad]  # fmt: skip
-        )
+        "colors": fmt.word_list([f"{r['hex']} ({fmt.percent(r['share'])})" for r in bad])
         or "ninguno",
         "official": fmt.word_list([f"{c.name} ({c.hex})" for c in colors]),
     }

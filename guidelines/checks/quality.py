@@ -42,16 +42,27 @@ from guidelines.registry import (
 )
 
 # ITU-T T.81 Annex K tables, in natural (row-major) order, as Pillow reports them.
-STD_LUMINANCE = np.array([
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
-    14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
-    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
-    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
-])  # fmt: skip
+STD_LUMINANCE = np.array(
+    [
+        [16, 11, 10, 16, 24, 40, 51, 61],
+        [12, 12, 14, 19, 26, 58, 60, 55],
+        [14, 13, 16, 24, 40, 57, 69, 56],
+        [14, 17, 22, 29, 51, 87, 80, 62],
+        [18, 22, 37, 56, 68, 109, 103, 77],
+        [24, 35, 55, 64, 81, 104, 113, 92],
+        [49, 64, 78, 87, 103, 121, 120, 101],
+        [72, 92, 95, 98, 112, 100, 103, 99],
+    ]
+).ravel()
 STD_CHROMINANCE = np.array(
-    [17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
-     24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99] + [99] * 32
-)  # fmt: skip
+    [
+        [17, 18, 24, 47, 99, 99, 99, 99],
+        [18, 21, 26, 66, 99, 99, 99, 99],
+        [24, 26, 56, 99, 99, 99, 99, 99],
+        [47, 66, 99, 99, 99, 99, 99, 99],
+        *[[99] * 8] * 4,
+    ]
+).ravel()
 _QUALITIES = np.arange(1, 101)
 
 
@@ -107,8 +118,12 @@ def jpeg_quality(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
         return skipped("El JPEG no trae tablas de cuantización legibles.")
     quality, exact, error = estimate_quality(tables)
     values = {"measured": fmt.num(quality), "expected": fmt.num(params["min_quality"])}
-    details = {"estimated_quality": quality, "min_quality": params["min_quality"],
-               "exact": exact, "table_error": round(error, 4)}  # fmt: skip
+    details = {
+        "estimated_quality": quality,
+        "min_quality": params["min_quality"],
+        "exact": exact,
+        "table_error": round(error, 4),
+    }
     return verdict(quality >= params["min_quality"], values, details)
 
 
@@ -145,8 +160,10 @@ def normalised_gray(rgba: np.ndarray, side: int) -> np.ndarray:
     im = Image.fromarray(rgba, "RGBA").convert("L")
     if max(im.size) > side:
         scale = side / max(im.size)
-        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
-                       Image.Resampling.BOX)  # fmt: skip
+        im = im.resize(
+            (max(1, round(im.width * scale)), max(1, round(im.height * scale))),
+            Image.Resampling.BOX,
+        )
     return np.asarray(im)
 
 
@@ -169,7 +186,11 @@ def sharpness(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     lap = laplacian(normalised_gray(rgba, params["side"]))
     value = _tile_sharpness(lap, params["tile"], 0.1)
     values = {"measured": fmt.num(value), "expected": fmt.num(params["min_sharpness"])}
-    details = {"sharpness": round(value, 2), "laplacian_variance": round(float(lap.var()), 2),
-               "min_sharpness": params["min_sharpness"], "side": params["side"],
-               "tile": params["tile"]}  # fmt: skip
+    details = {
+        "sharpness": round(value, 2),
+        "laplacian_variance": round(float(lap.var()), 2),
+        "min_sharpness": params["min_sharpness"],
+        "side": params["side"],
+        "tile": params["tile"],
+    }
     return verdict(value >= params["min_sharpness"], values, details)

@@ -36,8 +36,11 @@ from guidelines.registry import (
     verdict,
 )
 
-MODE_NAMES = {"rgb": "RGB (para pantalla)", "cmyk": "CMYK (para imprenta)",
-              "grayscale": "escala de grises"}  # fmt: skip
+MODE_NAMES = {
+    "rgb": "RGB (para pantalla)",
+    "cmyk": "CMYK (para imprenta)",
+    "grayscale": "escala de grises",
+}
 
 
 def _extent(width: int | None, height: int | None) -> str:
@@ -112,10 +115,13 @@ def allowed_sizes(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
         return skipped("No se pudo conocer el tamaño en píxeles de este archivo.")
     tolerance = params["tolerance_px"] or 0
     match = next(
-        (s for s in params["sizes"]
-         if abs(size[0] - s[0]) <= tolerance and abs(size[1] - s[1]) <= tolerance),
+        (
+            s
+            for s in params["sizes"]
+            if abs(size[0] - s[0]) <= tolerance and abs(size[1] - s[1]) <= tolerance
+        ),
         None,
-    )  # fmt: skip
+    )
     values = {"measured": fmt.size(*size), "expected": fmt.sizes(params["sizes"])}
     details = {"measured": list(size), "expected": params["sizes"], "matched": match}
     return verdict(match is not None, values, details)
@@ -184,8 +190,11 @@ def print_resolution(piece: Piece, params: Mapping[str, Any], ctx: Context) -> O
     target = max(orientations, key=lambda n: min(size[0] / n[0], size[1] / n[1]))
     effective = min(size[0] / (target[0] / dpi), size[1] / (target[1] / dpi))
     ok = size[0] >= target[0] and size[1] >= target[1]
-    name = params["size"] if isinstance(params["size"], str) else (
-        f"{fmt.trim(mm_w, 1)} × {fmt.trim(mm_h, 1)} mm")  # fmt: skip
+    name = (
+        params["size"]
+        if isinstance(params["size"], str)
+        else (f"{fmt.trim(mm_w, 1)} × {fmt.trim(mm_h, 1)} mm")
+    )
     values = {
         "measured": fmt.size(*size),
         "expected": fmt.size(*target),
@@ -215,8 +224,11 @@ def embedded_dpi(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
     dpi = piece.dpi
     expected = f"al menos {fmt.trim(params['min_dpi'])} ppp"
     if dpi is None:
-        return verdict(False, {"measured": "ninguna resolución", "expected": expected},
-                       {"measured": None, "min_dpi": params["min_dpi"]})  # fmt: skip
+        return verdict(
+            False,
+            {"measured": "ninguna resolución", "expected": expected},
+            {"measured": None, "min_dpi": params["min_dpi"]},
+        )
     lowest = min(dpi)
     values = {"measured": f"{fmt.trim(lowest, 1)} ppp", "expected": expected}
     details = {"measured": [round(d, 2) for d in dpi], "min_dpi": params["min_dpi"]}
@@ -259,8 +271,11 @@ def icc_profile(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
     expected = fmt.word_list(wanted, "o")
     if description is None:
         measured = "ninguno" if params["required"] else "ninguno (se toma como sRGB)"
-        return verdict(not params["required"], {"measured": measured, "expected": expected},
-                       {"measured": None, "expected": wanted})  # fmt: skip
+        return verdict(
+            not params["required"],
+            {"measured": measured, "expected": expected},
+            {"measured": None, "expected": wanted},
+        )
     ok = any(w.lower() in description.lower() for w in wanted)
     values = {"measured": description, "expected": expected}
     return verdict(ok, values, {"measured": description, "expected": wanted})

@@ -18,15 +18,19 @@ from guidelines.registry import text_list as names_list
 
 _PROBLEMS = {
     "scripts": ("un script", "scripts"),
-    "event_handlers": ("un manejador de eventos (onclick, onload…)",
-                       "manejadores de eventos (onclick, onload…)"),
-    "external_refs": ("una referencia a un archivo o sitio externo",
-                      "referencias a archivos o sitios externos"),
+    "event_handlers": (
+        "un manejador de eventos (onclick, onload…)",
+        "manejadores de eventos (onclick, onload…)",
+    ),
+    "external_refs": (
+        "una referencia a un archivo o sitio externo",
+        "referencias a archivos o sitios externos",
+    ),
     "foreign_objects": ("un bloque HTML incrustado", "bloques HTML incrustados"),
     "animations": ("una animación", "animaciones"),
     "unsafe_styles": ("un estilo CSS inseguro", "estilos CSS inseguros"),
     "invalid_images": ("una imagen incrustada dañada", "imágenes incrustadas dañadas"),
-}  # fmt: skip
+}
 
 
 def _count(n: int, names: tuple[str, str]) -> str:
@@ -50,7 +54,7 @@ def svg_safe(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
         "measured": fmt.word_list(
             [_count(v, _PROBLEMS[k]) for k, v in found.items() if k in _PROBLEMS]
         )
-        or "nada",  # fmt: skip
+        or "nada",
         "expected": "ningún contenido activo",
     }
     return verdict(not found, values, {"found": found})
@@ -67,11 +71,12 @@ def svg_outlined_text(piece: Piece, params: Mapping[str, Any], ctx: Context) -> 
     count = int(piece.svg_report["text_elements"])
     fonts = list(piece.svg_report.get("fonts", []))
     values = {
-        "measured": "ningún texto" if count == 0 else
-        ("un texto" if count == 1 else f"{fmt.num(count)} textos")
+        "measured": "ningún texto"
+        if count == 0
+        else ("un texto" if count == 1 else f"{fmt.num(count)} textos")
         + (f" en {fmt.word_list(fonts)}" if fonts else ""),
         "expected": "textos convertidos a curvas",
-    }  # fmt: skip
+    }
     return verdict(count == 0, values, {"text_elements": count, "fonts": fonts})
 
 
