@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +45,7 @@ class PaletteColor:
     use: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "hex": self.hex,
-            "rgb": self.rgb,
-            "cmyk": self.cmyk,
-            "pantone": self.pantone,
-            "use": self.use,
-        }
+        return _content(self)
 
 
 @dataclass(frozen=True)
@@ -66,13 +59,7 @@ class Font:
     source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "use": self.use,
-            "weights": list(self.weights),
-            "fallback": self.fallback,
-            "source": self.source,
-        }
+        return _content(self)
 
 
 @dataclass(frozen=True)
@@ -94,15 +81,7 @@ class Logo:
     path: Path | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "description": self.description,
-            "usage": self.usage,
-            "file": self.file,
-            "sha256": self.sha256,
-            "drawing": dict(self.drawing) if self.drawing is not None else None,
-        }
+        return _content(self)
 
 
 @dataclass(frozen=True)
@@ -117,14 +96,7 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "check": self.check,
-            "severity": self.severity,
-            "title": self.title,
-            "message": self.message,
-            "params": _plain(self.params),
-        }
+        return _content(self)
 
 
 @dataclass(frozen=True)
@@ -170,18 +142,7 @@ class Brand:
     def content(self) -> dict[str, Any]:
         """The canonical resolved content, without the fingerprint."""
         return {
-            "slug": self.slug,
-            "name": self.name,
-            "version": self.version,
-            "parent": self.parent,
-            "lineage": list(self.lineage),
-            "description": self.description,
-            "public_checks": self.public_checks,
-            "palette": [c.to_dict() for c in self.palette],
-            "typography": [f.to_dict() for f in self.typography],
-            "logos": [logo.to_dict() for logo in self.logos],
-            "dos": list(self.dos),
-            "donts": list(self.donts),
+            **_content(self),
             "rules": {
                 category: [rule.to_dict() for rule in self.rules.get(category, ())]
                 for category in CATEGORIES
@@ -207,7 +168,14 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _content(item: Any) -> dict[str, Any]:
+    """The fields of a brand dataclass that make up its content, as JSON-safe values."""
+    return {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.compare}
+
+
 def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return _content(value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from assets.errors import N_, InvalidFilterSpecError
 
@@ -146,41 +146,40 @@ class Max(Resize):
 
 
 @dataclass(frozen=True)
-class Width(Resize):
-    width: int
-    name: ClassVar[str] = "width"
+class _OneSide(Resize):
+    """Scale so that one side has this length, the other in proportion."""
+
+    size: int
 
     @classmethod
-    def construct(cls, args: list[str], spec: str) -> Width:
+    def construct(cls, args: list[str], spec: str) -> Self:
         if len(args) != 1:
-            raise _fail(spec, "width takes one size")
+            raise _fail(spec, f"{cls.name} takes one size")
         return cls(_side(args[0], spec))
-
-    def _scale(self, width: float, height: float) -> float:
-        return self.width / width
 
     @property
     def canonical(self) -> str:
-        return f"width-{self.width}"
+        return f"{self.name}-{self.size}"
 
 
 @dataclass(frozen=True)
-class Height(Resize):
-    height: int
-    name: ClassVar[str] = "height"
+class Width(_OneSide):
+    """``width-800``: 800 pixels wide."""
 
-    @classmethod
-    def construct(cls, args: list[str], spec: str) -> Height:
-        if len(args) != 1:
-            raise _fail(spec, "height takes one size")
-        return cls(_side(args[0], spec))
+    name: ClassVar[str] = "width"
 
     def _scale(self, width: float, height: float) -> float:
-        return self.height / height
+        return self.size / width
 
-    @property
-    def canonical(self) -> str:
-        return f"height-{self.height}"
+
+@dataclass(frozen=True)
+class Height(_OneSide):
+    """``height-600``: 600 pixels tall."""
+
+    name: ClassVar[str] = "height"
+
+    def _scale(self, width: float, height: float) -> float:
+        return self.size / height
 
 
 _FOCAL = re.compile(r"c([01](?:\.[0-9]{1,4})?),([01](?:\.[0-9]{1,4})?)")
@@ -253,20 +252,31 @@ class Format(Operation):
 
 
 @dataclass(frozen=True)
-class Quality(Operation):
+class _Number(Operation):
+    """An operation with one whole number from 1 to ``highest``."""
+
     value: int
-    name: ClassVar[str] = "quality"
+    highest: ClassVar[int]
 
     @classmethod
-    def construct(cls, args: list[str], spec: str) -> Quality:
-        valid = len(args) == 1 and re.fullmatch(r"[0-9]{1,3}", args[0])
-        if not valid or not 1 <= int(args[0]) <= 100:
-            raise _fail(spec, "quality must be 1..100")
+    def construct(cls, args: list[str], spec: str) -> Self:
+        digits = len(str(cls.highest))
+        valid = len(args) == 1 and re.fullmatch(rf"[0-9]{{1,{digits}}}", args[0])
+        if not valid or not 1 <= int(args[0]) <= cls.highest:
+            raise _fail(spec, f"{cls.name} must be 1..{cls.highest}")
         return cls(int(args[0]))
 
     @property
     def canonical(self) -> str:
-        return f"quality-{self.value}"
+        return f"{self.name}-{self.value}"
+
+
+@dataclass(frozen=True)
+class Quality(_Number):
+    """The encoder's quality (``quality-85``), for JPEG and WebP."""
+
+    name: ClassVar[str] = "quality"
+    highest: ClassVar[int] = 100
 
 
 @dataclass(frozen=True)
@@ -289,22 +299,11 @@ class BgColor(Operation):
 
 
 @dataclass(frozen=True)
-class Dpi(Operation):
+class Dpi(_Number):
     """The resolution a download declares (``dpi-300``); the pixels stay as they are."""
 
-    value: int
     name: ClassVar[str] = "dpi"
-
-    @classmethod
-    def construct(cls, args: list[str], spec: str) -> Dpi:
-        valid = len(args) == 1 and re.fullmatch(r"[0-9]{1,4}", args[0])
-        if not valid or not 1 <= int(args[0]) <= 9600:
-            raise _fail(spec, "dpi must be 1..9600")
-        return cls(int(args[0]))
-
-    @property
-    def canonical(self) -> str:
-        return f"dpi-{self.value}"
+    highest: ClassVar[int] = 9600
 
 
 _OPERATIONS: dict[str, type[Operation]] = {
