@@ -142,6 +142,16 @@ class FoldFilter(Filter):
             yield t
 
 
+def _folded_words(minsize: int) -> Analyzer:
+    """Words, lowercased and folded, without stop words or words under ``minsize`` letters."""
+    return (
+        RegexTokenizer(_WORD)
+        | LowercaseFilter()
+        | FoldFilter()
+        | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=minsize)
+    )
+
+
 def spanish_analyzer() -> Analyzer:
     """Analyzer for Spanish prose: titles, descriptions, captions, tags, events.
 
@@ -152,13 +162,7 @@ def spanish_analyzer() -> Analyzer:
     >>> [t.text for t in spanish_analyzer()("Campaña de VACUNACIÓN 2024")]
     ['campan', 'vacun', '2024']
     """
-    return (
-        RegexTokenizer(_WORD)
-        | LowercaseFilter()
-        | FoldFilter()
-        | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=2)
-        | StemFilter(stemfn=stem, cachesize=100_000)
-    )
+    return _folded_words(minsize=2) | StemFilter(stemfn=stem, cachesize=100_000)
 
 
 def name_analyzer() -> Analyzer:
@@ -171,12 +175,7 @@ def name_analyzer() -> Analyzer:
     >>> [t.text for t in name_analyzer()("José Pérez de la Cruz")]
     ['jose', 'perez', 'cruz']
     """
-    return (
-        RegexTokenizer(_WORD)
-        | LowercaseFilter()
-        | FoldFilter()
-        | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=1)
-    )
+    return _folded_words(minsize=1)
 
 
 def spelling_analyzer() -> Analyzer:
@@ -185,12 +184,7 @@ def spelling_analyzer() -> Analyzer:
     >>> [t.text for t in spelling_analyzer()("Campaña de Vacunación en 2024")]
     ['campana', 'vacunacion', '2024']
     """
-    return (
-        RegexTokenizer(_WORD)
-        | LowercaseFilter()
-        | FoldFilter()
-        | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=3)
-    )
+    return _folded_words(minsize=3)
 
 
 class IdentifierTokenizer(Tokenizer):

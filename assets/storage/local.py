@@ -169,25 +169,21 @@ class LocalStorage(Storage):
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
 
-    def size(self, key: str) -> int:
-        path = self.path_for(key)
+    def _stat(self, key: str) -> os.stat_result:
+        """The stored file's status; ObjectNotFound when there is no such file."""
         try:
-            st = path.stat()
-        except OSError as exc:
-            raise _read_error(exc, key) from exc
-        if not path.is_file():
-            raise ObjectNotFound("The stored file does not exist.", key=key)
-        return st.st_size
-
-    def modified(self, key: str) -> datetime:
-        path = self.path_for(key)
-        try:
-            st = path.stat()
+            st = self.path_for(key).stat()
         except OSError as exc:
             raise _read_error(exc, key) from exc
         if not stat.S_ISREG(st.st_mode):
             raise ObjectNotFound("The stored file does not exist.", key=key)
-        return datetime.fromtimestamp(st.st_mtime, UTC)
+        return st
+
+    def size(self, key: str) -> int:
+        return self._stat(key).st_size
+
+    def modified(self, key: str) -> datetime:
+        return datetime.fromtimestamp(self._stat(key).st_mtime, UTC)
 
     def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         for key in self.iter_keys(prefix):
