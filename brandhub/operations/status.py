@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from assets.errors import N_, BrandHubError, InvalidInput, PermissionDenied
+from assets.errors import N_, InvalidInput, PermissionDenied
+from core.errors import Conflict
 
 from ..models import STATUSES, Asset, StatusChange, User
 from .access import Viewer, can_edit, signed_in
@@ -40,7 +41,7 @@ APPROVER_ROLES = frozenset({"admin", "brand_manager"})
 MAX_COMMENT = 2000
 
 
-class InvalidTransition(BrandHubError):
+class InvalidTransition(Conflict):
     """This status change is not possible."""
 
     code = "invalid_transition"
