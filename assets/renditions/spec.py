@@ -146,20 +146,30 @@ class Max(Resize):
 
 
 @dataclass(frozen=True)
-class _OneSide(Resize):
-    """Scale so that one side has this length, the other in proportion."""
+class _Number(Operation):
+    """An operation with one whole number from 1 to ``highest``."""
 
-    size: int
+    value: int
+    highest: ClassVar[int]
 
     @classmethod
     def construct(cls, args: list[str], spec: str) -> Self:
-        if len(args) != 1:
-            raise _fail(spec, f"{cls.name} takes one size")
-        return cls(_side(args[0], spec))
+        digits = len(str(cls.highest))
+        valid = len(args) == 1 and re.fullmatch(rf"[0-9]{{1,{digits}}}", args[0])
+        if not valid or not 1 <= int(args[0]) <= cls.highest:
+            raise _fail(spec, f"{cls.name} must be 1..{cls.highest}")
+        return cls(int(args[0]))
 
     @property
     def canonical(self) -> str:
-        return f"{self.name}-{self.size}"
+        return f"{self.name}-{self.value}"
+
+
+@dataclass(frozen=True)
+class _OneSide(_Number, Resize):
+    """Scale so that one side has this many pixels, the other in proportion."""
+
+    highest: ClassVar[int] = MAX_SIDE
 
 
 @dataclass(frozen=True)
@@ -169,7 +179,7 @@ class Width(_OneSide):
     name: ClassVar[str] = "width"
 
     def _scale(self, width: float, height: float) -> float:
-        return self.size / width
+        return self.value / width
 
 
 @dataclass(frozen=True)
@@ -179,7 +189,7 @@ class Height(_OneSide):
     name: ClassVar[str] = "height"
 
     def _scale(self, width: float, height: float) -> float:
-        return self.size / height
+        return self.value / height
 
 
 _FOCAL = re.compile(r"c([01](?:\.[0-9]{1,4})?),([01](?:\.[0-9]{1,4})?)")
@@ -249,26 +259,6 @@ class Format(Operation):
     @property
     def canonical(self) -> str:
         return f"format-{self.format}"
-
-
-@dataclass(frozen=True)
-class _Number(Operation):
-    """An operation with one whole number from 1 to ``highest``."""
-
-    value: int
-    highest: ClassVar[int]
-
-    @classmethod
-    def construct(cls, args: list[str], spec: str) -> Self:
-        digits = len(str(cls.highest))
-        valid = len(args) == 1 and re.fullmatch(rf"[0-9]{{1,{digits}}}", args[0])
-        if not valid or not 1 <= int(args[0]) <= cls.highest:
-            raise _fail(spec, f"{cls.name} must be 1..{cls.highest}")
-        return cls(int(args[0]))
-
-    @property
-    def canonical(self) -> str:
-        return f"{self.name}-{self.value}"
 
 
 @dataclass(frozen=True)
