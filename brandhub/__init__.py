@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import os
 
     from . import (
+        api,
         auth,
         db,
         errors,
@@ -34,9 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         web,
     )
     from . import config as cfg
-    from .api import bp as api_bp
     from .cli import register_commands
-    from .jobs import views as job_views
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("BRANDHUB_INSTANCE_PATH")
     app = Flask(
@@ -59,8 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     tracking.init_app(app)
     job_queue.init_app(app)  # with the tasks that importing jobs registered
-    job_views.init_app(app)
-    app.register_blueprint(api_bp)
+    api.init_app(app)
     register_commands(app)
     jobs.init_app(app)  # the commands that run the worker
     return app

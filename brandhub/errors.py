@@ -102,14 +102,6 @@ HTTP_CODES = {
 }
 
 
-class ApiError(Exception):
-    """An error raised by a view with an explicit status, code and message."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
-
-
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
@@ -155,10 +147,6 @@ def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
     )
 
 
-def _api_error(exc: ApiError):  # type: ignore[no-untyped-def]
-    return error_response(exc.status, exc.code, exc.message, **exc.extra)
-
-
 def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
     if isinstance(exc, HTTPException):
         return _http(exc)
@@ -171,6 +159,5 @@ def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     app.register_error_handler(BrandHubError, _domain)
     app.register_error_handler(CSRFError, _csrf)
-    app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)

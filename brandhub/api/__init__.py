@@ -1,61 +1,41 @@
-"""The JSON API under /api/v1: bearer-token auth, JSON errors, an OpenAPI document."""
+"""The JSON API under /api/v1: bearer-token auth, JSON errors, an OpenAPI document.
+
+How the parts fit: ``blueprint.py`` holds the blueprint and the checks every
+request passes (the token, one value per parameter); ``errors.py`` the
+``ApiError`` of a malformed request; ``requests.py`` the readers of numbers,
+bodies and ids, ``serialize.py`` the JSON shapes several operations answer
+with. Each route module (assets, bulk, compliance, downloads, events, jobs,
+rights, search, sharing, similar, statistics, status, versions, document)
+registers its views on the blueprint and imports no other route module; the
+``openapi`` package describes them, one module per area.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
-from flask_babel import gettext as _
+from flask import Flask
 
-from ..auth.tokens import user_for_token
-from ..db import get_session
-from ..errors import ApiError
-from ..security import csrf
+from .blueprint import bp
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-
-PUBLIC_ENDPOINTS = {"api.openapi"}
-# Query parameters that take several values (the search facets); any other is given once.
-REPEATABLE = {"kind", "agency", "year", "tag", "orientation", "compliance", "status"}
+__all__ = ["bp", "init_app"]
 
 
-@bp.before_request
-def authenticate() -> None:
-    g.api_user = None
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _sep, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "unauthorized", _("Use an 'Authorization: Bearer <token>' header."))
-        found = user_for_token(get_session(), token.strip())
-        if found is None:
-            raise ApiError(401, "unauthorized", _("The token is not valid or was revoked."))
-        g.api_user, g.api_token = found
-        get_session().commit()
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not g.api_token.allows("write"):
-            raise ApiError(403, "forbidden", _("This token can only read."))
-    elif request.endpoint not in PUBLIC_ENDPOINTS and request.endpoint is not None:
-        raise ApiError(401, "unauthorized", _("You need to sign in."))
+def init_app(app: Flask) -> None:
+    """Register the API on ``app``, with every route module's views."""
+    from . import (  # noqa: F401  (each route module registers its views on bp)
+        assets,
+        bulk,
+        compliance,
+        document,
+        downloads,
+        events,
+        jobs,
+        rights,
+        search,
+        sharing,
+        similar,
+        statistics,
+        status,
+        versions,
+    )
 
-
-@bp.before_request
-def single_values() -> None:
-    """A parameter given twice is an error, not silently its first value."""
-    for name in request.args:
-        if name not in REPEATABLE and len(request.args.getlist(name)) > 1:
-            raise ApiError(
-                400, "bad_request", _("'%(name)s' is given more than once.", name=name[:40])
-            )
-
-
-# Route modules register on bp.
-from . import (  # noqa: E402,F401
-    assets,
-    bulk,
-    compliance,
-    downloads,
-    events,
-    openapi,
-    search,
-    sharing,
-    workflow,
-)
+    app.register_blueprint(bp)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, g, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from ..db import get_session
-from ..errors import ApiError
 from ..forms import AssetMetaForm, form_errors
+from ..models import Asset
 from ..operations.access import get_visible_asset
 from ..operations.assets import create_asset, delete_asset, update_asset
 from ..operations.listing import newest_visible
+from ..operations.similar import similar_assets
 from ..presets import DEFAULT_MAX_SIDE, free_spec
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
-from . import bp
-from .requests import MAX_PER_PAGE, check_lengths, int_arg
-from .serialize import asset_json
-from .workflow import flag_similar
+from .blueprint import bp
+from .errors import ApiError
+from .requests import check_lengths, page_args
+from .serialize import asset_json, assets_json, created, similar_json
 
 
 def _validated(form: AssetMetaForm) -> None:
@@ -26,8 +30,17 @@ def _validated(form: AssetMetaForm) -> None:
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=form_errors(form))
 
 
+def _similar(asset: Asset) -> list[dict[str, Any]]:
+    """Near duplicates of a new upload that its uploader may see (never raises)."""
+    try:
+        return similar_json(similar_assets(get_session(), storage(), g.api_user, asset, limit=5))
+    except Exception:
+        current_app.logger.exception("near-duplicate check failed for asset %s", asset.id)
+        return []
+
+
 @bp.post("/assets")
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None or not upload.filename and upload.content_length == 0:
         raise ApiError(400, "bad_request", _("Send the file in a multipart field named 'file'."))
@@ -45,35 +58,30 @@ def create():  # type: ignore[no-untyped-def]
         compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
     )
     body = asset_json(asset)
-    body["similar"] = flag_similar(asset)  # near duplicates the uploader may see
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_asset", asset_id=asset.id)
-    return response
+    body["similar"] = _similar(asset)
+    return created(body, url_for("api.get_asset", asset_id=asset.id))
 
 
 @bp.get("/assets")
-def list_assets():  # type: ignore[no-untyped-def]
-    page = int_arg("page", 1, 1, 100_000)
-    per_page = int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
-    found = newest_visible(get_session(), g.api_user, page, per_page)
+def list_assets() -> ResponseReturnValue:
+    found = newest_visible(get_session(), g.api_user, *page_args())
     return jsonify(
         {
             "total": found.total,
-            "page": page,
-            "per_page": per_page,
-            "results": [asset_json(a) for a in found.rows],
+            "page": found.number,
+            "per_page": found.per_page,
+            "results": assets_json(found.rows),
         }
     )
 
 
 @bp.get("/assets/<int:asset_id>")
-def get_asset(asset_id: int):  # type: ignore[no-untyped-def]
+def get_asset(asset_id: int) -> ResponseReturnValue:
     return jsonify(asset_json(get_visible_asset(get_session(), g.api_user, asset_id)))
 
 
 @bp.patch("/assets/<int:asset_id>")
-def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
+def patch_asset(asset_id: int) -> ResponseReturnValue:
     db = get_session()
     asset = get_visible_asset(db, g.api_user, asset_id)
     if request.is_json:
@@ -112,7 +120,7 @@ def patch_asset(asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.delete("/assets/<int:asset_id>")
-def remove_asset(asset_id: int):  # type: ignore[no-untyped-def]
+def remove_asset(asset_id: int) -> ResponseReturnValue:
     db = get_session()
     asset = get_visible_asset(db, g.api_user, asset_id)
     delete_asset(db, storage(), g.api_user, asset)
@@ -120,18 +128,18 @@ def remove_asset(asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/assets/<int:asset_id>/file")
-def asset_file(asset_id: int):  # type: ignore[no-untyped-def]
+def asset_file(asset_id: int) -> ResponseReturnValue:
     asset = get_visible_asset(get_session(), g.api_user, asset_id)
     return send_original(storage(), asset, attachment=request.args.get("download") == "1")
 
 
 @bp.get("/assets/<int:asset_id>/renditions/<name>")
-def asset_rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
+def asset_rendition(asset_id: int, name: str) -> ResponseReturnValue:
     return send_rendition(storage(), get_visible_asset(get_session(), g.api_user, asset_id), name)
 
 
 @bp.get("/assets/<int:asset_id>/download")
-def asset_download(asset_id: int):  # type: ignore[no-untyped-def]
+def asset_download(asset_id: int) -> ResponseReturnValue:
     """The asset in a preset (``?preset=web``) or a free size (``?width=&height=&format=``)."""
     asset = get_visible_asset(get_session(), g.api_user, asset_id)
     args = request.args

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, jsonify
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..db import get_session
-from ..errors import ApiError
 from ..ids import parse_id
 from ..operations.assets import parse_tags
 from ..operations.bulk import BulkChanges, bulk_update
 from ..text import clean_text
-from . import bp
+from .blueprint import bp
+from .errors import ApiError
 from .requests import asset_ids, json_body
-from .serialize import asset_json
+from .serialize import assets_json
 
 TEXT = {"credit": 300, "caption": 5000, "copyright": 300, "title_prefix": 100}
 IDS = ("event_id", "collection_id")
@@ -44,15 +45,15 @@ def _changes(payload: dict[str, Any]) -> BulkChanges:
     if bad:
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=bad)
     text = {name: clean_text(payload.get(name)) for name in TEXT}  # NUL: not in PostgreSQL
+    add_tags: list[str] = []
+    if tags:
+        cleaned = clean_text(tags) if isinstance(tags, str) else [str(clean_text(t)) for t in tags]
+        add_tags = parse_tags(cleaned)
     return BulkChanges(
         credit=text["credit"],
         caption=text["caption"],
         copyright=text["copyright"],
-        add_tags=parse_tags(
-            clean_text(tags) if isinstance(tags, str) else [str(clean_text(t)) for t in tags]
-        )
-        if tags
-        else [],  # fmt: skip
+        add_tags=add_tags,
         title_prefix=text["title_prefix"],
         event_id=parse_id(payload.get("event_id")),
         collection_id=parse_id(payload.get("collection_id")),
@@ -60,8 +61,8 @@ def _changes(payload: dict[str, Any]) -> BulkChanges:
 
 
 @bp.post("/assets/bulk")
-def bulk_edit():  # type: ignore[no-untyped-def]
+def bulk_edit() -> ResponseReturnValue:
     payload = json_body()
     ids = asset_ids(payload)
     assets = bulk_update(get_session(), g.api_user, ids, _changes(payload))
-    return jsonify({"updated": len(assets), "results": [asset_json(a) for a in assets]})
+    return jsonify({"updated": len(assets), "results": assets_json(assets)})

@@ -9,22 +9,23 @@ from __future__ import annotations
 import re
 
 from flask import current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..db import get_session
-from ..errors import ApiError
 from ..operations.access import get_visible_asset, require_edit
 from ..operations.selection import selection_ids, visible_selection
 from ..presets import presets
 from ..sending import send_zip
-from . import bp
+from .blueprint import bp
+from .errors import ApiError
 from .requests import json_body
 
 IDS = re.compile(r"[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,999}")
 
 
 @bp.get("/presets")
-def list_presets():  # type: ignore[no-untyped-def]
+def list_presets() -> ResponseReturnValue:
     """The download presets by name, with their label and rendition spec."""
     return jsonify(
         {
@@ -37,7 +38,7 @@ def list_presets():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/assets/zip")
-def selection_zip():  # type: ignore[no-untyped-def]
+def selection_zip() -> ResponseReturnValue:
     """``?ids=1,2,3&preset=web``: those assets as one ZIP, in that order."""
     raw = request.args.get("ids", "")
     if not IDS.fullmatch(raw):
@@ -50,7 +51,7 @@ def selection_zip():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/assets/<int:asset_id>/focal")
-def set_focal(asset_id: int):  # type: ignore[no-untyped-def]
+def set_focal(asset_id: int) -> ResponseReturnValue:
     """``{"x": 0.3, "y": 0.4}``: where ``fill`` crops centre, as fractions of the image."""
     db = get_session()
     asset = get_visible_asset(db, g.api_user, asset_id)

@@ -24,7 +24,6 @@ from assets.errors import N_
 
 from ..dates import parse_when
 from ..db import get_session
-from ..errors import ApiError
 from ..forms import AssetMetaForm, form_errors
 from ..models import Collection, Event
 from ..operations.importer import archive_file
@@ -33,9 +32,10 @@ from ..operations.sets import COLLECTIONS, EVENTS, EventFields, S, SetFields, Se
 from ..sending import send_zip
 from ..services import ingest_settings, storage
 from ..text import clean_text
-from . import bp, spec_archive  # noqa: F401  (describes these endpoints)
+from .blueprint import bp
+from .errors import ApiError
 from .requests import asset_ids, check_lengths, json_body, paginate
-from .serialize import asset_json, iso
+from .serialize import asset_json, assets_json, iso
 
 
 def _checked(payload: dict[str, Any], texts: dict[str, int], extra: set[str]) -> dict[str, Any]:
@@ -171,7 +171,7 @@ class SetRoutes(Generic[S]):
 
     def assets(self, db: Session, item: S) -> ResponseReturnValue:
         found = paginate(self.kind.members(g.api_user, item))
-        results = [asset_json(a) for a in found.pop("rows")]
+        results = assets_json(found.pop("rows"))
         return jsonify({**found, "results": results})
 
     def add(self, db: Session, item: S) -> ResponseReturnValue:

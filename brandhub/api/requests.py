@@ -1,6 +1,6 @@
 """What the API's route modules share to read a request: numbers, bodies, ids, pages.
 
-Each helper answers a malformed request with an :class:`~brandhub.errors.ApiError`
+Each helper answers a malformed request with an :class:`~brandhub.api.errors.ApiError`
 whose message says what to send instead (400 for the shape of the request, 422
 for a field's value).
 """
@@ -12,12 +12,14 @@ from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
 from ..db import get_session
-from ..errors import ApiError
 from ..ids import parse_id
+from ..operations.listing import page_of
 from ..operations.selection import selection_ids
+from ..text import clean_text
+from .errors import ApiError
 
 MAX_PER_PAGE = 100
 
@@ -46,8 +48,15 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 # The longest text each field takes, as sent (the form measures it once cleaned).
-MAX_LENGTHS = {"title": 300, "description": 10000, "tags": 2000, "credit": 300,
-               "caption": 5000, "copyright": 300, "agency": 80}  # fmt: skip
+MAX_LENGTHS = {
+    "title": 300,
+    "description": 10000,
+    "tags": 2000,
+    "credit": 300,
+    "caption": 5000,
+    "copyright": 300,
+    "agency": 80,
+}
 
 
 def check_lengths(sent: Mapping[str, Any]) -> None:
@@ -61,12 +70,37 @@ def check_lengths(sent: Mapping[str, Any]) -> None:
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=long)
 
 
+def field_error(name: str, message: str) -> ApiError:
+    """422 for one field whose value is not valid, saying why."""
+    return ApiError(422, "validation", _("Some fields are not valid."), fields={name: [message]})
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object (400 for anything else)."""
-    payload = request.get_json(silent=True) if request.is_json else None
+    return _object(request.get_json(silent=True) if request.is_json else None)
+
+
+def json_or_form() -> dict[str, Any]:
+    """The request's JSON object, or its form fields when it is not JSON."""
+    return _object(request.get_json(silent=True) if request.is_json else request.form.to_dict())
+
+
+def _object(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise ApiError(400, "bad_request", _("The body must be a JSON object."))
     return payload
+
+
+def text_field(payload: Mapping[str, Any], name: str, limit: int) -> str | None:
+    """The text member ``name``, cleaned (None if absent; 422 if not text or too long)."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise field_error(name, _("Must be text."))
+    if len(value) > limit:
+        raise field_error(name, _("Too long."))
+    return str(clean_text(value))  # NUL cannot even be stored in PostgreSQL
 
 
 def asset_ids(payload: dict[str, Any]) -> list[int]:
@@ -84,14 +118,19 @@ def asset_ids(payload: dict[str, Any]) -> list[int]:
     return selection_ids(ids)
 
 
-def count(query: Select[Any]) -> int:
-    """How many rows ``query`` gives."""
-    return get_session().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def page_args() -> tuple[int, int]:
+    """The ``page`` and ``per_page`` arguments (the configured page size by default)."""
+    page = int_arg("page", 1, 1, 100_000)
+    per_page = int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
+    return page, per_page
 
 
 def paginate(query: Select[Any]) -> dict[str, Any]:
     """One page of ``query`` as the ``page`` and ``per_page`` arguments ask, with its total."""
-    page = int_arg("page", 1, 1, 100_000)
-    per_page = int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
-    rows = get_session().scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"total": count(query), "page": page, "per_page": per_page, "rows": rows}
+    found = page_of(get_session(), query, *page_args())
+    return {
+        "total": found.total,
+        "page": found.number,
+        "per_page": found.per_page,
+        "rows": found.rows,
+    }

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..db import get_session
-from ..errors import ApiError
 from ..search import assets_for, query_from_args, run_search
-from . import bp
-from .serialize import asset_json
+from .blueprint import bp
+from .errors import ApiError
+from .serialize import assets_json
 
 
 @bp.get("/search")
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     for name in ("page", "per_page"):  # a number left empty is no number
         if request.args.get(name) == "":
             raise ApiError(400, "bad_request", _("The search is not valid."), detail=name)
@@ -22,11 +23,9 @@ def search():  # type: ignore[no-untyped-def]
     results = run_search(g.api_user, **query)
     results, assets = assets_for(get_session(), g.api_user, results)
     hits = {hit.id: hit for hit in results.hits}
-    rows = []
-    for asset in assets:
-        body = asset_json(asset)
-        body["highlights"] = hits[asset.id].highlights
-        rows.append(body)
+    rows = assets_json(assets)
+    for body in rows:
+        body["highlights"] = hits[body["id"]].highlights
     return jsonify(
         {
             "total": results.total,

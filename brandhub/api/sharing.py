@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -16,7 +17,6 @@ from assets.errors import AssetNotFound, InvalidInput
 
 from ..dates import parse_when
 from ..db import get_session
-from ..errors import ApiError
 from ..ids import parse_id
 from ..models import ShareLink
 from ..operations.access import get_visible_asset
@@ -29,8 +29,10 @@ from ..operations.sharing import (
     revoke_link,
 )
 from ..text import clean_text
-from . import bp
-from .serialize import iso
+from .blueprint import bp
+from .errors import ApiError
+from .requests import field_error
+from .serialize import created, iso
 
 TARGETS = ("asset_id", "collection_id", "event_id")
 
@@ -48,8 +50,7 @@ def _target(payload: dict[str, Any], *, text: bool) -> Any:
     raw = payload[name]
     value = parse_id(raw) if text or not isinstance(raw, str) else None
     if value is None:
-        raise ApiError(422, "validation", _("Some fields are not valid."),
-                       fields={name: [_("Must be a whole number.")]})  # fmt: skip
+        raise field_error(name, _("Must be a whole number."))
     db = get_session()
     if name == "asset_id":
         return get_visible_asset(db, g.api_user, value)
@@ -78,7 +79,7 @@ def link_json(summary: Any) -> dict[str, Any]:
 
 
 @bp.post("/share-links")
-def create_share_link():  # type: ignore[no-untyped-def]
+def create_share_link() -> ResponseReturnValue:
     form = not request.is_json
     payload = request.form.to_dict() if form else request.get_json(silent=True)
     if not isinstance(payload, dict):
@@ -88,22 +89,18 @@ def create_share_link():  # type: ignore[no-untyped-def]
     try:
         fields.expires_at = parse_when(payload.get("expires_at"))
     except ValueError:
-        raise ApiError(422, "validation", _("Some fields are not valid."),
-                       fields={"expires_at": [_("Use ISO 8601, e.g. 2026-05-25T10:00-03:00")]},
-                       ) from None  # fmt: skip
+        raise field_error("expires_at", _("Use ISO 8601, e.g. 2026-05-25T10:00-03:00")) from None
     for name in ("password", "label"):
         value = payload.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > 200):
-            raise ApiError(422, "validation", _("Some fields are not valid."),
-                           fields={name: [_("Must be text.")]})  # fmt: skip
+            raise field_error(name, _("Must be text."))
     fields.password = payload.get("password") or None
     fields.label = str(clean_text(payload.get("label") or ""))  # NUL: not in PostgreSQL
     allow = payload.get("allow_download", True)
     if form and isinstance(allow, str):
         allow = allow.strip().lower() in ("1", "true", "yes", "on")
     if not isinstance(allow, bool):
-        raise ApiError(422, "validation", _("Some fields are not valid."),
-                       fields={"allow_download": [_("Must be true or false.")]})  # fmt: skip
+        raise field_error("allow_download", _("Must be true or false."))
     fields.allow_download = allow
     try:
         link, token = create_link(get_session(), g.api_user, target, fields)
@@ -117,13 +114,11 @@ def create_share_link():  # type: ignore[no-untyped-def]
     body = link_json(summary)
     body["token"] = token
     body["url"] = url_for("share.public", token=token, _external=True)
-    response = jsonify(body)
-    response.status_code = 201
-    return response
+    return created(body)
 
 
 @bp.get("/share-links")
-def list_share_links():  # type: ignore[no-untyped-def]
+def list_share_links() -> ResponseReturnValue:
     """The links of one asset, collection or event (``?asset_id=`` …) the caller manages."""
     target = _target(request.args.to_dict(), text=True)
     if not can_manage_link(g.api_user, target):
@@ -132,7 +127,7 @@ def list_share_links():  # type: ignore[no-untyped-def]
 
 
 @bp.delete("/share-links/<int:link_id>")
-def revoke_share_link(link_id: int):  # type: ignore[no-untyped-def]
+def revoke_share_link(link_id: int) -> ResponseReturnValue:
     db = get_session()
     link = db.scalar(select(ShareLink).where(ShareLink.id == link_id))
     if link is None or not (

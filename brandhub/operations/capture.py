@@ -62,7 +62,7 @@ def offset_text(minutes: int | None) -> str | None:
 
 
 def capture_json(asset: Asset) -> dict[str, Any]:
-    """The capture fields of the API (documented in ``api/openapi.py``)."""
+    """The capture fields of the API (documented in ``api/openapi/assets.py``)."""
     capture = capture_of(asset)
     aware = capture.aware if capture else None
     return {

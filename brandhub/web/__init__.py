@@ -6,10 +6,22 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, brand, check, context, downloads, presskit, sets, share, views
+    from . import (
+        admin,
+        brand,
+        check,
+        context,
+        downloads,
+        presskit,
+        processing,
+        sets,
+        share,
+        views,
+    )
     from . import workflow as workflow_pages
 
     context.init_app(app)
+    processing.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(brand.bp)

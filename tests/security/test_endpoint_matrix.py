@@ -530,7 +530,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
     ("api.similar", "GET"): [Case(api("GET", A + "/similar"), read())],
     ("api.downloads", "GET"): [Case(api("GET", A + "/downloads"), read())],
     ("api.stats_monthly", "GET"): [Case(api("GET", "/stats/monthly"), only(ADMINS, 200, anon=401))],
-    ("jobs_api.get_job", "GET"): [
+    ("api.get_job", "GET"): [
         Case(api("GET", "/jobs/{job}"), read(), "a job of the asset: as the asset"),
         Case(
             api("GET", "/jobs/{own_job}"),
