@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
@@ -52,7 +52,7 @@ def create() -> ResponseReturnValue:
         storage(),
         ingest_settings(),
         g.api_user,
-        upload.stream,
+        cast(BinaryIO, upload.stream),
         upload.filename,
         form.to_fields(),
         compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],

@@ -22,6 +22,10 @@ TEXT = {"credit": 300, "caption": 5000, "copyright": 300, "title_prefix": 100}
 IDS = ("event_id", "collection_id")
 
 
+def _cleaned(value: str | None) -> str | None:
+    return None if value is None else str(clean_text(value))
+
+
 def _changes(payload: dict[str, Any]) -> BulkChanges:
     unknown = set(payload) - set(TEXT) - set(IDS) - {"asset_ids", "add_tags"}
     if unknown:
@@ -44,10 +48,13 @@ def _changes(payload: dict[str, Any]) -> BulkChanges:
         bad["add_tags"] = [_("Must be a list of tags.")]
     if bad:
         raise ApiError(422, "validation", _("Some fields are not valid."), fields=bad)
-    text = {name: clean_text(payload.get(name)) for name in TEXT}  # NUL: not in PostgreSQL
+    # NUL cannot even be stored in PostgreSQL.
+    text = {name: _cleaned(payload.get(name)) for name in TEXT}
     add_tags: list[str] = []
     if tags:
-        cleaned = clean_text(tags) if isinstance(tags, str) else [str(clean_text(t)) for t in tags]
+        cleaned = (
+            str(clean_text(tags)) if isinstance(tags, str) else [str(clean_text(t)) for t in tags]
+        )
         add_tags = parse_tags(cleaned)
     return BulkChanges(
         credit=text["credit"],

@@ -8,6 +8,8 @@ body is read, so a visitor over the limit gets 429 without uploading a byte more
 
 from __future__ import annotations
 
+from typing import BinaryIO, cast
+
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -88,7 +90,7 @@ def compliance_check() -> ResponseReturnValue:
     _version, brand = _brand_for_request(slug)
     report, _image = check_stream(
         storage(),
-        upload.stream,
+        cast(BinaryIO, upload.stream),
         upload.filename,
         brand,
         category,

@@ -7,6 +7,7 @@ the other asset endpoints; ZIPs of an event or a collection with those.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -50,6 +51,13 @@ def selection_zip() -> ResponseReturnValue:
     return send_zip(assets, request.args.get("preset"), request.args.get("name") or "seleccion")
 
 
+def _fraction(value: Any) -> float | None:
+    """A number from 0 to 1 (not a boolean) as a float; None for anything else."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return None
+
+
 @bp.post("/assets/<int:asset_id>/focal")
 def set_focal(asset_id: int) -> ResponseReturnValue:
     """``{"x": 0.3, "y": 0.4}``: where ``fill`` crops centre, as fractions of the image."""
@@ -57,12 +65,9 @@ def set_focal(asset_id: int) -> ResponseReturnValue:
     asset = get_visible_asset(db, g.api_user, asset_id)
     require_edit(g.api_user, asset)
     payload = json_body()
-    x, y = payload.get("x"), payload.get("y")
-    valid = all(
-        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in (x, y)
-    )
-    if not valid:
+    x, y = _fraction(payload.get("x")), _fraction(payload.get("y"))
+    if x is None or y is None:
         raise ApiError(422, "validation", _("The focal point needs x and y between 0 and 1."))
-    asset.focal_x, asset.focal_y = round(float(x), 4), round(float(y), 4)  # type: ignore[arg-type]
+    asset.focal_x, asset.focal_y = round(x, 4), round(y, 4)
     db.commit()
     return jsonify({"x": asset.focal_x, "y": asset.focal_y})

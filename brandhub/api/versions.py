@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
@@ -59,7 +59,7 @@ def add_version(asset_id: int) -> ResponseReturnValue:
         ingest_settings(),
         g.api_user,
         asset,
-        upload.stream,
+        cast(BinaryIO, upload.stream),
         upload.filename,
         comment,
         compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],

@@ -14,7 +14,7 @@ from guidelines import CATEGORIES
 from .shapes import BINARY, TEXT, VISIBLE, answer, array_of, errors, multipart, nullable, obj, ref
 
 CATEGORY = {"type": "string", "enum": list(CATEGORIES)}
-PUBLIC = [{}, {"bearer": []}]  # no token for brands with public checks
+PUBLIC: list[dict[str, list[str]]] = [{}, {"bearer": []}]  # no token for brands with public checks
 
 schemas: dict[str, Any] = {
     "CheckResult": {

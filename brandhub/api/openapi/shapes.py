@@ -79,7 +79,7 @@ URL_PATH = {"type": "string", "format": "uri-reference"}
 BINARY = {"type": "string", "format": "binary"}
 FILE = {"*/*": {"schema": BINARY}}
 # A body naming a selection of assets.
-ASSET_IDS = {
+ASSET_IDS: dict[str, Any] = {
     "type": "object",
     "required": ["asset_ids"],
     "properties": {"asset_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 1000}},
