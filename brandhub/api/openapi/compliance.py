@@ -17,10 +17,8 @@ CATEGORY = {"type": "string", "enum": list(CATEGORIES)}
 PUBLIC: list[dict[str, list[str]]] = [{}, {"bearer": []}]  # no token for brands with public checks
 
 schemas: dict[str, Any] = {
-    "CheckResult": {
-        "type": "object",
-        "required": ["rule", "title", "severity", "status", "message", "details"],
-        "properties": {
+    "CheckResult": obj(
+        {
             "rule": {"type": "string", "description": "the rule's id in the brand file"},
             "title": TEXT,
             "severity": {"type": "string", "enum": ["error", "warning"]},
@@ -33,12 +31,10 @@ schemas: dict[str, Any] = {
                 "type": "object",
                 "description": "measured and allowed values; their shape depends on the check",
             },
-        },
-    },
-    "ComplianceReport": {
-        "type": "object",
-        "required": ["brand", "version", "fingerprint", "category", "status", "checks"],
-        "properties": {
+        }
+    ),
+    "ComplianceReport": obj(
+        {
             "brand": {"type": "string", "description": "the brand's slug"},
             "brand_name": TEXT,
             "version": {"type": "string", "description": "the brand version checked against"},
@@ -51,7 +47,8 @@ schemas: dict[str, Any] = {
             },
             "checks": array_of(ref("CheckResult")),
         },
-    },
+        optional=("brand_name",),
+    ),
     "BrandSummary": obj(
         {
             "slug": TEXT,
