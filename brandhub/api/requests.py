@@ -21,6 +21,7 @@ from ..operations.selection import selection_ids
 from ..text import clean_text
 from .errors import ApiError
 
+MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
 
 
@@ -120,7 +121,7 @@ def asset_ids(payload: dict[str, Any]) -> list[int]:
 
 def page_args() -> tuple[int, int]:
     """The ``page`` and ``per_page`` arguments (the configured page size by default)."""
-    page = int_arg("page", 1, 1, 100_000)
+    page = int_arg("page", 1, 1, MAX_PAGE)
     per_page = int_arg("per_page", current_app.config["PER_PAGE"], 1, MAX_PER_PAGE)
     return page, per_page
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...ids import MAX_ID
+from ..requests import MAX_PAGE, MAX_PER_PAGE
 
 
 def ref(name: str) -> dict[str, Any]:
@@ -61,7 +62,6 @@ def array_of(item: dict[str, Any]) -> dict[str, Any]:
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 COUNT = {"type": "integer", "minimum": 0}
 TEXT = {"type": "string"}
-BOOLEAN = {"type": "boolean"}
 WHEN = {"type": "string", "format": "date-time"}
 # A request's date and time: RFC 3339 or a plain date; null (or "") clears it.
 WHEN_IN = {
@@ -102,12 +102,12 @@ ASSET_ID = id_param("asset_id")
 PER_PAGE = {
     "name": "per_page",
     "in": "query",
-    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
 }
 PAGE = {
     "name": "page",
     "in": "query",
-    "schema": {"type": "integer", "minimum": 1, "maximum": 100_000},
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
 }
 PAGING = [PAGE, PER_PAGE]
 
