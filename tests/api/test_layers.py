@@ -54,14 +54,9 @@ GRAPH = {name: imports(name) for name in MODULES}
 
 
 def layer(name: str) -> str | None:
-    """The entry point a module belongs to (cli_*.py modules are the command line's)."""
+    """The entry point a module belongs to, if any."""
     parts = name.split(".")
-    if len(parts) < 2:
-        return None
-    top = parts[1]
-    if top.startswith("cli_"):
-        return "cli"
-    return top if top in ENTRY_POINTS else None
+    return parts[1] if len(parts) > 1 and parts[1] in ENTRY_POINTS else None
 
 
 def cycles(nodes: set[str]) -> list[list[str]]:
