@@ -50,6 +50,6 @@ def status_history(asset_id: int) -> ResponseReturnValue:
         {
             "status": asset.status,
             "allowed": allowed_transitions(g.api_user, asset),
-            "changes": [_change_json(c) for c in asset.status_changes],  # type: ignore[attr-defined]  # a backref (models/workflow.py)
+            "changes": [_change_json(c) for c in asset.status_changes],
         }
     )

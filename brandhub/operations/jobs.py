@@ -11,13 +11,12 @@ for all of them (:func:`media_jobs`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Asset, Job
+from ..models import Asset, Job, User
 from .access import get_visible_asset
 
 
@@ -30,7 +29,7 @@ def error_message(job: Job) -> str | None:
     return _(job.error)
 
 
-def visible_job(db: Session, user: Any, job_id: int) -> Job | None:
+def visible_job(db: Session, user: User, job_id: int) -> Job | None:
     """The job if ``user`` may see it; None otherwise (AssetNotFound for a hidden asset's)."""
     job = db.get(Job, job_id)
     if job is not None and job.asset_id is not None:
