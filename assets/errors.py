@@ -70,6 +70,7 @@ class StorageError(BrandHubError, OSError):
     """The file store failed; nothing was written."""
 
     code = "storage_error"
+    transient = True
 
 
 class ObjectNotFound(StorageError, FileNotFoundError):

@@ -20,6 +20,9 @@ class BrandHubError(Exception):
     """Base of every error the domain raises on purpose."""
 
     code = "error"
+    #: Whether the same work may succeed if tried again later (a store or an
+    #: index that is busy or away), as opposed to bad input that never will.
+    transient = False
 
     def __init__(self, message: str = "", **details: object) -> None:
         super().__init__(message or self.__class__.__doc__ or self.code)

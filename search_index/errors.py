@@ -31,6 +31,7 @@ class IndexUnavailable(SearchIndexError):
     """The index cannot be read or written (missing, damaged, unreadable)."""
 
     code = "search_unavailable"
+    transient = True
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason, N_("Search is not available right now; try again later."))
@@ -38,6 +39,11 @@ class IndexUnavailable(SearchIndexError):
 
 class IndexBusy(IndexUnavailable):
     """Another process kept the index's write lock for longer than we wait."""
+
+    def __init__(self, reason: str) -> None:
+        SearchIndexError.__init__(
+            self, reason, N_("The search index is busy; try again in a moment.")
+        )
 
 
 class InvalidQuery(SearchIndexError, ValueError):

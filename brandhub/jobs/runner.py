@@ -27,7 +27,7 @@ from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
-from assets.errors import BrandHubError, StorageError
+from assets.errors import BrandHubError
 
 from .. import job_queue
 from ..db import database, get_session
@@ -59,7 +59,7 @@ runner = RUNNERS.add
 
 def is_permanent(exc: BaseException) -> bool:
     """Whether trying again cannot help: the file or the request itself is at fault."""
-    return isinstance(exc, BrandHubError) and not isinstance(exc, StorageError)
+    return isinstance(exc, BrandHubError) and not exc.transient
 
 
 def error_text(exc: BaseException) -> tuple[str, str]:
