@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .assets import AssetMetaForm, UploadForm, form_errors
+from .assets import AssetMetaForm, UploadForm
+from .fields import first_error, form_errors
 from .review import RightsForm, StatusForm, VersionForm
 from .sets import BulkForm, EventForm, SetForm
 from .sharing import ShareForm, SharePasswordForm
@@ -18,5 +19,6 @@ __all__ = [
     "StatusForm",
     "UploadForm",
     "VersionForm",
+    "first_error",
     "form_errors",
 ]

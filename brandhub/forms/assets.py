@@ -7,11 +7,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
 from ..operations.assets import AssetFields
-from ..text import clean_line, clean_text
+from .fields import optional_line, optional_text
 
 
 class AssetMetaForm(FlaskForm):
@@ -29,25 +29,12 @@ class AssetMetaForm(FlaskForm):
         "category",
     )
 
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)], filters=[clean_line])
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
-    )
-    tags = StringField(
-        _l("Tags"),
-        validators=[Optional(), Length(max=2000)],
-        filters=[clean_line],
-        description=_l("Separated by commas, e.g. logo, campaign, health"),
-    )
-    credit = StringField(
-        _l("Credit"), validators=[Optional(), Length(max=300)], filters=[clean_line]
-    )
-    caption = TextAreaField(
-        _l("Caption"), validators=[Optional(), Length(max=5000)], filters=[clean_text]
-    )
-    copyright = StringField(
-        _l("Copyright"), validators=[Optional(), Length(max=300)], filters=[clean_line]
-    )
+    title = optional_line(_l("Title"), 300)
+    description = optional_text(_l("Description"), 10000)
+    tags = optional_line(_l("Tags"), 2000, _l("Separated by commas, e.g. logo, campaign, health"))
+    credit = optional_line(_l("Credit"), 300)
+    caption = optional_text(_l("Caption"), 5000)
+    copyright = optional_line(_l("Copyright"), 300)
     category = SelectField(
         _l("Piece category"),
         choices=[
@@ -79,7 +66,3 @@ class AssetMetaForm(FlaskForm):
 
 class UploadForm(AssetMetaForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
-
-
-def form_errors(form: FlaskForm) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errs] for name, errs in form.errors.items()}

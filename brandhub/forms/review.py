@@ -11,23 +11,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, DateTimeLocalField, SelectChoice, SelectField
+from wtforms.validators import Optional
 
 from ..dates import to_local, to_utc
 from ..models import STATUSES
 from ..operations.rights import LICENCES, RightsFields
-from ..text import clean_line, clean_text
-
-#: The formats of a browser's datetime-local field.
-WHEN = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+from .fields import WHEN, optional_line, optional_text
 
 
 class StatusForm(FlaskForm):
@@ -36,21 +26,15 @@ class StatusForm(FlaskForm):
         choices=[SelectChoice(s, s) for s in STATUSES],
         validate_choice=True,
     )
-    comment = TextAreaField(
-        _l("Comment"),
-        validators=[Optional(), Length(max=2000)],
-        filters=[clean_text],
-        description=_l("Why: what to change, who asked for it (optional)"),
+    comment = optional_text(
+        _l("Comment"), 2000, _l("Why: what to change, who asked for it (optional)")
     )
 
 
 class VersionForm(FlaskForm):
     file = FileField(_l("New file"), validators=[FileRequired(_l("Choose a file to upload."))])
-    comment = StringField(
-        _l("What changed"),
-        validators=[Optional(), Length(max=2000)],
-        filters=[clean_line],
-        description=_l("For example: corrected colours, new logo of the ministry"),
+    comment = optional_line(
+        _l("What changed"), 2000, _l("For example: corrected colours, new logo of the ministry")
     )
 
 
@@ -62,17 +46,15 @@ class RightsForm(FlaskForm):
         validators=[Optional()],
         validate_choice=True,
     )
-    credit = StringField(
+    credit = optional_line(
         _l("Credit line"),
-        validators=[Optional(), Length(max=300)],
-        filters=[clean_line],
-        description=_l("As it must appear when published, e.g. Photo: Ana Pérez / Health"),
+        300,
+        _l("As it must appear when published, e.g. Photo: Ana Pérez / Health"),
     )
-    restrictions = TextAreaField(
+    restrictions = optional_text(
         _l("Restrictions"),
-        validators=[Optional(), Length(max=5000)],
-        filters=[clean_text],
-        description=_l("What may not be done with it (e.g. not for political advertising)"),
+        5000,
+        _l("What may not be done with it (e.g. not for political advertising)"),
     )
     embargo_until = DateTimeLocalField(
         _l("Not public before"), format=WHEN, validators=[Optional()]

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, PasswordField, StringField
+from wtforms import BooleanField, DateTimeLocalField, PasswordField
 from wtforms.validators import Length, Optional
 
 from ..dates import to_utc
 from ..operations.sharing import ShareFields
-from ..text import clean_line
-from .review import WHEN
+from .fields import WHEN, optional_line
 
 
 class ShareForm(FlaskForm):
-    label = StringField(
-        _l("Who is it for"),
-        validators=[Optional(), Length(max=200)],
-        filters=[clean_line],
-        description=_l("A note for you, e.g. Diario El Sur (optional)"),
+    label = optional_line(
+        _l("Who is it for"), 200, _l("A note for you, e.g. Diario El Sur (optional)")
     )
     expires_at = DateTimeLocalField(
         _l("Expires"),

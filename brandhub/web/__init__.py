@@ -8,17 +8,21 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import (
         admin,
+        asset_forms,
         brand,
         check,
         context,
         downloads,
         presskit,
         processing,
+        review_panel,
+        rights,  # noqa: F401  (adds its routes to asset_forms.bp)
         sets,
         share,
+        status,  # noqa: F401  (adds its routes to asset_forms.bp)
+        versions,  # noqa: F401  (adds its routes to asset_forms.bp)
         views,
     )
-    from . import workflow as workflow_pages
 
     context.init_app(app)
     processing.init_app(app)
@@ -28,7 +32,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(sets.event_pages.bp)
     app.register_blueprint(sets.collection_pages.bp)
     app.register_blueprint(downloads.bp)
-    workflow_pages.init_app(app)
+    app.register_blueprint(asset_forms.bp)
+    review_panel.init_app(app)
     app.register_blueprint(share.bp)
     app.register_blueprint(presskit.bp)
     app.register_blueprint(admin.bp)

@@ -33,17 +33,10 @@ from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
+from .status import flash_back_to_review
 from .uploads import duplicate_url, flag_similar, similar_message, uploaded_json
-from .workflow import flash_back_to_review
 
 bp = Blueprint("web", __name__)
-
-
-def _page_arg() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 100_000))
-    except ValueError:
-        return 1
 
 
 @bp.get("/")
