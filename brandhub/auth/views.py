@@ -14,9 +14,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField
@@ -25,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from ..db import get_session
 from ..models import User, utcnow
 from ..ratelimit import hit_all, limiter, release_all, request_address, rule, wait_text
+from ..web.user import signed_in, visitor
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger("brandhub.auth")
@@ -56,8 +58,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
-    if current_user.is_authenticated:
+def login() -> ResponseReturnValue:
+    if visitor() is not None:
         return redirect(url_for("web.library"))
     form = LoginForm()
     if form.validate_on_submit():
@@ -77,26 +79,26 @@ def login():  # type: ignore[no-untyped-def]
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
         user = db.scalar(select(User).where(func.lower(User.email) == email))
-        known = user is not None and user.active
+        account = user if user is not None and user.active else None
         # A hash is verified for unknown e-mails too (a dummy one with the same
         # parameters): the answer takes as long whether the account exists or not.
-        if verify_password(user.password_hash if known else None, form.password.data) and known:
-            assert user is not None
+        hashed = account.password_hash if account is not None else None
+        if verify_password(hashed, form.password.data) and account is not None:
             # A right password is not a failed attempt, and forgives this address's
             # earlier failures on the account.
             release_all(limits[0])
             limiter().reset(rule("login-account"), address, email)
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-            user.last_login_at = utcnow()
+            if needs_rehash(account.password_hash):
+                account.password_hash = hash_password(form.password.data)
+            account.last_login_at = utcnow()
             db.commit()
             # A fresh session on login: no fixation of a session set before it.
             lang = session.get("lang")
             session.clear()
             if lang:
                 session["lang"] = lang
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            login_user(account, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=account.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
         log.warning("failed login for %r from %s", email, address)
         form.password.errors.append(_("The e-mail or the password is not correct."))
@@ -107,9 +109,9 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     db = get_session()
-    user = db.get(User, current_user.id)
+    user = db.get(User, signed_in().id)
     if user is not None:
         user.session_version += 1  # every other session of this user ends too
         db.commit()

@@ -13,8 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_timezone
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
 from assets.errors import PermissionDenied
@@ -22,6 +23,7 @@ from assets.errors import PermissionDenied
 from ..db import get_session
 from ..models import ShareLink, utcnow
 from ..operations.statistics import MonthlyStats, monthly, top_assets
+from .user import visitor
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,8 +78,16 @@ def bar_chart(months: list[date], series: dict[str, list[int]], labels: list[str
         x0 = left + i * group + (group - inner) / 2
         for j, (name, values) in enumerate(series.items()):
             h = (bottom - top) * values[i] / top_value
-            bars.append(Bar(round(x0 + j * bar_width, 1), round(bottom - h, 1),
-                            round(bar_width - 1, 1), round(h, 1), values[i], name))  # fmt: skip
+            bars.append(
+                Bar(
+                    round(x0 + j * bar_width, 1),
+                    round(bottom - h, 1),
+                    round(bar_width - 1, 1),
+                    round(h, 1),
+                    values[i],
+                    name,
+                )
+            )
     ticks = [(round(bottom - (bottom - top) * k / 4, 1), top_value * k // 4) for k in range(5)]
     centres = [(round(left + (i + 0.5) * group, 1), labels[i]) for i in range(len(months))]
     return Chart(width, height, top, bottom, left, bars, ticks, centres)
@@ -92,13 +102,14 @@ def _months_arg() -> int:
 
 
 def _require_admin() -> None:
-    if getattr(current_user, "role", None) != "admin":
+    user = visitor()
+    if user is None or user.role != "admin":
         raise PermissionDenied("Only administrators can see this page.")
 
 
 @bp.get("")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     _require_admin()
     db = get_session()
     months = _months_arg()

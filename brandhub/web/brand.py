@@ -18,9 +18,10 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import TextAreaField
@@ -45,6 +46,7 @@ from ..operations.brands import (
 from ..sending import send_stored
 from ..services import ingest_settings, storage
 from .rule_text import describe
+from .user import signed_in, visitor
 
 bp = Blueprint("brand", __name__, url_prefix="/marca")
 MAX_BRAND_FILE = 200_000  # characters: the largest shipped brand file is about 15 000
@@ -78,11 +80,12 @@ class BrandFileForm(FlaskForm):
 
 
 def _visible(brand: Brand) -> bool:
-    return brand.public_checks or current_user.is_authenticated
+    return brand.public_checks or visitor() is not None
 
 
 def _can_edit() -> bool:
-    return current_user.is_authenticated and current_user.role in ("admin", "brand_manager")
+    user = visitor()
+    return user is not None and user.role in ("admin", "brand_manager")
 
 
 def _shown(slug: str) -> tuple[BrandVersion, Brand, bool]:
@@ -107,13 +110,13 @@ def _names() -> dict[str, str]:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     brands = [(v, b) for v, b in latest_brands(get_session()).values() if _visible(b)]
     return render_template("brand/index.html", brands=brands, names=_names(), can_edit=_can_edit())
 
 
 @bp.get("/<slug>")
-def page(slug: str):  # type: ignore[no-untyped-def]
+def page(slug: str) -> ResponseReturnValue:
     version, brand, current = _shown(slug)
     store = storage()
     rules = [
@@ -136,7 +139,7 @@ def page(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/<slug>/<slug_again>.toml")
 @login_required
-def source(slug: str, slug_again: str):  # type: ignore[no-untyped-def]
+def source(slug: str, slug_again: str) -> ResponseReturnValue:
     """The brand file as published (the shown version), to edit it in one's own editor."""
     if not _can_edit() or slug_again != slug:
         abort(404)
@@ -151,7 +154,7 @@ def source(slug: str, slug_again: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<slug>/logos/<name>.<ext>")
-def logo(slug: str, name: str, ext: str):  # type: ignore[no-untyped-def]
+def logo(slug: str, name: str, ext: str) -> ResponseReturnValue:
     """An official logo version to download, in a format the brand allows."""
     _version, brand, _current = _shown(slug)
     store = storage()
@@ -172,7 +175,7 @@ def logo(slug: str, name: str, ext: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<slug>/logos/<name>/preview.png")
-def logo_preview(slug: str, name: str):  # type: ignore[no-untyped-def]
+def logo_preview(slug: str, name: str) -> ResponseReturnValue:
     _version, brand, _current = _shown(slug)
     store = storage()
     key = logo_file(store, brand, name, "png")
@@ -190,14 +193,14 @@ def logo_preview(slug: str, name: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _publish(form: BrandFileForm, slug: str | None):  # type: ignore[no-untyped-def]
+def _publish(form: BrandFileForm, slug: str | None) -> ResponseReturnValue | None:
     """Validate and publish the form's brand file; a response, or None to show the form."""
     text = form.brand_text()
     if text is None:
         return None
     try:
         version, created = load_edited_brand(
-            get_session(), storage(), text, current_user, slug=slug, settings=ingest_settings()
+            get_session(), storage(), text, signed_in(), slug=slug, settings=ingest_settings()
         )
     except BrandHubError as exc:
         form.text.errors = [_("The brand file is not valid: %(why)s", why=_(exc.message))]
@@ -214,7 +217,7 @@ def _publish(form: BrandFileForm, slug: str | None):  # type: ignore[no-untyped-
 
 @bp.route("/nueva", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     if not _can_edit():
         abort(403)
     form = BrandFileForm()
@@ -229,7 +232,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<slug>/editar", methods=["GET", "POST"])
 @login_required
-def edit(slug: str):  # type: ignore[no-untyped-def]
+def edit(slug: str) -> ResponseReturnValue:
     if not _can_edit():
         abort(403)
     version = latest_version(get_session(), slug)

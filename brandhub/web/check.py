@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField
@@ -25,8 +25,11 @@ from ..operations.compliance import check_stream
 from ..ratelimit import before_body, count_anonymous_check, limited_message
 from ..services import ingest_settings, storage
 from .report_view import value_rows
+from .user import visitor
 
 bp = Blueprint("check", __name__)
+#: The brands a visitor may check against, by slug.
+Brands = dict[str, tuple[BrandVersion, Brand]]
 # Reports are drawn on several pages (the desk, an asset, a refused upload).
 bp.record_once(
     lambda state: state.app.jinja_env.globals.update(
@@ -45,30 +48,30 @@ class CheckForm(FlaskForm):
     )
 
 
-def _brands() -> tuple[dict[str, tuple[BrandVersion, Brand]], int]:
+def _brands() -> tuple[Brands, int]:
     """The brands this visitor may check against, and how many more an account would show."""
-    signed_in = current_user.is_authenticated
+    member = visitor() is not None
     every = latest_brands(get_session())
-    usable = {slug: found for slug, found in every.items() if signed_in or found[1].public_checks}
+    usable = {slug: found for slug, found in every.items() if member or found[1].public_checks}
     return usable, len(every) - len(usable)
 
 
-def _form_page(form: CheckForm, brands: dict, hidden: int, status: int = 200):  # type: ignore[no-untyped-def,type-arg]
+def _form_page(form: CheckForm, brands: Brands, hidden: int, status: int = 200) -> tuple[str, int]:
     page = render_template("check/desk.html", form=form, brands=brands, hidden=hidden)
     return page, status
 
 
-def _desk_form(brands: dict, **kwargs: object) -> CheckForm:  # type: ignore[type-arg]
+def _desk_form(brands: Brands, **kwargs: object) -> CheckForm:
     form = CheckForm(**kwargs)
     form.brand.choices = [SelectChoice(slug, b.name) for slug, (_v, b) in brands.items()]
     return form
 
 
 @before_body("check.desk")
-def _count_before_the_body():  # type: ignore[no-untyped-def]
+def _count_before_the_body() -> ResponseReturnValue | None:
     """An anonymous check is counted before its upload is read: over the limit, the
     page answers 429 without the form (nor the CSRF token in it) being parsed."""
-    if request.method != "POST" or current_user.is_authenticated:
+    if request.method != "POST" or visitor() is not None:
         return None
     wait = count_anonymous_check()
     if wait is None:
@@ -81,7 +84,7 @@ def _count_before_the_body():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/verificar", methods=["GET", "POST"])
-def desk():  # type: ignore[no-untyped-def]
+def desk() -> ResponseReturnValue:
     brands, hidden = _brands()
     form = _desk_form(brands)
     if request.method == "GET":
@@ -101,12 +104,14 @@ def desk():  # type: ignore[no-untyped-def]
             upload.filename,
             brand,
             form.category.data,
-            ingest_settings(anonymous=not current_user.is_authenticated),
+            ingest_settings(anonymous=visitor() is None),
             preview=True,
         )
     except (BudgetExceeded, FileTooLarge, InvalidFile, UnsupportedMediaType) as exc:
         explained = exc.details.get("report")
-        message = explained["checks"][0]["message"] if explained else _(exc.message)
+        message = (
+            explained["checks"][0]["message"] if isinstance(explained, dict) else _(exc.message)
+        )
         form.file.errors.append(message)
         status = status_for(exc)
         return _form_page(form, brands, hidden, status)

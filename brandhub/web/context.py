@@ -6,8 +6,10 @@ import re
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+
+from .user import visitor
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -54,9 +56,9 @@ def _readable_on(hex_color: str) -> str:
 URL_BUILDER_NAMES = frozenset({"endpoint", "_anchor", "_method", "_scheme", "_external"})
 
 
-def query_args(*exclude: str) -> dict[str, list[str]]:
+def query_args(*exclude: str) -> dict[str, Any]:
     """This request's query arguments, safe to give ``url_for``: without the URL builder's
-    own names, the current route's variables, nor the names in ``exclude``."""
+    own names, the current route's variables, nor the names in ``exclude`` (each a list)."""
     dropped = URL_BUILDER_NAMES | set(request.view_args or {}) | set(exclude)
     return {k: v for k, v in request.args.to_dict(flat=False).items() if k not in dropped}
 
@@ -76,10 +78,12 @@ def _inject() -> dict[str, Any]:
     cfg = current_app.config
     primary = _color(cfg.get("INSTITUTION_PRIMARY_COLOR"), "#0b5cad")
     accent = _color(cfg.get("INSTITUTION_ACCENT_COLOR"), "#f2a900")
+    user = visitor()
+    admin = user is not None and user.role == "admin"
     nav = [
         (endpoint, key, label)
         for endpoint, key, label in NAVIGATION
-        if endpoint is None or key != "admin" or getattr(current_user, "role", None) == "admin"
+        if endpoint is None or key != "admin" or admin
     ]
     return {
         "institution": {
@@ -102,7 +106,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/theme.css", "theme_css", theme_css)
 
 
-def theme_css():  # type: ignore[no-untyped-def]
+def theme_css() -> ResponseReturnValue:
     """The institution's colours as CSS variables (a file: the CSP forbids inline styles)."""
     from flask import Response, render_template_string
 

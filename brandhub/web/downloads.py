@@ -17,9 +17,10 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from assets.errors import InvalidInput
 
@@ -31,6 +32,7 @@ from ..operations.downloads import RESIZABLE, may_be_transparent
 from ..operations.selection import selection_ids, visible_selection
 from ..presets import presets
 from ..sending import ORIGINAL, send_zip
+from .user import signed_in
 
 bp = Blueprint("downloads", __name__)
 
@@ -62,11 +64,12 @@ bp.add_app_template_global(may_be_transparent, "may_be_transparent")
 
 @bp.post("/assets/<int:asset_id>/focal")
 @login_required
-def focal(asset_id: int):  # type: ignore[no-untyped-def]
+def focal(asset_id: int) -> ResponseReturnValue:
     """Where crops centre, as fractions of the width and height (a click on the preview)."""
     db = get_session()
-    asset = get_visible_asset(db, current_user, asset_id)
-    require_edit(current_user, asset)
+    user = signed_in()
+    asset = get_visible_asset(db, user, asset_id)
+    require_edit(user, asset)
     try:
         x, y = float(request.form["x"]), float(request.form["y"])
     except (KeyError, ValueError):
@@ -83,16 +86,16 @@ def focal(asset_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/assets/selection.zip")
 @login_required
-def selection_zip():  # type: ignore[no-untyped-def]
+def selection_zip() -> ResponseReturnValue:
     """The selected assets (checkboxes of an event or collection page) as a ZIP."""
     ids = selection_ids(request.form.getlist("asset_ids"))
-    assets = visible_selection(get_session(), current_user, ids)
+    assets = visible_selection(get_session(), signed_in(), ids)
     return send_zip(assets, request.form.get("preset"), request.form.get("title") or "seleccion")
 
 
 @bp.post("/assets/bulk")
 @login_required
-def bulk():  # type: ignore[no-untyped-def]
+def bulk() -> ResponseReturnValue:
     """One set of changes applied to every selected asset."""
     back = _back(url_for("web.library"))
     form = BulkForm()
@@ -101,7 +104,7 @@ def bulk():  # type: ignore[no-untyped-def]
         return redirect(back)
     try:
         ids = selection_ids(request.form.getlist("asset_ids"))
-        changed = bulk_update(get_session(), current_user, ids, form.to_changes())
+        changed = bulk_update(get_session(), signed_in(), ids, form.to_changes())
     except InvalidInput as exc:
         flash(_(exc.message), "error")
         return redirect(back)

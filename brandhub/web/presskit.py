@@ -16,6 +16,7 @@ import math
 import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import exists, select
 
 from assets.errors import AssetNotFound
@@ -60,14 +61,14 @@ def _asset(item: Event | Collection, asset_id: int) -> Asset:
 
 
 @bp.after_request
-def _cache(response):  # type: ignore[no-untyped-def]
+def _cache(response) -> ResponseReturnValue:
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "public, max-age=60")
     return response
 
 
 @bp.get("")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Every public event and collection with something published."""
     db = get_session()
     published = visible_filter(None)
@@ -98,7 +99,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<ref>")
-def kit(ref: str):  # type: ignore[no-untyped-def]
+def kit(ref: str) -> ResponseReturnValue:
     item = _kit(ref)
     if ref != kit_ref(item):
         return redirect(url_for("presskit.kit", ref=kit_ref(item), **query_args()), 301)
@@ -121,7 +122,7 @@ def kit(ref: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<ref>/a/<int:asset_id>")
-def asset(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
+def asset(ref: str, asset_id: int) -> ResponseReturnValue:
     item = _kit(ref)
     found = _asset(item, asset_id)
     return render_template(
@@ -134,7 +135,7 @@ def asset(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<ref>/a/<int:asset_id>/file")
-def original(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
+def original(ref: str, asset_id: int) -> ResponseReturnValue:
     found = _asset(_kit(ref), asset_id)
     download_context("presskit")
     note_downloads([found], "original")
@@ -142,7 +143,7 @@ def original(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<ref>/a/<int:asset_id>/download")
-def download(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
+def download(ref: str, asset_id: int) -> ResponseReturnValue:
     found = _asset(_kit(ref), asset_id)
     download_context("presskit")
     if wants_original(request.args):
@@ -153,7 +154,7 @@ def download(ref: str, asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<ref>/download.zip", endpoint="zip")
-def zip_all(ref: str):  # type: ignore[no-untyped-def]
+def zip_all(ref: str) -> ResponseReturnValue:
     item = _kit(ref)
     download_context("presskit")
     assets = list(get_session().scalars(members_of(None, item)))

@@ -83,18 +83,18 @@ def _rows(d: Mapping[str, Any]) -> tuple[Any, Any]:  # noqa: C901  (one branch p
         return (", ".join(found) or _("none")), ", ".join(field_names(r) for r in d["required"])
     measured = d.get("measured")
     if "needed" in d and _is_pair(d["needed"]):
-        allowed = f"≥ {_px(d['needed'])}"
+        needed = f"≥ {_px(d['needed'])}"
         if d.get("print_mm") and d.get("dpi"):
             paper = f"{num(d['print_mm'][0])} × {num(d['print_mm'][1])} mm"
-            allowed += f" ({paper}, {_('%(n)s dpi', n=num(d['dpi']))})"
-        return _plain(measured), allowed
+            needed += f" ({paper}, {_('%(n)s dpi', n=num(d['dpi']))})"
+        return _plain(measured), needed
     if "min_seconds" in d or "max_seconds" in d:
         low, high = d.get("min_seconds"), d.get("max_seconds")
         if low and high:
-            allowed = f"{duration(low)} – {duration(high)}"
+            span = f"{duration(low)} – {duration(high)}"
         else:
-            allowed = f"≤ {duration(high)}" if high else f"≥ {duration(low)}"
-        return (duration(measured) if measured is not None else "—"), allowed
+            span = f"≤ {duration(high)}" if high else f"≥ {duration(low)}"
+        return (duration(measured) if measured is not None else "—"), span
     if "min" in d or "max" in d:
         bounds = [
             b
@@ -109,8 +109,8 @@ def _rows(d: Mapping[str, Any]) -> tuple[Any, Any]:  # noqa: C901  (one branch p
         dpi = _("%(n)s dpi", n=num(measured)) if measured else "—"
         return dpi, "≥ " + _("%(n)s dpi", n=num(d["min_dpi"]))
     if "mime" in d:  # the file type: PNG, not png
-        allowed = [str(e).upper() for e in d.get("expected") or []]
-        return str(measured or "—").upper(), ", ".join(allowed) or None
+        types = [str(e).upper() for e in d.get("expected") or []]
+        return str(measured or "—").upper(), ", ".join(types) or None
     expected = d.get("expected", d.get("allowed"))
     if "measured" in d or expected is not None:
         allowed = _plain(expected) if expected is not None else None

@@ -25,8 +25,9 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from assets.errors import InvalidInput
 from core.errors import NotFound
@@ -54,14 +55,22 @@ from ..sending import send_download, send_original, send_rendition, send_zip, wa
 from ..services import storage
 from ..tracking import download_context, note_downloads
 from .context import PER_PAGE
+from .user import signed_in
 
 bp = Blueprint("share", __name__)
 
 #: Renditions a link shows even when it does not allow downloads.
 SHOWN = ("thumb", "preview")
 _UNLOCKED = "share_unlocked"
-_PUBLIC = ("share.public", "share.unlock", "share.asset", "share.rendition", "share.original",
-           "share.download", "share.zip")  # fmt: skip
+_PUBLIC = (
+    "share.public",
+    "share.unlock",
+    "share.asset",
+    "share.rendition",
+    "share.original",
+    "share.download",
+    "share.zip",
+)
 
 
 @bp.after_request
@@ -77,13 +86,13 @@ def _private(response: Response) -> Response:
 # ---------- Making and revoking links (signed in) ----------
 
 
-def _created(link: ShareLink, token: str, title: str, back: str):  # type: ignore[no-untyped-def]
+def _created(link: ShareLink, token: str, title: str, back: str) -> ResponseReturnValue:
     url = url_for("share.public", token=token, _external=True)
     page = render_template("share/created.html", link=link, url=url, title=title, back=back)
     return page, 200, {"Cache-Control": "no-store"}  # the only place the token is shown
 
 
-def _create(target: Any, title: str, back: str):  # type: ignore[no-untyped-def]
+def _create(target: Any, title: str, back: str) -> ResponseReturnValue:
     form = ShareForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -91,7 +100,7 @@ def _create(target: Any, title: str, back: str):  # type: ignore[no-untyped-def]
             break
         return redirect(back)
     try:
-        link, token = create_link(get_session(), current_user, target, form.to_fields())
+        link, token = create_link(get_session(), signed_in(), target, form.to_fields())
     except InvalidInput as exc:
         flash(_(exc.message), "error")
         return redirect(back)
@@ -100,22 +109,22 @@ def _create(target: Any, title: str, back: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/assets/<int:asset_id>/share")
 @login_required
-def create_for_asset(asset_id: int):  # type: ignore[no-untyped-def]
-    asset = get_visible_asset(get_session(), current_user, asset_id)
+def create_for_asset(asset_id: int) -> ResponseReturnValue:
+    asset = get_visible_asset(get_session(), signed_in(), asset_id)
     return _create(asset, asset.title, url_for("web.asset_page", asset_id=asset.id))
 
 
 @bp.post("/collections/<int:collection_id>/share")
 @login_required
-def create_for_collection(collection_id: int):  # type: ignore[no-untyped-def]
-    found = COLLECTIONS.get_visible(get_session(), current_user, collection_id)
+def create_for_collection(collection_id: int) -> ResponseReturnValue:
+    found = COLLECTIONS.get_visible(get_session(), signed_in(), collection_id)
     return _create(found, found.title, url_for("collections.page", collection_id=found.id))
 
 
 @bp.post("/events/<int:event_id>/share")
 @login_required
-def create_for_event(event_id: int):  # type: ignore[no-untyped-def]
-    found = EVENTS.get_visible(get_session(), current_user, event_id)
+def create_for_event(event_id: int) -> ResponseReturnValue:
+    found = EVENTS.get_visible(get_session(), signed_in(), event_id)
     return _create(found, found.title, url_for("events.page", event_id=found.id))
 
 
@@ -127,15 +136,14 @@ def _local(target: str | None, default: str) -> str:
 
 @bp.post("/share/<int:link_id>/revoke")
 @login_required
-def revoke(link_id: int):  # type: ignore[no-untyped-def]
+def revoke(link_id: int) -> ResponseReturnValue:
     db = get_session()
+    user = signed_in()
     link = db.get(ShareLink, link_id)
     # Someone who may not manage a link learns nothing of it, not even that it exists.
-    if link is None or not (
-        can_manage_link(current_user, link.target) or link.created_by_id == current_user.id
-    ):
+    if link is None or not (can_manage_link(user, link.target) or link.created_by_id == user.id):
         raise NotFound()
-    revoke_link(db, current_user, link)
+    revoke_link(db, user, link)
     flash(_("The link was revoked: it no longer opens."), "success")
     return redirect(_local(request.form.get("next"), url_for("web.library")))
 
@@ -146,7 +154,7 @@ def share_panel(target: Any) -> dict[str, Any]:
     from ..operations.sharing import links_for
     from .presskit import kit_ref
 
-    manage = can_manage_link(current_user, target)
+    manage = can_manage_link(signed_in(), target)
     if isinstance(target, Event):
         action = url_for("share.create_for_event", event_id=target.id)
     else:
@@ -170,7 +178,7 @@ def _panel() -> dict[str, Any]:
 # ---------- Public pages ----------
 
 
-def _unavailable(status: int, message: str):  # type: ignore[no-untyped-def]
+def _unavailable(status: int, message: str) -> ResponseReturnValue:
     return render_template("share/unavailable.html", status=status, message=message), status
 
 
@@ -212,7 +220,7 @@ def _page_arg() -> int:
         return 1
 
 
-def _render_link(link: ShareLink, token: str):  # type: ignore[no-untyped-def]
+def _render_link(link: ShareLink, token: str) -> ResponseReturnValue:
     db = get_session()
     if link.asset is not None:
         assets = link_assets(db, link)
@@ -236,7 +244,7 @@ def _render_link(link: ShareLink, token: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _render_asset(link: ShareLink, token: str, asset: Asset):  # type: ignore[no-untyped-def]
+def _render_asset(link: ShareLink, token: str, asset: Asset) -> ResponseReturnValue:
     return render_template(
         "share/asset.html",
         link=link,
@@ -248,7 +256,7 @@ def _render_asset(link: ShareLink, token: str, asset: Asset):  # type: ignore[no
 
 
 @bp.get("/s/<token>")
-def public(token: str):  # type: ignore[no-untyped-def]
+def public(token: str) -> ResponseReturnValue:
     link, page = _open(token)
     if link is None:
         return page
@@ -259,7 +267,7 @@ def public(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<token>", endpoint="unlock")
-def unlock_link(token: str):  # type: ignore[no-untyped-def]
+def unlock_link(token: str) -> ResponseReturnValue:
     link, page = _open(token)
     if link is None:
         return page
@@ -287,7 +295,7 @@ def unlock_link(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<token>/a/<int:asset_id>")
-def asset(token: str, asset_id: int):  # type: ignore[no-untyped-def]
+def asset(token: str, asset_id: int) -> ResponseReturnValue:
     link, page = _usable(token)
     if link is None:
         return page
@@ -295,7 +303,7 @@ def asset(token: str, asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<token>/a/<int:asset_id>/r/<name>")
-def rendition(token: str, asset_id: int, name: str):  # type: ignore[no-untyped-def]
+def rendition(token: str, asset_id: int, name: str) -> ResponseReturnValue:
     link, page = _usable(token)
     if link is None:
         return page
@@ -305,7 +313,7 @@ def rendition(token: str, asset_id: int, name: str):  # type: ignore[no-untyped-
 
 
 @bp.get("/s/<token>/a/<int:asset_id>/file")
-def original(token: str, asset_id: int):  # type: ignore[no-untyped-def]
+def original(token: str, asset_id: int) -> ResponseReturnValue:
     link, page = _downloadable(token)
     if link is None:
         return page
@@ -316,7 +324,7 @@ def original(token: str, asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<token>/a/<int:asset_id>/download")
-def download(token: str, asset_id: int):  # type: ignore[no-untyped-def]
+def download(token: str, asset_id: int) -> ResponseReturnValue:
     link, page = _downloadable(token)
     if link is None:
         return page
@@ -330,7 +338,7 @@ def download(token: str, asset_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<token>/download.zip", endpoint="zip")
-def zip_all(token: str):  # type: ignore[no-untyped-def]
+def zip_all(token: str) -> ResponseReturnValue:
     link, page = _downloadable(token)
     if link is None:
         return page

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from assets.errors import DuplicateAsset
 
@@ -15,6 +14,7 @@ from ..db import get_session
 from ..models import Asset
 from ..operations.similar import Similar, similar_assets
 from ..services import storage
+from .user import signed_in
 
 
 def duplicate_url(exc: DuplicateAsset) -> str | None:
@@ -37,10 +37,10 @@ def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
     ]
 
 
-def flag_similar(asset: Asset, user: Any = None) -> list[Similar]:
+def flag_similar(asset: Asset) -> list[Similar]:
     """Near duplicates of a new upload that its uploader may see (never raises)."""
     try:
-        return similar_assets(get_session(), storage(), user or current_user, asset, limit=5)
+        return similar_assets(get_session(), storage(), signed_in(), asset, limit=5)
     except Exception:
         current_app.logger.exception("near-duplicate check failed for asset %s", asset.id)
         return []

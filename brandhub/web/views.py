@@ -12,8 +12,9 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -35,13 +36,14 @@ from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 from .status import flash_back_to_review
 from .uploads import duplicate_url, flag_similar, similar_message, uploaded_json
+from .user import signed_in, visitor
 
 bp = Blueprint("web", __name__)
 
 
 @bp.get("/")
 @login_required
-def library():  # type: ignore[no-untyped-def]
+def library() -> ResponseReturnValue:
     """The library: search, facets and sorting over what the person may see."""
     db = get_session()
     per_page = current_app.config["PER_PAGE"]
@@ -50,14 +52,14 @@ def library():  # type: ignore[no-untyped-def]
     except InvalidQuery:  # a hand-edited URL: show the first page rather than an error
         query = query_from_args(MultiDict({"q": request.args.get("q", "")}), per_page)
     try:
-        results = run_search(current_user, **query)
+        results = run_search(signed_in(), **query)
     except InvalidQuery:
         query.update(sort="newest", filters={}, page=1)
-        results = run_search(current_user, **query)
+        results = run_search(signed_in(), **query)
     except IndexUnavailable:
         return _plain_listing(db, query["page"], per_page)
     agencies = dict(db.execute(select(Agency.slug, Agency.name)).all())
-    results, assets = assets_for(db, current_user, results)
+    results, assets = assets_for(db, signed_in(), results)
     return render_template(
         "library.html",
         assets=assets,
@@ -71,9 +73,9 @@ def library():  # type: ignore[no-untyped-def]
     )
 
 
-def _plain_listing(db, page: int, per_page: int):  # type: ignore[no-untyped-def]
+def _plain_listing(db, page: int, per_page: int) -> ResponseReturnValue:
     """Newest first from the database, when the search index cannot answer."""
-    found = newest_visible(db, current_user, page, per_page)
+    found = newest_visible(db, signed_in(), page, per_page)
     return render_template(
         "library.html",
         assets=found.rows,
@@ -87,18 +89,19 @@ def _plain_listing(db, page: int, per_page: int):  # type: ignore[no-untyped-def
 
 def _agency_choices() -> list[tuple[str, str]]:
     db = get_session()
-    if current_user.sees_all_agencies:
+    user = signed_in()
+    if user.sees_all_agencies:
         agencies = db.scalars(select(Agency).order_by(Agency.name)).all()
     else:
-        agencies = [current_user.agency] if current_user.agency else []
+        agencies = [user.agency] if user.agency else []
     return [(a.slug, a.name) for a in agencies]
 
 
 @bp.route("/upload", methods=["GET", "POST"])
 @login_required
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     wants_json = request.accept_mimetypes.best == "application/json"
-    if not current_user.can_upload:
+    if not signed_in().can_upload:
         if wants_json:
             return jsonify(
                 {
@@ -130,7 +133,7 @@ def upload():  # type: ignore[no-untyped-def]
                 get_session(),
                 storage(),
                 ingest_settings(),
-                current_user,
+                signed_in(),
                 upload_file.stream,
                 upload_file.filename,
                 form.to_fields(),
@@ -172,15 +175,15 @@ def upload():  # type: ignore[no-untyped-def]
 
 @bp.get("/assets/<int:asset_id>")
 @login_required
-def asset_page(asset_id: int):  # type: ignore[no-untyped-def]
-    asset = get_visible_asset(get_session(), current_user, asset_id)
+def asset_page(asset_id: int) -> ResponseReturnValue:
+    asset = get_visible_asset(get_session(), signed_in(), asset_id)
     form = AssetMetaForm(obj=asset, tags=", ".join(asset.tag_names))
     form.agency.data = asset.agency.slug if asset.agency else ""
     return render_template(
         "asset.html",
         asset=asset,
         form=form,
-        editable=can_edit(current_user, asset),
+        editable=can_edit(signed_in(), asset),
         compliance=latest_report(get_session(), asset),
         presets=presets(current_app.config) if asset.kind in RESIZABLE else {},
     )
@@ -188,9 +191,9 @@ def asset_page(asset_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/assets/<int:asset_id>/edit")
 @login_required
-def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
+def asset_edit(asset_id: int) -> ResponseReturnValue:
     db = get_session()
-    asset = get_visible_asset(db, current_user, asset_id)
+    asset = get_visible_asset(db, signed_in(), asset_id)
     form = AssetMetaForm()
     if not form.validate_on_submit():
         return render_template("asset.html", asset=asset, form=form, editable=True), 400
@@ -201,7 +204,7 @@ def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
     if fields.category == (asset.category or ""):
         fields.category = None  # unchanged: no new check
     was_approved = asset.status == "approved"
-    update_asset(db, current_user, asset, fields, storage())
+    update_asset(db, signed_in(), asset, fields, storage())
     flash(_("Changes saved."), "success")
     flash_back_to_review(was_approved, asset)
     return redirect(url_for("web.asset_page", asset_id=asset.id))
@@ -209,28 +212,28 @@ def asset_edit(asset_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/assets/<int:asset_id>/delete")
 @login_required
-def asset_delete(asset_id: int):  # type: ignore[no-untyped-def]
+def asset_delete(asset_id: int) -> ResponseReturnValue:
     db = get_session()
-    asset = get_visible_asset(db, current_user, asset_id)
+    asset = get_visible_asset(db, signed_in(), asset_id)
     title = asset.title
-    delete_asset(db, storage(), current_user, asset)
+    delete_asset(db, storage(), signed_in(), asset)
     flash(_("“%(title)s” was deleted.", title=title), "success")
     return redirect(url_for("web.library"))
 
 
 @bp.get("/assets/<int:asset_id>/file")
 @login_required
-def original(asset_id: int):  # type: ignore[no-untyped-def]
-    asset = get_visible_asset(get_session(), current_user, asset_id)
+def original(asset_id: int) -> ResponseReturnValue:
+    asset = get_visible_asset(get_session(), signed_in(), asset_id)
     return send_original(storage(), asset, attachment=request.args.get("download") == "1")
 
 
 @bp.get("/assets/<int:asset_id>/download")
 @login_required
-def download(asset_id: int):  # type: ignore[no-untyped-def]
-    return send_download(get_visible_asset(get_session(), current_user, asset_id), request.args)
+def download(asset_id: int) -> ResponseReturnValue:
+    return send_download(get_visible_asset(get_session(), signed_in(), asset_id), request.args)
 
 
 @bp.get("/assets/<int:asset_id>/r/<name>")
-def rendition(asset_id: int, name: str):  # type: ignore[no-untyped-def]
-    return send_rendition(storage(), get_visible_asset(get_session(), current_user, asset_id), name)
+def rendition(asset_id: int, name: str) -> ResponseReturnValue:
+    return send_rendition(storage(), get_visible_asset(get_session(), visitor(), asset_id), name)
