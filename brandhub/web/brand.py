@@ -159,35 +159,31 @@ def logo(slug: str, name: str, ext: str) -> ResponseReturnValue:
     _version, brand, _current = _shown(slug)
     store = storage()
     key = logo_file(store, brand, name, ext) if ext in logo_formats(store, brand, name) else None
-    if key is None:
-        abort(404)
-    return send_stored(
-        store,
-        key,
-        size=store.size(key),
-        mime=mime_for(ext),
-        etag=key.rsplit("/", 1)[-1],
-        filename=f"{brand.slug}-{name}.{ext}",
-        attachment=True,
-        cache_seconds=3600,
-        private=not brand.public_checks,
-    )
+    return _send_logo(brand, key, f"{name}.{ext}", mime_for(ext), attachment=True)
 
 
 @bp.get("/<slug>/logos/<name>/preview.png")
 def logo_preview(slug: str, name: str) -> ResponseReturnValue:
     _version, brand, _current = _shown(slug)
-    store = storage()
-    key = logo_file(store, brand, name, "png")
+    key = logo_file(storage(), brand, name, "png")
+    return _send_logo(brand, key, f"{name}.png", "image/png", attachment=False)
+
+
+def _send_logo(
+    brand: Brand, key: str | None, name: str, mime: str, *, attachment: bool
+) -> ResponseReturnValue:
+    """A stored logo file (404 without one), cached an hour; private unless anyone may check."""
     if key is None:
         abort(404)
+    store = storage()
     return send_stored(
         store,
         key,
         size=store.size(key),
-        mime="image/png",
+        mime=mime,
         etag=key.rsplit("/", 1)[-1],
-        filename=f"{brand.slug}-{name}.png",
+        filename=f"{brand.slug}-{name}",
+        attachment=attachment,
         cache_seconds=3600,
         private=not brand.public_checks,
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, request, url_for
 from flask.typing import ResponseReturnValue
@@ -28,12 +30,23 @@ NAVIGATION = [
 PER_PAGE = 60
 
 
+Item = TypeVar("Item")
+
+
 def page_arg() -> int:
     """The ``page`` query argument, kept within 1 and 100,000 (1 if it is not a number)."""
     try:
         return max(1, min(int(request.args.get("page", 1)), 100_000))
     except ValueError:
         return 1
+
+
+def page_of(items: Sequence[Item]) -> tuple[Sequence[Item], int, int]:
+    """The cards of the asked page of ``items`` (the last page if it asks beyond), the
+    page number and the number of pages."""
+    pages = max(1, math.ceil(len(items) / PER_PAGE))
+    page = min(page_arg(), pages)
+    return items[(page - 1) * PER_PAGE : page * PER_PAGE], page, pages
 
 
 def _color(value: str | None, fallback: str) -> str:

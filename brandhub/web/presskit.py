@@ -12,7 +12,6 @@ with the "presskit" channel.
 
 from __future__ import annotations
 
-import math
 import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -27,10 +26,10 @@ from ..operations.access import visible_filter
 from ..operations.downloads import RESIZABLE, slug
 from ..operations.sets import COLLECTIONS, EVENTS, CollectionKind, EventKind, members_of
 from ..presets import presets
-from ..sending import send_download, send_original, send_zip, wants_original
-from ..services import storage
-from ..tracking import download_context, note_downloads
-from .context import PER_PAGE, query_args
+from ..sending import send_zip
+from ..tracking import download_context
+from .context import page_of, query_args
+from .public_files import send_public_download, send_public_original
 
 bp = Blueprint("presskit", __name__, url_prefix="/prensa")
 
@@ -104,17 +103,13 @@ def kit(ref: str) -> ResponseReturnValue:
     if ref != kit_ref(item):
         return redirect(url_for("presskit.kit", ref=kit_ref(item), **query_args()), 301)
     assets = list(get_session().scalars(members_of(None, item)))
-    pages = max(1, math.ceil(len(assets) / PER_PAGE))
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), pages))
-    except ValueError:
-        page = 1
+    shown, page, pages = page_of(assets)
     return render_template(
         "presskit/kit.html",
         item=item,
         ref=ref,
         kind="event" if isinstance(item, Event) else "collection",
-        assets=assets[(page - 1) * PER_PAGE : page * PER_PAGE],
+        assets=shown,
         total=len(assets),
         page=page,
         pages=pages,
@@ -136,21 +131,12 @@ def asset(ref: str, asset_id: int) -> ResponseReturnValue:
 
 @bp.get("/<ref>/a/<int:asset_id>/file")
 def original(ref: str, asset_id: int) -> ResponseReturnValue:
-    found = _asset(_kit(ref), asset_id)
-    download_context("presskit")
-    note_downloads([found], "original")
-    return send_original(storage(), found, attachment=True)
+    return send_public_original(_asset(_kit(ref), asset_id), "presskit")
 
 
 @bp.get("/<ref>/a/<int:asset_id>/download")
 def download(ref: str, asset_id: int) -> ResponseReturnValue:
-    found = _asset(_kit(ref), asset_id)
-    download_context("presskit")
-    if wants_original(request.args):
-        note_downloads([found], "original")
-    else:
-        note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
-    return send_download(found, request.args)
+    return send_public_download(_asset(_kit(ref), asset_id), "presskit")
 
 
 @bp.get("/<ref>/download.zip", endpoint="zip")

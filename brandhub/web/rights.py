@@ -10,10 +10,9 @@ from flask_login import login_required
 from assets.errors import InvalidInput
 
 from ..db import get_session
-from ..forms import RightsForm, first_error
-from ..operations.access import get_visible_asset
+from ..forms import RightsForm
 from ..operations.rights import update_rights
-from .asset_forms import back_to, bp
+from .asset_forms import back_to, bp, posted
 from .status import flash_back_to_review
 from .user import signed_in
 
@@ -21,16 +20,12 @@ from .user import signed_in
 @bp.post("/assets/<int:asset_id>/rights")
 @login_required
 def rights(asset_id: int) -> ResponseReturnValue:
-    db = get_session()
-    user = signed_in()
-    asset = get_visible_asset(db, user, asset_id)
-    form = RightsForm()
-    if not form.validate_on_submit():
-        flash(first_error(form), "error")
+    asset, form = posted(asset_id, RightsForm)
+    if form is None:
         return back_to(asset)
     was_approved = asset.status == "approved"
     try:
-        update_rights(db, user, asset, form.to_fields())
+        update_rights(get_session(), signed_in(), asset, form.to_fields())
     except InvalidInput as exc:
         flash(_(exc.message), "error")
         return back_to(asset)

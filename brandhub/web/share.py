@@ -11,7 +11,6 @@ page is logged, every download is logged with the link (``brandhub/tracking.py``
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import (
@@ -51,10 +50,11 @@ from ..operations.sharing import (
 )
 from ..presets import presets
 from ..ratelimit import hit_all, release_all, request_address, wait_text
-from ..sending import send_download, send_original, send_rendition, send_zip, wants_original
+from ..sending import send_rendition, send_zip
 from ..services import storage
-from ..tracking import download_context, note_downloads
-from .context import PER_PAGE
+from ..tracking import download_context
+from .context import page_of
+from .public_files import send_public_download, send_public_original
 from .user import signed_in
 
 bp = Blueprint("share", __name__)
@@ -213,13 +213,6 @@ def _downloadable(token: str) -> tuple[ShareLink | None, Any]:
     return link, page
 
 
-def _page_arg() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 100_000))
-    except ValueError:
-        return 1
-
-
 def _render_link(link: ShareLink, token: str) -> ResponseReturnValue:
     db = get_session()
     if link.asset is not None:
@@ -228,16 +221,14 @@ def _render_link(link: ShareLink, token: str) -> ResponseReturnValue:
             return _unavailable(404, _("This file is not available at the moment."))
         return _render_asset(link, token, assets[0])
     assets = link_assets(db, link)
-    pages = max(1, math.ceil(len(assets) / PER_PAGE))
-    page = min(_page_arg(), pages)
-    target = link.target
+    shown, page, pages = page_of(assets)
     return render_template(
         "share/set.html",
         link=link,
         token=token,
-        target=target,
+        target=link.target,
         kind=link.target_kind,
-        assets=assets[(page - 1) * PER_PAGE : page * PER_PAGE],
+        assets=shown,
         total=len(assets),
         page=page,
         pages=pages,
@@ -317,10 +308,7 @@ def original(token: str, asset_id: int) -> ResponseReturnValue:
     link, page = _downloadable(token)
     if link is None:
         return page
-    found = link_asset(get_session(), link, asset_id)
-    download_context("share", link)
-    note_downloads([found], "original")
-    return send_original(storage(), found, attachment=True)
+    return send_public_original(link_asset(get_session(), link, asset_id), "share", link)
 
 
 @bp.get("/s/<token>/a/<int:asset_id>/download")
@@ -328,13 +316,7 @@ def download(token: str, asset_id: int) -> ResponseReturnValue:
     link, page = _downloadable(token)
     if link is None:
         return page
-    found = link_asset(get_session(), link, asset_id)
-    download_context("share", link)
-    if wants_original(request.args):
-        note_downloads([found], "original")
-    else:
-        note_downloads([found], "preset", (request.args.get("preset") or "custom")[:40])
-    return send_download(found, request.args)
+    return send_public_download(link_asset(get_session(), link, asset_id), "share", link)
 
 
 @bp.get("/s/<token>/download.zip", endpoint="zip")

@@ -8,11 +8,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..db import get_session
-from ..forms import StatusForm, first_error
+from ..forms import StatusForm
 from ..models import Asset
-from ..operations.access import get_visible_asset
 from ..operations.status import change_status
-from .asset_forms import back_to, bp
+from .asset_forms import back_to, bp, posted
 from .user import signed_in
 
 
@@ -56,13 +55,11 @@ def flash_back_to_review(was_approved: bool, asset: Asset) -> None:
 @bp.post("/assets/<int:asset_id>/status")
 @login_required
 def status(asset_id: int) -> ResponseReturnValue:
-    db = get_session()
-    user = signed_in()
-    asset = get_visible_asset(db, user, asset_id)
-    form = StatusForm()
-    if not form.validate_on_submit():
-        flash(first_error(form), "error")
+    asset, form = posted(asset_id, StatusForm)
+    if form is None:
         return back_to(asset)
-    change = change_status(db, user, asset, form.status.data, form.comment.data or "")
+    change = change_status(
+        get_session(), signed_in(), asset, form.status.data, form.comment.data or ""
+    )
     flash(_("Status changed to “%(status)s”.", status=status_labels()[change.to_status]), "success")
     return back_to(asset)

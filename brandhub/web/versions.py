@@ -10,12 +10,12 @@ from flask_login import login_required
 from assets.errors import DuplicateAsset, InvalidInput
 
 from ..db import get_session
-from ..forms import VersionForm, first_error
+from ..forms import VersionForm
 from ..operations.access import get_visible_asset, require_history
 from ..operations.versions import replace_file
 from ..sending import send_version
 from ..services import ingest_settings, storage
-from .asset_forms import back_to, bp
+from .asset_forms import back_to, bp, posted
 from .status import flash_back_to_review
 from .user import signed_in
 
@@ -23,21 +23,17 @@ from .user import signed_in
 @bp.post("/assets/<int:asset_id>/versions")
 @login_required
 def new_version(asset_id: int) -> ResponseReturnValue:
-    db = get_session()
-    user = signed_in()
-    asset = get_visible_asset(db, user, asset_id)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        flash(first_error(form), "error")
+    asset, form = posted(asset_id, VersionForm)
+    if form is None:
         return back_to(asset)
     upload = form.file.data
     was_approved = asset.status == "approved"
     try:
         version = replace_file(
-            db,
+            get_session(),
             storage(),
             ingest_settings(),
-            user,
+            signed_in(),
             asset,
             upload.stream,
             upload.filename,

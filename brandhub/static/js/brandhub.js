@@ -10,6 +10,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-dropzone]").forEach(initDropzone);
 });
 
+// A new element with its class and text (either may be left out).
+function element(tag, className = "", text = null) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
 function initToasts() {
   document.querySelectorAll("[data-toast]").forEach(armToast);
 }
@@ -23,17 +31,13 @@ function armToast(toast) {
 function showToast(message, kind = "info") {
   const region = document.querySelector(".toasts");
   if (!region) return;
-  const toast = document.createElement("div");
-  toast.className = `toast toast--${kind}`;
+  const toast = element("div", `toast toast--${kind}`);
   toast.dataset.toast = "";
-  const text = document.createElement("span");
-  text.textContent = message;
-  const close = document.createElement("button");
+  const text = element("span", "", message);
+  const close = element("button", "toast__close", "×");
   close.type = "button";
-  close.className = "toast__close";
   close.dataset.toastClose = "";
   close.setAttribute("aria-label", "×");
-  close.textContent = "×";
   toast.append(text, close);
   region.append(toast);
   armToast(toast);
@@ -107,15 +111,10 @@ function initDropzone(zone) {
 
   const enqueue = (files) => {
     for (const file of files) {
-      const row = document.createElement("li");
-      row.className = "upload-item";
-      const name = document.createElement("span");
-      name.className = "upload-item__name";
-      name.textContent = file.name;
-      const state = document.createElement("span");
-      state.className = "upload-item__state";
-      state.textContent = "0 %";
-      const bar = document.createElement("progress");
+      const row = element("li", "upload-item");
+      const name = element("span", "upload-item__name", file.name);
+      const state = element("span", "upload-item__state", "0 %");
+      const bar = element("progress");
       bar.max = 100;
       bar.value = 0;
       row.append(name, state, bar);
@@ -152,10 +151,8 @@ function initDropzone(zone) {
         markDone(item, zone.dataset.msgDone);
         addCard(cards, body);
         if (body.similar_message && body.similar?.length) {  // a near duplicate: say which
-          const note = document.createElement("a");
-          note.className = "upload-item__similar";
+          const note = element("a", "upload-item__similar", body.similar_message);
           note.href = body.similar[0].url;
-          note.textContent = body.similar_message;
           item.row.append(note);
         }
       } else if (xhr.status === 409) {
@@ -178,9 +175,8 @@ function initDropzone(zone) {
     item.bar.value = 100;
     item.state.textContent = "";
     if (href) {
-      const link = document.createElement("a");
+      const link = element("a", "", message);
       link.href = href;
-      link.textContent = message;
       item.state.append(link);
     } else {
       item.state.textContent = message;
@@ -194,10 +190,8 @@ function initDropzone(zone) {
     item.state.textContent = message;
     const explained = reportList(report);
     if (explained) item.row.append(explained);
-    const retry = document.createElement("button");
+    const retry = element("button", "btn btn--ghost btn--small", zone.dataset.msgRetry);
     retry.type = "button";
-    retry.className = "btn btn--ghost btn--small";
-    retry.textContent = zone.dataset.msgRetry;
     retry.addEventListener("click", () => {
       retry.remove();
       explained?.remove();
@@ -266,12 +260,10 @@ async function collectEntry(entry, files) {
 function reportList(report) {
   const failing = (report?.checks || []).filter((check) => check.status === "fail");
   if (!failing.length) return null;
-  const list = document.createElement("ul");
-  list.className = "upload-item__report";
+  const list = element("ul", "upload-item__report");
   for (const check of failing) {
-    const li = document.createElement("li");
-    const title = document.createElement("strong");
-    title.textContent = check.title || check.rule;
+    const li = element("li");
+    const title = element("strong", "", check.title || check.rule);
     li.append(title, document.createTextNode(`: ${check.message}`));
     list.append(li);
   }
@@ -280,24 +272,18 @@ function reportList(report) {
 
 function addCard(cards, body) {
   if (!cards || !body.url) return;
-  const li = document.createElement("li");
-  li.className = "card";
-  const link = document.createElement("a");
-  link.className = "card__link";
+  const li = element("li", "card");
+  const link = element("a", "card__link");
   link.href = body.url;
-  const media = document.createElement("div");
-  media.className = "card__media card__media--image";
+  const media = element("div", "card__media card__media--image");
   if (body.thumb) {
-    const img = document.createElement("img");
+    const img = element("img");
     img.src = body.thumb;
     img.alt = body.title;
     media.append(img);
   }
-  const bodyDiv = document.createElement("div");
-  bodyDiv.className = "card__body";
-  const title = document.createElement("h3");
-  title.className = "card__title";
-  title.textContent = body.title;
+  const bodyDiv = element("div", "card__body");
+  const title = element("h3", "card__title", body.title);
   bodyDiv.append(title);
   link.append(media, bodyDiv);
   li.append(link);
@@ -382,8 +368,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const img = stage?.querySelector(".asset__zoom img");
   if (!form || !stage || !img) return;
   const toggle = form.querySelector("[data-focal-toggle]");
-  const marker = document.createElement("span");
-  marker.className = "focal-marker";
+  const marker = element("span", "focal-marker");
   marker.setAttribute("aria-hidden", "true");
   stage.append(marker);
   let point = { x: Number(form.dataset.x), y: Number(form.dataset.y) };
