@@ -216,14 +216,7 @@ def _publish(form: BrandFileForm, slug: str | None) -> ResponseReturnValue | Non
 def new() -> ResponseReturnValue:
     if not _can_edit():
         abort(403)
-    form = BrandFileForm()
-    if form.validate_on_submit():
-        done = _publish(form, None)
-        if done is not None:
-            return done
-    status = 400 if request.method == "POST" else 200
-    parents = latest_brands(get_session())
-    return render_template("brand/edit.html", form=form, brand=None, parents=parents), status
+    return _edit_page(None, None)
 
 
 @bp.route("/<slug>/editar", methods=["GET", "POST"])
@@ -234,13 +227,21 @@ def edit(slug: str) -> ResponseReturnValue:
     version = latest_version(get_session(), slug)
     if version is None:
         abort(404)
+    return _edit_page(slug, version)
+
+
+def _edit_page(slug: str | None, version: BrandVersion | None) -> ResponseReturnValue:
+    """The brand file form: a new brand (no ``version``) or the next version of one."""
     form = BrandFileForm()
     if form.validate_on_submit():
         done = _publish(form, slug)
         if done is not None:
             return done
-    elif request.method == "GET":
+    elif request.method == "GET" and version is not None:
         form.text.data = version.source or ""
     status = 400 if request.method == "POST" else 200
+    if version is None:
+        parents = latest_brands(get_session())
+        return render_template("brand/edit.html", form=form, brand=None, parents=parents), status
     page = render_template("brand/edit.html", form=form, brand=brand_of(version), version=version)
     return page, status

@@ -11,13 +11,15 @@ page is logged, every download is logged with the link (``brandhub/tracking.py``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -182,35 +184,39 @@ def _unavailable(status: int, message: str) -> ResponseReturnValue:
     return render_template("share/unavailable.html", status=status, message=message), status
 
 
-def _open(token: str) -> tuple[ShareLink | None, Any]:
-    """The link of ``token`` if it may be used now; else (None, the page to answer)."""
+def _refuse(status: int, message: str) -> NoReturn:
+    """Answer with the page saying why the link cannot be used (headers as for any page)."""
+    abort(make_response(_unavailable(status, message)))
+
+
+def _open(token: str) -> ShareLink:
+    """The link of ``token`` if it may be used now; else the page saying why is the answer."""
     link = find_link(get_session(), token)
     state = link_state(link) if link is not None else "missing"
     if state == "expired":
-        message = _("This link has expired. Ask whoever sent it for a new one.")
-        return None, _unavailable(410, message)
+        _refuse(410, _("This link has expired. Ask whoever sent it for a new one."))
     if link is None or state != "active":
-        return None, _unavailable(404, _("This link does not exist or was revoked."))
-    return link, None
+        _refuse(404, _("This link does not exist or was revoked."))
+    return link
 
 
 def _unlocked(link: ShareLink) -> bool:
     return link.password_hash is None or link.id in session.get(_UNLOCKED, [])
 
 
-def _usable(token: str) -> tuple[ShareLink | None, Any]:
+def _usable(token: str) -> ShareLink:
     """As :func:`_open`, and a link with a password must have been unlocked."""
-    link, page = _open(token)
-    if link is not None and not _unlocked(link):
-        return None, redirect(url_for("share.public", token=token))
-    return link, page
+    link = _open(token)
+    if not _unlocked(link):
+        abort(redirect(url_for("share.public", token=token)))
+    return link
 
 
-def _downloadable(token: str) -> tuple[ShareLink | None, Any]:
-    link, page = _usable(token)
-    if link is not None and not link.allow_download:
-        return None, _unavailable(403, _("This link lets you see the files, not download them."))
-    return link, page
+def _downloadable(token: str) -> ShareLink:
+    link = _usable(token)
+    if not link.allow_download:
+        _refuse(403, _("This link lets you see the files, not download them."))
+    return link
 
 
 def _render_link(link: ShareLink, token: str) -> ResponseReturnValue:
@@ -248,9 +254,7 @@ def _render_asset(link: ShareLink, token: str, asset: Asset) -> ResponseReturnVa
 
 @bp.get("/s/<token>")
 def public(token: str) -> ResponseReturnValue:
-    link, page = _open(token)
-    if link is None:
-        return page
+    link = _open(token)
     if not _unlocked(link):
         return render_template("share/password.html", form=SharePasswordForm(), token=token)
     record_use(get_session(), link, "open")
@@ -259,9 +263,7 @@ def public(token: str) -> ResponseReturnValue:
 
 @bp.post("/s/<token>", endpoint="unlock")
 def unlock_link(token: str) -> ResponseReturnValue:
-    link, page = _open(token)
-    if link is None:
-        return page
+    link = _open(token)
     form = SharePasswordForm()
     if not form.validate_on_submit():
         return render_template("share/password.html", form=form, token=token), 400
@@ -287,17 +289,13 @@ def unlock_link(token: str) -> ResponseReturnValue:
 
 @bp.get("/s/<token>/a/<int:asset_id>")
 def asset(token: str, asset_id: int) -> ResponseReturnValue:
-    link, page = _usable(token)
-    if link is None:
-        return page
+    link = _usable(token)
     return _render_asset(link, token, link_asset(get_session(), link, asset_id))
 
 
 @bp.get("/s/<token>/a/<int:asset_id>/r/<name>")
 def rendition(token: str, asset_id: int, name: str) -> ResponseReturnValue:
-    link, page = _usable(token)
-    if link is None:
-        return page
+    link = _usable(token)
     if name not in SHOWN:
         raise NotFound()
     return send_rendition(storage(), link_asset(get_session(), link, asset_id), name)
@@ -305,25 +303,19 @@ def rendition(token: str, asset_id: int, name: str) -> ResponseReturnValue:
 
 @bp.get("/s/<token>/a/<int:asset_id>/file")
 def original(token: str, asset_id: int) -> ResponseReturnValue:
-    link, page = _downloadable(token)
-    if link is None:
-        return page
+    link = _downloadable(token)
     return send_public_original(link_asset(get_session(), link, asset_id), "share", link)
 
 
 @bp.get("/s/<token>/a/<int:asset_id>/download")
 def download(token: str, asset_id: int) -> ResponseReturnValue:
-    link, page = _downloadable(token)
-    if link is None:
-        return page
+    link = _downloadable(token)
     return send_public_download(link_asset(get_session(), link, asset_id), "share", link)
 
 
 @bp.get("/s/<token>/download.zip", endpoint="zip")
 def zip_all(token: str) -> ResponseReturnValue:
-    link, page = _downloadable(token)
-    if link is None:
-        return page
+    link = _downloadable(token)
     target = link.target
     download_context("share", link)
     return send_zip(

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import flash
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from ..db import get_session
 from ..forms import StatusForm
 from ..models import Asset
 from ..operations.status import change_status
-from .asset_forms import back_to, bp, posted
+from .asset_forms import asset_form, back_to
 from .user import signed_in
 
 
@@ -52,12 +51,8 @@ def flash_back_to_review(was_approved: bool, asset: Asset) -> None:
         flash(review_reasons()["back"], "warning")
 
 
-@bp.post("/assets/<int:asset_id>/status")
-@login_required
-def status(asset_id: int) -> ResponseReturnValue:
-    asset, form = posted(asset_id, StatusForm)
-    if form is None:
-        return back_to(asset)
+@asset_form("/assets/<int:asset_id>/status", StatusForm)
+def status(asset: Asset, form: StatusForm) -> ResponseReturnValue:
     change = change_status(
         get_session(), signed_in(), asset, form.status.data, form.comment.data or ""
     )

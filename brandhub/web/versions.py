@@ -11,21 +11,18 @@ from assets.errors import DuplicateAsset, InvalidInput
 
 from ..db import get_session
 from ..forms import VersionForm
+from ..models import Asset
 from ..operations.access import get_visible_asset, require_history
 from ..operations.versions import replace_file
 from ..sending import send_version
 from ..services import ingest_settings, storage
-from .asset_forms import back_to, bp, posted
+from .asset_forms import asset_form, back_to, bp
 from .status import flash_back_to_review
 from .user import signed_in
 
 
-@bp.post("/assets/<int:asset_id>/versions")
-@login_required
-def new_version(asset_id: int) -> ResponseReturnValue:
-    asset, form = posted(asset_id, VersionForm)
-    if form is None:
-        return back_to(asset)
+@asset_form("/assets/<int:asset_id>/versions", VersionForm)
+def new_version(asset: Asset, form: VersionForm) -> ResponseReturnValue:
     upload = form.file.data
     was_approved = asset.status == "approved"
     try:
