@@ -17,6 +17,16 @@ def _csrf(html: str) -> str:
     return match.group(1)
 
 
+def _upload(client, content: bytes, name: str = "a.jpg", json: bool = False, **fields: str):
+    """Post a file to the upload page (as the drop zone does when ``json``)."""
+    return client.post(
+        "/upload",
+        data={"file": (io.BytesIO(content), name), **fields},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"} if json else {},
+    )
+
+
 def test_login_page_is_spanish_by_default(client):
     r = client.get("/login")
     assert r.status_code == 200
@@ -75,11 +85,7 @@ def test_csrf_is_required_on_forms(app_factory):
     r = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302
     # Uploads too.
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(make_jpeg(20, 20)), "a.jpg")},
-        content_type="multipart/form-data",
-    )
+    r = _upload(client, make_jpeg(20, 20))
     assert r.status_code == 400
 
 
@@ -94,15 +100,13 @@ def test_open_redirect_is_refused(client, make_user):
 def test_upload_form_grid_asset_page_and_download(client, make_user, login):
     login(make_user("photographer"))
     data = make_jpeg(1200, 800, exif={"make": "Cámara", "model": "X100", "f_number": 2.8})
-    r = client.post(
-        "/upload",
-        data={
-            "file": (io.BytesIO(data), "inauguracion.jpg"),
-            "title": "Inauguración de la escuela",
-            "tags": "escuela, acto",
-            "credit": "Juan Gómez",
-        },
-        content_type="multipart/form-data",
+    r = _upload(
+        client,
+        data,
+        "inauguracion.jpg",
+        title="Inauguración de la escuela",
+        tags="escuela, acto",
+        credit="Juan Gómez",
     )
     assert r.status_code == 302
     page_url = r.headers["Location"]
@@ -131,20 +135,10 @@ def test_upload_form_grid_asset_page_and_download(client, make_user, login):
 
 def test_upload_for_the_drop_zone_answers_json(client, make_user, login):
     login(make_user("editor"))
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(make_jpeg(50, 50)), "a.jpg")},
-        content_type="multipart/form-data",
-        headers={"Accept": "application/json"},
-    )
+    r = _upload(client, make_jpeg(50, 50), json=True)
     assert r.status_code == 201
     assert r.get_json()["url"].startswith("/assets/")
-    bad = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(b"MZ\x90\x00 executable"), "a.jpg")},
-        content_type="multipart/form-data",
-        headers={"Accept": "application/json"},
-    )
+    bad = _upload(client, b"MZ\x90\x00 executable", json=True)
     assert bad.status_code == 415
     assert bad.get_json()["error"]["message"]
 
@@ -157,11 +151,7 @@ def test_viewer_cannot_upload(client, make_user, login):
 
 def test_edit_and_delete_from_the_asset_page(client, make_user, login):
     login(make_user("editor"))
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(make_jpeg(30, 30)), "a.jpg")},
-        content_type="multipart/form-data",
-    )
+    r = _upload(client, make_jpeg(30, 30))
     url = r.headers["Location"]
     asset_id = url.split("/")[-1]
     r = client.post(f"/assets/{asset_id}/edit", data={"title": "Otro título", "tags": "uno"})
