@@ -41,7 +41,7 @@ def page_arg() -> int:
         return 1
 
 
-def page_of(items: Sequence[Item]) -> tuple[Sequence[Item], int, int]:
+def paged(items: Sequence[Item]) -> tuple[Sequence[Item], int, int]:
     """The cards of the asked page of ``items`` (the last page if it asks beyond), the
     page number and the number of pages."""
     pages = max(1, math.ceil(len(items) / PER_PAGE))

@@ -45,7 +45,7 @@ def zip_choices() -> list[tuple[str, Any]]:
     ]
 
 
-def _back(default: str) -> str:
+def back_url(default: str) -> str:
     """Where to return after a form: a local path sent by the page, else ``default``."""
     target = request.form.get("next") or ""
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -97,7 +97,7 @@ def selection_zip() -> ResponseReturnValue:
 @login_required
 def bulk() -> ResponseReturnValue:
     """One set of changes applied to every selected asset."""
-    back = _back(url_for("web.library"))
+    back = back_url(url_for("web.library"))
     form = BulkForm()
     if not form.validate_on_submit():
         flash(_("Some fields are not valid."), "error")

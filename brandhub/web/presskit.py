@@ -28,7 +28,7 @@ from ..operations.sets import COLLECTIONS, EVENTS, CollectionKind, EventKind, me
 from ..presets import presets
 from ..sending import send_zip
 from ..tracking import download_context
-from .context import page_of, query_args
+from .context import paged, query_args
 from .public_files import send_public_download, send_public_original
 
 bp = Blueprint("presskit", __name__, url_prefix="/prensa")
@@ -103,7 +103,7 @@ def kit(ref: str) -> ResponseReturnValue:
     if ref != kit_ref(item):
         return redirect(url_for("presskit.kit", ref=kit_ref(item), **query_args()), 301)
     assets = list(get_session().scalars(members_of(None, item)))
-    shown, page, pages = page_of(assets)
+    shown, page, pages = paged(assets)
     return render_template(
         "presskit/kit.html",
         item=item,

@@ -53,7 +53,7 @@ from ..operations.sets import COLLECTIONS, EVENTS, S, SetKind, can_manage, owned
 from ..sending import send_zip
 from ..services import ingest_settings, storage
 from .context import PER_PAGE, page_arg
-from .downloads import _back
+from .downloads import back_url
 from .uploads import duplicate_url, flag_similar, uploaded_json
 
 #: A view of one set: the session and the set the URL names.
@@ -386,7 +386,7 @@ class CollectionPages(SetPages[Collection]):
 
     def _return_to(self, item: Collection) -> str:
         # A selection may be sent from another page, which says where to go back.
-        return _back(self.url("page", item))
+        return back_url(self.url("page", item))
 
     def add(self, db: Session, collection: Collection) -> ResponseReturnValue:
         """Add the selected assets (or the one of an asset page)."""
@@ -411,7 +411,7 @@ class CollectionPages(SetPages[Collection]):
         raw = request.form.get("collection_id", "")
         if not raw.isdigit():
             flash(_("Choose a collection."), "error")
-            return redirect(_back(self.url("index")))
+            return redirect(back_url(self.url("index")))
         db = get_session()
         return self.add(db, COLLECTIONS.get_visible(db, current_user, int(raw)))
 

@@ -55,7 +55,8 @@ from ..ratelimit import hit_all, release_all, request_address, wait_text
 from ..sending import send_rendition, send_zip
 from ..services import storage
 from ..tracking import download_context
-from .context import page_of
+from .context import paged
+from .downloads import back_url
 from .public_files import send_public_download, send_public_original
 from .user import signed_in
 
@@ -130,12 +131,6 @@ def create_for_event(event_id: int) -> ResponseReturnValue:
     return _create(found, found.title, url_for("events.page", event_id=found.id))
 
 
-def _local(target: str | None, default: str) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 @bp.post("/share/<int:link_id>/revoke")
 @login_required
 def revoke(link_id: int) -> ResponseReturnValue:
@@ -147,7 +142,7 @@ def revoke(link_id: int) -> ResponseReturnValue:
         raise NotFound()
     revoke_link(db, user, link)
     flash(_("The link was revoked: it no longer opens."), "success")
-    return redirect(_local(request.form.get("next"), url_for("web.library")))
+    return redirect(back_url(url_for("web.library")))
 
 
 def share_panel(target: Any) -> dict[str, Any]:
@@ -227,7 +222,7 @@ def _render_link(link: ShareLink, token: str) -> ResponseReturnValue:
             return _unavailable(404, _("This file is not available at the moment."))
         return _render_asset(link, token, assets[0])
     assets = link_assets(db, link)
-    shown, page, pages = page_of(assets)
+    shown, page, pages = paged(assets)
     return render_template(
         "share/set.html",
         link=link,

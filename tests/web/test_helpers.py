@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask_login import login_user
 
-from brandhub.web.context import PER_PAGE, page_of
+from brandhub.web.context import PER_PAGE, paged
 from brandhub.web.user import signed_in, visitor
 
 
@@ -28,10 +28,10 @@ def test_the_signed_in_person_is_the_user_model(app, make_user):
     ("query", "page", "first"),
     [("", 1, 0), ("?page=2", 2, PER_PAGE), ("?page=99", 3, 2 * PER_PAGE), ("?page=x", 1, 0)],
 )
-def test_page_of_clamps_to_the_pages_there_are(app, query, page, first):
+def test_paged_clamps_to_the_pages_there_are(app, query, page, first):
     items = list(range(2 * PER_PAGE + 5))
     with app.test_request_context("/" + query):
-        shown, number, pages = page_of(items)
+        shown, number, pages = paged(items)
     assert (number, pages) == (page, 3)
     assert shown[0] == first
     assert len(shown) == (5 if page == 3 else PER_PAGE)
