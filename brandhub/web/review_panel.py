@@ -43,13 +43,12 @@ def asset_panel(asset: Asset) -> dict[str, Any]:
     sharer = can_manage_link(user, asset)
     moves = allowed_transitions(user, asset)
     labels = action_labels()
-    history = asset.status_changes  # type: ignore[attr-defined]  # a backref (models/workflow.py)
     return {
         "editable": editable,
         "moves": [(to, labels[(asset.status, to)]) for to in moves],
         "status_form": StatusForm(formdata=None),
         # Earlier files and the history only for its editors (operations/access.py).
-        "history": history[:HISTORY_SHOWN] if insider else [],
+        "history": asset.status_changes[:HISTORY_SHOWN] if insider else [],
         "reasons": review_reasons(),
         "status_labels": status_labels(),
         "versions": list_versions(asset) if insider else [],
