@@ -33,7 +33,7 @@ run: install
 
 # Debian's Chromium drives the browser tests, a throwaway redis-server backs the
 # Redis job-queue test, and ExifTool and exiv2 read every file BrandHub writes (the
-# oracles of tests/archive/test_written_metadata.py); install what is missing (as
+# oracles of tests/app/downloads/test_written_metadata.py); install what is missing (as
 # root, on Debian).
 system-test-deps:
 	@missing=""; \

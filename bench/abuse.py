@@ -179,8 +179,7 @@ def _form(data: bytes, filename: str, category: str) -> dict[str, Any]:
 
 def build(folder: Path) -> tuple[Any, Any, str, str, dict[str, int]]:
     """The app, an editor's API client, the press kit and share paths, the asset ids."""
-    from tests.conftest import Api, add_token, add_user
-    from tests.workflow.support import approve
+    from tests.factories import Api, add_token, add_user, approve
 
     config = {
         "INSTANCE_PATH": str(folder),

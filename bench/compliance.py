@@ -57,8 +57,11 @@ def photo_24mp(path: Path) -> Path:
     buf = io.BytesIO()
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     im.save(buf, "JPEG", quality=90, dpi=(300, 300), icc_profile=srgb)
-    credits = {"creator": "Fotografía Oficial", "copyright": "Gobierno Provincial de Ejemplo",
-               "caption": "Acto de inauguración en la plaza central"}  # fmt: skip
+    credits = {
+        "creator": "Fotografía Oficial",
+        "copyright": "Gobierno Provincial de Ejemplo",
+        "caption": "Acto de inauguración en la plaza central",
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(splice_app13(buf.getvalue(), iptc_block(credits)))
     return path
@@ -96,8 +99,9 @@ def instrument() -> dict[str, list[float]]:
     return times
 
 
-def bench(label: str, path: Path, brand: Any, category: str, runs: int,
-          times: dict[str, list[float]]) -> None:  # fmt: skip
+def bench(
+    label: str, path: Path, brand: Any, category: str, runs: int, times: dict[str, list[float]]
+) -> None:
     rules = brand.rules_for(category)
     check_piece(path, brand, category)  # warm-up: imports, official logos, caches
     times.clear()
@@ -109,10 +113,14 @@ def bench(label: str, path: Path, brand: Any, category: str, runs: int,
         totals.append(time.perf_counter() - start)
     assert report is not None
     size = path.stat().st_size / 1000
-    print(f"\n{label}: {path.name} ({size:,.0f} KB), {brand.slug} / {category}, "
-          f"{len(rules)} rules, {runs} runs")  # fmt: skip
-    print(f"  check_piece median {statistics.median(totals) * 1000:7.1f} ms"
-          f"   (min {min(totals) * 1000:.1f}, max {max(totals) * 1000:.1f})")  # fmt: skip
+    print(
+        f"\n{label}: {path.name} ({size:,.0f} KB), {brand.slug} / {category}, "
+        f"{len(rules)} rules, {runs} runs"
+    )
+    print(
+        f"  check_piece median {statistics.median(totals) * 1000:7.1f} ms"
+        f"   (min {min(totals) * 1000:.1f}, max {max(totals) * 1000:.1f})"
+    )
     accounted = 0.0
     for rule in rules:
         samples = times.get(rule.check, [])
@@ -121,8 +129,10 @@ def bench(label: str, path: Path, brand: Any, category: str, runs: int,
         accounted += per_run
         status = report.check(rule.id).status
         print(f"    {rule.id:<22} {rule.check:<18} {per_run * 1000:7.1f} ms  {status}")
-    print(f"    {'(open, sniff, header)':<41} "
-          f"{max(0.0, statistics.median(totals) - accounted) * 1000:7.1f} ms")  # fmt: skip
+    print(
+        f"    {'(open, sniff, header)':<41} "
+        f"{max(0.0, statistics.median(totals) - accounted) * 1000:7.1f} ms"
+    )
     print(f"  verdict: {report.status}")
 
 
@@ -136,8 +146,7 @@ def main() -> None:
     logo = logo_4000(CACHE / "logo-4000.png", province)
     times = instrument()
     bench("24 MP photo", photo, province, "photo", args.runs, times)
-    bench("24 MP photo as a graphic piece (palette)", photo, province, "graphic", args.runs,
-          times)  # fmt: skip
+    bench("24 MP photo as a graphic piece (palette)", photo, province, "graphic", args.runs, times)
     bench("4000 px logo", logo, province, "logo", args.runs, times)
 
 

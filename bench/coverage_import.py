@@ -53,9 +53,15 @@ def _photo(n: int, width: int, height: int) -> bytes:
     pixels += rng.normal(0, 6, size=pixels.shape).astype(np.float32)
     image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
     minute, second = divmod(n * 11, 60)
-    exif = make_exif({"make": "Nikon", "model": "Z6", "artist": "Ana Pérez",
-                      "datetime_original": f"2026:05:25 {10 + minute // 60:02d}:"
-                                           f"{minute % 60:02d}:{second:02d}"})  # fmt: skip
+    exif = make_exif(
+        {
+            "make": "Nikon",
+            "model": "Z6",
+            "artist": "Ana Pérez",
+            "datetime_original": f"2026:05:25 {10 + minute // 60:02d}:"
+            f"{minute % 60:02d}:{second:02d}",
+        }
+    )
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=88, exif=exif)
     return buf.getvalue()
@@ -80,8 +86,11 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "brandhub", *args],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode not in (0,):
         print(done.stdout, done.stderr, file=sys.stderr)
@@ -99,23 +108,44 @@ def main() -> None:
     started = time.perf_counter()
     folder = corpus(options.photos, width, height)
     megabytes = sum(p.stat().st_size for p in folder.rglob("*.JPG")) / 1e6
-    print(f"corpus: {options.photos} photos {width}x{height}, {megabytes:.0f} MB "
-          f"(ready in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+    print(
+        f"corpus: {options.photos} photos {width}x{height}, {megabytes:.0f} MB "
+        f"(ready in {time.perf_counter() - started:.1f} s)"
+    )
 
     with tempfile.TemporaryDirectory(prefix="brandhub-bench-") as instance:
-        env = {**os.environ, "BRANDHUB_INSTANCE_PATH": instance,
-               "BRANDHUB_SECRET_KEY": "bench", "PYTHONWARNINGS": "ignore"}  # fmt: skip
+        env = {
+            **os.environ,
+            "BRANDHUB_INSTANCE_PATH": instance,
+            "BRANDHUB_SECRET_KEY": "bench",
+            "PYTHONWARNINGS": "ignore",
+        }
         env.pop("BRANDHUB_DATABASE_URL", None)
         _run(["init"], env)
-        command = ["import", str(folder), "--event", "Inauguración del Hospital Regional",
-                   "--date", "2026-05-25T10:00", "--credit", "Ana Pérez / Prensa",
-                   "--copyright", "CC BY 4.0", "--tags", "hospital, inauguración"]  # fmt: skip
+        command = [
+            "import",
+            str(folder),
+            "--event",
+            "Inauguración del Hospital Regional",
+            "--date",
+            "2026-05-25T10:00",
+            "--credit",
+            "Ana Pérez / Prensa",
+            "--copyright",
+            "CC BY 4.0",
+            "--tags",
+            "hospital, inauguración",
+        ]
         first, summary = _run(command, env)
-        print(f"first import:  {first:6.1f} s  {options.photos * 60 / first:6.0f} photos/min"
-              f"   [{summary}]")  # fmt: skip
+        print(
+            f"first import:  {first:6.1f} s  {options.photos * 60 / first:6.0f} photos/min"
+            f"   [{summary}]"
+        )
         again, summary = _run(command, env)
-        print(f"run again:     {again:6.1f} s  {options.photos * 60 / again:6.0f} photos/min"
-              f"   [{summary}]")  # fmt: skip
+        print(
+            f"run again:     {again:6.1f} s  {options.photos * 60 / again:6.0f} photos/min"
+            f"   [{summary}]"
+        )
         _zip(instance)
 
 
@@ -142,8 +172,10 @@ def _zip(instance: str) -> None:
             ready = time.perf_counter() - started
             size += sum(len(chunk) for chunk in chunks)
             total = time.perf_counter() - started
-            print(f"ZIP 'web' ({label}): {len(assets)} files, {size / 1e6:.0f} MB, "
-                  f"first byte after {ready:.2f} s, all in {total:.2f} s")  # fmt: skip
+            print(
+                f"ZIP 'web' ({label}): {len(assets)} files, {size / 1e6:.0f} MB, "
+                f"first byte after {ready:.2f} s, all in {total:.2f} s"
+            )
 
 
 if __name__ == "__main__":

@@ -173,8 +173,11 @@ def make_instance(folder: Path, s3: str | None, brand: bool) -> dict[str, Any]:
         "JOBS_BACKEND": "immediate",
     }
     if s3:  # a bucket of its own: bytes already stored would not be written again
-        config.update(STORAGE="s3", S3_BUCKET=f"b-{folder.parent.name[-8:]}-{folder.name}".lower(),
-                      S3_ENDPOINT_URL=s3)  # fmt: skip
+        config.update(
+            STORAGE="s3",
+            S3_BUCKET=f"b-{folder.parent.name[-8:]}-{folder.name}".lower(),
+            S3_ENDPOINT_URL=s3,
+        )
     app = create_app(config)
     upgrade(app)
     with app.app_context():
@@ -190,8 +193,15 @@ def make_instance(folder: Path, s3: str | None, brand: bool) -> dict[str, Any]:
             versions = load_brands(db, app.extensions["brandhub.storage"])
         agency.brand_slug = versions[0][0] if versions else None
     db.add(agency)
-    db.add(User(email="bench@example.org", name="Bench", role="admin", agency=agency,
-                password_hash=hash_password("bench-password")))  # fmt: skip
+    db.add(
+        User(
+            email="bench@example.org",
+            name="Bench",
+            role="admin",
+            agency=agency,
+            password_hash=hash_password("bench-password"),
+        )
+    )
     db.commit()
     db.close()
     database(app).dispose()
@@ -229,8 +239,13 @@ def instrument() -> None:
     _timed(drain, "drain_now", "index drain")
 
 
-def ingest_files(config: dict[str, Any], paths: list[Path], ready: Any = None,
-                 go: Any = None, warm_up: int | None = None) -> list[float]:  # fmt: skip
+def ingest_files(
+    config: dict[str, Any],
+    paths: list[Path],
+    ready: Any = None,
+    go: Any = None,
+    warm_up: int | None = None,
+) -> list[float]:
     """Ingest ``paths`` one by one through ``create_asset``; per-file seconds."""
     from sqlalchemy import select
 
@@ -247,8 +262,15 @@ def ingest_files(config: dict[str, Any], paths: list[Path], ready: Any = None,
         if warm_up is not None:  # imports, codecs, first connections: not what is measured
             with app.app_context(), warm_up_photo(warm_up).open("rb") as fh:
                 db = get_session()
-                create_asset(db, store, settings, db.merge(user), fh, "warm-up.jpg",
-                             AssetFields(agency="prensa"))  # fmt: skip
+                create_asset(
+                    db,
+                    store,
+                    settings,
+                    db.merge(user),
+                    fh,
+                    "warm-up.jpg",
+                    AssetFields(agency="prensa"),
+                )
         if ready is not None:
             ready.set()
             go.wait()
@@ -257,15 +279,23 @@ def ingest_files(config: dict[str, Any], paths: list[Path], ready: Any = None,
             with app.app_context():  # one app context per file, as one request each
                 db = get_session()
                 with path.open("rb") as fh:
-                    create_asset(db, store, settings, db.merge(user), fh, path.name,
-                                 AssetFields(agency="prensa"))  # fmt: skip
+                    create_asset(
+                        db,
+                        store,
+                        settings,
+                        db.merge(user),
+                        fh,
+                        path.name,
+                        AssetFields(agency="prensa"),
+                    )
             times.append(time.perf_counter() - start)
     database(app).dispose()
     return times
 
 
-def _child(kind: str, worker: int, config: dict[str, Any], paths: list[Path], ready: Any,
-           go: Any, out: Any) -> None:  # fmt: skip
+def _child(
+    kind: str, worker: int, config: dict[str, Any], paths: list[Path], ready: Any, go: Any, out: Any
+) -> None:
     if kind == "floor":
         floor_one(warm_up_photo(worker))
         ready.set()
@@ -310,8 +340,9 @@ def throughput(kind: str, config: dict[str, Any], paths: list[Path], processes: 
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     os.environ.update(AWS_ENV)
-    proc = subprocess.Popen([sys.executable, "-c", _MOTO], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None
         port = proc.stdout.readline().strip()
@@ -339,14 +370,17 @@ def main() -> None:
     print(f"Corpus: {args.photos} photos under {CACHE.relative_to(ROOT)}")
     paths = corpus(args.photos)
     sizes = [p.stat().st_size / 1e6 for p in paths]
-    print(f"  6000 × 4000 JPEG q90 with EXIF and IPTC, {min(sizes):.1f}-{max(sizes):.1f} MB "
-          f"(median {statistics.median(sizes):.1f} MB)")  # fmt: skip
+    print(
+        f"  6000 × 4000 JPEG q90 with EXIF and IPTC, {min(sizes):.1f}-{max(sizes):.1f} MB "
+        f"(median {statistics.median(sizes):.1f} MB)"
+    )
 
     floor_one(warm_up_photo())
     floor = [floor_one(p) for p in paths]
     rows: list[tuple[str, list[float], dict[int, float]]] = []
-    rows.append(("floor (Pillow + SHA-256)", floor,
-                 {n: throughput("floor", {}, paths, n) for n in counts}))  # fmt: skip
+    rows.append(
+        ("floor (Pillow + SHA-256)", floor, {n: throughput("floor", {}, paths, n) for n in counts})
+    )
 
     setups: list[tuple[str, str | None, bool]] = [("BrandHub, local store", None, False)]
     if not args.no_brand:
@@ -376,8 +410,10 @@ def main() -> None:
             finally:
                 shutil.rmtree(base, ignore_errors=True)
 
-        print(f"\n{'':34}{'per photo (ms)':>16}{'ratio':>8}" +
-              "".join(f"{f'{n} proc. /min':>15}" for n in counts))  # fmt: skip
+        print(
+            f"\n{'':34}{'per photo (ms)':>16}{'ratio':>8}"
+            + "".join(f"{f'{n} proc. /min':>15}" for n in counts)
+        )
         base_ms = statistics.median(floor)
         for label, times, rates in rows:
             med = statistics.median(times)
@@ -387,15 +423,19 @@ def main() -> None:
             )
         print("\nWhere BrandHub's time goes (median ms per photo):")
         labels = list(breakdown)
-        steps = sorted({s for b in breakdown.values() for s in b}, key=lambda s: -max(
-            b.get(s, 0) for b in breakdown.values()))  # fmt: skip
+        steps = sorted(
+            {s for b in breakdown.values() for s in b},
+            key=lambda s: -max(b.get(s, 0) for b in breakdown.values()),
+        )
         print(
             f"  {'step':26}"
             + "".join(f"{label.removeprefix('BrandHub, '):>26}" for label in labels)
         )
         for step in steps:
-            print(f"  {step:26}" + "".join(
-                f"{ms(breakdown[label].get(step, 0)):>26}" for label in labels))  # fmt: skip
+            print(
+                f"  {step:26}"
+                + "".join(f"{ms(breakdown[label].get(step, 0)):>26}" for label in labels)
+            )
 
         if s3 is not None:
             raw = raw_s3_uploads(s3, paths)

@@ -147,9 +147,13 @@ def main() -> None:
     instance.mkdir(parents=True)
     server = start_server(instance, env, port)
     # As deployed: a background worker beside the web processes drains the search outbox.
-    worker = subprocess.Popen([str(VENV_BIN / "brandhub"), "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL,
-                              stderr=open(instance / "worker.log", "wb"))  # fmt: skip
+    worker = subprocess.Popen(
+        [str(VENV_BIN / "brandhub"), "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(instance / "worker.log", "wb"),
+    )
     base = f"http://127.0.0.1:{port}"
     stats = Stats()
     acked: dict[int, str] = {}
@@ -279,8 +283,9 @@ def main() -> None:
         if has_search:  # the worker indexes what was queued during the load
             waited = time.monotonic()
             while True:
-                found = session.get(f"{base}/api/v1/search?q=carga&per_page=1",
-                                    headers=headers).json()["total"]  # fmt: skip
+                found = session.get(
+                    f"{base}/api/v1/search?q=carga&per_page=1", headers=headers
+                ).json()["total"]
                 if found >= len(acked) or time.monotonic() - waited > 120:
                     break
                 time.sleep(0.5)

@@ -100,9 +100,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
-            {"INSTANCE_PATH": tmp, "WTF_CSRF_ENABLED": False, "PER_PAGE": args.per_page,
-             "JOBS_BACKEND": "immediate"}
-        )  # fmt: skip
+            {
+                "INSTANCE_PATH": tmp,
+                "WTF_CSRF_ENABLED": False,
+                "PER_PAGE": args.per_page,
+                "JOBS_BACKEND": "immediate",
+            }
+        )
         upgrade(app)
         seed(app, args.assets)
         # Their thumbnails are rows without files: the similar-images panel says so each time.

@@ -76,9 +76,14 @@ def make_video(size: int) -> Path:
         for i in range(250):
             x = np.linspace(0, 255, 640, dtype=np.float32)[None, :]
             y = np.linspace(0, 255, 360, dtype=np.float32)[:, None]
-            rgb = np.stack([np.broadcast_to((x + i * 4) % 256, (360, 640)),
-                            np.broadcast_to(y, (360, 640)),
-                            np.full((360, 640), 128, np.float32)], axis=-1)  # fmt: skip
+            rgb = np.stack(
+                [
+                    np.broadcast_to((x + i * 4) % 256, (360, 640)),
+                    np.broadcast_to(y, (360, 640)),
+                    np.full((360, 640), 128, np.float32),
+                ],
+                axis=-1,
+            )
             frame = av.VideoFrame.from_ndarray(rgb.astype(np.uint8), format="rgb24")
             frame.pts = i
             out.mux(stream.encode(frame))
@@ -182,10 +187,21 @@ def gunicorn(env: dict[str, str], instance: Path) -> Iterator[tuple[int, int]]:
     port = free_port()
     log = (instance / "gunicorn.log").open("wb")
     proc = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "900",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )  # fmt: skip
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "900",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -244,8 +260,9 @@ def download(url: str, headers: dict[str, str] | None = None) -> tuple[float, in
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=900)
     start = time.perf_counter()
-    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
-                 headers=headers or {})  # fmt: skip
+    conn.request(
+        "GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {}
+    )
     response = conn.getresponse()
     if response.status != 200:
         raise RuntimeError(f"download answered {response.status}")
@@ -261,8 +278,12 @@ def s3_client(endpoint: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                        config=Config(signature_version="s3v4"))  # fmt: skip
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        config=Config(signature_version="s3v4"),
+    )
 
 
 def raw_upload(endpoint: str, path: Path) -> float:
@@ -301,8 +322,14 @@ def children(pid: int) -> list[int]:
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([str(VENV_BIN / "brandhub"), *args], env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        [str(VENV_BIN / "brandhub"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def mbps(size: int, seconds: float) -> float:
@@ -363,17 +390,24 @@ def main() -> None:
 
                 # The poster frame and probe: a worker process, started now.
                 worker_log = (instance / "worker.log").open("wb")
-                worker = subprocess.Popen([str(VENV_BIN / "brandhub"), "worker", "-w", "1"],
-                                          env=env, cwd=ROOT, stdout=worker_log,
-                                          stderr=worker_log)  # fmt: skip
+                worker = subprocess.Popen(
+                    [str(VENV_BIN / "brandhub"), "worker", "-w", "1"],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=worker_log,
+                    stderr=worker_log,
+                )
                 start = time.perf_counter()
                 with RssSampler(worker.pid) as job_rss:
                     job = {}
                     while job.get("state") not in ("done", "failed"):
                         time.sleep(0.2)
                         conn = http.client.HTTPConnection("127.0.0.1", port)
-                        conn.request("GET", asset["processing"]["job"],
-                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                        conn.request(
+                            "GET",
+                            asset["processing"]["job"],
+                            headers={"Authorization": f"Bearer {token}"},
+                        )
                         job = json.loads(conn.getresponse().read())
                         if time.perf_counter() - start > 600:
                             break
@@ -391,13 +425,22 @@ def main() -> None:
 
         print(f"\n{len(times['app'])} runs each, alternated, after a warm-up of the S3 server")
         print(f"{'':46}{'best s':>7}{'median':>8}{'MiB/s':>8}{'median':>8}")
-        line("upload through the app (API → S3)", times["app"],
-             f"worker peak RSS {up_peak / MIB:.0f} MiB (idle {idle / MIB:.0f})")  # fmt: skip
+        line(
+            "upload through the app (API → S3)",
+            times["app"],
+            f"worker peak RSS {up_peak / MIB:.0f} MiB (idle {idle / MIB:.0f})",
+        )
         line("boto3 upload_file (8 MiB parts × 10 threads)", times["raw"])
-        line("S3Storage.put_file, no HTTP in front", times["store"],
-             "the app's S3 client alone (CRC32 checksums, as configured)")  # fmt: skip
-        line("download through the app (S3 → API)", down,
-             f"worker peak RSS {down_peak / MIB:.0f} MiB")  # fmt: skip
+        line(
+            "S3Storage.put_file, no HTTP in front",
+            times["store"],
+            "the app's S3 client alone (CRC32 checksums, as configured)",
+        )
+        line(
+            "download through the app (S3 → API)",
+            down,
+            f"worker peak RSS {down_peak / MIB:.0f} MiB",
+        )
         line("download by presigned URL (S3 direct)", direct)
         ratio = statistics.median(times["raw"]) / statistics.median(times["app"])
         best = min(times["raw"]) / min(times["app"])
@@ -406,9 +449,11 @@ def main() -> None:
         print(f"upload throughput, app / its own S3 client alone: {ratio:.2f} (medians)")
         ratio = statistics.median(direct) / statistics.median(down)
         print(f"download throughput, app / presigned direct: {ratio:.2f} (medians)")
-        print(f"media job (probe + poster of the {size // MIB} MiB original from S3): "
-              f"{job.get('state')} after {job_seconds:.1f} s, {job.get('error') or ''} "
-              f"worker peak RSS {job_rss.worst() / MIB:.0f} MiB")  # fmt: skip
+        print(
+            f"media job (probe + poster of the {size // MIB} MiB original from S3): "
+            f"{job.get('state')} after {job_seconds:.1f} s, {job.get('error') or ''} "
+            f"worker peak RSS {job_rss.worst() / MIB:.0f} MiB"
+        )
         receive_profile(path)
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -418,8 +463,10 @@ class _MultipartBody(io.RawIOBase):
     """The bytes of a one-file multipart body, read from ``path`` as they are asked for."""
 
     def __init__(self, path: Path, boundary: str) -> None:
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-                f'filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n').encode()  # fmt: skip
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n'
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         self._parts: list[Any] = [io.BytesIO(head), path.open("rb"), io.BytesIO(tail)]
         self.size = len(head) + path.stat().st_size + len(tail)
@@ -451,11 +498,15 @@ def receive_profile(video: Path) -> None:
         for profiled in (False, True):
             body = _MultipartBody(video, boundary)
             environ = {
-                "REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "bench",
-                "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": body,
+                "REQUEST_METHOD": "POST",
+                "PATH_INFO": "/",
+                "SERVER_NAME": "bench",
+                "SERVER_PORT": "80",
+                "wsgi.url_scheme": "http",
+                "wsgi.input": body,
                 "CONTENT_TYPE": f"multipart/form-data; boundary={boundary}",
                 "CONTENT_LENGTH": str(body.size),
-            }  # fmt: skip
+            }
             prof = cProfile.Profile()
             with app.request_context(environ):
                 from flask import request
@@ -467,8 +518,10 @@ def receive_profile(video: Path) -> None:
                 prof.disable()
                 seconds = time.perf_counter() - start
                 upload.stream.close()
-        print(f"\nreceiving side without HTTP (parse, spool, SHA-256 in one pass): {seconds:.2f} s,"
-              f" {mbps(body.size, seconds):.0f} MiB/s; the top of its profile:")  # fmt: skip
+        print(
+            f"\nreceiving side without HTTP (parse, spool, SHA-256 in one pass): {seconds:.2f} s,"
+            f" {mbps(body.size, seconds):.0f} MiB/s; the top of its profile:"
+        )
         stats = pstats.Stats(prof, stream=sys.stdout)
         stats.sort_stats("tottime").print_stats(5)
     finally:

@@ -42,7 +42,7 @@ from brandhub.db import database, upgrade  # noqa: E402
 from brandhub.models import Agency, Asset, DownloadEvent, User  # noqa: E402
 from brandhub.operations.similar import phash_bytes, similar_to_hash  # noqa: E402
 from brandhub.operations.statistics import monthly  # noqa: E402
-from tests.workflow.support import encode, scene  # noqa: E402
+from tests.factories import encode, scene  # noqa: E402
 
 AGENCIES = 40
 
@@ -68,15 +68,30 @@ def fill(db, assets: int, downloads: int) -> None:  # type: ignore[no-untyped-de
     for n in range(assets):
         batch.append(
             {
-                "kind": "image", "title": f"Foto {n}", "description": "", "credit": "",
-                "creator": "", "copyright": "", "caption": "", "original_filename": f"{n}.jpg",
-                "mime": "image/jpeg", "ext": "jpg", "size": 1000, "sha256": f"{n:064x}",
-                "storage_key": f"originals/{n}", "metadata": {}, "status": "approved",
-                "public": n % 3 == 0, "agency_id": 1 + n % AGENCIES,
-                "phash": f"{rng.getrandbits(64):016x}", "licence": "", "restrictions": "",
-                "created_at": now - timedelta(days=rng.randrange(395)), "updated_at": now,
+                "kind": "image",
+                "title": f"Foto {n}",
+                "description": "",
+                "credit": "",
+                "creator": "",
+                "copyright": "",
+                "caption": "",
+                "original_filename": f"{n}.jpg",
+                "mime": "image/jpeg",
+                "ext": "jpg",
+                "size": 1000,
+                "sha256": f"{n:064x}",
+                "storage_key": f"originals/{n}",
+                "metadata": {},
+                "status": "approved",
+                "public": n % 3 == 0,
+                "agency_id": 1 + n % AGENCIES,
+                "phash": f"{rng.getrandbits(64):016x}",
+                "licence": "",
+                "restrictions": "",
+                "created_at": now - timedelta(days=rng.randrange(395)),
+                "updated_at": now,
             }
-        )  # fmt: skip
+        )
         if len(batch) == 5000:
             db.execute(insert(Asset), batch)
             batch = []
@@ -86,10 +101,13 @@ def fill(db, assets: int, downloads: int) -> None:  # type: ignore[no-untyped-de
     for _n in range(downloads):
         rows.append(
             {
-                "asset_id": None, "agency_id": 1 + rng.randrange(AGENCIES), "channel": "app",
-                "what": "original", "created_at": now - timedelta(minutes=rng.randrange(570000)),
+                "asset_id": None,
+                "agency_id": 1 + rng.randrange(AGENCIES),
+                "channel": "app",
+                "what": "original",
+                "created_at": now - timedelta(minutes=rng.randrange(570000)),
             }
-        )  # fmt: skip
+        )
         if len(rows) == 20000:
             db.execute(insert(DownloadEvent), rows)
             rows = []
@@ -107,8 +125,12 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        config = {"INSTANCE_PATH": folder, "SECRET_KEY": "bench", "JOBS_BACKEND": "immediate",
-                  "SEARCH_DRAIN_INLINE": False}  # fmt: skip
+        config = {
+            "INSTANCE_PATH": folder,
+            "SECRET_KEY": "bench",
+            "JOBS_BACKEND": "immediate",
+            "SEARCH_DRAIN_INLINE": False,
+        }
         if args.database_url:
             config["DATABASE_URL"] = args.database_url
         app = create_app(config)
@@ -116,8 +138,10 @@ def main() -> None:
         db = database(app).sessionmaker()
         start = time.perf_counter()
         fill(db, args.assets, args.downloads)
-        print(f"corpus: {args.assets:,} assets, {args.downloads:,} downloads, "
-              f"{AGENCIES} agencies, made in {time.perf_counter() - start:.1f} s")  # fmt: skip
+        print(
+            f"corpus: {args.assets:,} assets, {args.downloads:,} downloads, "
+            f"{AGENCIES} agencies, made in {time.perf_counter() - start:.1f} s"
+        )
         admin = User(id=0, email="a@x", role="admin", password_hash="")
         editor = User(id=0, email="e@x", role="editor", agency_id=1, password_hash="")
         probe = db.get(Asset, 1)
@@ -132,14 +156,18 @@ def main() -> None:
                 print(f"near duplicates, as {who}: p50 {p50:.1f} ms, p90 {p90:.1f} ms")
             zone = ZoneInfo("America/Argentina/Buenos_Aires")
             p50, p90 = timed(lambda: monthly(db, zone, 12), args.runs)
-            print(f"monthly figures, 12 months × {AGENCIES} agencies: "
-                  f"p50 {p50:.0f} ms, p90 {p90:.0f} ms")  # fmt: skip
+            print(
+                f"monthly figures, 12 months × {AGENCIES} agencies: "
+                f"p50 {p50:.0f} ms, p90 {p90:.0f} ms"
+            )
         image = scene(1, (6000, 4000))
         image.thumbnail((400, 400))
         thumb = encode(image, "WEBP")
         p50, p90 = timed(lambda: phash_bytes(thumb), max(args.runs, 50))
-        print(f"pHash of a 400 px WebP thumbnail: p50 {p50:.1f} ms, p90 {p90:.1f} ms "
-              f"({len(io.BytesIO(thumb).getvalue()):,} bytes)")  # fmt: skip
+        print(
+            f"pHash of a 400 px WebP thumbnail: p50 {p50:.1f} ms, p90 {p90:.1f} ms "
+            f"({len(io.BytesIO(thumb).getvalue()):,} bytes)"
+        )
         db.close()
         database(app).dispose()
 

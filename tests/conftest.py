@@ -8,7 +8,6 @@ template and the copies are PostgreSQL databases instead (tests/plugins/database
 
 from __future__ import annotations
 
-import io
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,32 +16,17 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
+from sqlalchemy.orm import Session
 
 from brandhub import create_app
-from brandhub.auth.passwords import hash_password
-from brandhub.auth.tokens import create_token
 from brandhub.db import database, upgrade
-from brandhub.models import Agency, User
+from brandhub.models import User
+from tests.factories import PASSWORD, Api, add_token, add_user, app_config, session
 
 if TYPE_CHECKING:
     from tests.plugins.databases import PostgresServer
 
 pytest_plugins = ["tests.plugins.databases", "tests.plugins.redis_server", "tests.plugins.s3"]
-
-PASSWORD = "correct horse battery staple"
-
-
-def _config(instance: Path, **extra: Any) -> dict[str, Any]:
-    return {
-        "INSTANCE_PATH": str(instance),
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "JOBS_BACKEND": "immediate",  # background tasks run at once, in the test
-        **extra,
-    }
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +38,7 @@ def template_db(
     extra: dict[str, Any] = {}
     if pg_server is not None:
         extra["DATABASE_URL"] = pg_server.create(pg_server.template_name)
-    app = create_app(_config(folder, **extra))
+    app = create_app(app_config(folder, **extra))
     upgrade(app)
     database(app).dispose()
     if pg_server is None:
@@ -80,7 +64,7 @@ def app_factory(
             extra["DATABASE_URL"] = pg_server.create(databases[-1], template=str(template_db))
         elif not own_database:
             shutil.copy(template_db, instance / "brandhub.sqlite3")
-        app = create_app(_config(instance, **extra))
+        app = create_app(app_config(instance, **extra))
         if own_database:
             upgrade(app)
         made.append(app)
@@ -109,49 +93,6 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-_counter = {"n": 0}
-
-
-def add_user(
-    app: Flask, role: str = "editor", agency: str | None = "salud", email: str | None = None
-) -> User:
-    """Create a person (and the agency if new) directly in the app's database."""
-    _counter["n"] += 1
-    n = _counter["n"]
-    db = database(app).sessionmaker()
-    try:
-        agency_row = None
-        if agency:
-            agency_row = db.query(Agency).filter_by(slug=agency).one_or_none()
-            if agency_row is None:
-                agency_row = Agency(slug=agency, name=f"Agencia {agency.title()}")
-                db.add(agency_row)
-        user = User(
-            email=email or f"{role}{n}@example.org",
-            name=f"{role.title()} {n}",
-            role=role,
-            agency=agency_row,
-            password_hash=hash_password(PASSWORD),
-        )
-        db.add(user)
-        db.commit()
-        db.refresh(user)
-        db.expunge(user)
-        return user
-    finally:
-        db.close()
-
-
-def add_token(app: Flask, user: User) -> str:
-    db = database(app).sessionmaker()
-    try:
-        token = create_token(db, db.get(User, user.id))
-        db.commit()
-        return token
-    finally:
-        db.close()
-
-
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     """``make_user("editor", agency="salud")`` creates a person (and agency)."""
@@ -163,51 +104,27 @@ def make_token(app: Flask) -> Callable[[User], str]:
     return lambda user: add_token(app, user)
 
 
-class Api:
-    """A thin JSON client for /api/v1 with a bearer token."""
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session on the app's database, closed after the test.
 
-    def __init__(self, client: FlaskClient, token: str | None) -> None:
-        self.client, self.token = client, token
-
-    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        headers.update(extra or {})
-        return headers
-
-    def get(self, path: str, **kw: Any) -> Any:
-        return self.client.get(
-            "/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw
-        )
-
-    def delete(self, path: str, **kw: Any) -> Any:
-        return self.client.delete("/api/v1" + path, headers=self._headers(), **kw)
-
-    def patch(self, path: str, **kw: Any) -> Any:
-        return self.client.patch("/api/v1" + path, headers=self._headers(), **kw)
-
-    def upload(self, data: bytes, filename: str = "foto.jpg", **fields: Any) -> Any:
-        # Encoded in memory: Werkzeug's test client would spool a large body to a
-        # temporary file that it never closes (a ResourceWarning, an error here).
-        boundary, body = encode_multipart(
-            {"file": FileStorage(io.BytesIO(data), filename), **fields}
-        )
-        return self.client.post(
-            "/api/v1/assets",
-            data=body,
-            headers=self._headers(),
-            content_type=f"multipart/form-data; boundary={boundary}",
-        )
+    Its transaction starts at its first query and reads from then on, so a test
+    that reads, then makes requests, then reads again commits in between (or opens
+    another with ``tests.factories.session(app)``).
+    """
+    with session(app) as db:
+        yield db
 
 
 @pytest.fixture
-def api_for(client: FlaskClient, make_user: Callable[..., User], make_token: Callable[[User], str]):
+def api_for(
+    client: FlaskClient, make_user: Callable[..., User], make_token: Callable[[User], str]
+) -> Callable[..., Api]:
     """``api_for("editor", agency="salud")`` → an Api client signed in as a new person."""
 
     def make(role: str = "editor", agency: str | None = "salud") -> Api:
         user = make_user(role, agency)
-        api = Api(client, make_token(user))
-        api.user = user  # type: ignore[attr-defined]
-        return api
+        return Api(client, make_token(user), user)
 
     return make
 

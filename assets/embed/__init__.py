@@ -32,7 +32,7 @@ print TIFF LZW, 24 MP      2500-2900 39         450-600             1000-1200
 The blocks are small and fully specified, so they are built here
 (``blocks.py``) and spliced into the encoder's bytes without decoding or
 encoding the image again (``containers.py``). ExifTool and exiv2 remain the
-oracles: ``tests/archive/test_written_metadata.py`` reads every kind of
+oracles: ``tests/app/downloads/test_written_metadata.py`` reads every kind of
 download with both (``exiftool -validate -warning`` reports OK, exiv2 prints
 every field).
 """

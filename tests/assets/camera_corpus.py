@@ -80,9 +80,12 @@ def _download(package: str, into: Path) -> Path:
         raise Unavailable("apt-get and dpkg-deb are needed to fetch the camera photographs")
     for attempt in range(2):
         done = subprocess.run(
-            [apt, "download", "-q", package], cwd=into, capture_output=True, text=True,
+            [apt, "download", "-q", package],
+            cwd=into,
+            capture_output=True,
+            text=True,
             timeout=600,
-        )  # fmt: skip
+        )
         debs = sorted(into.glob(f"{package}_*.deb"))
         if done.returncode == 0 and debs:
             return debs[-1]

@@ -41,8 +41,10 @@ def photos() -> dict[str, tuple[Path, dict[str, Any], MediaInfo]]:
         pytest.skip(f"camera photographs unavailable: {exc}")
     out = subprocess.run(
         [EXIFTOOL, "-json", "-n", "-G", *map(str, paths)],
-        check=True, capture_output=True, timeout=120,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=120,
+    ).stdout
     theirs = {Path(d["SourceFile"]).name: d for d in json.loads(out)}
     settings = IngestSettings(time_zone=ZONE)
     found = {}

@@ -52,10 +52,24 @@ def _encoded(fmt: str, mode: str = "RGB", **options) -> bytes:
 
 def _exiftool(paths: list[Path]) -> dict[str, dict]:
     out = subprocess.run(
-        ["exiftool", "-json", "-a", "-G1", "-validate", "-warning", "-IPTC:all", "-IFD0:all",
-         "-XMP-dc:all", "-JFIF:all", *map(str, paths)],
-        capture_output=True, text=True, check=False, timeout=60,
-    )  # fmt: skip
+        [
+            "exiftool",
+            "-json",
+            "-a",
+            "-G1",
+            "-validate",
+            "-warning",
+            "-IPTC:all",
+            "-IFD0:all",
+            "-XMP-dc:all",
+            "-JFIF:all",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     return {Path(item["SourceFile"]).name: item for item in json.loads(out.stdout)}
 
 

@@ -138,7 +138,7 @@ def test_exactly_the_limit_is_accepted(tmp_path):
             "x.svg",
             InvalidFile,
             "not allowed",
-        ),  # fmt: skip
+        ),
     ],
     ids=["empty", "html", "zip", "lying-name", "truncated", "bomb", "svg-entities"],
 )

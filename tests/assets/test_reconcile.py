@@ -41,8 +41,10 @@ def _write(path: Path, tags: dict[str, str]) -> None:
 def _exiftool(path: Path, *tags: str) -> dict[str, Any]:
     out = subprocess.run(
         [EXIFTOOL, "-json", "-use", "MWG", *[f"-{t}" for t in tags], str(path)],
-        check=True, capture_output=True, timeout=60,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout
     return json.loads(out)[0]  # type: ignore[no-any-return]
 
 
@@ -101,7 +103,7 @@ CUPS = "Colorful cups. Aarhus, Denmark."
             "© Municipio",
             "iptc",
         ),
-    ],  # fmt: skip
+    ],
     ids=["x-default", "olympus", "konica", "sony-blank-rights", "make-model", "default", "real"],
 )
 def test_placeholders_never_become_the_record(tmp_path, tags, caption, copyright, source):  # type: ignore[no-untyped-def]
@@ -207,7 +209,7 @@ def test_embedded_titles_of_pdf_and_mp4(tmp_path):  # type: ignore[no-untyped-de
         (0, None),
         (-1, None),
         (float("nan"), None),
-    ],  # fmt: skip
+    ],
 )
 def test_exposure_is_written_as_photographers_do(seconds, shown):  # type: ignore[no-untyped-def]
     assert clean.exposure(seconds) == shown

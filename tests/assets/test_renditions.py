@@ -268,20 +268,20 @@ def test_renditions_carry_no_metadata(tmp_path):
             "max-64|format-png",
             (64, 48),
             (250, 200, 0),
-        ),  # fmt: skip
+        ),
         (mf.make_svg(fill="#009639"), "max-400|format-png", (400, 200), (0, 150, 57)),
         (
             mf.make_pdf(width_pt=200, height_pt=100, color=(0, 51, 160)),
             "max-400|format-png",
             (400, 200),
             (0, 51, 160),
-        ),  # fmt: skip
+        ),
         (
             mf.make_mp4(0.5, 160, 120, color=(200, 40, 40)),
             "max-320|format-png",
             (160, 120),
             (200, 40, 40),
-        ),  # fmt: skip
+        ),
     ],
     ids=["gif", "heic", "avif", "tiff", "webp", "svg", "pdf", "video"],
 )

@@ -286,13 +286,22 @@ def test_explicit_credentials_are_used_and_not_shown(s3_server: str, s3_bucket: 
 
 @pytest.mark.parametrize("checksums", ["crc32", "off"])
 def test_both_checksum_modes_store_the_same_bytes(
-    s3_server: str, s3_bucket: str, s3_client: Any, pattern_stream: Any, tmp_path: Any,
+    s3_server: str,
+    s3_bucket: str,
+    s3_client: Any,
+    pattern_stream: Any,
+    tmp_path: Any,
     checksums: str,
-) -> None:  # fmt: skip
+) -> None:
     storage = S3Storage(
-        s3_bucket, "brandhub", endpoint_url=s3_server, region="us-east-1",
-        multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB, checksums=checksums,
-    )  # fmt: skip
+        s3_bucket,
+        "brandhub",
+        endpoint_url=s3_server,
+        region="us-east-1",
+        multipart_threshold=5 * MIB,
+        multipart_chunksize=5 * MIB,
+        checksums=checksums,
+    )
     size = 11 * MIB
     assert storage.put("stream", pattern_stream(size)) == size
     source = tmp_path / "file.bin"

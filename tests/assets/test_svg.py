@@ -37,14 +37,14 @@ HOSTILE = [
         "<foreignObject><body><iframe src='https://x.example'/></body></foreignObject>",
         "iframe",
         "foreign_objects",
-    ),  # fmt: skip
+    ),
     ('<animate attributeName="href" to="javascript:alert(1)"/>', "javascript", "animations"),
     ('<set attributeName="onclick" to="alert(1)"/>', "alert", "animations"),
     (
         '<rect fill="url(https://evil.example/p.svg#g)" width="1" height="1"/>',
         "evil",
         "external_refs",
-    ),  # fmt: skip
+    ),
     (
         '<rect style="fill:url(http://evil.example/x);stroke:red" width="1"/>',
         "evil",
@@ -54,7 +54,7 @@ HOSTILE = [
         "<style>@import url('https://fonts.example/x.css'); rect{fill:red}</style>",
         "fonts.example",
         "external_refs",
-    ),  # fmt: skip
+    ),
     ("<style>rect{background:url(http://evil.example/a.png)}</style>", "evil", "external_refs"),
     ("<style>rect{fill:expression(alert(1))}</style>", "expression", "unsafe_styles"),
     (r"<style>rect{fill:u\72l(http://evil.example)}</style>", "evil", "unsafe_styles"),
@@ -63,12 +63,12 @@ HOSTILE = [
         '<image href="data:image/svg+xml;base64,PHN2Zy8+" width="1" height="1"/>',
         "svg+xml",
         "external_refs",
-    ),  # fmt: skip
+    ),
     (
         '<image href="data:image/png;base64,bm90IGEgcG5n" width="1" height="1"/>',
         "bm90",
         "invalid_images",
-    ),  # fmt: skip
+    ),
 ]
 
 

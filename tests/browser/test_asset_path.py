@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.assets.media_factory import make_jpeg
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, add_user
+from tests.factories import PASSWORD, add_user
 
 
 def test_login_upload_and_see_the_thumbnail(page, live_server, live_app, tmp_path):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.app.compliance.support import BRAND, pieces
 from tests.browser.conftest import screenshot
-from tests.compliance.support import BRAND, pieces
 
 
 def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
@@ -88,8 +88,19 @@ def test_a_refused_upload_lists_what_must_change_in_the_drop_zone(
     runner = live_app.test_cli_runner()
     runner.invoke(args=["brands", "load"])
     runner.invoke(args=["brands", "assign", "prensa", BRAND])
-    runner.invoke(args=["users", "create", "ed@example.org", "--role", "editor", "--agency",
-                        "prensa", "--password", "correct horse battery staple"])  # fmt: skip
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ed@example.org",
+            "--role",
+            "editor",
+            "--agency",
+            "prensa",
+            "--password",
+            "correct horse battery staple",
+        ]
+    )
     piece = tmp_path / "logo-estirado.png"
     piece.write_bytes(pieces()["stretched"])
     context = browser.new_context(locale="es-AR", viewport={"width": 1280, "height": 900})

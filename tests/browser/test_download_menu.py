@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, add_user
+from tests.factories import PASSWORD, add_user
 
 
 def test_a_logo_menu_warns_of_white_and_the_original_is_the_file(page, live_server, live_app):

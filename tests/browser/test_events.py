@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from brandhub.db import database
 from brandhub.models import Asset
-from tests.archive.support import photo
 from tests.assets.media_factory import make_jpeg
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, add_user
+from tests.factories import PASSWORD, add_user, photo, session
 
 
 def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
@@ -25,11 +23,8 @@ def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-de
 
 
 def _assets(app) -> list[Asset]:  # type: ignore[no-untyped-def]
-    db = database(app).sessionmaker()
-    try:
+    with session(app) as db:
         return list(db.scalars(select(Asset).order_by(Asset.id)))
-    finally:
-        db.close()
 
 
 def test_a_coverage_folder_uploaded_on_the_event_page(page, live_server, live_app, tmp_path):
@@ -72,8 +67,9 @@ def test_a_coverage_folder_uploaded_on_the_event_page(page, live_server, live_ap
     assets = _assets(live_app)
     assert len(assets) == 20
     assert {a.credit for a in assets} == {"Ana Pérez / Prensa"}
-    assert all(a.event_id is not None and a.tag_names == ["hospital", "inauguración"]
-               for a in assets)  # fmt: skip
+    assert all(
+        a.event_id is not None and a.tag_names == ["hospital", "inauguración"] for a in assets
+    )
 
     # Select all: the count follows, the actions wake up.
     download = page.get_by_role("button", name="Descargar la selección")

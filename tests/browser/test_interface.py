@@ -10,7 +10,7 @@ import pytest
 
 from tests.assets.media_factory import make_jpeg, make_mp4
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, Api, add_token, add_user
+from tests.factories import PASSWORD, Api, add_token, add_user
 
 
 def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]

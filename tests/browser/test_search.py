@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.assets.media_factory import make_jpeg, make_png
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, Api, add_token, add_user
+from tests.factories import PASSWORD, Api, add_token, add_user
 
 
 def _count(page, name: str, value: str) -> str:  # type: ignore[no-untyped-def]

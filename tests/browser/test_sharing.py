@@ -9,11 +9,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from brandhub.db import database
 from brandhub.models import Agency, DownloadEvent
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, Api, add_token, add_user
-from tests.workflow.support import approve, photo, upload
+from tests.factories import (
+    PASSWORD,
+    Api,
+    add_token,
+    add_user,
+    approve,
+    photo,
+    session,
+    upload,
+)
 
 
 def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
@@ -30,21 +37,22 @@ def _no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
 
 def _history(app) -> None:  # type: ignore[no-untyped-def]
     """A year of downloads for three agencies, so the admin chart has something to show."""
-    db = database(app).sessionmaker()
-    try:
+    with session(app) as db:
         agencies = [db.query(Agency).filter_by(slug=s).one_or_none() for s in ("salud", "obras")]
         agencies = [a for a in agencies if a is not None] + [None]
         now = datetime.now(UTC)
         for month in range(12):
             for n in range((month * 7) % 23 + 3):
                 agency = agencies[(month + n) % len(agencies)]
-                db.add(DownloadEvent(
-                    agency_id=agency.id if agency else None, channel="app", what="original",
-                    created_at=now - timedelta(days=30 * month + n % 20),
-                ))  # fmt: skip
+                db.add(
+                    DownloadEvent(
+                        agency_id=agency.id if agency else None,
+                        channel="app",
+                        what="original",
+                        created_at=now - timedelta(days=30 * month + n % 20),
+                    )
+                )
         db.commit()
-    finally:
-        db.close()
 
 
 def test_a_share_link_made_on_the_asset_page_opens_and_downloads_without_an_account(
@@ -52,8 +60,14 @@ def test_a_share_link_made_on_the_asset_page_opens_and_downloads_without_an_acco
 ):
     manager = add_user(live_app, "brand_manager", agency="salud")
     api = Api(live_app.test_client(), add_token(live_app, manager))
-    asset = upload(api, 90, "acto-hospital.jpg", title="Inauguración del Hospital Regional",
-                   credit="Foto: Ana Pérez / Prensa", caption="El corte de cinta.")  # fmt: skip
+    asset = upload(
+        api,
+        90,
+        "acto-hospital.jpg",
+        title="Inauguración del Hospital Regional",
+        credit="Foto: Ana Pérez / Prensa",
+        caption="El corte de cinta.",
+    )
     approve(live_app, asset["id"], licence="cc-by-4.0")
     other = add_user(live_app, "editor", agency="obras")
     upload(Api(live_app.test_client(), add_token(live_app, other)), 91, title="Obra vial")
@@ -126,14 +140,22 @@ def test_the_press_kit_and_a_shared_event_at_1280_and_360(browser, live_server, 
     api = Api(live_app.test_client(), add_token(live_app, photographer))
     headers = {"Authorization": f"Bearer {api.token}"}
     event = api.client.post(
-        "/api/v1/events", headers=headers,
-        json={"title": "Inauguración del Hospital Regional", "public": True,
-              "place": "Av. Belgrano 1400", "starts_at": "2026-05-25T10:00-03:00"},
-    ).get_json()  # fmt: skip
-    ids = [upload(api, 100 + n, title=f"Acto {n + 1}", credit="Foto: Luis Gómez")["id"]
-           for n in range(6)]  # fmt: skip
-    api.client.post(f"/api/v1/events/{event['id']}/assets", headers=headers,
-                    json={"asset_ids": ids})  # fmt: skip
+        "/api/v1/events",
+        headers=headers,
+        json={
+            "title": "Inauguración del Hospital Regional",
+            "public": True,
+            "place": "Av. Belgrano 1400",
+            "starts_at": "2026-05-25T10:00-03:00",
+        },
+    ).get_json()
+    ids = [
+        upload(api, 100 + n, title=f"Acto {n + 1}", credit="Foto: Luis Gómez")["id"]
+        for n in range(6)
+    ]
+    api.client.post(
+        f"/api/v1/events/{event['id']}/assets", headers=headers, json={"asset_ids": ids}
+    )
     for asset_id in ids:
         approve(live_app, asset_id, public=True)
     link = api.client.post(

@@ -17,10 +17,9 @@ import textwrap
 import threading
 from pathlib import Path
 
-from brandhub.db import database
 from brandhub.models import Asset, Tag
 from tests.assets import media_factory as mf
-from tests.conftest import Api, add_token, add_user
+from tests.factories import Api, add_token, add_user, session
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TAGS = "prensa,acto,gobierno,salud"
@@ -31,7 +30,7 @@ def _photo(n: int) -> bytes:
 
 
 def _counts(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    with database(app).sessionmaker() as db:
+    with session(app) as db:
         return db.query(Asset).count(), db.query(Tag).count()
 
 

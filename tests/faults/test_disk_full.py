@@ -33,7 +33,7 @@ SCRIPT = textwrap.dedent(
     from brandhub.db import database
     from brandhub.models import Asset
     from tests.assets import media_factory as mf
-    from tests.conftest import add_token, add_user
+    from tests.factories import add_token, add_user
 
     mount, config, spool = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
     app = create_app(config)
@@ -48,7 +48,7 @@ SCRIPT = textwrap.dedent(
 
     out = {"big": upload(mf.make_png(300, 300, "RGB", pattern="noise"), "ruido.png"),
            "bigger": upload(mf.make_png(600, 600, "RGB", pattern="noise"), "ruido2.png")}
-    with database(app).sessionmaker() as db:
+    with session(app) as db:
         out["rows"] = db.query(Asset).count()
     out["spool"] = sorted(os.listdir(spool))
     out["mount"] = sorted(os.path.relpath(os.path.join(d, f), mount)

@@ -26,8 +26,8 @@ import pytest
 
 from brandhub.services import storage
 from tests.assets import media_factory as mf
-from tests.conftest import Api, add_token, add_user
-from tests.hostile.support import State
+from tests.factories import Api, add_token, add_user
+from tests.security.support import State
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

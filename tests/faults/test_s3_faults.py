@@ -28,9 +28,9 @@ from brandhub.db import database
 from brandhub.maintenance import collect_garbage
 from brandhub.models import Asset
 from tests.assets import media_factory as mf
-from tests.conftest import Api, add_token, add_user
+from tests.factories import Api, add_token, add_user, session
 from tests.faults.s3proxy import FaultyProxy, start_moto, stop
-from tests.hostile.support import answered, error_of
+from tests.security.support import answered, error_of
 
 MIB = 1024 * 1024
 
@@ -103,13 +103,13 @@ class Rig:
 
     def rows_point_at_bytes(self) -> None:
         """No row refers to bytes the store does not have."""
-        with database(self.app).sessionmaker() as db:
+        with session(self.app) as db:
             for asset in db.query(Asset):
                 for key in [asset.storage_key, *(r.storage_key for r in asset.renditions)]:
                     assert key in self.objects(), key
 
     def asset_count(self) -> int:
-        with database(self.app).sessionmaker() as db:
+        with session(self.app) as db:
             return db.query(Asset).count()
 
 

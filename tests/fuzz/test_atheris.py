@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("atheris")
 
 from tests.assets import media_factory as mf  # noqa: E402
-from tests.hostile.corpus import BY_NAME  # noqa: E402
+from tests.security.corpus import BY_NAME  # noqa: E402
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent

@@ -48,8 +48,9 @@ def write(tmp_path: Path) -> Callable[..., Path]:
     """Write bytes or a Pillow image (``fmt``, ``**save``) to a file in tmp_path."""
     counter = iter(range(10_000))
 
-    def write(data: bytes | Image.Image, suffix: str = ".bin", fmt: str | None = None,
-              **save: Any) -> Path:  # fmt: skip
+    def write(
+        data: bytes | Image.Image, suffix: str = ".bin", fmt: str | None = None, **save: Any
+    ) -> Path:
         path = tmp_path / f"piece{next(counter)}{suffix}"
         if isinstance(data, Image.Image):
             buf = io.BytesIO()

@@ -34,12 +34,17 @@ def one_rule_brand(
             "logos": logos or [],
             "rules": {
                 category: [
-                    {"id": "regla", "check": check, "severity": severity, "message": message,
-                     "params": params}
+                    {
+                        "id": "regla",
+                        "check": check,
+                        "severity": severity,
+                        "message": message,
+                        "params": params,
+                    }
                 ]
             },
         }
-    )  # fmt: skip
+    )
 
 
 def photo(width: int = 1200, height: int = 800, seed: int = 1) -> Image.Image:

@@ -47,8 +47,9 @@ def poster(size: tuple[int, int] = (1240, 1754)) -> Image.Image:
     draw.rectangle((0, int(h * 0.7), w, h), fill=(224, 165, 38))
     for i in range(6):
         y = int(h * 0.1) + i * int(h * 0.06)
-        draw.rectangle((int(w * 0.1), y, int(w * (0.5 + 0.05 * i)), y + int(h * 0.03)),
-                       fill="white")  # fmt: skip
+        draw.rectangle(
+            (int(w * 0.1), y, int(w * (0.5 + 0.05 * i)), y + int(h * 0.03)), fill="white"
+        )
     return im
 
 
@@ -68,8 +69,10 @@ def encoded(im: Image.Image, fmt: str, **params: object) -> bytes:
 
 
 def _svg(body: str, w: int = 200, h: int = 200) -> bytes:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-            f'viewBox="0 0 {w} {h}">{body}</svg>').encode()  # fmt: skip
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}">{body}</svg>'
+    ).encode()
 
 
 def illustration() -> bytes:
@@ -83,14 +86,22 @@ def illustration() -> bytes:
 
 
 def flyer() -> bytes:
-    return _svg('<rect width="600" height="800" fill="#1f4e8c"/>'
-                '<text x="40" y="100" fill="#ffffff">Jornada de vacunación en la plaza '
-                'central este sábado desde las nueve</text>', 600, 800)  # fmt: skip
+    return _svg(
+        '<rect width="600" height="800" fill="#1f4e8c"/>'
+        '<text x="40" y="100" fill="#ffffff">Jornada de vacunación en la plaza '
+        "central este sábado desde las nueve</text>",
+        600,
+        800,
+    )
 
 
 def banner() -> bytes:
-    return _svg('<rect width="1200" height="150" fill="#1f4e8c"/>'
-                '<circle cx="75" cy="75" r="50" fill="#e0a526"/>', 1200, 150)  # fmt: skip
+    return _svg(
+        '<rect width="1200" height="150" fill="#1f4e8c"/>'
+        '<circle cx="75" cy="75" r="50" fill="#e0a526"/>',
+        1200,
+        150,
+    )
 
 
 def with_picture() -> bytes:
@@ -103,46 +114,113 @@ def with_picture() -> bytes:
 
 CASES = [
     # (name, kind, mime, bytes, expected)
-    ("official logo, transparent PNG", "image", "image/png",
-     lambda: encoded(_official()[0], "PNG"), "logo"),
-    ("one-colour swirl on transparency", "image", "image/png",
-     lambda: encoded(swirl(), "PNG"), "logo"),
-    ("the swirl as an 8-bit palette PNG", "image", "image/png",
-     lambda: encoded(swirl().convert("P", palette=Image.Palette.ADAPTIVE, colors=16), "PNG"),
-     "logo"),
-    ("photo with camera EXIF", "image", "image/jpeg",
-     lambda: encoded(photo(1200, 800), "JPEG", exif=make_exif(CAMERA)), "photo"),
-    ("photo without EXIF", "image", "image/jpeg",
-     lambda: encoded(photo(1200, 800), "JPEG", quality=90), "photo"),
-    ("flat poster (JPEG)", "image", "image/jpeg",
-     lambda: encoded(poster(), "JPEG", quality=92), "graphic"),
-    ("flat post at 1080 x 1080", "image", "image/png",
-     lambda: encoded(poster((1080, 1080)), "PNG"), "social"),
-    ("photographic story at 1080 x 1920", "image", "image/jpeg",
-     lambda: encoded(photo(1080, 1920), "JPEG"), "social"),
-    ("camera photo at 1080 x 1080 stays a photo", "image", "image/jpeg",
-     lambda: encoded(photo(1080, 1080), "JPEG", exif=make_exif(CAMERA)), "photo"),
-    ("photo cut out on transparency", "image", "image/png",
-     lambda: encoded(cutout(), "PNG"), "graphic"),
+    (
+        "official logo, transparent PNG",
+        "image",
+        "image/png",
+        lambda: encoded(_official()[0], "PNG"),
+        "logo",
+    ),
+    (
+        "one-colour swirl on transparency",
+        "image",
+        "image/png",
+        lambda: encoded(swirl(), "PNG"),
+        "logo",
+    ),
+    (
+        "the swirl as an 8-bit palette PNG",
+        "image",
+        "image/png",
+        lambda: encoded(swirl().convert("P", palette=Image.Palette.ADAPTIVE, colors=16), "PNG"),
+        "logo",
+    ),
+    (
+        "photo with camera EXIF",
+        "image",
+        "image/jpeg",
+        lambda: encoded(photo(1200, 800), "JPEG", exif=make_exif(CAMERA)),
+        "photo",
+    ),
+    (
+        "photo without EXIF",
+        "image",
+        "image/jpeg",
+        lambda: encoded(photo(1200, 800), "JPEG", quality=90),
+        "photo",
+    ),
+    (
+        "flat poster (JPEG)",
+        "image",
+        "image/jpeg",
+        lambda: encoded(poster(), "JPEG", quality=92),
+        "graphic",
+    ),
+    (
+        "flat post at 1080 x 1080",
+        "image",
+        "image/png",
+        lambda: encoded(poster((1080, 1080)), "PNG"),
+        "social",
+    ),
+    (
+        "photographic story at 1080 x 1920",
+        "image",
+        "image/jpeg",
+        lambda: encoded(photo(1080, 1920), "JPEG"),
+        "social",
+    ),
+    (
+        "camera photo at 1080 x 1080 stays a photo",
+        "image",
+        "image/jpeg",
+        lambda: encoded(photo(1080, 1080), "JPEG", exif=make_exif(CAMERA)),
+        "photo",
+    ),
+    (
+        "photo cut out on transparency",
+        "image",
+        "image/png",
+        lambda: encoded(cutout(), "PNG"),
+        "graphic",
+    ),
     ("official logo SVG", "vector", "image/svg+xml", lambda: _official()[1], "logo"),
-    ("simple mark SVG", "vector", "image/svg+xml",
-     lambda: _svg('<circle cx="100" cy="100" r="80" fill="#1f4e8c"/>'
-                  '<text x="60" y="110" fill="#ffffff">Salud</text>'), "logo"),
-    ("illustration SVG: 300 shapes, many colours", "vector", "image/svg+xml", illustration,
-     "graphic"),
+    (
+        "simple mark SVG",
+        "vector",
+        "image/svg+xml",
+        lambda: _svg(
+            '<circle cx="100" cy="100" r="80" fill="#1f4e8c"/>'
+            '<text x="60" y="110" fill="#ffffff">Salud</text>'
+        ),
+        "logo",
+    ),
+    (
+        "illustration SVG: 300 shapes, many colours",
+        "vector",
+        "image/svg+xml",
+        illustration,
+        "graphic",
+    ),
     ("flyer SVG with running text", "vector", "image/svg+xml", flyer, "graphic"),
     ("banner SVG, 8:1", "vector", "image/svg+xml", banner, "graphic"),
     ("SVG with an embedded picture", "vector", "image/svg+xml", with_picture, "graphic"),
-    ("unreadable image: by type", "image", "image/png", lambda: b"\x89PNG\r\n\x1a\nbroken",
-     "photo"),
+    (
+        "unreadable image: by type",
+        "image",
+        "image/png",
+        lambda: b"\x89PNG\r\n\x1a\nbroken",
+        "photo",
+    ),
     ("video", "video", "video/mp4", lambda: b"", "video"),
     ("audio", "audio", "audio/mpeg", lambda: b"", "audio"),
     ("PDF", "document", "application/pdf", lambda: b"%PDF-1.4", "graphic"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("name", "kind", "mime", "make", "expected"), CASES,
-                         ids=[c[0] for c in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "kind", "mime", "make", "expected"), CASES, ids=[c[0] for c in CASES]
+)
 def test_category_is_judged_from_the_content(tmp_path, name, kind, mime, make, expected) -> None:
     path = tmp_path / "piece"
     path.write_bytes(make())
@@ -162,8 +240,9 @@ def _thumbnail(data: bytes) -> bytes:
 RASTER = [c for c in CASES if c[2] in ("image/png", "image/jpeg") and "unreadable" not in c[0]]
 
 
-@pytest.mark.parametrize(("name", "kind", "mime", "make", "expected"), RASTER,
-                         ids=[c[0] for c in RASTER])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "kind", "mime", "make", "expected"), RASTER, ids=[c[0] for c in RASTER]
+)
 def test_the_thumbnail_gives_the_same_category(tmp_path, name, kind, mime, make, expected) -> None:
     data = make()
     path = tmp_path / "piece"

@@ -66,19 +66,26 @@ def test_recoloured_logo_fails_colours_and_version(write, provincial, principal)
 def test_wrong_version_for_the_rule(write, run_rule, provincial, official_logos) -> None:
     files = official_logos["gobierno-provincial"]
     logos = [
-        {"name": n, "title": n.title(), "description": "d", "usage": "u",
-         "drawing": dict(provincial.logo(n).drawing)}
+        {
+            "name": n,
+            "title": n.title(),
+            "description": "d",
+            "usage": "u",
+            "drawing": dict(provincial.logo(n).drawing),
+        }
         for n in ("principal", "negativo")
-    ]  # fmt: skip
+    ]
     palette_names = {"Azul Provincia": "#1F4E8C", "Blanco": "#FFFFFF", "Dorado": "#E0A526"}
     for logo in logos:
         for key in ("fill", "ink", "accent", "wordmark_color"):
             if key in logo["drawing"]:
                 logo["drawing"][key] = palette_names[logo["drawing"][key]]
-    ok = run_rule(files["principal"]["png"], "logo_version", brand_logos=logos,
-                  versions=["principal"])  # fmt: skip
-    wrong = run_rule(files["negativo"]["png"], "logo_version", brand_logos=logos,
-                     versions=["principal"])  # fmt: skip
+    ok = run_rule(
+        files["principal"]["png"], "logo_version", brand_logos=logos, versions=["principal"]
+    )
+    wrong = run_rule(
+        files["negativo"]["png"], "logo_version", brand_logos=logos, versions=["principal"]
+    )
     assert ok.status == "pass"
     assert wrong.status == "fail" and wrong.details["best"] == "negativo"
 
@@ -120,8 +127,9 @@ def test_logo_on_an_opaque_background_is_found(write, provincial, principal) -> 
 def test_logo_files_passed_by_the_caller_are_used(write, provincial, official_logos) -> None:
     # Compared with only the emblem, the horizontal logo is a different proportion.
     files = official_logos["gobierno-provincial"]
-    report = logo_report(write, provincial, files["principal"]["png"],
-                         logos={"emblema": files["emblema"]["png"]})  # fmt: skip
+    report = logo_report(
+        write, provincial, files["principal"]["png"], logos={"emblema": files["emblema"]["png"]}
+    )
     assert report.check("logo-version").status == "fail"
 
 
@@ -153,8 +161,11 @@ def test_unreadable_official_files_are_left_out(
     files = official_logos["gobierno-provincial"]
     broken = tmp_path / "roto.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
-    logos = {"principal": files["principal"]["svg"], "roto": broken,
-             "falta": tmp_path / "no-existe.png"}  # fmt: skip
+    logos = {
+        "principal": files["principal"]["svg"],
+        "roto": broken,
+        "falta": tmp_path / "no-existe.png",
+    }
     report = logo_report(write, provincial, files["principal"]["png"], logos=logos)
     assert report.check("logo-version").status == "pass"
     assert set(report.check("logo-version").details["scores"]) == {"principal"}

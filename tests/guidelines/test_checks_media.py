@@ -16,8 +16,13 @@ def test_video_with_the_wrong_frame_rate_fails(run_rule, clip_24fps: bytes) -> N
     wrong = run_rule(clip_24fps, "frame_rate", suffix=".mp4", category="video", allowed=[25, 30])
     assert wrong.status == "fail" and wrong.details["measured"] == pytest.approx(24)
     assert wrong.message == ("medido 24 cuadros por segundo; pedido 25 o 30 cuadros por segundo")
-    right = run_rule(make_mp4(seconds=1, w=320, h=180, fps=25), "frame_rate", suffix=".mp4",
-                     category="video", allowed=[25, 30])  # fmt: skip
+    right = run_rule(
+        make_mp4(seconds=1, w=320, h=180, fps=25),
+        "frame_rate",
+        suffix=".mp4",
+        category="video",
+        allowed=[25, 30],
+    )
     assert right.status == "pass"
 
 

@@ -127,8 +127,9 @@ def test_cmyk_message_speaks_plainly(run_rule) -> None:
 def test_icc_profile(run_rule) -> None:
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     assert run_rule(make_jpeg(32, 32, icc=srgb), "icc_profile", profile="sRGB").status == "pass"
-    other = run_rule(make_jpeg(32, 32, icc=make_icc_rgb("Wide Gamut Test")), "icc_profile",
-                     profile="sRGB")  # fmt: skip
+    other = run_rule(
+        make_jpeg(32, 32, icc=make_icc_rgb("Wide Gamut Test")), "icc_profile", profile="sRGB"
+    )
     assert other.status == "fail" and other.details["measured"] == "Wide Gamut Test"
     # No profile: browsers assume sRGB, unless the rule requires one.
     assert run_rule(make_jpeg(32, 32), "icc_profile", profile="sRGB").status == "pass"

@@ -15,10 +15,12 @@ CLEAN = make_svg(fill="#1F4E8C")
         ("<script>alert(1)</script>", {"scripts": 1}),
         ('<rect width="5" height="5" fill="#1F4E8C" onclick="robar()"/>', {"event_handlers": 1}),
         ('<image href="https://example.org/a.png" width="5" height="5"/>', {"external_refs": 1}),
-        ('<rect width="5" height="5" style="fill:url(http://x.org/p.svg#a)"/>',
-         {"external_refs": 1}),
+        (
+            '<rect width="5" height="5" style="fill:url(http://x.org/p.svg#a)"/>',
+            {"external_refs": 1},
+        ),
     ],
-)  # fmt: skip
+)
 def test_svg_with_active_content_fails(run_rule, extra: str, found: dict[str, int]) -> None:
     result = run_rule(make_svg(extra, fill="#1F4E8C"), "svg_safe", suffix=".svg", category="logo")
     assert result.status == "fail"

@@ -13,8 +13,14 @@ from guidelines.examples import GLYPHS, draw_png, draw_svg, letters, validate_dr
 from guidelines.marks import compare, find_mark
 
 COLORS = {"Azul": "#1F4E8C", "Blanco": "#FFFFFF", "Dorado": "#E0A526"}
-DRAWING = {"shape": "shield", "fill": "Azul", "ink": "Blanco", "accent": "Dorado",
-           "initials": "GP", "wordmark": "Provincia"}  # fmt: skip
+DRAWING = {
+    "shape": "shield",
+    "fill": "Azul",
+    "ink": "Blanco",
+    "accent": "Dorado",
+    "initials": "GP",
+    "wordmark": "Provincia",
+}
 
 
 @pytest.mark.parametrize("shape", ["shield", "circle", "hexagon", "rounded-square"])

@@ -83,16 +83,31 @@ def test_header_facts_do_not_depend_on_rule_order(write: Callable[..., Path]) ->
             "version": "1",
             "rules": {
                 "photo": [
-                    {"id": "nitidez", "check": "sharpness", "severity": "warning",
-                     "message": "{measured}", "params": {"min_sharpness": 1}},
-                    {"id": "tamano", "check": "dimensions", "severity": "error",
-                     "message": "{measured}", "params": {"min_width": 2000}},
-                    {"id": "ppp", "check": "embedded_dpi", "severity": "error",
-                     "message": "{measured}", "params": {"min_dpi": 300}},
+                    {
+                        "id": "nitidez",
+                        "check": "sharpness",
+                        "severity": "warning",
+                        "message": "{measured}",
+                        "params": {"min_sharpness": 1},
+                    },
+                    {
+                        "id": "tamano",
+                        "check": "dimensions",
+                        "severity": "error",
+                        "message": "{measured}",
+                        "params": {"min_width": 2000},
+                    },
+                    {
+                        "id": "ppp",
+                        "check": "embedded_dpi",
+                        "severity": "error",
+                        "message": "{measured}",
+                        "params": {"min_dpi": 300},
+                    },
                 ]
             },
         }
-    )  # fmt: skip
+    )
     path = write(make_jpeg(image=photo(2400, 1600), quality=85, dpi=(300, 300)), ".jpg")
     report = check_piece(path, brand, "photo")
     assert report.check("tamano").details["measured"] == [2400, 1600]

@@ -13,11 +13,9 @@ import argon2
 import pytest
 
 from brandhub.auth import passwords
-from brandhub.db import database
 from brandhub.models import RateLimitCounter, User
-from tests.conftest import PASSWORD, add_user
+from tests.factories import PASSWORD, add_user, approve, session, upload
 from tests.security.served import served
-from tests.workflow.support import approve, upload
 
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}  # nginx, as every request reaches the app
 
@@ -89,10 +87,9 @@ def verifications(monkeypatch):
 def test_an_unknown_email_costs_one_hash_verification_like_a_known_one(app, verifications):
     user = add_user(app, "editor")
     inactive = add_user(app, "viewer")
-    db = database(app).sessionmaker()
-    db.get(User, inactive.id).active = False
-    db.commit()
-    db.close()
+    with session(app) as db:
+        db.get(User, inactive.id).active = False
+        db.commit()
     client = app.test_client()
     for email in (user.email, "nadie@example.org", inactive.email):
         verifications.clear()
@@ -197,8 +194,5 @@ def test_with_redis_configured_the_counts_live_in_redis(app_factory, redis_url):
         f"{queue}:limits:login-address:{attacker}",
         f"{queue}:limits:login-account:{attacker}:{user.email}",
     }
-    db = database(app).sessionmaker()
-    try:
+    with session(app) as db:
         assert db.query(RateLimitCounter).count() == 0
-    finally:
-        db.close()

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.workflow.support import approve, change, upload
+from tests.factories import PASSWORD, approve, change, upload
 
 YEAR = "max-age=31536000"
 HOUR = timedelta(hours=1)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.compliance.support import BRAND, CHECK_URL
+from tests.app.compliance.support import BRAND, CHECK_URL
 from tests.security.served import served
 
 DECLARED = 300 * 1024 * 1024

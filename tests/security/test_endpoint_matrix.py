@@ -12,7 +12,7 @@ resources ("salud") and of another agency ("obras"). The API is called with
 ``Authorization: Bearer``; the pages with a signed-in session (CSRF is off in
 the test config, so forms need no token).
 
-The rules encoded here (tests/workflow/test_matrix.py, operations/access.py and
+The rules encoded here (tests/app/review/test_matrix.py, operations/access.py and
 operations/sets.py say the same): admins and brand managers see and manage
 every agency; editors and photographers read, change and delete their own
 agency's assets, events and collections and create new ones; viewers only read
@@ -57,7 +57,7 @@ from brandhub.models import collection_assets as collection_assets_table
 from brandhub.operations.sharing import ShareFields, create_link, revoke_link
 from brandhub.web.presskit import kit_ref
 from tests.assets.media_factory import make_jpeg
-from tests.conftest import PASSWORD, _config, add_token, add_user
+from tests.factories import PASSWORD, add_token, add_user, app_config, session
 
 SAME, OTHER = "salud", "obras"
 ROLES = ("admin", "brand_manager", "editor", "photographer", "viewer")
@@ -166,10 +166,18 @@ def _store_raw(app: Flask, db: Any, owner: User, agency: Agency, n: int, **value
     key = f"originals/{digest[:2]}/{digest[2:4]}/{digest}"
     app.extensions["brandhub.storage"].put(key, io.BytesIO(data))
     asset = Asset(
-        kind="image", title=f"Pieza {n}", original_filename=f"pieza-{n}.jpg", mime="image/jpeg",
-        ext="jpg", size=len(data), sha256=digest, storage_key=key, agency=agency,
-        uploaded_by_id=owner.id, **values,
-    )  # fmt: skip
+        kind="image",
+        title=f"Pieza {n}",
+        original_filename=f"pieza-{n}.jpg",
+        mime="image/jpeg",
+        ext="jpg",
+        size=len(data),
+        sha256=digest,
+        storage_key=key,
+        agency=agency,
+        uploaded_by_id=owner.id,
+        **values,
+    )
     db.add(asset)
     return asset
 
@@ -210,8 +218,7 @@ def _build(app: Flask) -> tuple[World, dict[str, Principal]]:
     world.extra["logout_users"] = logout_users
     world.extra["login_user"] = add_user(app, "viewer", SAME)
 
-    db = database(app).sessionmaker()
-    try:
+    with session(app) as db:
         owner_row = db.get(User, owner.id)
         salud = db.scalar(select(Agency).where(Agency.slug == SAME))
         asset = db.get(Asset, ids["asset"])
@@ -237,8 +244,13 @@ def _build(app: Flask) -> tuple[World, dict[str, Principal]]:
         own_job = Job(kind="reindex", state="done", created_by_id=owner.id)
         db.add_all([job, own_job])
         db.flush()
-        ids.update(event=main_event.id, kit_event=kit_event.id, collection=main_collection.id,
-                   job=job.id, own_job=own_job.id)  # fmt: skip
+        ids.update(
+            event=main_event.id,
+            kit_event=kit_event.id,
+            collection=main_collection.id,
+            job=job.id,
+            own_job=own_job.id,
+        )
         db.execute(
             insert(collection_assets_table),
             [{"collection_id": main_collection.id, "asset_id": asset.id}],
@@ -298,8 +310,6 @@ def _build(app: Flask) -> tuple[World, dict[str, Principal]]:
         assert private is not None and private.source
         world.extra["private_brand_source"] = private.source
         db.commit()
-    finally:
-        db.close()
 
     for p in principals.values():
         p.api = app.test_client(use_cookies=False)
@@ -323,7 +333,7 @@ def matrix_app(
         extra["DATABASE_URL"] = pg_server.create(name, template=str(template_db))
     else:
         shutil.copy(template_db, instance / "brandhub.sqlite3")
-    app = create_app(_config(instance, **extra))
+    app = create_app(app_config(instance, **extra))
     yield app
     database(app).dispose()
     if name is not None:
@@ -479,7 +489,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             api("PATCH", "/assets/{public}", json={"title": "Pública"}),
             write(200, public=True),
             "public approved asset",
-        ),  # fmt: skip
+        ),
     ],
     ("api.remove_asset", "DELETE"): [
         Case(api("DELETE", own("delete_api", "/assets/{id}")), write(204))
@@ -496,7 +506,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             ),
             write(200),
         )
-    ],  # fmt: skip
+    ],
     ("api.selection_zip", "GET"): [Case(api("GET", "/assets/zip?ids={asset}"), read())],
     ("api.set_focal", "POST"): [
         Case(api("POST", A + "/focal", json={"x": 0.4, "y": 0.6}), write(200))
@@ -515,7 +525,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             write(200),
             "draft → in review: an editor's move",
         ),
-    ],  # fmt: skip
+    ],
     # Versions and history: only those who may edit the asset (operations/access.py).
     ("api.status_history", "GET"): [Case(api("GET", A + "/history"), write(200))],
     ("api.versions", "GET"): [Case(api("GET", A + "/versions"), write(200))],
@@ -537,7 +547,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             only(ADMINS, 200, anon=401, denied=404),
             "a job of no asset: its maker and admins",
         ),
-    ],  # fmt: skip
+    ],
     # ---- API: events
     ("api.list_events", "GET"): [Case(api("GET", "/events"), signed_in(200, anon=401))],
     ("api.create_event_endpoint", "POST"): [
@@ -559,7 +569,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             "attach an asset",
         ),
         Case(api("POST", E + "/assets", files=jpeg_file), write(201), "upload into the event"),
-    ],  # fmt: skip
+    ],
     ("api.event_remove_asset", "DELETE"): [
         Case(api("DELETE", own("event_detach_api", "/events/{id}/assets/{asset}")), write(204))
     ],
@@ -582,13 +592,13 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             api("POST", C + "/assets", json=lambda w, p: {"asset_ids": [w.ids["asset"]]}),
             write(200),
         )
-    ],  # fmt: skip
+    ],
     ("api.collection_remove_asset", "DELETE"): [
         Case(
             api("DELETE", own("collection_remove_api", "/collections/{id}/assets/{asset}")),
             write(204),
         )
-    ],  # fmt: skip
+    ],
     ("api.collection_zip", "GET"): [Case(api("GET", C + "/zip"), read())],
     # ---- API: share links
     ("api.create_share_link", "POST"): [
@@ -607,21 +617,21 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             write(201),
             "a collection",
         ),
-    ],  # fmt: skip
+    ],
     ("api.list_share_links", "GET"): [
         Case(
             api("GET", "/share-links?asset_id={approved}"),
             read(),
             "a viewer gets an empty list, another agency 404",
         ),
-    ],  # fmt: skip
+    ],
     ("api.revoke_share_link", "DELETE"): [
         Case(
             api("DELETE", own("link_api", "/share-links/{id}")),
             write(204, denied=404),
             "who may not manage a link learns nothing of it (404)",
         ),
-    ],  # fmt: skip
+    ],
     # ---- API: brands and checks (public brands need no token)
     ("api.list_brands", "GET"): [Case(api("GET", "/brands"), anyone(200))],
     ("api.get_brand", "GET"): [
@@ -635,7 +645,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             signed_in(200, anon=401),
             "private brand",
         ),
-    ],  # fmt: skip
+    ],
     ("api.openapi", "GET"): [Case(api("GET", "/openapi.json"), anyone(200))],
     # ---- Pages: sign-in
     ("auth.login", "GET"): [Case(page("GET", "/login"), signed_in(DONE, anon=200))],
@@ -669,7 +679,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             "no sign-in needed (press kit thumbnails): a private asset is 404 to visitors",
         ),
         Case(page("GET", "/assets/{public}/r/thumb"), anyone(200), "public asset"),
-    ],  # fmt: skip
+    ],
     ("downloads.focal", "POST"): [
         Case(page("POST", A + "/focal", data={"x": "0.3", "y": "0.7"}), write(DONE, anon=LOGIN))
     ],
@@ -685,14 +695,14 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             ),
             write(DONE, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     # ---- Pages: workflow
     ("workflow.status", "POST"): [
         Case(
             page("POST", own("approve_web", "/assets/{id}/status"), data={"status": "approved"}),
             approve(DONE, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     ("workflow.new_version", "POST"): [
         Case(
             page("POST", "/assets/{versioned}/versions", data=jpeg_form()), write(DONE, anon=LOGIN)
@@ -714,7 +724,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             page("POST", "/events/new", data={"title": "Acto nuevo"}),
             creators(DONE, anon=LOGIN, denied=REFUSED),
         )
-    ],  # fmt: skip
+    ],
     ("events.page", "GET"): [Case(page("GET", E), read(anon=LOGIN))],
     ("events.edit", "GET"): [
         Case(page("GET", E + "/edit"), write(200, anon=LOGIN, denied=REFUSED))
@@ -724,7 +734,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             page("POST", E + "/edit", data={"title": "Acto privado"}),
             write(DONE, anon=LOGIN, denied=REFUSED),
         )
-    ],  # fmt: skip
+    ],
     ("events.delete", "POST"): [
         Case(page("POST", own("event_delete_web", "/events/{id}/delete")), write(DONE, anon=LOGIN))
     ],
@@ -734,7 +744,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             write(201, anon=LOGIN),
             "the drop zone (JSON)",
         )
-    ],  # fmt: skip
+    ],
     ("events.detach", "POST"): [
         Case(
             page(
@@ -744,7 +754,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             ),
             write(DONE, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     ("events.download_zip", "GET"): [Case(page("GET", E + "/download.zip"), read(anon=LOGIN))],
     ("events.assign", "POST"): [
         Case(
@@ -757,7 +767,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             write(DONE, anon=LOGIN),
             "out of its event",
         ),
-    ],  # fmt: skip
+    ],
     # ---- Pages: collections
     ("collections.index", "GET"): [Case(page("GET", "/collections"), signed_in(200, anon=LOGIN))],
     ("collections.new", "GET"): [
@@ -768,7 +778,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             page("POST", "/collections/new", data={"title": "Nueva"}),
             creators(DONE, anon=LOGIN, denied=REFUSED),
         )
-    ],  # fmt: skip
+    ],
     ("collections.page", "GET"): [Case(page("GET", C), read(anon=LOGIN))],
     ("collections.edit", "GET"): [
         Case(page("GET", C + "/edit"), write(200, anon=LOGIN, denied=REFUSED))
@@ -778,13 +788,13 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             page("POST", C + "/edit", data={"title": "Selección privada"}),
             write(DONE, anon=LOGIN, denied=REFUSED),
         )
-    ],  # fmt: skip
+    ],
     ("collections.delete", "POST"): [
         Case(
             page("POST", own("collection_delete_web", "/collections/{id}/delete")),
             write(DONE, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     ("collections.add", "POST"): [
         Case(page("POST", C + "/add", data={"asset_ids": "{asset}"}), write(DONE, anon=LOGIN))
     ],
@@ -797,7 +807,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             ),
             write(DONE, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     ("collections.remove", "POST"): [
         Case(
             page(
@@ -807,7 +817,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             ),
             write(DONE, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     ("collections.download_zip", "GET"): [Case(page("GET", C + "/download.zip"), read(anon=LOGIN))],
     # ---- Pages: share links (making and revoking them needs an account; using them none)
     ("share.create_for_asset", "POST"): [
@@ -815,7 +825,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             page("POST", "/assets/{approved}/share", data={"label": "Diario"}),
             write(200, anon=LOGIN),
         )
-    ],  # fmt: skip
+    ],
     ("share.create_for_event", "POST"): [
         Case(page("POST", E + "/share", data={"label": "Diario"}), write(200, anon=LOGIN))
     ],
@@ -828,7 +838,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             write(DONE, anon=LOGIN, denied=404),
             "who may not manage a link learns nothing",
         )
-    ],  # fmt: skip
+    ],
     ("share.public", "GET"): [
         Case(page("GET", SHARE), anyone(200)),
         Case(page("GET", "/s/{revoked}"), anyone(404), "a revoked link"),
@@ -869,7 +879,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             signed_in(200, anon=404),
             "private brand",
         ),
-    ],  # fmt: skip
+    ],
     ("brand.logo_preview", "GET"): [
         Case(page("GET", f"/marca/{BRAND}/logos/{LOGO}/preview.png"), anyone(200), "public brand"),
         Case(
@@ -877,14 +887,14 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             signed_in(200, anon=404),
             "private brand",
         ),
-    ],  # fmt: skip
+    ],
     ("brand.source", "GET"): [
         Case(
             page("GET", f"/marca/{PRIVATE_BRAND}/{PRIVATE_BRAND}.toml"),
             only(APPROVERS, 200, anon=LOGIN, denied=404),
             "hidden from those who cannot edit",
         )
-    ],  # fmt: skip
+    ],
     ("brand.new", "GET"): [Case(page("GET", "/marca/nueva"), only(APPROVERS, 200, anon=LOGIN))],
     ("brand.new", "POST"): [
         Case(page("POST", "/marca/nueva", data=new_brand), only(APPROVERS, DONE, anon=LOGIN))
@@ -902,7 +912,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             only(APPROVERS, DONE, anon=LOGIN),
             "the same file again: nothing changes",
         )
-    ],  # fmt: skip
+    ],
     ("check.desk", "GET"): [Case(page("GET", "/verificar"), anyone(200))],
     ("check.desk", "POST"): [
         Case(page("POST", "/verificar", data=check_form(BRAND)), anyone(200), "public brand")
@@ -929,8 +939,7 @@ def _outcome(p: Principal, r: TestResponse) -> Outcome:
 def _effects(w: World, principals: dict[str, Principal]) -> list[str]:
     """A success answer must have done it, a refusal must have left things as they were."""
     found = []
-    db = database(w.app).sessionmaker()
-    try:
+    with session(w.app) as db:
         for name, p in principals.items():
             may_edit = on_item("write", True, anon=False, denied=False)(p) is True
             may_approve = on_item("approve", True, anon=False, denied=False)(p) is True
@@ -947,8 +956,6 @@ def _effects(w: World, principals: dict[str, Principal]) -> list[str]:
                 gone = db.get(Collection, w.own(p, f"collection_delete_{via}")) is None
                 if gone != may_edit:
                     found.append(f"collection delete via {via} as {name}: deleted is {gone}")
-    finally:
-        db.close()
     return found
 
 

@@ -14,9 +14,8 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.conftest import Api, add_token, add_user
-from tests.search.support import drain
-from tests.workflow.support import approve, change, photo, row, upload
+from tests.app.search.support import drain
+from tests.factories import Api, add_token, add_user, approve, change, photo, read, upload
 
 SECRET = ("zafiro", "confidencial", "reservado")
 
@@ -191,7 +190,7 @@ def test_an_editors_new_public_text_goes_back_to_review(app, api_for, client, lo
         if how == "page":
             login(add_user(app, "editor", "salud"))
         assert send(asset).status_code in (200, 302)
-        assert row(app, asset).status == "in_review", how
+        assert read(app, asset).status == "in_review", how
         assert editor.get(f"/assets/{asset}/history").get_json()["changes"][0]["reason"] == (
             "text_changed"
         )
@@ -201,10 +200,10 @@ def test_an_editors_new_public_text_goes_back_to_review(app, api_for, client, lo
     assert editor.patch(f"/assets/{asset}/rights", json={"public": False}).status_code == 200
     manager = api_for("brand_manager", "salud")
     assert manager.patch(f"/assets/{asset}", json={"title": "Corregido"}).status_code == 200
-    assert row(app, asset).status == "approved"
+    assert read(app, asset).status == "approved"
     # Sending the same text again changes nothing.
     assert editor.patch(f"/assets/{asset}", json={"title": "Corregido"}).status_code == 200
-    assert row(app, asset).status == "approved"
+    assert read(app, asset).status == "approved"
 
 
 # ---------------------------------------------------------------- stale search hits (finding 12)

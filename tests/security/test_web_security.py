@@ -60,7 +60,7 @@ def test_uploaded_svg_is_served_inert(api_for):
 
 
 def test_session_cookie_flags(app_factory, make_user):
-    from tests.conftest import PASSWORD, add_user
+    from tests.factories import PASSWORD, add_user
 
     app = app_factory(SESSION_COOKIE_SECURE=True)
     user = add_user(app, "editor")

@@ -15,8 +15,8 @@ area has to remember them:
 
 :func:`document` is that document as served: with this instance's agencies and
 download presets. It is checked against the running app by
-tests/api/test_openapi_conformance.py (schemathesis: every operation, every
-check), and against the routes by tests/api/test_openapi_routes.py.
+tests/app/test_openapi_conformance.py (schemathesis: every operation, every
+check), and against the routes by tests/app/test_openapi_routes.py.
 """
 
 from __future__ import annotations

@@ -31,8 +31,14 @@ def _frames(n: int, w: int, h: int, color: Color | None) -> Iterable[np.ndarray]
             x = np.linspace(0, 255, w, dtype=np.float32)[None, :]
             y = np.linspace(0, 255, h, dtype=np.float32)[:, None]
             r = (x + i * 8) % 256
-            frame = np.stack([np.broadcast_to(r, (h, w)), np.broadcast_to(y, (h, w)),
-                              np.full((h, w), 128, np.float32)], axis=-1)  # fmt: skip
+            frame = np.stack(
+                [
+                    np.broadcast_to(r, (h, w)),
+                    np.broadcast_to(y, (h, w)),
+                    np.full((h, w), 128, np.float32),
+                ],
+                axis=-1,
+            )
             yield frame.astype(np.uint8)
 
 
@@ -84,9 +90,17 @@ def make_mp4(
 ) -> bytes:
     """An MP4 (H.264 if available), optionally with AAC audio and a display rotation."""
     return _encode_video(
-        "mp4", codec or video_codec(), seconds, w, h, fps,
-        audio="aac" if audio else None, rotation=rotation, color=color, metadata=metadata,
-    )  # fmt: skip
+        "mp4",
+        codec or video_codec(),
+        seconds,
+        w,
+        h,
+        fps,
+        audio="aac" if audio else None,
+        rotation=rotation,
+        color=color,
+        metadata=metadata,
+    )
 
 
 def make_mov(seconds: float = 1.0, w: int = 320, h: int = 240, fps: int = 25) -> bytes:
