@@ -1,11 +1,29 @@
-"""Shared fixtures: the app, its client and runner, auth helpers and factories.
+"""Shared fixtures: the app, its client and runner, people, tokens and sessions.
+
+Where a test goes (one rule; tests/README.md has the table of areas): a test
+lives beside the code it exercises, chosen by how it reaches that code.
+
+- It calls a domain package itself, with no app: ``tests/assets``,
+  ``tests/guidelines``, ``tests/search_index``.
+- It drives the BrandHub application (``app``, ``client``, ``runner``,
+  ``api_for``) to check one thing the app holds: ``tests/app/<area>``, the area
+  named by that domain noun (assets, sets, downloads, review, sharing, search,
+  compliance, jobs, maintenance); what every area stands on (database,
+  migrations, sign-in, pages, the API document, catalogs) sits in ``tests/app``.
+- It puts the whole app under one outside tool or adversary: ``tests/browser``
+  (Chromium), ``tests/fuzz`` (atheris, hypothesis on the ingest boundary),
+  ``tests/security`` (hostile files, fields and people), ``tests/faults``
+  (full disks, killed processes, failing stores, concurrent writers).
+
+Things to make (people, tokens, pictures, uploads, rows) come from
+``tests/factories.py``; a folder's ``support.py`` holds what only that folder
+uses; tests/plugins/ starts the outside servers (PostgreSQL, Redis, S3).
 
 Every test gets its own instance folder. The database schema is migrated once
 per session into a template SQLite file and copied for each test (Alembic runs
 for real, just not a thousand times). With ``BRANDHUB_TEST_DATABASE_URL`` set, the
 template and the copies are PostgreSQL databases instead (tests/plugins/databases.py).
 """
-
 from __future__ import annotations
 
 import shutil
