@@ -12,7 +12,8 @@ lives beside the code it exercises, chosen by how it reaches that code.
   migrations, sign-in, pages, the API document, catalogs) sits in ``tests/app``.
 - It puts the whole app under one outside tool or adversary: ``tests/browser``
   (Chromium), ``tests/fuzz`` (atheris, hypothesis on the ingest boundary),
-  ``tests/security`` (hostile files, fields and people), ``tests/faults``
+  ``tests/security`` (an attack: hostile files, fields and queries, requests
+  a person may not make, guesses, leaks between agencies), ``tests/faults``
   (full disks, killed processes, failing stores, concurrent writers).
 
 Things to make (people, tokens, pictures, uploads, rows) come from

@@ -12,7 +12,7 @@ resources ("salud") and of another agency ("obras"). The API is called with
 ``Authorization: Bearer``; the pages with a signed-in session (CSRF is off in
 the test config, so forms need no token).
 
-The rules encoded here (tests/app/review/test_matrix.py, operations/access.py and
+The rules encoded here (tests/security/test_matrix.py, operations/access.py and
 operations/sets.py say the same): admins and brand managers see and manage
 every agency; editors and photographers read, change and delete their own
 agency's assets, events and collections and create new ones; viewers only read
