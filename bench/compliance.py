@@ -25,12 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from PIL import Image, ImageCms, ImageDraw
+from PIL import ImageCms
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest import camera_picture  # noqa: E402
 from guidelines import SHIPPED_BRANDS, check_piece, load_brands_dir  # noqa: E402
 from guidelines.examples import draw_png  # noqa: E402
 from guidelines.registry import CHECKS  # noqa: E402
@@ -42,18 +42,7 @@ CACHE = ROOT / "bench" / ".cache"
 def photo_24mp(path: Path) -> Path:
     if path.exists():
         return path
-    rng = np.random.default_rng(2024)
-    width, height = 6000, 4000
-    fields = rng.integers(0, 256, (height // 200 + 2, width // 200 + 2, 3), dtype=np.uint8)
-    im = Image.fromarray(fields, "RGB").resize((width, height), Image.Resampling.BICUBIC)
-    grain = rng.normal(0, 6, (height // 4, width // 4, 1)).repeat(4, 0).repeat(4, 1)
-    im = Image.fromarray(np.clip(np.asarray(im) + grain, 0, 255).astype(np.uint8), "RGB")
-    draw = ImageDraw.Draw(im)
-    for _ in range(400):
-        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
-        r = int(rng.integers(20, 600))
-        color = tuple(int(v) for v in rng.integers(0, 256, 3))
-        draw.ellipse((x - r, y - r, x + r, y + r), outline=color, width=int(rng.integers(2, 12)))
+    im = camera_picture(2024)
     buf = io.BytesIO()
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     im.save(buf, "JPEG", quality=90, dpi=(300, 300), icc_profile=srgb)

@@ -34,12 +34,10 @@ import os
 import queue
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,37 +48,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.assets.media_factory import iptc_block, make_exif, splice_app13  # noqa: E402
+from tests.plugins.s3 import AWS_ENV, moto_server  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "ingest"
 PREVIEW, THUMB = 1600, 320
 
-_MOTO = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-server.stop()
-"""
-AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-
-
 # Corpus
 
 
-def photo(seed: int, path: Path) -> Path:
-    """A distinct 6000 × 4000 JPEG with EXIF and IPTC, made once."""
-    if path.exists():
-        return path
+def camera_picture(seed: int) -> Image.Image:
+    """A 24-megapixel picture (6000 × 4000): colour fields, sensor grain, sharp rings."""
     rng = np.random.default_rng(seed)
     width, height = 6000, 4000
     fields = rng.integers(0, 256, (height // 200 + 2, width // 200 + 2, 3), dtype=np.uint8)
@@ -93,6 +70,14 @@ def photo(seed: int, path: Path) -> Path:
         r = int(rng.integers(20, 600))
         color = tuple(int(v) for v in rng.integers(0, 256, 3))
         draw.ellipse((x - r, y - r, x + r, y + r), outline=color, width=int(rng.integers(2, 12)))
+    return im
+
+
+def photo(seed: int, path: Path) -> Path:
+    """A distinct 6000 × 4000 JPEG with EXIF and IPTC, made once."""
+    if path.exists():
+        return path
+    im = camera_picture(seed)
     exif = make_exif(
         {
             "make": "Canon",
@@ -337,22 +322,6 @@ def throughput(kind: str, config: dict[str, Any], paths: list[Path], processes: 
     return len(paths) * 60 / wall
 
 
-@contextlib.contextmanager
-def moto_server() -> Iterator[str]:
-    os.environ.update(AWS_ENV)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        port = proc.stdout.readline().strip()
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(10)
-
-
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.0f}"
 
@@ -388,6 +357,7 @@ def main() -> None:
     stack = contextlib.ExitStack()
     s3 = None
     if not args.no_s3:
+        os.environ.update(AWS_ENV)
         s3 = stack.enter_context(moto_server())
         setups.append(("BrandHub, S3 (moto)", s3, False))
     instrument()

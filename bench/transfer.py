@@ -49,7 +49,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import AWS_ENV, moto_server  # noqa: E402
+from tests.plugins.s3 import AWS_ENV, moto_server  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 CACHE = ROOT / "bench" / ".cache" / "transfer"
@@ -346,6 +346,7 @@ def main() -> None:
     path = make_video(size)
 
     base = Path(tempfile.mkdtemp(prefix="brandhub-transfer-"))
+    os.environ.update(AWS_ENV)
     try:
         with moto_server() as s3:
             instance = base / "instance"

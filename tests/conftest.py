@@ -25,6 +25,7 @@ per session into a template SQLite file and copied for each test (Alembic runs
 for real, just not a thousand times). With ``BRANDHUB_TEST_DATABASE_URL`` set, the
 template and the copies are PostgreSQL databases instead (tests/plugins/databases.py).
 """
+
 from __future__ import annotations
 
 import shutil

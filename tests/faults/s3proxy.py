@@ -11,16 +11,14 @@ answers as it did, unless told otherwise:
 - ``down = True``: every connection is closed without an answer;
 - ``upstream`` may be changed at any time (a restarted server).
 
-``requests`` logs what was asked (method, path and query); ``start_moto()``
-runs a moto server in a child process that a test may kill.
+``requests`` logs what was asked (method, path and query). The moto server
+behind it comes from ``tests.plugins.s3.start_moto()``, so a test may kill it.
 """
 
 from __future__ import annotations
 
 import http.client
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,40 +26,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 _HOP = {"connection", "keep-alive", "transfer-encoding", "expect", "proxy-connection", "te"}
-
-_MOTO = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-server.stop()
-"""
-
-
-def start_moto() -> tuple[subprocess.Popen[str], str]:
-    """A moto S3 server in a child process of the test's own (to be killed), and its URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    port = proc.stdout.readline().strip()
-    if not port.isdigit():
-        proc.kill()
-        raise RuntimeError("the moto server did not start")
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    for stream in (proc.stdin, proc.stdout):
-        if stream is not None:
-            stream.close()
 
 
 class FaultyProxy:

@@ -29,7 +29,8 @@ from brandhub.maintenance import collect_garbage
 from brandhub.models import Asset
 from tests.assets import media_factory as mf
 from tests.factories import Api, add_token, add_user, session
-from tests.faults.s3proxy import FaultyProxy, start_moto, stop
+from tests.faults.s3proxy import FaultyProxy
+from tests.plugins.s3 import start_moto, stop_moto
 from tests.security.support import answered, error_of
 
 MIB = 1024 * 1024
@@ -192,7 +193,7 @@ def test_the_store_dies_in_the_middle_of_an_upload(  # type: ignore[no-untyped-d
         _client(url).create_bucket(Bucket="prensa")
         with FaultyProxy(url) as proxy:
             rig = Rig(app_factory, proxy, "prensa", url)
-            proxy.on_kill = lambda: stop(moto)
+            proxy.on_kill = lambda: stop_moto(moto, kill=True)
             proxy.fail_part(2, "kill", times=1)
             response = rig.upload(recording)
             assert response.status_code == 503, response.data[:300]
@@ -205,7 +206,7 @@ def test_the_store_dies_in_the_middle_of_an_upload(  # type: ignore[no-untyped-d
             rig.store.ensure_bucket()
             _works_again(rig, recording)
     finally:
-        stop(moto)
+        stop_moto(moto, kill=True)
 
 
 def test_gc_aborts_multipart_uploads_a_dead_process_left(rig: Rig) -> None:

@@ -10,6 +10,10 @@ cannot outlive a crashed session.
 
 For the session the environment holds dummy AWS credentials and no profile or
 config file, so no test can reach a real account by accident.
+
+``start_moto()`` / ``stop_moto()`` and ``moto_server()`` start the same server
+outside the fixture: for a test that kills it (tests/faults) and for the
+benchmarks, which set ``AWS_ENV`` themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -39,7 +44,8 @@ sys.stdin.read()
 server.stop()
 """
 
-_AWS_ENV = {
+#: Dummy credentials and no profile or config file: no real account is reachable.
+AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
@@ -49,38 +55,58 @@ _AWS_ENV = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-_AWS_UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
+AWS_UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
+
+
+def start_moto() -> tuple[subprocess.Popen[str], str]:
+    """A moto S3 server in a child process, and its URL (``http://127.0.0.1:PORT``)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    port = proc.stdout.readline().strip()
+    if not port.isdigit():
+        proc.kill()
+        proc.wait()
+        raise RuntimeError(f"the moto server did not start (exit code {proc.poll()})")
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def stop_moto(proc: subprocess.Popen[str], *, kill: bool = False) -> None:
+    """Stop a server of ``start_moto``: at once with ``kill``, else when its stdin closes."""
+    if kill and proc.poll() is None:
+        proc.kill()
+    if proc.stdin is not None:
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """``start_moto()`` for the block; yields the URL and stops the server after."""
+    proc, url = start_moto()
+    try:
+        yield url
+    finally:
+        stop_moto(proc)
 
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[str]:
     """The URL (``http://127.0.0.1:PORT``) of a moto S3 server for this session."""
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in _AWS_ENV.items():
+        for name, value in AWS_ENV.items():
             mp.setenv(name, value)
-        for name in _AWS_UNSET:
+        for name in AWS_UNSET:
             mp.delenv(name, raising=False)
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVER],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            port = proc.stdout.readline().strip()
-            if not port.isdigit():
-                raise RuntimeError(f"the moto server did not start (exit code {proc.poll()})")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            assert proc.stdin is not None
-            proc.stdin.close()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
+        with moto_server() as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
