@@ -49,7 +49,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.plugins.s3 import AWS_ENV, moto_server  # noqa: E402
+from tests.plugins.s3 import AWS_ENV, client_for, moto_server  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 CACHE = ROOT / "bench" / ".cache" / "transfer"
@@ -274,21 +274,9 @@ def download(url: str, headers: dict[str, str] | None = None) -> tuple[float, in
     return seconds, total
 
 
-def s3_client(endpoint: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        config=Config(signature_version="s3v4"),
-    )
-
-
 def raw_upload(endpoint: str, path: Path) -> float:
     """boto3 alone, from the file; the object is deleted afterwards (moto keeps it in RAM)."""
-    client = s3_client(endpoint)
+    client = client_for(endpoint)
     key = f"raw/{uuid.uuid4().hex}"
     start = time.perf_counter()
     client.upload_file(str(path), BUCKET, key)  # default transfer: 8 MiB parts, 10 threads
@@ -376,7 +364,7 @@ def main() -> None:
                 asset = body
                 file_url = f"http://127.0.0.1:{port}/api/v1/assets/{asset['id']}/file"
                 key = f"originals/{asset['sha256'][:2]}/{asset['sha256'][2:4]}/{asset['sha256']}"
-                url = s3_client(s3).generate_presigned_url(
+                url = client_for(s3).generate_presigned_url(
                     "get_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=600
                 )
                 down: list[float] = []

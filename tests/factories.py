@@ -15,7 +15,8 @@ outside a test (the benchmarks).
 - ``upload(api, n, …)``: a picture through the API; its JSON.
 - ``session(app)``: a database session, closed by its ``with`` block;
   ``change``, ``approve`` and ``read`` set and read an asset's row directly.
-- ``insert_raw(app, user, count, size)``: assets stored without the upload path.
+- ``stored_asset(app, db, data, …)``, ``insert_raw(app, user, count, size)``: assets
+  stored without the upload path.
 """
 
 from __future__ import annotations
@@ -208,6 +209,32 @@ def read(app: Flask, asset_id: int) -> Asset:
         return asset
 
 
+def stored_asset(
+    app: Flask, db: Session, data: bytes, title: str, filename: str, **values: Any
+) -> Asset:
+    """A JPEG asset row whose original ``data`` is stored directly, added to ``db``.
+
+    No upload path: nothing reads the bytes. ``values`` are further columns
+    (``agency``, ``uploaded_by_id``, ``status``…).
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"originals/{digest[:2]}/{digest[2:4]}/{digest}"
+    app.extensions["brandhub.storage"].put(key, io.BytesIO(data))
+    asset = Asset(
+        kind="image",
+        title=title,
+        original_filename=filename,
+        mime="image/jpeg",
+        ext="jpg",
+        size=len(data),
+        sha256=digest,
+        storage_key=key,
+        **values,
+    )
+    db.add(asset)
+    return asset
+
+
 def insert_raw(
     app: Flask, user: User, count: int, size: int, make: Callable[[int], bytes] | None = None
 ) -> list[int]:
@@ -216,29 +243,21 @@ def insert_raw(
     Faster than the upload path by far: for tests about moving bytes (ZIPs), not
     about reading them.
     """
-    store = app.extensions["brandhub.storage"]
     ids = []
     with session(app) as db:
         agency = db.scalar(select(Agency).where(Agency.id == user.agency_id))
         for i in range(count):
             block = hashlib.sha256(str(i).encode()).digest()
             data = make(i) if make else (block * (size // len(block) + 1))[:size]
-            digest = hashlib.sha256(data).hexdigest()
-            key = f"originals/{digest[:2]}/{digest[2:4]}/{digest}"
-            store.put(key, io.BytesIO(data))
-            asset = Asset(
-                kind="image",
-                title=f"Foto {i % 10}",
-                original_filename=f"foto-{i}.jpg",
-                mime="image/jpeg",
-                ext="jpg",
-                size=len(data),
-                sha256=digest,
-                storage_key=key,
+            asset = stored_asset(
+                app,
+                db,
+                data,
+                f"Foto {i % 10}",
+                f"foto-{i}.jpg",
                 agency=agency,
                 uploaded_by_id=user.id,
             )
-            db.add(asset)
             db.flush()
             ids.append(asset.id)
         db.commit()

@@ -12,6 +12,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("BRANDHUB_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -82,6 +84,31 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in on the login page of ``base`` and wait for the library."""
+    page.goto(base + "/login")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url(base + "/")
+
+
+def drop_files(page, files: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]
+    """Drop JPEG ``files`` (name → bytes) on the page's drop zone, as a person would."""
+    page.evaluate(
+        """(files) => {
+          const dt = new DataTransfer();
+          for (const f of files) {
+            dt.items.add(new File([new Uint8Array(f.data)], f.name, {type: "image/jpeg"}));
+          }
+          const zone = document.querySelector("[data-dropzone]");
+          const init = {dataTransfer: dt, bubbles: true, cancelable: true};
+          zone.dispatchEvent(new DragEvent("drop", init));
+        }""",
+        [{"name": name, "data": list(data)} for name, data in files.items()],
+    )
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

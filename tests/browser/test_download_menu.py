@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, add_user
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import add_user
 
 
 def test_a_logo_menu_warns_of_white_and_the_original_is_the_file(page, live_server, live_app):
@@ -19,11 +19,7 @@ def test_a_logo_menu_warns_of_white_and_the_original_is_the_file(page, live_serv
     logo.save(buffer, "PNG")
     source = buffer.getvalue()
 
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Correo electrónico").fill(user.email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, user.email)
     page.goto(live_server.url + "/upload")
     page.locator('[data-dropzone] input[type="file"]').set_input_files(
         files=[{"name": "logo-blanco.png", "mimeType": "image/png", "buffer": source}]

@@ -10,16 +10,8 @@ from sqlalchemy import select
 
 from brandhub.models import Asset
 from tests.assets.media_factory import make_jpeg
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, add_user, photo, session
-
-
-def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(base + "/")
+from tests.browser.conftest import drop_files, screenshot, sign_in
+from tests.factories import add_user, photo, session
 
 
 def _assets(app) -> list[Asset]:  # type: ignore[no-untyped-def]
@@ -39,7 +31,7 @@ def test_a_coverage_folder_uploaded_on_the_event_page(page, live_server, live_ap
         )
     (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: never sent
 
-    _sign_in(page, live_server.url, user.email)
+    sign_in(page, live_server.url, user.email)
     page.get_by_role("link", name="Eventos").click()
     page.get_by_role("link", name="Nuevo evento").first.click()
     page.get_by_label("Título").fill("Inauguración del Hospital Regional")
@@ -93,26 +85,13 @@ def test_a_coverage_folder_uploaded_on_the_event_page(page, live_server, live_ap
 
 def test_a_drop_on_the_event_page_and_the_focal_point(page, live_server, live_app):
     user = add_user(live_app, "photographer", agency="prensa")
-    _sign_in(page, live_server.url, user.email)
+    sign_in(page, live_server.url, user.email)
     page.goto(live_server.url + "/events/new")
     page.get_by_label("Título").fill("Conferencia de prensa")
     page.get_by_role("button", name="Crear el evento").click()
     page.locator(".dropzone").wait_for()
-    files = [
-        {"name": f"conf-{n}.jpg", "data": list(make_jpeg(1200, 800, color=(30 * n, 90, 200)))}
-        for n in range(2)
-    ]
-    page.evaluate(
-        """(files) => {
-          const dt = new DataTransfer();
-          for (const f of files) {
-            dt.items.add(new File([new Uint8Array(f.data)], f.name, {type: "image/jpeg"}));
-          }
-          const zone = document.querySelector("[data-dropzone]");
-          const init = {dataTransfer: dt, bubbles: true, cancelable: true};
-          zone.dispatchEvent(new DragEvent("drop", init));
-        }""",
-        files,
+    drop_files(
+        page, {f"conf-{n}.jpg": make_jpeg(1200, 800, color=(30 * n, 90, 200)) for n in range(2)}
     )
     page.locator(".upload-item.is-done").nth(1).wait_for()
 

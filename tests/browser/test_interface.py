@@ -9,16 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.assets.media_factory import make_jpeg, make_mp4
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, Api, add_token, add_user
-
-
-def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(base + "/")
+from tests.browser.conftest import drop_files, screenshot, sign_in
+from tests.factories import Api, add_token, add_user
 
 
 def _seed(app, n_photos: int = 3, video: bool = True) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -49,23 +41,11 @@ def test_drop_zone_shows_progress_then_the_card(page, live_server, live_app, tmp
         path = tmp_path / f"cobertura-{i}.jpg"
         path.write_bytes(make_jpeg(900, 600, color=(40 * i, 100, 200)))
         files.append(path)
-    _sign_in(page, live_server.url, user.email)
+    sign_in(page, live_server.url, user.email)
     page.goto(live_server.url + "/upload")
     screenshot(page, "upload-empty-1280")
     # A real drop: DataTransfer with the files, dispatched on the zone.
-    payload = [{"name": p.name, "data": list(p.read_bytes())} for p in files]
-    page.evaluate(
-        """(files) => {
-          const dt = new DataTransfer();
-          for (const f of files) {
-            dt.items.add(new File([new Uint8Array(f.data)], f.name, {type: "image/jpeg"}));
-          }
-          const zone = document.querySelector("[data-dropzone]");
-          const init = {dataTransfer: dt, bubbles: true, cancelable: true};
-          zone.dispatchEvent(new DragEvent("drop", init));
-        }""",
-        payload,
-    )
+    drop_files(page, {p.name: p.read_bytes() for p in files})
     page.locator(".upload-item progress").first.wait_for()
     page.locator(".upload-item.is-done").nth(2).wait_for()
     assert page.locator(".dropzone__cards .card").count() == 3
@@ -75,7 +55,7 @@ def test_drop_zone_shows_progress_then_the_card(page, live_server, live_app, tmp
 
 def test_video_plays_and_seeks(page, live_server, live_app):
     ids = _seed(live_app, n_photos=1)
-    _sign_in(page, live_server.url, ids["user"].email)
+    sign_in(page, live_server.url, ids["user"].email)
     page.goto(f"{live_server.url}/assets/{ids['video']}")
     video = page.locator("video[data-player]")
     video.wait_for()
@@ -92,7 +72,7 @@ def test_video_plays_and_seeks(page, live_server, live_app):
 
 def test_switch_language(page, live_server, live_app):
     ids = _seed(live_app, n_photos=1, video=False)
-    _sign_in(page, live_server.url, ids["user"].email)
+    sign_in(page, live_server.url, ids["user"].email)
     assert page.locator("html").get_attribute("lang") == "es"
     page.locator(".lang-menu summary").click()
     page.get_by_role("link", name="English").click()
@@ -105,7 +85,7 @@ def test_switch_language(page, live_server, live_app):
 
 def test_keyboard_only_reaches_an_asset(page, live_server, live_app):
     ids = _seed(live_app, n_photos=3, video=False)
-    _sign_in(page, live_server.url, ids["user"].email)
+    sign_in(page, live_server.url, ids["user"].email)
     page.goto(live_server.url + "/")
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -129,7 +109,7 @@ def test_main_pages_fit_the_screen(browser, live_server, live_app, width):
     page = context.new_page()
     page.goto(live_server.url + "/login")
     screenshot(page, f"login-{width}")
-    _sign_in(page, live_server.url, ids["user"].email)
+    sign_in(page, live_server.url, ids["user"].email)
     pages = {
         "library": "/",
         "asset": f"/assets/{ids['photo0']}",
@@ -149,7 +129,7 @@ def test_main_pages_fit_the_screen(browser, live_server, live_app, width):
 
 def test_delete_asks_for_confirmation(page, live_server, live_app):
     ids = _seed(live_app, n_photos=1, video=False)
-    _sign_in(page, live_server.url, ids["user"].email)
+    sign_in(page, live_server.url, ids["user"].email)
     page.goto(f"{live_server.url}/assets/{ids['photo0']}")
     page.get_by_role("button", name="Eliminar recurso").click()
     dialog = page.locator("#confirm-dialog")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.assets.media_factory import make_jpeg, make_png
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, Api, add_token, add_user
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import Api, add_token, add_user
 
 
 def _count(page, name: str, value: str) -> str:  # type: ignore[no-untyped-def]
@@ -27,11 +27,7 @@ def test_search_filter_sort_and_suggestion(browser, live_server, live_app):
         context = browser.new_context(locale="es-AR", viewport={"width": width, "height": 900})
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.goto(live_server.url + "/login")
-        page.get_by_label("Correo electrónico").fill(user.email)
-        page.get_by_label("Contraseña").fill(PASSWORD)
-        page.get_by_role("button", name="Iniciar sesión").click()
-        page.wait_for_url(live_server.url + "/")
+        sign_in(page, live_server.url, user.email)
 
         page.locator("#q").fill("vacunacion")
         page.locator("#q").press("Enter")

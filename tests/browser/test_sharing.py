@@ -10,9 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from brandhub.models import Agency, DownloadEvent
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.factories import (
-    PASSWORD,
     Api,
     add_token,
     add_user,
@@ -21,14 +20,6 @@ from tests.factories import (
     session,
     upload,
 )
-
-
-def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(base + "/")
 
 
 def _no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
@@ -72,7 +63,7 @@ def test_a_share_link_made_on_the_asset_page_opens_and_downloads_without_an_acco
     other = add_user(live_app, "editor", agency="obras")
     upload(Api(live_app.test_client(), add_token(live_app, other)), 91, title="Obra vial")
 
-    _sign_in(page, live_server.url, manager.email)
+    sign_in(page, live_server.url, manager.email)
     page.goto(f"{live_server.url}/assets/{asset['id']}")
     page.locator("[data-share-form] > summary").click()
     page.get_by_label("Para quién es").fill("Diario El Sur")
@@ -125,7 +116,7 @@ def test_the_admin_page_at_1280_and_360(browser, live_server, live_app):
         try:
             page = context.new_page()
             page.set_default_timeout(15000)
-            _sign_in(page, live_server.url, admin.email)
+            sign_in(page, live_server.url, admin.email)
             page.goto(live_server.url + "/admin")
             assert page.locator("svg.chart rect.chart__bar--downloads").count() == 12
             assert page.locator("table.data-table--months tbody tr").count() == 3

@@ -17,9 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -30,7 +28,7 @@ from brandhub.models import Asset
 from tests.assets import media_factory as mf
 from tests.factories import Api, add_token, add_user, session
 from tests.faults.s3proxy import FaultyProxy
-from tests.plugins.s3 import start_moto, stop_moto
+from tests.plugins.s3 import client_for, start_moto, stop_moto
 from tests.security.support import answered, error_of
 
 MIB = 1024 * 1024
@@ -42,15 +40,6 @@ def recording() -> bytes:
     data = mf.make_wav(140, rate=48000)
     assert 10 * MIB < len(data) <= 15 * MIB
     return data
-
-
-def _client(endpoint: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        config=Config(signature_version="s3v4"),
-    )
 
 
 class Rig:
@@ -74,7 +63,7 @@ class Rig:
         )
         self.app.extensions["brandhub.storage"] = self.store
         user = add_user(self.app, "editor", "salud")
-        self.api = Api(self.app.test_client(), add_token(self.app, user))
+        self.api = Api(self.app.testclient_for(), add_token(self.app, user))
 
     def upload(self, data: bytes, lang: str = "es") -> Any:
         name = "cuña.wav" if data.startswith(b"RIFF") else "foto.jpg"
@@ -92,12 +81,12 @@ class Rig:
         return response
 
     def objects(self) -> list[str]:
-        client = _client(self.upstream)
+        client = client_for(self.upstream)
         listed = client.list_objects_v2(Bucket=self.bucket).get("Contents", [])
         return sorted(o["Key"] for o in listed)
 
     def unfinished(self) -> list[str]:
-        client = _client(self.upstream)
+        client = client_for(self.upstream)
         return [
             u["Key"] for u in client.list_multipart_uploads(Bucket=self.bucket).get("Uploads", [])
         ]
@@ -190,7 +179,7 @@ def test_the_store_dies_in_the_middle_of_an_upload(  # type: ignore[no-untyped-d
 ) -> None:
     moto, url = start_moto()
     try:
-        _client(url).create_bucket(Bucket="prensa")
+        client_for(url).create_bucket(Bucket="prensa")
         with FaultyProxy(url) as proxy:
             rig = Rig(app_factory, proxy, "prensa", url)
             proxy.on_kill = lambda: stop_moto(moto, kill=True)
@@ -210,7 +199,7 @@ def test_the_store_dies_in_the_middle_of_an_upload(  # type: ignore[no-untyped-d
 
 
 def test_gc_aborts_multipart_uploads_a_dead_process_left(rig: Rig) -> None:
-    client = _client(rig.upstream)
+    client = client_for(rig.upstream)
     started = client.create_multipart_upload(Bucket=rig.bucket, Key="originals/ab/cd/x")
     client.upload_part(
         Bucket=rig.bucket,
@@ -244,7 +233,7 @@ def test_an_unreachable_store_answers_quickly(app_factory, s3_server) -> None:  
         S3_REGION="us-east-1",
     )
     user = add_user(app, "editor", "salud")
-    api = Api(app.test_client(), add_token(app, user))
+    api = Api(app.testclient_for(), add_token(app, user))
     response, took = answered(lambda: api.upload(mf.make_jpeg(32, 32), "a.jpg"))
     assert response.status_code == 503
     assert error_of(response)["message"] == (

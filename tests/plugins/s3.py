@@ -109,18 +109,23 @@ def s3_server() -> Iterator[str]:
             yield url
 
 
-@pytest.fixture(scope="session")
-def s3_client(s3_server: str) -> Any:
-    """A plain boto3 client on the moto server, to set up and inspect buckets in tests."""
+def client_for(endpoint: str) -> Any:
+    """A plain boto3 S3 client on ``endpoint`` (SigV4, us-east-1)."""
     import boto3
     from botocore.config import Config
 
     return boto3.client(
         "s3",
-        endpoint_url=s3_server,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         config=Config(signature_version="s3v4"),
     )
+
+
+@pytest.fixture(scope="session")
+def s3_client(s3_server: str) -> Any:
+    """A plain boto3 client on the moto server, to set up and inspect buckets in tests."""
+    return client_for(s3_server)
 
 
 @pytest.fixture

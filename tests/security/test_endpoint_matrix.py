@@ -57,7 +57,7 @@ from brandhub.models import collection_assets as collection_assets_table
 from brandhub.operations.sharing import ShareFields, create_link, revoke_link
 from brandhub.web.presskit import kit_ref
 from tests.assets.media_factory import make_jpeg
-from tests.factories import PASSWORD, add_token, add_user, app_config, session
+from tests.factories import PASSWORD, add_token, add_user, app_config, session, stored_asset
 
 SAME, OTHER = "salud", "obras"
 ROLES = ("admin", "brand_manager", "editor", "photographer", "viewer")
@@ -162,24 +162,16 @@ class World:
 def _store_raw(app: Flask, db: Any, owner: User, agency: Agency, n: int, **values: Any) -> Asset:
     """An asset row with a stored original, without the upload path (fast)."""
     data = hashlib.sha256(f"matrix-{n}".encode()).digest() * 8
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"originals/{digest[:2]}/{digest[2:4]}/{digest}"
-    app.extensions["brandhub.storage"].put(key, io.BytesIO(data))
-    asset = Asset(
-        kind="image",
-        title=f"Pieza {n}",
-        original_filename=f"pieza-{n}.jpg",
-        mime="image/jpeg",
-        ext="jpg",
-        size=len(data),
-        sha256=digest,
-        storage_key=key,
+    return stored_asset(
+        app,
+        db,
+        data,
+        f"Pieza {n}",
+        f"pieza-{n}.jpg",
         agency=agency,
         uploaded_by_id=owner.id,
         **values,
     )
-    db.add(asset)
-    return asset
 
 
 def _upload(app: Flask, token: str, data: bytes, name: str) -> int:
