@@ -63,7 +63,7 @@ class Rig:
         )
         self.app.extensions["brandhub.storage"] = self.store
         user = add_user(self.app, "editor", "salud")
-        self.api = Api(self.app.testclient_for(), add_token(self.app, user))
+        self.api = Api(self.app.test_client(), add_token(self.app, user))
 
     def upload(self, data: bytes, lang: str = "es") -> Any:
         name = "cuña.wav" if data.startswith(b"RIFF") else "foto.jpg"
@@ -233,7 +233,7 @@ def test_an_unreachable_store_answers_quickly(app_factory, s3_server) -> None:  
         S3_REGION="us-east-1",
     )
     user = add_user(app, "editor", "salud")
-    api = Api(app.testclient_for(), add_token(app, user))
+    api = Api(app.test_client(), add_token(app, user))
     response, took = answered(lambda: api.upload(mf.make_jpeg(32, 32), "a.jpg"))
     assert response.status_code == 503
     assert error_of(response)["message"] == (

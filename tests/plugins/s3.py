@@ -146,6 +146,17 @@ def s3_bucket(s3_client: Any) -> Iterator[str]:
 
 
 @pytest.fixture
+def s3_config(s3_server: str, s3_bucket: str) -> dict[str, str]:
+    """The settings of an app that stores its bytes in a fresh bucket of the moto server."""
+    return {
+        "STORAGE": "s3",
+        "S3_BUCKET": s3_bucket,
+        "S3_ENDPOINT_URL": s3_server,
+        "S3_REGION": "us-east-1",
+    }
+
+
+@pytest.fixture
 def s3_storage(s3_server: str, s3_bucket: str) -> S3Storage:
     """An ``S3Storage`` on a fresh bucket, under the prefix ``brandhub``.
 

@@ -465,6 +465,80 @@ PUBLIC_ASSET = "/a/{approved}"
 APPROVERS = GLOBAL
 ADMINS = frozenset({"admin"})
 
+
+def set_api(
+    one: str,
+    many: str,
+    *,
+    created: str,
+    changed: dict[str, str],
+    detach: str,
+    public_case: Case | None = None,
+    upload_case: Case | None = None,
+) -> dict[tuple[str, str], list[Case]]:
+    """The API of a set of assets (``event``/``events``, ``collection``/``collections``):
+    both kinds follow the same rules; events add a public case and uploads into them."""
+    item = f"/{many}/{{{one}}}"
+    attach = Case(
+        api("POST", item + "/assets", json=lambda w, p: {"asset_ids": [w.ids["asset"]]}),
+        write(200),
+        "attach an asset",
+    )
+    return {
+        (f"api.list_{many}", "GET"): [Case(api("GET", f"/{many}"), signed_in(200, anon=401))],
+        (f"api.create_{one}_endpoint", "POST"): [
+            Case(api("POST", f"/{many}", json={"title": created}), creators(201, anon=401))
+        ],
+        (f"api.get_{one}", "GET"): [Case(api("GET", item), read())]
+        + ([public_case] if public_case else []),
+        (f"api.patch_{one}", "PATCH"): [Case(api("PATCH", item, json=changed), write(200))],
+        (f"api.remove_{one}", "DELETE"): [
+            Case(api("DELETE", own(f"{one}_delete_api", f"/{many}/{{id}}")), write(204))
+        ],
+        (f"api.{one}_asset_list", "GET"): [Case(api("GET", item + "/assets"), read())],
+        (f"api.{one}_add_assets", "POST"): [attach] + ([upload_case] if upload_case else []),
+        (f"api.{one}_remove_asset", "DELETE"): [
+            Case(api("DELETE", own(detach, f"/{many}/{{id}}/assets/{{asset}}")), write(204))
+        ],
+        (f"api.{one}_zip", "GET"): [Case(api("GET", item + "/zip"), read())],
+    }
+
+
+def set_pages(
+    one: str, many: str, *, created: str, edited: str
+) -> dict[tuple[str, str], list[Case]]:
+    """The pages both kinds of set share: list, new, page, edit, delete."""
+    item = f"/{many}/{{{one}}}"
+    return {
+        (f"{many}.index", "GET"): [Case(page("GET", f"/{many}"), signed_in(200, anon=LOGIN))],
+        (f"{many}.new", "GET"): [
+            Case(page("GET", f"/{many}/new"), creators(200, anon=LOGIN, denied=REFUSED))
+        ],
+        (f"{many}.new", "POST"): [
+            Case(
+                page("POST", f"/{many}/new", data={"title": created}),
+                creators(DONE, anon=LOGIN, denied=REFUSED),
+            )
+        ],
+        (f"{many}.page", "GET"): [Case(page("GET", item), read(anon=LOGIN))],
+        (f"{many}.edit", "GET"): [
+            Case(page("GET", item + "/edit"), write(200, anon=LOGIN, denied=REFUSED))
+        ],
+        (f"{many}.edit", "POST"): [
+            Case(
+                page("POST", item + "/edit", data={"title": edited}),
+                write(DONE, anon=LOGIN, denied=REFUSED),
+            )
+        ],
+        (f"{many}.delete", "POST"): [
+            Case(
+                page("POST", own(f"{one}_delete_web", f"/{many}/{{id}}/delete")),
+                write(DONE, anon=LOGIN),
+            )
+        ],
+    }
+
+
 TABLE: dict[tuple[str, str], list[Case]] = {
     # ---- API: assets
     ("api.list_assets", "GET"): [Case(api("GET", "/assets"), signed_in(200, anon=401))],
@@ -541,57 +615,25 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         ),
     ],
     # ---- API: events
-    ("api.list_events", "GET"): [Case(api("GET", "/events"), signed_in(200, anon=401))],
-    ("api.create_event_endpoint", "POST"): [
-        Case(api("POST", "/events", json={"title": "Nuevo acto"}), creators(201, anon=401))
-    ],
-    ("api.get_event", "GET"): [
-        Case(api("GET", E), read()),
-        Case(api("GET", "/events/{kit_event}"), read(public=True), "public event"),
-    ],
-    ("api.patch_event", "PATCH"): [Case(api("PATCH", E, json={"place": "Plaza"}), write(200))],
-    ("api.remove_event", "DELETE"): [
-        Case(api("DELETE", own("event_delete_api", "/events/{id}")), write(204))
-    ],
-    ("api.event_asset_list", "GET"): [Case(api("GET", E + "/assets"), read())],
-    ("api.event_add_assets", "POST"): [
-        Case(
-            api("POST", E + "/assets", json=lambda w, p: {"asset_ids": [w.ids["asset"]]}),
-            write(200),
-            "attach an asset",
+    **set_api(
+        "event",
+        "events",
+        created="Nuevo acto",
+        changed={"place": "Plaza"},
+        detach="event_detach_api",
+        public_case=Case(api("GET", "/events/{kit_event}"), read(public=True), "public event"),
+        upload_case=Case(
+            api("POST", E + "/assets", files=jpeg_file), write(201), "upload into the event"
         ),
-        Case(api("POST", E + "/assets", files=jpeg_file), write(201), "upload into the event"),
-    ],
-    ("api.event_remove_asset", "DELETE"): [
-        Case(api("DELETE", own("event_detach_api", "/events/{id}/assets/{asset}")), write(204))
-    ],
-    ("api.event_zip", "GET"): [Case(api("GET", E + "/zip"), read())],
+    ),
     # ---- API: collections
-    ("api.list_collections", "GET"): [Case(api("GET", "/collections"), signed_in(200, anon=401))],
-    ("api.create_collection_endpoint", "POST"): [
-        Case(api("POST", "/collections", json={"title": "Nueva"}), creators(201, anon=401))
-    ],
-    ("api.get_collection", "GET"): [Case(api("GET", C), read())],
-    ("api.patch_collection", "PATCH"): [
-        Case(api("PATCH", C, json={"description": "Cambiada"}), write(200))
-    ],
-    ("api.remove_collection", "DELETE"): [
-        Case(api("DELETE", own("collection_delete_api", "/collections/{id}")), write(204))
-    ],
-    ("api.collection_asset_list", "GET"): [Case(api("GET", C + "/assets"), read())],
-    ("api.collection_add_assets", "POST"): [
-        Case(
-            api("POST", C + "/assets", json=lambda w, p: {"asset_ids": [w.ids["asset"]]}),
-            write(200),
-        )
-    ],
-    ("api.collection_remove_asset", "DELETE"): [
-        Case(
-            api("DELETE", own("collection_remove_api", "/collections/{id}/assets/{asset}")),
-            write(204),
-        )
-    ],
-    ("api.collection_zip", "GET"): [Case(api("GET", C + "/zip"), read())],
+    **set_api(
+        "collection",
+        "collections",
+        created="Nueva",
+        changed={"description": "Cambiada"},
+        detach="collection_remove_api",
+    ),
     # ---- API: share links
     ("api.create_share_link", "POST"): [
         Case(
@@ -707,29 +749,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         Case(page("POST", A + "/rights", data={"credit": "Foto: Matriz"}), write(DONE, anon=LOGIN))
     ],
     # ---- Pages: events
-    ("events.index", "GET"): [Case(page("GET", "/events"), signed_in(200, anon=LOGIN))],
-    ("events.new", "GET"): [
-        Case(page("GET", "/events/new"), creators(200, anon=LOGIN, denied=REFUSED))
-    ],
-    ("events.new", "POST"): [
-        Case(
-            page("POST", "/events/new", data={"title": "Acto nuevo"}),
-            creators(DONE, anon=LOGIN, denied=REFUSED),
-        )
-    ],
-    ("events.page", "GET"): [Case(page("GET", E), read(anon=LOGIN))],
-    ("events.edit", "GET"): [
-        Case(page("GET", E + "/edit"), write(200, anon=LOGIN, denied=REFUSED))
-    ],
-    ("events.edit", "POST"): [
-        Case(
-            page("POST", E + "/edit", data={"title": "Acto privado"}),
-            write(DONE, anon=LOGIN, denied=REFUSED),
-        )
-    ],
-    ("events.delete", "POST"): [
-        Case(page("POST", own("event_delete_web", "/events/{id}/delete")), write(DONE, anon=LOGIN))
-    ],
+    **set_pages("event", "events", created="Acto nuevo", edited="Acto privado"),
     ("events.upload", "POST"): [
         Case(
             page("POST", E + "/upload", data=jpeg_form(), headers={"Accept": "application/json"}),
@@ -761,32 +781,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         ),
     ],
     # ---- Pages: collections
-    ("collections.index", "GET"): [Case(page("GET", "/collections"), signed_in(200, anon=LOGIN))],
-    ("collections.new", "GET"): [
-        Case(page("GET", "/collections/new"), creators(200, anon=LOGIN, denied=REFUSED))
-    ],
-    ("collections.new", "POST"): [
-        Case(
-            page("POST", "/collections/new", data={"title": "Nueva"}),
-            creators(DONE, anon=LOGIN, denied=REFUSED),
-        )
-    ],
-    ("collections.page", "GET"): [Case(page("GET", C), read(anon=LOGIN))],
-    ("collections.edit", "GET"): [
-        Case(page("GET", C + "/edit"), write(200, anon=LOGIN, denied=REFUSED))
-    ],
-    ("collections.edit", "POST"): [
-        Case(
-            page("POST", C + "/edit", data={"title": "Selección privada"}),
-            write(DONE, anon=LOGIN, denied=REFUSED),
-        )
-    ],
-    ("collections.delete", "POST"): [
-        Case(
-            page("POST", own("collection_delete_web", "/collections/{id}/delete")),
-            write(DONE, anon=LOGIN),
-        )
-    ],
+    **set_pages("collection", "collections", created="Nueva", edited="Selección privada"),
     ("collections.add", "POST"): [
         Case(page("POST", C + "/add", data={"asset_ids": "{asset}"}), write(DONE, anon=LOGIN))
     ],

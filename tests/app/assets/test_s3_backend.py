@@ -10,14 +10,8 @@ from tests.assets.media_factory import make_jpeg, make_mp4
 from tests.factories import Api, add_token, add_user
 
 
-def test_asset_path_on_s3(app_factory, s3_server, s3_bucket, s3_client):
-    app = app_factory(
-        STORAGE="s3",
-        S3_BUCKET=s3_bucket,
-        S3_PREFIX="inst",
-        S3_ENDPOINT_URL=s3_server,
-        S3_REGION="us-east-1",
-    )
+def test_asset_path_on_s3(app_factory, s3_config, s3_bucket, s3_client):
+    app = app_factory(**s3_config, S3_PREFIX="inst")
     api = Api(app.test_client(), add_token(app, add_user(app, "editor")))
     photo = make_jpeg(1800, 1200)
     asset = api.upload(photo, "acto.jpg", credit="Prensa").get_json()
@@ -41,16 +35,10 @@ def test_asset_path_on_s3(app_factory, s3_server, s3_bucket, s3_client):
     assert not any(asset["sha256"] in key for key in left)
 
 
-def test_presigned_redirect_when_configured(app_factory, s3_server, s3_bucket):
+def test_presigned_redirect_when_configured(app_factory, s3_config):
     import urllib.request
 
-    app = app_factory(
-        STORAGE="s3",
-        S3_BUCKET=s3_bucket,
-        S3_ENDPOINT_URL=s3_server,
-        S3_REGION="us-east-1",
-        S3_PRESIGNED_DOWNLOADS=True,
-    )
+    app = app_factory(**s3_config, S3_PRESIGNED_DOWNLOADS=True)
     api = Api(app.test_client(), add_token(app, add_user(app, "editor")))
     photo = make_jpeg(300, 200)
     asset = api.upload(photo, "a.jpg").get_json()

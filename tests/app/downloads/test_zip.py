@@ -192,16 +192,10 @@ def test_logos_and_documents_keep_their_format_in_a_zip(api_for):
     ]
 
 
-def test_presets_and_zips_with_the_bytes_in_s3(app_factory, s3_server, s3_bucket, s3_client):
+def test_presets_and_zips_with_the_bytes_in_s3(app_factory, s3_config, s3_bucket, s3_client):
     from tests.factories import add_token, add_user
 
-    app = app_factory(
-        STORAGE="s3",
-        S3_BUCKET=s3_bucket,
-        S3_PREFIX="inst",
-        S3_ENDPOINT_URL=s3_server,
-        S3_REGION="us-east-1",
-    )
+    app = app_factory(**s3_config, S3_PREFIX="inst")
     api = Api(app.test_client(), add_token(app, add_user(app, "photographer", "prensa")))
     ids = [
         api.upload(

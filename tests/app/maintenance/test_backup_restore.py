@@ -178,7 +178,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(app_factory, tmp
 
 
 def test_a_portable_backup_restores_into_an_s3_instance(  # type: ignore[no-untyped-def]
-    app_factory, tmp_path, s3_server, s3_bucket
+    app_factory, tmp_path, s3_config
 ) -> None:
     source = app_factory()
     api = _library(source)
@@ -187,9 +187,7 @@ def test_a_portable_backup_restores_into_an_s3_instance(  # type: ignore[no-unty
     result = source.test_cli_runner().invoke(args=["backup", "--portable", str(folder)])
     assert result.exit_code == 0, result.output
     assert (folder / "database" / "assets.jsonl").is_file()
-    target = app_factory(
-        STORAGE="s3", S3_BUCKET=s3_bucket, S3_ENDPOINT_URL=s3_server, S3_REGION="us-east-1"
-    )
+    target = app_factory(**s3_config)
     restored = target.test_cli_runner().invoke(args=["restore", str(folder)])
     assert restored.exit_code == 0, restored.output
     assert _snapshot(_restored_api(target)) == before
