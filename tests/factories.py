@@ -12,7 +12,8 @@ outside a test (the benchmarks).
 - ``photo(n)``: a small JPEG, distinct for each ``n`` (a capture time if asked);
   ``scene(seed)`` / ``scene_photo(seed)``: a picture with shapes on a gradient,
   for the near-duplicate tests, which need something like a real photograph.
-- ``upload(api, n, …)``: a picture through the API; its JSON.
+- ``upload(api, n, …)``: a picture through the API; its JSON. ``upload_page(client,
+  data, filename)``: a file through the upload page's form.
 - ``session(app)``: a database session, closed by its ``with`` block;
   ``change``, ``approve`` and ``read`` set and read an asset's row directly.
 - ``stored_asset(app, db, data, …)``, ``insert_raw(app, user, count, size)``: assets
@@ -182,6 +183,25 @@ def upload(
     r = api.upload(body, filename or f"foto-{n}.jpg", **fields)
     assert r.status_code == 201, r.get_json()
     return r.get_json()
+
+
+def upload_page(
+    client: FlaskClient,
+    data: bytes,
+    filename: str,
+    *,
+    as_json: bool = False,
+    follow_redirects: bool = False,
+    **fields: str,
+) -> TestResponse:
+    """Post ``data`` through the upload page's form (the drop zone's JSON with ``as_json``)."""
+    return client.post(
+        "/upload",
+        data={"file": (io.BytesIO(data), filename), **fields},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"} if as_json else {},
+        follow_redirects=follow_redirects,
+    )
 
 
 def change(app: Flask, asset_id: int, **values: Any) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from tests.assets.media_factory import make_jpeg
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, upload_page
 
 
 def _csrf(html: str) -> str:
@@ -15,16 +14,6 @@ def _csrf(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
-
-
-def _upload(client, content: bytes, name: str = "a.jpg", json: bool = False, **fields: str):
-    """Post a file to the upload page (as the drop zone does when ``json``)."""
-    return client.post(
-        "/upload",
-        data={"file": (io.BytesIO(content), name), **fields},
-        content_type="multipart/form-data",
-        headers={"Accept": "application/json"} if json else {},
-    )
 
 
 def test_login_page_is_spanish_by_default(client):
@@ -85,7 +74,7 @@ def test_csrf_is_required_on_forms(app_factory):
     r = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302
     # Uploads too.
-    r = _upload(client, make_jpeg(20, 20))
+    r = upload_page(client, make_jpeg(20, 20), "a.jpg")
     assert r.status_code == 400
 
 
@@ -100,7 +89,7 @@ def test_open_redirect_is_refused(client, make_user):
 def test_upload_form_grid_asset_page_and_download(client, make_user, login):
     login(make_user("photographer"))
     data = make_jpeg(1200, 800, exif={"make": "Cámara", "model": "X100", "f_number": 2.8})
-    r = _upload(
+    r = upload_page(
         client,
         data,
         "inauguracion.jpg",
@@ -135,10 +124,10 @@ def test_upload_form_grid_asset_page_and_download(client, make_user, login):
 
 def test_upload_for_the_drop_zone_answers_json(client, make_user, login):
     login(make_user("editor"))
-    r = _upload(client, make_jpeg(50, 50), json=True)
+    r = upload_page(client, make_jpeg(50, 50), "a.jpg", as_json=True)
     assert r.status_code == 201
     assert r.get_json()["url"].startswith("/assets/")
-    bad = _upload(client, b"MZ\x90\x00 executable", json=True)
+    bad = upload_page(client, b"MZ\x90\x00 executable", "a.jpg", as_json=True)
     assert bad.status_code == 415
     assert bad.get_json()["error"]["message"]
 
@@ -151,7 +140,7 @@ def test_viewer_cannot_upload(client, make_user, login):
 
 def test_edit_and_delete_from_the_asset_page(client, make_user, login):
     login(make_user("editor"))
-    r = _upload(client, make_jpeg(30, 30))
+    r = upload_page(client, make_jpeg(30, 30), "a.jpg")
     url = r.headers["Location"]
     asset_id = url.split("/")[-1]
     r = client.post(f"/assets/{asset_id}/edit", data={"title": "Otro título", "tags": "uno"})

@@ -11,6 +11,7 @@ from assets.metadata import extract
 from assets.settings import IngestSettings
 from assets.sniff import sniff
 from tests.assets.media_factory import make_jpeg, make_mp4, make_png
+from tests.factories import upload_page
 
 SIZES = {
     "instagram-square": (1080, 1080),
@@ -96,11 +97,7 @@ def test_presets_refuse_video_with_a_clear_message(api_for):
 
 def test_asset_page_lists_the_presets(client, make_user, login):
     login(make_user("editor"))
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(make_png(400, 300)), "logo.png")},
-        content_type="multipart/form-data",
-    )
+    r = upload_page(client, make_png(400, 300), "logo.png")
     page = client.get(r.headers["Location"]).get_data(True)
     assert "Instagram cuadrado (1080 × 1080)" in page
     assert "/download?preset=instagram-square" in page
@@ -202,11 +199,7 @@ def test_free_size_limits_say_what_is_allowed(app_factory, tmp_path):
 
 def test_a_refused_edit_shows_the_asset_page_again(client, make_user, login):
     login(make_user("editor"))
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(make_png(400, 300)), "logo.png")},
-        content_type="multipart/form-data",
-    )
+    r = upload_page(client, make_png(400, 300), "logo.png")
     url = r.headers["Location"]
     r = client.post(url + "/edit", data={"title": "x" * 400})
     assert r.status_code == 400

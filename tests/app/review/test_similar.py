@@ -7,7 +7,7 @@ from PIL import Image, ImageEnhance
 
 from brandhub.operations.similar import MAX_DISTANCE, distance, phash_bytes, phash_image
 from tests.assets.media_factory import make_jpeg, make_png
-from tests.factories import encode, scene, scene_photo, upload
+from tests.factories import encode, scene, scene_photo, upload, upload_page
 
 ORIGINAL = scene(1)
 
@@ -80,33 +80,21 @@ def test_near_duplicates_of_other_agencies_stay_hidden(api_for):
 def test_the_upload_page_says_similar_to_and_the_asset_page_lists_them(
     app, client, make_user, login
 ):
-    import io
 
     editor = make_user("editor", "salud")
     login(editor)
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(scene_photo(33)), "plaza.jpg"), "title": "Plaza"},
-        content_type="multipart/form-data",
-        headers={"Accept": "application/json"},
-    )
+    r = upload_page(client, scene_photo(33), "plaza.jpg", title="Plaza", as_json=True)
     assert r.status_code == 201 and r.get_json()["similar"] == []
     assert r.get_json()["similar_message"] is None
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(scene_photo(33, quality=40)), "plaza-2.jpg"), "title": "Plaza 2"},
-        content_type="multipart/form-data",
-        headers={"Accept": "application/json"},
+    r = upload_page(
+        client, scene_photo(33, quality=40), "plaza-2.jpg", title="Plaza 2", as_json=True
     )
     assert r.status_code == 201
     body = r.get_json()
     assert body["similar"][0]["title"] == "Plaza"
     assert "“Plaza”" in body["similar_message"]
-    r = client.post(
-        "/upload",
-        data={"file": (io.BytesIO(scene_photo(33, quality=30)), "plaza-3.jpg"), "title": "Plaza 3"},
-        content_type="multipart/form-data",
-        follow_redirects=True,
+    r = upload_page(
+        client, scene_photo(33, quality=30), "plaza-3.jpg", title="Plaza 3", follow_redirects=True
     )
     page = r.get_data(as_text=True)
     assert "toast--warning" in page and "“Plaza”" in page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from pathlib import Path
@@ -12,19 +11,11 @@ import pytest
 from brandhub.config import load_config
 from brandhub.search import service
 from tests.assets.media_factory import make_jpeg
-from tests.factories import Api, add_token, change, upload
+from tests.factories import Api, add_token, change, upload, upload_page
 
 
 def _upload_page(client, title, n=0, tags=""):
-    r = client.post(
-        "/upload",
-        data={
-            "file": (io.BytesIO(make_jpeg(20 + n, 20)), f"a{n}.jpg"),
-            "title": title,
-            "tags": tags,
-        },
-        content_type="multipart/form-data",
-    )
+    r = upload_page(client, make_jpeg(20 + n, 20), f"a{n}.jpg", title=title, tags=tags)
     assert r.status_code in (200, 201, 302), r.get_data(True)
 
 
