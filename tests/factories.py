@@ -116,20 +116,36 @@ class Api:
             "/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw
         )
 
+    def post(self, path: str, **kw: Any) -> TestResponse:
+        return self.client.post("/api/v1" + path, headers=self._headers(), **kw)
+
+    def put(self, path: str, **kw: Any) -> TestResponse:
+        return self.client.put("/api/v1" + path, headers=self._headers(), **kw)
+
     def delete(self, path: str, **kw: Any) -> TestResponse:
         return self.client.delete("/api/v1" + path, headers=self._headers(), **kw)
 
     def patch(self, path: str, **kw: Any) -> TestResponse:
         return self.client.patch("/api/v1" + path, headers=self._headers(), **kw)
 
-    def upload(self, data: bytes, filename: str = "foto.jpg", **fields: Any) -> TestResponse:
+    def new_version(
+        self, asset_id: int, data: bytes, *, filename: str = "nueva.jpg", comment: str = ""
+    ) -> TestResponse:
+        """Replace an asset's file with ``data`` (a new version)."""
+        path = f"/assets/{asset_id}/versions"
+        return self.upload(data, filename, path, comment=comment)
+
+    def upload(
+        self, data: bytes, filename: str = "foto.jpg", path: str = "/assets", **fields: Any
+    ) -> TestResponse:
+        """Post a file (``data`` named ``filename``) and ``fields`` as a form to ``path``."""
         # Encoded in memory: Werkzeug's test client would spool a large body to a
         # temporary file that it never closes (a ResourceWarning, an error here).
         boundary, body = encode_multipart(
             {"file": FileStorage(io.BytesIO(data), filename), **fields}
         )
         return self.client.post(
-            "/api/v1/assets",
+            "/api/v1" + path,
             data=body,
             headers=self._headers(),
             content_type=f"multipart/form-data; boundary={boundary}",

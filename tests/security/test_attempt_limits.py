@@ -138,11 +138,7 @@ def test_concurrent_share_password_guesses_are_counted_before_they_are_checked(
     editor = api_for("editor", "salud")
     asset = upload(editor, 50, "acto.jpg", title="Acto")
     approve(app, asset["id"])
-    made = editor.client.post(
-        "/api/v1/share-links",
-        json={"asset_id": asset["id"], "password": "prensa-2026"},
-        headers={"Authorization": f"Bearer {editor.token}"},
-    )
+    made = editor.post("/share-links", json={"asset_id": asset["id"], "password": "prensa-2026"})
     path = "/s/" + made.get_json()["url"].rsplit("/s/", 1)[1]
     from brandhub.web import share
 

@@ -170,17 +170,9 @@ def test_a_flat_13000_square_png_is_refused_before_it_is_decoded(app):
 
 def _kit(app, api_for):  # type: ignore[no-untyped-def]
     editor = api_for("editor", "salud")
-    event = editor.client.post(
-        "/api/v1/events",
-        json={"title": "Acto", "public": True},
-        headers={"Authorization": f"Bearer {editor.token}"},
-    ).get_json()
+    event = editor.post("/events", json={"title": "Acto", "public": True}).get_json()
     shown = upload(editor, 70, title="Foto del acto")
-    editor.client.post(
-        f"/api/v1/events/{event['id']}/assets",
-        json={"asset_ids": [shown["id"]]},
-        headers={"Authorization": f"Bearer {editor.token}"},
-    )
+    editor.post(f"/events/{event['id']}/assets", json={"asset_ids": [shown["id"]]})
     approve(app, shown["id"], public=True)
     return f"/prensa/evento-{event['id']}-acto/a/{shown['id']}"
 
@@ -209,11 +201,7 @@ def test_an_anonymous_free_size_is_bounded_through_a_share_link(app, api_for):
     assert r.status_code == 201, r.get_json()
     asset = r.get_json()
     approve(app, asset["id"])
-    link = editor.client.post(
-        "/api/v1/share-links",
-        json={"asset_id": asset["id"]},
-        headers={"Authorization": f"Bearer {editor.token}"},
-    )
+    link = editor.post("/share-links", json={"asset_id": asset["id"]})
     assert link.status_code == 201, link.get_json()
     path = "/s/" + link.get_json()["url"].rsplit("/s/", 1)[1]
     anon = app.test_client()

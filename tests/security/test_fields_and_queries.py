@@ -75,11 +75,8 @@ def test_a_raw_multipart_with_invalid_utf8_fields(api: Api) -> None:
         {"file": FileStorage(io.BytesIO(png(next(_numbers))), "foto.png"), "title": "TITLE"}
     )
     body = body.replace(b"TITLE", b"t\xff\xfe\xc0\xaf\xed\xa0\x80")  # bad bytes, a surrogate
-    response = api.client.post(
-        "/api/v1/assets",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-        headers=api._headers(),
+    response = api.post(
+        "/assets", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 201
     response.get_json()["title"].encode("utf-8")  # storable text

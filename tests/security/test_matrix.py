@@ -47,11 +47,7 @@ def owner(app, client):
 
 
 def _status(api, asset_id, status):
-    return api.client.post(
-        f"/api/v1/assets/{asset_id}/status",
-        json={"status": status},
-        headers={"Authorization": f"Bearer {api.token}"},
-    )
+    return api.post(f"/assets/{asset_id}/status", json={"status": status})
 
 
 @pytest.mark.parametrize(("role", "agency"), CASES)

@@ -10,7 +10,6 @@ private, and a duplicate upload naming another agency's private asset.
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,15 +29,6 @@ def _search(api: Any, q: str) -> dict[str, Any]:
     r = api.get("/search", query_string={"q": q})
     assert r.status_code == 200, r.get_json()
     return r.get_json()
-
-
-def _version(api: Any, asset_id: int, data: bytes, comment: str = "") -> Any:
-    return api.client.post(
-        f"/api/v1/assets/{asset_id}/versions",
-        data={"file": (io.BytesIO(data), "nueva.jpg"), "comment": comment},
-        headers={"Authorization": f"Bearer {api.token}"},
-        content_type="multipart/form-data",
-    )
 
 
 # ---------------------------------------------------------------- suggestions (finding 6)
@@ -114,7 +104,9 @@ def test_a_private_event_title_stays_with_its_agency(app, api_for):
 def test_versions_and_history_of_a_public_asset_are_not_for_other_agencies(app, api_for):
     editor = api_for("editor", "salud")
     asset = upload(editor, 6, title="Conferencia")
-    r = _version(editor, asset["id"], photo(7), "La versión 1 mostraba un rostro sin difuminar")
+    r = editor.new_version(
+        asset["id"], photo(7), comment="La versión 1 mostraba un rostro sin difuminar"
+    )
     assert r.status_code == 201, r.get_json()
     approve(app, asset["id"], public=True)
     outsider = api_for("viewer", "obras")
@@ -133,7 +125,7 @@ def test_versions_and_history_of_a_public_asset_are_not_for_other_agencies(app, 
 def test_the_asset_page_hides_versions_and_history_from_readers(app, api_for, client, login):
     editor = api_for("editor", "salud")
     asset = upload(editor, 8, title="Conferencia")
-    _version(editor, asset["id"], photo(9), "Se difuminó un rostro")
+    editor.new_version(asset["id"], photo(9), comment="Se difuminó un rostro")
     approve(app, asset["id"], public=True)
     login(add_user(app, "viewer", "obras"))
     html = client.get(f"/assets/{asset['id']}").get_data(as_text=True)
@@ -159,7 +151,7 @@ def test_an_editors_new_file_is_not_public_until_approved(app, api_for):
     kit = _kit(app, editor, asset["id"])
     anon = app.test_client()
     assert anon.get(f"{kit}/a/{asset['id']}/file").data == photo(10)
-    r = _version(editor, asset["id"], photo(11))
+    r = editor.new_version(asset["id"], photo(11))
     assert r.status_code == 201 and r.get_json()["status"] == "in_review"
     # Neither the press kit nor another agency gets the unreviewed file.
     assert anon.get(f"{kit}/a/{asset['id']}/file").status_code == 404
@@ -241,7 +233,7 @@ def test_a_duplicate_of_another_agencys_private_asset_does_not_name_it(app, api_
     assert set(error) == {"code", "message"}  # nothing names the asset
     # A new version with those bytes: the same answer.
     mine = upload(obras, 41)
-    r = _version(obras, mine["id"], photo(40))
+    r = obras.new_version(mine["id"], photo(40))
     assert r.status_code == 409 and "existing_id" not in r.get_json()["error"]
     # Whoever sees the asset is told which one it is.
     r = salud.upload(photo(40), "otra.jpg")

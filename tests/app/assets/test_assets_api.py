@@ -133,7 +133,7 @@ def test_401_without_or_with_bad_token(client):
 
 def test_400_for_missing_file_and_bad_paging(api_for):
     api = api_for("editor")
-    _error(api.client.post("/api/v1/assets", data={"title": "x"}, headers=api._headers()), 400)
+    _error(api.post("/assets", data={"title": "x"}), 400)
     _error(api.get("/assets?page=abc"), 400, "bad_request")
     _error(api.get("/assets?per_page=100000"), 400)
 

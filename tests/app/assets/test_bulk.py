@@ -6,7 +6,7 @@ from tests.factories import Api, add_token, read, upload
 
 
 def _bulk(api: Api, body: object):  # type: ignore[no-untyped-def]
-    return api.client.post("/api/v1/assets/bulk", json=body, headers=api._headers())
+    return api.post("/assets/bulk", json=body)
 
 
 def test_bulk_edit_through_the_api(app, api_for):
@@ -40,8 +40,8 @@ def test_bulk_edit_through_the_api(app, api_for):
     assert r.status_code == 400 and r.get_json()["error"]["message"]
 
     # Event and collection for the whole selection.
-    event = api.client.post("/api/v1/events", json={"title": "Acto"}, headers=api._headers())
-    kit = api.client.post("/api/v1/collections", json={"title": "Kit"}, headers=api._headers())
+    event = api.post("/events", json={"title": "Acto"})
+    kit = api.post("/collections", json={"title": "Kit"})
     r = _bulk(
         api,
         {
@@ -96,9 +96,7 @@ def test_bulk_edit_from_an_event_page(app, client, make_user, login):
     event = client.post("/events/new", data={"title": "Acto en la plaza"}).headers["Location"]
     event_id = int(event.rsplit("/", 1)[1])
     ids = [upload(api, n)["id"] for n in range(3)]
-    api.client.post(
-        f"/api/v1/events/{event_id}/assets", json={"asset_ids": ids}, headers=api._headers()
-    )
+    api.post(f"/events/{event_id}/assets", json={"asset_ids": ids})
     page = client.get(event).get_data(True)
     assert 'form="selection"' in page and "Editar los recursos seleccionados" in page
     assert "Seleccionar todo en esta página" in page

@@ -124,9 +124,7 @@ def test_crops_centre_on_the_focal_point(app, api_for, client, login):
     assert centred.size == (1080, 1080) and not _red(centred.getpixel((5, 540)))
     # (Sources large enough for every preset: a raster is never upscaled.)
 
-    r = api.client.post(
-        f"/api/v1/assets/{asset['id']}/focal", json={"x": 0.05, "y": 0.5}, headers=api._headers()
-    )
+    r = api.post(f"/assets/{asset['id']}/focal", json={"x": 0.05, "y": 0.5})
     assert r.status_code == 200 and r.get_json() == {"x": 0.05, "y": 0.5}
     for preset, size in SIZES.items():
         data = api.get(f"/assets/{asset['id']}/download?preset={preset}").data
@@ -151,14 +149,10 @@ def test_crops_centre_on_the_focal_point(app, api_for, client, login):
     for bad in ({"x": "2", "y": "0.5"}, {"x": "a", "y": "b"}, {"y": "0.5"}):
         assert client.post(f"/assets/{asset['id']}/focal", data=bad).status_code == 400
     for bad_json in ({"x": 1.5, "y": 0}, {"x": True, "y": 0}, {"x": "0.1", "y": 0.1}):
-        r = api.client.post(
-            f"/api/v1/assets/{asset['id']}/focal", json=bad_json, headers=api._headers()
-        )
+        r = api.post(f"/assets/{asset['id']}/focal", json=bad_json)
         assert r.status_code == 422, bad_json
     viewer = api_for("viewer", agency="prensa")
-    r = viewer.client.post(
-        f"/api/v1/assets/{asset['id']}/focal", json={"x": 0, "y": 0}, headers=viewer._headers()
-    )
+    r = viewer.post(f"/assets/{asset['id']}/focal", json={"x": 0, "y": 0})
     assert r.status_code == 403
 
 

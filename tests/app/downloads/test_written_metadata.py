@@ -53,9 +53,7 @@ def _logo() -> bytes:
 
 
 def _post(api, path, payload):
-    return api.client.post(
-        "/api/v1" + path, json=payload, headers={"Authorization": f"Bearer {api.token}"}
-    )
+    return api.post(path, json=payload)
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ from tests.factories import Api, insert_raw, photo, upload
 
 
 def _event_with(api: Api, ids: list[int], title: str = "Acto 25 de Mayo") -> int:
-    r = api.client.post("/api/v1/events", json={"title": title}, headers=api._headers())
+    r = api.post("/events", json={"title": title})
     event_id = r.get_json()["id"]
-    api.client.post(
-        f"/api/v1/events/{event_id}/assets", json={"asset_ids": ids}, headers=api._headers()
-    )
+    api.post(f"/events/{event_id}/assets", json={"asset_ids": ids})
     return event_id
 
 
@@ -93,11 +91,9 @@ def test_selection_and_collection_zips(app, client, make_user, login, api_for):
     assert api.get("/assets/zip?ids=").status_code == 400
     assert api.get("/assets/zip?ids=1,x").status_code == 400
 
-    kit = api.client.post("/api/v1/collections", json={"title": "Kit"}, headers=api._headers())
+    kit = api.post("/collections", json={"title": "Kit"})
     kit_id = kit.get_json()["id"]
-    api.client.post(
-        f"/api/v1/collections/{kit_id}/assets", json={"asset_ids": ids[:2]}, headers=api._headers()
-    )
+    api.post(f"/collections/{kit_id}/assets", json={"asset_ids": ids[:2]})
     r = api.get(f"/collections/{kit_id}/zip?preset=whatsapp")
     assert len(zipfile.ZipFile(io.BytesIO(r.data)).namelist()) == 2
 

@@ -11,11 +11,7 @@ from tests.factories import approve, read, upload
 
 
 def _patch(api, asset_id, **payload):
-    return api.client.patch(
-        f"/api/v1/assets/{asset_id}/rights",
-        json=payload,
-        headers={"Authorization": f"Bearer {api.token}"},
-    )
+    return api.patch(f"/assets/{asset_id}/rights", json=payload)
 
 
 def _iso(days: float) -> str:

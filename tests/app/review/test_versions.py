@@ -5,25 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
-
 from brandhub.models import Asset, AssetVersion
 from brandhub.services import storage
 from tests.assets.media_factory import make_png
 from tests.factories import photo, read, session, upload
-
-
-def replace(api, asset_id, data, filename="nueva.jpg", comment=""):
-    boundary, body = encode_multipart(
-        {"file": FileStorage(io.BytesIO(data), filename), "comment": comment}
-    )
-    return api.client.post(
-        f"/api/v1/assets/{asset_id}/versions",
-        data=body,
-        headers={"Authorization": f"Bearer {api.token}"},
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
 
 
 def test_replace_keeps_history_and_every_version_downloads_byte_identical(app, api_for):
@@ -32,11 +17,13 @@ def test_replace_keeps_history_and_every_version_downloads_byte_identical(app, a
     asset = upload(editor, 10)
     assert asset["version"] == 1
 
-    r = replace(editor, asset["id"], second, "logo-v2.jpg", comment="Colores corregidos")
+    r = editor.new_version(
+        asset["id"], second, filename="logo-v2.jpg", comment="Colores corregidos"
+    )
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["version"] == 2
     assert r.get_json()["sha256"] == hashlib.sha256(second).hexdigest()
-    assert replace(editor, asset["id"], third, "logo-v3.jpg").status_code == 201
+    assert editor.new_version(asset["id"], third, filename="logo-v3.jpg").status_code == 201
 
     listed = editor.get(f"/assets/{asset['id']}/versions").get_json()
     assert listed["current"] == 3
@@ -69,7 +56,7 @@ def test_replacing_moves_renditions_and_deletes_the_old_ones(app, api_for):
     with session(app) as db:
         keys = [r.storage_key for r in db.get(Asset, asset["id"]).renditions]
     assert keys
-    assert replace(editor, asset["id"], photo(15)).status_code == 201
+    assert editor.new_version(asset["id"], photo(15)).status_code == 201
     with app.app_context():
         store = storage()
         assert not any(store.exists(k) for k in keys)
@@ -83,15 +70,15 @@ def test_no_change_duplicate_and_other_kind_are_refused(app, api_for):
     editor = api_for("editor", "salud")
     asset = upload(editor, 16)
     other = upload(editor, 17)
-    same = replace(editor, asset["id"], photo(16))
+    same = editor.new_version(asset["id"], photo(16))
     assert same.status_code == 409
     assert same.get_json()["error"]["field"] == "file"
-    dup = replace(editor, asset["id"], photo(17))
+    dup = editor.new_version(asset["id"], photo(17))
     assert dup.status_code == 409
     assert dup.get_json()["error"]["existing_id"] == other["id"]
     from tests.assets.media_factory import make_pdf
 
-    pdf = replace(editor, asset["id"], make_pdf(), "doc.pdf")
+    pdf = editor.new_version(asset["id"], make_pdf(), filename="doc.pdf")
     assert pdf.status_code == 409
     assert read(app, asset["id"]).version == 1
 
@@ -99,15 +86,15 @@ def test_no_change_duplicate_and_other_kind_are_refused(app, api_for):
 def test_only_editors_of_the_agency_replace(api_for):
     editor = api_for("editor", "salud")
     asset = upload(editor, 18)
-    assert replace(api_for("viewer", "salud"), asset["id"], photo(19)).status_code == 403
-    assert replace(api_for("editor", "educacion"), asset["id"], photo(19)).status_code == 404
-    assert replace(api_for("photographer", "salud"), asset["id"], photo(19)).status_code == 201
+    assert api_for("viewer", "salud").new_version(asset["id"], photo(19)).status_code == 403
+    assert api_for("editor", "educacion").new_version(asset["id"], photo(19)).status_code == 404
+    assert api_for("photographer", "salud").new_version(asset["id"], photo(19)).status_code == 201
 
 
 def test_bytes_shared_with_a_version_survive_deleting_the_other_asset(app, api_for):
     editor = api_for("editor", "salud")
     a = upload(editor, 20)
-    assert replace(editor, a["id"], photo(21)).status_code == 201
+    assert editor.new_version(a["id"], photo(21)).status_code == 201
     # The file of a's version 1 is uploaded again as a new asset: the same stored bytes.
     b = editor.upload(photo(20), "de-nuevo.jpg")
     assert b.status_code == 201

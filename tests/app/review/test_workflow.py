@@ -9,11 +9,7 @@ from tests.factories import change, read, upload
 
 
 def _move(api, asset_id, status, comment=""):
-    return api.client.post(
-        f"/api/v1/assets/{asset_id}/status",
-        json={"status": status, "comment": comment},
-        headers={"Authorization": f"Bearer {api.token}"},
-    )
+    return api.post(f"/assets/{asset_id}/status", json={"status": status, "comment": comment})
 
 
 @pytest.mark.parametrize(
@@ -73,11 +69,7 @@ def test_an_unknown_status_is_a_400(api_for):
     admin = api_for("admin", None)
     asset = upload(api_for("editor", "salud"), 4)
     assert _move(admin, asset["id"], "published").status_code == 400
-    r = admin.client.post(
-        f"/api/v1/assets/{asset['id']}/status",
-        json={},
-        headers={"Authorization": f"Bearer {admin.token}"},
-    )
+    r = admin.post(f"/assets/{asset['id']}/status", json={})
     assert r.status_code == 422
 
 

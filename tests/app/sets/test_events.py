@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, Api, add_token, add_user, change, photo, r
 
 def _event(api: Api, **fields) -> dict:  # type: ignore[no-untyped-def]
     body = {"title": "Inauguración del hospital", **fields}
-    r = api.client.post("/api/v1/events", json=body, headers=api._headers())
+    r = api.post("/events", json=body)
     assert r.status_code == 201, r.get_json()
     return r.get_json()
 

@@ -16,9 +16,7 @@ from tests.factories import approve, change, photo, session, upload
 
 
 def _create(api, **payload):
-    return api.client.post(
-        "/api/v1/share-links", json=payload, headers={"Authorization": f"Bearer {api.token}"}
-    )
+    return api.post("/share-links", json=payload)
 
 
 def _link(api, app, **payload):
@@ -216,18 +214,10 @@ def test_every_opening_and_download_is_logged_with_the_link(app, shared):
 
 
 def _collection(api, app, ids, **fields):
-    r = api.client.post(
-        "/api/v1/collections",
-        json={"title": "Kit de prensa", **fields},
-        headers={"Authorization": f"Bearer {api.token}"},
-    )
+    r = api.post("/collections", json={"title": "Kit de prensa", **fields})
     assert r.status_code == 201, r.get_json()
     collection = r.get_json()
-    r = api.client.post(
-        f"/api/v1/collections/{collection['id']}/assets",
-        json={"asset_ids": ids},
-        headers={"Authorization": f"Bearer {api.token}"},
-    )
+    r = api.post(f"/collections/{collection['id']}/assets", json={"asset_ids": ids})
     assert r.status_code in (200, 201), r.get_json()
     return collection
 
