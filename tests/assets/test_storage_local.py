@@ -6,8 +6,6 @@ import errno
 import io
 import json
 import os
-import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -17,9 +15,9 @@ import pytest
 
 from assets.errors import FileTooLarge, StorageError
 from assets.storage import LocalStorage
+from tests.faults.small_disk import run_on_small_disk
 
 MIB = 1024 * 1024
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _all_files(root: Path) -> list[str]:
@@ -100,30 +98,10 @@ print(json.dumps(result))
 
 def test_a_really_full_disk(tmp_path: Path) -> None:
     """A 256 KiB tmpfs, mounted in a private mount namespace, fills up for real."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        pytest.skip("unshare(1) is not installed")
     mount_point = tmp_path / "small"
     mount_point.mkdir()
-    command = [
-        unshare,
-        "--user",
-        "--map-root-user",
-        "--mount",
-        "sh",
-        "-c",
-        'mount -t tmpfs -o size=256k tmpfs "$1" || exit 77; shift; exec "$@"',
-        "sh",
-        str(mount_point),
-        sys.executable,
-        "-c",
-        textwrap.dedent(_FULL_DISK_SCRIPT),
-        str(mount_point),
-    ]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
-    if done.returncode == 77 or done.stderr.startswith("unshare:"):
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    argv = [sys.executable, "-c", textwrap.dedent(_FULL_DISK_SCRIPT), str(mount_point)]
+    done = run_on_small_disk(mount_point, argv, timeout=60)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result == {

@@ -10,9 +10,6 @@ still works. Every domain error's default message is translated, too.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -21,29 +18,23 @@ import pytest
 from babel.messages.mofile import read_mo
 
 from assets.errors import BrandHubError
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.faults.small_disk import ROOT, run_on_small_disk
 
 SCRIPT = textwrap.dedent(
     """
-    import io, json, os, sys
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import encode_multipart
+    import json, os, sys
     from brandhub import create_app
-    from brandhub.db import database
     from brandhub.models import Asset
     from tests.assets import media_factory as mf
-    from tests.factories import add_token, add_user
+    from tests.factories import Api, add_token, add_user, session
 
     mount, config, spool = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
     app = create_app(config)
     token = add_token(app, add_user(app, "editor", "salud"))
-    client = app.test_client()
+    api = Api(app.test_client(), token)
 
     def upload(data, name):
-        boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
-        r = client.post("/api/v1/assets", data=body, headers={"Authorization": "Bearer " + token},
-                        content_type="multipart/form-data; boundary=" + boundary)
+        r = api.upload(data, name)
         return [r.status_code, r.get_json()]
 
     out = {"big": upload(mf.make_png(300, 300, "RGB", pattern="noise"), "ruido.png"),
@@ -60,9 +51,6 @@ SCRIPT = textwrap.dedent(
 
 
 def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        pytest.skip("unshare(1) is not installed")
     mount = tmp_path / "small"
     spool = tmp_path / "spool"
     mount.mkdir()
@@ -74,27 +62,8 @@ def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[
     else:
         config |= {"UPLOAD_TMP_DIR": str(mount)}
         spool = mount
-    command = [
-        unshare,
-        "--user",
-        "--map-root-user",
-        "--mount",
-        "sh",
-        "-c",
-        'mount -t tmpfs -o size=256k tmpfs "$1" || exit 77; shift; exec "$@"',
-        "sh",
-        str(mount),
-        sys.executable,
-        "-c",
-        SCRIPT,
-        str(mount),
-        json.dumps(config),
-        str(spool),
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
-    if done.returncode == 77 or done.stderr.startswith("unshare:"):
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()[:200]}")
+    argv = [sys.executable, "-c", SCRIPT, str(mount), json.dumps(config), str(spool)]
+    done = run_on_small_disk(mount, argv, PYTHONWARNINGS="ignore")
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

@@ -274,35 +274,35 @@ def _remove_generation(root: Path) -> None:
     (root / gen).rmdir()
 
 
-@pytest.mark.parametrize(
-    "damage", [_damage_toc, _damage_segments, _remove_segments, _damage_pointer, _remove_generation]
+@pytest.fixture(
+    params=[_damage_toc, _damage_segments, _remove_segments, _damage_pointer, _remove_generation],
+    ids=lambda damage: damage.__name__.lstrip("_"),
 )
-def test_damaged_index_is_unavailable(tmp_path: Path, damage: Callable[[Path], None]) -> None:
+def damaged_root(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The folder of an index of the archive, damaged in one of the ways above."""
     root = tmp_path / "index"
     with SearchIndex(root) as idx:
         idx.apply(ARCHIVE)
+    damage: Callable[[Path], None] = request.param
     damage(root)
+    return root
+
+
+def test_damaged_index_is_unavailable(damaged_root: Path) -> None:
     with pytest.raises(IndexUnavailable) as info:
-        with SearchIndex(root) as idx:
+        with SearchIndex(damaged_root) as idx:
             idx.search(SearchQuery(text="salud"))
             idx.search(SearchQuery(text="salud", sort="title"))
     assert "rebuilt" in str(info.value) or "damaged" in str(info.value)
 
 
-@pytest.mark.parametrize(
-    "damage", [_damage_toc, _damage_segments, _remove_segments, _damage_pointer, _remove_generation]
-)
-def test_damaged_index_can_be_rebuilt(tmp_path: Path, damage: Callable[[Path], None]) -> None:
-    root = tmp_path / "index"
-    with SearchIndex(root) as idx:
-        idx.apply(ARCHIVE)
-    damage(root)
-    with SearchIndex.for_rebuild(root) as idx:
+def test_damaged_index_can_be_rebuilt(damaged_root: Path) -> None:
+    with SearchIndex.for_rebuild(damaged_root) as idx:
         with pytest.raises(IndexUnavailable):
             idx.search(SearchQuery())
         assert idx.rebuild(iter(ARCHIVE[:3])) == 3
         assert idx.doc_ids() == {1, 2, 3}
-    with SearchIndex(root) as idx:
+    with SearchIndex(damaged_root) as idx:
         assert ids(find(idx, "logo")) == [3]
 
 
