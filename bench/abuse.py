@@ -246,25 +246,18 @@ def main() -> None:
         print(f"anonymous budget: {settings.budget}")
         anon = app.test_client()
         rows: list[Row] = []
+        surfaces = [("check API", "/api/v1/compliance/check")]
+        if not args.quick:
+            surfaces.append(("check page", "/verificar"))
         for case, (data, filename, category) in corpus.items():
-            rows.append(
-                measure(
-                    app,
-                    "check API",
-                    case,
-                    lambda d=data, f=filename, c=category: anon.post(
-                        "/api/v1/compliance/check", **_form(d, f, c)
-                    ),
-                )
-            )
-            if not args.quick:
+            for surface, url in surfaces:
                 rows.append(
                     measure(
                         app,
-                        "check page",
+                        surface,
                         case,
-                        lambda d=data, f=filename, c=category: anon.post(
-                            "/verificar", **_form(d, f, c)
+                        lambda u=url, d=data, f=filename, c=category: anon.post(
+                            u, **_form(d, f, c)
                         ),
                     )
                 )

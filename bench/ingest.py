@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.assets.media_factory import iptc_block, make_exif, splice_app13  # noqa: E402
+from tests.factories import session  # noqa: E402
 from tests.plugins.s3 import AWS_ENV, moto_server  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "ingest"
@@ -169,7 +170,7 @@ def make_instance(folder: Path, s3: str | None, brand: bool) -> dict[str, Any]:
         store = app.extensions["brandhub.storage"]
         if hasattr(store, "ensure_bucket"):
             store.ensure_bucket()
-    db = database(app).sessionmaker()
+    db = session(app)
     agency = Agency(slug="prensa", name="Prensa")
     if brand:
         from brandhub.operations.brands import load_brands
@@ -244,35 +245,23 @@ def ingest_files(
     with app.app_context():
         user = get_session().scalar(select(User))
         store, settings = app.extensions["brandhub.storage"], app.extensions["brandhub.ingest"]
+
+        def add(fh: Any, name: str) -> None:
+            db = get_session()
+            create_asset(
+                db, store, settings, db.merge(user), fh, name, AssetFields(agency="prensa")
+            )
+
         if warm_up is not None:  # imports, codecs, first connections: not what is measured
             with app.app_context(), warm_up_photo(warm_up).open("rb") as fh:
-                db = get_session()
-                create_asset(
-                    db,
-                    store,
-                    settings,
-                    db.merge(user),
-                    fh,
-                    "warm-up.jpg",
-                    AssetFields(agency="prensa"),
-                )
+                add(fh, "warm-up.jpg")
         if ready is not None:
             ready.set()
             go.wait()
         for path in paths:
             start = time.perf_counter()
-            with app.app_context():  # one app context per file, as one request each
-                db = get_session()
-                with path.open("rb") as fh:
-                    create_asset(
-                        db,
-                        store,
-                        settings,
-                        db.merge(user),
-                        fh,
-                        path.name,
-                        AssetFields(agency="prensa"),
-                    )
+            with app.app_context(), path.open("rb") as fh:  # one app context per file
+                add(fh, path.name)
             times.append(time.perf_counter() - start)
     database(app).dispose()
     return times

@@ -25,10 +25,11 @@ from brandhub import create_app  # noqa: E402
 from brandhub.auth.passwords import hash_password  # noqa: E402
 from brandhub.db import database, upgrade  # noqa: E402
 from brandhub.models import Agency, Asset, Rendition, Tag, User  # noqa: E402
+from tests.factories import session  # noqa: E402
 
 
 def seed(app, n: int) -> None:  # type: ignore[no-untyped-def]
-    db = database(app).sessionmaker()
+    db = session(app)
     agency = Agency(slug="prensa", name="Dirección de Prensa")
     user = User(
         email="bench@example.org",

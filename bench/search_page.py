@@ -33,13 +33,14 @@ from brandhub.auth.tokens import create_token  # noqa: E402
 from brandhub.db import database, upgrade  # noqa: E402
 from brandhub.models import Agency, Asset, Tag, User  # noqa: E402
 from brandhub.search import service  # noqa: E402
+from tests.factories import session  # noqa: E402
 
 PASSWORD = "bench-password"
 
 
 def seed(app, n: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Insert ``n`` assets; returns API tokens for an admin and an agency editor."""
-    db = database(app).sessionmaker()
+    db = session(app)
     agencies = {slug(name): Agency(slug=slug(name), name=name) for name in _AGENCY_NAMES}
     admin = User(email="admin@example.org", role="admin", password_hash=hash_password(PASSWORD))
     first = next(iter(agencies.values()))
@@ -118,7 +119,7 @@ def main() -> None:
             f"{args.assets} assets inserted with their outbox rows in "
             f"{time.perf_counter() - start:.1f} s"
         )
-        db = database(app).sessionmaker()
+        db = session(app)
         start = time.perf_counter()
         done = indexing.drain_all(db, service(app).index())
         took = time.perf_counter() - start

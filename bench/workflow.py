@@ -42,7 +42,7 @@ from brandhub.db import database, upgrade  # noqa: E402
 from brandhub.models import Agency, Asset, DownloadEvent, User  # noqa: E402
 from brandhub.operations.similar import phash_bytes, similar_to_hash  # noqa: E402
 from brandhub.operations.statistics import monthly  # noqa: E402
-from tests.factories import encode, scene  # noqa: E402
+from tests.factories import encode, scene, session  # noqa: E402
 
 AGENCIES = 40
 
@@ -135,7 +135,7 @@ def main() -> None:
             config["DATABASE_URL"] = args.database_url
         app = create_app(config)
         upgrade(app)
-        db = database(app).sessionmaker()
+        db = session(app)
         start = time.perf_counter()
         fill(db, args.assets, args.downloads)
         print(
