@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.assets.media_factory import make_jpeg
-from tests.factories import PASSWORD, upload_page
+from tests.factories import PASSWORD, Api, add_token, add_user, upload_page
 
 
 def _csrf(html: str) -> str:
@@ -64,8 +64,6 @@ def test_login_then_logout_ends_every_session(client, make_user, login, app):
 def test_csrf_is_required_on_forms(app_factory):
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    from tests.factories import add_user
-
     user = add_user(app, "editor")
     r = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert r.status_code == 400
@@ -159,8 +157,6 @@ def test_security_headers_on_pages(client):
 
 
 def test_library_pages_through_assets(app_factory):
-    from tests.factories import Api, add_token, add_user
-
     app = app_factory(PER_PAGE=2)
     user = add_user(app, "editor")
     api = Api(app.test_client(), add_token(app, user))

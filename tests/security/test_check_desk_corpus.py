@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 from assets.errors import InvalidFile, UnsupportedMediaType
 from assets.ingest import prepare
 from assets.settings import IngestSettings
-from tests.factories import add_token, add_user
+from tests.factories import add_token, add_user, app_config
 from tests.security.corpus import CASES, Case
 from tests.security.support import State, answered, error_of, leftovers
 
@@ -29,7 +29,6 @@ def desk(tmp_path_factory, template_db, pg_server):  # type: ignore[no-untyped-d
     """One app with the shipped brands for the whole corpus (the desk writes nothing)."""
     from brandhub import create_app
     from brandhub.db import database, upgrade
-    from tests.factories import app_config
 
     folder = tmp_path_factory.mktemp("desk")
     spool = folder / "spool"

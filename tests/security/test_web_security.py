@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from tests.assets.media_factory import make_jpeg
+from tests.assets.media_factory import make_jpeg, make_svg
+from tests.factories import PASSWORD, add_user
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -45,8 +46,6 @@ def test_error_pages_do_not_reflect_the_path(client):
 
 
 def test_uploaded_svg_is_served_inert(api_for):
-    from tests.assets.media_factory import make_svg
-
     api = api_for("editor")
     asset = api.upload(make_svg(), "logo.svg").get_json()
     assert asset["kind"] == "vector"
@@ -60,8 +59,6 @@ def test_uploaded_svg_is_served_inert(api_for):
 
 
 def test_session_cookie_flags(app_factory, make_user):
-    from tests.factories import PASSWORD, add_user
-
     app = app_factory(SESSION_COOKIE_SECURE=True)
     user = add_user(app, "editor")
     r = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})

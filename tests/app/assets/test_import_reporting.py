@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from brandhub.models import Asset
 from tests.app.compliance.support import BRAND
+from tests.app.jobs.support import jobs, run_queued
 from tests.assets.media_factory import make_jpeg
 from tests.factories import Api, add_token, add_user, session
 
@@ -131,8 +132,6 @@ def test_tags_are_added_to_the_files_own_keywords(app, runner, tmp_path):
 
 
 def test_an_import_job_keeps_the_failed_rules(app_factory, tmp_path):
-    from tests.app.jobs.support import jobs, run_queued
-
     app = app_factory(JOBS_BACKEND="memory")
     runner = app.test_cli_runner()
     runner.invoke(args=["brands", "load"])
@@ -150,8 +149,6 @@ def test_an_import_job_keeps_the_failed_rules(app_factory, tmp_path):
 
 
 def test_an_import_job_with_an_unknown_agency_is_not_queued(app_factory, tmp_path):
-    from tests.app.jobs.support import jobs
-
     app = app_factory(JOBS_BACKEND="memory")
     add_user(app, "admin", agency=None)
     folder = _folder(tmp_path, 1)

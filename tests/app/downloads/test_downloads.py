@@ -11,7 +11,7 @@ from assets.metadata import extract
 from assets.settings import IngestSettings
 from assets.sniff import sniff
 from tests.assets.media_factory import make_jpeg, make_mp4, make_png
-from tests.factories import upload_page
+from tests.factories import Api, add_token, add_user, upload_page
 
 SIZES = {
     "instagram-square": (1080, 1080),
@@ -175,8 +175,6 @@ def test_print_downloads_keep_the_pixels_with_an_srgb_profile(photo, tmp_path):
 
 
 def test_free_size_limits_say_what_is_allowed(app_factory, tmp_path):
-    from tests.factories import Api, add_token, add_user
-
     app = app_factory(DOWNLOAD_MAX_SIDE=2000)
     client = app.test_client()
     api = Api(client, add_token(app, add_user(app, "editor", "salud")))

@@ -12,8 +12,8 @@ from PIL import Image
 from assets.metadata import extract
 from assets.settings import IngestSettings
 from assets.sniff import sniff
-from tests.assets.media_factory import make_jpeg, make_mp4
-from tests.factories import Api, insert_raw, photo, upload
+from tests.assets.media_factory import make_jpeg, make_mp4, make_pdf, make_svg
+from tests.factories import Api, add_token, add_user, insert_raw, photo, upload
 
 
 def _event_with(api: Api, ids: list[int], title: str = "Acto 25 de Mayo") -> int:
@@ -172,8 +172,6 @@ def test_a_zip_of_200_photos_in_a_preset(app, api_for, tmp_path):
 
 
 def test_logos_and_documents_keep_their_format_in_a_zip(api_for):
-    from tests.assets.media_factory import make_pdf, make_svg
-
     api = api_for("editor", agency="salud")
     ids = [
         api.upload(make_svg(), "logo.svg", title="Logo").get_json()["id"],
@@ -189,8 +187,6 @@ def test_logos_and_documents_keep_their_format_in_a_zip(api_for):
 
 
 def test_presets_and_zips_with_the_bytes_in_s3(app_factory, s3_config, s3_bucket, s3_client):
-    from tests.factories import add_token, add_user
-
     app = app_factory(**s3_config, S3_PREFIX="inst")
     api = Api(app.test_client(), add_token(app, add_user(app, "photographer", "prensa")))
     ids = [

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from brandhub.operations.rights import LICENCES, rights_state
-from tests.factories import approve, read, upload
+from tests.factories import Api, add_token, approve, read, upload
 
 
 def _patch(api, asset_id, **payload):
@@ -137,8 +137,6 @@ def test_search_for_other_agencies_leaves_out_expired_and_embargoed_assets(app, 
 def test_the_page_shows_rights_badges_and_saves_the_form_in_local_time(
     app, client, make_user, login
 ):
-    from tests.factories import Api, add_token
-
     editor = make_user("editor", "salud")
     asset = upload(Api(client, add_token(app, editor)), 48)
     login(editor)
@@ -170,8 +168,6 @@ def test_the_page_shows_rights_badges_and_saves_the_form_in_local_time(
 
 
 def test_library_cards_show_expiring_and_expired_badges(app, client, make_user, login):
-    from tests.factories import Api, add_token
-
     editor = make_user("editor", "salud")
     api = Api(client, add_token(app, editor))
     soon = upload(api, 49, title="Pronto")["id"]

@@ -7,7 +7,17 @@ from PIL import Image, ImageEnhance
 
 from brandhub.operations.similar import MAX_DISTANCE, distance, phash_bytes, phash_image
 from tests.assets.media_factory import make_jpeg, make_png
-from tests.factories import encode, scene, scene_photo, upload, upload_page
+from tests.factories import (
+    Api,
+    add_token,
+    change,
+    encode,
+    read,
+    scene,
+    scene_photo,
+    upload,
+    upload_page,
+)
 
 ORIGINAL = scene(1)
 
@@ -102,8 +112,6 @@ def test_the_upload_page_says_similar_to_and_the_asset_page_lists_them(
 
 
 def test_brandhub_similar_hashes_the_pictures_without_one(app, api_for):
-    from tests.factories import change, read
-
     editor = api_for("editor", "salud")
     a = upload(editor, 34, data=scene_photo(34))["id"]
     b = upload(editor, 35, data=scene_photo(35))["id"]
@@ -133,8 +141,6 @@ def test_the_event_drop_zone_says_similar_to(app, client, make_user, login):
 
     editor = make_user("photographer", "prensa")
     login(editor)
-    from tests.factories import Api, add_token
-
     api = Api(client, add_token(app, editor))
     event = api.post("/events", json={"title": "Acto"}).get_json()
     answers = []

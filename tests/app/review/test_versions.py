@@ -7,8 +7,8 @@ import io
 
 from brandhub.models import Asset, AssetVersion
 from brandhub.services import storage
-from tests.assets.media_factory import make_png
-from tests.factories import photo, read, session, upload
+from tests.assets.media_factory import make_pdf, make_png
+from tests.factories import Api, add_token, photo, read, session, upload
 
 
 def test_replace_keeps_history_and_every_version_downloads_byte_identical(app, api_for):
@@ -76,8 +76,6 @@ def test_no_change_duplicate_and_other_kind_are_refused(app, api_for):
     dup = editor.new_version(asset["id"], photo(17))
     assert dup.status_code == 409
     assert dup.get_json()["error"]["existing_id"] == other["id"]
-    from tests.assets.media_factory import make_pdf
-
     pdf = editor.new_version(asset["id"], make_pdf(), filename="doc.pdf")
     assert pdf.status_code == 409
     assert read(app, asset["id"]).version == 1
@@ -111,8 +109,6 @@ def test_bytes_shared_with_a_version_survive_deleting_the_other_asset(app, api_f
 
 def test_the_page_replaces_and_lists_versions(app, client, make_user, login):
     editor = make_user("editor", "salud")
-    from tests.factories import Api, add_token
-
     asset = upload(Api(client, add_token(app, editor)), 22)
     login(editor)
     data = make_png(64, 48)

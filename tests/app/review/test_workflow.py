@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from brandhub.operations.status import TRANSITIONS
-from tests.factories import change, read, upload
+from tests.factories import PASSWORD, Api, add_token, add_user, change, read, upload
 
 
 def _move(api, asset_id, status, comment=""):
@@ -114,8 +114,6 @@ def test_only_approved_public_assets_reach_other_agencies(app, api_for):
 def test_the_page_shows_buttons_for_the_allowed_moves_only(app, client, make_user, login):
     editor = make_user("editor", "salud")
     manager = make_user("brand_manager", None)
-    from tests.factories import Api, add_token
-
     asset = upload(Api(client, add_token(app, editor)), 7)
     change(app, asset["id"], status="in_review")
     login(editor)
@@ -133,8 +131,6 @@ def test_the_page_shows_buttons_for_the_allowed_moves_only(app, client, make_use
 
 
 def test_the_page_answers_409_for_a_move_not_in_the_table(app, client, make_user, login):
-    from tests.factories import Api, add_token
-
     editor = make_user("editor", "salud")
     asset = upload(Api(client, add_token(app, editor)), 8)
     login(make_user("admin", None))
@@ -144,8 +140,6 @@ def test_the_page_answers_409_for_a_move_not_in_the_table(app, client, make_user
 
 
 def test_workflow_forms_need_the_csrf_token(app_factory):
-    from tests.factories import PASSWORD, Api, add_token, add_user
-
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     manager = add_user(app, "brand_manager", None)

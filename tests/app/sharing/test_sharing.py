@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from brandhub.models import DownloadEvent, ShareLink, ShareLinkUse
-from tests.factories import approve, change, photo, session, upload
+from tests.factories import Api, add_token, add_user, approve, change, photo, session, upload
 
 
 def _create(api, **payload):
@@ -261,8 +261,6 @@ def test_a_collection_link_never_shows_more_than_its_maker_sees(app, api_for, sh
 
 
 def test_an_event_link_works_from_the_pages(app, client, make_user, login):
-    from tests.factories import Api, add_token
-
     editor = make_user("editor", "salud")
     api = Api(client, add_token(app, editor))
     r = client.post(
@@ -298,8 +296,6 @@ def test_an_event_link_works_from_the_pages(app, client, make_user, login):
 
 
 def test_the_asset_page_makes_a_link_and_shows_it_once(app, client, make_user, login):
-    from tests.factories import Api, add_token
-
     editor = make_user("editor", "salud")
     asset = upload(Api(client, add_token(app, editor)), 56)
     login(editor)
@@ -324,8 +320,6 @@ def test_the_asset_page_makes_a_link_and_shows_it_once(app, client, make_user, l
 
 
 def test_revoking_from_the_pages_is_for_whoever_manages_the_link(app, client, login, shared):
-    from tests.factories import add_user
-
     editor, asset, anon = shared
     path, body = _link(editor, app, asset_id=asset["id"])
     login(add_user(app, "editor", "obras"))
