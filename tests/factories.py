@@ -95,7 +95,9 @@ def add_user(
 def add_token(app: Flask, user: User) -> str:
     """A bearer token of ``user``."""
     with session(app) as db:
-        token = create_token(db, db.get(User, user.id))
+        owner = db.get(User, user.id)
+        assert owner is not None
+        token = create_token(db, owner)
         db.commit()
         return token
 
