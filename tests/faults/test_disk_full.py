@@ -68,32 +68,23 @@ def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_a_full_file_store(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    result = _run_on_small_disk(app, tmp_path, "store")
-    for name in ("big", "bigger"):
-        status, body = result[name]
-        assert status == 503, body
-        assert body["error"] == {
-            "code": "storage_error",
-            "message": "El almacenamiento está lleno; no se guardó nada.",
-        }
-    assert result["rows"] == 0
-    assert result["spool"] == []
-    assert result["mount"] == []  # no partial object, no temporary file
-    assert result["small"] == 201
-
-
-def test_a_full_temporary_folder(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    result = _run_on_small_disk(app, tmp_path, "spool")
+@pytest.mark.parametrize(
+    ("full", "message"),
+    [
+        ("store", "El almacenamiento está lleno; no se guardó nada."),
+        ("spool", "La carpeta temporal está llena; no se guardó nada."),
+    ],
+    ids=["a_full_file_store", "a_full_temporary_folder"],
+)
+def test_a_full_disk(app, tmp_path, full: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = _run_on_small_disk(app, tmp_path, full)
     for name in ("big", "bigger"):  # one parsed in memory then spooled, one spooled as parsed
         status, body = result[name]
         assert status == 503, body
-        assert body["error"] == {
-            "code": "storage_error",
-            "message": "La carpeta temporal está llena; no se guardó nada.",
-        }
+        assert body["error"] == {"code": "storage_error", "message": message}
     assert result["rows"] == 0
-    assert result["mount"] == []
+    assert result["spool"] == []
+    assert result["mount"] == []  # no partial object, no temporary file
     assert result["small"] == 201
 
 
