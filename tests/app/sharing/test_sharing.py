@@ -89,10 +89,15 @@ def test_a_link_expires(app, shared):
     assert listed[0]["state"] == "expired"
 
 
-def test_an_expiry_in_the_past_is_refused(app, shared):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("expires_at", "2001-01-01T00:00:00+00:00"), ("password", "123")],
+    ids=["an_expiry_in_the_past", "a_short_password"],
+)
+def test_a_bad_setting_is_refused(app, shared, field, value):
     editor, asset, _anon = shared
-    r = _create(editor, asset_id=asset["id"], expires_at="2001-01-01T00:00:00+00:00")
-    assert r.status_code == 422 and r.get_json()["error"]["field"] == "expires_at"
+    r = _create(editor, asset_id=asset["id"], **{field: value})
+    assert r.status_code == 422 and r.get_json()["error"]["field"] == field
 
 
 def test_a_revoked_link_is_dead(app, shared):
@@ -143,12 +148,6 @@ def test_password_attempts_are_limited_per_link(app, shared):
     # Another link is not affected.
     other, _ = _link(editor, app, asset_id=asset["id"], password="otra-clave")
     assert anon.post(other, data={"password": "otra-clave"}).status_code == 302
-
-
-def test_a_short_password_is_refused(app, shared):
-    editor, asset, _anon = shared
-    r = _create(editor, asset_id=asset["id"], password="123")
-    assert r.status_code == 422 and r.get_json()["error"]["field"] == "password"
 
 
 def test_a_view_only_link_cannot_download(app, shared):
