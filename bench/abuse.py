@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -49,66 +47,13 @@ from werkzeug.datastructures import FileStorage  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
 from bench.costly import big_photo, flat_png, silent_flac, svg_filter_bomb  # noqa: E402
+from bench.memory import RssSampler  # noqa: E402
 from brandhub import create_app  # noqa: E402
 from brandhub.db import upgrade  # noqa: E402
 from brandhub.services import storage  # noqa: E402
 
 BRAND = "gobierno-provincial"
-PAGE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024 * 1024
-
-
-def _rss(pid: int | str = "self") -> int:
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * PAGE
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="ascii") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(name))
-    return found
-
-
-class Sampler:
-    """Peak RSS of this process and of its children while a request runs."""
-
-    def __init__(self) -> None:
-        self.base = _rss()
-        self.peak = self.base
-        self.child_peak = 0
-        self.own_cpu = 0.0  # the sampler's own CPU time, not the request's
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = os.getpid()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, _rss())
-            for child in _children(me):
-                self.child_peak = max(self.child_peak, _rss(child))
-            self._stop.wait(0.005)
-        self.own_cpu = time.thread_time()
-
-    def __enter__(self) -> Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss())
 
 
 @dataclass
@@ -134,7 +79,7 @@ def measure(app: Any, surface: str, case: str, send: Callable[[], Any]) -> Row:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = time.process_time()
     started = time.perf_counter()
-    with Sampler() as sampler:
+    with RssSampler(interval=0.005) as sampler:
         response = send()
         body = response.get_data()
     wall = time.perf_counter() - started
@@ -150,14 +95,14 @@ def measure(app: Any, surface: str, case: str, send: Callable[[], Any]) -> Row:
     else:
         note = f"{len(body) / MB:.1f} MB {response.mimetype}"
     del body
-    child_growth = max(0, sampler.child_peak - sampler.base) if sampler.child_peak else 0
+    child_growth = max(0, sampler.children_peak - sampler.base) if sampler.children_peak else 0
     return Row(
         surface,
         case,
         response.status_code,
         wall,
         cpu,
-        (sampler.peak - sampler.base) / MB,
+        (sampler.root_peak - sampler.base) / MB,
         child_growth / MB,
         stored_bytes(app) - before_store,
         str(note),

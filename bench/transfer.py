@@ -39,7 +39,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -49,6 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import RssSampler  # noqa: E402
 from tests.plugins.s3 import AWS_ENV, client_for, moto_server  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -116,47 +116,6 @@ def _has_x264() -> bool:
 
 
 # Memory
-
-
-class RssSampler:
-    """Peak VmRSS of each of a process's descendants (and itself), sampled in a thread."""
-
-    def __init__(self, root_pid: int, interval: float = 0.02) -> None:
-        self.root, self.interval = root_pid, interval
-        self.peak: dict[int, int] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> RssSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _pids(self) -> list[int]:
-        pids, todo = [], [self.root]
-        while todo:
-            pid = todo.pop()
-            pids.append(pid)
-            with contextlib.suppress(OSError):
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-                todo.extend(int(c) for c in children)
-        return pids
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for pid in self._pids():
-                with contextlib.suppress(OSError, ValueError):
-                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                        if line.startswith("VmRSS:"):
-                            kb = int(line.split()[1])
-                            self.peak[pid] = max(self.peak.get(pid, 0), kb * 1024)
-            self._stop.wait(self.interval)
-
-    def worst(self, exclude: set[int] = frozenset()) -> int:  # type: ignore[assignment]
-        return max((v for k, v in self.peak.items() if k not in exclude), default=0)
 
 
 # The app
