@@ -28,7 +28,7 @@ from brandhub.models import Agency, Asset, Rendition, Tag, User  # noqa: E402
 from tests.factories import session  # noqa: E402
 
 
-def seed(app, n: int) -> None:  # type: ignore[no-untyped-def]
+def seed(app, n: int) -> None:
     db = session(app)
     agency = Agency(slug="prensa", name="Dirección de Prensa")
     user = User(
@@ -80,7 +80,7 @@ def seed(app, n: int) -> None:  # type: ignore[no-untyped-def]
     db.close()
 
 
-def timed(client, url: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+def timed(client, url: str, runs: int) -> list[float]:
     for _ in range(5):
         assert client.get(url).status_code == 200
     out = []

@@ -38,7 +38,7 @@ from tests.factories import session  # noqa: E402
 PASSWORD = "bench-password"
 
 
-def seed(app, n: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def seed(app, n: int) -> dict[str, str]:
     """Insert ``n`` assets; returns API tokens for an admin and an agency editor."""
     db = session(app)
     agencies = {slug(name): Agency(slug=slug(name), name=name) for name in _AGENCY_NAMES}
@@ -86,7 +86,7 @@ def seed(app, n: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return tokens
 
 
-def timed(get, runs: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+def timed(get, runs: int) -> tuple[float, float, float]:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

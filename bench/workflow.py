@@ -57,7 +57,7 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.9))]
 
 
-def fill(db, assets: int, downloads: int) -> None:  # type: ignore[no-untyped-def]
+def fill(db, assets: int, downloads: int) -> None:
     rng = random.Random(7)
     db.execute(
         insert(Agency),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -106,7 +106,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def error_response(status: int, code: str, message: str, **extra: Any):  # type: ignore[no-untyped-def]
+def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
     if wants_json():
         body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}}
         response = jsonify(body)
@@ -114,15 +114,15 @@ def error_response(status: int, code: str, message: str, **extra: Any):  # type:
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="brandhub"'
         return response
-    return render_template("error.html", status=status, message=message), status
+    return make_response(render_template("error.html", status=status, message=message), status)
 
 
-def _domain(exc: BrandHubError):  # type: ignore[no-untyped-def]
+def _domain(exc: BrandHubError) -> Response:
     extra = {k: v for k, v in exc.details.items() if k in EXPOSED_DETAILS}
     return error_response(status_for(exc), exc.code, _(exc.message), **extra)
 
 
-def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+def _http(exc: HTTPException) -> Response:
     status = exc.code or 500
     message = HTTP_MESSAGES.get(status)
     code = HTTP_CODES.get(status, "error")
@@ -132,14 +132,13 @@ def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
         message = _l("The form has too many fields or a field that is too long.")
         code = "form_too_large"
     response = error_response(status, code, str(message) if message else exc.name)
-    if status == 405 and exc.get_response().headers.get("Allow"):
-        resp = response[0] if isinstance(response, tuple) else response
-        if hasattr(resp, "headers"):
-            resp.headers["Allow"] = exc.get_response().headers["Allow"]
+    allow = exc.get_response().headers.get("Allow") if status == 405 else None
+    if allow:
+        response.headers["Allow"] = allow
     return response
 
 
-def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf(exc: CSRFError) -> Response:
     return error_response(
         400,
         "csrf",
@@ -147,11 +146,9 @@ def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
     )
 
 
-def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http(exc)
-    from flask import current_app
-
     current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
     return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
 

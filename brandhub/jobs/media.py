@@ -25,7 +25,7 @@ from assets.sniff import ACCEPTED, Sniffed, audio_only
 from assets.storage import Storage
 
 from ..models import Asset, Rendition
-from ..operations.assets import _title_from_filename
+from ..operations.assets import title_from_filename
 from ..operations.capture import apply_capture
 from .runner import JobContext, runner
 
@@ -48,7 +48,7 @@ def _apply_info(asset: Asset, info: MediaInfo, sniffed: Sniffed, zone: str | Non
     asset.metadata_json = info.metadata or {}
     apply_capture(asset, zone)
     # A title made of the file name at upload gives way to the recording's own.
-    if info.title and asset.title == _title_from_filename(asset.original_filename):
+    if info.title and asset.title == title_from_filename(asset.original_filename):
         asset.title = info.title[:300]
     # What the uploader typed wins over what the file says.
     for name in ("creator", "credit", "copyright", "caption"):

@@ -49,7 +49,7 @@ from assets.storage import Storage
 
 from ..models.base import Base
 from .garbage import referenced_keys
-from .rows import _alembic, _decoder, _encode, _tables
+from .rows import alembic_revisions, encode_value, row_decoder, tables_of
 
 FORMAT = "brandhub-backup"
 VERSION = 1
@@ -87,13 +87,13 @@ def _dump_rows(engine: Engine, folder: Path) -> tuple[dict[str, int], list[str]]
         if engine.url.get_backend_name() == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            revisions = _alembic(connection)
-            for table in _tables(connection):
+            revisions = alembic_revisions(connection)
+            for table in tables_of(connection):
                 count = 0
                 with (folder / f"{table.name}.jsonl").open("w", encoding="utf-8") as out:
                     rows = connection.execution_options(stream_results=True).execute(select(table))
                     for row in rows.mappings():
-                        out.write(json.dumps({k: _encode(v) for k, v in row.items()}))
+                        out.write(json.dumps({k: encode_value(v) for k, v in row.items()}))
                         out.write("\n")
                         count += 1
                 counts[table.name] = count
@@ -104,9 +104,9 @@ def _counts(engine: Engine) -> tuple[dict[str, int], list[str]]:
     with engine.connect() as connection:
         counts = {
             t.name: connection.scalar(select(func.count()).select_from(t)) or 0
-            for t in _tables(connection)
+            for t in tables_of(connection)
         }
-        return counts, _alembic(connection)
+        return counts, alembic_revisions(connection)
 
 
 def _copy_object(storage: Storage, key: str, target: Path) -> tuple[int, str]:
@@ -227,7 +227,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def is_empty(engine: Engine, storage: Storage) -> bool:
     """True when the instance holds no content (see ``CONTENT_TABLES``) and no objects."""
     with engine.connect() as connection:
-        for table in _tables(connection):
+        for table in tables_of(connection):
             if table.name in CONTENT_TABLES and connection.scalar(
                 select(func.count()).select_from(table)
             ):
@@ -262,7 +262,7 @@ def _source_rows(
     order = [t.name for t in Base.metadata.sorted_tables if t.name in database["tables"]]
     if database["format"] == "jsonl":
         for name in order:
-            decode = _decoder(Base.metadata.tables[name])
+            decode = row_decoder(Base.metadata.tables[name])
 
             def rows(
                 name: str = name, decode: Callable[[dict[str, Any]], dict[str, Any]] = decode
@@ -286,7 +286,7 @@ def _source_rows(
 
 
 def _wipe(connection: Connection) -> None:
-    for table in reversed(_tables(connection)):
+    for table in reversed(tables_of(connection)):
         connection.execute(delete(table))
 
 
@@ -294,7 +294,7 @@ def _load_rows(engine: Engine, folder: Path, manifest: dict[str, Any]) -> dict[s
     counts: dict[str, int] = {}
     with engine.begin() as connection:
         _wipe(connection)
-        present = {t.name for t in _tables(connection)}
+        present = {t.name for t in tables_of(connection)}
         for name, rows in _source_rows(folder, manifest):
             if name not in present:
                 continue
@@ -318,7 +318,7 @@ def _load_rows(engine: Engine, folder: Path, manifest: dict[str, Any]) -> dict[s
 
 def _move_sequences(connection: Connection) -> None:
     """Let new rows take ids after the restored ones."""
-    for table in _tables(connection):
+    for table in tables_of(connection):
         if "id" not in table.c or not table.c.id.primary_key:
             continue
         highest = connection.scalar(select(func.max(table.c.id))) or 0

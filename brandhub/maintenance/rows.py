@@ -29,7 +29,7 @@ def _kind(column: Any) -> type | None:
     return None
 
 
-def _encode(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
@@ -37,7 +37,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def row_decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
     kinds = {c.name: _kind(c) for c in table.columns}
 
     def decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -58,13 +58,13 @@ def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return decode
 
 
-def _tables(connection: Connection) -> list[Table]:
+def tables_of(connection: Connection) -> list[Table]:
     """The model tables this database has, parents before children."""
     present = set(inspect(connection).get_table_names())
     return [t for t in Base.metadata.sorted_tables if t.name in present]
 
 
-def _alembic(connection: Connection) -> list[str]:
+def alembic_revisions(connection: Connection) -> list[str]:
     if "alembic_version" not in inspect(connection).get_table_names():
         return []
     return sorted(r for (r,) in connection.execute(text("SELECT version_num FROM alembic_version")))

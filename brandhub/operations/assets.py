@@ -80,7 +80,7 @@ def tags_named(db: Session, names: list[str]) -> list[Tag]:
     return [existing[name] for name in names]
 
 
-def _title_from_filename(filename: str) -> str:
+def title_from_filename(filename: str) -> str:
     stem = PurePath(filename).stem.replace("_", " ").replace("-", " ").strip()
     return " ".join(stem.split())[:300] or "Sin título"
 
@@ -93,7 +93,7 @@ def _title(given: str | None, embedded: str | None, filename: str) -> str:
     (as some clients send) is no title.
     """
     given = (given or "").strip()
-    from_name = _title_from_filename(filename)
+    from_name = title_from_filename(filename)
     names = {filename.casefold(), PurePath(filename).stem.casefold(), from_name.casefold()}
     if given and given.casefold() not in names:
         return given[:300]

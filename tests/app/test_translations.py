@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from brandhub.catalog import TRANSLATIONS, extract
 
 
-def _ids(catalog) -> set[str]:  # type: ignore[no-untyped-def]
+def _ids(catalog) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
 

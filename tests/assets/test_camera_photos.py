@@ -63,12 +63,12 @@ def _clock(exif: dict[str, Any]) -> datetime:
     return value
 
 
-def test_the_corpus_has_the_cameras_it_promises(photos) -> None:  # type: ignore[no-untyped-def]
+def test_the_corpus_has_the_cameras_it_promises(photos) -> None:
     makes = {t.get("EXIF:Make") for _p, t, _i in photos.values()}
     assert {"SONY", "KONICA MINOLTA", "OLYMPUS IMAGING CORP.", "Nokia", "Canon"} <= makes
 
 
-def test_capture_time_is_the_camera_clock(photos) -> None:  # type: ignore[no-untyped-def]
+def test_capture_time_is_the_camera_clock(photos) -> None:
     for name, (_path, theirs, info) in photos.items():
         assert info.capture is not None, name
         assert info.capture.local == _clock(theirs), name
@@ -86,7 +86,7 @@ def test_capture_time_is_the_camera_clock(photos) -> None:  # type: ignore[no-un
             assert seen == _clock(theirs), name
 
 
-def test_camera_make_model_and_exposure(photos) -> None:  # type: ignore[no-untyped-def]
+def test_camera_make_model_and_exposure(photos) -> None:
     for name, (_path, theirs, info) in photos.items():
         exif = info.metadata["exif"]
         assert exif["make"] == theirs["EXIF:Make"].strip(), name
@@ -114,7 +114,7 @@ def _mwg(theirs: dict[str, Any], *tags: str) -> str | None:
     return None
 
 
-def test_description_and_credits_match_exiftool(photos) -> None:  # type: ignore[no-untyped-def]
+def test_description_and_credits_match_exiftool(photos) -> None:
     for name, (_path, theirs, info) in photos.items():
         assert info.caption == _mwg(
             theirs, "EXIF:ImageDescription", "XMP:Description", "IPTC:Caption-Abstract"
@@ -127,7 +127,7 @@ def test_description_and_credits_match_exiftool(photos) -> None:  # type: ignore
             assert value is None or value.casefold() not in JUNK, (name, value)
 
 
-def test_the_known_traps(photos) -> None:  # type: ignore[no-untyped-def]
+def test_the_known_traps(photos) -> None:
     cups = photos["plasma-workspace-wallpapers--ColorfulCups--2560x1600.jpg"][2]
     assert cups.caption.startswith("Colorful cups. Aarhus, Denmark.")  # type: ignore[union-attr]
     assert cups.metadata["reconciled"]["caption"] == "exif"
@@ -143,7 +143,7 @@ def test_the_known_traps(photos) -> None:  # type: ignore[no-untyped-def]
     assert elephants.capture.local == datetime(2020, 2, 19, 16, 35, 5)
 
 
-def test_the_asset_page_shows_the_camera_clock(photos, api_for, client, login) -> None:  # type: ignore[no-untyped-def]
+def test_the_asset_page_shows_the_camera_clock(photos, api_for, client, login) -> None:
     api = api_for("photographer", agency="prensa")
     login(api.user)
     names = (

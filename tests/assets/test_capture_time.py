@@ -39,7 +39,7 @@ def _photo(tmp_path: Path, tags: dict[str, str]) -> Path:
     return path
 
 
-def _read(path: Path, zone: str | None):  # type: ignore[no-untyped-def]
+def _read(path: Path, zone: str | None):
     data = path.read_bytes()
     return extract(path, sniff(data[:HEAD_BYTES]), IngestSettings(time_zone=zone))
 
@@ -250,7 +250,7 @@ CASES = [
     ("tags", "zone", "local", "offset", "source", "utc"),
     [pytest.param(*case[1:], id=case[0]) for case in CASES],
 )
-def test_capture_time(tmp_path, tags, zone, local, offset, source, utc):  # type: ignore[no-untyped-def]
+def test_capture_time(tmp_path, tags, zone, local, offset, source, utc):
     info = _read(_photo(tmp_path, tags), zone)
     capture = info.capture
     assert capture is not None

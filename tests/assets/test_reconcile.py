@@ -106,7 +106,7 @@ CUPS = "Colorful cups. Aarhus, Denmark."
     ],
     ids=["x-default", "olympus", "konica", "sony-blank-rights", "make-model", "default", "real"],
 )
-def test_placeholders_never_become_the_record(tmp_path, tags, caption, copyright, source):  # type: ignore[no-untyped-def]
+def test_placeholders_never_become_the_record(tmp_path, tags, caption, copyright, source):
     info = _read(_photo(tmp_path, tags))
     assert (info.caption, info.copyright) == (caption, copyright)
     assert info.metadata.get("reconciled", {}).get("caption") == source
@@ -117,7 +117,7 @@ def test_placeholders_never_become_the_record(tmp_path, tags, caption, copyright
     [("new", "xmp"), ("0123456789abcdef0123456789abcdef", "iptc"), (None, "xmp")],
     ids=["digest-matches", "digest-mismatch", "no-digest"],
 )
-def test_iptc_digest_decides_between_iptc_and_xmp(tmp_path, digest, winner):  # type: ignore[no-untyped-def]
+def test_iptc_digest_decides_between_iptc_and_xmp(tmp_path, digest, winner):
     tags = {
         "IPTC:CodedCharacterSet": "UTF8",  # without it ExifTool reads IIM as Latin-1
         "IPTC:Caption-Abstract": "Leyenda IPTC",
@@ -149,14 +149,14 @@ def test_iptc_digest_decides_between_iptc_and_xmp(tmp_path, digest, winner):  # 
     assert info.metadata["exif"]["description"] == "Leyenda EXIF"
 
 
-def test_iptc_declared_utf8_is_read_as_utf8(tmp_path):  # type: ignore[no-untyped-def]
+def test_iptc_declared_utf8_is_read_as_utf8(tmp_path):
     path = _photo(tmp_path, {"IPTC:CodedCharacterSet": "UTF8", "IPTC:By-line": "José Núñez"})
     info = _read(path)
     assert info.metadata["iptc"]["charset"] == "utf-8"
     assert info.creator == _exiftool(path, "IPTC:By-line")["By-line"] == "José Núñez"
 
 
-def test_c_strings_end_at_the_first_nul(tmp_path):  # type: ignore[no-untyped-def]
+def test_c_strings_end_at_the_first_nul(tmp_path):
     path = tmp_path / "nokia.jpg"
     path.write_bytes(mf.make_jpeg(exif={"make": b"Nokia\x002", "model": b"N9\x00"}))
     exif = _read(path).metadata["exif"]
@@ -173,11 +173,11 @@ def test_c_strings_end_at_the_first_nul(tmp_path):  # type: ignore[no-untyped-de
     ],
     ids=["xmp", "iptc", "placeholder-xmp"],
 )
-def test_embedded_titles_of_photos(tmp_path, tags, title):  # type: ignore[no-untyped-def]
+def test_embedded_titles_of_photos(tmp_path, tags, title):
     assert _read(_photo(tmp_path, tags)).title == title
 
 
-def test_embedded_titles_of_pdf_and_mp4(tmp_path):  # type: ignore[no-untyped-def]
+def test_embedded_titles_of_pdf_and_mp4(tmp_path):
     buf = io.BytesIO()
     Image.new("RGB", (595, 842), "white").save(
         buf, "PDF", resolution=72.0, title="Informe de gestión 2024", author="Prensa"
@@ -211,11 +211,11 @@ def test_embedded_titles_of_pdf_and_mp4(tmp_path):  # type: ignore[no-untyped-de
         (float("nan"), None),
     ],
 )
-def test_exposure_is_written_as_photographers_do(seconds, shown):  # type: ignore[no-untyped-def]
+def test_exposure_is_written_as_photographers_do(seconds, shown):
     assert clean.exposure(seconds) == shown
 
 
-def test_exposure_matches_exiftool(tmp_path):  # type: ignore[no-untyped-def]
+def test_exposure_matches_exiftool(tmp_path):
     path = _photo(tmp_path, {"ExposureTime": "1/640"})
     stored = _read(path).metadata["exif"]["exposure_time"]
     assert clean.exposure(stored) == _exiftool(path, "ExposureTime")["ExposureTime"] == "1/640"
@@ -225,11 +225,11 @@ def test_exposure_matches_exiftool(tmp_path):  # type: ignore[no-untyped-def]
     ("value", "kept"),
     [(128_000, 128_000), (4_294_967_294, None), (0, None), (-2, None), (None, None)],
 )
-def test_absurd_bit_rates_are_dropped(value, kept):  # type: ignore[no-untyped-def]
+def test_absurd_bit_rates_are_dropped(value, kept):
     assert bit_rate(value) == kept
 
 
-def test_ogg_bit_rate_is_sane(tmp_path):  # type: ignore[no-untyped-def]
+def test_ogg_bit_rate_is_sane(tmp_path):
     path = tmp_path / "spot.ogg"
     path.write_bytes(mf.make_ogg(1.0, codec="vorbis"))
     rate = _read(path).metadata["audio"].get("bit_rate")

@@ -67,7 +67,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(app_factory) -> Flask:  # type: ignore[no-untyped-def]
+def live_app(app_factory) -> Flask:
     return app_factory(WTF_CSRF_ENABLED=True)
 
 
@@ -78,7 +78,7 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(locale="es-AR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -86,7 +86,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, base: str, email: str) -> None:
     """Sign in on the login page of ``base`` and wait for the library."""
     page.goto(base + "/login")
     page.get_by_label("Correo electrónico").fill(email)
@@ -95,7 +95,7 @@ def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def
     page.wait_for_url(base + "/")
 
 
-def drop_files(page, files: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]
+def drop_files(page, files: dict[str, bytes]) -> None:
     """Drop JPEG ``files`` (name → bytes) on the page's drop zone, as a person would."""
     page.evaluate(
         """(files) => {
@@ -111,7 +111,7 @@ def drop_files(page, files: dict[str, bytes]) -> None:  # type: ignore[no-untype
     )
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -13,7 +13,7 @@ from tests.app.compliance.support import BRAND, pieces
 from tests.browser.conftest import screenshot
 
 
-def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+def _no_sideways_scroll(page) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

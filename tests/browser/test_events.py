@@ -14,7 +14,7 @@ from tests.browser.conftest import drop_files, screenshot, sign_in
 from tests.factories import add_user, photo, session
 
 
-def _assets(app) -> list[Asset]:  # type: ignore[no-untyped-def]
+def _assets(app) -> list[Asset]:
     with session(app) as db:
         return list(db.scalars(select(Asset).order_by(Asset.id)))
 

@@ -13,7 +13,7 @@ from tests.browser.conftest import drop_files, screenshot, sign_in
 from tests.factories import Api, add_token, add_user
 
 
-def _seed(app, n_photos: int = 3, video: bool = True) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _seed(app, n_photos: int = 3, video: bool = True) -> dict[str, int]:
     user = add_user(app, "editor")
     api = Api(app.test_client(), add_token(app, user))
     ids: dict[str, int] = {"user": user}  # type: ignore[dict-item]

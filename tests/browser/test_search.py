@@ -7,7 +7,7 @@ from tests.browser.conftest import screenshot, sign_in
 from tests.factories import Api, add_token, add_user
 
 
-def _count(page, name: str, value: str) -> str:  # type: ignore[no-untyped-def]
+def _count(page, name: str, value: str) -> str:
     option = page.locator(f'.facet__option:has(input[name="{name}"][value="{value}"])')
     return option.locator(".facet__count").inner_text()
 

@@ -22,11 +22,11 @@ from tests.factories import (
 )
 
 
-def _no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+def _no_sideways_scroll(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def _history(app) -> None:  # type: ignore[no-untyped-def]
+def _history(app) -> None:
     """A year of downloads for three agencies, so the admin chart has something to show."""
     with session(app) as db:
         agencies = [db.query(Agency).filter_by(slug=s).one_or_none() for s in ("salud", "obras")]

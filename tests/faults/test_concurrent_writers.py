@@ -29,12 +29,12 @@ def _photo(n: int) -> bytes:
     return mf.make_png(48, 32, "RGB", color=(n % 256, n // 256, 77))  # lossless: all differ
 
 
-def _counts(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _counts(app) -> tuple[int, int]:
     with session(app) as db:
         return db.query(Asset).count(), db.query(Tag).count()
 
 
-def test_threads_uploading_at_once(app) -> None:  # type: ignore[no-untyped-def]
+def test_threads_uploading_at_once(app) -> None:
     threads, each = 6, 4
     user = add_user(app, "editor", "salud")
     token = add_token(app, user)
@@ -91,7 +91,7 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_processes_uploading_at_once(app) -> None:  # type: ignore[no-untyped-def]
+def test_processes_uploading_at_once(app) -> None:
     processes, each = 4, 6
     user = add_user(app, "editor", "salud")
     token = add_token(app, user)

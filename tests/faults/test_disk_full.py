@@ -50,7 +50,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:
     mount = tmp_path / "small"
     spool = tmp_path / "spool"
     mount.mkdir()
@@ -76,7 +76,7 @@ def _run_on_small_disk(app, tmp_path: Path, full: str) -> dict:  # type: ignore[
     ],
     ids=["a_full_file_store", "a_full_temporary_folder"],
 )
-def test_a_full_disk(app, tmp_path, full: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_disk(app, tmp_path, full: str, message: str) -> None:
     result = _run_on_small_disk(app, tmp_path, full)
     for name in ("big", "bigger"):  # one parsed in memory then spooled, one spooled as parsed
         status, body = result[name]

@@ -79,7 +79,7 @@ CHILD = textwrap.dedent(
 
 
 @pytest.fixture
-def instance(app_factory, tmp_path):  # type: ignore[no-untyped-def]
+def instance(app_factory, tmp_path):
     spool = tmp_path / "spool"
     spool.mkdir()
     app = app_factory(UPLOAD_TMP_DIR=str(spool))
@@ -90,7 +90,7 @@ def instance(app_factory, tmp_path):  # type: ignore[no-untyped-def]
     return app, token, photo, spool
 
 
-def _kill_at(app, token: str, photo: Path, point: str) -> str:  # type: ignore[no-untyped-def]
+def _kill_at(app, token: str, photo: Path, point: str) -> str:
     keys = ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "UPLOAD_TMP_DIR", "JOBS_BACKEND")
     config = {k: app.config[k] for k in keys} | {"TESTING": True}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -116,7 +116,7 @@ def _kill_at(app, token: str, photo: Path, point: str) -> str:  # type: ignore[n
     return line
 
 
-def _no_asset_rows(app) -> None:  # type: ignore[no-untyped-def]
+def _no_asset_rows(app) -> None:
     counts = dict(State.of(app).rows)
     assert counts["assets"] == 0 and counts["renditions"] == 0
     url = app.config["DATABASE_URL"]
@@ -125,7 +125,7 @@ def _no_asset_rows(app) -> None:  # type: ignore[no-untyped-def]
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def test_killed_after_storing_before_the_commit(instance) -> None:  # type: ignore[no-untyped-def]
+def test_killed_after_storing_before_the_commit(instance) -> None:
     app, token, photo, spool = instance
     line = _kill_at(app, token, photo, "after-store")
     written = line.split()[1:]
@@ -150,7 +150,7 @@ def test_killed_after_storing_before_the_commit(instance) -> None:  # type: igno
     assert hashlib.sha256(served).hexdigest() == hashlib.sha256(photo.read_bytes()).hexdigest()
 
 
-def test_a_retry_before_gc_adopts_the_leftovers(instance) -> None:  # type: ignore[no-untyped-def]
+def test_a_retry_before_gc_adopts_the_leftovers(instance) -> None:
     app, token, photo, _spool = instance
     _kill_at(app, token, photo, "after-store")
     api = Api(app.test_client(), token)
@@ -167,7 +167,7 @@ def test_a_retry_before_gc_adopts_the_leftovers(instance) -> None:  # type: igno
         assert api.client.get(url, headers=api._headers()).status_code == 200
 
 
-def test_killed_while_writing_the_original(instance) -> None:  # type: ignore[no-untyped-def]
+def test_killed_while_writing_the_original(instance) -> None:
     app, token, photo, spool = instance
     _kill_at(app, token, photo, "mid-put")
     _no_asset_rows(app)

@@ -45,7 +45,7 @@ def recording() -> bytes:
 class Rig:
     """An app on an S3 bucket behind a faulty proxy, and ways to look behind it."""
 
-    def __init__(self, app_factory, proxy: FaultyProxy, bucket: str, upstream: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app_factory, proxy: FaultyProxy, bucket: str, upstream: str) -> None:
         self.proxy, self.bucket, self.upstream = proxy, bucket, upstream
         self.app = app_factory(
             STORAGE="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=proxy.url, S3_REGION="us-east-1"
@@ -104,7 +104,7 @@ class Rig:
 
 
 @pytest.fixture
-def rig(app_factory, s3_server, s3_bucket) -> Iterator[Rig]:  # type: ignore[no-untyped-def]
+def rig(app_factory, s3_server, s3_bucket) -> Iterator[Rig]:
     with FaultyProxy(s3_server) as proxy:
         yield Rig(app_factory, proxy, s3_bucket, s3_server)
 
@@ -174,9 +174,7 @@ def test_a_store_that_cannot_be_reached(rig: Rig, recording: bytes) -> None:
     _works_again(rig, small)
 
 
-def test_the_store_dies_in_the_middle_of_an_upload(  # type: ignore[no-untyped-def]
-    app_factory, s3_server, recording
-) -> None:
+def test_the_store_dies_in_the_middle_of_an_upload(app_factory, s3_server, recording) -> None:
     moto, url = start_moto()
     try:
         client_for(url).create_bucket(Bucket="prensa")
@@ -222,7 +220,7 @@ def test_gc_aborts_multipart_uploads_a_dead_process_left(rig: Rig) -> None:
     assert rig.store.remove_partial(before) == [] and rig.unfinished() == ["originals/ab/cd/y"]
 
 
-def test_an_unreachable_store_answers_quickly(app_factory, s3_server) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_store_answers_quickly(app_factory, s3_server) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

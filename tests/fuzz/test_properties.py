@@ -87,7 +87,7 @@ def test_sniff_on_signatures_followed_by_anything(prefix: bytes, tail: bytes) ->
 
 @FAST
 @given(sniffed=st.sampled_from(ACCEPTED), filename=names)
-def test_check_extension_raises_only_unsupported_media_type(sniffed, filename) -> None:  # type: ignore[no-untyped-def]
+def test_check_extension_raises_only_unsupported_media_type(sniffed, filename) -> None:
     try:
         check_extension(sniffed, filename)
     except UnsupportedMediaType:
@@ -168,13 +168,13 @@ def _through_prepare(data: bytes, filename: str | None, tmp: Path) -> None:
 
 @SLOW
 @given(prefix=st.sampled_from(MAGIC), tail=st.binary(max_size=1024))
-def test_random_bytes_with_a_valid_signature_through_prepare(tmp_path, prefix, tail) -> None:  # type: ignore[no-untyped-def]
+def test_random_bytes_with_a_valid_signature_through_prepare(tmp_path, prefix, tail) -> None:
     _through_prepare(prefix + tail, None, tmp_path)
 
 
 @SLOW
 @given(data=st.data())
-def test_damaged_valid_files_through_prepare(tmp_path, seeds, data) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_valid_files_through_prepare(tmp_path, seeds, data) -> None:
     original, filename = data.draw(st.sampled_from(seeds))
     damaged = bytearray(original)
     for _ in range(data.draw(st.integers(1, 12))):

@@ -39,14 +39,14 @@ SMALL = {
 
 
 @pytest.fixture
-def app(app_factory):  # type: ignore[no-untyped-def]
+def app(app_factory):
     app = app_factory(**SMALL)
     result = app.test_cli_runner().invoke(args=["brands", "load"])
     assert result.exit_code == 0, result.output
     return app
 
 
-def _post(client, url: str, data: bytes, filename: str, category: str = "logo"):  # type: ignore[no-untyped-def]
+def _post(client, url: str, data: bytes, filename: str, category: str = "logo"):
     """A check desk form, encoded here: the test client would spool a large body to a
     temporary file that it never closes (a ResourceWarning, an error here)."""
     fields = {"file": FileStorage(io.BytesIO(data), filename), "brand": BRAND, "category": category}
@@ -168,7 +168,7 @@ def test_a_flat_13000_square_png_is_refused_before_it_is_decoded(app):
     assert grown_mb < 100
 
 
-def _kit(app, api_for):  # type: ignore[no-untyped-def]
+def _kit(app, api_for):
     editor = api_for("editor", "salud")
     event = editor.post("/events", json={"title": "Acto", "public": True}).get_json()
     shown = upload(editor, 70, title="Foto del acto")

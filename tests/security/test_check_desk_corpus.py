@@ -25,7 +25,7 @@ BRAND = "gobierno-provincial"  # a shipped brand open to anonymous checks
 
 
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory, template_db, pg_server):  # type: ignore[no-untyped-def]
+def desk(tmp_path_factory, template_db, pg_server):
     """One app with the shipped brands for the whole corpus (the desk writes nothing)."""
     from brandhub import create_app
     from brandhub.db import database, upgrade
@@ -55,7 +55,7 @@ def desk(tmp_path_factory, template_db, pg_server):  # type: ignore[no-untyped-d
         pg_server.drop(name)
 
 
-def _check(app, token, case: Case, category: str):  # type: ignore[no-untyped-def]
+def _check(app, token, case: Case, category: str):
     part = FileStorage(io.BytesIO(case.data), case.filename, content_type=case.content_type)
     boundary, body = encode_multipart({"file": part, "brand": BRAND, "category": category})
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -76,7 +76,7 @@ def _category(case: Case) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_piece_at_the_check_desk(desk, case: Case) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_piece_at_the_check_desk(desk, case: Case) -> None:
     app, token, spool = desk
     before = State.of(app)
     response, _took = answered(lambda: _check(app, token, case, _category(case)))
@@ -96,7 +96,7 @@ def test_hostile_piece_at_the_check_desk(desk, case: Case) -> None:  # type: ign
         assert any(c["status"] == "fail" and c["message"] for c in report["checks"])
 
 
-def test_an_anonymous_visitor_gets_the_same_answers(desk) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_visitor_gets_the_same_answers(desk) -> None:
     app, token, spool = desk
     for name in ("png-bomb-100k-x-100k", "svg-billion-laughs", "zip-with-dotdot-entries"):
         case = next(c for c in CASES if c.name == name)
@@ -111,7 +111,7 @@ EXPECTED = {422: InvalidFile, 415: UnsupportedMediaType}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_file_through_prepare(tmp_path, case: Case) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_file_through_prepare(tmp_path, case: Case) -> None:
     """The domain alone: a refusal is the domain error the API maps, nothing else."""
     settings = IngestSettings(tmp_dir=tmp_path)
 

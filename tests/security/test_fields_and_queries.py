@@ -42,7 +42,7 @@ UPLOAD_FIELDS = [
 
 
 @pytest.fixture
-def api(app_factory) -> Api:  # type: ignore[no-untyped-def]
+def api(app_factory) -> Api:
     app = app_factory()
     user = add_user(app, "admin", "salud")
     api = Api(app.test_client(), add_token(app, user))
@@ -54,7 +54,7 @@ def api(app_factory) -> Api:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "fields,status,code,field", [c[1:] for c in UPLOAD_FIELDS], ids=[c[0] for c in UPLOAD_FIELDS]
 )
-def test_upload_fields_over_their_limits(api: Api, fields, status, code, field) -> None:  # type: ignore[no-untyped-def]
+def test_upload_fields_over_their_limits(api: Api, fields, status, code, field) -> None:
     data = png(next(_numbers))
     response, _ = answered(lambda: api.upload(data, "foto.png", **fields))
     assert response.status_code == status, response.data[:300]
@@ -102,7 +102,7 @@ PATCHES = [
 @pytest.mark.parametrize(
     "payload,status,code", [p[1:] for p in PATCHES], ids=[p[0] for p in PATCHES]
 )
-def test_patch_json_is_validated_like_a_form(api: Api, payload, status, code) -> None:  # type: ignore[no-untyped-def]
+def test_patch_json_is_validated_like_a_form(api: Api, payload, status, code) -> None:
     asset = api.upload(jpeg(next(_numbers)), "foto.jpg").get_json()
     response, _ = answered(lambda: api.patch(f"/assets/{asset['id']}", json=payload))
     assert response.status_code == status, response.data[:300]
@@ -217,7 +217,7 @@ WEB_PATHS = [
 
 
 @pytest.fixture
-def library(api: Api):  # type: ignore[no-untyped-def]
+def library(api: Api):
     asset = api.upload(jpeg(next(_numbers), 200, 100), "foto.jpg").get_json()
     headers = api._headers()
     event = api.client.post(
@@ -232,7 +232,7 @@ def library(api: Api):  # type: ignore[no-untyped-def]
     return api, web, ids
 
 
-def test_query_strings_that_break_parsers(library) -> None:  # type: ignore[no-untyped-def]
+def test_query_strings_that_break_parsers(library) -> None:
     """Every query on every listing, file and page: a 2xx, 3xx or 4xx in time, never a 5xx."""
     api, web, ids = library
     wrong = []
@@ -258,7 +258,7 @@ def test_query_strings_that_break_parsers(library) -> None:  # type: ignore[no-u
         ("page=1&page=2", 400, "page"),  # given twice: an error, not silently the first
     ],
 )
-def test_paging_errors_name_the_parameter(library, query, status, words) -> None:  # type: ignore[no-untyped-def]
+def test_paging_errors_name_the_parameter(library, query, status, words) -> None:
     api, _web, _ids = library
     response = api.client.get("/api/v1/assets?" + query, headers=api._headers())
     assert response.status_code == status

@@ -29,7 +29,7 @@ def hostile_svg() -> bytes:
     )
 
 
-def assert_inert(response, *, mime: str, attachment: bool) -> None:  # type: ignore[no-untyped-def]
+def assert_inert(response, *, mime: str, attachment: bool) -> None:
     assert response.status_code in (200, 206), response.status_code
     assert response.headers["Content-Type"].split(";")[0] == mime
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -44,7 +44,7 @@ def assert_inert(response, *, mime: str, attachment: bool) -> None:  # type: ign
 
 
 @pytest.fixture
-def uploaded(api_for):  # type: ignore[no-untyped-def]
+def uploaded(api_for):
     api = api_for("editor")
     svg = api.upload(hostile_svg(), "logo.svg").get_json()
     photo = api.upload(png(77, 64, 64), "foto.png").get_json()
@@ -52,7 +52,7 @@ def uploaded(api_for):  # type: ignore[no-untyped-def]
     return api, svg, photo
 
 
-def test_the_svg_original_is_an_inert_attachment(uploaded) -> None:  # type: ignore[no-untyped-def]
+def test_the_svg_original_is_an_inert_attachment(uploaded) -> None:
     api, svg, _photo = uploaded
     for query in ("", "?download=1"):
         response = api.get(f"/assets/{svg['id']}/file{query}")
@@ -63,21 +63,21 @@ def test_the_svg_original_is_an_inert_attachment(uploaded) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("name", ["thumb", "preview"])
-def test_the_svg_renditions_are_inert_images(uploaded, name) -> None:  # type: ignore[no-untyped-def]
+def test_the_svg_renditions_are_inert_images(uploaded, name) -> None:
     api, svg, _photo = uploaded
     response = api.get(f"/assets/{svg['id']}/renditions/{name}")
     assert_inert(response, mime="image/webp", attachment=False)
     assert response.get_data().startswith(b"RIFF")
 
 
-def test_a_preset_download_of_the_svg(uploaded) -> None:  # type: ignore[no-untyped-def]
+def test_a_preset_download_of_the_svg(uploaded) -> None:
     api, svg, _photo = uploaded
     response = api.get(f"/assets/{svg['id']}/download?preset=web")
     assert response.status_code == 200, response.data[:200]
     assert_inert(response, mime=response.headers["Content-Type"].split(";")[0], attachment=True)
 
 
-def test_the_pages_serve_the_same_headers(uploaded) -> None:  # type: ignore[no-untyped-def]
+def test_the_pages_serve_the_same_headers(uploaded) -> None:
     api, svg, photo = uploaded
     web = api.client.application.test_client()
     web.post("/login", data={"email": api.user.email, "password": PASSWORD})
@@ -92,7 +92,7 @@ def test_the_pages_serve_the_same_headers(uploaded) -> None:  # type: ignore[no-
     assert inline.headers["Content-Disposition"].startswith("inline;")
 
 
-def test_names_are_escaped_in_the_headers_and_pages(api_for) -> None:  # type: ignore[no-untyped-def]
+def test_names_are_escaped_in_the_headers_and_pages(api_for) -> None:
     api = api_for("editor")
     case = BY_NAME["name-html-markup"]
     asset = api.upload(case.data, case.filename).get_json()

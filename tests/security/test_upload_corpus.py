@@ -25,14 +25,14 @@ from tests.security.support import State, answered, error_of, leftovers, safe_na
 
 
 class Uploader:
-    def __init__(self, app_factory, tmp_path: Path, **config) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app_factory, tmp_path: Path, **config) -> None:
         self.tmp = tmp_path / "spool"
         self.tmp.mkdir()
         self.app = app_factory(UPLOAD_TMP_DIR=str(self.tmp), **config)
         user = add_user(self.app, "admin", "salud")
         self.api = Api(self.app.test_client(), add_token(self.app, user))
 
-    def send(self, data: bytes, filename: str, content_type: str, lang: str = "es"):  # type: ignore[no-untyped-def]
+    def send(self, data: bytes, filename: str, content_type: str, lang: str = "es"):
         part = FileStorage(io.BytesIO(data), filename, content_type=content_type)
         boundary, body = encode_multipart({"file": part})
         return self.api.client.post(
@@ -44,7 +44,7 @@ class Uploader:
 
 
 @pytest.fixture
-def uploader(app_factory, tmp_path) -> Uploader:  # type: ignore[no-untyped-def]
+def uploader(app_factory, tmp_path) -> Uploader:
     return Uploader(app_factory, tmp_path)
 
 
@@ -95,7 +95,7 @@ def test_zips_are_refused_whatever_their_name_or_type(uploader: Uploader) -> Non
     assert not Path("/tmp/pwned").exists()
 
 
-def test_the_pixel_limit_is_set_on_purpose(app_factory, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_pixel_limit_is_set_on_purpose(app_factory, tmp_path, monkeypatch) -> None:
     """The configured limit decides, even if some library switched Pillow's own check off."""
     assert PILLOW_MAX_IMAGE_PIXELS == 178_956_970  # the default, restated in our settings
     up = Uploader(app_factory, tmp_path, MAX_IMAGE_PIXELS=1_000_000)
@@ -110,7 +110,7 @@ def test_the_pixel_limit_is_set_on_purpose(app_factory, tmp_path, monkeypatch) -
     assert up.send(small, "justa.png", "image/png").status_code == 201
 
 
-def test_a_real_decompression_bomb_under_pillows_radar(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_decompression_bomb_under_pillows_radar(app_factory, tmp_path) -> None:
     """A 12000×12000 PNG of zeros is 140 kB on the wire and 432 MB decoded: the configured
     limit (here 100 megapixels) refuses it before a pixel is allocated."""
     import zlib

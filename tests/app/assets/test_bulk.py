@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.factories import Api, add_token, read, upload
 
 
-def _bulk(api: Api, body: object):  # type: ignore[no-untyped-def]
+def _bulk(api: Api, body: object):
     return api.post("/assets/bulk", json=body)
 
 

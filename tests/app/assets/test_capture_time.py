@@ -38,7 +38,7 @@ def _patch(api: Api, path: str, body: object) -> Any:
     return api.client.patch("/api/v1" + path, json=body, headers=api._headers())
 
 
-def test_camera_clock_is_shown_as_the_camera_read_it(api_for, client, login):  # type: ignore[no-untyped-def]
+def test_camera_clock_is_shown_as_the_camera_read_it(api_for, client, login):
     api = api_for("photographer", agency="prensa")
     asset = _upload(api, _photo(1, datetime_original="2020:02:19 16:35:05"))
     # The instance's zone (Buenos Aires, -03:00): the clock stays 16:35:05.
@@ -54,7 +54,7 @@ def test_camera_clock_is_shown_as_the_camera_read_it(api_for, client, login):  #
     assert "UTC−03:00" in html
 
 
-def test_an_offset_in_the_file_wins_and_is_kept(api_for):  # type: ignore[no-untyped-def]
+def test_an_offset_in_the_file_wins_and_is_kept(api_for):
     api = api_for("photographer", agency="prensa")
     exif = {"datetime_original": "2024:05:01 10:20:30", "offset_time_original": "+02:00"}
     asset = _upload(api, _photo(2, **exif))
@@ -63,7 +63,7 @@ def test_an_offset_in_the_file_wins_and_is_kept(api_for):  # type: ignore[no-unt
     assert asset["capture_time_zone"] is None
 
 
-def test_the_events_zone_reads_the_clock_and_moves_with_the_asset(api_for):  # type: ignore[no-untyped-def]
+def test_the_events_zone_reads_the_clock_and_moves_with_the_asset(api_for):
     api = api_for("photographer", agency="prensa")
     r = _post(api, "/events", {"title": "Cumbre en Santiago", "time_zone": "America/Santiago"})
     assert r.status_code == 201, r.get_json()
@@ -100,7 +100,7 @@ def test_the_events_zone_reads_the_clock_and_moves_with_the_asset(api_for):  # t
     assert back["capture_time_zone_source"] == "instance"
 
 
-def test_event_ordering_and_search_year_follow_the_camera_clock(app, api_for):  # type: ignore[no-untyped-def]
+def test_event_ordering_and_search_year_follow_the_camera_clock(app, api_for):
     api = api_for("photographer", agency="prensa")
     late = _upload(api, _photo(5, datetime_original="2024:12:31 23:30:00"))
     row = read(app, late["id"])
@@ -116,7 +116,7 @@ def test_event_ordering_and_search_year_follow_the_camera_clock(app, api_for):  
         assert document_for(asset).year == 2024
 
 
-def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-untyped-def]
+def test_migration_repairs_clocks_stored_as_utc(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     cfg = alembic_config(engine)
     cfg.attributes["time_zone"] = "America/Santiago"
@@ -211,7 +211,7 @@ def test_migration_repairs_clocks_stored_as_utc(tmp_path):  # type: ignore[no-un
     assert (got[5].caption, got[5].copyright, got[5].credit) == ("Colorful cups.", "", "Prensa")
 
 
-def test_the_agencys_zone_from_the_command_line(app, api_for, runner):  # type: ignore[no-untyped-def]
+def test_the_agencys_zone_from_the_command_line(app, api_for, runner):
     api = api_for("photographer", agency="prensa")
     asset = _upload(api, _photo(6, datetime_original="2024:07:15 12:00:00"))
     assert asset["capture_time_zone_source"] == "instance"
@@ -227,7 +227,7 @@ def test_the_agencys_zone_from_the_command_line(app, api_for, runner):  # type: 
     assert api.get(f"/assets/{asset['id']}").get_json()["capture_time_zone_source"] == "instance"
 
 
-def test_embedded_title_is_used_when_the_upload_gives_none(api_for, tmp_path):  # type: ignore[no-untyped-def]
+def test_embedded_title_is_used_when_the_upload_gives_none(api_for, tmp_path):
     exiftool = shutil.which("exiftool")
     if exiftool is None:
         pytest.skip("exiftool is not installed")

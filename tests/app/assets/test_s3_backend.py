@@ -50,7 +50,7 @@ def test_presigned_redirect_when_configured(app_factory, s3_config):
         assert resp.read() == photo
 
 
-def test_an_unknown_checksum_mode_stops_the_start(tmp_path):  # type: ignore[no-untyped-def]
+def test_an_unknown_checksum_mode_stops_the_start(tmp_path):
     from brandhub import create_app
     from brandhub.config import ConfigError
 

@@ -29,7 +29,7 @@ FILES = [
 ]
 
 
-def _library(app) -> Api:  # type: ignore[no-untyped-def]
+def _library(app) -> Api:
     runner = app.test_cli_runner()
     assert runner.invoke(args=["brands", "load"]).exit_code == 0
     user = add_user(app, "admin", "salud", email="admin@salud.example")
@@ -94,7 +94,7 @@ def _events(api: Api) -> list:  # type: ignore[type-arg]
     return [(e["title"], e["asset_count"]) for e in rows["results"]]
 
 
-def _restored_api(app, email: str = "admin@salud.example") -> Api:  # type: ignore[no-untyped-def]
+def _restored_api(app, email: str = "admin@salud.example") -> Api:
     from brandhub.models import User
 
     with session(app) as db:
@@ -103,7 +103,7 @@ def _restored_api(app, email: str = "admin@salud.example") -> Api:  # type: igno
     return Api(app.test_client(), add_token(app, user))
 
 
-def test_backup_and_restore_serve_the_same_library(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_and_restore_serve_the_same_library(app_factory, tmp_path) -> None:
     source = app_factory()
     api = _library(source)
     before = _snapshot(api)
@@ -145,7 +145,7 @@ def test_backup_and_restore_serve_the_same_library(app_factory, tmp_path) -> Non
     assert fresh.status_code == 201 and fresh.get_json()["id"] > max(before)
 
 
-def test_restore_refuses_a_library_that_is_not_empty(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refuses_a_library_that_is_not_empty(app_factory, tmp_path) -> None:
     source = app_factory()
     api = _library(source)
     folder = tmp_path / "respaldo"
@@ -161,7 +161,7 @@ def test_restore_refuses_a_library_that_is_not_empty(app_factory, tmp_path) -> N
     assert _restored_api(source).get("/assets").get_json()["total"] == len(FILES)
 
 
-def test_a_damaged_backup_is_refused_before_anything_is_written(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_backup_is_refused_before_anything_is_written(app_factory, tmp_path) -> None:
     source = app_factory()
     _library(source)
     folder = tmp_path / "respaldo"
@@ -177,9 +177,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(app_factory, tmp
     assert result.exit_code != 0 and "manifest.json" in result.output
 
 
-def test_a_portable_backup_restores_into_an_s3_instance(  # type: ignore[no-untyped-def]
-    app_factory, tmp_path, s3_config
-) -> None:
+def test_a_portable_backup_restores_into_an_s3_instance(app_factory, tmp_path, s3_config) -> None:
     source = app_factory()
     api = _library(source)
     before = _snapshot(api)

@@ -16,24 +16,24 @@ from tests.assets import media_factory as mf
 
 
 @pytest.fixture
-def app(app_factory, tmp_path):  # type: ignore[no-untyped-def]
+def app(app_factory, tmp_path):
     """The usual app, with a temporary folder of its own (gc sweeps it too)."""
     spool = tmp_path / "spool"
     spool.mkdir()
     return app_factory(UPLOAD_TMP_DIR=str(spool))
 
 
-def _orphan(app, key: str, data: bytes = b"orphan bytes") -> None:  # type: ignore[no-untyped-def]
+def _orphan(app, key: str, data: bytes = b"orphan bytes") -> None:
     with app.app_context():
         storage().put(key, io.BytesIO(data))
 
 
-def _keys(app) -> set[str]:  # type: ignore[no-untyped-def]
+def _keys(app) -> set[str]:
     with app.app_context():
         return set(storage().iter_keys())
 
 
-def test_gc_removes_orphans_and_keeps_what_rows_use(app, api_for, runner) -> None:  # type: ignore[no-untyped-def]
+def test_gc_removes_orphans_and_keeps_what_rows_use(app, api_for, runner) -> None:
     api = api_for("editor")
     asset = api.upload(mf.make_jpeg(64, 48, color=(1, 2, 3)), "foto.jpg").get_json()
     in_use = _keys(app)
@@ -70,7 +70,7 @@ def test_gc_removes_orphans_and_keeps_what_rows_use(app, api_for, runner) -> Non
     assert "0 archivos eliminados" in again.output
 
 
-def test_the_grace_period_keeps_uploads_in_flight(app, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_grace_period_keeps_uploads_in_flight(app, runner) -> None:
     _orphan(app, "originals/12/34/" + "12" * 32)
     kept = runner.invoke(args=["gc"])  # default grace: one hour
     assert kept.exit_code == 0, kept.output
@@ -82,12 +82,12 @@ def test_the_grace_period_keeps_uploads_in_flight(app, runner) -> None:  # type:
     assert [o.key for o in found.removed] == ["originals/12/34/" + "12" * 32]
 
 
-def test_bad_grace_values_are_refused(runner) -> None:  # type: ignore[no-untyped-def]
+def test_bad_grace_values_are_refused(runner) -> None:
     result = runner.invoke(args=["gc", "--grace", "soon"])
     assert result.exit_code == 2 and "30m" in result.output
 
 
-def test_an_orphan_adopted_during_the_scan_is_kept(app, api_for) -> None:  # type: ignore[no-untyped-def]
+def test_an_orphan_adopted_during_the_scan_is_kept(app, api_for) -> None:
     """A failed upload left an original; a new upload of the same bytes reuses it while
     gc is scanning: gc reads the references again before deleting, and keeps it."""
     from assets.ingest import prepare, store
@@ -104,12 +104,12 @@ def test_an_orphan_adopted_during_the_scan_is_kept(app, api_for) -> None:  # typ
         class Racing:
             """The store, with an upload committing while gc lists it."""
 
-            def iter_objects(self, prefix: str = ""):  # type: ignore[no-untyped-def]
+            def iter_objects(self, prefix: str = ""):
                 yield from store_.iter_objects(prefix)
                 if prefix == "derived/":
                     assert api.upload(data, "logo.png").status_code == 201
 
-            def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            def __getattr__(self, name: str):
                 return getattr(store_, name)
 
         found = collect_garbage(
@@ -121,7 +121,7 @@ def test_an_orphan_adopted_during_the_scan_is_kept(app, api_for) -> None:  # typ
         assert store_.exists(original)
 
 
-def test_every_table_with_a_storage_key_is_consulted(app) -> None:  # type: ignore[no-untyped-def]
+def test_every_table_with_a_storage_key_is_consulted(app) -> None:
     with database(app).engine.connect() as connection:
         consulted = {column.table.name for column in _key_columns(connection)}
     declared = {t.name for t in Base.metadata.sorted_tables if "storage_key" in t.c}

@@ -40,7 +40,7 @@ class Album(_Base):
 
 
 @pytest.fixture
-def albums(app) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def albums(app) -> Iterator[None]:
     engine = database(app).engine
     _Base.metadata.create_all(engine)
     indexing.register_related(Album)
@@ -49,7 +49,7 @@ def albums(app) -> Iterator[None]:  # type: ignore[no-untyped-def]
     _Base.metadata.drop_all(engine)
 
 
-def _queued(db) -> list[int]:  # type: ignore[no-untyped-def]
+def _queued(db) -> list[int]:
     ids = sorted(set(db.scalars(select(IndexChange.asset_id))))  # a flush each, maybe
     db.execute(IndexChange.__table__.delete())
     db.commit()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from tests.factories import Api, add_token, change, upload
 
 
-def _post(api: Api, path: str, body: object):  # type: ignore[no-untyped-def]
+def _post(api: Api, path: str, body: object):
     return api.client.post("/api/v1" + path, json=body, headers=api._headers())
 
 
-def _collection(api: Api, **fields) -> dict:  # type: ignore[no-untyped-def]
+def _collection(api: Api, **fields) -> dict:
     r = _post(api, "/collections", {"title": "Kit de prensa vacunación", **fields})
     assert r.status_code == 201, r.get_json()
     return r.get_json()

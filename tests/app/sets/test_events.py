@@ -10,18 +10,18 @@ import pytest
 from tests.factories import PASSWORD, Api, add_token, add_user, change, photo, read, upload
 
 
-def _event(api: Api, **fields) -> dict:  # type: ignore[no-untyped-def]
+def _event(api: Api, **fields) -> dict:
     body = {"title": "Inauguración del hospital", **fields}
     r = api.post("/events", json=body)
     assert r.status_code == 201, r.get_json()
     return r.get_json()
 
 
-def _post(api: Api, path: str, body: object):  # type: ignore[no-untyped-def]
+def _post(api: Api, path: str, body: object):
     return api.client.post("/api/v1" + path, json=body, headers=api._headers())
 
 
-def _patch(api: Api, path: str, body: object):  # type: ignore[no-untyped-def]
+def _patch(api: Api, path: str, body: object):
     return api.client.patch("/api/v1" + path, json=body, headers=api._headers())
 
 
@@ -209,7 +209,7 @@ def test_the_event_drop_zone_archives_files_into_the_event(app, client, make_use
     taken = upload(api, 8)["id"]
     _post(api, f"/events/{elsewhere['id']}/assets", {"asset_ids": [taken]})
 
-    def drop(n: int):  # type: ignore[no-untyped-def]
+    def drop(n: int):
         return client.post(
             f"/events/{event['id']}/upload",
             data={
