@@ -39,7 +39,7 @@ import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from assets.errors import DAMAGED, N_, BrandHubError, InvalidFile, InvalidInput
 
@@ -243,7 +243,7 @@ def run_within(budget: Budget, fn: Callable[..., T], /, *args: Any, **kwargs: An
         raise _death(status, budget)
     kind, value = pickle.loads(data)  # noqa: S301  (our own child wrote it)
     if kind == "ok":
-        return value  # type: ignore[no-any-return]
+        return cast(T, value)
     if kind == "err":
         raise value
     raise RuntimeError(f"budgeted work failed in its child: {value}")

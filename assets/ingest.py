@@ -206,7 +206,7 @@ class SpooledUpload(io.RawIOBase):
     def seekable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # a hashing sink takes bytes only
         self.size += len(data)
         self._hash.update(data)
         if len(self._head) < HEAD_BYTES:

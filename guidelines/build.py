@@ -79,7 +79,7 @@ def _text(entry: Mapping[str, Any], key: str, where: str, required: bool = True)
 def _palette_color(entry: Mapping[str, Any]) -> PaletteColor:
     where = f"colour {entry['name']!r}"
     try:
-        hex_value = to_hex(parse_hex(entry.get("hex")))  # type: ignore[arg-type]
+        hex_value = to_hex(parse_hex(entry.get("hex", "")))
     except ValueError:
         raise _error(
             entry,

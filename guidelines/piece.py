@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from PIL import Image, ImageCms
@@ -33,6 +33,8 @@ from assets.media import AvInfo, decoder_errors, open_av, open_image, probe
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, Sniffed, sniff
 from guidelines.loudness import Loudness, container_loudness
+
+T = TypeVar("T")
 
 ANALYSIS_SIDE = 1024
 _KIND = {"image": "image", "vector": "svg", "video": "video", "audio": "audio"}
@@ -102,11 +104,11 @@ class Piece:
 
             pdf_info(self.path)
 
-    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value several checks derive from the piece (its mark, its colours), computed once."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        return cast(T, self._memo[key])
 
     @cached_property
     def size_bytes(self) -> int:

@@ -178,10 +178,11 @@ def _gps_datetime(gps: dict[int, Any]) -> datetime | None:
 def _degrees(value: Any, ref: Any) -> float | None:
     if isinstance(value, tuple | list):
         parts = [clean.number(v, 10) for v in value[:3]]
-        if not parts or any(p is None for p in parts):
+        numbers = [p for p in parts if p is not None]
+        if not numbers or len(numbers) < len(parts):
             return None
-        parts += [0.0] * (3 - len(parts))
-        deg = parts[0] + parts[1] / 60 + parts[2] / 3600  # type: ignore[operator]
+        numbers += [0.0] * (3 - len(numbers))
+        deg = numbers[0] + numbers[1] / 60 + numbers[2] / 3600
     else:
         single = clean.number(value, 10)
         if single is None:
@@ -206,7 +207,7 @@ def _gps(gps: dict[int, Any]) -> dict[str, float] | None:
 
 def _iptc(im: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     try:
-        info = IptcImagePlugin.getiptcinfo(im)  # type: ignore[arg-type]
+        info = IptcImagePlugin.getiptcinfo(im)  # type: ignore[arg-type]  # reads any Image, typed for ImageFile
     except DECODER_ERRORS:
         return {}, None
     if not info:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from urllib.parse import quote
 
 import boto3
@@ -307,7 +307,7 @@ class S3Storage(Storage):
     def _head(self, key: str) -> dict[str, Any]:
         full = self._key(key)
         try:
-            return self._client.head_object(Bucket=self.bucket, Key=full)  # type: ignore[no-any-return]
+            return cast(dict[str, Any], self._client.head_object(Bucket=self.bucket, Key=full))
         except BOUNDARY_ERRORS as exc:
             raise _boundary(exc, key) from exc
 

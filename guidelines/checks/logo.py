@@ -43,7 +43,7 @@ _NO_OFFICIALS = "No hay archivos de logo oficiales cargados para comparar."
 
 
 def piece_mark(piece: Piece) -> Mark | None:
-    return piece.memo("mark", lambda: find_mark(piece.array()))  # type: ignore[no-any-return]
+    return piece.memo("mark", lambda: find_mark(piece.array()))
 
 
 def clear_space_ratios(mark: Mark, relative_to: str = "shorter") -> dict[str, float]:

@@ -187,7 +187,7 @@ PALETTE_PARAMS = {
 
 
 def piece_clusters(piece: Piece, max_colors: int) -> list[Cluster]:
-    return piece.memo(  # type: ignore[no-any-return]
+    return piece.memo(
         f"clusters:{max_colors}", lambda: dominant_colors(piece.array(SIDE), max_colors)
     )
 
