@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from assets.metadata.capture import zone_info
@@ -20,7 +20,8 @@ from ..dates import to_local, to_utc
 from ..models import Agency
 from ..operations.bulk import BulkChanges
 from ..operations.sets import EventFields, SetFields
-from ..text import clean_line, clean_text
+from ..text import clean_line
+from .fields import WHEN, optional_line, optional_text
 
 _LINK = Regexp(r"^https?://\S+$", message=_l("Use a full address starting with https://"))
 _SLUG = Regexp(r"^[a-z0-9-]*$")
@@ -47,9 +48,7 @@ class SetForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(), Length(max=300)], filters=[clean_line]
     )
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean_text]
-    )
+    description = optional_text(_l("Description"), 10000)
     public = BooleanField(_l("Visible to every agency"))
     agency = AgencyField(_l("Agency"), validators=[Optional(), Length(max=80), _SLUG])
 
@@ -70,27 +69,21 @@ class EventForm(SetForm):
 
     starts_at = LocalDateTimeField(
         _l("Date and time"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        format=WHEN,
         validators=[Optional()],
     )
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)], filters=[clean_line])
-    photographers = StringField(
-        _l("Photographers"),
-        validators=[Optional(), Length(max=500)],
-        filters=[clean_line],
-        description=_l("Names separated by commas"),
-    )
-    press_release_url = StringField(
+    place = optional_line(_l("Place"), 300)
+    photographers = optional_line(_l("Photographers"), 500, _l("Names separated by commas"))
+    press_release_url = optional_line(
         _l("Press release"),
-        validators=[Optional(), Length(max=1000), _LINK],
-        filters=[clean_line],
-        description=_l("Link to the press release on the institution's site"),
+        1000,
+        _l("Link to the press release on the institution's site"),
+        _LINK,
     )
-    time_zone = StringField(
+    time_zone = optional_line(
         _l("Time zone of the cameras"),
-        validators=[Optional(), Length(max=64)],
-        filters=[clean_line],
-        description=_l(
+        64,
+        _l(
             "Where the photos were taken, e.g. America/Santiago; empty: the agency's or the"
             " institution's zone. Camera clocks without a zone are read in it."
         ),
@@ -114,26 +107,14 @@ class EventForm(SetForm):
 class BulkForm(FlaskForm):
     """What to set on every selected asset; empty fields change nothing."""
 
-    credit = StringField(
-        _l("Credit"), validators=[Optional(), Length(max=300)], filters=[clean_line]
+    credit = optional_line(_l("Credit"), 300)
+    copyright = optional_line(_l("Copyright"), 300)
+    caption = optional_text(_l("Caption"), 5000)
+    tags = optional_line(
+        _l("Add tags"), 2000, _l("Separated by commas; the tags each asset has stay")
     )
-    copyright = StringField(
-        _l("Copyright"), validators=[Optional(), Length(max=300)], filters=[clean_line]
-    )
-    caption = TextAreaField(
-        _l("Caption"), validators=[Optional(), Length(max=5000)], filters=[clean_text]
-    )
-    tags = StringField(
-        _l("Add tags"),
-        validators=[Optional(), Length(max=2000)],
-        filters=[clean_line],
-        description=_l("Separated by commas; the tags each asset has stay"),
-    )
-    title_prefix = StringField(
-        _l("Title prefix"),
-        validators=[Optional(), Length(max=100)],
-        filters=[clean_line],
-        description=_l("Written before each title, e.g. “Acto 25 de Mayo —”"),
+    title_prefix = optional_line(
+        _l("Title prefix"), 100, _l("Written before each title, e.g. “Acto 25 de Mayo —”")
     )
 
     def to_changes(self) -> BulkChanges:
