@@ -103,15 +103,7 @@ def _asset_json(asset: Asset, job: Job | None) -> dict[str, Any]:
 
 def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
     """Near duplicates: enough to show and fetch each one."""
-    return [
-        {
-            "id": s.asset.id,
-            "title": s.asset.title,
-            "distance": s.distance,
-            "url": url_for("api.get_asset", asset_id=s.asset.id),
-        }
-        for s in similar
-    ]
+    return [s.as_json(url_for("api.get_asset", asset_id=s.asset.id)) for s in similar]
 
 
 def created(body: dict[str, Any], location: str | None = None) -> Response:

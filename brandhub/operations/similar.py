@@ -126,6 +126,15 @@ class Similar:
     asset: Asset
     distance: int
 
+    def as_json(self, url: str) -> dict[str, Any]:
+        """Enough to show this near duplicate and follow ``url`` to it (API and pages)."""
+        return {
+            "id": self.asset.id,
+            "title": self.asset.title,
+            "distance": self.distance,
+            "url": url,
+        }
+
 
 class _HashCache:
     """Every stored hash of one database, as numpy arrays, for the comparisons.

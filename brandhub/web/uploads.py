@@ -26,15 +26,7 @@ def duplicate_url(exc: DuplicateAsset) -> str | None:
 
 def similar_json(similar: list[Similar]) -> list[dict[str, Any]]:
     """Near duplicates for an upload's answer: enough to show and link each one."""
-    return [
-        {
-            "id": s.asset.id,
-            "title": s.asset.title,
-            "distance": s.distance,
-            "url": url_for("web.asset_page", asset_id=s.asset.id),
-        }
-        for s in similar
-    ]
+    return [s.as_json(url_for("web.asset_page", asset_id=s.asset.id)) for s in similar]
 
 
 def flag_similar(asset: Asset) -> list[Similar]:
