@@ -145,6 +145,13 @@ def duplicate_of(db: Session, user: Viewer, existing_id: int) -> DuplicateAsset:
     return DuplicateAsset(existing_id if visible_ids(db, user, [existing_id]) else None)
 
 
+def refuse_stored(db: Session, user: Viewer, sha256: str) -> None:
+    """Raise :func:`duplicate_of` when an asset already holds the bytes hashed ``sha256``."""
+    existing = db.scalar(select(Asset.id).where(Asset.sha256 == sha256))
+    if existing is not None:
+        raise duplicate_of(db, user, existing)
+
+
 def require_upload(user: Viewer) -> User:
     u = signed_in(user)
     if u is None or not u.can_upload:

@@ -24,7 +24,7 @@ from assets.settings import IngestSettings
 from assets.storage import Storage
 
 from ..models import Agency, Asset, Tag, User
-from .access import duplicate_of, require_edit, require_upload
+from .access import refuse_stored, require_edit, require_upload
 from .capture import apply_capture
 from .compliance import check_upload, recategorise
 from .files import commit_file, delete_unreferenced, stored_keys, take_file
@@ -133,9 +133,7 @@ def create_asset(
     uploader = require_upload(user)
     agency = _resolve_agency(db, uploader, fields.agency)
     with prepare(stream, filename, settings) as prepared:
-        existing = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
-        if existing is not None:
-            raise duplicate_of(db, user, existing)
+        refuse_stored(db, user, prepared.sha256)
         given = {
             "credit": fields.credit,
             "copyright": fields.copyright,

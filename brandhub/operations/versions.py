@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assets.errors import AssetNotFound, VersionConflict
@@ -37,7 +36,7 @@ from assets.settings import IngestSettings
 from assets.storage import Storage
 
 from ..models import Asset, AssetVersion, User
-from .access import duplicate_of, require_edit
+from .access import refuse_stored, require_edit
 from .compliance import check_upload
 from .files import commit_file, delete_unreferenced, take_file
 from .review import NEW_FILE, reopen_if_approved
@@ -123,9 +122,7 @@ def replace_file(
             raise VersionConflict(
                 "The new file must be of the same kind as the current one.", field="file"
             )
-        other = db.scalar(select(Asset.id).where(Asset.sha256 == prepared.sha256))
-        if other is not None:
-            raise duplicate_of(db, user, other)
+        refuse_stored(db, user, prepared.sha256)
         given = {
             "credit": asset.credit,
             "copyright": asset.copyright,
