@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 description of the API, served at /api/v1/openapi.json.
 
-Each area is a module of this package exporting ``paths`` and ``schemas``,
-plain dicts built from the pieces in ``shapes``; :func:`spec` merges them once
-(an area describing a path, a method or a schema another one already does is
-an error) and adds the answers every operation of a kind can give, so that no
-area has to remember them:
+Each area is a module of this package exporting ``paths`` and, where it
+defines any, ``schemas``: plain dicts built from the pieces in ``shapes``;
+:func:`spec` merges them once (an area describing a path, a method or a schema
+another one already does is an error) and adds the answers every operation of
+a kind can give, so that no area has to remember them:
 
 - 400 and 401 everywhere (a query parameter given twice; a missing, malformed or revoked
   token, also on public operations);
@@ -113,10 +113,11 @@ def merged() -> dict[str, Any]:
             if twice:
                 raise ValueError(f"{area.__name__}: {path} {sorted(twice)} described twice")
             known.update(copy.deepcopy(item))
-        twice = set(schemas) & set(area.schemas)
+        own = getattr(area, "schemas", {})
+        twice = set(schemas) & set(own)
         if twice:
             raise ValueError(f"{area.__name__}: schemas {sorted(twice)} described twice")
-        schemas.update(copy.deepcopy(area.schemas))
+        schemas.update(copy.deepcopy(own))
     return {
         **copy.deepcopy(HEAD),
         "components": {

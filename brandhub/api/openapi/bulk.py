@@ -57,7 +57,6 @@ CHANGES = {
     ],
 }
 
-schemas: dict[str, Any] = {}
 paths: dict[str, Any] = {
     "/assets/bulk": {
         "post": {

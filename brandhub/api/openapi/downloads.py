@@ -8,7 +8,6 @@ from .shapes import ASSET_ID, PRESET, TEXT, ZIP, answer, array_of, errors, json_
 
 FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
 
-schemas: dict[str, Any] = {}
 paths: dict[str, Any] = {
     "/assets/zip": {
         "get": {

@@ -8,7 +8,6 @@ from ...operations.rights import LICENCES
 from .assets import RIGHTS
 from .shapes import ASSET, ASSET_ID, TEXT, WHEN_IN, answer, array_of, errors, json_body, obj, text
 
-schemas: dict[str, Any] = {}
 paths: dict[str, Any] = {
     "/assets/{asset_id}/rights": {
         "get": {

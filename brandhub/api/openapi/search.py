@@ -10,7 +10,6 @@ from .shapes import ASSET, PER_PAGE, TEXT, answer, array_of, errors, nullable, p
 
 RESULTS = page_of(ASSET)
 
-schemas: dict[str, Any] = {}
 paths: dict[str, Any] = {
     "/search": {
         "get": {

@@ -6,7 +6,6 @@ from typing import Any
 
 from .shapes import ASSET_ID, COUNT, TEXT, answer, array_of, errors, obj
 
-schemas: dict[str, Any] = {}
 paths: dict[str, Any] = {
     "/assets/{asset_id}/downloads": {
         "get": {
