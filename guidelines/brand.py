@@ -33,8 +33,16 @@ CATEGORY_TITLES: dict[str, str] = {
 SEVERITIES: tuple[str, ...] = ("error", "warning")
 
 
+class Part:
+    """A piece of a brand's content (a colour, a font, a logo, a rule)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Its compared fields as JSON-safe values, as the brand's document holds them."""
+        return _content(self)
+
+
 @dataclass(frozen=True)
-class PaletteColor:
+class PaletteColor(Part):
     """A named official colour; ``hex`` drives the checks, the rest is for people."""
 
     name: str
@@ -44,12 +52,9 @@ class PaletteColor:
     pantone: str | None = None
     use: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return _content(self)
-
 
 @dataclass(frozen=True)
-class Font:
+class Font(Part):
     """A typeface of the brand and what it is for."""
 
     name: str
@@ -58,12 +63,9 @@ class Font:
     fallback: str | None = None
     source: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return _content(self)
-
 
 @dataclass(frozen=True)
-class Logo:
+class Logo(Part):
     """An official logo version.
 
     Either ``file`` names an image next to the brand file (``path`` is where it
@@ -80,12 +82,9 @@ class Logo:
     drawing: Mapping[str, Any] | None = None
     path: Path | None = field(default=None, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return _content(self)
-
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(Part):
     """One machine-checkable rule: which check, with which parameters, how serious."""
 
     id: str
@@ -94,9 +93,6 @@ class Rule:
     title: str
     message: str
     params: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return _content(self)
 
 
 @dataclass(frozen=True)
