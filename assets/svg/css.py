@@ -29,6 +29,19 @@ def only_local_urls(value: str) -> bool:
     )
 
 
+def keep_value(name: str, value: str, p: Findings) -> bool:
+    """Whether a property's or presentation attribute's value stays: False (and counted)
+    when it refers outside the file; the colours and fonts of a kept one are noted."""
+    if "url(" in value.lower() and not only_local_urls(value):
+        p.external_refs += 1
+        return False
+    if name in COLOR_PROPERTIES:
+        note_color(name, value, p)
+    elif name == "font-family":
+        note_fonts(value, p)
+    return True
+
+
 def clean_declarations(style: str, p: Findings) -> str:
     """An inline style with unsafe declarations dropped (and colours noted)."""
     if "\\" in style:
@@ -45,14 +58,8 @@ def clean_declarations(style: str, p: Findings) -> str:
         if _CSS_ACTIVE.search(decl):
             p.unsafe_styles += 1
             continue
-        if "url(" in value.lower() and not only_local_urls(value):
-            p.external_refs += 1
-            continue
-        if prop in COLOR_PROPERTIES:
-            note_color(prop, value, p)
-        elif prop == "font-family":
-            note_fonts(value, p)
-        kept.append(f"{prop}:{value.strip()}")
+        if keep_value(prop, value, p):
+            kept.append(f"{prop}:{value.strip()}")
     return ";".join(kept)
 
 

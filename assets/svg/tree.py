@@ -13,17 +13,10 @@ from PIL import Image
 
 from assets.errors import DAMAGED, InvalidFile
 from assets.media import TOO_LARGE
-from assets.svg.css import (
-    clean_declarations,
-    clean_stylesheet,
-    note_color,
-    note_fonts,
-    only_local_urls,
-)
+from assets.svg.css import clean_declarations, clean_stylesheet, keep_value
 from assets.svg.rules import (
     ANIMATION,
     ATTRIBUTES,
-    COLOR_PROPERTIES,
     DATA_HREF_ELEMENTS,
     DATA_IMAGE,
     ELEMENTS,
@@ -175,13 +168,8 @@ def _clean_attributes(src: ET.Element, name: str, p: Findings) -> dict[str, str]
             value = clean_declarations(value, p)
             if not value:
                 continue
-        elif "url(" in value.lower() and not only_local_urls(value):
-            p.external_refs += 1
+        elif not keep_value(attr, value, p):
             continue
-        elif attr in COLOR_PROPERTIES:
-            note_color(attr, value, p)
-        elif attr == "font-family":
-            note_fonts(value, p)
         attrs[attr] = value
     return attrs
 
