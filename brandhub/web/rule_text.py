@@ -73,12 +73,20 @@ def _file_size(p: Mapping[str, Any], brand: Brand) -> str:
     return _("At most %(mb)s MB.", mb=num(p["max_mb"]))
 
 
+def _colour_limits(p: Mapping[str, Any], tolerance: float, off_palette: float) -> dict[str, str]:
+    """A colour check's two limits (with the check's defaults): how far from an official
+    colour a colour may be (ΔE), and the share of other colours allowed."""
+    return {
+        "tolerance": num(p.get("tolerance", tolerance)),
+        "share": pct(p.get("max_off_palette", off_palette)),
+    }
+
+
 def _palette(p: Mapping[str, Any], brand: Brand) -> str:
     return _(
         "Colours of the official palette (ΔE up to %(tolerance)s); other colours at most "
         "%(share)s of the surface.",
-        tolerance=num(p.get("tolerance", 6)),
-        share=pct(p.get("max_off_palette", 0.05)),
+        **_colour_limits(p, 6, 0.05),
     )
 
 
@@ -86,8 +94,7 @@ def _logo_colors(p: Mapping[str, Any], brand: Brand) -> str:
     return _(
         "Only official colours in the logo (ΔE up to %(tolerance)s; at most %(share)s in "
         "other colours).",
-        tolerance=num(p.get("tolerance", 5)),
-        share=pct(p.get("max_off_palette", 0.02)),
+        **_colour_limits(p, 5, 0.02),
     )
 
 
