@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from core.errors import InvalidInput
 
@@ -124,16 +124,10 @@ class Brand:
         return self.rules.get(category, ())
 
     def color(self, name: str) -> PaletteColor:
-        for color in self.palette:
-            if color.name == name:
-                return color
-        raise KeyError(name)
+        return _named(self.palette, name)
 
     def logo(self, name: str) -> Logo:
-        for logo in self.logos:
-            if logo.name == name:
-                return logo
-        raise KeyError(name)
+        return _named(self.logos, name)
 
     def content(self) -> dict[str, Any]:
         """The canonical resolved content, without the fingerprint."""
@@ -162,6 +156,17 @@ class Brand:
 def canonical_json(data: Any) -> str:
     """Sorted keys, no whitespace, UTF-8 text: equal content gives equal bytes."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+_Named = TypeVar("_Named", PaletteColor, Logo)
+
+
+def _named(items: tuple[_Named, ...], name: str) -> _Named:
+    """The colour or logo called ``name``; KeyError if the brand has none."""
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(name)
 
 
 def _content(item: Any) -> dict[str, Any]:
