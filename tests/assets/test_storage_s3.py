@@ -16,6 +16,7 @@ import pytest
 from assets.errors import FileTooLarge, InvalidInput, RangeNotSatisfiable, StorageError
 from assets.storage import S3Storage
 from assets.storage.s3 import attachment_disposition
+from tests.plugins.s3 import small_part_storage
 
 MIB = 1024 * 1024
 UNREACHABLE = "The file store cannot be reached; check its address and the network."
@@ -293,15 +294,7 @@ def test_both_checksum_modes_store_the_same_bytes(
     tmp_path: Any,
     checksums: str,
 ) -> None:
-    storage = S3Storage(
-        s3_bucket,
-        "brandhub",
-        endpoint_url=s3_server,
-        region="us-east-1",
-        multipart_threshold=5 * MIB,
-        multipart_chunksize=5 * MIB,
-        checksums=checksums,
-    )
+    storage = small_part_storage(s3_server, s3_bucket, checksums=checksums)
     size = 11 * MIB
     assert storage.put("stream", pattern_stream(size)) == size
     source = tmp_path / "file.bin"

@@ -158,18 +158,23 @@ def s3_config(s3_server: str, s3_bucket: str) -> dict[str, str]:
 
 @pytest.fixture
 def s3_storage(s3_server: str, s3_bucket: str) -> S3Storage:
-    """An ``S3Storage`` on a fresh bucket, under the prefix ``brandhub``.
+    """An ``S3Storage`` on a fresh bucket: see :func:`small_part_storage`."""
+    return small_part_storage(s3_server, s3_bucket)
+
+
+def small_part_storage(server: str, bucket: str, **options: Any) -> S3Storage:
+    """An ``S3Storage`` on ``bucket`` under the prefix ``brandhub``.
 
     Parts are the smallest S3 accepts (5 MiB) and one is uploaded at a time, so
     multipart uploads start at 5 MiB and a put holds at most about two parts.
+    ``options`` change any other setting.
     """
-    return S3Storage(
-        s3_bucket,
-        "brandhub",
-        endpoint_url=s3_server,
-        region="us-east-1",
-        multipart_threshold=5 * MIB,
-        multipart_chunksize=5 * MIB,
-        max_concurrency=1,
-        max_attempts=2,
-    )
+    settings: dict[str, Any] = {
+        "endpoint_url": server,
+        "region": "us-east-1",
+        "multipart_threshold": 5 * MIB,
+        "multipart_chunksize": 5 * MIB,
+        "max_concurrency": 1,
+        "max_attempts": 2,
+    }
+    return S3Storage(bucket, "brandhub", **(settings | options))
