@@ -9,7 +9,7 @@ import pytest
 
 from brandhub.db import database
 from brandhub.ratelimit import DatabaseStore, Limiter, RedisStore, Rule, client_address
-from tests.app.compliance.support import CHECK_URL, form, pieces
+from tests.app.compliance.support import check_desk
 
 
 @pytest.mark.parametrize(
@@ -95,16 +95,11 @@ def test_the_redis_store_is_used_when_redis_is_configured(app_factory, redis_url
 
 def test_behind_a_proxy_each_visitor_has_a_window(app_factory):
     app = app_factory(CHECK_DESK_LIMIT=1, TRUSTED_PROXIES=1)
-    app.test_cli_runner().invoke(args=["brands", "load"])
-    client = app.test_client()
+    send = check_desk(app)
 
     def check(visitor: str) -> int:
-        return client.post(
-            CHECK_URL,
-            data=form(pieces()["official"], "x.png"),
-            headers={"X-Forwarded-For": visitor},
-            environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
-        ).status_code
+        proxy = {"REMOTE_ADDR": "10.0.0.2"}
+        return int(send(headers={"X-Forwarded-For": visitor}, environ_base=proxy).status_code)
 
     assert [check("198.51.100.7"), check("198.51.100.8"), check("198.51.100.7")] == [
         200,

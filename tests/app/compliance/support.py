@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,19 @@ def stored_keys(app: Any) -> list[str]:
     """Stored objects other than the brands' official logo files."""
     store = app.extensions["brandhub.storage"]
     return sorted(k for k in store.iter_keys("") if not k.startswith("brands/"))
+
+
+def check_desk(app: Any) -> Callable[..., Any]:
+    """A function that sends the official logo to the check desk (the API's by default).
+
+    The brands are loaded first; ``send(url, **request)`` passes ``request`` to
+    the test client's ``post`` (``environ_base`` for the address, ``headers``
+    for a proxy's or a token).
+    """
+    app.test_cli_runner().invoke(args=["brands", "load"])
+    client = app.test_client()
+
+    def send(url: str = CHECK_URL, **request: Any) -> Any:
+        return client.post(url, data=form(pieces()["official"], "x.png"), **request)
+
+    return send

@@ -9,7 +9,15 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.app.compliance.support import BRAND, CHECK_URL, PRIVATE, form, pieces, stored_keys
+from tests.app.compliance.support import (
+    BRAND,
+    CHECK_URL,
+    PRIVATE,
+    check_desk,
+    form,
+    pieces,
+    stored_keys,
+)
 from tests.factories import add_token, add_user
 
 
@@ -155,41 +163,23 @@ def test_brands_listing_and_content(loaded, client):
 
 def test_anonymous_checks_are_rate_limited_per_address(app_factory):
     app = app_factory(CHECK_DESK_LIMIT=3)
-    app.test_cli_runner().invoke(args=["brands", "load"])
-    client = app.test_client()
+    send = check_desk(app)
 
     def check(address: str) -> int:
-        return client.post(
-            CHECK_URL,
-            data=form(pieces()["official"], "x.png"),
-            environ_base={"REMOTE_ADDR": address},
-        ).status_code
+        return int(send(environ_base={"REMOTE_ADDR": address}).status_code)
 
     assert [check("10.0.0.1") for _ in range(4)] == [200, 200, 200, 429]
     assert check("10.0.0.2") == 200  # another address has its own window
-    r = client.post(
-        CHECK_URL,
-        data=form(pieces()["official"], "x.png"),
-        environ_base={"REMOTE_ADDR": "10.0.0.1"},
-    )
+    r = send(environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     error = r.get_json()["error"]
     assert error["code"] == "rate_limited" and "Demasiadas verificaciones" in error["message"]
     # The check desk page shares the window.
-    page = client.post(
-        "/verificar",
-        data=form(pieces()["official"], "x.png"),
-        environ_base={"REMOTE_ADDR": "10.0.0.1"},
-    )
+    page = send("/verificar", environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert page.status_code == 429 and "Demasiadas verificaciones" in page.get_data(True)
     # With a token there is no anonymous limit.
     token = add_token(app, add_user(app, "viewer", agency="prensa"))
-    r = client.post(
-        CHECK_URL,
-        data=form(pieces()["official"], "x.png"),
-        headers={"Authorization": f"Bearer {token}"},
-        environ_base={"REMOTE_ADDR": "10.0.0.1"},
-    )
+    r = send(headers={"Authorization": f"Bearer {token}"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert r.status_code == 200
 
 
