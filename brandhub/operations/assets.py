@@ -100,7 +100,7 @@ def _title(given: str | None, embedded: str | None, filename: str) -> str:
     return (embedded or "").strip()[:300] or given[:300] or from_name
 
 
-def _resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
+def resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
     if not slug:
         return user.agency
     agency = db.scalar(select(Agency).where(Agency.slug == slug))
@@ -131,7 +131,7 @@ def create_asset(
 ) -> Asset:
     """Ingest, check against the agency's brand, store and commit one upload."""
     uploader = require_upload(user)
-    agency = _resolve_agency(db, uploader, fields.agency)
+    agency = resolve_agency(db, uploader, fields.agency)
     with prepare(stream, filename, settings) as prepared:
         refuse_stored(db, user, prepared.sha256)
         given = {
@@ -196,7 +196,7 @@ def update_asset(
     if fields.tags is not None:
         asset.tags = tags_named(db, parse_tags(fields.tags))
     if fields.agency is not None:
-        asset.agency = _resolve_agency(db, user, fields.agency)
+        asset.agency = resolve_agency(db, user, fields.agency)
         apply_capture(asset)  # its clock may now be read in another agency's zone
     if text_changed(before, asset):
         reopen_if_approved(db, user, asset, TEXT_CHANGED)

@@ -101,15 +101,15 @@ def new_import_job(path: Path, user: User, fields: dict[str, Any]) -> Job:
     return Job(kind="import", created_by_id=user.id, data=data)
 
 
-def fields_for_event(user: Any, event: Event | None, fields: AssetFields) -> AssetFields:
+def fields_for_event(user: User, event: Event | None, fields: AssetFields) -> AssetFields:
     """Files archived into an event go to its agency unless another was asked for."""
     if event is not None and event.agency is not None and not fields.agency:
-        if getattr(user, "sees_all_agencies", False) or user.agency_id == event.agency_id:
+        if user.sees_all_agencies or user.agency_id == event.agency_id:
             fields.agency = event.agency.slug
     return fields
 
 
-def _attach_existing(db: Session, user: Any, event: Event, asset_id: int) -> None:
+def _attach_existing(db: Session, user: User, event: Event, asset_id: int) -> None:
     asset = db.scalar(select(Asset).where(Asset.id == asset_id))
     # An asset already in another event stays there: one coverage does not take
     # another's photos just because the same file was dropped twice.
@@ -123,7 +123,7 @@ def archive_file(
     db: Session,
     storage: Storage,
     settings: IngestSettings,
-    user: Any,
+    user: User,
     stream: BinaryIO,
     filename: str | None,
     fields: AssetFields,
@@ -165,7 +165,7 @@ def import_file(
     db: Session,
     storage: Storage,
     settings: IngestSettings,
-    user: Any,
+    user: User,
     path: Path,
     fields: AssetFields,
     event: Event | None = None,

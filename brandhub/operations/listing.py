@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Asset
-from .access import visible_filter
+from .access import Viewer, visible_filter
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ def page_of(db: Session, query: Select[T], number: int, per_page: int) -> Page[T
     return Page(rows, count(db, query), number, per_page)
 
 
-def newest_visible(db: Session, user: Any, number: int, per_page: int) -> Page[Asset]:
+def newest_visible(db: Session, user: Viewer, number: int, per_page: int) -> Page[Asset]:
     """A page of every asset ``user`` may see, the newest first."""
     query = select(Asset).where(visible_filter(user))
     query = query.order_by(Asset.created_at.desc(), Asset.id.desc())

@@ -17,7 +17,7 @@ from assets.errors import AssetNotFound, InvalidInput, PermissionDenied
 
 from ..ids import MAX_ID
 from ..models import Asset
-from .access import can_edit, visible_filter
+from .access import Viewer, can_edit, visible_filter
 
 #: Most assets one request may touch at once (bulk edits, attaching, ZIPs of a selection).
 MAX_SELECTION = 1000
@@ -41,7 +41,7 @@ def selection_ids(raw: Any) -> list[int]:
     return list(ids)
 
 
-def visible_selection(db: Session, user: Any, asset_ids: list[int]) -> list[Asset]:
+def visible_selection(db: Session, user: Viewer, asset_ids: list[int]) -> list[Asset]:
     """The assets in ``asset_ids``, in that order; any one ``user`` may not see is a 404."""
     found = {
         a.id: a
@@ -53,7 +53,7 @@ def visible_selection(db: Session, user: Any, asset_ids: list[int]) -> list[Asse
     return [found[i] for i in asset_ids]
 
 
-def editable_selection(db: Session, user: Any, asset_ids: list[int]) -> list[Asset]:
+def editable_selection(db: Session, user: Viewer, asset_ids: list[int]) -> list[Asset]:
     """As :func:`visible_selection`, and every one must be editable by ``user`` (else 403)."""
     assets = visible_selection(db, user, asset_ids)
     if not all(can_edit(user, a) for a in assets):

@@ -43,8 +43,8 @@ from assets.metadata.capture import zone_info
 from .. import indexing
 from ..models import Asset, Collection, Event, User, collection_assets, utcnow
 from ..text import clean_line
-from .access import require_upload, signed_in, visible_filter
-from .assets import _resolve_agency
+from .access import Viewer, require_upload, signed_in, visible_filter
+from .assets import resolve_agency
 from .capture import apply_capture
 from .selection import editable_selection, visible_selection
 
@@ -67,7 +67,7 @@ S = TypeVar("S", Event, Collection)
 MANAGER_ROLES = frozenset({"editor", "photographer"})
 
 
-def owned_filter(model: type[S], user: Any) -> Any:
+def owned_filter(model: type[S], user: Viewer) -> Any:
     """The SQL condition for the sets of ``model`` that ``user`` may see."""
     u = signed_in(user)
     if u is None:
@@ -79,7 +79,7 @@ def owned_filter(model: type[S], user: Any) -> Any:
     return or_(model.public.is_(True), model.agency_id == u.agency_id)
 
 
-def can_manage(user: Any, item: Event | Collection) -> bool:
+def can_manage(user: Viewer, item: Event | Collection) -> bool:
     """Whether ``user`` may change ``item``, add assets to it or delete it."""
     u = signed_in(user)
     if u is None:
@@ -93,7 +93,7 @@ def can_manage(user: Any, item: Event | Collection) -> bool:
     return item.agency_id == u.agency_id
 
 
-def require_manage(user: Any, item: Event | Collection) -> User:
+def require_manage(user: Viewer, item: Event | Collection) -> User:
     u = signed_in(user)
     if u is None or not can_manage(u, item):
         raise PermissionDenied("You do not have permission to do this.")
@@ -159,14 +159,14 @@ class SetKind(ABC, Generic[S, F]):
         return query
 
     @abstractmethod
-    def add(self, db: Session, user: Any, item: S, asset_ids: list[int]) -> int:
+    def add(self, db: Session, user: Viewer, item: S, asset_ids: list[int]) -> int:
         """Put the assets in the set; how many joined it."""
 
     @abstractmethod
-    def remove(self, db: Session, user: Any, item: S, asset_ids: list[int]) -> int:
+    def remove(self, db: Session, user: Viewer, item: S, asset_ids: list[int]) -> int:
         """Take the assets out of the set (they stay in the library); how many left it."""
 
-    def visible(self, user: Any) -> Select[S]:
+    def visible(self, user: Viewer) -> Select[S]:
         """The sets ``user`` may see, sorted as lists of this kind are."""
         return select(self.model).where(owned_filter(self.model, user)).order_by(*self._order())
 
@@ -182,7 +182,7 @@ class SetKind(ABC, Generic[S, F]):
         escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return query.where(self.model.title.ilike(f"%{escaped}%", escape="\\"))
 
-    def get_visible(self, db: Session, user: Any, item_id: int) -> S:
+    def get_visible(self, db: Session, user: Viewer, item_id: int) -> S:
         found = db.scalar(
             select(self.model).where(self.model.id == item_id, owned_filter(self.model, user))
         )
@@ -190,7 +190,7 @@ class SetKind(ABC, Generic[S, F]):
             raise AssetNotFound(self.not_found, id=item_id)
         return found
 
-    def manageable(self, db: Session, user: Any, scan: int) -> list[S]:
+    def manageable(self, db: Session, user: Viewer, scan: int) -> list[S]:
         """The sets among the first ``scan`` visible ones that ``user`` may add assets to."""
         rows = db.scalars(self.visible(user).limit(scan)).all()
         return [item for item in rows if can_manage(user, item)]
@@ -207,9 +207,9 @@ class SetKind(ABC, Generic[S, F]):
         if fields.public is not None:
             item.public = fields.public
 
-    def create(self, db: Session, user: Any, fields: F) -> S:
+    def create(self, db: Session, user: Viewer, fields: F) -> S:
         creator = require_upload(user)
-        item = self.model(created_by=creator, agency=_resolve_agency(db, creator, fields.agency))
+        item = self.model(created_by=creator, agency=resolve_agency(db, creator, fields.agency))
         if fields.title is None:
             raise InvalidInput("The title cannot be empty.", field="title")
         self.apply(item, fields)
@@ -217,28 +217,28 @@ class SetKind(ABC, Generic[S, F]):
         db.commit()
         return item
 
-    def update(self, db: Session, user: Any, item: S, fields: F) -> S:
-        require_manage(user, item)
+    def update(self, db: Session, user: Viewer, item: S, fields: F) -> S:
+        manager = require_manage(user, item)
         self.apply(item, fields)
         if fields.agency is not None:
-            item.agency = _resolve_agency(db, user, fields.agency)
+            item.agency = resolve_agency(db, manager, fields.agency)
         db.commit()
         return item
 
-    def delete(self, db: Session, user: Any, item: S) -> None:
+    def delete(self, db: Session, user: Viewer, item: S) -> None:
         """Delete the set; its assets stay in the library."""
         require_manage(user, item)
         db.delete(item)
         db.commit()
 
-    def members(self, user: Any, item: S) -> Select[Asset]:
+    def members(self, user: Viewer, item: S) -> Select[Asset]:
         """The set's assets that ``user`` may see, in the kind's order."""
         member_of = self._member_of()
         query = self._linked(select(Asset)).where(member_of == item.id, visible_filter(user))
         return query.order_by(*self._member_order())
 
     def covers(
-        self, db: Session, user: Any, ids: Sequence[int]
+        self, db: Session, user: Viewer, ids: Sequence[int]
     ) -> dict[int, tuple[int, Asset | None]]:
         """Per set id: how many assets ``user`` sees in it, and the first one (the cover)."""
         if not ids:
@@ -309,7 +309,9 @@ class EventKind(SetKind[Event, EventFields]):
                 for asset in item.assets:  # its photos' clocks are read in the new zone
                     apply_capture(asset)
 
-    def find(self, db: Session, user: Any, title: str, starts_at: datetime | None) -> Event | None:
+    def find(
+        self, db: Session, user: Viewer, title: str, starts_at: datetime | None
+    ) -> Event | None:
         """A visible event with this exact title (and start, when given): re-runs find theirs."""
         query = select(Event).where(
             Event.title == " ".join(title.split()), owned_filter(Event, user)
@@ -318,7 +320,7 @@ class EventKind(SetKind[Event, EventFields]):
             query = query.where(Event.starts_at == starts_at)
         return db.scalars(query.order_by(Event.id)).first()
 
-    def add(self, db: Session, user: Any, item: Event, asset_ids: list[int]) -> int:
+    def add(self, db: Session, user: Viewer, item: Event, asset_ids: list[int]) -> int:
         """Make the assets part of the event (moving them from any other event)."""
         require_manage(user, item)
         assets = editable_selection(db, user, asset_ids)
@@ -328,7 +330,7 @@ class EventKind(SetKind[Event, EventFields]):
         db.commit()
         return len(assets)
 
-    def remove(self, db: Session, user: Any, item: Event, asset_ids: list[int]) -> int:
+    def remove(self, db: Session, user: Viewer, item: Event, asset_ids: list[int]) -> int:
         require_manage(user, item)
         count = 0
         for asset in editable_selection(db, user, asset_ids):
@@ -371,7 +373,7 @@ class CollectionKind(SetKind[Collection, SetFields]):
             )
         )
 
-    def add(self, db: Session, user: Any, item: Collection, asset_ids: list[int]) -> int:
+    def add(self, db: Session, user: Viewer, item: Collection, asset_ids: list[int]) -> int:
         """Add the assets (those already in it stay as they are)."""
         require_manage(user, item)
         visible_selection(db, user, asset_ids)
@@ -396,7 +398,7 @@ class CollectionKind(SetKind[Collection, SetFields]):
         db.commit()
         return len(new)
 
-    def remove(self, db: Session, user: Any, item: Collection, asset_ids: list[int]) -> int:
+    def remove(self, db: Session, user: Viewer, item: Collection, asset_ids: list[int]) -> int:
         require_manage(user, item)
         present = self._present(db, item, asset_ids)
         if present:
@@ -416,7 +418,7 @@ EVENTS = EventKind()
 COLLECTIONS = CollectionKind()
 
 
-def members_of(user: Any, item: Event | Collection) -> Select[Asset]:
+def members_of(user: Viewer, item: Event | Collection) -> Select[Asset]:
     """The assets of an event or a collection that ``user`` may see, in its kind's order."""
     if isinstance(item, Event):
         return EVENTS.members(user, item)
