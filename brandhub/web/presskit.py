@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import exists, select
 
@@ -60,7 +60,7 @@ def _asset(item: Event | Collection, asset_id: int) -> Asset:
 
 
 @bp.after_request
-def _cache(response) -> ResponseReturnValue:
+def _cache(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "public, max-age=60")
     return response

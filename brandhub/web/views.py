@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from assets.errors import BrandHubError, DuplicateAsset
@@ -73,7 +74,7 @@ def library() -> ResponseReturnValue:
     )
 
 
-def _plain_listing(db, page: int, per_page: int) -> ResponseReturnValue:
+def _plain_listing(db: Session, page: int, per_page: int) -> ResponseReturnValue:
     """Newest first from the database, when the search index cannot answer."""
     found = newest_visible(db, signed_in(), page, per_page)
     return render_template(
