@@ -1,4 +1,4 @@
-"""Where the asset page's review forms post: the ``workflow`` blueprint, and how it answers.
+"""Where the asset page's review forms post: the ``review`` blueprint, and how it answers.
 
 Status changes (:mod:`.status`), new versions (:mod:`.versions`) and usage
 rights (:mod:`.rights`) each add their routes to :data:`bp` through
@@ -24,8 +24,8 @@ from .user import signed_in
 
 Form = TypeVar("Form", bound=FlaskForm)
 
-#: The endpoint names stay ``workflow.status``, ``workflow.new_version`` and so on.
-bp = Blueprint("workflow", __name__)
+#: Endpoints: ``review.status``, ``review.new_version``, ``review.rights``, ``review.version_file``.
+bp = Blueprint("review", __name__)
 
 
 def back_to(asset: Asset) -> ResponseReturnValue:

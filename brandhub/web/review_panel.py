@@ -1,7 +1,7 @@
 """What the asset page shows of its review: allowed moves, history, versions, rights,
 near duplicates, download count and share links.
 
-The template calls :func:`asset_panel` (``templates/workflow/``); the forms it
+The template calls :func:`asset_panel` (``templates/review/``); the forms it
 shows post to :mod:`.status`, :mod:`.versions`, :mod:`.rights` and the share pages.
 """
 

@@ -731,21 +731,21 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         )
     ],
     # ---- Pages: workflow
-    ("workflow.status", "POST"): [
+    ("review.status", "POST"): [
         Case(
             page("POST", own("approve_web", "/assets/{id}/status"), data={"status": "approved"}),
             approve(DONE, anon=LOGIN),
         )
     ],
-    ("workflow.new_version", "POST"): [
+    ("review.new_version", "POST"): [
         Case(
             page("POST", "/assets/{versioned}/versions", data=jpeg_form()), write(DONE, anon=LOGIN)
         )
     ],
-    ("workflow.version_file", "GET"): [
+    ("review.version_file", "GET"): [
         Case(page("GET", A + "/versions/1/file"), write(200, anon=LOGIN))
     ],
-    ("workflow.rights", "POST"): [
+    ("review.rights", "POST"): [
         Case(page("POST", A + "/rights", data={"credit": "Foto: Matriz"}), write(DONE, anon=LOGIN))
     ],
     # ---- Pages: events
