@@ -64,7 +64,7 @@ test-sqlite: $(TSTAMP) translations system-test-deps
 test-postgres: $(TSTAMP) translations system-test-deps
 	bash scripts/pg-test.sh $(PYTEST)
 
-# The Flask-free packages strictly (pyproject's overrides say so too), then the app.
+# The Flask-free packages with --strict, then the app (pyproject.toml sets what mypy asks of it).
 lint: $(TSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

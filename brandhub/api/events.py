@@ -26,7 +26,7 @@ from ..dates import parse_when
 from ..db import get_session
 from ..forms import AssetMetaForm, form_errors
 from ..models import Collection, Event
-from ..operations.importer import archive_file
+from ..operations.assets import create_asset
 from ..operations.listing import count
 from ..operations.sets import COLLECTIONS, EVENTS, EventFields, S, SetFields, SetKind
 from ..sending import send_zip
@@ -237,7 +237,7 @@ class EventRoutes(SetRoutes[Event]):
             raise ApiError(
                 422, "validation", _("Some fields are not valid."), fields=form_errors(form)
             )
-        asset = archive_file(
+        asset = create_asset(
             db,
             storage(),
             ingest_settings(),
@@ -245,7 +245,7 @@ class EventRoutes(SetRoutes[Event]):
             cast(BinaryIO, upload.stream),  # Werkzeug says IO[bytes]: a binary file all the same
             upload.filename,
             form.to_fields(),
-            item,
+            event=item,
             compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
         )
         response = jsonify(asset_json(asset))

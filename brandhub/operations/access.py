@@ -27,9 +27,9 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.orm import Session
 
-from assets.errors import AssetNotFound, DuplicateAsset, PermissionDenied
+from assets.errors import AssetNotFound, DuplicateAsset, InvalidInput, PermissionDenied
 
-from ..models import Asset, User, utcnow
+from ..models import Agency, Asset, User, utcnow
 
 
 class Visitor(Protocol):
@@ -157,3 +157,15 @@ def require_upload(user: Viewer) -> User:
     if u is None or not u.can_upload:
         raise PermissionDenied("You do not have permission to do this.")
     return u
+
+
+def resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
+    """The agency named ``slug`` (``user``'s own when none), if ``user`` may file there."""
+    if not slug:
+        return user.agency
+    agency = db.scalar(select(Agency).where(Agency.slug == slug))
+    if agency is None:
+        raise InvalidInput("The agency does not exist.", field="agency")
+    if not user.sees_all_agencies and agency.id != user.agency_id:
+        raise PermissionDenied("You can only upload to your own agency.")
+    return agency

@@ -10,7 +10,7 @@ leftover for ``brandhub gc``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -18,17 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assets.errors import InvalidInput, PermissionDenied
+from assets.errors import DuplicateAsset, InvalidInput
 from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from ..models import Agency, Asset, Tag, User
-from .access import refuse_stored, require_edit, require_upload
+from ..models import Asset, Event, Tag, User
+from .access import refuse_stored, require_edit, require_upload, resolve_agency
 from .capture import apply_capture
 from .compliance import check_upload, recategorise
 from .files import commit_file, delete_unreferenced, stored_keys, take_file
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
+from .sets import EVENTS, require_manage
 
 MAX_TAGS = 40
 
@@ -100,17 +101,6 @@ def _title(given: str | None, embedded: str | None, filename: str) -> str:
     return (embedded or "").strip()[:300] or given[:300] or from_name
 
 
-def resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
-    if not slug:
-        return user.agency
-    agency = db.scalar(select(Agency).where(Agency.slug == slug))
-    if agency is None:
-        raise InvalidInput("The agency does not exist.", field="agency")
-    if not user.sees_all_agencies and agency.id != user.agency_id:
-        raise PermissionDenied("You can only upload to your own agency.")
-    return agency
-
-
 def _meta(info: Any, name: str) -> Any:
     value = getattr(info, name, None)
     if value is None and isinstance(getattr(info, "metadata", None), dict):
@@ -127,51 +117,71 @@ def create_asset(
     filename: str | None,
     fields: AssetFields,
     *,
+    event: Event | None = None,
     compliance_blocks: bool = True,
 ) -> Asset:
-    """Ingest, check against the agency's brand, store and commit one upload."""
+    """Ingest, check against the agency's brand, store and commit one upload.
+
+    With ``event`` (which ``user`` must manage) the asset is archived into it in
+    the same commit, filed under the event's agency unless another was asked
+    for. Bytes already in the library raise ``DuplicateAsset``, after the asset
+    holding them joins ``event`` when it is in none yet.
+    """
     uploader = require_upload(user)
+    if event is not None:
+        require_manage(user, event)
+        if not fields.agency:
+            fields = replace(fields, agency=EVENTS.agency_for(uploader, event))
     agency = resolve_agency(db, uploader, fields.agency)
-    with prepare(stream, filename, settings) as prepared:
-        refuse_stored(db, user, prepared.sha256)
-        given = {
-            "credit": fields.credit,
-            "copyright": fields.copyright,
-            "caption": fields.caption,
-            "keywords": parse_tags(fields.tags or ""),
-            "title": fields.title,
-        }
-        checked = check_upload(
-            db,
-            storage,
-            agency,
-            prepared,
-            fields.category,
-            compliance_blocks,
-            given,
-            settings=settings,
-        )
-        written = store(prepared, storage)
-        info = prepared.info
-        keywords = _meta(info, "keywords") or []
-        # Tags given with the upload are added to the file's own keywords, first so
-        # that the MAX_TAGS cut never drops them.
-        tag_names = parse_tags([*parse_tags(fields.tags), *parse_tags(keywords)])
-        asset = Asset(
-            kind=prepared.sniffed.kind,
-            title=_title(fields.title, info.title, prepared.filename),
-            description=(fields.description or "").strip(),
-            credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
-            creator=(_meta(info, "creator") or "").strip()[:300],
-            copyright=(fields.copyright or _meta(info, "copyright") or "").strip()[:300],
-            caption=(fields.caption or _meta(info, "caption") or "").strip(),
-            agency=agency,
-            uploaded_by=uploader,
-        )
-        take_file(db, asset, prepared, settings.time_zone, checked)
-        asset.tags = tags_named(db, tag_names)
-        db.add(asset)
-        commit_file(db, storage, uploader, asset, prepared, written)
+    try:
+        with prepare(stream, filename, settings) as prepared:
+            refuse_stored(db, user, prepared.sha256)
+            given = {
+                "credit": fields.credit,
+                "copyright": fields.copyright,
+                "caption": fields.caption,
+                "keywords": parse_tags(fields.tags or ""),
+                "title": fields.title,
+            }
+            checked = check_upload(
+                db,
+                storage,
+                agency,
+                prepared,
+                fields.category,
+                compliance_blocks,
+                given,
+                settings=settings,
+            )
+            written = store(prepared, storage)
+            info = prepared.info
+            keywords = _meta(info, "keywords") or []
+            # Tags given with the upload are added to the file's own keywords, first so
+            # that the MAX_TAGS cut never drops them.
+            tag_names = parse_tags([*parse_tags(fields.tags), *parse_tags(keywords)])
+            asset = Asset(
+                kind=prepared.sniffed.kind,
+                title=_title(fields.title, info.title, prepared.filename),
+                description=(fields.description or "").strip(),
+                credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
+                creator=(_meta(info, "creator") or "").strip()[:300],
+                copyright=(fields.copyright or _meta(info, "copyright") or "").strip()[:300],
+                caption=(fields.caption or _meta(info, "caption") or "").strip(),
+                agency=agency,
+                uploaded_by=uploader,
+            )
+            take_file(db, asset, prepared, settings.time_zone, checked)
+            asset.tags = tags_named(db, tag_names)
+            db.add(asset)
+            if event is not None:
+                asset.event = event
+                apply_capture(asset, settings.time_zone)  # its clock read in the event's zone
+            commit_file(db, storage, uploader, asset, prepared, written)
+    except DuplicateAsset as exc:
+        if event is not None and exc.existing_id is not None:
+            db.rollback()
+            EVENTS.attach_existing(db, uploader, event, exc.existing_id)
+        raise
     return asset
 
 

@@ -1,11 +1,12 @@
 """Archiving a coverage: many files into the library and into their event.
 
-The command line (``brandhub import``), the event page's drop zone and the
-import job all come through here, so a file takes the same path whatever
-brought it. A file whose bytes are already in the library is a duplicate,
-not an error: it is attached to the event anyway when it has none, which is
-what makes an interrupted import safe to run again (the content hash decides
-what is already there, not the file name).
+The command line (``brandhub import``) and the import job come through here;
+each file goes through :func:`~.assets.create_asset` with its event, as the
+event page's drop zone and the API's upload into an event do, so a file takes
+the same path whatever brought it. A file whose bytes are already in the
+library is a duplicate, not an error: it is attached to the event anyway when
+it has none, which is what makes an interrupted import safe to run again (the
+content hash decides what is already there, not the file name).
 
 The command and the import job walk a folder with :func:`media_files`; the
 job's row is made by :func:`new_import_job`.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,10 +28,9 @@ from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
 
 from ..models import Asset, Event, Job, User
-from .access import can_edit, visible_filter
+from .access import visible_filter
 from .assets import AssetFields, create_asset
-from .capture import apply_capture
-from .sets import require_manage
+from .sets import EVENTS, require_manage
 
 
 @dataclass(frozen=True)
@@ -101,66 +101,6 @@ def new_import_job(path: Path, user: User, fields: dict[str, Any]) -> Job:
     return Job(kind="import", created_by_id=user.id, data=data)
 
 
-def fields_for_event(user: User, event: Event | None, fields: AssetFields) -> AssetFields:
-    """Files archived into an event go to its agency unless another was asked for."""
-    if event is not None and event.agency is not None and not fields.agency:
-        if user.sees_all_agencies or user.agency_id == event.agency_id:
-            fields.agency = event.agency.slug
-    return fields
-
-
-def _attach_existing(db: Session, user: User, event: Event, asset_id: int) -> None:
-    asset = db.scalar(select(Asset).where(Asset.id == asset_id))
-    # An asset already in another event stays there: one coverage does not take
-    # another's photos just because the same file was dropped twice.
-    if asset is not None and asset.event_id is None and can_edit(user, asset):
-        asset.event = event
-        apply_capture(asset)
-        db.commit()
-
-
-def archive_file(
-    db: Session,
-    storage: Storage,
-    settings: IngestSettings,
-    user: User,
-    stream: BinaryIO,
-    filename: str | None,
-    fields: AssetFields,
-    event: Event | None = None,
-    *,
-    compliance_blocks: bool = True,
-) -> Asset:
-    """Create one asset (and make it part of ``event``).
-
-    Raises ``DuplicateAsset`` when the bytes are already in the library, after
-    attaching that asset to ``event`` when it has no event yet.
-    """
-    if event is not None:
-        require_manage(user, event)
-    try:
-        asset = create_asset(
-            db,
-            storage,
-            settings,
-            user,
-            stream,
-            filename,
-            fields_for_event(user, event, fields),
-            compliance_blocks=compliance_blocks,
-        )
-    except DuplicateAsset as exc:
-        db.rollback()
-        if event is not None and exc.existing_id is not None:
-            _attach_existing(db, user, event, exc.existing_id)
-        raise
-    if event is not None:
-        asset.event = event
-        apply_capture(asset, settings.time_zone)  # read in the event's zone, if it has one
-        db.commit()
-    return asset
-
-
 def import_file(
     db: Session,
     storage: Storage,
@@ -172,7 +112,7 @@ def import_file(
     *,
     compliance_blocks: bool = True,
 ) -> Outcome:
-    """:func:`archive_file` for a file on disk, with the outcome instead of exceptions.
+    """Archive a file on disk (into ``event``), with the outcome instead of exceptions.
 
     The file's hash is looked up first: a re-run after an interruption reads
     each file already imported once, instead of decoding it again.
@@ -188,19 +128,19 @@ def import_file(
             if existing is not None:
                 if event is not None:
                     require_manage(user, event)
-                    _attach_existing(db, user, event, existing)
+                    EVENTS.attach_existing(db, user, event, existing)
                 db.rollback()
                 return Outcome("duplicate", existing)
             fh.seek(0)
-            asset = archive_file(
+            asset = create_asset(
                 db,
                 storage,
                 settings,
                 user,
                 fh,
                 path.name,
-                AssetFields(**vars(fields)),
-                event,
+                fields,
+                event=event,
                 compliance_blocks=compliance_blocks,
             )
     except DuplicateAsset as exc:

@@ -43,8 +43,7 @@ from assets.metadata.capture import zone_info
 from .. import indexing
 from ..models import Asset, Collection, Event, User, collection_assets, utcnow
 from ..text import clean_line
-from .access import Viewer, require_upload, signed_in, visible_filter
-from .assets import resolve_agency
+from .access import Viewer, can_edit, require_upload, resolve_agency, signed_in, visible_filter
 from .capture import apply_capture
 from .selection import editable_selection, visible_selection
 
@@ -340,6 +339,22 @@ class EventKind(SetKind[Event, EventFields]):
                 count += 1
         db.commit()
         return count
+
+    def agency_for(self, user: User, item: Event) -> str | None:
+        """The agency a file archived into ``item`` goes to when none was asked for."""
+        if item.agency is not None and (user.sees_all_agencies or user.agency_id == item.agency_id):
+            return item.agency.slug
+        return None
+
+    def attach_existing(self, db: Session, user: User, item: Event, asset_id: int) -> None:
+        """A file dropped again into ``item``: the asset already holding it joins the event."""
+        asset = db.scalar(select(Asset).where(Asset.id == asset_id))
+        # An asset already in another event stays there: one coverage does not take
+        # another's photos just because the same file was dropped twice.
+        if asset is not None and asset.event_id is None and can_edit(user, asset):
+            asset.event = item
+            apply_capture(asset)
+            db.commit()
 
 
 class CollectionKind(SetKind[Collection, SetFields]):

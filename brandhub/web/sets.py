@@ -46,7 +46,7 @@ from ..errors import status_for
 from ..forms import BulkForm, EventForm, SetForm, UploadForm, form_errors
 from ..models import Agency, Asset, Collection, Event, collection_assets
 from ..operations.access import can_edit, get_visible_asset, require_edit
-from ..operations.importer import archive_file
+from ..operations.assets import create_asset
 from ..operations.listing import page_of
 from ..operations.selection import selection_ids
 from ..operations.sets import COLLECTIONS, EVENTS, S, SetKind, can_manage, owned_filter
@@ -305,7 +305,7 @@ class EventPages(SetPages[Event]):
             return redirect(back)
         file = form.file.data
         try:
-            asset = archive_file(
+            asset = create_asset(
                 db,
                 storage(),
                 ingest_settings(),
@@ -313,7 +313,7 @@ class EventPages(SetPages[Event]):
                 file.stream,
                 file.filename,
                 form.to_fields(),
-                event,
+                event=event,
                 compliance_blocks=current_app.config["COMPLIANCE_BLOCKS_UPLOADS"],
             )
         except DuplicateAsset as exc:
