@@ -23,6 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from assets.renditions.spec import FORMAT_ALIASES
 from core.errors import InvalidInput
 
 
@@ -74,7 +75,6 @@ DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     "whatsapp": {"label": _l("WhatsApp (1600 px)"), "spec": "max-1600|format-jpeg|quality-80"},
 }
 FREE_FORMATS = ("jpeg", "png", "webp", "tiff")
-_FORMAT_ALIASES = {"jpg": "jpeg", "tif": "tiff"}
 DEFAULT_MAX_SIDE = 8000
 DEFAULT_ANONYMOUS_MAX_SIDE = 4000
 #: The file name label of a free size.
@@ -119,7 +119,7 @@ def free_spec(
     """
     w, h = _side(width, max_side), _side(height, max_side)
     name = (fmt or "jpeg").strip().lower()
-    name = _FORMAT_ALIASES.get(name, name)
+    name = FORMAT_ALIASES.get(name, name)
     if name not in FREE_FORMATS:
         raise InvalidFormat(
             _("The format must be one of: %(formats)s.", formats=", ".join(FREE_FORMATS))

@@ -32,7 +32,8 @@ FORMATS = {
     "png": ("PNG", "image/png", "png"),
     "tiff": ("TIFF", "image/tiff", "tiff"),
 }
-_FORMAT_ALIASES = {"jpg": "jpeg", "tif": "tiff"}
+#: Other spellings of a format name, as people write them ("jpg", "tif").
+FORMAT_ALIASES = {"jpg": "jpeg", "tif": "tiff"}
 
 
 def _fail(spec: str, reason: str) -> InvalidFilterSpecError:
@@ -251,7 +252,7 @@ class Format(Operation):
 
     @classmethod
     def construct(cls, args: list[str], spec: str) -> Format:
-        value = _FORMAT_ALIASES.get(args[0], args[0]) if len(args) == 1 else ""
+        value = FORMAT_ALIASES.get(args[0], args[0]) if len(args) == 1 else ""
         if value not in FORMATS:
             raise _fail(spec, f"format must be one of {', '.join(FORMATS)}")
         return cls(value)
