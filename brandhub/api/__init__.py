@@ -14,28 +14,28 @@ from __future__ import annotations
 
 from flask import Flask
 
+# Each route module registers its views on bp when imported.
+from . import (  # noqa: F401
+    assets,
+    bulk,
+    compliance,
+    document,
+    downloads,
+    events,
+    jobs,
+    rights,
+    search,
+    sharing,
+    similar,
+    statistics,
+    status,
+    versions,
+)
 from .blueprint import bp
 
 __all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the API on ``app``, with every route module's views."""
-    from . import (  # noqa: F401  (each route module registers its views on bp)
-        assets,
-        bulk,
-        compliance,
-        document,
-        downloads,
-        events,
-        jobs,
-        rights,
-        search,
-        sharing,
-        similar,
-        statistics,
-        status,
-        versions,
-    )
-
+    """Register the API, with every route module's views, on ``app``."""
     app.register_blueprint(bp)
