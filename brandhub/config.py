@@ -95,6 +95,20 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_RETRY_DELAY": 30,  # seconds before the first retry; doubled for each next one
     # Files larger than this get their video probe, poster and renditions from a job.
     "MEDIA_BACKGROUND_MB": 64,
+    # People: how long an invitation or password-reset link works, and the address the
+    # command line and e-mails put in front of it (the web uses the address it was asked at).
+    "ACCESS_LINK_DAYS": 7,
+    "PUBLIC_URL": "",
+    # The brand of the agency ``brandhub init`` creates for the first administrator.
+    "DEFAULT_BRAND": "gobierno-provincial",
+    # Invitations and reset links are e-mailed only when MAIL_SERVER is set.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SECURITY": "starttls",  # "starttls", "ssl" or "none"
+    "MAIL_FROM": "",
+    "MAIL_TIMEOUT": 10,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
@@ -208,6 +222,13 @@ def validate(config: dict[str, Any]) -> None:
             name = f"{prefix}BUDGET_{part}"
             if float(config[name]) <= 0:
                 raise ConfigError(f"BRANDHUB_{name} must be positive")
+    if int(config["ACCESS_LINK_DAYS"]) < 1:
+        raise ConfigError("BRANDHUB_ACCESS_LINK_DAYS must be at least 1")
+    if config.get("MAIL_SECURITY", "starttls") not in ("starttls", "ssl", "none"):
+        raise ConfigError("BRANDHUB_MAIL_SECURITY must be 'starttls', 'ssl' or 'none'")
+    public = str(config.get("PUBLIC_URL") or "")
+    if public and not public.startswith(("http://", "https://")):
+        raise ConfigError("BRANDHUB_PUBLIC_URL must start with http:// or https://")
     url = str(config["DATABASE_URL"])
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")

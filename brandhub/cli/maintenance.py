@@ -30,6 +30,7 @@ from ..db import database, get_session, upgrade
 from ..i18n import filesize
 from ..maintenance.garbage import sweep_spool
 from ..models import User
+from ..operations import people
 from ..operations.brands import load_brands
 from ..services import ingest_settings, storage
 from .search import rebuild_outdated_index, reindex
@@ -76,11 +77,15 @@ def init_command(admin_email: str) -> None:
     click.echo(_("Instance ready in %(path)s", path=app.instance_path))
     if not has_admin:
         password = generate_password()
+        agency, _made = people.default_agency(
+            db, str(app.config["INSTITUTION_NAME"]), str(app.config.get("DEFAULT_BRAND") or "")
+        )
         db.add(
             User(
                 email=admin_email.lower(),
                 name="Administrador",
                 role="admin",
+                agency=agency,
                 password_hash=hash_password(password),
             )
         )
@@ -89,7 +94,37 @@ def init_command(admin_email: str) -> None:
         click.echo("  " + _("First administrator created (the password is shown only now):"))
         click.echo(f"    {_('E-mail')}: {admin_email.lower()}")
         click.echo(f"    {_('Password')}: {password}")
+        if agency is not None:
+            click.echo(f"    {_('Agency')}: {agency.name} ({agency.slug})")
         click.echo("")
+    else:
+        _give_admins_an_agency()
+
+
+def _give_admins_an_agency() -> None:
+    """Administrators made before agencies were given (by an older ``init``) join the
+    default agency, so what they upload belongs to one and is checked against its brand."""
+    app = current_app
+    db = get_session()
+    lost = db.scalars(select(User).where(User.role == "admin", User.agency_id.is_(None))).all()
+    if not lost:
+        return
+    agency, _made = people.default_agency(
+        db, str(app.config["INSTITUTION_NAME"]), str(app.config.get("DEFAULT_BRAND") or "")
+    )
+    if agency is None:
+        click.echo(
+            _(
+                "Some administrators belong to no agency: give them one with "
+                "`brandhub users set-agency EMAIL SLUG` or at /admin/people."
+            )
+        )
+        return
+    for admin in lost:
+        admin.agency = agency
+    db.commit()
+    for admin in lost:
+        click.echo(_("%(email)s now belongs to %(agency)s", email=admin.email, agency=agency.slug))
 
 
 @click.command("gc")

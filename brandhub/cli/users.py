@@ -1,17 +1,32 @@
-"""``brandhub users …`` and ``brandhub tokens …``: the people who sign in and their API tokens."""
+"""``brandhub users …`` and ``brandhub tokens …``: the people who sign in and their API tokens.
+
+``users list``, ``set-role``, ``set-agency``, ``disable``, ``enable`` and
+``reset-password`` follow the same rules as the pages under ``/admin``
+(``operations/people.py``): there is always an active administrator, and a
+lost administrator password is recovered with ``users reset-password EMAIL``
+(a one-time link, or ``--password-stdin`` to set it here).
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
+
+from assets.errors import BrandHubError
 
 from ..auth.passwords import hash_password
 from ..auth.tokens import create_token
 from ..config import generate_password
 from ..db import get_session
 from ..models import ROLES, Agency, ApiToken, User, utcnow
+from ..operations import people
 
 
 @click.group("users")
@@ -59,6 +74,157 @@ def users_create(
     click.echo(_("Created %(email)s (%(role)s)", email=email, role=role))
     if shown:
         click.echo(f"{_('Password')}: {password}")
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A refused change ends the command with its reason (exit status 1), nothing saved."""
+    try:
+        yield
+    except BrandHubError as exc:
+        get_session().rollback()
+        raise click.ClickException(_(exc.message)) from exc
+
+
+@users_group.command("list")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="Only this role.")
+@click.option("--agency", "agency_slug", default=None, help="Only this agency (slug; none).")
+@click.option("--disabled", "state", flag_value="disabled", default=None, help="Only disabled.")
+@click.option("--active", "state", flag_value="active", help="Only active people.")
+@with_appcontext
+def users_list(role: str | None, agency_slug: str | None, state: str | None) -> None:
+    """List people: e-mail, name, role, agency, active, last sign-in."""
+    db = get_session()
+    with _refusals():
+        if agency_slug and agency_slug != "none":
+            people.agency_by_slug(db, agency_slug)
+    wanted = people.PeopleFilter(role=role or "", agency=agency_slug or "", state=state or "")
+    rows: list[tuple[str, ...]] = []
+    page = 1
+    while True:
+        found = people.list_people(db, wanted, page, per_page=500)
+        for p in found.rows:
+            rows.append(
+                (
+                    p.email,
+                    p.name or "-",
+                    p.role,
+                    p.agency.slug if p.agency else "-",
+                    _("yes") if p.active else _("no"),
+                    p.last_login_at.strftime("%Y-%m-%d %H:%M") if p.last_login_at else "-",
+                )
+            )
+        if page >= found.pages:
+            break
+        page += 1
+    if not rows:
+        click.echo(_("Nobody matches."))
+        return
+    head = (_("E-mail"), _("Name"), _("Role"), _("Agency"), _("Active"), _("Last sign-in"))
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    for row in (head, *rows):
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@users_group.command("set-role")
+@click.argument("email")
+@click.argument("role")
+@with_appcontext
+def users_set_role(email: str, role: str) -> None:
+    """Give EMAIL the role ROLE (admin, brand_manager, editor, photographer, viewer)."""
+    db = get_session()
+    with _refusals():
+        person = people.person_by_email(db, email)
+        people.set_role(db, person, role)
+        db.commit()
+    click.echo(_("%(email)s is now %(role)s", email=person.email, role=role))
+
+
+@users_group.command("set-agency")
+@click.argument("email")
+@click.argument("slug")
+@with_appcontext
+def users_set_agency(email: str, slug: str) -> None:
+    """Put EMAIL in the agency SLUG (``none`` for no agency)."""
+    db = get_session()
+    with _refusals():
+        person = people.person_by_email(db, email)
+        agency = None if slug == "none" else people.agency_by_slug(db, slug)
+        people.set_agency(db, person, agency)
+        db.commit()
+    click.echo(_("%(email)s now belongs to %(agency)s", email=person.email, agency=slug))
+
+
+def _set_active(email: str, active: bool) -> User:
+    db = get_session()
+    with _refusals():
+        person = people.person_by_email(db, email)
+        people.set_active(db, person, active)
+        db.commit()
+    return person
+
+
+@users_group.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email: str) -> None:
+    """Stop EMAIL from signing in: their sessions and API tokens stop working."""
+    person = _set_active(email, False)
+    click.echo(_("%(email)s is disabled.", email=person.email))
+
+
+@users_group.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email: str) -> None:
+    """Let a disabled EMAIL sign in again."""
+    person = _set_active(email, True)
+    click.echo(_("%(email)s can sign in again.", email=person.email))
+
+
+@users_group.command("reset-password")
+@click.argument("email")
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The instance's address for the link (default: the PUBLIC_URL setting).",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from standard input and set it now (no link).",
+)
+@with_appcontext
+def users_reset_password(email: str, base_url: str | None, password_stdin: bool) -> None:
+    """Print a one-time link for EMAIL to choose a new password, or set it with --password-stdin.
+
+    Either way the person's old sessions end. This is how a lost administrator
+    password is recovered.
+    """
+    db = get_session()
+    with _refusals():
+        person = people.person_by_email(db, email)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            people.set_password(db, person, password)
+            db.commit()
+            click.echo(_("New password set for %(email)s.", email=person.email))
+            return
+        base = base_url or str(current_app.config.get("PUBLIC_URL") or "")
+        if not base.startswith(("http://", "https://")):
+            raise click.UsageError(
+                _("Give the instance's address: --base-url https://… (or set BRANDHUB_PUBLIC_URL).")
+            )
+        if not person.active:
+            raise click.ClickException(
+                _("%(email)s is disabled: enable the account first.", email=person.email)
+            )
+        days = int(current_app.config.get("ACCESS_LINK_DAYS") or people.LINK_DAYS)
+        _link, token = people.reset_link(db, person, by=None, days=days)
+        db.commit()
+    click.echo(people.link_url(base, "reset", token))
+    click.echo(_("The link works once, for %(days)s days.", days=days), err=True)
 
 
 @click.group("tokens")

@@ -10,14 +10,25 @@ from .ratelimits import RateLimitCounter
 from .search import IndexChange
 from .sets import Collection, Event, collection_assets
 from .sharing import ShareLink, ShareLinkUse
-from .users import GLOBAL_ROLES, ROLES, UPLOAD_ROLES, Agency, ApiToken, User
+from .users import (
+    ACCESS_PURPOSES,
+    GLOBAL_ROLES,
+    ROLES,
+    UPLOAD_ROLES,
+    AccessLink,
+    Agency,
+    ApiToken,
+    User,
+)
 
 __all__ = [
+    "ACCESS_PURPOSES",
     "GLOBAL_ROLES",
     "KINDS",
     "ROLES",
     "STATUSES",
     "UPLOAD_ROLES",
+    "AccessLink",
     "Agency",
     "ApiToken",
     "Asset",

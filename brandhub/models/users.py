@@ -1,4 +1,4 @@
-"""People, their agencies and their API tokens."""
+"""People, their agencies, their API tokens and the one-time links that let them in."""
 
 from __future__ import annotations
 
@@ -96,3 +96,34 @@ class ApiToken(Base):
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes.split()
+
+
+#: What a one-time access link is for: joining (an invitation) or setting a new password.
+ACCESS_PURPOSES = ("invite", "reset")
+
+
+class AccessLink(Base):
+    """A one-time link that lets someone set a password: an invitation or a reset.
+
+    Only the SHA-256 of the link's token is stored; the link is shown once. An
+    invitation carries the role and agency the new person gets; a reset names the
+    person whose password it sets.
+    """
+
+    __tablename__ = "access_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="joined")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="select")

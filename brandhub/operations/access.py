@@ -160,8 +160,16 @@ def require_upload(user: Viewer) -> User:
 
 
 def resolve_agency(db: Session, user: User, slug: str | None) -> Agency | None:
-    """The agency named ``slug`` (``user``'s own when none), if ``user`` may file there."""
+    """The agency named ``slug`` (``user``'s own when none), if ``user`` may file there.
+
+    A person who sees every agency and belongs to none files an upload that names no
+    agency in the only agency there is: an asset with no agency is seen only by such
+    people and is checked against no brand.
+    """
     if not slug:
+        if user.agency is None and user.sees_all_agencies:
+            only = db.scalars(select(Agency).limit(2)).all()
+            return only[0] if len(only) == 1 else None
         return user.agency
     agency = db.scalar(select(Agency).where(Agency.slug == slug))
     if agency is None:

@@ -7,12 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from . import (
+        access_links,
         admin,
         asset_forms,
         brand,
         check,
         context,
         downloads,
+        people,  # noqa: F401  (adds its routes to admin.bp)
         presskit,
         processing,
         review_panel,
@@ -37,3 +39,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(share.bp)
     app.register_blueprint(presskit.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(access_links.bp)
