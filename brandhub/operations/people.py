@@ -54,7 +54,7 @@ UNKNOWN_LINK = N_("This link is not valid. Ask an administrator for a new one.")
 
 
 class LinkUnusable(NotFound):
-    """A one-time link that is unknown, used, replaced, expired, or for a disabled account."""
+    """This link is not valid. Ask an administrator for a new one."""
 
     code = "link_unusable"
 
@@ -290,17 +290,19 @@ def open_link(db: Session, token: str, purpose: str) -> AccessLink:
         raise LinkUnusable(UNKNOWN_LINK, reason="unknown")
     if link.used_at is not None:
         raise LinkUnusable(
-            "This link was already used or replaced by a newer one. "
-            "Ask an administrator for a new one.",
+            N_(
+                "This link was already used or replaced by a newer one. "
+                "Ask an administrator for a new one."
+            ),
             reason="used",
         )
     if link.expires_at <= utcnow():
         raise LinkUnusable(
-            "This link has expired. Ask an administrator for a new one.", reason="expired"
+            N_("This link has expired. Ask an administrator for a new one."), reason="expired"
         )
     if purpose == "reset" and (link.user is None or not link.user.active):
         raise LinkUnusable(
-            "This account is disabled. Ask an administrator to enable it.", reason="disabled"
+            N_("This account is disabled. Ask an administrator to enable it."), reason="disabled"
         )
     return link
 
