@@ -56,7 +56,13 @@ def users_create(
     if "@" not in email or len(email) > 254:
         raise click.BadParameter(_("not an e-mail address"), param_hint="EMAIL")
     if db.scalar(select(User).where(User.email == email)):
-        raise click.ClickException(_("%(email)s already exists", email=email))
+        raise click.ClickException(
+            _(
+                "%(email)s already exists; for a lost password use "
+                "`brandhub users reset-password %(email)s`.",
+                email=email,
+            )
+        )
     agency = None
     if agency_slug:
         agency = db.scalar(select(Agency).where(Agency.slug == agency_slug))

@@ -40,7 +40,11 @@ from .shapes import (
 
 # Asset members only some answers have: search highlights, a status change, near duplicates.
 OPTIONAL = ("highlights", "change", "similar")
-AGENCY = {"type": "string", "description": "an agency's slug; empty: your own"}
+AGENCY = {
+    "type": "string",
+    "description": "an agency's slug; empty: your own (for an administrator or brand manager"
+    " without one: the only agency, when there is one)",
+}
 
 RIGHTS: dict[str, Any] = {
     "licence": {"enum": [*LICENCES, None]},
