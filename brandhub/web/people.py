@@ -152,25 +152,26 @@ def person(person_id: int) -> ResponseReturnValue:
     someone = people.person_by_id(db, person_id)
     form = PersonForm()
     form.agency.choices = _agency_options(db, _("No agency"))
+
+    def page(status: int = 200) -> ResponseReturnValue:
+        return render_template("admin/person.html", form=form, person=someone, admin=admin), status
+
     if request.method == "GET":
         form.role.data = someone.role
         form.agency.data = someone.agency.slug if someone.agency else ""
-    elif form.validate_on_submit():
-        try:
-            people.set_role(db, someone, form.role.data)
-            people.set_agency(db, someone, _agency_or_none(db, form.agency.data))
-            db.commit()
-        except BrandHubError as exc:
-            db.rollback()
-            _field_error(form, exc)
-            page = render_template("admin/person.html", form=form, person=someone, admin=admin)
-            return page, status_for(exc)
-        flash(_("The changes to %(name)s were saved.", name=someone.display_name), "success")
-        return redirect(url_for("admin.person", person_id=someone.id))
-    else:
-        page = render_template("admin/person.html", form=form, person=someone, admin=admin)
-        return page, 400
-    return render_template("admin/person.html", form=form, person=someone, admin=admin)
+        return page()
+    if not form.validate_on_submit():
+        return page(400)
+    try:
+        people.set_role(db, someone, form.role.data)
+        people.set_agency(db, someone, _agency_or_none(db, form.agency.data))
+        db.commit()
+    except BrandHubError as exc:
+        db.rollback()
+        _field_error(form, exc)
+        return page(status_for(exc))
+    flash(_("The changes to %(name)s were saved.", name=someone.display_name), "success")
+    return redirect(url_for("admin.person", person_id=someone.id))
 
 
 @bp.post("/people/<int:person_id>/active")

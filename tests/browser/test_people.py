@@ -25,7 +25,7 @@ def test_an_invited_photographer_sets_a_password_and_works_in_their_agency(
 ):
     base = live_server.url
     admin = add_user(live_app, "admin", agency="prensa")
-    add_user(live_app, "editor", agency="salud", email="editora@salud.gob")
+    editor = add_user(live_app, "editor", agency="salud", email="editora@salud.gob")
     add_user(live_app, "viewer", agency="obras", email="lectora@obras.gob")
 
     sign_in(page, base, admin.email)
@@ -58,6 +58,15 @@ def test_an_invited_photographer_sets_a_password_and_works_in_their_agency(
     page.goto(base + "/admin/people")
     assert _no_sideways_scroll(page)
     screenshot(page, "people-list-360")
+    page.get_by_role("link", name=editor.name).click()
+    assert page.get_by_role("heading", level=1).inner_text() == editor.name
+    assert _no_sideways_scroll(page)
+    screenshot(page, "people-person-360")
+    page.goto(base + "/admin/agencies")
+    assert _no_sideways_scroll(page)
+    screenshot(page, "people-agencies-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "people-agencies-1280")
 
     guest = browser.new_context(locale="es-AR", viewport={"width": 1280, "height": 900})
     try:
