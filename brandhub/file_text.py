@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["camera", "embedded_texts", "file_keywords", "lens", "with_columns"]
+__all__ = ["camera", "embedded_texts", "file_keywords", "headline", "lens", "with_columns"]
 
 #: Reconciled values an asset row may hold in columns of its own.
 COLUMNS = ("camera_make", "camera_model", "lens", "lens_make")
@@ -67,6 +67,11 @@ def _text(value: Any) -> str:
 
 def _get(metadata: Any, group: str, key: str) -> str:
     return _text(_group(metadata, group).get(key))
+
+
+def headline(metadata: Any) -> str:
+    """The file's headline (IPTC, else XMP photoshop:Headline), or ""."""
+    return _get(metadata, "iptc", "headline") or _get(metadata, "xmp", "headline")
 
 
 def camera(metadata: Any) -> str:

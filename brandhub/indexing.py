@@ -69,6 +69,7 @@ from sqlalchemy.orm import Session, with_parent
 from search_index import AssetDocument, IndexBusy, IndexUnavailable, SearchIndex
 
 from . import file_text
+from .categories import asset_category
 from .db import listen_on_sessions
 from .models import Agency, Asset, Collection, Event, IndexChange, Tag, utcnow
 
@@ -312,6 +313,7 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
             metadata, (asset.title, asset.description or "", asset.caption or "")
         ),
         kind=asset.kind,
+        category=asset_category(asset),
         agency=asset.agency.slug if asset.agency else "",
         year=when.year if when else None,
         orientation=asset.orientation,

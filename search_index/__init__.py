@@ -13,6 +13,7 @@ this package. See :mod:`search_index.index` for how indexing works.
 from __future__ import annotations
 
 from .documents import (
+    CATEGORIES,
     COMPLIANCE,
     FACETS,
     KINDS,
@@ -31,6 +32,7 @@ from .index import SearchIndex
 from .schema import SCHEMA_VERSION
 
 __all__ = [
+    "CATEGORIES",
     "COMPLIANCE",
     "FACETS",
     "KINDS",

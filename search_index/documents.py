@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from .errors import InvalidQuery
 
 __all__ = [
+    "CATEGORIES",
     "COMPLIANCE",
     "UNDATED",
     "FACETS",
@@ -28,7 +29,19 @@ __all__ = [
 ]
 
 #: Facet names, in the order a results page shows them.
-FACETS: tuple[str, ...] = ("kind", "agency", "year", "tag", "orientation", "compliance", "status")
+FACETS: tuple[str, ...] = (
+    "category",
+    "kind",
+    "agency",
+    "year",
+    "tag",
+    "orientation",
+    "compliance",
+    "status",
+)
+#: What a piece is for the people looking for it (the "category" facet): the app maps its
+#: brand-rule category and file type onto these.
+CATEGORIES: tuple[str, ...] = ("logo", "photo", "graphic", "video", "audio", "document")
 KINDS: tuple[str, ...] = ("image", "vector", "video", "audio", "document")
 ORIENTATIONS: tuple[str, ...] = ("horizontal", "vertical", "square")
 COMPLIANCE: tuple[str, ...] = ("pass", "warn", "fail", "unchecked")
@@ -52,6 +65,7 @@ class AssetDocument:
     :data:`UNDATED` in the year facet. ``camera`` (make and model), ``lens``
     and ``embedded`` (titles and descriptions the file carries: EXIF, XMP,
     IPTC, a PDF's or a video's own title) come from the file's metadata.
+    ``category`` is one of :data:`CATEGORIES` ("" when unknown: no value in the facet).
     """
 
     id: int
@@ -69,6 +83,7 @@ class AssetDocument:
     lens: str = ""
     embedded: tuple[str, ...] = ()
     kind: str = "image"
+    category: str = ""
     agency: str = ""
     year: int | None = None
     orientation: str | None = None

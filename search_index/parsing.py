@@ -49,6 +49,7 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "camera": ["camara", "cámara"],
     "lens": ["lente", "objetivo"],
     "kind": ["tipo"],
+    "category": ["categoria", "categoría"],
     "agency": ["dependencia"],
     "year": ["año", "ano", "anio"],
     "orientation": ["orientacion", "orientación"],
@@ -57,6 +58,7 @@ FIELD_ALIASES: dict[str, list[str]] = {
 #: Fields the box may name; the rest of the schema (spell, public, columns) stays internal.
 QUERY_FIELDS: tuple[str, ...] = (
     *TEXT_FIELDS,
+    "category",
     "kind",
     "agency",
     "year",

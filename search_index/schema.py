@@ -9,7 +9,7 @@ Three kinds of fields:
   description, caption, event) keep word positions: positions triple the
   cost of reading a posting list, and a quoted phrase in a short list
   field (tags, names) is checked as "all these words" instead;
-* exact fields for facets and filters (kind, agency, year, tag, orientation,
+* exact fields for facets and filters (category, kind, agency, year, tag, orientation,
   compliance, status, public) and the unique ``id``;
 * per-document number columns (``idnum``, ``created``, ``captured``) and a
   byte column (``titlekey``) that :mod:`search_index.arrays` reads whole
@@ -88,6 +88,7 @@ HIGHLIGHT_FIELDS: tuple[str, ...] = (
 )
 #: Facet name -> exact index field holding it.
 FACET_FIELDS: dict[str, str] = {
+    "category": "category",
     "kind": "kind",
     "agency": "agency",
     "year": "year",
@@ -100,7 +101,8 @@ FACET_FIELDS: dict[str, str] = {
 MISSING_TIME = -(2**62)
 #: 1: the first schema. 2: camera, lens and embedded text fields; undated
 #: assets under "undated" in the year facet instead of their upload year.
-SCHEMA_VERSION = 2
+#: 3: the "category" facet (logo, photo, graphic piece, video, audio, document).
+SCHEMA_VERSION = 3
 _TITLE_KEY_LEN = 96
 
 
@@ -125,6 +127,7 @@ def build_schema() -> fields.Schema:
         lens=fields.TEXT(analyzer=names, stored=True, phrase=False),
         embedded=fields.TEXT(analyzer=spanish, stored=True),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
+        category=fields.ID(),
         kind=fields.ID(),
         agency=fields.ID(),
         year=fields.ID(),
@@ -189,6 +192,8 @@ def document_fields(doc: AssetDocument) -> dict[str, Any]:
     out["idnum"] = int(doc.id)
     out["spell"] = "\n".join(v for k, v in text_parts.items() if v and k != "filename")
     out["kind"] = facet_value("kind", doc.kind)
+    if doc.category:
+        out["category"] = facet_value("category", doc.category)
     if doc.agency:
         out["agency"] = facet_value("agency", doc.agency)
     out["year"] = str(int(doc.year)) if doc.year is not None else UNDATED

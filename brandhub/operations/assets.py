@@ -9,12 +9,13 @@ leftover for ``brandhub gc``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
+from .. import file_text
 from ..models import Asset, Event, Tag, User
 from .access import refuse_stored, require_edit, require_upload, resolve_agency
 from .capture import apply_capture
@@ -86,19 +88,82 @@ def title_from_filename(filename: str) -> str:
     return " ".join(stem.split())[:300] or "Sin título"
 
 
-def _title(given: str | None, embedded: str | None, filename: str) -> str:
-    """The uploader's title, else the file's own, else one made of the file name.
+#: Words of a name a camera or a phone makes up (DSC_4600, IMG_20240312_103200, P1010001,
+#: IMG-20240312-WA0001): with its digits, such a name says nothing about the picture.
+_MADE_UP_WORD = re.compile(
+    r"(?:dsc[nf]?|img|mg|pxl|dji|gopr|gp|vid|mvi|mov|sam|wa|p|photo|image|dcim|foto)?\d*"
+    r"|cr[23]|nef|arw|dng|raf|orf|rw2|heic|jpe?g|edit(?:ed)?|copy"
+)
+#: A title made of a caption keeps at most this many words.
+CAPTION_TITLE_WORDS = 10
 
-    The file's own is XMP dc:title or IPTC ObjectName (reconciled), a PDF's Title,
-    a video's or a recording's title tag. A title that only repeats the file name
-    (as some clients send) is no title.
+
+def is_made_up_name(filename: str) -> bool:
+    """Whether a file's name is a camera's counter rather than words a person chose."""
+    stem = PurePath(filename).stem.lower()
+    words = [w for w in re.split(r"[\s_\-.]+", stem) if w]
+    return (
+        bool(words)
+        and any(c.isdigit() for c in stem)
+        and all(_MADE_UP_WORD.fullmatch(w) for w in words)
+    )
+
+
+def caption_title(caption: str | None) -> str:
+    """The first words of a caption, as a title: its first sentence, cut at a word."""
+    text = " ".join((caption or "").split())
+    if not text:
+        return ""
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(".")
+    words = sentence.split()
+    if len(words) <= CAPTION_TITLE_WORDS:
+        return sentence[:300]
+    return " ".join(words[:CAPTION_TITLE_WORDS]).rstrip(",;:") + "…"
+
+
+@dataclass(frozen=True)
+class TitleSources:
+    """What an upload's title may be made of, most deliberate first."""
+
+    given: str | None  # what the uploader typed
+    embedded: str | None  # the file's own title (XMP dc:title, IPTC ObjectName, a PDF's…)
+    headline: str | None  # IPTC or XMP headline
+    caption: str | None  # the caption typed or read from the file
+    event: Event | None  # the event the file is archived into
+    filename: str
+
+
+def make_title(db: Session, sources: TitleSources) -> str:
+    """The title a new asset gets.
+
+    The uploader's title, else the file's own title or headline, else the first
+    words of its caption; then its file name cleaned up ("logo-salud_2024.png":
+    "logo salud 2024") unless the name is a camera's counter ("DSC_4600"), when
+    the event's name and the photo's number in it ("Acto escolar · 12") say
+    more. A title that only repeats the file name (as some clients send) is no
+    title.
     """
-    given = (given or "").strip()
+    filename = sources.filename
+    given = (sources.given or "").strip()
     from_name = title_from_filename(filename)
     names = {filename.casefold(), PurePath(filename).stem.casefold(), from_name.casefold()}
     if given and given.casefold() not in names:
         return given[:300]
-    return (embedded or "").strip()[:300] or given[:300] or from_name
+    for text in (sources.embedded, sources.headline):
+        if text and text.strip() and text.strip().casefold() not in names:
+            return " ".join(text.split())[:300]
+    from_caption = caption_title(sources.caption)
+    if from_caption:
+        return from_caption
+    if is_made_up_name(filename) and sources.event is not None:
+        number = 1
+        if sources.event.id is not None:
+            counted = db.scalar(
+                select(func.count(Asset.id)).where(Asset.event_id == sources.event.id)
+            )
+            number = (counted or 0) + 1
+        return f"{sources.event.title} · {number}"[:300]
+    return from_name
 
 
 def _meta(info: Any, name: str) -> Any:
@@ -161,7 +226,17 @@ def create_asset(
             tag_names = parse_tags([*parse_tags(fields.tags), *parse_tags(keywords)])
             asset = Asset(
                 kind=prepared.sniffed.kind,
-                title=_title(fields.title, info.title, prepared.filename),
+                title=make_title(
+                    db,
+                    TitleSources(
+                        given=fields.title,
+                        embedded=info.title,
+                        headline=file_text.headline(info.metadata),
+                        caption=fields.caption or _meta(info, "caption"),
+                        event=event,
+                        filename=prepared.filename,
+                    ),
+                ),
                 description=(fields.description or "").strip(),
                 credit=(fields.credit or _meta(info, "credit") or "").strip()[:300],
                 creator=(_meta(info, "creator") or "").strip()[:300],

@@ -11,6 +11,8 @@ from flask import Flask, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
+from ..categories import ICONS as CATEGORY_ICONS
+from ..categories import asset_category, category_label
 from .user import visitor
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -116,6 +118,11 @@ def init_app(app: Flask) -> None:
     app.context_processor(_inject)
     # A global, not a context variable: macros imported without context use it.
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals.update(
+        asset_category=asset_category,
+        category_label=category_label,
+        category_icon=CATEGORY_ICONS.get,
+    )
     app.add_url_rule("/theme.css", "theme_css", theme_css)
 
 

@@ -18,6 +18,15 @@ def test_counts_without_filters(archive: SearchIndex) -> None:
     facets = find(archive).facets
     assert list(facets) == list(FACETS)
     assert facets["kind"] == {"image": 4, "audio": 1, "document": 1, "vector": 1, "video": 1}
+    # 8 has no category: it counts under none.
+    assert facets["category"] == {
+        "photo": 2,
+        "audio": 1,
+        "document": 1,
+        "graphic": 1,
+        "logo": 1,
+        "video": 1,
+    }
     assert facets["agency"] == {"comunicacion": 2, "cultura": 2, "educacion": 2, "salud": 2}
     # Newest year first, then the undated asset (8), never counted under its upload year.
     assert facets["year"] == {"2024": 3, "2023": 2, "2022": 1, "2021": 1, UNDATED: 1}
@@ -58,6 +67,15 @@ def test_one_filter_narrows_other_facets_but_not_its_own(archive: SearchIndex) -
     # ...the others count images only (AND across facets).
     assert results.facets["agency"] == {"cultura": 2, "educacion": 1, "salud": 1}
     assert results.facets["orientation"] == {"vertical": 2, "horizontal": 1, "square": 1}
+
+
+def test_category_filter_finds_logos_and_narrows_the_others(archive: SearchIndex) -> None:
+    results = find(archive, filters={"category": ["logo"]})
+    assert ids(results) == [3]
+    assert results.facets["kind"] == {"vector": 1}
+    assert results.facets["category"]["photo"] == 2  # its own facet keeps the alternatives
+    both = find(archive, filters={"category": ["logo", "photo"]})
+    assert sorted(ids(both)) == [1, 2, 3]
 
 
 def test_several_values_of_one_facet_are_alternatives(archive: SearchIndex) -> None:
@@ -150,6 +168,7 @@ def _random_archive(n: int, seed: int) -> list[AssetDocument]:
                 title=" ".join(rng.sample(_WORDS, rng.randint(1, 3))),
                 tags=tuple(rng.sample(["uno", "dos", "tres", "cuatro"], rng.randint(0, 3))),
                 kind=kind,
+                category=rng.choice(["logo", "photo", "graphic", "document", ""]),
                 agency=rng.choice(_AGENCIES),
                 year=rng.choice([2021, 2022, 2023, 2024, None]),
                 orientation=rng.choice(["horizontal", "vertical", "square", None]),
@@ -168,7 +187,7 @@ def _values(doc: AssetDocument, facet: str) -> list[str]:
     value = getattr(doc, facet)
     if facet == "year" and value is None:
         return [UNDATED]
-    return [] if value is None else [str(value)]
+    return [] if value is None or value == "" else [str(value)]
 
 
 def _brute(
@@ -222,6 +241,7 @@ _CASES: list[tuple[str, dict[str, list[str]], frozenset[str] | None, bool]] = [
     ("", {"kind": ["audio"], "tag": ["cinco", "uno"]}, None, False),
     ("verde", {"year": ["2023", "2024"], "orientation": ["square"]}, frozenset({"salud"}), False),
     ("", {"compliance": ["fail"], "status": ["approved", "draft"]}, None, True),
+    ("azul", {"category": ["logo", "graphic"], "kind": ["vector"]}, None, False),
     ("negro", {"agency": ["obras", "turismo"], "tag": ["dos"]}, frozenset(), False),
     ("gris", {f: [] for f in FACETS}, frozenset({"cultura", "obras"}), False),
 ]

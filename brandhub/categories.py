@@ -1,0 +1,74 @@
+"""What a piece is, for people looking for it: Logo, Photo, Graphic piece, Video, Audio, Document.
+
+An asset carries two codes: its file type (``kind``: image, vector, video, audio,
+document) and the brand-rule category it was checked as (``category``: logo, photo,
+graphic, social, video, audio; chosen with the upload or judged from the file).
+Neither alone says what a designer or a journalist looks for: every raster file is
+an "image", and a social-network post is a graphic piece to them. :func:`shown_category`
+folds both into one of :data:`search_index.CATEGORIES`, which the search facet
+counts and every card shows. A person's category wins; a PDF is a document unless
+it was called a logo or a photo; an asset with no category (uploaded before they
+existed) goes by its file type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+#: Brand-rule category -> shown category.
+_BY_CATEGORY = {
+    "logo": "logo",
+    "photo": "photo",
+    "graphic": "graphic",
+    "social": "graphic",
+    "video": "video",
+    "audio": "audio",
+}
+#: File type -> shown category, when the asset has no brand-rule category.
+_BY_KIND = {
+    "image": "photo",
+    "vector": "graphic",
+    "video": "video",
+    "audio": "audio",
+    "document": "document",
+}
+
+#: Shown category -> its label (in the reader's language).
+LABELS: dict[str, Any] = {
+    "logo": _l("Logo"),
+    "photo": _l("Photo"),
+    "graphic": _l("Graphic piece"),
+    "video": _l("Video"),
+    "audio": _l("Audio"),
+    "document": _l("Document"),
+}
+#: Shown category -> the icon of the sprite that stands for it.
+ICONS = {
+    "logo": "vector",
+    "photo": "camera",
+    "graphic": "image",
+    "video": "video",
+    "audio": "audio",
+    "document": "document",
+}
+
+
+def shown_category(category: str | None, kind: str) -> str:
+    """The category people see for a piece of brand-rule ``category`` and file type ``kind``."""
+    if kind == "document" and category not in ("logo", "photo"):
+        return "document"
+    if category in _BY_CATEGORY:
+        return _BY_CATEGORY[category]
+    return _BY_KIND.get(kind, "document")
+
+
+def asset_category(asset: Any) -> str:
+    """:func:`shown_category` of an asset row."""
+    return shown_category(getattr(asset, "category", None), asset.kind)
+
+
+def category_label(code: str) -> str:
+    """The label of a shown category (the code itself if unknown)."""
+    return str(LABELS.get(code, code))
