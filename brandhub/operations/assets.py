@@ -163,7 +163,7 @@ def make_title(db: Session, sources: TitleSources) -> str:
             )
             number = (counted or 0) + 1
         return f"{sources.event.title} · {number}"[:300]
-    return from_name
+    return given[:300] or from_name  # "Plaza" typed for plaza.jpg keeps its capital
 
 
 def _meta(info: Any, name: str) -> Any:

@@ -47,6 +47,11 @@ def page_of(db: Session, query: Select[T], number: int, per_page: int) -> Page[T
     return Page(rows, count(db, query), number, per_page)
 
 
+def visible_total(db: Session, user: Viewer) -> int:
+    """How many assets ``user`` may see (the library's count)."""
+    return count(db, select(Asset.id).where(visible_filter(user)))
+
+
 def newest_visible(db: Session, user: Viewer, number: int, per_page: int) -> Page[Asset]:
     """A page of every asset ``user`` may see, the newest first."""
     query = select(Asset).where(visible_filter(user))

@@ -42,11 +42,11 @@ from sqlalchemy.orm import Session
 from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 
 from ..db import get_session
-from ..errors import status_for
 from ..forms import BulkForm, EventForm, SetForm, UploadForm, form_errors
 from ..models import Agency, Asset, Collection, Event, collection_assets
 from ..operations.access import can_edit, get_visible_asset, require_edit
 from ..operations.assets import create_asset
+from ..operations.listing import count as count_rows
 from ..operations.listing import page_of
 from ..operations.selection import selection_ids
 from ..operations.sets import COLLECTIONS, EVENTS, S, SetKind, can_manage, owned_filter
@@ -54,7 +54,7 @@ from ..sending import send_zip
 from ..services import ingest_settings, storage
 from .context import PER_PAGE, page_arg
 from .downloads import back_url
-from .uploads import duplicate_url, flag_similar, uploaded_json
+from .uploads import duplicate_url, flag_similar, refusal_json, uploaded_json
 
 #: A view of one set: the session and the set the URL names.
 SetView = Callable[[Session, Any], ResponseReturnValue]
@@ -320,21 +320,25 @@ class EventPages(SetPages[Event]):
             url = duplicate_url(exc)
             message = _(exc.message)
             if wants_json:
-                extra = {"existing_url": url} if url else {}
+                extra: dict[str, Any] = {"existing_url": url} if url else {}
+                extra["total"] = self._total(db, event)  # it may have joined the event
                 return _json_error(409, "duplicate", message, **extra)
             flash(message, "info")
             return redirect(back)
         except BrandHubError as exc:
-            status = status_for(exc)
             if wants_json:
-                return _json_error(status, exc.code, _(exc.message))
+                return refusal_json(exc, file.filename)
             flash(_(exc.message), "error")
             return redirect(back)
         if not wants_json:
             flash(_("“%(title)s” was added to the library.", title=asset.title), "success")
             return redirect(back)
         # Near duplicates: a burst of the same shot, a re-export.
-        return jsonify(uploaded_json(asset, flag_similar(asset))), 201
+        return jsonify(uploaded_json(asset, flag_similar(asset), self._total(db, event))), 201
+
+    def _total(self, db: Session, event: Event) -> int:
+        """How many assets of the event the person sees (the page's count)."""
+        return count_rows(db, self.kind.members(current_user, event))
 
     def assign(self, asset_id: int) -> ResponseReturnValue:
         """The asset page's event menu: make the asset part of an event, or of none."""

@@ -30,13 +30,19 @@ from ..operations.access import can_edit, get_visible_asset
 from ..operations.assets import create_asset, delete_asset, update_asset
 from ..operations.compliance import latest_report
 from ..operations.downloads import RESIZABLE
-from ..operations.listing import newest_visible
+from ..operations.listing import newest_visible, visible_total
 from ..presets import presets
 from ..search import assets_for, query_from_args, run_search
 from ..sending import send_download, send_original, send_rendition
 from ..services import ingest_settings, storage
 from .status import flash_back_to_review
-from .uploads import duplicate_url, flag_similar, similar_message, uploaded_json
+from .uploads import (
+    duplicate_url,
+    flag_similar,
+    refusal_json,
+    similar_message,
+    uploaded_json,
+)
 from .user import signed_in, visitor
 
 bp = Blueprint("web", __name__)
@@ -154,10 +160,7 @@ def upload() -> ResponseReturnValue:
             status = status_for(exc)
             report = exc.details.get("report")
             if wants_json:
-                error = {"code": exc.code, "message": _(exc.message)}
-                if report:
-                    error["report"] = report
-                return jsonify({"error": error}), status
+                return refusal_json(exc, upload_file.filename)
             form.file.errors = [_(exc.message)]
             page = render_template(
                 "upload.html", form=form, agencies=_agency_choices(), report=report
@@ -166,12 +169,18 @@ def upload() -> ResponseReturnValue:
         url = url_for("web.asset_page", asset_id=asset.id)
         similar = flag_similar(asset)  # near duplicates the uploader may see
         if wants_json:
-            return jsonify(uploaded_json(asset, similar)), 201
+            total = visible_total(get_session(), signed_in())
+            return jsonify(uploaded_json(asset, similar, total)), 201
         flash(_("“%(title)s” was added to the library.", title=asset.title), "success")
         if similar:
             flash(similar_message(similar), "warning")
         return redirect(url)
-    return render_template("upload.html", form=form, agencies=_agency_choices())
+    return render_template(
+        "upload.html",
+        form=form,
+        agencies=_agency_choices(),
+        total=visible_total(get_session(), signed_in()),
+    )
 
 
 @bp.get("/assets/<int:asset_id>")

@@ -25,21 +25,34 @@ function initToasts() {
 function armToast(toast) {
   const close = () => toast.remove();
   toast.querySelector("[data-toast-close]")?.addEventListener("click", close);
-  if (!toast.classList.contains("toast--error")) setTimeout(close, 6000);
+  // Messages in the page's flow stay until closed (one that vanished would move the page
+  // under the pointer); a script's short confirmation beside its control goes by itself.
+  if (toast.classList.contains("toast--inline") && !toast.classList.contains("toast--error")) {
+    setTimeout(close, 6000);
+  }
 }
 
-function showToast(message, kind = "info") {
-  const region = document.querySelector(".toasts");
-  if (!region) return;
-  const toast = element("div", `toast toast--${kind}`);
+// A message about what a control did, shown right after ``anchor`` (in the flow, never over
+// anything), or at the top of the content without one.
+function showToast(message, kind = "info", anchor = null) {
+  const region = document.querySelector("[data-toasts]");
+  const toast = element("div", `toast toast--${kind}${anchor ? " toast--inline" : ""}`);
   toast.dataset.toast = "";
+  toast.setAttribute("role", kind === "error" ? "alert" : "status");
   const text = element("span", "", message);
   const close = element("button", "toast__close", "×");
   close.type = "button";
   close.dataset.toastClose = "";
-  close.setAttribute("aria-label", "×");
+  close.setAttribute("aria-label", region?.dataset.msgClose || "×");
   toast.append(text, close);
-  region.append(toast);
+  if (anchor) {
+    anchor.parentElement.querySelectorAll(":scope > .toast--inline").forEach((old) => old.remove());
+    anchor.after(toast);
+  } else if (region) {
+    region.append(toast);
+  } else {
+    return;
+  }
   armToast(toast);
 }
 
@@ -77,25 +90,62 @@ function initAutosubmit() {
   });
 }
 
-// ---------- Upload drop zone: parallel uploads with per-file progress and retry ----------
+// ---------- Upload drop zone: queued files, parallel uploads, per-file state ----------
+//
+// A file's row goes: waiting (until "Upload N files" is pressed, where the zone queues) →
+// uploading (its bytes, with a bar) → processing (the server reads, checks and files it;
+// then, for large files, the previews, asked for until ready) → done; or refused, with the
+// brand's report, and a Retry button only when trying again can succeed (a dropped
+// connection, a busy server: not a brand refusal or a bad file). The total counts files
+// really done, and every [data-asset-count] on the page follows the server's count.
 
 const PARALLEL_UPLOADS = 3;
+const PROCESSING_POLL_MS = 1500;
+
+// "{n} files" from data-<name>-one / data-<name>-other (Spanish and English plurals).
+function plural(dataset, name, n, values = {}) {
+  const key = (form) => (name ? `${name}${form[0].toUpperCase()}${form.slice(1)}` : form);
+  const template = dataset[key(n === 1 ? "one" : "other")] || "";
+  const lang = document.documentElement.lang || undefined;
+  let text = template.replaceAll("{n}", n.toLocaleString(lang));
+  for (const [key, value] of Object.entries(values)) {
+    text = text.replaceAll(`{${key}}`, Number(value).toLocaleString(lang));
+  }
+  return text;
+}
+
+function updateAssetCounts(total) {
+  if (typeof total !== "number") return;
+  document.querySelectorAll("[data-asset-count]").forEach((node) => {
+    node.textContent = plural(node.dataset, "", total) || String(total);
+  });
+}
 
 function initDropzone(zone) {
   const list = zone.querySelector(".dropzone__list");
   const cards = zone.querySelector(".dropzone__cards");
   const total = zone.querySelector(".dropzone__total");
+  const start = zone.querySelector("[data-upload-start]");
   const form = zone.closest("form");
-  const queue = [];
+  const msg = zone.dataset;
+  const queued = "queue" in zone.dataset;
+  const waiting = [];  // picked, not sent yet (until the start button)
+  const queue = [];  // to send now
   let active = 0;
   let done = 0;
+  let refused = 0;
   let count = 0;
 
   const updateTotal = () => {
-    total.hidden = count === 0;
-    total.textContent = zone.dataset.msgTotal
-      .replace("%(done)s", done.toLocaleString())
-      .replace("%(total)s", count.toLocaleString());
+    const sent = count - waiting.length;
+    total.hidden = sent === 0;
+    let text = plural(msg, "msgTotal", sent, { done, total: sent });
+    if (refused) text += ` · ${plural(msg, "msgRefused", refused)}`;
+    total.textContent = text;
+    if (start) {
+      start.hidden = waiting.length === 0;
+      start.querySelector("[data-upload-start-label]").textContent = plural(msg, "msgStart", waiting.length);
+    }
   };
 
   const pump = () => {
@@ -109,22 +159,58 @@ function initDropzone(zone) {
     }
   };
 
+  const setState = (item, state, text) => {
+    item.row.dataset.state = state;
+    item.row.classList.toggle("is-done", state === "done");
+    item.row.classList.toggle("is-failed", state === "refused" || state === "failed");
+    item.state.textContent = text;
+  };
+
   const enqueue = (files) => {
     for (const file of files) {
       const row = element("li", "upload-item");
-      const name = element("span", "upload-item__name", file.name);
-      const state = element("span", "upload-item__state", "0 %");
+      const name = element("span", "upload-item__name", file.webkitRelativePath || file.name);
+      const state = element("span", "upload-item__state");
       const bar = element("progress");
       bar.max = 100;
       bar.value = 0;
+      bar.setAttribute("aria-label", file.name);
       row.append(name, state, bar);
       list.append(row);
-      queue.push({ file, row, state, bar });
+      const item = { file, row, state, bar };
       count += 1;
+      if (queued) {
+        setState(item, "waiting", msg.msgWaiting);
+        const remove = element("button", "btn btn--ghost btn--small upload-item__remove", msg.msgRemove);
+        remove.type = "button";
+        remove.setAttribute("aria-label", `${msg.msgRemove}: ${file.name}`);
+        remove.addEventListener("click", () => {
+          waiting.splice(waiting.indexOf(item), 1);
+          row.remove();
+          count -= 1;
+          updateTotal();
+        });
+        row.append(remove);
+        item.remove = remove;
+        waiting.push(item);
+      } else {
+        setState(item, "uploading", `${msg.msgUploading} 0 %`);
+        queue.push(item);
+      }
     }
     updateTotal();
     pump();
   };
+
+  start?.addEventListener("click", () => {
+    for (const item of waiting.splice(0)) {
+      item.remove?.remove();
+      setState(item, "uploading", `${msg.msgUploading} 0 %`);
+      queue.push(item);
+    }
+    updateTotal();
+    pump();
+  });
 
   const send = (item) => new Promise((resolve) => {
     const data = new FormData();
@@ -142,13 +228,23 @@ function initDropzone(zone) {
       if (!event.lengthComputable) return;
       const pct = Math.round((event.loaded / event.total) * 100);
       item.bar.value = pct;
-      item.state.textContent = `${pct} %`;
+      item.state.textContent = `${msg.msgUploading} ${pct} %`;
     });
-    xhr.addEventListener("load", () => {
+    // Every byte is sent: the server now reads, checks and files it.
+    xhr.upload.addEventListener("load", () => {
+      item.bar.removeAttribute("value");  // indeterminate while the server works
+      setState(item, "processing", msg.msgProcessing);
+    });
+    xhr.addEventListener("load", async () => {
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
       if (xhr.status === 201) {
-        markDone(item, zone.dataset.msgDone);
+        updateAssetCounts(body.total);
+        if (body.state === "processing" && body.status_url) {
+          setState(item, "processing", msg.msgProcessing);
+          body = { ...body, ...(await untilProcessed(body.status_url)) };
+        }
+        markDone(item, msg.msgDone, body.url, body.message);
         addCard(cards, body);
         if (body.similar_message && body.similar?.length) {  // a near duplicate: say which
           const note = element("a", "upload-item__similar", body.similar_message);
@@ -156,24 +252,43 @@ function initDropzone(zone) {
           item.row.append(note);
         }
       } else if (xhr.status === 409) {
-        markDone(item, zone.dataset.msgDuplicate, body.error?.existing_url);
+        updateAssetCounts(body.error?.total);
+        markDone(item, msg.msgDuplicate, body.error?.existing_url);
       } else {
-        markFailed(item, body.error?.message || zone.dataset.msgFailed, body.error?.report);
+        const error = body.error || {};
+        // Only what may go through another time gets a Retry: a busy server, not a refusal.
+        // Fields that are not valid can be corrected above and the same file sent again.
+        const retryable = error.retryable === true || error.code === "validation"
+          || xhr.status >= 500 || xhr.status === 429 || !error.code;
+        markFailed(item, error.message || msg.msgFailed, error, retryable);
       }
       resolve();
     });
     xhr.addEventListener("error", () => {
-      markFailed(item, zone.dataset.msgNetwork);
+      markFailed(item, msg.msgNetwork, {}, true);
       resolve();
     });
     xhr.send(data);
   });
 
-  const markDone = (item, message, href) => {
-    item.row.classList.remove("is-failed");
-    item.row.classList.add("is-done");
+  // Ask the processing endpoint until the previews are made (or failed, and why).
+  const untilProcessed = async (url) => {
+    for (;;) {
+      await new Promise((wait) => setTimeout(wait, PROCESSING_POLL_MS));
+      try {
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (!response.ok) continue;
+        const status = await response.json();
+        if (status.state !== "processing") return status;
+      } catch (err) {
+        // the connection came back or will: ask again
+      }
+    }
+  };
+
+  const markDone = (item, message, href, note) => {
+    setState(item, "done", "");
     item.bar.value = 100;
-    item.state.textContent = "";
     if (href) {
       const link = element("a", "", message);
       link.href = href;
@@ -181,27 +296,32 @@ function initDropzone(zone) {
     } else {
       item.state.textContent = message;
     }
+    if (note) item.row.append(element("p", "upload-item__note", note));
     done += 1;
     updateTotal();
   };
 
-  const markFailed = (item, message, report) => {
-    item.row.classList.add("is-failed");
-    item.state.textContent = message;
-    const explained = reportList(report);
+  const markFailed = (item, message, error, retryable) => {
+    setState(item, retryable ? "failed" : "refused", `${retryable ? msg.msgFailed : msg.msgRefused}: ${message}`);
+    item.bar.value = 0;
+    const explained = reportBlock(error);
     if (explained) item.row.append(explained);
-    const retry = element("button", "btn btn--ghost btn--small", zone.dataset.msgRetry);
+    if (!retryable) {
+      refused += 1;
+      updateTotal();
+      return;
+    }
+    const retry = element("button", "btn btn--ghost btn--small", msg.msgRetry);
     retry.type = "button";
     retry.addEventListener("click", () => {
       retry.remove();
       explained?.remove();
-      item.row.classList.remove("is-failed");
-      item.bar.value = 0;
-      item.state.textContent = "0 %";
+      setState(item, "uploading", `${msg.msgUploading} 0 %`);
       queue.push(item);
       pump();
     });
     item.row.append(retry);
+    updateTotal();
   };
 
   // Every picker of the zone: files, and (where offered) a whole folder.
@@ -256,26 +376,37 @@ async function collectEntry(entry, files) {
   }
 }
 
-// A refused upload's compliance report: what must change, in the brand's own words.
-function reportList(report) {
-  const failing = (report?.checks || []).filter((check) => check.status === "fail");
+// A refused upload's compliance report: the same component as the upload page, rendered
+// by the server (report_html); a plain list of the failing rules when only the data came.
+function reportBlock(error) {
+  const wrap = element("div", "upload-item__report");
+  if (error?.report_html) {
+    wrap.append(document.createRange().createContextualFragment(error.report_html));
+    return wrap;
+  }
+  const failing = (error?.report?.checks || []).filter((check) => check.status === "fail");
   if (!failing.length) return null;
-  const list = element("ul", "upload-item__report");
+  const list = element("ul");
   for (const check of failing) {
     const li = element("li");
-    const title = element("strong", "", check.title || check.rule);
-    li.append(title, document.createTextNode(`: ${check.message}`));
+    li.append(element("strong", "", check.title || check.rule), document.createTextNode(`: ${check.message}`));
     list.append(li);
   }
-  return list;
+  wrap.append(list);
+  return wrap;
 }
 
+// The new asset's card as the library shows it (rendered by the server).
 function addCard(cards, body) {
   if (!cards || !body.url) return;
+  if (body.card) {
+    cards.append(document.createRange().createContextualFragment(body.card));
+    return;
+  }
   const li = element("li", "card");
   const link = element("a", "card__link");
   link.href = body.url;
-  const media = element("div", "card__media card__media--image");
+  const media = element("div", "card__media");
   if (body.thumb) {
     const img = element("img");
     img.src = body.thumb;
@@ -283,8 +414,7 @@ function addCard(cards, body) {
     media.append(img);
   }
   const bodyDiv = element("div", "card__body");
-  const title = element("h3", "card__title", body.title);
-  bodyDiv.append(title);
+  bodyDiv.append(element("h3", "card__title", body.title));
   link.append(media, bodyDiv);
   li.append(link);
   cards.append(li);
@@ -318,7 +448,7 @@ document.addEventListener("DOMContentLoaded", () => {
       } catch (err) {
         copied = copyBySelection(value);
       }
-      showToast(copied ? (button.dataset.copied || `${value} ✓`) : value, copied ? "success" : "info");
+      showToast(copied ? (button.dataset.copied || `${value} ✓`) : value, copied ? "success" : "info", button);
     });
   });
 });
@@ -404,9 +534,9 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(String(response.status));
-      showToast(form.dataset.msgSaved, "success");
+      showToast(form.dataset.msgSaved, "success", toggle);
     } catch (err) {
-      showToast(form.dataset.msgFailed, "error");
+      showToast(form.dataset.msgFailed, "error", toggle);
     }
   }, true);
 });
