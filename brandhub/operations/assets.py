@@ -133,14 +133,29 @@ class TitleSources:
     filename: str
 
 
+def _photo_number(db: Session, event: Event, filename: str) -> str:
+    """The camera's counter in ``filename`` (DSC_0046: "46"), or the photo's place in the event.
+
+    The counter is the photographer's own reference, unique per camera and the same
+    however many files go up at once; a phone's date and time (IMG_20240312_103200)
+    is no counter, and the file then gets the next number of the event.
+    """
+    groups = re.findall(r"\d+", PurePath(filename).stem)
+    if groups and len(groups[-1]) <= 6 and not (len(groups) > 1 and len(groups[0]) == 8):
+        return groups[-1].lstrip("0") or "0"
+    counted = 0
+    if event.id is not None:
+        counted = db.scalar(select(func.count(Asset.id)).where(Asset.event_id == event.id)) or 0
+    return str(counted + 1)
+
+
 def make_title(db: Session, sources: TitleSources) -> str:
     """The title a new asset gets.
 
     The uploader's title, else the file's own title or headline, else the first
     words of its caption; then its file name cleaned up ("logo-salud_2024.png":
     "logo salud 2024") unless the name is a camera's counter ("DSC_4600"), when
-    the event's name and the photo's number in it ("Acto escolar · 12") say
-    more. A title that only repeats the file name (as some clients send) is no
+    the event's name and the photo's number ("Acto escolar · 4600") say more. A title that only repeats the file name (as some clients send) is no
     title.
     """
     filename = sources.filename
@@ -156,13 +171,7 @@ def make_title(db: Session, sources: TitleSources) -> str:
     if from_caption:
         return from_caption
     if is_made_up_name(filename) and sources.event is not None:
-        number = 1
-        if sources.event.id is not None:
-            counted = db.scalar(
-                select(func.count(Asset.id)).where(Asset.event_id == sources.event.id)
-            )
-            number = (counted or 0) + 1
-        return f"{sources.event.title} · {number}"[:300]
+        return f"{sources.event.title} · {_photo_number(db, sources.event, filename)}"[:300]
     return given[:300] or from_name  # "Plaza" typed for plaza.jpg keeps its capital
 
 

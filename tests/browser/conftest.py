@@ -95,8 +95,14 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(base + "/")
 
 
-def drop_files(page, files: dict[str, bytes]) -> None:
-    """Drop JPEG ``files`` (name → bytes) on the page's drop zone, as a person would."""
+def start_uploads(page) -> None:
+    """Press the drop zone's "Subir N archivos": picked and dropped files wait for it."""
+    page.locator("[data-upload-start]").first.click()
+
+
+def drop_files(page, files: dict[str, bytes], start: bool = True) -> None:
+    """Drop JPEG ``files`` (name → bytes) on the page's drop zone, as a person would, and
+    (unless ``start`` is false) press the button that sends them."""
     page.evaluate(
         """(files) => {
           const dt = new DataTransfer();
@@ -109,6 +115,8 @@ def drop_files(page, files: dict[str, bytes]) -> None:
         }""",
         [{"name": name, "data": list(data)} for name, data in files.items()],
     )
+    if start:
+        start_uploads(page)
 
 
 def screenshot(page, name: str) -> Path:

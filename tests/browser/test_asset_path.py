@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.assets.media_factory import make_jpeg
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, start_uploads
 from tests.factories import PASSWORD, add_user
 
 
@@ -21,6 +21,7 @@ def test_login_upload_and_see_the_thumbnail(page, live_server, live_app, tmp_pat
 
     page.goto(live_server.url + "/upload")
     page.locator('[data-dropzone] input[type="file"]').set_input_files(str(photo))
+    start_uploads(page)
     page.locator(".upload-item.is-done").wait_for()
     screenshot(page, "upload-1280")
 

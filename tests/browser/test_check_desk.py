@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.app.compliance.support import BRAND, pieces
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, start_uploads
 
 
 def _no_sideways_scroll(page) -> None:
@@ -113,8 +113,12 @@ def test_a_refused_upload_lists_what_must_change_in_the_drop_zone(
     page.goto(live_server.url + "/upload")
     page.locator(".upload-form__fields select[name=category]").select_option("logo")
     page.locator(".dropzone input[type=file]").first.set_input_files(str(piece))
+    start_uploads(page)
     explained = page.locator(".upload-item.is-failed .upload-item__report")
     explained.wait_for()
-    assert "Logo sin deformar: El logo está deformado" in explained.inner_text()
+    text = explained.inner_text()
+    assert "Logo sin deformar" in text and "El logo está deformado" in text
+    # A brand refusal fails the same way again: no Retry.
+    assert page.locator(".upload-item.is-failed button", has_text="Reintentar").count() == 0
     screenshot(page, "upload-refused-1280")
     context.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, start_uploads
 from tests.factories import add_user
 
 
@@ -24,6 +24,7 @@ def test_a_logo_menu_warns_of_white_and_the_original_is_the_file(page, live_serv
     page.locator('[data-dropzone] input[type="file"]').set_input_files(
         files=[{"name": "logo-blanco.png", "mimeType": "image/png", "buffer": source}]
     )
+    start_uploads(page)
     page.locator(".upload-item.is-done").wait_for()
     page.goto(live_server.url + "/")
     page.locator(".card a").first.click()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from brandhub.models import Asset
 from tests.assets.media_factory import make_jpeg
-from tests.browser.conftest import drop_files, screenshot, sign_in
+from tests.browser.conftest import drop_files, screenshot, sign_in, start_uploads
 from tests.factories import add_user, photo, session
 
 
@@ -44,6 +44,7 @@ def test_a_coverage_folder_uploaded_on_the_event_page(page, live_server, live_ap
     page.get_by_label("Crédito").fill("Ana Pérez / Prensa")
     page.get_by_label("Etiquetas").fill("hospital, inauguración")
     page.locator(".dropzone__folder input").set_input_files(str(folder))
+    start_uploads(page)
     page.locator(".upload-item.is-done").nth(19).wait_for(timeout=60000)
     assert page.locator(".upload-item").count() == 20
     assert page.locator(".upload-item.is-failed").count() == 0
@@ -55,7 +56,8 @@ def test_a_coverage_folder_uploaded_on_the_event_page(page, live_server, live_ap
     cards = page.locator(".set-assets .card")
     assert cards.count() == 20
     titles = cards.locator(".card__title").all_inner_texts()
-    assert titles == [f"DSC {n:04d}" for n in range(20)]  # in the order they were taken
+    # In the order they were taken, named by the event and the camera's counter.
+    assert titles == [f"Inauguración del Hospital Regional · {n}" for n in range(20)]
     assets = _assets(live_app)
     assert len(assets) == 20
     assert {a.credit for a in assets} == {"Ana Pérez / Prensa"}

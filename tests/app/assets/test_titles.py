@@ -87,9 +87,13 @@ def test_a_camera_name_in_an_event_becomes_the_event_and_a_number(app, client, l
         assert r.status_code == 201, r.get_json()
         return r.get_json()
 
-    assert drop(1, "DSC_4600.JPG")["title"] == "Acto escolar · 1"
-    second = drop(2, "DSC_4601.JPG")
-    assert second["title"] == "Acto escolar · 2"
+    # The camera's counter is the number: the photographer's own reference, the same
+    # however many files go up at once.
+    assert drop(1, "DSC_4600.JPG")["title"] == "Acto escolar · 4600"
+    second = drop(2, "DSC_0046.JPG")
+    assert second["title"] == "Acto escolar · 46"
+    # A phone's date and time is no counter: the photo's place in the event.
+    assert drop(4, "IMG_20240312_103200.jpg")["title"] == "Acto escolar · 3"
     # A name a person chose is kept, cleaned.
     assert drop(3, "entrega-de-diplomas.jpg")["title"] == "entrega de diplomas"
     assert read(app, second["id"]).event_id == event["id"]
