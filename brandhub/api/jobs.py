@@ -31,6 +31,7 @@ def _result(data: dict[str, Any]) -> dict[str, Any] | None:
             "file": item.get("file"),
             "reason": _(item.get("reason") or ""),
             "rules": item.get("rules") or [],
+            "retryable": bool(item.get("retryable", False)),
         }
         for item in data.get("rejected_files", [])
     ]

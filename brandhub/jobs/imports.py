@@ -64,6 +64,9 @@ def run_import(ctx: JobContext) -> None:
                     "file": str(file.relative_to(root) if root.is_dir() else file.name),
                     "reason": exc.message,
                     "rules": [vars(r) for r in failed_rules(exc)],
+                    # A store that was away may take the file another time; the brand
+                    # and a bad file refuse it again.
+                    "retryable": bool(exc.transient),
                 }
             )
         if n % EVERY == 0 or n == len(files):

@@ -155,8 +155,9 @@ def make_title(db: Session, sources: TitleSources) -> str:
     The uploader's title, else the file's own title or headline, else the first
     words of its caption; then its file name cleaned up ("logo-salud_2024.png":
     "logo salud 2024") unless the name is a camera's counter ("DSC_4600"), when
-    the event's name and the photo's number ("Acto escolar · 4600") say more. A title that only repeats the file name (as some clients send) is no
-    title.
+    the event's name and the photo's number ("Acto escolar · 4600") say more.
+    A title that only repeats the file name (as some clients send) is no title,
+    unless nothing better is known ("Plaza" typed for plaza.jpg keeps its capital).
     """
     filename = sources.filename
     given = (sources.given or "").strip()

@@ -25,7 +25,8 @@ schemas: dict[str, Any] = {
             "result": {
                 "type": ["object", "null"],
                 "description": "an import's counts and rejections (each with the brand rules it"
-                " failed: rule, title, message)",
+                " failed: rule, title, message; and retryable: whether importing the file again"
+                " may succeed, false for a brand refusal or a bad file)",
             },
             "asset_id": {"type": ["integer", "null"]},
             "subject_id": {"type": ["integer", "null"]},

@@ -146,6 +146,7 @@ def test_an_import_job_keeps_the_failed_rules(app_factory, tmp_path):
     (refused,) = body["result"]["rejected_files"]
     assert [x["rule"] for x in refused["rules"]] == ["foto-tamano", "foto-credito"]
     assert refused["reason"] == "La pieza no cumple con las reglas de la marca."
+    assert refused["retryable"] is False  # the brand refuses it again
 
 
 def test_an_import_job_with_an_unknown_agency_is_not_queued(app_factory, tmp_path):
