@@ -210,3 +210,34 @@ def test_the_library_finds_logos_by_category(page, live_server, live_app):
     screenshot(page, "library-categories-360")
     page.goto(live_server.url + "/?category=logo")
     screenshot(page, "library-logos-360")
+
+
+def test_the_event_page_explains_a_refusal(page, live_server, live_app, tmp_path):
+    runner = live_app.test_cli_runner()
+    assert runner.invoke(args=["brands", "load"]).exit_code == 0
+    assert runner.invoke(args=["brands", "assign", "prensa", BRAND]).exit_code == 0
+    user = add_user(live_app, "photographer", agency="prensa")
+    api = Api(live_app.test_client(), add_token(live_app, user))
+    event = api.post("/events", json={"title": "Acto escolar"}).get_json()
+    photo, _mirrored, logo = _files(tmp_path)
+
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/events/{event['id']}")
+    count = page.locator(".set-facts [data-asset-count]")
+    assert count.inner_text() == "0 recursos"
+    page.get_by_label("Crédito").fill("Ana Pérez / Prensa")
+    page.get_by_label("Derechos de autor").fill("Gobierno Provincial")
+    page.locator('[data-dropzone] input[type="file"]').first.set_input_files(
+        [str(photo), str(logo)]
+    )
+    start_uploads(page)
+    refused = page.locator('.upload-item[data-state="refused"]')
+    refused.wait_for()
+    page.locator('.upload-item[data-state="done"]').wait_for()
+    # The same report as /upload, and no Retry: the brand would refuse it again.
+    assert "Logo sin deformar" in refused.locator(".upload-item__report .report").inner_text()
+    assert refused.get_by_role("button", name="Reintentar").count() == 0
+    assert count.inner_text() == "1 recurso"  # the event's count, without a reload
+    card = page.locator(".dropzone__cards .card__title")
+    assert card.inner_text() == "Acto escolar · 4600"  # not the camera's "DSC 4600"
+    screenshot(page, "event-upload-refused-1280")
