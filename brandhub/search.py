@@ -195,3 +195,24 @@ def assets_for(
             results, hits=kept, total=max(len(kept), results.total - (len(ids) - len(kept)))
         )
     return results, [rows[hit.id] for hit in kept]
+
+
+def all_result_ids(user: Viewer, query: dict[str, Any], limit: int) -> tuple[list[int], int]:
+    """Every hit of ``query`` (any page) that ``user`` may see, at most ``limit``; and the total.
+
+    For "select all N results of this search": the ids in the search's order, read
+    page by page without facets; the caller refuses a total above ``limit``.
+    """
+    from search_index import MAX_PER_PAGE
+
+    wanted = {**query, "page": 1, "per_page": MAX_PER_PAGE, "facets": False}
+    ids: list[int] = []
+    total = 0
+    while True:
+        results = run_search(user, **wanted)
+        total = results.total
+        ids.extend(hit.id for hit in results.hits)
+        if len(ids) >= min(total, limit) or not results.hits:
+            break
+        wanted["page"] += 1
+    return list(dict.fromkeys(ids))[:limit], total

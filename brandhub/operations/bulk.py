@@ -3,7 +3,8 @@
 What a photographer sets once for a whole coverage: the credit, the caption,
 the copyright, tags to add (existing tags stay), a title prefix ("Acto 25 de
 Mayo — "), the event, a collection. Every selected asset must be visible and
-editable by the person, or nothing changes.
+editable by the person, or nothing changes. The same edits item by item, each
+asset done or refused on its own, are operations/bulk_actions.py's "edit".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assets.errors import InvalidInput
 
-from ..models import Asset, User
+from ..models import Asset, Tag, User
 from .assets import MAX_TAGS, parse_tags, tags_named
 from .review import TEXT_CHANGED, public_text, reopen_if_approved, text_changed
 from .selection import editable_selection
@@ -52,6 +53,36 @@ def _prefixed(title: str, prefix: str) -> str:
     return f"{prefix} {title}"[:300]
 
 
+def apply_changes(
+    db: Session, user: User, asset: Asset, changes: BulkChanges, new_tags: list[Tag]
+) -> None:
+    """Set ``changes``' texts and tags on one asset (not its event or collection); no commit.
+
+    An approved asset whose public text changed goes back to review unless ``user``
+    approves (operations/review.py).
+    """
+    before = public_text(asset)
+    for name in ("credit", "copyright"):
+        value = getattr(changes, name)
+        if value:
+            setattr(asset, name, " ".join(value.split())[:300])
+    if changes.caption:
+        asset.caption = changes.caption.strip()
+    prefix = " ".join((changes.title_prefix or "").split())[:100]
+    if prefix:
+        asset.title = _prefixed(asset.title, prefix)
+    if new_tags:
+        have = {t.id for t in asset.tags}
+        asset.tags = (asset.tags + [t for t in new_tags if t.id not in have])[:MAX_TAGS]
+    if text_changed(before, asset):
+        reopen_if_approved(db, user, asset, TEXT_CHANGED)
+
+
+def new_tags_of(db: Session, changes: BulkChanges) -> list[Tag]:
+    """The tag rows ``changes`` adds (created when new)."""
+    return tags_named(db, parse_tags(changes.add_tags)) if changes.add_tags else []
+
+
 def bulk_update(db: Session, user: User, asset_ids: list[int], changes: BulkChanges) -> list[Asset]:
     """Apply ``changes`` to every asset in ``asset_ids`` in one transaction."""
     if changes.is_empty():
@@ -65,25 +96,11 @@ def bulk_update(db: Session, user: User, asset_ids: list[int], changes: BulkChan
     )
     if collection is not None:
         require_manage(user, collection)
-    prefix = " ".join((changes.title_prefix or "").split())[:100]
-    new_tags = tags_named(db, parse_tags(changes.add_tags)) if changes.add_tags else []
+    new_tags = new_tags_of(db, changes)
     for asset in assets:
-        before = public_text(asset)
-        for name in ("credit", "copyright"):
-            value = getattr(changes, name)
-            if value:
-                setattr(asset, name, " ".join(value.split())[:300])
-        if changes.caption:
-            asset.caption = changes.caption.strip()
-        if prefix:
-            asset.title = _prefixed(asset.title, prefix)
-        if new_tags:
-            have = {t.id for t in asset.tags}
-            asset.tags = (asset.tags + [t for t in new_tags if t.id not in have])[:MAX_TAGS]
+        apply_changes(db, user, asset, changes, new_tags)
         if event is not None:
             asset.event = event
-        if text_changed(before, asset):
-            reopen_if_approved(db, user, asset, TEXT_CHANGED)
     if collection is not None:
         db.flush()
         COLLECTIONS.add(db, user, collection, [a.id for a in assets])  # commits

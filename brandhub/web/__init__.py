@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         admin,
         asset_forms,
         brand,
+        bulk,
         check,
         context,
         downloads,
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(sets.event_pages.bp)
     app.register_blueprint(sets.collection_pages.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(bulk.bp)
     app.register_blueprint(asset_forms.bp)
     review_panel.init_app(app)
     app.register_blueprint(share.bp)

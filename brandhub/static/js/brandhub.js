@@ -466,27 +466,54 @@ function copyBySelection(value) {
   return ok;
 }
 
-// ---------- Selections on event and collection grids: select all, count, actions ----------
+// ---------- Selections on grids (library, events, collections): select all, shift-click a range,
+// every result of a search, the count and the actions that need a selection ----------
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-selection]").forEach((form) => {
     const items = () => [...document.querySelectorAll(`input[data-select-item][form="${form.id}"]`)];
     const all = form.querySelector("[data-select-all]");
+    const everything = form.querySelector("[data-select-everything]");
     const count = form.querySelector("[data-select-count]");
+    let last = null;  // the box clicked last: a shift-click selects the range from it
     const update = () => {
       const chosen = items().filter((box) => box.checked).length;
-      if (count) count.textContent = (count.dataset.template || "%(num)s").replace("%(num)s", chosen.toLocaleString());
-      form.querySelectorAll("[data-needs-selection]").forEach((button) => { button.disabled = chosen === 0; });
+      const whole = Boolean(everything?.checked);
+      if (count) {
+        count.textContent = whole && count.dataset.allText
+          ? count.dataset.allText
+          : (count.dataset.template || "%(num)s").replace("%(num)s", chosen.toLocaleString());
+      }
+      form.querySelectorAll("[data-needs-selection]").forEach((button) => { button.disabled = chosen === 0 && !whole; });
       if (all) {
         all.checked = chosen > 0 && chosen === items().length;
         all.indeterminate = chosen > 0 && chosen < items().length;
       }
-      items().forEach((box) => box.closest(".card")?.classList.toggle("is-selected", box.checked));
+      form.classList.toggle("has-selection", chosen > 0 || whole);
+      items().forEach((box) => box.closest(".card")?.classList.toggle("is-selected", box.checked || whole));
     };
     all?.addEventListener("change", () => {
       items().forEach((box) => { box.checked = all.checked; });
+      if (everything && !all.checked) everything.checked = false;
       update();
     });
-    items().forEach((box) => box.addEventListener("change", update));
+    everything?.addEventListener("change", () => {
+      if (everything.checked) items().forEach((box) => { box.checked = true; });
+      update();
+    });
+    items().forEach((box) => {
+      box.addEventListener("click", (event) => {
+        const list = items();
+        if (event.shiftKey && last && last !== box) {
+          const [from, to] = [list.indexOf(last), list.indexOf(box)].sort((a, b) => a - b);
+          list.slice(from, to + 1).forEach((other) => { other.checked = box.checked; });
+        }
+        last = box;
+      });
+      box.addEventListener("change", () => {
+        if (everything && !box.checked) everything.checked = false;
+        update();
+      });
+    });
     update();
   });
 });
