@@ -25,7 +25,14 @@ from .bulk_actions import ActionParams, BulkOutcome, preview, run_action
 from .selection import MAX_SELECTION
 from .sets import EVENTS, require_manage
 
-__all__ = ["KitState", "coverage_ids", "coverage_preview", "kit_state", "publish_coverage"]
+__all__ = [
+    "KitState",
+    "common_credit",
+    "coverage_ids",
+    "coverage_preview",
+    "kit_state",
+    "publish_coverage",
+]
 
 
 @dataclass
@@ -82,3 +89,13 @@ def kit_state(db: Session, user: Viewer, event: Event) -> KitState:
     total = db.scalar(select(func.count()).where(member, visible_filter(user))) or 0
     shown = db.scalar(select(func.count()).where(member, visible_filter(None))) or 0
     return KitState(shown=shown, total=total)
+
+
+def common_credit(db: Session, user: Viewer, event: Event, asset_ids: list[int] | None) -> str:
+    """The credit line the chosen photos share ("" when they differ): the form's default."""
+    members = EVENTS.members(user, event).order_by(None)
+    query = members.with_only_columns(Asset.credit).distinct().limit(2)
+    if asset_ids is not None:
+        query = query.where(Asset.id.in_(asset_ids))
+    credits = list(db.scalars(query))
+    return credits[0] if len(credits) == 1 else ""

@@ -68,4 +68,5 @@ def asset_panel(asset: Asset) -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["rights_state"] = rights_state
     app.jinja_env.globals["licence_label"] = licence_label
+    app.jinja_env.globals["licence_url"] = lambda code: LICENCE_URLS.get(code or "")
     app.jinja_env.globals["workflow_panel"] = asset_panel

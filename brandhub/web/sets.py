@@ -42,18 +42,21 @@ from sqlalchemy.orm import Session
 from assets.errors import BrandHubError, DuplicateAsset, InvalidInput
 
 from ..db import get_session
-from ..forms import BulkForm, EventForm, SetForm, UploadForm, form_errors
+from ..forms import BulkForm, EventForm, PublishForm, SetForm, UploadForm, form_errors
 from ..models import Agency, Asset, Collection, Event, collection_assets
 from ..operations.access import can_edit, get_visible_asset, require_edit
 from ..operations.assets import create_asset
+from ..operations.bulk_actions import ActionParams
 from ..operations.listing import count as count_rows
 from ..operations.listing import page_of
+from ..operations.publication import common_credit, coverage_preview, publish_coverage
 from ..operations.selection import selection_ids
 from ..operations.sets import COLLECTIONS, EVENTS, S, SetKind, can_manage, owned_filter
 from ..sending import send_zip
 from ..services import ingest_settings, storage
 from .context import PER_PAGE, page_arg
 from .downloads import back_url
+from .presskit import kit_ref
 from .uploads import duplicate_url, flag_similar, refusal_json, uploaded_json
 
 #: A view of one set: the session and the set the URL names.
@@ -268,6 +271,12 @@ class EventPages(SetPages[Event]):
         super().__init__()
         self._route(f"/<int:{EVENTS.id_arg}>/upload", "upload", self._loaded(self.upload), ["POST"])
         self._route("/assign/<int:asset_id>", "assign", self.assign, ["POST"])
+        self._route(
+            f"/<int:{EVENTS.id_arg}>/publish",
+            "publish",
+            self._loaded(self.publish),
+            ["GET", "POST"],
+        )
 
     def _cannot_create(self) -> str:
         return _("Your role cannot create events. Ask an administrator.")
@@ -339,6 +348,44 @@ class EventPages(SetPages[Event]):
     def _total(self, db: Session, event: Event) -> int:
         """How many assets of the event the person sees (the page's count)."""
         return count_rows(db, self.kind.members(current_user, event))
+
+    def publish(self, db: Session, event: Event) -> ResponseReturnValue:
+        """Publish the coverage (or the selected photos) to the press kit, after a preview.
+
+        GET, or a POST from the event's selection (``step=preview``), shows what the
+        press kit will show; the form's POST (``step=publish``) does it.
+        """
+        back = self.url("page", event)
+        if not can_manage(current_user, event):
+            flash(_("You do not have permission to do this."), "error")
+            return redirect(back)
+        raw = request.values.getlist("asset_ids")
+        try:
+            ids = selection_ids(raw) if raw else None
+        except InvalidInput as exc:
+            flash(_(exc.message), "error")
+            return redirect(back)
+        if request.method == "POST" and request.form.get("step") == "publish":
+            form = PublishForm()
+            if form.validate_on_submit():
+                outcome = publish_coverage(db, current_user, event, ids, form.to_params())
+                return render_template(
+                    "events/published.html",
+                    outcome=outcome,
+                    title=_("Publish the coverage"),
+                    back=back,
+                    item=event,
+                    kit_url=url_for("presskit.kit", ref=kit_ref(event)),
+                )
+            status = 400
+        else:
+            form = PublishForm(formdata=None)
+            form.credit.data = common_credit(db, current_user, event, ids)
+            status = 200
+        outcome = coverage_preview(db, current_user, event, ids, ActionParams())
+        return self._render(
+            "publish", status, item=event, form=form, outcome=outcome, asset_ids=ids or []
+        )
 
     def assign(self, asset_id: int) -> ResponseReturnValue:
         """The asset page's event menu: make the asset part of an event, or of none."""

@@ -148,6 +148,7 @@ def revoke(link_id: int) -> ResponseReturnValue:
 def share_panel(target: Any) -> dict[str, Any]:
     """What an event or collection page shows of its links (and of its press kit)."""
     from ..models import Event
+    from ..operations.publication import kit_state
     from ..operations.sharing import links_for
     from .presskit import kit_ref
 
@@ -164,6 +165,9 @@ def share_panel(target: Any) -> dict[str, Any]:
         "presskit": (
             url_for("presskit.kit", ref=kit_ref(target), _external=True) if target.public else None
         ),
+        # What the event's kit shows of what the person sees: a public event whose
+        # photos are not approved and public has an empty kit, and the page says so.
+        "kit": kit_state(get_session(), signed_in(), target) if isinstance(target, Event) else None,
     }
 
 

@@ -82,7 +82,7 @@ def test_an_editor_cannot_change_another_agencys_asset_nor_approve(app, client, 
     change(app, theirs["id"], status="approved", public=True)  # salud sees it, cannot edit it
     login(salud.user)
     html = _act(client, "review", [mine["id"], theirs["id"]]).get_data(as_text=True)
-    assert "Pertenece a otra dependencia" in html
+    assert "Pertenece a otro organismo" in html
     assert read(app, mine["id"]).status == "in_review"
     html = _act(client, "publish", [mine["id"]]).get_data(as_text=True)
     assert "Solo los responsables de marca y los administradores aprueban" in html
