@@ -23,6 +23,7 @@ from . import (  # noqa: F401
     downloads,
     events,
     jobs,
+    publication,
     rights,
     search,
     sharing,

@@ -1,4 +1,9 @@
-"""``POST /assets/bulk``: one set of changes applied to a selection, all or nothing."""
+"""Bulk changes to a selection of assets.
+
+- ``POST /assets/bulk``: one set of changes applied to a selection, all or nothing;
+- ``POST /assets/actions``: one action (operations/bulk_actions.py) tried on each
+  asset, answering for each one whether it was done or why it was refused.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,13 @@ from ..db import get_session
 from ..ids import parse_id
 from ..operations.assets import parse_tags
 from ..operations.bulk import BulkChanges, bulk_update
+from ..operations.bulk_actions import ACTIONS, ActionParams, BulkOutcome, run_action
+from ..operations.rights import LICENCES
+from ..services import storage
 from ..text import clean_text
 from .blueprint import bp
 from .errors import ApiError
-from .requests import asset_ids, json_body
+from .requests import asset_ids, field_error, json_body, text_field
 from .serialize import assets_json
 
 TEXT = {"credit": 300, "caption": 5000, "copyright": 300, "title_prefix": 100}
@@ -26,8 +34,8 @@ def _cleaned(value: str | None) -> str | None:
     return None if value is None else str(clean_text(value))
 
 
-def _changes(payload: dict[str, Any]) -> BulkChanges:
-    unknown = set(payload) - set(TEXT) - set(IDS) - {"asset_ids", "add_tags"}
+def _changes(payload: dict[str, Any], extra: frozenset[str] = frozenset()) -> BulkChanges:
+    unknown = set(payload) - set(TEXT) - set(IDS) - {"asset_ids", "add_tags"} - extra
     if unknown:
         raise ApiError(
             422, "validation", _("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))
@@ -73,3 +81,65 @@ def bulk_edit() -> ResponseReturnValue:
     ids = asset_ids(payload)
     assets = bulk_update(get_session(), g.api_user, ids, _changes(payload))
     return jsonify({"updated": len(assets), "results": assets_json(assets)})
+
+
+ACTION_FIELDS = frozenset({"action", "licence", "restrictions", "confirm"})
+
+
+def _action_params(action: str, payload: dict[str, Any]) -> ActionParams:
+    """What ``action`` needs from the body; 422 (with the field) for what is missing or wrong."""
+    changes = _changes(payload, ACTION_FIELDS)
+    licence = payload.get("licence")
+    if licence is not None and (
+        not isinstance(licence, str) or (licence and licence not in LICENCES)
+    ):
+        raise field_error("licence", _("This licence is not one of the list."))
+    restrictions = text_field(payload, "restrictions", 5000)
+    confirm = payload.get("confirm")
+    if confirm is not None and not isinstance(confirm, bool):
+        raise field_error("confirm", _("Must be true or false."))
+    params = ActionParams(
+        licence=licence,
+        credit=changes.credit,
+        restrictions=restrictions,
+        changes=changes,
+        event_id=changes.event_id,
+        collection_id=changes.collection_id,
+        confirm=bool(confirm),
+    )
+    if action == "rights" and not params.has_rights():
+        raise field_error("licence", _("Choose at least one change to apply."))
+    if action == "edit" and not changes.has_text_changes():
+        raise field_error("credit", _("Choose at least one change to apply."))
+    if action == "event" and params.event_id is None:
+        raise field_error("event_id", _("Choose an event."))
+    if action == "collection" and params.collection_id is None:
+        raise field_error("collection_id", _("Choose a collection."))
+    if action == "delete" and not params.confirm:
+        raise field_error("confirm", _("Confirm the deletion: it cannot be undone."))
+    return params
+
+
+def outcome_json(outcome: BulkOutcome) -> dict[str, Any]:
+    """Counts, and one row per asset: done, or refused with the reason (in the UI's language)."""
+    return {
+        "action": outcome.action,
+        "done": len(outcome.done),
+        "refused": len(outcome.refused),
+        "results": [
+            {"id": r.asset_id, "done": r.done, "reason": _(r.reason) if r.reason else None}
+            for r in outcome.results
+        ],
+    }
+
+
+@bp.post("/assets/actions")
+def bulk_action() -> ResponseReturnValue:
+    payload = json_body()
+    action = payload.get("action")
+    if not isinstance(action, str) or action not in ACTIONS:
+        raise field_error("action", _("Unknown action."))
+    ids = asset_ids(payload)
+    params = _action_params(action, payload)
+    outcome = run_action(get_session(), g.api_user, action, ids, params, storage=storage())
+    return jsonify(outcome_json(outcome))

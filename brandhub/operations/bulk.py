@@ -34,6 +34,12 @@ class BulkChanges:
     event_id: int | None = None
     collection_id: int | None = None
 
+    def has_text_changes(self) -> bool:
+        """Whether it changes a text or adds a tag (leaving events and collections aside)."""
+        return bool(
+            self.credit or self.caption or self.copyright or self.add_tags or self.title_prefix
+        )
+
     def is_empty(self) -> bool:
         return not (
             self.credit

@@ -202,13 +202,7 @@ def _check(db: Session, user: Viewer, action: str, params: ActionParams) -> _Pre
             raise InvalidInput("Choose at least one change to apply.")
     elif action == "edit":
         changes = params.changes
-        if changes is None or not (
-            changes.credit
-            or changes.caption
-            or changes.copyright
-            or changes.add_tags
-            or changes.title_prefix
-        ):
+        if changes is None or not changes.has_text_changes():
             raise InvalidInput("Choose at least one change to apply.")
         prepared.tags = new_tags_of(db, changes)
     elif action == "event":

@@ -19,20 +19,28 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Asset, Event, User
+from ..models import Asset, Collection, Event, User
 from .access import Viewer, visible_filter
 from .bulk_actions import ActionParams, BulkOutcome, preview, run_action
+from .downloads import slug
 from .selection import MAX_SELECTION
 from .sets import EVENTS, require_manage
 
 __all__ = [
     "KitState",
+    "kit_ref",
     "common_credit",
     "coverage_ids",
     "coverage_preview",
     "kit_state",
     "publish_coverage",
 ]
+
+
+def kit_ref(item: Event | Collection) -> str:
+    """The press kit's address of an event or collection: ``evento-12-inauguracion``."""
+    kind = "evento" if isinstance(item, Event) else "coleccion"
+    return f"{kind}-{item.id}-{slug(item.title, '')}".rstrip("-")
 
 
 @dataclass

@@ -23,7 +23,8 @@ from assets.errors import AssetNotFound
 from ..db import get_session
 from ..models import Asset, Collection, Event, collection_assets
 from ..operations.access import visible_filter
-from ..operations.downloads import RESIZABLE, slug
+from ..operations.downloads import RESIZABLE
+from ..operations.publication import kit_ref
 from ..operations.sets import COLLECTIONS, EVENTS, CollectionKind, EventKind, members_of
 from ..presets import presets
 from ..sending import send_zip
@@ -35,11 +36,6 @@ bp = Blueprint("presskit", __name__, url_prefix="/prensa")
 
 KINDS: dict[str, EventKind | CollectionKind] = {"evento": EVENTS, "coleccion": COLLECTIONS}
 _REF = re.compile(r"^(evento|coleccion)-(\d{1,12})(?:-[a-z0-9-]*)?$")
-
-
-def kit_ref(item: Event | Collection) -> str:
-    kind = "evento" if isinstance(item, Event) else "coleccion"
-    return f"{kind}-{item.id}-{slug(item.title, '')}".rstrip("-")
 
 
 def _kit(ref: str) -> Event | Collection:

@@ -49,14 +49,13 @@ from ..operations.assets import create_asset
 from ..operations.bulk_actions import ActionParams
 from ..operations.listing import count as count_rows
 from ..operations.listing import page_of
-from ..operations.publication import common_credit, coverage_preview, publish_coverage
+from ..operations.publication import common_credit, coverage_preview, kit_ref, publish_coverage
 from ..operations.selection import selection_ids
 from ..operations.sets import COLLECTIONS, EVENTS, S, SetKind, can_manage, owned_filter
 from ..sending import send_zip
 from ..services import ingest_settings, storage
 from .context import PER_PAGE, page_arg
 from .downloads import back_url
-from .presskit import kit_ref
 from .uploads import duplicate_url, flag_similar, refusal_json, uploaded_json
 
 #: A view of one set: the session and the set the URL names.
