@@ -1,8 +1,9 @@
 """The library's bulk actions: one form, the selected assets (or every result of a search).
 
 The selection bar of the library (templates/bulk/_bar.html) posts here the
-checked assets, or ``scope=all`` with the search it was on (its words, filters
-and order: every result of it, not only the page). The pressed button names
+checked assets, or ``scope=all`` with the search it was on (``search``: the
+library's query string, its words, filters and order: every result of it, not
+only the page). The pressed button names
 the action (operations/bulk_actions.py, or ``zip``). A deletion is first shown
 on a page that asks to confirm it (without JavaScript too). The answer is a page
 saying how many were done and which were refused and why.
@@ -11,12 +12,14 @@ saying how many were done and which were refused and why.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from assets.errors import BrandHubError
 from search_index import IndexUnavailable, InvalidQuery
@@ -63,7 +66,8 @@ def _selected_ids() -> list[int]:
     if request.form.get("scope") != "all":
         return selection_ids(request.form.getlist("asset_ids"))
     try:
-        query = query_from_args(request.form, current_app.config["PER_PAGE"])
+        search = MultiDict(parse_qsl(request.form.get("search", "")[:10_000]))
+        query = query_from_args(search, current_app.config["PER_PAGE"])
         ids, total = all_result_ids(signed_in(), query, MAX_SELECTION)
     except InvalidQuery:
         raise SelectionRefused(

@@ -185,7 +185,7 @@ def test_all_results_of_a_search_act_on_every_page(app_factory):
     assert "Seleccionar los 5 resultados de esta búsqueda" in html
     r = client.post(
         "/assets/actions",
-        data={"action": "review", "scope": "all", "q": "hospital"},
+        data={"action": "review", "scope": "all", "search": "q=hospital&page=2"},
     )
     assert r.status_code == 200
     assert "5 hechos" in r.get_data(as_text=True)
@@ -203,7 +203,7 @@ def test_all_results_refuses_more_than_a_selection_holds(app, client, login, mon
     login(editor.user)
     r = client.post(
         "/assets/actions",
-        data={"action": "review", "scope": "all", "q": "plaza", "next": "/?q=plaza"},
+        data={"action": "review", "scope": "all", "search": "q=plaza", "next": "/?q=plaza"},
     )
     assert r.status_code == 302
     page = client.get(r.headers["Location"]).get_data(as_text=True)
