@@ -88,8 +88,10 @@ def test_a_coverage_published_in_three_actions_and_downloaded_by_a_journalist(
         screenshot(journalist, "presskit-1280")
         # The file's own page: the licence beside Descargar.
         first.locator(".card__link").click()
-        side = journalist.locator(".asset__side")
-        assert LICENCE in side.locator(".file-rights").first.inner_text()
+        beside = journalist.locator(".file-rights + .download-menu")
+        assert beside.count() == 1
+        assert LICENCE in journalist.locator(".asset__side .file-rights").first.inner_text()
+        screenshot(journalist, "presskit-asset-1280")
         journalist.set_viewport_size({"width": 360, "height": 780})
         journalist.goto(kit_url)
         _no_sideways_scroll(journalist, "the press kit at 360 px")

@@ -264,6 +264,10 @@ def _build(app: Flask) -> tuple[World, dict[str, Principal]]:
             own("approve_api", raw(status="in_review"))
             own("approve_web", raw(status="in_review"))
             own("submit_api", raw())
+            for via in ("api", "web"):  # bulk actions: each asset done or refused on its own
+                own(f"bulk_approve_{via}", raw(status="in_review"))
+                own(f"bulk_delete_{via}", raw())
+            own("event_publish_api", event(f"Publicar {name}"))
             own("unassign", raw(event=main_event))
             for via in ("api", "web"):
                 own(f"event_delete_{via}", event(f"Borrar {name} {via}"))
@@ -574,6 +578,40 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         )
     ],
     ("api.selection_zip", "GET"): [Case(api("GET", "/assets/zip?ids={asset}"), read())],
+    # Bulk actions answer 200 to anyone signed in: what each may do shows in each asset's
+    # result, checked in _effects (approved only by approvers who see it, deleted only by
+    # those who may edit it).
+    ("api.bulk_action", "POST"): [
+        Case(
+            api(
+                "POST",
+                "/assets/actions",
+                json=lambda w, p: {
+                    "action": "approve",
+                    "asset_ids": [w.own(p, "bulk_approve_api")],
+                },
+            ),
+            signed_in(200, anon=401),
+            "approve",
+        ),
+        Case(
+            api(
+                "POST",
+                "/assets/actions",
+                json=lambda w, p: {
+                    "action": "delete",
+                    "asset_ids": [w.own(p, "bulk_delete_api")],
+                    "confirm": True,
+                },
+            ),
+            signed_in(200, anon=401),
+            "delete",
+        ),
+    ],
+    ("api.publication_preview", "GET"): [Case(api("GET", E + "/publication"), write(200))],
+    ("api.publish_event", "POST"): [
+        Case(api("POST", own("event_publish_api", "/events/{id}/publication"), json={}), write(200))
+    ],
     ("api.set_focal", "POST"): [
         Case(api("POST", A + "/focal", json={"x": 0.4, "y": 0.6}), write(200))
     ],
@@ -730,6 +768,33 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             write(DONE, anon=LOGIN),
         )
     ],
+    ("bulk.run", "POST"): [
+        Case(
+            page(
+                "POST",
+                "/assets/actions",
+                data=lambda w, p: {
+                    "action": "approve",
+                    "asset_ids": str(w.own(p, "bulk_approve_web")),
+                },
+            ),
+            signed_in(200, anon=LOGIN),
+            "approve",
+        ),
+        Case(
+            page(
+                "POST",
+                "/assets/actions",
+                data=lambda w, p: {
+                    "action": "delete",
+                    "asset_ids": str(w.own(p, "bulk_delete_web")),
+                    "confirm": "y",
+                },
+            ),
+            signed_in(200, anon=LOGIN),
+            "delete",
+        ),
+    ],
     # ---- Pages: workflow
     ("review.status", "POST"): [
         Case(
@@ -768,6 +833,16 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         )
     ],
     ("events.download_zip", "GET"): [Case(page("GET", E + "/download.zip"), read(anon=LOGIN))],
+    ("events.publish", "GET"): [
+        Case(page("GET", E + "/publish"), write(200, anon=LOGIN, denied=REFUSED), "the preview")
+    ],
+    ("events.publish", "POST"): [
+        Case(
+            page("POST", E + "/publish", data={"step": "preview", "asset_ids": "{asset}"}),
+            write(200, anon=LOGIN, denied=REFUSED),
+            "the preview of a selection",
+        )
+    ],
     ("events.assign", "POST"): [
         Case(
             page("POST", "/events/assign/{asset}", data={"event_id": "{event}"}),
@@ -943,6 +1018,14 @@ def _effects(w: World, principals: dict[str, Principal]) -> list[str]:
                 gone = db.get(Collection, w.own(p, f"collection_delete_{via}")) is None
                 if gone != may_edit:
                     found.append(f"collection delete via {via} as {name}: deleted is {gone}")
+                if p.anonymous:
+                    continue
+                bulk = db.get(Asset, w.own(p, f"bulk_approve_{via}"))
+                if (bulk.status == "approved") != may_approve:  # type: ignore[union-attr]
+                    found.append(f"bulk approve via {via} as {name}: approved is {not may_approve}")
+                kept = db.get(Asset, w.own(p, f"bulk_delete_{via}")) is not None
+                if kept == may_edit:
+                    found.append(f"bulk delete via {via} as {name}: the asset kept is {kept}")
     return found
 
 
