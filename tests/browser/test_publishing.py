@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from brandhub.models import Asset
 from tests.browser.conftest import drop_files, screenshot, sign_in
-from tests.factories import Api, add_token, add_user, photo, session, upload
+from tests.factories import Api, add_token, add_user, change, photo, session, upload
 
 LICENCE = "CC BY-ND 4.0 (atribución, sin obras derivadas)"
 
@@ -65,6 +65,10 @@ def test_a_coverage_published_in_three_actions_and_downloaded_by_a_journalist(
     kit_url = live_server.url + kit_link.get_attribute("href")
     assets = _assets(live_app)
     assert {(a.status, a.public, a.licence) for a in assets} == {("approved", True, "cc-by-nd-4.0")}
+    screenshot(page, "publish-result-1280")
+    # The asset page says the licence and restrictions beside Descargar.
+    page.goto(f"{live_server.url}/assets/{assets[0].id}")
+    assert LICENCE in page.locator(".download-menu + .file-rights").inner_text()
 
     # A journalist, not signed in, in a browser of their own.
     context = browser.new_context(
@@ -101,19 +105,23 @@ def test_a_coverage_published_in_three_actions_and_downloaded_by_a_journalist(
 
 
 def test_library_multi_select_with_shift_click_and_a_bulk_action(page, live_server, live_app):
+    # Another agency's published photo: the editor sees it (the oldest, last) but may not change it.
+    other = add_user(live_app, "editor", agency="obras")
+    theirs = upload(Api(live_app.test_client(), add_token(live_app, other), other), 49)["id"]
+    change(live_app, theirs, status="approved", public=True)
     editor = add_user(live_app, "editor", agency="salud")
     api = Api(live_app.test_client(), add_token(live_app, editor), editor)
     ids = [upload(api, 50 + n, title=f"Acto {n}")["id"] for n in range(6)]
     sign_in(page, live_server.url, editor.email)
     boxes = page.locator('input[data-select-item][form="library-selection"]')
-    assert boxes.count() == 6
+    assert boxes.count() == 7
     count = page.locator(".bulk-bar [data-select-count]")
     review = page.get_by_role("button", name="Enviar a revisión")
     assert review.is_disabled()
     boxes.nth(0).click()
     boxes.nth(3).click(modifiers=["Shift"])  # the range from the first
     assert count.inner_text() == "4 seleccionados"
-    assert [boxes.nth(i).is_checked() for i in range(6)] == [True] * 4 + [False] * 2
+    assert [boxes.nth(i).is_checked() for i in range(7)] == [True] * 4 + [False] * 3
     assert review.is_enabled()
     # The bar stays in view while the person scrolls to pick more (on a desktop).
     page.mouse.wheel(0, 600)
@@ -128,11 +136,16 @@ def test_library_multi_select_with_shift_click_and_a_bulk_action(page, live_serv
     boxes.nth(5).focus()
     page.keyboard.press("Space")
     assert count.inner_text() == "5 seleccionados"
+    boxes.nth(6).click()  # the other agency's
     review.click()
-    page.get_by_text("5 hechos, 0 rechazados").wait_for()
+    page.get_by_text("5 hechos, 1 rechazado").wait_for()
+    refused = page.locator(".bulk-item--refused")
+    assert refused.count() == 1
+    assert "Pertenece a otro organismo" in refused.inner_text()
     statuses = {a.id: a.status for a in _assets(live_app)}
     newest_first = sorted(ids, reverse=True)  # the library shows the newest first
     chosen = newest_first[:4] + newest_first[5:]
     assert {statuses[i] for i in chosen} == {"in_review"}
     assert statuses[newest_first[4]] == "draft"
+    assert statuses[theirs] == "approved"
     screenshot(page, "library-bulk-result-1280")
