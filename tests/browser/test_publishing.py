@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from brandhub.models import Asset
-from tests.browser.conftest import drop_files, screenshot, sign_in
+from tests.browser.conftest import LiveServer, drop_files, screenshot, sign_in
 from tests.factories import Api, add_token, add_user, change, photo, session, upload
 
 LICENCE = "CC BY-ND 4.0 (atribución, sin obras derivadas)"
@@ -149,3 +149,32 @@ def test_library_multi_select_with_shift_click_and_a_bulk_action(page, live_serv
     assert statuses[newest_first[4]] == "draft"
     assert statuses[theirs] == "approved"
     screenshot(page, "library-bulk-result-1280")
+
+
+def test_every_result_of_a_search_is_selected_across_pages(browser, app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True, PER_PAGE=2)
+    editor = add_user(app, "editor", agency="salud")
+    api = Api(app.test_client(), add_token(app, editor), editor)
+    ids = [upload(api, 60 + n, title=f"Vacunación {n}")["id"] for n in range(5)]
+    other = upload(api, 70, title="Escuela")["id"]
+    context = browser.new_context(locale="es-AR", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        with LiveServer(app) as server:
+            sign_in(page, server.url, editor.email)
+            page.goto(server.url + "/?q=vacunacion")
+            everything = page.get_by_label("Seleccionar los 5 resultados de esta búsqueda")
+            review = page.get_by_role("button", name="Enviar a revisión")
+            assert review.is_disabled()
+            everything.check()
+            assert page.locator(".bulk-bar [data-select-count]").inner_text() == (
+                "Los 5 resultados de esta búsqueda están seleccionados"
+            )
+            assert review.is_enabled()
+            review.click()
+            page.get_by_text("5 hechos, 0 rechazados").wait_for()
+    finally:
+        context.close()
+    statuses = {a.id: a.status for a in _assets(app)}
+    assert {statuses[i] for i in ids} == {"in_review"}
+    assert statuses[other] == "draft"
