@@ -209,6 +209,7 @@ def _build(app: Flask) -> tuple[World, dict[str, Principal]]:
     }
     world.extra["logout_users"] = logout_users
     world.extra["login_user"] = add_user(app, "viewer", SAME)
+    ids["person"] = add_user(app, "viewer", SAME).id  # the admin pages change this one
 
     with session(app) as db:
         owner_row = db.get(User, owner.id)
@@ -724,6 +725,75 @@ TABLE: dict[tuple[str, str], list[Case]] = {
     ("auth.login", "POST"): [Case(sign_in, anyone(DONE))],
     ("auth.logout", "POST"): [Case(sign_out, anyone(LOGIN), "signed out, or asked to sign in")],
     ("admin.index", "GET"): [Case(page("GET", "/admin"), only(ADMINS, 200, anon=LOGIN))],
+    ("admin.people_list", "GET"): [
+        Case(page("GET", "/admin/people"), only(ADMINS, 200, anon=LOGIN))
+    ],
+    ("admin.invite", "GET"): [
+        Case(page("GET", "/admin/people/invite"), only(ADMINS, 200, anon=LOGIN))
+    ],
+    ("admin.invite", "POST"): [
+        Case(
+            page(
+                "POST",
+                "/admin/people/invite",
+                data=lambda w, p: {
+                    "email": f"invitada-{p.name.replace('@', '-')}@example.org",
+                    "role": "viewer",
+                    "agency": SAME,
+                },
+            ),
+            only(ADMINS, 200, anon=LOGIN),
+            "the page with the one-time link",
+        )
+    ],
+    ("admin.person", "GET"): [
+        Case(page("GET", "/admin/people/{person}"), only(ADMINS, 200, anon=LOGIN))
+    ],
+    ("admin.person", "POST"): [
+        Case(
+            page("POST", "/admin/people/{person}", data={"role": "viewer", "agency": SAME}),
+            only(ADMINS, DONE, anon=LOGIN),
+        )
+    ],
+    ("admin.person_active", "POST"): [
+        Case(
+            page("POST", "/admin/people/{person}/active", data={"active": "1"}),
+            only(ADMINS, DONE, anon=LOGIN),
+        )
+    ],
+    ("admin.person_reset", "POST"): [
+        Case(page("POST", "/admin/people/{person}/reset"), only(ADMINS, 200, anon=LOGIN))
+    ],
+    ("admin.agencies", "GET"): [
+        Case(page("GET", "/admin/agencies"), only(ADMINS, 200, anon=LOGIN))
+    ],
+    ("admin.agency", "GET"): [
+        Case(page("GET", "/admin/agencies/new"), only(ADMINS, 200, anon=LOGIN))
+    ],
+    ("admin.agency", "POST"): [
+        Case(
+            page(
+                "POST",
+                "/admin/agencies/new",
+                data=lambda w, p: {
+                    "name": f"Organismo {p.name}",
+                    "slug": "org-" + p.name.replace("@", "-").replace("_", "-"),
+                    "brand_slug": "",
+                    "time_zone": "",
+                },
+            ),
+            only(ADMINS, DONE, anon=LOGIN),
+        )
+    ],
+    # A link nobody made: the same answer for everyone, and nothing about anyone.
+    ("access.join", "GET"): [Case(page("GET", "/invitacion/no-existe"), anyone(404))],
+    ("access.join", "POST"): [
+        Case(page("POST", "/invitacion/no-existe", data={"password": "x"}), anyone(404))
+    ],
+    ("access.reset", "GET"): [Case(page("GET", "/restablecer/no-existe"), anyone(404))],
+    ("access.reset", "POST"): [
+        Case(page("POST", "/restablecer/no-existe", data={"password": "x"}), anyone(404))
+    ],
     # ---- Pages: library and assets
     ("web.library", "GET"): [Case(page("GET", "/"), signed_in(200, anon=LOGIN))],
     ("web.upload", "GET"): [
@@ -743,6 +813,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         Case(page("POST", own("delete_web", "/assets/{id}/delete")), write(DONE, anon=LOGIN))
     ],
     ("web.original", "GET"): [Case(page("GET", A + "/file"), read(anon=LOGIN))],
+    ("processing_status", "GET"): [Case(page("GET", A + "/processing"), read(anon=LOGIN))],
     ("web.download", "GET"): [Case(page("GET", A + "/download?preset=web"), read(anon=LOGIN))],
     ("web.rendition", "GET"): [
         Case(
