@@ -81,6 +81,7 @@ class Logo(Part):
     sha256: str | None = None
     drawing: Mapping[str, Any] | None = None
     path: Path | None = field(default=None, compare=False)
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,10 @@ class Rule(Part):
     title: str
     message: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    # English beside the Spanish, when the brand file gives it (``title_en`` or
+    # ``title = {es = "…", en = "…"}``); left out of the content when absent.
+    title_en: str | None = None
+    message_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,8 +175,16 @@ def _named(items: tuple[_Named, ...], name: str) -> _Named:
 
 
 def _content(item: Any) -> dict[str, Any]:
-    """The fields of a brand dataclass that make up its content, as JSON-safe values."""
-    return {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.compare}
+    """The fields of a brand dataclass that make up its content, as JSON-safe values.
+
+    An absent translation (``*_en`` left empty) is not written, so a brand
+    without English keeps the document, and the fingerprint, it always had.
+    """
+    return {
+        f.name: _plain(getattr(item, f.name))
+        for f in fields(item)
+        if f.compare and not (f.name.endswith("_en") and getattr(item, f.name) is None)
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -50,7 +50,7 @@ _TOP_KEYS = {
 _ENTRY_FIELDS = {
     "palette": ({"name", "hex"}, {"rgb", "cmyk", "pantone", "use"}),
     "typography": ({"name", "use"}, {"weights", "fallback", "source"}),
-    "logos": ({"name", "title", "description", "usage"}, {"file", "drawing"}),
+    "logos": ({"name", "title", "description", "usage"}, {"file", "drawing", "title_en"}),
 }
 
 

@@ -147,7 +147,8 @@ def _holes(inside: np.ndarray) -> np.ndarray:
     while True:
         grown = _grow(outside) & free
         if (grown == outside).all():
-            return free & ~outside
+            holes: np.ndarray = free & ~outside
+            return holes
         outside = grown
 
 

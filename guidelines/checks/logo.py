@@ -83,7 +83,7 @@ def clear_space(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
     """Free margin on every side of at least ``min_ratio`` of the mark's size."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        return skipped(_NO_MARK, code="no_mark")
     ratios = clear_space_ratios(mark, params["relative_to"])
     side = min(ratios, key=lambda s: ratios[s])
     values = {
@@ -136,10 +136,10 @@ def logo_aspect(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
     """The mark's width / height within ``tolerance`` of the official version it resembles."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        return skipped(_NO_MARK, code="no_mark")
     officials = list(ctx.officials)
     if not officials:
-        return skipped(_NO_OFFICIALS)
+        return skipped(_NO_OFFICIALS, code="no_officials")
     official = best_by_shape(mark, officials)
     deviation = abs(mark.aspect / official.mark.aspect - 1.0)
     values = {
@@ -199,10 +199,10 @@ def logo_version(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
     mark = piece_mark(piece)
     if mark is None:
         # An empty file must not pass as a logo: this is the rule that says so.
-        return failed_because(_NO_MARK, similarity=0.0)
+        return failed_because(_NO_MARK, code="no_mark", similarity=0.0)
     officials = list(ctx.officials)
     if not officials:
-        return skipped(_NO_OFFICIALS)
+        return skipped(_NO_OFFICIALS, code="no_officials")
     found = best_form(mark, officials)
     assert found is not None
     match, best = found
@@ -234,9 +234,7 @@ def logo_version(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
         },
     }
     if form_ok and best.name in allowed and not color_ok:
-        return Outcome(
-            "fail", values, {**details, "code": "recoloured"}, _RECOLOURED.format(**values)
-        )
+        return Outcome("fail", values, details, _RECOLOURED.format(**values), "recoloured")
     return verdict(form_ok and best.name in allowed, values, details)
 
 
@@ -251,7 +249,7 @@ def logo_min_size(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
     """The mark itself (not the canvas) is at least ``min_width`` × ``min_height`` pixels."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        return skipped(_NO_MARK, code="no_mark")
     scale = piece.analysis_scale
     width, height = round(mark.width * scale), round(mark.height * scale)
     min_w, min_h = params["min_width"], params["min_height"]

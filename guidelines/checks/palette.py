@@ -175,7 +175,7 @@ def palette_outcome(
     has the form of), each wrong colour is paired with the official colour of its region."""
     colors = official_colors(ctx, params["colors"])
     if not colors:
-        return skipped("La marca no tiene colores oficiales para comparar.")
+        return skipped("La marca no tiene colores oficiales para comparar.", code="no_palette")
     off, rows = judge_colors(
         clusters, colors, params["tolerance"], params["min_share"], params["neutrals"]
     )
