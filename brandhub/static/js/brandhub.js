@@ -346,6 +346,8 @@ function initDropzone(zone) {
 function initSubmitDropzone(zone) {
   const input = zone.querySelector('input[type="file"]');
   const list = zone.querySelector(".dropzone__list");
+  // The zone itself now says which file was chosen; the bare input is for pages without script.
+  input.classList.replace("dropzone__input", "visually-hidden");
   const show = () => {
     list.replaceChildren(...[...input.files].map((file) => element("li", "upload-item", file.name)));
   };

@@ -132,7 +132,9 @@ def test_the_desk_uses_the_drop_zone_and_works_without_script(loaded, client):
     form_html = page.split('<form class="panel check-form"', 1)[1].split("</form>", 1)[0]
     assert 'data-dropzone="submit"' in form_html and "Arrastre el archivo aquí" in form_html
     # A real, visible file input inside the zone, sent with the form's own button.
-    assert re.search(r'<input class="dropzone__input" type="file" name="file"', form_html)
+    assert re.search(
+        r'<input class="dropzone__input" type="file" name="file" id="check-file"', form_html
+    )
     assert 'type="submit"' in form_html
     r = client.post("/verificar", data=form(pieces()["recoloured"], "rojo.png"))
     assert r.status_code == 200 and "Informe de cumplimiento" in r.get_data(True)
