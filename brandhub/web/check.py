@@ -28,11 +28,11 @@ from .report_text import (
     CATEGORY_NAMES,
     category_name,
     colour_word,
+    logo_title,
     off_palette_words,
     result_message,
     result_title,
     rule_title,
-    spanish,
 )
 from .report_view import value_rows
 from .rule_text import pct
@@ -48,6 +48,7 @@ bp.record_once(
         category_titles=CATEGORY_NAMES,
         report_title=result_title,
         rule_title=rule_title,
+        logo_title=logo_title,
         report_message=result_message,
         off_palette_words=off_palette_words,
         colour_word=colour_word,
@@ -92,8 +93,7 @@ def official_downloads(report: Report, brand: Brand, filename: str | None) -> di
     ]
     if not links:
         return {}
-    title = logo.title if spanish() or not logo.title_en else logo.title_en
-    return {"title": title, "links": links}
+    return {"title": logo_title(logo), "links": links}
 
 
 def _brands() -> tuple[Brands, int]:

@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from guidelines import CATEGORIES, CHECKS, Rule
+from guidelines import CATEGORIES, CHECKS, Logo, Rule
 
 from .report_view import value_rows
 from .rule_text import pct
@@ -138,6 +138,11 @@ def rule_title(rule: Rule) -> str:
     return result_title(
         {"title": rule.title, "rule": rule.id, "check": rule.check, "title_en": rule.title_en}
     )
+
+
+def logo_title(logo: Logo) -> str:
+    """An official logo version's title in the reader's language (English when given)."""
+    return logo.title if spanish() or not logo.title_en else logo.title_en
 
 
 def result_message(result: Mapping[str, Any]) -> str:

@@ -66,6 +66,7 @@ def test_a_recoloured_logo_is_reported_in_plain_spanish_with_the_fix(loaded, cli
     html = client.post("/verificar", data=form(pieces()["recoloured"], "rojo.png")).get_data(True)
     version = _item(html, "Versión oficial del logo")
     assert "La forma coincide con el logo oficial «Logo principal a color»" in version
+    assert re.search(r"<dt>Parecido de la forma</dt><dd>\d\d,\d\u00a0%</dd>", version)
     colours = _item(html, "Colores del logo")
     # The red is paired with the colour of its region, not with the nearest by ΔE (grey).
     assert "El rojo de esta zona debería ser Azul Provincia" in colours
@@ -307,3 +308,12 @@ def test_the_edit_form_needs_its_csrf_token(app_factory):
     r = client.post(f"/marca/{PRIVATE}/editar", data={"text": "x"})
     assert r.status_code == 400
     assert len(versions(app, PRIVATE)) == 1
+
+
+def test_the_guideline_page_in_english_names_rules_and_categories_in_english(loaded, client):
+    client.get("/?lang=en")
+    page = client.get(f"/marca/{BRAND}").get_data(True)
+    assert "Logo colours" in page and "Official logo version" in page
+    assert "Photograph" in page
+    for spanish in ("Colores del logo", "Versión oficial del logo", "Fotografía"):
+        assert spanish not in page, spanish

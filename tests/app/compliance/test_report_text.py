@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from brandhub.web.report_text import off_palette_words, result_message, result_title
+from brandhub.web.report_text import logo_title, off_palette_words, result_message, result_title
 from brandhub.web.report_view import value_rows
 from brandhub.web.rule_text import describe
 from guidelines import SHIPPED_BRANDS, check_piece, load_brand_dict, load_brands_dir
@@ -245,3 +245,29 @@ def test_reports_stored_before_results_named_their_check_stay_as_written(app) ->
 )
 def test_off_palette_share_in_words(spanish, share, words) -> None:
     assert off_palette_words(share) == words
+
+
+def test_logo_titles_in_the_readers_language(app) -> None:
+    brand = load_brand_dict(
+        {
+            **BILINGUAL,
+            "logos": [
+                {
+                    "name": "principal",
+                    "title": {"es": "Logo principal", "en": "Main logo"},
+                    "description": "d",
+                    "usage": "u",
+                    "drawing": {
+                        "shape": "shield",
+                        "fill": "Azul",
+                        "ink": "#FFFFFF",
+                        "initials": "MB",
+                    },
+                }
+            ],
+        }
+    )
+    with app.test_request_context("/?lang=en"):
+        assert logo_title(brand.logo("principal")) == "Main logo"
+    with app.test_request_context("/?lang=es"):
+        assert logo_title(brand.logo("principal")) == "Logo principal"
