@@ -41,6 +41,13 @@ def test_warnings_are_kept_with_the_asset_and_shown_on_its_page(app, api, editor
     assert "Fondo transparente" in page and "Exporte el PNG con transparencia" in page
     assert "Gobierno Provincial de Ejemplo · versión 2025.1" in page
     assert f"/marca/{BRAND}?version=" in page
+    assert "verificada como: Logo" in page
+    # In English the report, its rule titles and its category are English.
+    english = signed_in(app, editor)
+    english.get("/?lang=en")
+    page = english.get(f"/assets/{asset_id}").get_data(True)
+    assert "checked as: Logo" in page and "Transparent background" in page
+    assert "Fondo transparente" not in page and "Exporte el PNG" not in page
 
 
 def test_the_category_follows_the_kind_unless_given(app, api):
