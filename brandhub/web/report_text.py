@@ -27,9 +27,9 @@ from .rule_text import pct
 
 CATEGORY_NAMES: dict[str, Any] = {
     "logo": _l("Logo"),
-    "photo": _l("Photograph"),
-    "graphic": _l("Graphic piece (poster, leaflet)"),
-    "social": _l("Social media post"),
+    "photo": _l("Photo"),
+    "graphic": _l("Graphic piece (poster, flyer)"),
+    "social": _l("Social network post"),
     "video": _l("Video"),
     "audio": _l("Audio"),
 }

@@ -123,8 +123,8 @@ def test_the_report_in_english(loaded, client):
 def test_english_categories_and_the_desk_form(loaded, client):
     client.get("/?lang=en")
     page = client.get("/verificar").get_data(True)
-    assert '<option value="photo">Photograph</option>' in page
-    assert "Fotografía" not in page
+    assert '<option value="photo">Photo</option>' in page
+    assert "Foto</option>" not in page
     assert "data-dropzone" in page and "Drag the file here" in page
 
 
@@ -314,6 +314,6 @@ def test_the_guideline_page_in_english_names_rules_and_categories_in_english(loa
     client.get("/?lang=en")
     page = client.get(f"/marca/{BRAND}").get_data(True)
     assert "Logo colours" in page and "Official logo version" in page
-    assert "Photograph" in page
-    for spanish in ("Colores del logo", "Versión oficial del logo", "Fotografía"):
+    assert "Graphic piece (poster, flyer)" in page
+    for spanish in ("Colores del logo", "Versión oficial del logo", "Pieza gráfica"):
         assert spanish not in page, spanish
