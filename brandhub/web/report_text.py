@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from guidelines import CATEGORIES, CHECKS, Logo, Rule
 
 from .report_view import value_rows
-from .rule_text import pct
+from .rule_text import field_names, pct
 
 CATEGORY_NAMES: dict[str, Any] = {
     "logo": _l("Logo"),
@@ -107,6 +107,23 @@ COLOR_WORDS: dict[str, Any] = {
 }
 
 _COLOUR_CHECKS = ("palette", "logo_colors", "svg_palette")
+
+# What a failure means and what to do, by check, with what was measured and what is allowed.
+_FAILED: dict[str, Any] = {
+    "logo_aspect": _l(
+        "The logo is distorted: its proportion is %(measured)s and the official one is "
+        "%(allowed)s. Resize it without stretching it (drag a corner holding Shift)."
+    ),
+    "clear_space": _l(
+        "The logo needs more free space around it: %(measured)s, and %(allowed)s is asked."
+    ),
+    "logo_min_size": _l(
+        "The logo is too small to read well (%(measured)s); it must be %(allowed)s."
+    ),
+    "file_size": _l("The file weighs %(measured)s; the maximum is %(allowed)s."),
+    "dimensions": _l("The image is %(measured)s and must be %(allowed)s."),
+    "format": _l("This type of file (%(measured)s) is not accepted here; accepted: %(allowed)s."),
+}
 
 
 def spanish() -> bool:
@@ -210,7 +227,35 @@ def _failed(check: str, details: Mapping[str, Any]) -> str:
         )
     if check in _COLOUR_CHECKS:
         return _("Some colours are not official colours: below, what each should be.")
-    return _("Does not meet the rule: see what was measured and what is allowed.")
+    if check == "transparency":
+        if details.get("required"):
+            return _("The file must have a transparent background: export the PNG with it.")
+        return _("The file must not have transparent areas: export it on a solid background.")
+    if check == "required_metadata":
+        missing = [field_names(f) for f in details.get("missing", [])]
+        return _("The file's data lack: %(missing)s.", missing=", ".join(missing) or "—")
+    rows = value_rows(details)
+    if len(rows) < 2:
+        return _("Does not meet the rule.")
+    found, allowed = rows[0][1], rows[1][1]
+    sentence = _FAILED.get(check)
+    if sentence is not None:
+        return str(sentence) % {"measured": found, "allowed": allowed}
+    return _(
+        "Does not meet the rule: measured %(measured)s, allowed %(allowed)s.",
+        measured=found,
+        allowed=allowed,
+    )
+
+
+def localized_report(report: Mapping[str, Any]) -> dict[str, Any]:
+    """A report whose results carry their title and message in the reader's language, for
+    pages that draw it in the browser (a refused file in the drop zone)."""
+    checks = [
+        {**check, "title": result_title(check), "message": result_message(check)}
+        for check in report.get("checks", [])
+    ]
+    return {**report, "checks": checks}
 
 
 def off_palette_words(share: float) -> str:

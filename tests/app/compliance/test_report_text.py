@@ -218,7 +218,7 @@ def test_brand_english_is_used_for_english_readers(app, small_photo_report) -> N
     assert english[0] == ("Photo size", "The photo is 1200 × 800 px and needs ≥ 3000 px wide.")
     # A title the brand wrote only in Spanish stays the brand's; the message is generic.
     assert english[1][0] == "Título solo en castellano"
-    assert english[1][1] == "Does not meet the rule: see what was measured and what is allowed."
+    assert english[1][1] == "The image is 1200 × 800 px and must be ≥ 3000 px wide."
     # A rule without its own title takes the check's title, translated.
     assert english[2] == ("File size", "Complies with the rule.")
     spanish = _texts(app, "es", small_photo_report)

@@ -117,3 +117,13 @@ def test_the_drop_zone_gets_the_report_and_the_plain_form_shows_it(app, editor):
     assert "El logo está deformado" in html
     assert f"/verificar?brand={BRAND}&amp;category=logo" in html
     assert stored_keys(app) == []
+
+
+def test_the_drop_zone_gets_the_report_in_the_readers_language(app, editor):
+    client = signed_in(app, editor)
+    client.get("/?lang=en")
+    data = {"file": (io.BytesIO(pieces()["stretched"]), "logo.png"), "category": "logo"}
+    r = client.post("/upload", data=data, headers={"Accept": "application/json"})
+    failing = [c for c in r.get_json()["error"]["report"]["checks"] if c["status"] == "fail"]
+    assert [(c["rule"], c["title"]) for c in failing] == [("logo-proporcion", "Logo not distorted")]
+    assert failing[0]["message"].startswith("The logo is distorted: its proportion is 6.21 and")
