@@ -51,6 +51,7 @@ class PaletteColor(Part):
     cmyk: str | None = None
     pantone: str | None = None
     use: str | None = None
+    use_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Logo(Part):
     drawing: Mapping[str, Any] | None = None
     path: Path | None = field(default=None, compare=False)
     title_en: str | None = None
+    description_en: str | None = None
+    usage_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,10 @@ class Brand:
     donts: tuple[str, ...]
     rules: Mapping[str, tuple[Rule, ...]]
     source: Path | None = field(default=None, compare=False)
+    # English beside the Spanish, when the brand file gives it (``description_en`` …).
+    description_en: str | None = None
+    dos_en: tuple[str, ...] | None = None
+    donts_en: tuple[str, ...] | None = None
 
     def rules_for(self, category: str) -> tuple[Rule, ...]:
         """The rules of a piece category; InvalidInput for a category that does not exist."""

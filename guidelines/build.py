@@ -59,6 +59,9 @@ def build_brand(
         donts=tuple(raw.get("donts", [])),
         rules=rules,
         source=None if stored else path,
+        description_en=(raw.get("description_en") or "").strip() or None,
+        dos_en=tuple(raw["dos_en"]) if raw.get("dos_en") else None,
+        donts_en=tuple(raw["donts_en"]) if raw.get("donts_en") else None,
     )
 
 
@@ -86,7 +89,10 @@ def _palette_color(entry: Mapping[str, Any]) -> PaletteColor:
             f'{where}: {entry.get("hex")!r} is not a HEX colour such as "#1F4E8C".',
             color=entry["name"],
         ) from None
-    notes = {k: _text(entry, k, where, required=False) for k in ("rgb", "cmyk", "pantone", "use")}
+    notes = {
+        k: _text(entry, k, where, required=False)
+        for k in ("rgb", "cmyk", "pantone", "use", "use_en")
+    }
     return PaletteColor(name=entry["name"], hex=hex_value, **notes)
 
 
@@ -135,7 +141,8 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
     title, description, usage = (
         _text(entry, k, where) or "" for k in ("title", "description", "usage")
     )
-    title_en = _english(entry, "title", where)
+    english = {k: _english(entry, k, where) for k in ("title", "description", "usage")}
+    title_en = english["title"]
     name = entry["name"]
     file, drawing = entry.get("file"), entry.get("drawing")
     if (file is None) == (drawing is None):
@@ -143,7 +150,16 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
     if drawing is not None:
         if not isinstance(drawing, dict):
             raise _error(entry, f"{where}: 'drawing' must be a table.", logo=entry["name"])
-        return Logo(name, title, description, usage, drawing=dict(drawing), title_en=title_en)
+        return Logo(
+            name,
+            title,
+            description,
+            usage,
+            drawing=dict(drawing),
+            title_en=title_en,
+            description_en=english["description"],
+            usage_en=english["usage"],
+        )
     if not isinstance(file, str) or not file.strip():
         raise _error(entry, f"{where}: 'file' must be a file name.", logo=entry["name"])
     if stored or not files_allowed:
@@ -155,6 +171,8 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
             file=file,
             sha256=entry.get("sha256"),
             title_en=title_en,
+            description_en=english["description"],
+            usage_en=english["usage"],
         )
     # Logo files live in the brands folder, next to the brand files.
     directory = path.parent
@@ -174,6 +192,8 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
         sha256=digest,
         path=logo_path,
         title_en=title_en,
+        description_en=english["description"],
+        usage_en=english["usage"],
     )
 
 

@@ -26,6 +26,8 @@ from ..ratelimit import before_body, count_anonymous_check, limited_message
 from ..services import ingest_settings, storage
 from .report_text import (
     CATEGORY_NAMES,
+    brand_list,
+    brand_text,
     category_name,
     colour_word,
     logo_title,
@@ -49,6 +51,8 @@ bp.record_once(
         report_title=result_title,
         rule_title=rule_title,
         logo_title=logo_title,
+        brand_text=brand_text,
+        brand_list=brand_list,
         report_message=result_message,
         off_palette_words=off_palette_words,
         colour_word=colour_word,

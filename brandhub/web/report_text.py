@@ -159,7 +159,25 @@ def rule_title(rule: Rule) -> str:
 
 def logo_title(logo: Logo) -> str:
     """An official logo version's title in the reader's language (English when given)."""
-    return logo.title if spanish() or not logo.title_en else logo.title_en
+    return brand_text(logo, "title")
+
+
+def brand_text(part: Any, name: str) -> str:
+    """A text of a brand (its description, a logo's usage, a colour's use …) in the
+    reader's language: the ``<name>_en`` beside it for English readers, when given."""
+    spanish_text = getattr(part, name, None) or ""
+    english = getattr(part, f"{name}_en", None)
+    return str(spanish_text if spanish() or not english else english)
+
+
+def brand_list(brand: Any, name: str) -> tuple[str, ...]:
+    """The brand's do's or don'ts in the reader's language; the English list only when it
+    has an item for every Spanish one (a child brand may add Spanish items only)."""
+    items: tuple[str, ...] = tuple(getattr(brand, name, ()) or ())
+    english = getattr(brand, f"{name}_en", None)
+    if spanish() or not english or len(english) != len(items):
+        return items
+    return tuple(english)
 
 
 def result_message(result: Mapping[str, Any]) -> str:

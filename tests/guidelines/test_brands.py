@@ -361,3 +361,26 @@ def test_bad_english_texts_are_refused(line: str, fragment: str) -> None:
     text = PARENT.replace("min_width = 3000\n", f"min_width = 3000\n{line}\n", 1)
     with pytest.raises(BrandError, match=re.escape(fragment)):
         load_brand_text(text, "madre.toml")
+
+
+def test_the_brands_own_texts_may_carry_english(tmp_path: Path) -> None:
+    text = (
+        PARENT.replace('dos = ["Hacer A"]', 'dos = ["Hacer A"]\ndos_en = ["Do A"]')
+        .replace(
+            "public_checks = true",
+            'public_checks = true\ndescription = "Marca."\ndescription_en = "Brand."',
+        )
+        .replace('hex = "#1F4E8C"', 'hex = "#1F4E8C"\nuse = "Fondos."\nuse_en = "Backgrounds."')
+    )
+    brand = load_brand_text(text, "madre.toml")
+    assert (brand.description_en, brand.dos_en) == ("Brand.", ("Do A",))
+    assert brand.color("Azul").use_en == "Backgrounds."
+    assert load_brand_dict(brand.to_dict()) == brand
+    # A child that writes its own Spanish description drops the parent's English one.
+    folder = write_brands(
+        tmp_path,
+        madre=text,
+        hija=CHILD.replace('dos = ["Hacer B"]', 'dos = ["Hacer B"]\ndescription = "Hija."'),
+    )
+    child = load_brands_dir(folder)["hija"]
+    assert child.description == "Hija." and child.description_en is None

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from brandhub.web.report_text import logo_title, off_palette_words, result_message, result_title
+from brandhub.web.report_text import (
+    brand_list,
+    brand_text,
+    logo_title,
+    off_palette_words,
+    result_message,
+    result_title,
+)
 from brandhub.web.report_view import value_rows
 from brandhub.web.rule_text import describe
 from guidelines import SHIPPED_BRANDS, check_piece, load_brand_dict, load_brands_dir
@@ -271,3 +278,24 @@ def test_logo_titles_in_the_readers_language(app) -> None:
         assert logo_title(brand.logo("principal")) == "Main logo"
     with app.test_request_context("/?lang=es"):
         assert logo_title(brand.logo("principal")) == "Logo principal"
+
+
+def test_brand_texts_in_the_readers_language(app) -> None:
+    brand = load_brand_dict(
+        {
+            **BILINGUAL,
+            "description": "Marca de prueba.",
+            "description_en": "A test brand.",
+            "dos": ["Usar A", "Usar B"],
+            "dos_en": ["Use A", "Use B"],
+            "donts": ["No usar C"],
+            "donts_en": ["Do not use C", "Do not use D"],  # not one for one: not shown
+        }
+    )
+    with app.test_request_context("/?lang=en"):
+        assert brand_text(brand, "description") == "A test brand."
+        assert brand_list(brand, "dos") == ("Use A", "Use B")
+        assert brand_list(brand, "donts") == ("No usar C",)
+    with app.test_request_context("/?lang=es"):
+        assert brand_text(brand, "description") == "Marca de prueba."
+        assert brand_list(brand, "dos") == ("Usar A", "Usar B")
