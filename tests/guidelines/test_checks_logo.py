@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from guidelines import check_piece
-from guidelines.marks import best_form, compare, find_mark
+from guidelines.marks import REGION_SIDE, SHAPE_SIDE, best_form, compare, find_mark
 from guidelines.officials import Official
 
 
@@ -265,3 +265,13 @@ def test_unreadable_official_files_are_left_out(
     report = logo_report(write, provincial, files["principal"]["png"], logos=logos)
     assert report.check("logo-version").status == "pass"
     assert set(report.check("logo-version").details["scores"]) == {"principal"}
+
+
+@pytest.mark.parametrize("size", [(40, 12), (1024, 313), (300, 900)])
+def test_the_form_is_compared_on_grids_of_a_fixed_size(principal, size) -> None:
+    # Whatever the size of the piece, form and regions cost the same: fixed grids.
+    mark = find_mark(np.asarray(principal.resize(size)))
+    assert mark is not None
+    assert mark.shape.shape == (SHAPE_SIDE, SHAPE_SIDE)
+    assert mark.region_lab.shape == (REGION_SIDE, REGION_SIDE, 3)
+    assert mark.edges.shape == mark.region_solid.shape == (REGION_SIDE, REGION_SIDE)
