@@ -51,6 +51,7 @@ class PaletteColor(Part):
     cmyk: str | None = None
     pantone: str | None = None
     use: str | None = None
+    use_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Logo(Part):
     sha256: str | None = None
     drawing: Mapping[str, Any] | None = None
     path: Path | None = field(default=None, compare=False)
+    title_en: str | None = None
+    description_en: str | None = None
+    usage_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,10 @@ class Rule(Part):
     title: str
     message: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    # English beside the Spanish, when the brand file gives it (``title_en`` or
+    # ``title = {es = "…", en = "…"}``); left out of the content when absent.
+    title_en: str | None = None
+    message_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,10 @@ class Brand:
     donts: tuple[str, ...]
     rules: Mapping[str, tuple[Rule, ...]]
     source: Path | None = field(default=None, compare=False)
+    # English beside the Spanish, when the brand file gives it (``description_en`` …).
+    description_en: str | None = None
+    dos_en: tuple[str, ...] | None = None
+    donts_en: tuple[str, ...] | None = None
 
     def rules_for(self, category: str) -> tuple[Rule, ...]:
         """The rules of a piece category; InvalidInput for a category that does not exist."""
@@ -170,8 +182,16 @@ def _named(items: tuple[_Named, ...], name: str) -> _Named:
 
 
 def _content(item: Any) -> dict[str, Any]:
-    """The fields of a brand dataclass that make up its content, as JSON-safe values."""
-    return {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.compare}
+    """The fields of a brand dataclass that make up its content, as JSON-safe values.
+
+    An absent translation (``*_en`` left empty) is not written, so a brand
+    without English keeps the document, and the fingerprint, it always had.
+    """
+    return {
+        f.name: _plain(getattr(item, f.name))
+        for f in fields(item)
+        if f.compare and not (f.name.endswith("_en") and getattr(item, f.name) is None)
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -28,7 +28,7 @@ from guidelines.registry import CHECKS
 
 # Where each merged entry came from, so errors found after merging name the right file.
 ORIGIN = "__origin__"
-RULE_KEYS = {"id", "check", "severity", "title", "message", "enabled"}
+RULE_KEYS = {"id", "check", "severity", "title", "message", "enabled", "title_en", "message_en"}
 
 
 def build_brand(
@@ -59,6 +59,9 @@ def build_brand(
         donts=tuple(raw.get("donts", [])),
         rules=rules,
         source=None if stored else path,
+        description_en=(raw.get("description_en") or "").strip() or None,
+        dos_en=tuple(raw["dos_en"]) if raw.get("dos_en") else None,
+        donts_en=tuple(raw["donts_en"]) if raw.get("donts_en") else None,
     )
 
 
@@ -86,7 +89,10 @@ def _palette_color(entry: Mapping[str, Any]) -> PaletteColor:
             f'{where}: {entry.get("hex")!r} is not a HEX colour such as "#1F4E8C".',
             color=entry["name"],
         ) from None
-    notes = {k: _text(entry, k, where, required=False) for k in ("rgb", "cmyk", "pantone", "use")}
+    notes = {
+        k: _text(entry, k, where, required=False)
+        for k in ("rgb", "cmyk", "pantone", "use", "use_en")
+    }
     return PaletteColor(name=entry["name"], hex=hex_value, **notes)
 
 
@@ -104,11 +110,39 @@ def _font(entry: Mapping[str, Any]) -> Font:
     )
 
 
+def _bilingual(entry: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    """``key = {es = "…", en = "…"}`` as ``key`` (Spanish) and ``key_en``; plain texts as given."""
+    value = entry.get(key)
+    if not isinstance(value, Mapping):
+        return dict(entry)
+    unknown = sorted(set(value) - {"es", "en"})
+    if unknown or not isinstance(value.get("es"), str):
+        raise _error(
+            entry, f'{where}: {key!r} must be a text or {{ es = "…", en = "…" }}.', key=key
+        )
+    out = {**entry, key: value["es"]}
+    if "en" in value:
+        out[f"{key}_en"] = value["en"]
+    return out
+
+
+def _english(entry: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = entry.get(f"{key}_en")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _error(entry, f"{where}: '{key}_en' must be a text.", key=f"{key}_en")
+    return value.strip()
+
+
 def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: bool) -> Logo:
     where = f"logo {entry['name']!r}"
+    entry = _bilingual(entry, "title", where)
     title, description, usage = (
         _text(entry, k, where) or "" for k in ("title", "description", "usage")
     )
+    english = {k: _english(entry, k, where) for k in ("title", "description", "usage")}
+    title_en = english["title"]
     name = entry["name"]
     file, drawing = entry.get("file"), entry.get("drawing")
     if (file is None) == (drawing is None):
@@ -116,11 +150,30 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
     if drawing is not None:
         if not isinstance(drawing, dict):
             raise _error(entry, f"{where}: 'drawing' must be a table.", logo=entry["name"])
-        return Logo(name, title, description, usage, drawing=dict(drawing))
+        return Logo(
+            name,
+            title,
+            description,
+            usage,
+            drawing=dict(drawing),
+            title_en=title_en,
+            description_en=english["description"],
+            usage_en=english["usage"],
+        )
     if not isinstance(file, str) or not file.strip():
         raise _error(entry, f"{where}: 'file' must be a file name.", logo=entry["name"])
     if stored or not files_allowed:
-        return Logo(name, title, description, usage, file=file, sha256=entry.get("sha256"))
+        return Logo(
+            name,
+            title,
+            description,
+            usage,
+            file=file,
+            sha256=entry.get("sha256"),
+            title_en=title_en,
+            description_en=english["description"],
+            usage_en=english["usage"],
+        )
     # Logo files live in the brands folder, next to the brand files.
     directory = path.parent
     logo_path = (directory / file).resolve()
@@ -130,7 +183,18 @@ def _logo(entry: Mapping[str, Any], path: Path, files_allowed: bool, stored: boo
         digest = hashlib.sha256(logo_path.read_bytes()).hexdigest()
     except OSError:
         raise _error(entry, f"{where}: logo file {file!r} not found.", logo=entry["name"]) from None
-    return Logo(name, title, description, usage, file=file, sha256=digest, path=logo_path)
+    return Logo(
+        name,
+        title,
+        description,
+        usage,
+        file=file,
+        sha256=digest,
+        path=logo_path,
+        title_en=title_en,
+        description_en=english["description"],
+        usage_en=english["usage"],
+    )
 
 
 def _check_drawing(logo: Logo, entry: Mapping[str, Any], palette: set[str]) -> None:
@@ -145,6 +209,7 @@ def _check_drawing(logo: Logo, entry: Mapping[str, Any], palette: set[str]) -> N
 def _rule(entry: Mapping[str, Any], category: str, names: Mapping[str, set[str]]) -> Rule:
     rule_id = entry["id"]
     where = f"rule {rule_id!r} in [rules.{category}]"
+    entry = _bilingual(_bilingual(entry, "title", where), "message", where)
 
     def fail(message: str, **details: Any) -> BrandError:
         return _error(entry, f"{where}: {message}", rule=rule_id, category=category, **details)
@@ -161,6 +226,10 @@ def _rule(entry: Mapping[str, Any], category: str, names: Mapping[str, set[str]]
     if not isinstance(message, str) or not message.strip():
         raise fail("'message' (in Spanish, for the person who made the piece) is required.")
     _check_placeholders(message, spec.placeholders, fail)
+    message_en = _english(entry, "message", where)
+    if message_en is not None:
+        _check_placeholders(message_en, spec.placeholders, fail)
+    title_en = _english(entry, "title", where)
     title = entry.get("title", spec.title)
     if not isinstance(title, str) or not title.strip():
         raise fail("'title' must be a text.")
@@ -194,6 +263,8 @@ def _rule(entry: Mapping[str, Any], category: str, names: Mapping[str, set[str]]
         title=title.strip(),
         message=message.strip(),
         params=params,
+        title_en=title_en,
+        message_en=message_en,
     )
 
 

@@ -104,7 +104,7 @@ def check_piece(
 def _run(rule: Rule, piece: Piece, ctx: Context) -> CheckResult:
     spec = CHECKS[rule.check]
     if piece.kind not in spec.applies_to:
-        outcome = Outcome("skip", reason=_not_applicable(piece))
+        outcome = Outcome("skip", reason=_not_applicable(piece), code="not_applicable")
     else:
         params = {name: rule.params.get(name, param.default) for name, param in spec.params.items()}
         outcome = spec.run(piece, params, ctx)
@@ -112,13 +112,18 @@ def _run(rule: Rule, piece: Piece, ctx: Context) -> CheckResult:
 
 
 def _result(rule: Rule, outcome: Outcome, ok_template: str) -> CheckResult:
+    code = outcome.code
+    message_en = None
     if outcome.status == "skip":
         status, message = "skip", outcome.reason or "No aplica a este archivo."
+        code = code or "not_applicable"
     elif outcome.status == "pass":
-        status, message = "pass", _fill(ok_template, outcome.values)
+        status, message, code = "pass", _fill(ok_template, outcome.values), "ok"
     else:
         status = "fail" if rule.severity == "error" else "warn"
         message = outcome.reason or _fill(rule.message, outcome.values)
+        if outcome.reason is None:
+            message_en = rule.message_en
     return CheckResult(
         rule=rule.id,
         severity=rule.severity,
@@ -126,6 +131,11 @@ def _result(rule: Rule, outcome: Outcome, ok_template: str) -> CheckResult:
         message=message,
         details=outcome.details,
         title=rule.title,
+        check=rule.check,
+        code=code,
+        values=outcome.values,
+        title_en=rule.title_en,
+        message_en=message_en,
     )
 
 
@@ -171,12 +181,25 @@ def _unreadable(
             message=message,
             details=details,
             title=format_rule.title if format_rule else CHECKS["format"].title,
+            check="format",
+            code=str(details.get("reason", "damaged")),
+            title_en=format_rule.title_en if format_rule else None,
         )
     ]
     for rule in rules:
         if rule is not format_rule:
             results.append(
-                CheckResult(rule.id, rule.severity, "skip", _SKIP_UNREADABLE, {}, rule.title)
+                CheckResult(
+                    rule.id,
+                    rule.severity,
+                    "skip",
+                    _SKIP_UNREADABLE,
+                    {},
+                    rule.title,
+                    check=rule.check,
+                    code="unreadable",
+                    title_en=rule.title_en,
+                )
             )
     return Report(brand.slug, brand.version, category, tuple(results), brand.fingerprint)
 

@@ -46,11 +46,17 @@ _TOP_KEYS = {
     "dos",
     "donts",
     "rules",
+    "description_en",
+    "dos_en",
+    "donts_en",
 }
 _ENTRY_FIELDS = {
-    "palette": ({"name", "hex"}, {"rgb", "cmyk", "pantone", "use"}),
+    "palette": ({"name", "hex"}, {"rgb", "cmyk", "pantone", "use", "use_en"}),
     "typography": ({"name", "use"}, {"weights", "fallback", "source"}),
-    "logos": ({"name", "title", "description", "usage"}, {"file", "drawing"}),
+    "logos": (
+        {"name", "title", "description", "usage"},
+        {"file", "drawing", "title_en", "description_en", "usage_en"},
+    ),
 }
 
 
@@ -160,9 +166,10 @@ def _check_top(raw: dict[str, Any], source: str) -> None:
         raise fail("a brand cannot be its own parent (inheritance cycle).", key="parent")
     if "public_checks" in raw and not isinstance(raw["public_checks"], bool):
         raise fail("'public_checks' must be true or false.", key="public_checks")
-    if "description" in raw and not isinstance(raw["description"], str):
-        raise fail("'description' must be a text.", key="description")
-    for key in ("dos", "donts"):
+    for key in ("description", "description_en"):
+        if key in raw and not isinstance(raw[key], str):
+            raise fail(f"{key!r} must be a text.", key=key)
+    for key in ("dos", "donts", "dos_en", "donts_en"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(f"{key!r} must be a list of texts.", key=key)
@@ -245,6 +252,13 @@ def _merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     out["lineage"] = [*base.get("lineage", []), base["slug"]]
     out["public_checks"] = child.get("public_checks", base.get("public_checks", False))
     out["description"] = child.get("description", base.get("description", ""))
+    if "description" in child:
+        # A new Spanish description makes the parent's English one stale.
+        out.pop("description_en", None)
+        if "description_en" in child:
+            out["description_en"] = child["description_en"]
+    elif "description_en" in base or "description_en" in child:
+        out["description_en"] = child.get("description_en", base.get("description_en"))
     for section in _ENTRY_FIELDS:
         entries = {e["name"]: dict(e) for e in base.get(section, [])}
         for entry in child.get(section, []):
@@ -255,6 +269,13 @@ def _merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
         out[section] = list(entries.values())
     out["dos"] = [*base.get("dos", []), *child.get("dos", [])]
     out["donts"] = [*base.get("donts", []), *child.get("donts", [])]
+    for key in ("dos", "donts"):
+        # The English list is shown only when it says every item of the Spanish one.
+        english = [*base.get(f"{key}_en", []), *child.get(f"{key}_en", [])]
+        if english:
+            out[f"{key}_en"] = english
+        else:
+            out.pop(f"{key}_en", None)
     rules: dict[str, list[dict[str, Any]]] = {}
     for category in CATEGORIES:
         by_id = {r["id"]: dict(r) for r in base.get("rules", {}).get(category, [])}

@@ -42,13 +42,15 @@ class Outcome:
     """What a check found. ``values`` fill the message; ``details`` go to the report as-is.
 
     ``reason`` replaces the rule's message: for skips, and for the rare
-    failure the rule's message was not written for.
+    failure the rule's message was not written for; ``code`` names that
+    reason for readers in other languages (the app translates it).
     """
 
     status: str
     values: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
+    code: str | None = None
 
 
 def passed(values: Mapping[str, str], details: Mapping[str, Any]) -> Outcome:
@@ -63,14 +65,15 @@ def verdict(ok: bool, values: Mapping[str, str], details: Mapping[str, Any]) -> 
     return Outcome("pass" if ok else "fail", dict(values), dict(details))
 
 
-def failed_because(reason: str, **details: Any) -> Outcome:
+def failed_because(reason: str, *, code: str | None = None, **details: Any) -> Outcome:
     """A failure the rule's message does not describe (an empty logo file); Spanish reason."""
-    return Outcome("fail", {}, details, reason)
+    return Outcome("fail", {}, details, reason, code)
 
 
-def skipped(reason: str, **details: Any) -> Outcome:
-    """The check cannot say anything about this piece; ``reason`` is Spanish, for the reader."""
-    return Outcome("skip", {}, details, reason)
+def skipped(reason: str, *, code: str | None = None, **details: Any) -> Outcome:
+    """The check cannot say anything about this piece; ``reason`` is Spanish, for the reader,
+    ``code`` names it for a translation."""
+    return Outcome("skip", {}, details, reason, code)
 
 
 @dataclass(frozen=True)

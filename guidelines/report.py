@@ -18,7 +18,14 @@ _EXIT = {"pass": 0, "warn": 1, "fail": 2}
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one rule on one piece; ``message`` is Spanish, ready to show."""
+    """The outcome of one rule on one piece; ``message`` is Spanish, ready to show.
+
+    For readers of other languages the result also says which ``check`` ran
+    and, when the message is one of the engine's own sentences, its ``code``
+    (``ok``, ``not_applicable``, ``no_mark`` …); the brand's English title
+    and message template (``title_en``, ``message_en``) come with the
+    ``values`` that fill it. The app turns these into the reader's language.
+    """
 
     rule: str
     severity: str
@@ -26,16 +33,29 @@ class CheckResult:
     message: str
     details: Mapping[str, Any] = field(default_factory=dict)
     title: str = ""
+    check: str = ""
+    code: str | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+    title_en: str | None = None
+    message_en: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "title": self.title,
             "severity": self.severity,
             "status": self.status,
             "message": self.message,
             "details": dict(self.details),
+            "check": self.check,
+            "code": self.code,
+            "values": dict(self.values),
         }
+        if self.title_en:
+            out["title_en"] = self.title_en
+        if self.message_en:
+            out["message_en"] = self.message_en
+        return out
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from assets.errors import BrandHubError
-from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
+from guidelines import CATEGORIES, Brand
 
 from ..db import get_session
 from ..models import BrandVersion
@@ -45,6 +45,7 @@ from ..operations.brands import (
 )
 from ..sending import send_stored
 from ..services import ingest_settings, storage
+from .report_text import category_name
 from .rule_text import describe
 from .user import signed_in, visitor
 
@@ -120,7 +121,7 @@ def page(slug: str) -> ResponseReturnValue:
     version, brand, current = _shown(slug)
     store = storage()
     rules = [
-        (c, CATEGORY_TITLES.get(c, c), [(r, describe(r, brand)) for r in brand.rules_for(c)])
+        (c, category_name(c), [(r, describe(r, brand)) for r in brand.rules_for(c)])
         for c in CATEGORIES
     ]
     return render_template(

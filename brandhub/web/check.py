@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,16 +15,29 @@ from wtforms import SelectChoice, SelectField
 
 from assets.budget import BudgetExceeded
 from assets.errors import FileTooLarge, InvalidFile, UnsupportedMediaType
-from guidelines import CATEGORIES, CATEGORY_TITLES, Brand
+from guidelines import CATEGORIES, Brand, Report
 
 from ..db import get_session
 from ..errors import status_for
 from ..models import BrandVersion, utcnow
-from ..operations.brands import latest_brands
+from ..operations.brands import latest_brands, logo_formats
 from ..operations.compliance import check_stream
 from ..ratelimit import before_body, count_anonymous_check, limited_message
 from ..services import ingest_settings, storage
+from .report_text import (
+    CATEGORY_NAMES,
+    brand_list,
+    brand_text,
+    category_name,
+    colour_word,
+    logo_title,
+    off_palette_words,
+    result_message,
+    result_title,
+    rule_title,
+)
 from .report_view import value_rows
+from .rule_text import pct
 from .user import visitor
 
 bp = Blueprint("check", __name__)
@@ -33,9 +46,21 @@ Brands = dict[str, tuple[BrandVersion, Brand]]
 # Reports are drawn on several pages (the desk, an asset, a refused upload).
 bp.record_once(
     lambda state: state.app.jinja_env.globals.update(
-        report_value_rows=value_rows, category_titles=CATEGORY_TITLES
+        report_value_rows=value_rows,
+        category_titles=CATEGORY_NAMES,
+        report_title=result_title,
+        rule_title=rule_title,
+        logo_title=logo_title,
+        brand_text=brand_text,
+        brand_list=brand_list,
+        report_message=result_message,
+        off_palette_words=off_palette_words,
+        colour_word=colour_word,
+        report_pct=pct,
     )
 )
+# The order in which a matched logo is offered, after the piece's own format.
+_LOGO_FORMATS = ("svg", "png", "pdf", "eps", "jpg")
 
 
 class CheckForm(FlaskForm):
@@ -43,9 +68,36 @@ class CheckForm(FlaskForm):
     brand = SelectField(_l("Brand"), validate_choice=True)
     category = SelectField(
         _l("What kind of piece is it?"),
-        choices=[SelectChoice(c, CATEGORY_TITLES.get(c, c)) for c in CATEGORIES],
+        choices=[SelectChoice(c, CATEGORY_NAMES[c]) for c in CATEGORIES],
         validate_choice=True,
     )
+
+
+def official_downloads(report: Report, brand: Brand, filename: str | None) -> dict[str, object]:
+    """The official logo version the piece has the form of, with its download links (the
+    piece's own format first); empty when no logo was matched or it has no stored file."""
+    name = None
+    for result in report.checks:
+        if result.check == "logo_version" and result.details.get("form_matches"):
+            name = result.details.get("best")
+        elif result.check == "logo_colors" and result.details.get("matched_logo"):
+            name = name or result.details["matched_logo"]
+    if not isinstance(name, str):
+        return {}
+    try:
+        logo = brand.logo(name)
+    except KeyError:
+        return {}
+    formats = logo_formats(storage(), brand, name)
+    own = (filename or "").rsplit(".", 1)[-1].lower().replace("jpeg", "jpg")
+    order = {ext: i for i, ext in reversed(list(enumerate((own, *_LOGO_FORMATS))))}
+    formats.sort(key=lambda ext: order.get(ext, len(order)))
+    links = [
+        (ext.upper(), url_for("brand.logo", slug=brand.slug, name=name, ext=ext)) for ext in formats
+    ]
+    if not links:
+        return {}
+    return {"title": logo_title(logo), "links": links}
 
 
 def _brands() -> tuple[Brands, int]:
@@ -124,6 +176,9 @@ def desk() -> ResponseReturnValue:
         filename=upload.filename,
         preview=preview,
         category=form.category.data,
-        category_title=CATEGORY_TITLES.get(form.category.data, form.category.data),
+        category_title=category_name(form.category.data),
+        official=official_downloads(report, brand, upload.filename)
+        if report.status != "pass"
+        else {},
         now=utcnow(),
     )

@@ -139,7 +139,10 @@ def value_rows(details: Mapping[str, Any] | None) -> list[tuple[str, str]]:
         return []
     rows = []
     if measured is not None:
-        rows.append((_("Measured"), measured))
+        # A logo's version is judged by its form alone: say so, or the number reads as
+        # "how alike", colours included.
+        label = _("Form alike") if "form_matches" in details else _("Measured")
+        rows.append((label, measured))
     if allowed is not None:
         rows.append((_("Allowed"), allowed))
     return rows

@@ -19,6 +19,7 @@ from ..models import Asset
 from ..operations.similar import Similar, similar_assets
 from ..services import storage
 from .processing import media_job
+from .report_text import localized_report
 from .user import signed_in
 
 
@@ -82,7 +83,7 @@ def refusal_json(exc: BrandHubError, filename: str | None = None) -> ResponseRet
     }
     report = exc.details.get("report")
     if report:
-        error["report"] = report
+        error["report"] = localized_report(report) if isinstance(report, dict) else report
         error["report_html"] = render_template(
             "_upload_report.html", report=report, filename=filename
         )

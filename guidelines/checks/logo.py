@@ -1,10 +1,12 @@
 """Logo checks: clear space, proportion, colours, version and minimum size.
 
 All of them work on the mark found in the analysis copy
-(:mod:`guidelines.marks`); proportion and version compare it with the brand's
-official logo versions. The stretched-logo check picks the official version
-by shape alone, so a logo that is both recoloured and stretched is still
-reported as stretched.
+(:mod:`guidelines.marks`); proportion, version and colours compare it with
+the brand's official logo versions, picked by form alone (silhouette and
+inner regions, :func:`guidelines.marks.best_form`): a logo that was only
+recoloured is recognised as the version it came from, so the version rule
+can say its form is right and the colour rule which official colour belongs
+in each wrongly coloured region (:mod:`guidelines.regions`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from guidelines import fmt
 from guidelines.checks.palette import PALETTE_PARAMS, palette_outcome, piece_clusters
-from guidelines.marks import Mark, compare, find_mark
+from guidelines.marks import Mark, Match, best_form, compare, find_mark
 from guidelines.officials import Official
 from guidelines.piece import Piece
 from guidelines.registry import (
@@ -40,6 +42,16 @@ _REFERENCE = {
 }
 _NO_MARK = "No se encontró ningún logo en la imagen: está vacía o es de un solo color."
 _NO_OFFICIALS = "No hay archivos de logo oficiales cargados para comparar."
+# A mark whose form is at least this alike to an official version's is that version
+# (recoloured, perhaps); below it, it is another drawing (redrawn, rotated, cropped).
+FORM_MATCH = 0.8
+# At least this share of a matched logo's solid area in the official's colours.
+COLOR_MATCH = 0.8
+_RECOLOURED = (
+    "La forma coincide con el logo oficial «{version}», pero sus colores no son los de "
+    "ninguna versión oficial (vea «Colores del logo»). Use el archivo oficial sin "
+    "cambiarle los colores."
+)
 
 
 def piece_mark(piece: Piece) -> Mark | None:
@@ -71,7 +83,7 @@ def clear_space(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
     """Free margin on every side of at least ``min_ratio`` of the mark's size."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        return skipped(_NO_MARK, code="no_mark")
     ratios = clear_space_ratios(mark, params["relative_to"])
     side = min(ratios, key=lambda s: ratios[s])
     values = {
@@ -90,7 +102,26 @@ def clear_space(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
 
 
 def best_by_shape(mark: Mark, officials: list[Official]) -> Official:
-    return max(officials, key=lambda o: compare(mark, o.mark).shape)
+    found = best_form(mark, officials)
+    assert found is not None
+    return found[1]
+
+
+def matched_logo(piece: Piece, ctx: Context) -> tuple[Match, Official] | None:
+    """The official version the piece's mark has the form of (None: no mark, no officials,
+    or a form no version has)."""
+
+    def find() -> tuple[Match, Official] | None:
+        mark = piece_mark(piece)
+        officials = list(ctx.officials)
+        if mark is None or not officials:
+            return None
+        found = best_form(mark, officials)
+        if found is None or found[0].form < FORM_MATCH:
+            return None
+        return found
+
+    return piece.memo("matched_logo", find)
 
 
 @check(
@@ -105,10 +136,10 @@ def logo_aspect(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
     """The mark's width / height within ``tolerance`` of the official version it resembles."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        return skipped(_NO_MARK, code="no_mark")
     officials = list(ctx.officials)
     if not officials:
-        return skipped(_NO_OFFICIALS)
+        return skipped(_NO_OFFICIALS, code="no_officials")
     official = best_by_shape(mark, officials)
     deviation = abs(mark.aspect / official.mark.aspect - 1.0)
     values = {
@@ -141,7 +172,10 @@ def logo_aspect(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
 def logo_colors(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """A logo is not recoloured: its colours are palette colours (or neutrals)."""
     clusters = piece_clusters(piece, params["max_colors"])
-    return palette_outcome(clusters, params, ctx, params["max_off_palette"])
+    found = matched_logo(piece, ctx)
+    mark = piece_mark(piece)
+    matched = (mark, found[1]) if found is not None and mark is not None else None
+    return palette_outcome(clusters, params, ctx, params["max_off_palette"], matched)
 
 
 @check(
@@ -153,43 +187,55 @@ def logo_colors(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
         "min_similarity": Param(share, default=0.8),
     },
     placeholders=("version", "allowed"),
-    ok="Coincide con la versión oficial «{version}» (parecido {measured}).",
+    ok="La forma coincide con el logo oficial «{version}».",
 )
 def logo_version(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
-    """The mark looks like one of the allowed official versions (shape and colour)."""
+    """The mark has the form of one of the allowed official versions, in its colours.
+
+    Form and colour are judged apart: ``min_similarity`` applies to the form
+    (silhouette and inner regions), so a recoloured logo is told that its
+    form is right and that its colours are not.
+    """
     mark = piece_mark(piece)
     if mark is None:
         # An empty file must not pass as a logo: this is the rule that says so.
-        return failed_because(_NO_MARK, similarity=0.0)
+        return failed_because(_NO_MARK, code="no_mark", similarity=0.0)
     officials = list(ctx.officials)
     if not officials:
-        return skipped(_NO_OFFICIALS)
-    scored = sorted(((compare(mark, o.mark), o) for o in officials), key=lambda t: -t[0].score)
-    match, best = scored[0]
+        return skipped(_NO_OFFICIALS, code="no_officials")
+    found = best_form(mark, officials)
+    assert found is not None
+    match, best = found
     allowed = params["versions"] or [o.name for o in officials]
     titles = {o.name: o.title for o in officials}
-    ok = match.score >= params["min_similarity"] and best.name in allowed
+    form_ok = match.form >= params["min_similarity"]
+    color_ok = match.color >= COLOR_MATCH
     values = {
-        "measured": fmt.percent(match.score),
+        "measured": fmt.percent(match.form),
         "expected": fmt.percent(params["min_similarity"]),
         "version": best.title,
         "allowed": fmt.word_list([f"«{titles.get(n, n)}»" for n in allowed], "o"),
     }
     details = {
         "best": best.name,
-        "similarity": round(match.score, 4),
+        "best_title": best.title,
+        "similarity": round(match.form, 4),
         "min_similarity": params["min_similarity"],
+        "form_matches": form_ok,
+        "color_matches": color_ok,
         "allowed": allowed,
         "scores": {
             o.name: {
+                "form": round(m.form, 4),
                 "shape": round(m.shape, 4),
                 "color": round(m.color, 4),
-                "score": round(m.score, 4),
             }
-            for m, o in scored
+            for m, o in ((compare(mark, o.mark), o) for o in officials)
         },
     }
-    return verdict(ok, values, details)
+    if form_ok and best.name in allowed and not color_ok:
+        return Outcome("fail", values, details, _RECOLOURED.format(**values), "recoloured")
+    return verdict(form_ok and best.name in allowed, values, details)
 
 
 @check(
@@ -203,7 +249,7 @@ def logo_min_size(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
     """The mark itself (not the canvas) is at least ``min_width`` × ``min_height`` pixels."""
     mark = piece_mark(piece)
     if mark is None:
-        return skipped(_NO_MARK)
+        return skipped(_NO_MARK, code="no_mark")
     scale = piece.analysis_scale
     width, height = round(mark.width * scale), round(mark.height * scale)
     min_w, min_h = params["min_width"], params["min_height"]

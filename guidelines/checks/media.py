@@ -89,7 +89,9 @@ def frame_rate(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome
     video = piece.av.video or {}
     fps = video.get("fps")
     if not fps:
-        return skipped("No se pudo conocer la cantidad de cuadros por segundo del video.")
+        return skipped(
+            "No se pudo conocer la cantidad de cuadros por segundo del video.", code="no_frame_rate"
+        )
     ok = any(abs(fps / a - 1.0) <= params["tolerance"] for a in params["allowed"])
     values = {
         "measured": f"{fmt.trim(fps, 3)} cuadros por segundo",
@@ -110,7 +112,7 @@ def duration(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """Between ``min_seconds`` and ``max_seconds``."""
     seconds = piece.av.duration
     if seconds is None:
-        return skipped("No se pudo conocer la duración del archivo.")
+        return skipped("No se pudo conocer la duración del archivo.", code="no_duration")
     low, high = params["min_seconds"], params["max_seconds"]
     parts = []
     if low:
@@ -140,7 +142,8 @@ def codec(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     name = info.get("codec")
     if name is None:
         return skipped(
-            "El archivo no tiene pista de " + ("audio." if stream == "audio" else "video.")
+            "El archivo no tiene pista de " + ("audio." if stream == "audio" else "video."),
+            code="no_audio" if stream == "audio" else "no_video",
         )
     allowed = [_codec_key(a) for a in params["allowed"]]
     values = {
@@ -175,7 +178,7 @@ def sample_rate(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
     audio = piece.av.audio or {}
     rate = audio.get("sample_rate")
     if not rate:
-        return skipped("El archivo no tiene pista de audio.")
+        return skipped("El archivo no tiene pista de audio.", code="no_audio")
     values = {
         "measured": _khz(rate),
         "expected": fmt.word_list([_khz(r) for r in params["allowed"]], "o"),
@@ -195,7 +198,7 @@ def sample_rate(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcom
 def loudness(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """Integrated loudness within ``target`` ± ``tolerance`` LUFS (EBU R 128: -23 ± 1)."""
     if piece.av.audio is None:
-        return skipped("El archivo no tiene pista de audio.")
+        return skipped("El archivo no tiene pista de audio.", code="no_audio")
     result = piece.loudness
     target, tolerance = params["target"], params["tolerance"]
     low, high = target - tolerance, target + tolerance

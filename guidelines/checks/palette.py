@@ -7,6 +7,12 @@ the palette by CIEDE2000. Tiny clusters are antialiasing and photo noise, not
 design decisions, and are left out. Whites, greys and blacks (chroma below
 ``NEUTRAL_CHROMA``) are accepted when ``neutrals`` is true, as brand manuals
 allow them for backgrounds and text.
+
+Each colour that is not official is paired with the official colour that
+should replace it. For a logo whose form matched an official version, that
+is the colour the official version has in the same region
+(:mod:`guidelines.regions`); otherwise (a photo, a poster) only the nearest
+palette colour by ΔE can be offered, and the row says so (``basis``).
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from PIL import Image
 from guidelines import fmt
 from guidelines.brand import PaletteColor
 from guidelines.colors import chroma, ciede2000, nearest, parse_hex, srgb_to_lab, to_hex
+from guidelines.marks import Mark
+from guidelines.officials import Official
 from guidelines.piece import Piece
+from guidelines.regions import SPANISH_COLOR_WORDS, belonging_colors, colour_word
 from guidelines.registry import (
     Context,
     Outcome,
@@ -141,6 +150,11 @@ def judge_colors(
                 "delta_e": round(float(delta[i]), 2),
                 "neutral": bool(neutral[i]),
                 "ok": ok,
+                "word": colour_word(cluster.rgb),
+                # What should replace it; a matched logo's own region replaces this guess.
+                "should_be": palette[int(index[i])].name,
+                "should_be_hex": palette[int(index[i])].hex,
+                "basis": "nearest",
             }
         )
     return off, rows
@@ -151,29 +165,71 @@ def official_colors(ctx: Context, names: Sequence[str] | None) -> list[PaletteCo
 
 
 def palette_outcome(
-    clusters: Sequence[Cluster], params: Mapping[str, Any], ctx: Context, max_off: float
+    clusters: Sequence[Cluster],
+    params: Mapping[str, Any],
+    ctx: Context,
+    max_off: float,
+    matched: tuple[Mark, Official] | None = None,
 ) -> Outcome:
+    """The palette verdict; with ``matched`` (the piece's mark and the official version it
+    has the form of), each wrong colour is paired with the official colour of its region."""
     colors = official_colors(ctx, params["colors"])
     if not colors:
-        return skipped("La marca no tiene colores oficiales para comparar.")
+        return skipped("La marca no tiene colores oficiales para comparar.", code="no_palette")
     off, rows = judge_colors(
         clusters, colors, params["tolerance"], params["min_share"], params["neutrals"]
     )
+    if matched is not None:
+        _by_region(rows, clusters, params["min_share"], matched, list(ctx.brand.palette))
     bad = [r for r in rows if not r["ok"]]
     values = {
         "measured": fmt.percent(off),
         "expected": fmt.percent(max_off),
-        "colors": fmt.word_list([f"{r['hex']} ({fmt.percent(r['share'])})" for r in bad])
-        or "ninguno",
+        "colors": fmt.word_list([_wrong(r) for r in bad]) or "ninguno",
         "official": fmt.word_list([f"{c.name} ({c.hex})" for c in colors]),
     }
-    details = {
+    details: dict[str, Any] = {
         "off_palette_share": round(off, 4),
         "max_off_palette_share": max_off,
         "tolerance_delta_e": params["tolerance"],
         "colors": rows,
     }
+    if matched is not None:
+        details["matched_logo"] = matched[1].name
+        details["matched_title"] = matched[1].title
     return verdict(off <= max_off + 1e-9, values, details)
+
+
+def _by_region(
+    rows: list[dict[str, Any]],
+    clusters: Sequence[Cluster],
+    min_share: float,
+    matched: tuple[Mark, Official],
+    palette: Sequence[PaletteColor],
+) -> None:
+    """Replace the nearest-colour guess of each wrong row with the official colour of its
+    region in the matched version (rows follow the order of the dominant clusters)."""
+    dominant = [c for c in clusters if c.share >= min_share]
+    wrong = [i for i, row in enumerate(rows) if not row["ok"]]
+    found = belonging_colors(matched[0], matched[1].mark, [c.rgb for c in dominant], wrong, palette)
+    for index, belongs in found.items():
+        rows[index].update(
+            should_be=belongs.color.name,
+            should_be_hex=belongs.color.hex,
+            basis="region",
+            agreement=belongs.agreement,
+        )
+
+
+def _wrong(row: Mapping[str, Any]) -> str:
+    """'el rojo #D62828 (debería ser Azul Provincia)' or, without a logo to compare with,
+    'el rojo #D62828 (el oficial más parecido es Gris Institucional)'."""
+    word = SPANISH_COLOR_WORDS.get(row["word"], "")
+    if row["basis"] == "region":
+        fix = f"debería ser {row['should_be']}"
+    else:
+        fix = f"el oficial más parecido es {row['should_be']}"
+    return f"el {word} {row['hex']} ({fix})"
 
 
 PALETTE_PARAMS = {

@@ -112,10 +112,10 @@ def estimate_quality(tables: Mapping[int, Sequence[int]]) -> tuple[int, bool, fl
 def jpeg_quality(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """Estimated JPEG quality of at least ``min_quality``; other formats are skipped."""
     if piece.image.format != "JPEG":
-        return skipped("No aplica: el archivo no es JPEG.")
+        return skipped("No aplica: el archivo no es JPEG.", code="not_jpeg")
     tables = getattr(piece.image, "quantization", None)
     if not tables:
-        return skipped("El JPEG no trae tablas de cuantización legibles.")
+        return skipped("El JPEG no trae tablas de cuantización legibles.", code="no_tables")
     quality, exact, error = estimate_quality(tables)
     values = {"measured": fmt.num(quality), "expected": fmt.num(params["min_quality"])}
     details = {
@@ -182,7 +182,7 @@ def sharpness(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """Sharpest-tiles Laplacian variance of at least ``min_sharpness`` at ``side`` pixels."""
     rgba = piece.array(params["side"])
     if min(rgba.shape[:2]) < 8:
-        return skipped("La imagen es demasiado pequeña para medir su nitidez.")
+        return skipped("La imagen es demasiado pequeña para medir su nitidez.", code="too_small")
     lap = laplacian(normalised_gray(rgba, params["side"]))
     value = _tile_sharpness(lap, params["tile"], 0.1)
     values = {"measured": fmt.num(value), "expected": fmt.num(params["min_sharpness"])}

@@ -85,7 +85,7 @@ def dimensions(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome
     """Minimum and maximum width and height; ``any_orientation`` accepts the rotated size."""
     size = piece.dimensions
     if size is None:
-        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.")
+        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.", code="no_size")
     minimum = (params["min_width"], params["min_height"])
     maximum = (params["max_width"], params["max_height"])
     parts = []
@@ -112,7 +112,7 @@ def allowed_sizes(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
     """One of a list of exact sizes (the formats of a social network)."""
     size = piece.dimensions
     if size is None:
-        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.")
+        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.", code="no_size")
     tolerance = params["tolerance_px"] or 0
     match = next(
         (
@@ -148,7 +148,7 @@ def aspect_ratio(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outco
     """Width / height within ``tolerance`` (relative) of one of ``ratios`` ("16:9", 1.91 …)."""
     size = piece.dimensions
     if size is None:
-        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.")
+        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.", code="no_size")
     measured = size[0] / size[1]
     best, deviation = nearest_ratio(measured, params["ratios"])
     values = {
@@ -181,7 +181,7 @@ def print_resolution(piece: Piece, params: Mapping[str, Any], ctx: Context) -> O
     """Enough pixels to print at ``size`` (a paper name or millimetres) and ``dpi``."""
     size = piece.dimensions
     if size is None:
-        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.")
+        return skipped("No se pudo conocer el tamaño en píxeles de este archivo.", code="no_size")
     mm_w, mm_h = paper_mm(params["size"])
     dpi = params["dpi"]
     needed = (round(mm_w / 25.4 * dpi), round(mm_h / 25.4 * dpi))

@@ -1,8 +1,11 @@
 """The check desk and a guideline page in Chromium, as another agency uses them without an account.
 
-A recoloured logo (the provincial emblem drawn by ``write_logos``, its blue turned red
-by Pillow) is checked at 1280 and 360 px; the report is read, printed and screenshot
-(``check-report-*``), and the brand's guideline page is screenshot too (``brand-*``).
+A recoloured logo (the provincial logo drawn by ``write_logos``, its blue turned red
+by Pillow) is dropped on the desk's drop zone and checked at 1280 and 360 px; the
+report is read (the form recognised, the red told to be Azul Provincia, the official
+logo offered for download, the rules that do not apply folded away), printed and
+screenshot (``check-report-*``), in English too (``check-report-en-*``), and the
+brand's guideline page is screenshot (``brand-*``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,20 @@ def _no_sideways_scroll(page) -> None:
     assert overflow <= 0
 
 
+def _drop(page, name: str, data: bytes) -> None:
+    """Drop one PNG file on the desk's drop zone, as a person would."""
+    page.evaluate(
+        """([name, data]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([new Uint8Array(data)], name, {type: "image/png"}));
+          const zone = document.querySelector("[data-dropzone]");
+          const init = {dataTransfer: dt, bubbles: true, cancelable: true};
+          zone.dispatchEvent(new DragEvent("drop", init));
+        }""",
+        [name, list(data)],
+    )
+
+
 def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_path: Path):
     assert live_app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
     piece = tmp_path / "logo-rojo.png"
@@ -31,9 +48,15 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         page.set_default_timeout(15000)
 
         page.goto(live_server.url + "/verificar")  # no account needed for a public brand
-        page.get_by_label("Su pieza").set_input_files(str(piece))
+        _drop(page, "logo-rojo.png", pieces()["recoloured"])
+        assert page.locator(".dropzone__list").inner_text() == "logo-rojo.png"
+        assert page.get_by_label("Su pieza").evaluate("(input) => input.files[0].name") == (
+            "logo-rojo.png"
+        )
         page.get_by_label("Marca").select_option(BRAND)
         page.get_by_label("¿Qué tipo de pieza es?").select_option("logo")
+        _no_sideways_scroll(page)
+        screenshot(page, f"check-desk-{width}")
         page.get_by_role("button", name="Verificar la pieza").click()
         page.get_by_role("heading", name="Informe de cumplimiento").wait_for()
 
@@ -44,11 +67,28 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         assert failing.count() == 2
         titles = failing.locator(".report__title").all_inner_texts()
         assert titles == ["Versión oficial del logo", "Colores del logo"]
+        version = failing.nth(0).inner_text()
+        assert "La forma coincide con el logo oficial «Logo principal a color»" in version
         colours = failing.nth(1).inner_text()
-        assert "No cumple" in colours and "no es un color oficial" in colours
-        assert (
-            "#C81E1E" in colours and "ΔE 35,6" in colours
-        )  # the red, far from any official colour
+        assert "El rojo de esta zona debería ser Azul Provincia" in colours
+        assert "La mayor parte de la pieza usa colores que no están en la paleta." in colours
+        assert "#C81E1E" in colours and "Gris Institucional" not in colours
+        # ΔE is explained once, behind a summary the keyboard opens.
+        term = page.locator("details.report__term")
+        assert term.count() == 1 and not term.locator("p").is_visible()
+        term.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert "cuán distintos se ven dos colores" in term.locator("p").inner_text()
+        # The fix: the official logo of that form, in the piece's format, downloads.
+        fix = page.locator(".report-fix")
+        assert "Use el logo oficial:" in fix.inner_text()
+        with page.expect_download() as download:
+            fix.get_by_role("link", name="Descargar PNG").click()
+        assert download.value.suggested_filename.endswith(".png")
+        # Rules that do not apply: one closed summary with their count.
+        folded = page.locator("details.report__skipped")
+        assert folded.locator("summary").inner_text() == "3 reglas no corresponden a este archivo"
+        assert not folded.locator("li").first.is_visible()
         _no_sideways_scroll(page)
         screenshot(page, f"check-report-{width}")
 
@@ -64,6 +104,21 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         assert not page.get_by_role("button", name="Imprimir / guardar PDF").is_visible()
         assert page.locator(".report__item--fail").first.is_visible()
         page.emulate_media(media="screen")
+
+        # The same report in English.
+        page.goto(live_server.url + "/verificar?lang=en")
+        page.get_by_label("Your piece").set_input_files(str(piece))
+        page.get_by_label("What kind of piece is it?").select_option("logo")
+        page.get_by_role("button", name="Check the piece").click()
+        page.get_by_role("heading", name="Compliance report").wait_for()
+        english = page.locator("main").inner_text()
+        assert "The red of this area should be Azul Provincia" in english
+        assert "Use the official logo:" in english
+        assert "3 rules do not apply to this file" in english
+        assert "debería" not in english and "No corresponde" not in english
+        _no_sideways_scroll(page)
+        screenshot(page, f"check-report-en-{width}")
+        page.goto(live_server.url + "/verificar?lang=es")
 
         page.goto(live_server.url + f"/marca/{BRAND}")
         page.get_by_role("heading", name="Paleta de colores").wait_for()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -319,3 +320,67 @@ def test_drawing_errors_name_the_logo(tmp_path: Path) -> None:
     with pytest.raises(BrandError) as info:
         load_brands_dir(folder)
     assert "municipalidad.toml" in info.value.message and "logo 'horizontal'" in info.value.message
+
+
+def test_rules_and_logos_may_carry_english_beside_the_spanish() -> None:
+    text = PARENT.replace(
+        'message = "Falta {missing}."',
+        'title = { es = "Crédito de la foto", en = "Photo credit" }\n'
+        'message = { es = "Falta {missing}.", en = "Missing: {missing}." }',
+    ).replace(
+        'message = "La foto mide {measured} y debe tener {expected}."',
+        'message = "La foto mide {measured} y debe tener {expected}."\n'
+        'title_en = "Photo size"\n'
+        'message_en = "The photo is {measured} and must be {expected}."',
+    )
+    brand = load_brand_text(text, "madre.toml")
+    size, credit = brand.rules_for("photo")
+    assert (credit.title, credit.title_en) == ("Crédito de la foto", "Photo credit")
+    assert (credit.message, credit.message_en) == ("Falta {missing}.", "Missing: {missing}.")
+    assert size.title_en == "Photo size"
+    assert size.message_en == "The photo is {measured} and must be {expected}."
+    # The English is part of the stored version, and comes back from it.
+    assert load_brand_dict(brand.to_dict()) == brand
+    assert brand.fingerprint != load_brand_text(PARENT, "madre.toml").fingerprint
+
+
+def test_a_brand_without_english_keeps_its_document() -> None:
+    data = load_brand_text(PARENT, "madre.toml").to_dict()
+    assert all("title_en" not in r and "message_en" not in r for r in data["rules"]["photo"])
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ('title = { es = "Tamaño", fr = "Taille" }', "'title' must be a text or"),
+        ("message_en = 3", "'message_en' must be a text"),
+        ('message_en = "Size {nope}"', "{nope}"),
+    ],
+)
+def test_bad_english_texts_are_refused(line: str, fragment: str) -> None:
+    text = PARENT.replace("min_width = 3000\n", f"min_width = 3000\n{line}\n", 1)
+    with pytest.raises(BrandError, match=re.escape(fragment)):
+        load_brand_text(text, "madre.toml")
+
+
+def test_the_brands_own_texts_may_carry_english(tmp_path: Path) -> None:
+    text = (
+        PARENT.replace('dos = ["Hacer A"]', 'dos = ["Hacer A"]\ndos_en = ["Do A"]')
+        .replace(
+            "public_checks = true",
+            'public_checks = true\ndescription = "Marca."\ndescription_en = "Brand."',
+        )
+        .replace('hex = "#1F4E8C"', 'hex = "#1F4E8C"\nuse = "Fondos."\nuse_en = "Backgrounds."')
+    )
+    brand = load_brand_text(text, "madre.toml")
+    assert (brand.description_en, brand.dos_en) == ("Brand.", ("Do A",))
+    assert brand.color("Azul").use_en == "Backgrounds."
+    assert load_brand_dict(brand.to_dict()) == brand
+    # A child that writes its own Spanish description drops the parent's English one.
+    folder = write_brands(
+        tmp_path,
+        madre=text,
+        hija=CHILD.replace('dos = ["Hacer B"]', 'dos = ["Hacer B"]\ndescription = "Hija."'),
+    )
+    child = load_brands_dir(folder)["hija"]
+    assert child.description == "Hija." and child.description_en is None

@@ -48,7 +48,19 @@ def test_on_palette_poster_passes(run_rule) -> None:
     assert result.status == "pass"
     assert result.details["off_palette_share"] == 0.0
     row = result.details["colors"][0]
-    assert set(row) == {"hex", "share", "nearest", "nearest_hex", "delta_e", "neutral", "ok"}
+    assert set(row) == {
+        "hex",
+        "share",
+        "nearest",
+        "nearest_hex",
+        "delta_e",
+        "neutral",
+        "ok",
+        "word",
+        "should_be",
+        "should_be_hex",
+        "basis",
+    }
     assert row["nearest"] == "Azul" and row["delta_e"] < 1
 
 

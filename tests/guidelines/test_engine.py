@@ -50,7 +50,17 @@ def test_report_to_dict_shape(write, provincial: Brand) -> None:
     assert data["fingerprint"] == provincial.fingerprint
     assert [c["rule"] for c in data["checks"]] == [r.id for r in provincial.rules_for("photo")]
     for check in data["checks"]:
-        assert set(check) == {"rule", "title", "severity", "status", "message", "details"}
+        assert set(check) == {
+            "rule",
+            "title",
+            "severity",
+            "status",
+            "message",
+            "details",
+            "check",
+            "code",
+            "values",
+        }
         assert check["status"] in ("pass", "warn", "fail", "skip")
     assert json.loads(json.dumps(data)) == data
     # 3200 × 2200 is below A4 at 300 ppp: a warning only.

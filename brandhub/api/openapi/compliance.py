@@ -31,7 +31,23 @@ schemas: dict[str, Any] = {
                 "type": "object",
                 "description": "measured and allowed values; their shape depends on the check",
             },
-        }
+            "check": {"type": "string", "description": "the check the rule runs"},
+            "code": {
+                **nullable(TEXT),
+                "description": "names the engine's own sentence (ok, not_applicable, no_mark …)",
+            },
+            "values": {
+                "type": "object",
+                "additionalProperties": TEXT,
+                "description": "the values that fill the rule's message",
+            },
+            "title_en": {**TEXT, "description": "the brand's English title, when it gives one"},
+            "message_en": {
+                **TEXT,
+                "description": "the brand's English message template, when it gives one",
+            },
+        },
+        optional=("check", "code", "values", "title_en", "message_en"),
     ),
     "ComplianceReport": obj(
         {

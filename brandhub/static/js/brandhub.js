@@ -122,6 +122,7 @@ function updateAssetCounts(total) {
 }
 
 function initDropzone(zone) {
+  if (zone.dataset.dropzone === "submit") return initSubmitDropzone(zone);
   const list = zone.querySelector(".dropzone__list");
   const cards = zone.querySelector(".dropzone__cards");
   const total = zone.querySelector(".dropzone__total");
@@ -337,6 +338,33 @@ function initDropzone(zone) {
   zone.addEventListener("drop", async (event) => {
     event.preventDefault();
     enqueue(await droppedFiles(event.dataTransfer));
+  });
+}
+
+// A drop zone whose file is sent by its form's own button (the check desk): a dropped
+// file goes into the zone's input, which shows its name; without JavaScript the input works alone.
+function initSubmitDropzone(zone) {
+  const input = zone.querySelector('input[type="file"]');
+  const list = zone.querySelector(".dropzone__list");
+  // The zone itself now says which file was chosen; the bare input is for pages without script.
+  input.classList.replace("dropzone__input", "visually-hidden");
+  const show = () => {
+    list.replaceChildren(...[...input.files].map((file) => element("li", "upload-item", file.name)));
+  };
+  input.addEventListener("change", show);
+  ["dragenter", "dragover"].forEach((type) => zone.addEventListener(type, (event) => {
+    event.preventDefault();
+    zone.classList.add("is-over");
+  }));
+  ["dragleave", "drop"].forEach((type) => zone.addEventListener(type, () => zone.classList.remove("is-over")));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    show();
   });
 }
 

@@ -57,11 +57,88 @@ def test_the_report_page(loaded, client):
     assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
 
 
-def test_swatches_show_the_colour_found_against_the_nearest_official_one(loaded, client):
+def _item(html: str, title: str) -> str:
+    """The report item whose title is ``title``."""
+    return html.split(f'<h3 class="report__title">{title}</h3>', 1)[1].split("</li>\n  <li", 1)[0]
+
+
+def test_a_recoloured_logo_is_reported_in_plain_spanish_with_the_fix(loaded, client):
     html = client.post("/verificar", data=form(pieces()["recoloured"], "rojo.png")).get_data(True)
-    colours = html.split("Colores del logo", 1)[1].split("</li>\n  </ul>", 1)[0]
-    assert "no es un color oficial" in colours
+    version = _item(html, "Versión oficial del logo")
+    assert "La forma coincide con el logo oficial «Logo principal a color»" in version
+    assert re.search(r"<dt>Parecido de la forma</dt><dd>\d\d,\d\u00a0%</dd>", version)
+    colours = _item(html, "Colores del logo")
+    # The red is paired with the colour of its region, not with the nearest by ΔE (grey).
+    assert "El rojo de esta zona debería ser Azul Provincia" in colours
     assert re.search(r'fill="#C[0-9A-F]{5}"', colours)  # the red that was found
+    assert 'fill="#1F4E8C"' in colours and "Gris Institucional" not in colours
+    assert "La mayor parte de la pieza usa colores que no están en la paleta." in colours
+    assert "superficie fuera de la paleta" not in html.lower()
+    # ΔE is explained once, in a details element a keyboard reaches.
+    assert html.count("<summary>¿Qué significa ΔE?</summary>") == 1
+    # The fix: the matched official version, the piece's own format first.
+    fix = html.split('class="panel report-fix"', 1)[1].split("</div>", 1)[0]
+    assert "Use el logo oficial:" in fix and "«Logo principal a color»" in fix
+    links = re.findall(r'href="(/marca/gobierno-provincial/logos/principal\.\w+)"', fix)
+    assert links == [
+        "/marca/gobierno-provincial/logos/principal.png",
+        "/marca/gobierno-provincial/logos/principal.svg",
+    ]
+    assert client.get(links[0]).status_code == 200
+
+
+def test_rules_that_do_not_apply_are_folded_away(loaded, client):
+    html = client.post("/verificar", data=form(pieces()["recoloured"], "rojo.png")).get_data(True)
+    folded = html.split('<details class="report__skipped">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>3 reglas no corresponden a este archivo</summary>" in folded
+    assert folded.count("No aplica a una imagen PNG.") == 3
+    assert "report__item--skip" not in html
+    assert '<details class="report__skipped" open' not in html
+
+
+def test_a_compliant_logo_offers_no_download(loaded, client):
+    html = client.post("/verificar", data=form(pieces()["official"], "logo.png")).get_data(True)
+    assert "report-fix" not in html and "Use el logo oficial:" not in html
+
+
+def test_the_report_in_english(loaded, client):
+    client.get("/?lang=en")
+    html = client.post("/verificar", data=form(pieces()["recoloured"], "red.png")).get_data(True)
+    assert "Compliance report" in html and "· Logo</p>" in html
+    version = _item(html, "Official logo version")
+    assert "The form matches the official logo «Logo principal a color»" in version
+    colours = _item(html, "Logo colours")
+    assert "The red of this area should be Azul Provincia" in colours
+    assert "Most of the piece uses colours that are not in the palette." in colours
+    assert "Off the palette: 90% of the surface (up to 2% allowed)." in colours
+    assert "<summary>What does ΔE mean?</summary>" in html
+    assert "Use the official logo:" in html and "Download PNG" in html
+    assert "<summary>3 rules do not apply to this file</summary>" in html
+    assert "Does not apply to this type of file." in html
+    # Nothing of the report stays in Spanish.
+    for spanish in ("No aplica", "Cumple", "debería", "Colores del logo", "Área de respeto"):
+        assert spanish not in html.split("<main", 1)[1], spanish
+
+
+def test_english_categories_and_the_desk_form(loaded, client):
+    client.get("/?lang=en")
+    page = client.get("/verificar").get_data(True)
+    assert '<option value="photo">Photo</option>' in page
+    assert "Foto</option>" not in page
+    assert "data-dropzone" in page and "Drag the file here" in page
+
+
+def test_the_desk_uses_the_drop_zone_and_works_without_script(loaded, client):
+    page = client.get("/verificar").get_data(True)
+    form_html = page.split('<form class="panel check-form"', 1)[1].split("</form>", 1)[0]
+    assert 'data-dropzone="submit"' in form_html and "Arrastre el archivo aquí" in form_html
+    # A real, visible file input inside the zone, sent with the form's own button.
+    assert re.search(
+        r'<input class="dropzone__input" type="file" name="file" id="check-file"', form_html
+    )
+    assert 'type="submit"' in form_html
+    r = client.post("/verificar", data=form(pieces()["recoloured"], "rojo.png"))
+    assert r.status_code == 200 and "Informe de cumplimiento" in r.get_data(True)
 
 
 def test_files_the_desk_cannot_check_are_explained_on_the_form(loaded, client):
@@ -231,3 +308,12 @@ def test_the_edit_form_needs_its_csrf_token(app_factory):
     r = client.post(f"/marca/{PRIVATE}/editar", data={"text": "x"})
     assert r.status_code == 400
     assert len(versions(app, PRIVATE)) == 1
+
+
+def test_the_guideline_page_in_english_names_rules_and_categories_in_english(loaded, client):
+    client.get("/?lang=en")
+    page = client.get(f"/marca/{BRAND}").get_data(True)
+    assert "Logo colours" in page and "Official logo version" in page
+    assert "Graphic piece (poster, flyer)" in page
+    for spanish in ("Colores del logo", "Versión oficial del logo", "Pieza gráfica"):
+        assert spanish not in page, spanish

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
+from brandhub.web.report_text import (
+    brand_list,
+    brand_text,
+    logo_title,
+    off_palette_words,
+    result_message,
+    result_title,
+)
 from brandhub.web.report_view import value_rows
 from brandhub.web.rule_text import describe
-from guidelines import SHIPPED_BRANDS, load_brands_dir
+from guidelines import SHIPPED_BRANDS, check_piece, load_brand_dict, load_brands_dir
 from tests.guidelines.helpers import one_rule_brand
 
 NBSP = "\u00a0"
@@ -157,3 +166,136 @@ def test_every_shipped_rule_has_a_sentence(spanish):
 )
 def test_measured_against_allowed(spanish, details, rows):
     assert value_rows(details) == rows
+
+
+# ---------------------------------------------------------------- results in the reader's language
+
+BILINGUAL = {
+    "slug": "bilingue",
+    "name": "Marca bilingüe",
+    "version": "1",
+    "palette": [{"name": "Azul", "hex": "#1F4E8C"}],
+    "rules": {
+        "photo": [
+            {
+                "id": "foto-tamano",
+                "check": "dimensions",
+                "severity": "error",
+                "title": {"es": "Tamaño de la foto", "en": "Photo size"},
+                "message": {
+                    "es": "La foto mide {measured} y debe tener {expected}.",
+                    "en": "The photo is {measured} and needs {expected}.",
+                },
+                "params": {"min_width": 3000},
+            },
+            {
+                "id": "foto-sin-ingles",
+                "check": "dimensions",
+                "severity": "warning",
+                "title": "Título solo en castellano",
+                "message": "Mide {measured}.",
+                "params": {"min_width": 3000},
+            },
+            {
+                "id": "foto-peso",
+                "check": "file_size",
+                "severity": "warning",
+                "message": "Pesa {measured}.",
+                "params": {"max_mb": 1},
+            },
+        ]
+    },
+}
+
+
+@pytest.fixture
+def small_photo_report(tmp_path):
+    path = tmp_path / "chica.jpg"
+    Image.new("RGB", (1200, 800), (40, 90, 160)).save(path, "JPEG")
+    return check_piece(path, load_brand_dict(BILINGUAL), "photo").to_dict()
+
+
+def _texts(app, lang, report):
+    with app.test_request_context(f"/?lang={lang}"):
+        return [(result_title(c), result_message(c)) for c in report["checks"]]
+
+
+def test_brand_english_is_used_for_english_readers(app, small_photo_report) -> None:
+    english = _texts(app, "en", small_photo_report)
+    assert english[0] == ("Photo size", "The photo is 1200 × 800 px and needs ≥ 3000 px wide.")
+    # A title the brand wrote only in Spanish stays the brand's; the message is generic.
+    assert english[1][0] == "Título solo en castellano"
+    assert english[1][1] == "The image is 1200 × 800 px and must be ≥ 3000 px wide."
+    # A rule without its own title takes the check's title, translated.
+    assert english[2] == ("File size", "Complies with the rule.")
+    spanish = _texts(app, "es", small_photo_report)
+    assert spanish[0] == (
+        "Tamaño de la foto",
+        "La foto mide 1200 × 800 px y debe tener al menos 3000 px de ancho.",
+    )
+    assert spanish[2][0] == "Peso del archivo"
+
+
+def test_reports_stored_before_results_named_their_check_stay_as_written(app) -> None:
+    old = {"rule": "r", "title": "Colores", "status": "fail", "message": "Mal.", "details": {}}
+    assert _texts(app, "en", {"checks": [old]}) == [("Colores", "Mal.")]
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (0.919, "La mayor parte de la pieza usa colores que no están en la paleta."),
+        (0.3, "Una parte grande de la pieza usa colores que no están en la paleta."),
+        (0.05, "Una parte pequeña de la pieza usa colores que no están en la paleta."),
+        (0.0, "La pieza usa solo colores de la paleta."),
+    ],
+)
+def test_off_palette_share_in_words(spanish, share, words) -> None:
+    assert off_palette_words(share) == words
+
+
+def test_logo_titles_in_the_readers_language(app) -> None:
+    brand = load_brand_dict(
+        {
+            **BILINGUAL,
+            "logos": [
+                {
+                    "name": "principal",
+                    "title": {"es": "Logo principal", "en": "Main logo"},
+                    "description": "d",
+                    "usage": "u",
+                    "drawing": {
+                        "shape": "shield",
+                        "fill": "Azul",
+                        "ink": "#FFFFFF",
+                        "initials": "MB",
+                    },
+                }
+            ],
+        }
+    )
+    with app.test_request_context("/?lang=en"):
+        assert logo_title(brand.logo("principal")) == "Main logo"
+    with app.test_request_context("/?lang=es"):
+        assert logo_title(brand.logo("principal")) == "Logo principal"
+
+
+def test_brand_texts_in_the_readers_language(app) -> None:
+    brand = load_brand_dict(
+        {
+            **BILINGUAL,
+            "description": "Marca de prueba.",
+            "description_en": "A test brand.",
+            "dos": ["Usar A", "Usar B"],
+            "dos_en": ["Use A", "Use B"],
+            "donts": ["No usar C"],
+            "donts_en": ["Do not use C", "Do not use D"],  # not one for one: not shown
+        }
+    )
+    with app.test_request_context("/?lang=en"):
+        assert brand_text(brand, "description") == "A test brand."
+        assert brand_list(brand, "dos") == ("Use A", "Use B")
+        assert brand_list(brand, "donts") == ("No usar C",)
+    with app.test_request_context("/?lang=es"):
+        assert brand_text(brand, "description") == "Marca de prueba."
+        assert brand_list(brand, "dos") == ("Usar A", "Usar B")

@@ -41,6 +41,13 @@ def test_warnings_are_kept_with_the_asset_and_shown_on_its_page(app, api, editor
     assert "Fondo transparente" in page and "Exporte el PNG con transparencia" in page
     assert "Gobierno Provincial de Ejemplo · versión 2025.1" in page
     assert f"/marca/{BRAND}?version=" in page
+    assert "verificada como: Logo" in page
+    # In English the report, its rule titles and its category are English.
+    english = signed_in(app, editor)
+    english.get("/?lang=en")
+    page = english.get(f"/assets/{asset_id}").get_data(True)
+    assert "checked as: Logo" in page and "Transparent background" in page
+    assert "Fondo transparente" not in page and "Exporte el PNG" not in page
 
 
 def test_the_category_follows_the_kind_unless_given(app, api):
@@ -110,3 +117,13 @@ def test_the_drop_zone_gets_the_report_and_the_plain_form_shows_it(app, editor):
     assert "El logo está deformado" in html
     assert f"/verificar?brand={BRAND}&amp;category=logo" in html
     assert stored_keys(app) == []
+
+
+def test_the_drop_zone_gets_the_report_in_the_readers_language(app, editor):
+    client = signed_in(app, editor)
+    client.get("/?lang=en")
+    data = {"file": (io.BytesIO(pieces()["stretched"]), "logo.png"), "category": "logo"}
+    r = client.post("/upload", data=data, headers={"Accept": "application/json"})
+    failing = [c for c in r.get_json()["error"]["report"]["checks"] if c["status"] == "fail"]
+    assert [(c["rule"], c["title"]) for c in failing] == [("logo-proporcion", "Logo not distorted")]
+    assert failing[0]["message"].startswith("The logo is distorted: its proportion is 6.21 and")
