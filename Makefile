@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 TSTAMP  = $(VENV)/.installed-test
+AXE     = tests/browser/node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
@@ -48,6 +49,14 @@ system-test-deps:
 	fi
 	@# Real camera photographs from Debian's wallpaper packages, cached outside the tree.
 	@$(BIN)/python -m tests.assets.camera_corpus
+	@# axe-core (npm, pinned by tests/browser/package-lock.json) checks every page's accessibility.
+	@$(MAKE) --no-print-directory $(AXE)
+
+# Installed again when the lock file changes; without npm the accessibility tests skip.
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "not installed: npm (the accessibility tests are skipped)"; fi
 
 PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 

@@ -137,6 +137,15 @@ def free_spec(
     return f"{resize}|format-{name}"
 
 
+def max_side(config: Mapping[str, Any], *, anonymous: bool = False) -> int:
+    """The longest side a free size may ask for (the download menus' forms say it too)."""
+    limit = int(config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
+    if anonymous:
+        anonymous_side = config.get("ANONYMOUS_DOWNLOAD_MAX_SIDE") or DEFAULT_ANONYMOUS_MAX_SIDE
+        limit = min(limit, int(anonymous_side))
+    return limit
+
+
 def spec_from_args(
     config: Mapping[str, Any], args: Mapping[str, Any], *, anonymous: bool = False
 ) -> tuple[str, str]:
@@ -144,15 +153,11 @@ def spec_from_args(
     name = args.get("preset")
     if name:
         return preset_spec(config, name), name
-    max_side = int(config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
-    if anonymous:
-        anonymous_side = config.get("ANONYMOUS_DOWNLOAD_MAX_SIDE") or DEFAULT_ANONYMOUS_MAX_SIDE
-        max_side = min(max_side, int(anonymous_side))
     spec = free_spec(
         args.get("width"),
         args.get("height"),
         args.get("format"),
-        max_side,
+        max_side(config, anonymous=anonymous),
         bound_original=anonymous,
     )
     return spec, FREE_LABEL

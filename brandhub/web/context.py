@@ -124,6 +124,7 @@ def init_app(app: Flask) -> None:
         category_icon=CATEGORY_ICONS.get,
     )
     app.add_url_rule("/theme.css", "theme_css", theme_css)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def theme_css() -> ResponseReturnValue:
@@ -137,3 +138,27 @@ def theme_css() -> ResponseReturnValue:
         i=ident,
     )
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+
+
+#: The tab icon: the institution's initials on its colour, like the top bar's mark.
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="7" fill="{{ i.primary }}"/>'
+    '<text x="16" y="21.5" text-anchor="middle" font-family="Arial, sans-serif" '
+    'font-size="14" font-weight="700" fill="{{ i.on_primary }}">{{ i.short_name[:2] }}</text>'
+    "</svg>"
+)
+
+
+def favicon() -> ResponseReturnValue:
+    """The tab icon, an SVG drawn from the institution's colour and initials.
+
+    Served at ``/favicon.ico`` too, where browsers ask for it before reading the page.
+    """
+    from flask import Response, render_template_string
+
+    ident = _inject()["institution"]
+    svg = render_template_string(FAVICON_SVG, i=ident)
+    return Response(
+        svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )

@@ -30,7 +30,7 @@ from ..operations.access import get_visible_asset, require_edit
 from ..operations.bulk import bulk_update
 from ..operations.downloads import RESIZABLE, may_be_transparent
 from ..operations.selection import selection_ids, visible_selection
-from ..presets import presets
+from ..presets import FREE_FORMATS, max_side, presets
 from ..sending import ORIGINAL, send_zip
 from .user import signed_in
 
@@ -58,8 +58,17 @@ def _menus() -> dict[str, Any]:
     return {"zip_choices": zip_choices, "RESIZABLE": RESIZABLE}
 
 
+def free_size(anonymous: bool = False) -> dict[str, Any]:
+    """What the download menus' free-size form offers: the longest side and the formats."""
+    return {
+        "max_side": max_side(current_app.config, anonymous=anonymous),
+        "formats": FREE_FORMATS,
+    }
+
+
 # A global, not a context variable: the download menu macros are imported without context.
 bp.add_app_template_global(may_be_transparent, "may_be_transparent")
+bp.add_app_template_global(free_size, "free_size")
 
 
 @bp.post("/assets/<int:asset_id>/focal")

@@ -1,14 +1,81 @@
 // BrandHub's few interactive parts, in plain modern JavaScript (no build step):
-// toasts, the confirm dialog, photo zoom, auto-submitting filters and the upload drop zone.
+// the phone menu, dropdown menus, toasts, the confirm dialog, photo zoom, auto-submitting
+// filters, the upload drop zone, the asset page's panels and its free-size download.
 "use strict";
 
+// Styles that fold things away (the phone menu) apply only when this script runs.
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", () => {
+  initMainMenu();
+  initMenus();
   initToasts();
   initConfirm();
   initZoom();
   initAutosubmit();
   document.querySelectorAll("[data-dropzone]").forEach(initDropzone);
 });
+
+// ---------- The main menu on narrow screens: a disclosure button ----------
+function initMainMenu() {
+  const toggle = document.querySelector("[data-menu-toggle]");
+  const nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!toggle || !nav) return;
+  const set = (open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("is-open", open);
+  };
+  toggle.addEventListener("click", () => set(toggle.getAttribute("aria-expanded") !== "true"));
+  nav.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || toggle.getAttribute("aria-expanded") !== "true") return;
+    set(false);
+    toggle.focus();
+  });
+}
+
+// ---------- Dropdown menus (details.menu): one open at a time, Escape, inside the screen ----------
+const MENU_MARGIN = 8;
+
+function fitMenu(list) {
+  // Start from the stylesheet's side, then move the list back inside the viewport.
+  list.classList.remove("menu__list--end");
+  list.style.removeProperty("left");
+  list.style.removeProperty("right");
+  const width = document.documentElement.clientWidth;
+  let box = list.getBoundingClientRect();
+  if (box.right > width - MENU_MARGIN) {
+    list.classList.add("menu__list--end");
+    box = list.getBoundingClientRect();
+  }
+  if (box.left < MENU_MARGIN) {
+    const parent = list.offsetParent?.getBoundingClientRect() || { left: 0 };
+    list.style.left = `${MENU_MARGIN - parent.left}px`;
+    list.style.right = "auto";
+  }
+}
+
+function initMenus() {
+  const menus = [...document.querySelectorAll("details.menu")];
+  menus.forEach((menu) => {
+    const list = menu.querySelector(".menu__list");
+    menu.addEventListener("toggle", () => {
+      if (!menu.open) return;
+      menus.forEach((other) => { if (other !== menu && other.open && !other.contains(menu)) other.open = false; });
+      if (list) fitMenu(list);
+    });
+    menu.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !menu.open) return;
+      menu.open = false;
+      menu.querySelector("summary")?.focus();
+    });
+  });
+  document.addEventListener("click", (event) => {
+    menus.forEach((menu) => { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+  });
+  window.addEventListener("resize", () => {
+    menus.forEach((menu) => { if (menu.open) { const list = menu.querySelector(".menu__list"); if (list) fitMenu(list); } });
+  });
+}
 
 // A new element with its class and text (either may be left out).
 function element(tag, className = "", text = null) {
@@ -594,4 +661,48 @@ document.addEventListener("DOMContentLoaded", () => {
       showToast(form.dataset.msgFailed, "error", toggle);
     }
   }, true);
+});
+
+// ---------- The asset page's panels: a link to a panel (or to something in it) opens it ----------
+function openPanelOf(hash) {
+  if (!hash || hash.length < 2) return;
+  const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+  const panel = target?.closest("details[data-asset-panel]");
+  if (panel && !panel.open) panel.open = true;
+}
+document.addEventListener("DOMContentLoaded", () => openPanelOf(window.location.hash));
+window.addEventListener("hashchange", () => openPanelOf(window.location.hash));
+
+// ---------- Free size in a download menu: checked here first, in the person's language ----------
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-free-size]").forEach((form) => {
+    const error = form.querySelector("[data-free-error]");
+    const sides = [...form.querySelectorAll('input[type="number"]')];
+    const max = Number(form.dataset.max);
+    const clear = () => {
+      error.hidden = true;
+      error.textContent = "";
+      sides.forEach((input) => input.removeAttribute("aria-invalid"));
+    };
+    sides.forEach((input) => input.addEventListener("input", clear));
+    form.addEventListener("submit", (event) => {
+      clear();
+      const wrong = sides.filter((input) => {
+        const text = input.value.trim();
+        if (text === "" && input.validity.valid) return false;
+        return !/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max;
+      });
+      if (wrong.length) {
+        event.preventDefault();
+        wrong.forEach((input) => input.setAttribute("aria-invalid", "true"));
+        error.textContent = form.dataset.msgInvalid;
+        error.hidden = false;
+        wrong[0].focus();
+        return;
+      }
+      // Leave empty sides out of the address: ?width=800&format=png, not ?width=800&height=.
+      sides.forEach((input) => { input.disabled = input.value.trim() === ""; });
+      setTimeout(() => sides.forEach((input) => { input.disabled = false; }), 0);
+    });
+  });
 });

@@ -1,0 +1,219 @@
+"""axe-core on every page of the web interface, at 360 and 1280 px, signed in and not.
+
+The pages are not listed by hand: every GET route of the app's URL map outside
+``/api`` is visited, with its arguments filled from one seeded instance (an
+event, a collection, an asset with a version and a history, share links, the
+press kit, the brands). A route whose arguments this module cannot fill fails
+the test with its name, so a new page cannot escape the audit: give it a
+filler in ``ROUTES`` (or ``BY_ARGUMENT``), or, if it answers with a file and
+not a page, put it in ``FILES``. Some pages exist only as the answer to a form
+or a state (the check report, a 404, a share link's password page, a revoked
+link); ``_states`` visits those.
+
+The oracle is axe-core from npm (``tests/browser/package.json``, installed by
+``make test``), injected into each page. Critical and serious violations fail
+the test, and so do headings out of order, landmarks without unique names and a
+page without an h1; other moderate and minor ones are printed. A page that
+scrolls sideways fails too.
+
+Pages are the same on every database, so the PostgreSQL run of ``make test``
+(scripts/pg-test.sh sets ``BRANDHUB_SKIP_ACCESSIBILITY``) leaves this test out.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from werkzeug.routing import Rule
+
+from tests.app.compliance.support import BRAND, pieces
+from tests.browser.conftest import sign_in
+from tests.browser.support import Seed, seed_instance
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+WIDTHS = (1280, 360)
+FAILING = ("critical", "serious")
+#: Moderate rules that fail the test too: the structure every page is held to.
+FAILING_RULES = ("heading-order", "landmark-unique", "page-has-heading-one")
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("BRANDHUB_SKIP_ACCESSIBILITY")),
+    reason="pages do not differ by database: the SQLite run audits them",
+)
+
+#: Routes that answer with a file (a download, an image, a ZIP, a stylesheet), not a page.
+FILES = {
+    "static",
+    "theme_css",
+    "favicon",
+    "web.original",
+    "web.rendition",
+    "web.download",
+    "review.version_file",
+    "events.download_zip",
+    "collections.download_zip",
+    "brand.source",
+    "brand.logo",
+    "brand.logo_preview",
+    "presskit.original",
+    "presskit.download",
+    "presskit.zip",
+    "share.original",
+    "share.download",
+    "share.rendition",
+    "share.zip",
+}
+
+
+#: Values for an argument, by its name, for routes not in ``ROUTES``.
+BY_ARGUMENT: dict[str, Callable[[Seed], Any]] = {
+    "asset_id": lambda s: s.asset_id,
+    "event_id": lambda s: s.event_id,
+    "collection_id": lambda s: s.collection_id,
+    "user_id": lambda s: s.admin_id,
+    "agency_id": lambda s: s.agency_id,
+    "slug": lambda s: s.brand,
+    "ref": lambda s: s.kit_ref,
+}
+
+#: Routes whose arguments mean something particular: each gives one or more sets of arguments.
+ROUTES: dict[str, Callable[[Seed], list[dict[str, Any]]]] = {
+    "share.public": lambda s: [{"token": s.asset_token}, {"token": s.event_token}],
+    "share.asset": lambda s: [{"token": s.event_token, "asset_id": s.asset_id}],
+}
+
+
+def page_urls(app: Flask, seed: Seed) -> tuple[list[str], list[str]]:
+    """The path of every page the URL map routes to, and the routes that could not be filled."""
+    urls: list[str] = []
+    unfilled: list[str] = []
+    rules: list[Rule] = sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+    for rule in rules:
+        if "GET" not in (rule.methods or ()) or rule.endpoint in FILES:
+            continue
+        if rule.rule.startswith("/api/"):
+            continue
+        if rule.endpoint in ROUTES:
+            variants = ROUTES[rule.endpoint](seed)
+        elif set(rule.arguments) <= set(BY_ARGUMENT):
+            variants = [{name: BY_ARGUMENT[name](seed) for name in rule.arguments}]
+        else:
+            unfilled.append(f"{rule.endpoint} ({rule.rule})")
+            continue
+        with app.test_request_context():
+            urls.extend(url_for(rule.endpoint, **args) for args in variants)
+    return urls, unfilled
+
+
+@dataclass
+class Audit:
+    """What axe-core and the layout checks found, page by page."""
+
+    failures: list[str]
+    notes: list[str]
+    pages: int = 0
+
+    def run(self, page: Any, label: str) -> None:
+        """Audit the page as it stands now (``label`` names it in the messages)."""
+        self.pages += 1
+        if "/login" not in label and page.url.split("?")[0].endswith("/login"):
+            return  # a page for signed-in people only, seen anonymously: the login page
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async (tags) => {
+                 const r = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+                 return r.violations.map((v) => ({
+                   id: v.id, impact: v.impact, help: v.help,
+                   nodes: v.nodes.slice(0, 4).map((n) => n.target.join(" ") + ": "
+                          + (n.failureSummary || "").replace(/\\s+/g, " ")),
+                 }));
+               }""",
+            TAGS,
+        )
+        for v in violations:
+            line = f"{label}: [{v['impact']}] {v['id']} — {v['help']}\n    " + "\n    ".join(
+                v["nodes"]
+            )
+            failing = v["impact"] in FAILING or v["id"] in FAILING_RULES
+            (self.failures if failing else self.notes).append(line)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            self.failures.append(f"{label}: the page scrolls sideways by {overflow} px")
+
+
+def _visit(page: Any, audit: Audit, base: str, path: str, label: str) -> None:
+    response = page.goto(base + path)
+    assert response is not None
+    content_type = response.headers.get("content-type", "")
+    if not content_type.startswith("text/html"):
+        audit.failures.append(f"{label}: answers {content_type}, not a page: add it to FILES")
+        return
+    if response.status >= 400:
+        audit.failures.append(f"{label}: answers {response.status}")
+    audit.run(page, label)
+
+
+def _states(page: Any, audit: Audit, base: str, seed: Seed, width: int, who: str) -> None:
+    """Pages reached through a form or a state rather than by their address."""
+    page.goto(base + "/esta-pagina-no-existe")
+    audit.run(page, f"404 page @{width} {who}")
+    page.goto(f"{base}/s/{seed.locked_token}")
+    audit.run(page, f"share link with a password @{width} {who}")
+    page.goto(f"{base}/s/{seed.revoked_token}")
+    audit.run(page, f"revoked share link @{width} {who}")
+    page.goto(base + "/verificar")
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "logo-rojo.png", "mimeType": "image/png", "buffer": pieces()["recoloured"]}]
+    )
+    page.get_by_label("Marca").select_option(BRAND)
+    page.get_by_label("¿Qué tipo de pieza es?").select_option("logo")
+    page.get_by_role("button", name="Verificar la pieza").click()
+    page.get_by_role("heading", name="Informe de cumplimiento").wait_for()
+    audit.run(page, f"check report @{width} {who}")
+
+
+def test_every_page_passes_axe_core_at_both_widths(browser, live_server, live_app):
+    if not AXE.exists():
+        reason = "npm is not installed" if shutil.which("npm") is None else "run make test"
+        pytest.skip(f"axe-core is not installed ({reason}: npm ci --prefix tests/browser)")
+    seed = seed_instance(live_app)
+    urls, unfilled = page_urls(live_app, seed)
+    assert not unfilled, (
+        "these routes have arguments the accessibility test cannot fill; add them to ROUTES "
+        "or BY_ARGUMENT in tests/browser/test_accessibility.py (or to FILES if they answer "
+        "with a file): " + ", ".join(unfilled)
+    )
+    assert len(urls) >= 20, urls
+    audit = Audit(failures=[], notes=[])
+    base = live_server.url
+    for width in WIDTHS:
+        for who in ("admin", "anonymous"):
+            context = browser.new_context(
+                locale="es-AR", viewport={"width": width, "height": 800}, bypass_csp=True
+            )
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            if who == "admin":
+                sign_in(page, base, seed.admin_email)
+            for path in urls:
+                if who == "admin" and path == "/login":
+                    continue  # a signed-in person is sent on; the anonymous pass audits it
+                _visit(page, audit, base, path, f"{path} @{width} {who}")
+            _states(page, audit, base, seed, width, who)
+            context.close()
+    if audit.notes:
+        print(f"\naxe-core, moderate and minor ({len(audit.notes)}):")
+        print("\n".join(audit.notes))
+    assert not audit.failures, (
+        f"{len(audit.failures)} problems on {audit.pages} pages:\n" + "\n".join(audit.failures)
+    )
