@@ -186,3 +186,25 @@ def test_failed_logins_are_rate_limited_and_logged(client, make_user, caplog):
     other = make_user("viewer")
     r = client.post("/login", data={"email": other.email, "password": PASSWORD})
     assert r.status_code == 302
+
+
+def test_the_tab_icon_is_the_institutions_initials_on_its_colour(app_factory):
+    app = app_factory(INSTITUTION_SHORT_NAME="Muni & Co", INSTITUTION_PRIMARY_COLOR="#123456")
+    client = app.test_client()
+    r = client.get("/favicon.ico")  # where a browser asks first, before reading any page
+    assert r.status_code == 200
+    assert r.mimetype == "image/svg+xml"
+    svg = r.get_data(as_text=True)
+    assert svg.startswith("<svg") and 'fill="#123456"' in svg and ">Mu</text>" in svg
+    assert '<link rel="icon" href="/favicon.ico" type="image/svg+xml">' in client.get(
+        "/login"
+    ).get_data(as_text=True)
+
+
+def test_the_language_button_is_named_by_what_it_shows(client):
+    html = client.get("/login").get_data(as_text=True)
+    summary = re.search(r'<details class="menu lang-menu">\s*<summary>(.*?)</summary>', html, re.S)
+    assert summary, "no language menu"
+    assert "aria-label" not in summary.group(1)  # the name comes from the text: "Idioma: ES"
+    text = re.sub(r"<[^>]+>", "", summary.group(1))
+    assert " ".join(text.split()) == "Idioma: ES"

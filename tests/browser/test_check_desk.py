@@ -126,7 +126,7 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
             "() => [...document.querySelectorAll('.logo-card img')]"
             ".every((img) => img.complete && img.naturalWidth > 0)"
         )
-        page.get_by_role("button", name="Copiar HEX #1F4E8C").click()
+        page.get_by_role("button", name="#1F4E8C Copiar (HEX)").click()
         page.locator(".toast", has_text="Copiado: #1F4E8C").wait_for()
         assert page.evaluate("() => navigator.clipboard.readText()") == "#1F4E8C"
         page.locator(".toast [data-toast-close]").click()
