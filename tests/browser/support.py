@@ -7,8 +7,20 @@ from typing import Any
 
 from flask import Flask
 
+from brandhub.models import Agency
 from tests.app.compliance.support import BRAND
-from tests.factories import Api, add_token, add_user, approve, photo, upload
+from tests.assets.media_factory import make_mp4
+from tests.factories import (
+    Api,
+    add_token,
+    add_user,
+    approve,
+    encode,
+    photo,
+    scene,
+    session,
+    upload,
+)
 
 
 @dataclass
@@ -19,6 +31,8 @@ class Seed:
     agency_id: int
     admin_id: int
     asset_id: int
+    checked_asset_id: int
+    video_asset_id: int
     event_id: int
     collection_id: int
     kit_ref: str
@@ -37,7 +51,8 @@ def _api_post(api: Api, path: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 def seed_instance(app: Flask) -> Seed:
     """An admin of an agency; a photo approved, public, in a public event and a collection,
-    with a second version and a history; share links (open, with a password, revoked)."""
+    with a second version and a history; share links (open, with a password, revoked);
+    a video; a photo checked against the agency's brand (with warnings)."""
     assert app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
     admin = add_user(app, "admin", agency="salud")
     api = Api(app.test_client(), add_token(app, admin))
@@ -74,6 +89,25 @@ def seed_instance(app: Flask) -> Seed:
     revoked_id, revoked_token = link(asset_id=other["id"])
     assert api.delete(f"/share-links/{revoked_id}").status_code == 204
 
+    video = upload(api, 10, "mensaje.mp4", data=make_mp4(), title="Mensaje del gobernador")
+
+    # From here on the agency's uploads are checked against the brand: a photo that
+    # passes its required rules and warns of others has a report on its page.
+    with session(app) as db:
+        db.query(Agency).filter_by(id=admin.agency_id).one().brand_slug = BRAND
+        db.commit()
+    checked = upload(
+        api,
+        11,
+        "acto-plaza.jpg",
+        data=encode(scene(3, size=(3000, 2000)), "JPEG", quality=90),
+        title="Acto en la plaza",
+        credit="Foto: Ana Pérez",
+        copyright="© Gobierno Provincial",
+        category="photo",
+    )
+    assert checked["compliance"] == "warn", checked["compliance"]
+
     kit = app.test_client().get(f"/prensa/evento-{event['id']}")
     kit_ref = kit.headers["Location"].rsplit("/prensa/", 1)[1] if kit.status_code == 301 else ""
     assert admin.agency_id is not None
@@ -82,6 +116,8 @@ def seed_instance(app: Flask) -> Seed:
         agency_id=admin.agency_id,
         admin_id=admin.id,
         asset_id=asset["id"],
+        checked_asset_id=checked["id"],
+        video_asset_id=video["id"],
         event_id=event["id"],
         collection_id=collection["id"],
         kit_ref=kit_ref or f"evento-{event['id']}",

@@ -34,8 +34,9 @@ from flask import Flask, url_for
 from werkzeug.routing import Rule
 
 from tests.app.compliance.support import BRAND, pieces
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import drop_files, screenshot, sign_in
 from tests.browser.support import Seed, seed_instance
+from tests.factories import photo
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -86,6 +87,11 @@ BY_ARGUMENT: dict[str, Callable[[Seed], Any]] = {
 
 #: Routes whose arguments mean something particular: each gives one or more sets of arguments.
 ROUTES: dict[str, Callable[[Seed], list[dict[str, Any]]]] = {
+    "web.asset_page": lambda s: [
+        {"asset_id": s.asset_id},
+        {"asset_id": s.checked_asset_id},
+        {"asset_id": s.video_asset_id},
+    ],
     "share.public": lambda s: [{"token": s.asset_token}, {"token": s.event_token}],
     "share.asset": lambda s: [{"token": s.event_token, "asset_id": s.asset_id}],
 }
@@ -163,6 +169,27 @@ def _visit(page: Any, audit: Audit, base: str, path: str, label: str) -> None:
     audit.run(page, label)
 
 
+def _opened(page: Any, audit: Audit, base: str, seed: Seed, width: int) -> None:
+    """What is folded away at first, unfolded: what axe-core would not see otherwise."""
+    for asset_id in (seed.asset_id, seed.checked_asset_id):
+        page.goto(f"{base}/assets/{asset_id}")
+        page.locator("details").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
+        audit.run(page, f"/assets/{asset_id} every panel and menu open @{width}")
+    screenshot(page, f"a11y-asset-unfolded-{width}")
+    if width < 960:
+        page.goto(base + "/")
+        page.get_by_role("button", name="Menú").click()
+        audit.run(page, f"phone menu open @{width}")
+    page.goto(base + "/upload")
+    drop_files(page, {"acto-1.jpg": photo(21), "acto-2.jpg": photo(22)})
+    # The agency's brand refuses these small photos: the rows say why.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.upload-item.is-done, .upload-item.is-failed')"
+        ".length === 2"
+    )
+    audit.run(page, f"/upload after a drop @{width}")
+
+
 def _states(page: Any, audit: Audit, base: str, seed: Seed, width: int, who: str) -> None:
     """Pages reached through a form or a state rather than by their address."""
     page.goto(base + "/esta-pagina-no-existe")
@@ -180,6 +207,16 @@ def _states(page: Any, audit: Audit, base: str, seed: Seed, width: int, who: str
     page.get_by_role("button", name="Verificar la pieza").click()
     page.get_by_role("heading", name="Informe de cumplimiento").wait_for()
     audit.run(page, f"check report @{width} {who}")
+    page.goto(base + "/verificar")
+    page.get_by_role("button", name="Verificar la pieza").click()
+    page.locator(".field__error").first.wait_for()
+    audit.run(page, f"check desk with errors @{width} {who}")
+    if who == "anonymous":
+        page.goto(base + "/login")
+        page.get_by_label("Correo electrónico").fill(seed.admin_email)
+        page.get_by_label("Contraseña").fill("not the password")
+        page.get_by_role("button", name="Iniciar sesión").click()
+        audit.run(page, f"login refused @{width}")
 
 
 def test_every_page_passes_axe_core_at_both_widths(browser, live_server, live_app):
@@ -210,6 +247,8 @@ def test_every_page_passes_axe_core_at_both_widths(browser, live_server, live_ap
                     continue  # a signed-in person is sent on; the anonymous pass audits it
                 _visit(page, audit, base, path, f"{path} @{width} {who}")
             _states(page, audit, base, seed, width, who)
+            if who == "admin":
+                _opened(page, audit, base, seed, width)
             context.close()
     if audit.notes:
         print(f"\naxe-core, moderate and minor ({len(audit.notes)}):")
