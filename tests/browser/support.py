@@ -27,6 +27,7 @@ from tests.factories import (
 class Seed:
     """What the pages are filled from: ids and tokens of one small instance."""
 
+    app: Flask
     admin_email: str
     agency_id: int
     admin_id: int
@@ -112,6 +113,7 @@ def seed_instance(app: Flask) -> Seed:
     kit_ref = kit.headers["Location"].rsplit("/prensa/", 1)[1] if kit.status_code == 301 else ""
     assert admin.agency_id is not None
     return Seed(
+        app=app,
         admin_email=admin.email,
         agency_id=admin.agency_id,
         admin_id=admin.id,

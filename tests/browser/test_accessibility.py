@@ -36,7 +36,7 @@ from werkzeug.routing import Rule
 from tests.app.compliance.support import BRAND, pieces
 from tests.browser.conftest import drop_files, screenshot, sign_in
 from tests.browser.support import Seed, seed_instance
-from tests.factories import photo
+from tests.factories import photo, session
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -50,8 +50,9 @@ pytestmark = pytest.mark.skipif(
     reason="pages do not differ by database: the SQLite run audits them",
 )
 
-#: Routes that answer with a file (a download, an image, a ZIP, a stylesheet), not a page.
+#: Routes that answer with a file (a download, an image, a ZIP, a stylesheet) or JSON, not a page.
 FILES = {
+    "processing_status",  # JSON: how far the previews of an upload are
     "static",
     "theme_css",
     "favicon",
@@ -80,13 +81,37 @@ BY_ARGUMENT: dict[str, Callable[[Seed], Any]] = {
     "event_id": lambda s: s.event_id,
     "collection_id": lambda s: s.collection_id,
     "user_id": lambda s: s.admin_id,
+    "person_id": lambda s: s.admin_id,
     "agency_id": lambda s: s.agency_id,
     "slug": lambda s: s.brand,
     "ref": lambda s: s.kit_ref,
 }
 
+
+def _access_link(purpose: str) -> Callable[[Seed], list[dict[str, Any]]]:
+    """A fresh invitation or password-reset link, made by the people pages' own operations."""
+
+    def fill(seed: Seed) -> list[dict[str, Any]]:
+        from brandhub.models import User
+        from brandhub.operations import people
+
+        with session(seed.app) as db:
+            admin = db.get(User, seed.admin_id)
+            assert admin is not None
+            if purpose == "invite":
+                _, token = people.invite(db, "nueva@example.org", "editor", None, by=admin)
+            else:
+                _, token = people.reset_link(db, admin, by=admin)
+            db.commit()
+        return [{"token": token}]
+
+    return fill
+
+
 #: Routes whose arguments mean something particular: each gives one or more sets of arguments.
 ROUTES: dict[str, Callable[[Seed], list[dict[str, Any]]]] = {
+    "access.join": _access_link("invite"),
+    "access.reset": _access_link("reset"),
     "web.asset_page": lambda s: [
         {"asset_id": s.asset_id},
         {"asset_id": s.checked_asset_id},
@@ -155,6 +180,12 @@ class Audit:
         )
         if overflow > 0:
             self.failures.append(f"{label}: the page scrolls sideways by {overflow} px")
+
+
+def _asks_to_sign_in(page: Any, url: str) -> bool:
+    """Whether ``url`` sends a visitor to the login page (asked without drawing a page)."""
+    response = page.request.get(url, max_redirects=0)
+    return response.status in (301, 302, 303) and "/login" in response.headers.get("location", "")
 
 
 def _visit(page: Any, audit: Audit, base: str, path: str, label: str) -> None:
@@ -245,6 +276,8 @@ def test_every_page_passes_axe_core_at_both_widths(browser, live_server, live_ap
             for path in urls:
                 if who == "admin" and path == "/login":
                     continue  # a signed-in person is sent on; the anonymous pass audits it
+                if who == "anonymous" and _asks_to_sign_in(page, base + path):
+                    continue  # the login page, audited at its own address
                 _visit(page, audit, base, path, f"{path} @{width} {who}")
             _states(page, audit, base, seed, width, who)
             if who == "admin":
@@ -256,3 +289,34 @@ def test_every_page_passes_axe_core_at_both_widths(browser, live_server, live_ap
     assert not audit.failures, (
         f"{len(audit.failures)} problems on {audit.pages} pages:\n" + "\n".join(audit.failures)
     )
+
+
+def test_a_page_the_audit_cannot_fill_is_named(app_factory):
+    app = app_factory()
+    app.add_url_rule("/informes/<int:report_id>", "reports.page", lambda report_id: "")
+    app.add_url_rule("/informes/<int:report_id>.pdf", "reports.pdf", lambda report_id: "")
+    FILES.add("reports.pdf")
+    try:
+        seed = Seed(
+            app=app,
+            admin_email="a@example.org",
+            agency_id=1,
+            admin_id=1,
+            asset_id=1,
+            checked_asset_id=2,
+            video_asset_id=3,
+            event_id=4,
+            collection_id=5,
+            kit_ref="evento-4",
+            asset_token="t1",
+            event_token="t2",
+            locked_token="t3",
+            revoked_token="t4",
+            brand=BRAND,
+        )
+        urls, unfilled = page_urls(app, seed)
+    finally:
+        FILES.discard("reports.pdf")
+    assert unfilled == ["reports.page (/informes/<int:report_id>)"]
+    assert "/assets/1" in urls and "/events/4" in urls and "/s/t1" in urls
+    assert not any(url.startswith(("/api/", "/static/", "/informes/")) for url in urls)
