@@ -117,6 +117,7 @@ ROUTES: dict[str, Callable[[Seed], list[dict[str, Any]]]] = {
         {"asset_id": s.checked_asset_id},
         {"asset_id": s.video_asset_id},
     ],
+    "web.library": lambda s: [{}, {"q": "hospital"}],
     "share.public": lambda s: [{"token": s.asset_token}, {"token": s.event_token}],
     "share.asset": lambda s: [{"token": s.event_token, "asset_id": s.asset_id}],
 }
