@@ -231,7 +231,7 @@ def _states(page: Any, audit: Audit, base: str, seed: Seed, width: int, who: str
     page.goto(f"{base}/s/{seed.revoked_token}")
     audit.run(page, f"revoked share link @{width} {who}")
     page.goto(base + "/verificar")
-    page.locator('input[type="file"]').set_input_files(
+    page.get_by_label("Su pieza").set_input_files(
         files=[{"name": "logo-rojo.png", "mimeType": "image/png", "buffer": pieces()["recoloured"]}]
     )
     page.get_by_label("Marca").select_option(BRAND)
