@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask
 from werkzeug.routing import Rule
 
 from tests.app.compliance.support import BRAND, pieces
@@ -124,7 +124,11 @@ ROUTES: dict[str, Callable[[Seed], list[dict[str, Any]]]] = {
 
 
 def page_urls(app: Flask, seed: Seed) -> tuple[list[str], list[str]]:
-    """The path of every page the URL map routes to, and the routes that could not be filled."""
+    """The path of every page the URL map routes to, and the routes that could not be filled.
+
+    Each rule is built by itself (two rules of one endpoint, ``/agencies/new`` with a
+    default and ``/agencies/<id>``, are two pages); a rule's defaults need no value.
+    """
     urls: list[str] = []
     unfilled: list[str] = []
     rules: list[Rule] = sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
@@ -133,15 +137,19 @@ def page_urls(app: Flask, seed: Seed) -> tuple[list[str], list[str]]:
             continue
         if rule.rule.startswith("/api/"):
             continue
+        needed = set(rule.arguments) - set(rule.defaults or {})
         if rule.endpoint in ROUTES:
             variants = ROUTES[rule.endpoint](seed)
-        elif set(rule.arguments) <= set(BY_ARGUMENT):
-            variants = [{name: BY_ARGUMENT[name](seed) for name in rule.arguments}]
+        elif needed <= set(BY_ARGUMENT):
+            variants = [{name: BY_ARGUMENT[name](seed) for name in needed}]
         else:
             unfilled.append(f"{rule.endpoint} ({rule.rule})")
             continue
-        with app.test_request_context():
-            urls.extend(url_for(rule.endpoint, **args) for args in variants)
+        for args in variants:
+            built = rule.build({**(rule.defaults or {}), **args}, append_unknown=True)
+            assert built is not None, (rule.rule, args)
+            if built[1] not in urls:
+                urls.append(built[1])
     return urls, unfilled
 
 
@@ -302,8 +310,10 @@ def test_a_page_the_audit_cannot_fill_is_named():
         ("/s/<token>", "share.public"),
         ("/api/v1/assets/<int:asset_id>", "api.get_asset"),
         ("/informes/<int:report_id>", "reports.page"),
+        ("/agencias/<int:agency_id>", "agencies.form"),
     ):
         app.add_url_rule(rule, endpoint, page)
+    app.add_url_rule("/agencias/nueva", "agencies.form", page, defaults={"agency_id": None})
     seed = Seed(
         app=app,
         admin_email="a@example.org",
@@ -323,4 +333,13 @@ def test_a_page_the_audit_cannot_fill_is_named():
     )
     urls, unfilled = page_urls(app, seed)
     assert unfilled == ["reports.page (/informes/<int:report_id>)"]
-    assert sorted(urls) == ["/assets/1", "/assets/2", "/assets/3", "/events/4", "/s/t1", "/s/t2"]
+    assert sorted(urls) == [
+        "/agencias/1",
+        "/agencias/nueva",
+        "/assets/1",
+        "/assets/2",
+        "/assets/3",
+        "/events/4",
+        "/s/t1",
+        "/s/t2",
+    ]
