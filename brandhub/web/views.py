@@ -187,7 +187,9 @@ def upload() -> ResponseReturnValue:
 @login_required
 def asset_page(asset_id: int) -> ResponseReturnValue:
     asset = get_visible_asset(get_session(), signed_in(), asset_id)
-    form = AssetMetaForm(obj=asset, tags=", ".join(asset.tag_names))
+    form = AssetMetaForm(obj=asset)
+    # The row's own attributes win over keyword values in WTForms: set these after.
+    form.tags.data = ", ".join(asset.tag_names)
     form.agency.data = asset.agency.slug if asset.agency else ""
     return render_template(
         "asset.html",

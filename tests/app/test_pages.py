@@ -208,3 +208,14 @@ def test_the_language_button_is_named_by_what_it_shows(client):
     assert "aria-label" not in summary.group(1)  # the name comes from the text: "Idioma: ES"
     text = re.sub(r"<[^>]+>", "", summary.group(1))
     assert " ".join(text.split()) == "Idioma: ES"
+
+
+def test_the_edit_form_shows_the_tags_as_words(client, make_user, login):
+    user = make_user("editor")
+    api = Api(client, add_token(client.application, user))
+    r = api.upload(make_jpeg(64, 48), "acto.jpg", tags="hospital, salud")
+    assert r.status_code == 201
+    login(user)
+    html = client.get(f"/assets/{r.get_json()['id']}").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="tags"[^>]*>', html)
+    assert field and 'value="hospital, salud"' in field.group(0), field
