@@ -225,7 +225,8 @@ def _opened(page: Any, audit: Audit, base: str, seed: Seed, width: int) -> None:
     # The agency's brand refuses these small photos: the rows say why.
     page.wait_for_function(
         "() => document.querySelectorAll('.upload-item.is-done, .upload-item.is-failed')"
-        ".length === 2"
+        ".length === 2",
+        timeout=60000,  # each is checked against the brand: slow on a busy machine
     )
     audit.run(page, f"/upload after a drop @{width}")
 
