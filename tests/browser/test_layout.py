@@ -2,7 +2,8 @@
 
 - The main menu on a phone: a button that unfolds it (mouse and keyboard, Escape
   folds it back); without script every link is on the page, none past the edge.
-- Dropdown menus stay inside the window, whichever side of the page they open on.
+- Dropdown menus stay inside the window, whichever side of the page they open on
+  (with script they are moved back inside; without it the ZIP menus still fit).
 - The asset page: its preview stays in view on a desktop while the panels (an
   accordion, only the first open) scroll beside it; on a phone it is short.
 - The free size of the download menu builds the download's address, and says in
@@ -270,3 +271,15 @@ def test_a_free_size_from_the_download_menu(browser, live_server, live_app, tmp_
     image = Image.open(io.BytesIO(Path(info.value.path()).read_bytes()))
     assert image.format == "WEBP" and image.height == 200
     context.close()
+
+
+def test_without_script_the_zip_menus_open_inside_the_window(browser, live_server, live_app):
+    seed = seed_instance(live_app)
+    for width in WIDTHS:
+        context, page = _context(browser, width, java_script_enabled=False)
+        for path in (f"/prensa/{seed.kit_ref}", f"/s/{seed.event_token}"):
+            page.goto(live_server.url + path)
+            page.locator("summary", has_text="Descargar todo (ZIP)").click()
+            left, right, window = _inside_window(page, "details.menu[open] .menu__list")
+            assert 0 <= left and right <= window, (path, width, left, right)
+        context.close()
