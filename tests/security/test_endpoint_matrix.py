@@ -1051,6 +1051,7 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         Case(page("POST", "/verificar", data=check_form(BRAND)), anyone(200), "public brand")
     ],
     ("theme_css", "GET"): [Case(page("GET", "/theme.css"), anyone(200))],
+    ("favicon", "GET"): [Case(page("GET", "/favicon.ico"), anyone(200))],
 }
 
 
