@@ -26,7 +26,7 @@ def test_library_page_searches(client, make_user, login, q):
     _upload_page(client, "Campaña de vacunación", n=1)
     html = client.get("/", query_string={"q": q}).get_data(True)
     assert "<mark>Inauguración</mark>" in html
-    assert html.count('class="card"') == 1
+    assert html.count('class="card__link"') == 1
     assert "Tipo" in html and "Ordenar por" in html
     assert "Resultados para" in html
 
@@ -43,7 +43,7 @@ def test_facets_sorting_and_pages_keep_the_query(app, client, make_user, login):
     assert "Agencia Salud" in html  # agency names, not slugs
     assert re.search(r'value="prensa"\s+checked', html)
     assert re.search(r'<option value="title"\s+selected', html)
-    assert html.count('class="card"') == 2
+    assert html.count('class="card__link"') == 2
     links = re.findall(r'href="(/\?[^"]*page=2[^"]*)"', html)
     assert links and all("tag=prensa" in link and "q=acto" in link for link in links)
     assert "sort=title" in links[0]
@@ -159,7 +159,7 @@ def test_status_changes_show_in_facets(app, client, make_user, login):
     asset_id = upload(api, 1, title="Acto")["id"]
     change(app, asset_id, status="approved")
     html = client.get("/", query_string={"status": "approved"}).get_data(True)
-    assert "Aprobado" in html and html.count('class="card"') == 1
+    assert "Aprobado" in html and html.count('class="card__link"') == 1
 
 
 def test_the_suggestion_is_escaped_and_linked(app):
