@@ -92,6 +92,8 @@ class Piece:
             raise InvalidFile("The file cannot be read.", reason=str(exc)) from exc
         self.sniffed = sniff(head, self.filename)
         self.kind = _KIND.get(self.sniffed.kind, self.sniffed.kind)
+        if self.sniffed.mime == "application/postscript":
+            self.kind = "postscript"  # EPS and PostScript Illustrator: drawn by Ghostscript
         # Reading the header now makes a damaged file show up before any check runs.
         if self.kind == "image":
             self.image  # noqa: B018
@@ -103,6 +105,12 @@ class Piece:
             from assets.pdf import pdf_info
 
             pdf_info(self.path)
+        elif self.kind == "postscript":
+            self.postscript  # noqa: B018
+        elif self.kind == "font":
+            from assets.fonts import font_facts
+
+            font_facts(self.path)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value several checks derive from the piece (its mark, its colours), computed once."""
@@ -199,6 +207,16 @@ class Piece:
 
                 page = render_first_page(self.path, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE)
                 return page.convert("RGBA")
+            if self.kind == "postscript":
+                from assets.postscript import render_postscript
+
+                return render_postscript(
+                    self.path,
+                    self.postscript,
+                    width=ANALYSIS_SIDE,
+                    height=ANALYSIS_SIDE,
+                    budget=self.settings.budget,
+                )
             return self._decode_raster(ANALYSIS_SIDE)
 
     @property
@@ -272,6 +290,33 @@ class Piece:
         from assets.svg import svg_report
 
         return svg_report(self.svg_bytes, max_image_pixels=self.settings.max_image_pixels)
+
+    # Designer masters ----------------------------------------------------
+
+    @cached_property
+    def postscript(self) -> Any:
+        """The DSC facts of an EPS or PostScript Illustrator file (``assets.postscript``)."""
+        from assets.postscript import ps_info
+
+        return ps_info(self.path)
+
+    @property
+    def is_vector(self) -> bool:
+        """Whether the file is drawn from vectors: SVG, PDF or Illustrator, EPS."""
+        return self.kind in ("svg", "document", "postscript")
+
+    @cached_property
+    def fonts_used(self) -> list[str]:
+        """The fonts a PDF, Illustrator, EPS or SVG file names (subset prefixes taken off)."""
+        if self.kind == "document":
+            from assets.pdf_design import pdf_design
+
+            return list(pdf_design(self.path).get("fonts", []))
+        if self.kind == "postscript":
+            return list(self.postscript.fonts)
+        if self.kind == "svg":
+            return [str(f) for f in self.svg_report.get("fonts", [])]
+        return []
 
     # Metadata -----------------------------------------------------------
 
