@@ -46,10 +46,16 @@ def make_psd(
         w, h = max(1, width // (i + 1)), max(1, height // (i + 1))
         tile = Image.new("RGB", (w, h), colors[i % len(colors)])
         psd.create_pixel_layer(tile, name=name, top=0, left=0)
-    psd._record.header.version = 2 if large else 1  # noqa: SLF001  (PSB is the same layout)
     buffer = io.BytesIO()
     psd.save(buffer)
-    return buffer.getvalue()
+    if not large:
+        return buffer.getvalue()
+    # A PSB is the same document with 8-byte lengths: psd-tools writes it from the PSD it read.
+    reread = PSDImage.open(io.BytesIO(buffer.getvalue()))
+    reread._record.header.version = 2  # noqa: SLF001
+    out = io.BytesIO()
+    reread.save(out)
+    return out.getvalue()
 
 
 def make_ai_pdf(
