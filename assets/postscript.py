@@ -243,8 +243,7 @@ def run_ghostscript(args: list[str], budget: Budget, workdir: Path) -> None:
             cwd=workdir,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             timeout=budget.wall_seconds,
             preexec_fn=lambda: _confine(budget),  # noqa: PLW1509  (no threads in the child)
             check=False,

@@ -69,7 +69,9 @@ def _open(source: Path | BinaryIO) -> Any:
             return PSDImage.open(str(source))
         return PSDImage.open(source)
     except Exception as exc:  # noqa: BLE001  (psd-tools raises anything on a damaged file)
-        raise InvalidFile(DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]) from exc
+        raise InvalidFile(
+            DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]
+        ) from exc
 
 
 def psb_composite(source: Path | BinaryIO) -> Image.Image:
@@ -81,7 +83,9 @@ def psb_composite(source: Path | BinaryIO) -> Image.Image:
     try:
         image = psd.topil()
     except Exception as exc:  # noqa: BLE001
-        raise InvalidFile(DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]) from exc
+        raise InvalidFile(
+            DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]
+        ) from exc
     if image is None:
         raise InvalidFile(NO_COMPOSITE, reason="psd_no_composite")
     return image if image.mode in ("RGB", "RGBA", "L", "LA", "CMYK") else image.convert("RGBA")
@@ -94,7 +98,9 @@ def psd_facts(path: Path) -> dict[str, Any]:
     try:
         layers = list(psd.descendants())
     except Exception as exc:  # noqa: BLE001
-        raise InvalidFile(DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]) from exc
+        raise InvalidFile(
+            DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]
+        ) from exc
     names = [str(layer.name)[:120] for layer in reversed(layers) if not layer.is_group()]
     groups = sum(1 for layer in layers if layer.is_group())
     return {

@@ -82,7 +82,9 @@ def shown_category(category: str | None, kind: str, mime: str | None = None) -> 
 
 def asset_category(asset: Any) -> str:
     """:func:`shown_category` of an asset row."""
-    return shown_category(getattr(asset, "category", None), asset.kind, getattr(asset, "mime", None))
+    return shown_category(
+        getattr(asset, "category", None), asset.kind, getattr(asset, "mime", None)
+    )
 
 
 def category_label(code: str) -> str:

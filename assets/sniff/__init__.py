@@ -226,7 +226,10 @@ def _match_master(head: bytes) -> Sniffed | None:
     if head.startswith(b"%!PS-Adobe-"):
         first_line = head.split(b"\n", 1)[0].split(b"\r", 1)[0]
         comments = head[:HEAD_BYTES]
-        if re.search(rb"%%Creator:\s*Adobe Illustrator", comments) or b"%AI5_FileFormat" in comments:
+        if (
+            re.search(rb"%%Creator:\s*Adobe Illustrator", comments)
+            or b"%AI5_FileFormat" in comments
+        ):
             return AI_PS
         if b"EPSF-" in first_line:
             return EPS

@@ -192,7 +192,10 @@ HOSTILE = {
     "psd-truncated": (lambda f: f["psd"][:300], InvalidFile),
     "psd-lying-depth": (lambda f: f["psd"][:22] + b"\x00\x07" + f["psd"][24:], InvalidFile),
     "eps-infinite-loop": (lambda f: _eps("{} loop"), BudgetExceeded),
-    "eps-reads-passwd": (lambda f: _eps("(/etc/passwd) (r) file 100 string readstring"), InvalidFile),
+    "eps-reads-passwd": (
+        lambda f: _eps("(/etc/passwd) (r) file 100 string readstring"),
+        InvalidFile,
+    ),
     "eps-without-bounding-box": (lambda f: b"%!PS-Adobe-3.0 EPSF-3.0\n0 0 moveto\n", InvalidFile),
     "eps-truncated": (lambda f: f["eps"][:5000], InvalidFile),
     "ai-pdf-truncated": (lambda f: f["ai_pdf"][:500], InvalidFile),
@@ -200,8 +203,15 @@ HOSTILE = {
     "otf-lying-tables": (lambda f: f["otf"][:300] + b"\xff" * 4000, InvalidFile),
     "woff2-truncated": (lambda f: f["woff2"][:3000], InvalidFile),
     "dos-eps-lying-offset": (
-        lambda f: b"\xc5\xd0\xd3\xc6" + (32).to_bytes(4, "little") + (10**9).to_bytes(4, "little")
-        + bytes(18) + b"\xff\xff" + b"%!PS-Adobe-3.0 EPSF-3.0\n" + bytes(100),
+        lambda f: (
+            b"\xc5\xd0\xd3\xc6"
+            + (32).to_bytes(4, "little")
+            + (10**9).to_bytes(4, "little")
+            + bytes(18)
+            + b"\xff\xff"
+            + b"%!PS-Adobe-3.0 EPSF-3.0\n"
+            + bytes(100)
+        ),
         InvalidFile,
     ),
 }

@@ -79,7 +79,9 @@ def make_ai_pdf(
     tint.FunctionType = 4
     tint.Domain = [0, 1]
     tint.Range = [0, 1, 0, 1, 0, 1, 0, 1]
-    separation = Array([Name.Separation, Name("/" + spot.replace(" ", "#20")), Name.DeviceCMYK, tint])
+    separation = Array(
+        [Name.Separation, Name("/" + spot.replace(" ", "#20")), Name.DeviceCMYK, tint]
+    )
     text = b"".join(
         b"BT /F%d 18 Tf 20 %d Td (Municipio) Tj ET\n" % (i, 20 + 24 * i) for i in range(len(fonts))
     )

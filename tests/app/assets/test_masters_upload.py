@@ -1,0 +1,154 @@
+"""Designer masters and brand fonts through the three doors: the API, the upload page and
+``brandhub import``; their asset page, downloads and the brand page's font files; and the
+hostile ones refused with a 4xx that leaves no row and no stored object behind."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from brandhub.categories import asset_category
+from tests.assets.media_factory import masters as mm
+from tests.factories import PASSWORD, Api, add_token, add_user, read, upload_page
+from tests.security.support import State
+
+pytestmark = pytest.mark.skipif(shutil.which("gs") is None, reason="needs Ghostscript")
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, bytes]:
+    return {
+        "logo.ai": mm.make_ai_pdf(),
+        "viejo.ai": mm.make_ai_ps(),
+        "marca.eps": mm.make_eps(),
+        "pieza.psd": mm.make_psd(),
+        "grande.psb": mm.make_psd(large=True, layers=("Fondo", "Logo", "Texto")),
+        "marca.ttf": mm.font_bytes("ttf"),
+        "marca.otf": mm.font_bytes("otf"),
+        "marca.woff2": mm.font_bytes("woff2"),
+    }
+
+
+EXPECTED = {
+    "logo.ai": ("vector", "application/illustrator", "master"),
+    "viejo.ai": ("vector", "application/postscript", "master"),
+    "marca.eps": ("vector", "application/postscript", "master"),
+    "pieza.psd": ("image", "image/vnd.adobe.photoshop", "master"),
+    "grande.psb": ("image", "image/vnd.adobe.photoshop", "master"),
+    "marca.ttf": ("font", "font/ttf", "font"),
+    "marca.otf": ("font", "font/otf", "font"),
+    "marca.woff2": ("font", "font/woff2", "font"),
+}
+
+
+def test_every_kind_uploads_through_the_api_with_its_page_and_downloads(app, files):
+    user = add_user(app, "admin", agency=None)
+    api = Api(app.test_client(), add_token(app, user))
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    for name, data in files.items():
+        r = api.upload(data, name)
+        assert r.status_code == 201, (name, r.get_json())
+        body = r.get_json()
+        kind, mime, category = EXPECTED[name]
+        assert (body["kind"], body["mime"]) == (kind, mime), name
+        asset = read(app, body["id"])
+        assert asset_category(asset) == category
+        assert asset.rendition("preview") is not None, name
+        page = client.get(f"/assets/{body['id']}").get_data(True)
+        if category == "font":
+            assert "Tipografía" in page and "Letras del castellano" in page
+            assert "Todas (á é í ó ú ü ñ ¿ ¡ y mayúsculas)" in page
+        else:
+            assert "Original de diseño" in page
+        original = api.get(f"/assets/{body['id']}/file")
+        assert original.status_code == 200 and original.data == data
+        if kind != "font":
+            png = client.get(f"/assets/{body['id']}/download?format=png&width=300")
+            assert png.status_code == 200 and png.data.startswith(b"\x89PNG"), name
+    logo = client.get("/assets/1").get_data(True)
+    assert "AtkinsonHyperlegible-Bold" in logo and "PANTONE 7416 C" in logo
+
+
+def test_the_upload_page_and_the_import_command_take_them_too(app, files, tmp_path):
+    user = add_user(app, "admin", agency=None)
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    r = upload_page(client, files["marca.eps"], "marca.eps", as_json=True)
+    assert r.status_code in (200, 201), r.get_data(True)
+    folder = tmp_path / "originales"
+    folder.mkdir()
+    for name in ("viejo.ai", "pieza.psd", "marca.otf"):
+        (folder / name).write_bytes(files[name])
+    result = app.test_cli_runner().invoke(args=["import", str(folder), "--user", user.email])
+    assert result.exit_code == 0, result.output
+    kinds = sorted(read(app, i).mime for i in (2, 3, 4))
+    assert kinds == ["application/postscript", "font/otf", "image/vnd.adobe.photoshop"]
+
+
+def test_the_brand_page_offers_the_brands_font_files(app, files):
+    user = add_user(app, "admin", agency=None)
+    api = Api(app.test_client(), add_token(app, user))
+    # The municipality's typeface is Atkinson Hyperlegible: a DejaVu file is not it.
+    assert api.upload(files["marca.ttf"], "marca.ttf").status_code == 201
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    page = client.get("/brand/municipalidad").get_data(True)
+    assert "Tipografías de la marca" not in page
+    from brandhub.operations.brand_fonts import brand_font_files
+    from tests.factories import session
+
+    with session(app) as db:
+        found = brand_font_files(db, user, ["DejaVu Sans", "Atkinson Hyperlegible"])
+    assert [a.ext for a in found["DejaVu Sans"]] == ["ttf"] and found["Atkinson Hyperlegible"] == []
+
+
+def _giant_psd() -> bytes:
+    header = b"8BPS\x00\x01" + bytes(6) + (3).to_bytes(2, "big")
+    header += (300_000).to_bytes(4, "big") * 2 + (8).to_bytes(2, "big") + (3).to_bytes(2, "big")
+    return header + bytes(64)
+
+
+HOSTILE = [
+    ("gigante.psd", _giant_psd, 422, "invalid_file"),
+    (
+        "bucle.eps",
+        lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n{} loop\n",
+        422,
+        "too_costly",
+    ),
+    ("cortado.psd", lambda: mm.make_psd()[:200], 422, "invalid_file"),
+    ("cortada.ttf", lambda: mm.font_bytes("ttf")[:3000], 422, "invalid_file"),
+    ("cortado.ai", lambda: mm.make_ai_pdf()[:400], 422, "invalid_file"),
+    (
+        "lee.eps",
+        lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n(/etc/passwd) (r) file\n",
+        422,
+        "invalid_file",
+    ),
+    (
+        "impresora.eps",
+        lambda: b"%!PS-Adobe-3.0\n%%Pages: 1\nshowpage\n",
+        415,
+        "unsupported_media_type",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "status", "code"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_masters_get_a_4xx_and_leave_nothing(
+    app_factory, tmp_path, name, build, status, code
+):
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    app = app_factory(
+        UPLOAD_TMP_DIR=str(spool), MEMBER_BUDGET_CPU_SECONDS=2, MEMBER_BUDGET_WALL_SECONDS=6
+    )
+    api = Api(app.test_client(), add_token(app, add_user(app, "admin", agency=None)))
+    before = State.of(app)
+    r = api.upload(build(), name)
+    assert r.status_code == status, r.get_json()
+    assert r.get_json()["error"]["code"] == code
+    assert State.of(app) == before
+    assert list(spool.iterdir()) == []
