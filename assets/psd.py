@@ -86,7 +86,7 @@ def psb_composite(source: Path | BinaryIO) -> Image.Image:
         raise InvalidFile(
             DAMAGED, reason="psd", error=f"{type(exc).__name__}: {exc}"[:200]
         ) from exc
-    if image is None:
+    if not isinstance(image, Image.Image):
         raise InvalidFile(NO_COMPOSITE, reason="psd_no_composite")
     return image if image.mode in ("RGB", "RGBA", "L", "LA", "CMYK") else image.convert("RGBA")
 
