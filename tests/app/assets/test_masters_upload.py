@@ -5,6 +5,7 @@ hostile ones refused with a 4xx that leaves no row and no stored object behind."
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -104,34 +105,20 @@ def test_the_brand_page_offers_the_brands_font_files(app, files):
     assert [a.ext for a in found["DejaVu Sans"]] == ["ttf"] and found["Atkinson Hyperlegible"] == []
 
 
-def _giant_psd() -> bytes:
-    header = b"8BPS\x00\x01" + bytes(6) + (3).to_bytes(2, "big")
-    header += (300_000).to_bytes(4, "big") * 2 + (8).to_bytes(2, "big") + (3).to_bytes(2, "big")
-    return header + bytes(64)
-
-
+# The rest of the hostile masters are in the corpus (tests/security/corpus.py); a PostScript
+# loop needs a small budget to be stopped quickly, so it is here.
 HOSTILE = [
-    ("gigante.psd", _giant_psd, 422, "invalid_file"),
     (
         "bucle.eps",
         lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n{} loop\n",
         422,
         "too_costly",
     ),
-    ("cortado.psd", lambda: mm.make_psd()[:200], 422, "invalid_file"),
-    ("cortada.ttf", lambda: mm.font_bytes("ttf")[:3000], 422, "invalid_file"),
-    ("cortado.ai", lambda: mm.make_ai_pdf()[:400], 422, "invalid_file"),
     (
-        "lee.eps",
-        lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n(/etc/passwd) (r) file\n",
+        "bucle.ai",
+        lambda: mm.make_ai_ps(body="{1 pop} loop\n"),
         422,
-        "invalid_file",
-    ),
-    (
-        "impresora.eps",
-        lambda: b"%!PS-Adobe-3.0\n%%Pages: 1\nshowpage\n",
-        415,
-        "unsupported_media_type",
+        "too_costly",
     ),
 ]
 
@@ -147,7 +134,9 @@ def test_hostile_masters_get_a_4xx_and_leave_nothing(
     )
     api = Api(app.test_client(), add_token(app, add_user(app, "admin", agency=None)))
     before = State.of(app)
+    started = time.monotonic()
     r = api.upload(build(), name)
+    assert time.monotonic() - started < 8  # the CPU budget (2 s) stopped Ghostscript
     assert r.status_code == status, r.get_json()
     assert r.get_json()["error"]["code"] == code
     assert State.of(app) == before
