@@ -4,6 +4,7 @@ hostile ones refused with a 4xx that leaves no row and no stored object behind."
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 
@@ -11,7 +12,7 @@ import pytest
 
 from brandhub.categories import asset_category
 from tests.assets.media_factory import masters as mm
-from tests.factories import PASSWORD, Api, add_token, add_user, read, upload_page
+from tests.factories import PASSWORD, Api, add_token, add_user, photo, read, upload_page
 from tests.security.support import State
 
 pytestmark = pytest.mark.skipif(shutil.which("gs") is None, reason="needs Ghostscript")
@@ -141,3 +142,34 @@ def test_hostile_masters_get_a_4xx_and_leave_nothing(
     assert r.get_json()["error"]["code"] == code
     assert State.of(app) == before
     assert list(spool.iterdir()) == []
+
+
+def test_a_logo_master_downloads_as_a_png_and_a_vector_pdf(app, files):
+    user = add_user(app, "admin", agency=None)
+    api = Api(app.test_client(), add_token(app, user))
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    eps = api.upload(files["marca.eps"], "marca.eps").get_json()["id"]
+    ai = api.upload(files["logo.ai"], "logo.ai").get_json()["id"]
+    psd = api.upload(files["pieza.psd"], "pieza.psd").get_json()["id"]
+    jpeg = api.upload(photo(5), "foto.jpg").get_json()["id"]
+    page = client.get(f"/assets/{eps}").get_data(True)
+    assert "PDF vectorial" in page and "PNG con transparencia (2000 px)" in page
+    assert "Instagram" not in page  # a logo master is not a social post
+    assert "PNG con transparencia" in client.get(f"/assets/{psd}").get_data(True)
+    pdf = api.get(f"/assets/{eps}/download?preset=master-pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf.data)) as doc:
+        box = [float(v) for v in doc.pages[0].mediabox]
+        assert box[2] - box[0] == pytest.approx(160, abs=1)
+        assert box[3] - box[1] == pytest.approx(80, abs=1)
+        assert b"Do" not in doc.pages[0].Contents.read_bytes()  # drawn, not an image
+    same = api.get(f"/assets/{ai}/download?preset=master-pdf")
+    assert same.status_code == 200 and same.data == files["logo.ai"]
+    png = api.get(f"/assets/{ai}/download?preset=master-png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    refused = api.get(f"/assets/{jpeg}/download?preset=master-pdf")
+    assert refused.status_code == 415
+    assert "vector" in refused.get_json()["error"]["message"]
