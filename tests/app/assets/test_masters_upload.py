@@ -90,20 +90,28 @@ def test_the_upload_page_and_the_import_command_take_them_too(app, files, tmp_pa
 
 
 def test_the_brand_page_offers_the_brands_font_files(app, files):
+    assert app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
     user = add_user(app, "admin", agency=None)
     api = Api(app.test_client(), add_token(app, user))
-    # The municipality's typeface is Atkinson Hyperlegible: a DejaVu file is not it.
-    assert api.upload(files["marca.ttf"], "marca.ttf").status_code == 201
     client = app.test_client()
     client.post("/login", data={"email": user.email, "password": PASSWORD})
-    page = client.get("/brand/municipalidad").get_data(True)
+    # DejaVu is not the municipality's typeface: nothing offered.
+    assert api.upload(files["marca.ttf"], "marca.ttf").status_code == 201
+    page = client.get("/marca/municipalidad").get_data(True)
     assert "Tipografías de la marca" not in page
-    from brandhub.operations.brand_fonts import brand_font_files
-    from tests.factories import session
-
-    with session(app) as db:
-        found = brand_font_files(db, user, ["DejaVu Sans", "Atkinson Hyperlegible"])
-    assert [a.ext for a in found["DejaVu Sans"]] == ["ttf"] and found["Atkinson Hyperlegible"] == []
+    # A file of its family, Atkinson Hyperlegible, is offered for download.
+    bold = api.upload(mm.renamed_font("Atkinson Hyperlegible", "Bold"), "atkinson-bold.ttf")
+    assert bold.status_code == 201, bold.get_json()
+    page = client.get("/marca/municipalidad").get_data(True)
+    assert "Tipografías de la marca" in page
+    assert "Descargar Bold (TTF)" in page
+    # Someone who may not see the file (another agency's editor) is not offered it.
+    other = add_user(app, "editor", "salud")
+    stranger = app.test_client()
+    stranger.post("/login", data={"email": other.email, "password": PASSWORD})
+    seen = stranger.get("/marca/municipalidad")
+    assert seen.status_code == 200 and "Atkinson Hyperlegible" in seen.get_data(True)
+    assert "Descargar Bold (TTF)" not in seen.get_data(True)
 
 
 # The rest of the hostile masters are in the corpus (tests/security/corpus.py); a PostScript

@@ -153,6 +153,26 @@ def make_ai_ps(
     return ("\n".join(header) + "\n" + drawing).encode("latin-1")
 
 
+def renamed_font(family: str, style: str = "Regular") -> bytes:
+    """DejaVu Sans with its name table saying it is ``family`` ``style`` (a brand's typeface)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(DEJAVU))
+    names = font["name"]
+    for name_id, value in (
+        (1, family),
+        (2, style),
+        (4, f"{family} {style}"),
+        (16, family),
+        (17, style),
+    ):
+        names.setName(value, name_id, 3, 1, 0x409)
+        names.setName(value, name_id, 1, 0, 0)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
 def font_bytes(kind: str = "ttf") -> bytes:
     """DejaVu Sans (TrueType), Nimbus Sans (OpenType/CFF), or DejaVu Sans as WOFF2."""
     if kind == "ttf":
