@@ -94,6 +94,13 @@ class Piece:
         self.kind = _KIND.get(self.sniffed.kind, self.sniffed.kind)
         if self.sniffed.mime == "application/postscript":
             self.kind = "postscript"  # EPS and PostScript Illustrator: drawn by Ghostscript
+        elif self.sniffed.mime == "application/pdf":
+            from assets.metadata.masters import read_pdf_design
+            from assets.sniff import refine_pdf
+
+            # A PDF-compatible Illustrator file is checked as the .ai it is (a PDF inside).
+            self.sniffed = refine_pdf(self.sniffed, {"design": read_pdf_design(self.path)})
+            self.kind = "document"
         # Reading the header now makes a damaged file show up before any check runs.
         if self.kind == "image":
             self.image  # noqa: B018
@@ -242,8 +249,8 @@ class Piece:
             scale = side / max(im.size)
             target = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
             im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", target)
-        if getattr(im, "n_frames", 1) > 1:
-            im.seek(0)
+        if getattr(im, "n_frames", 1) > 1 and im.format != "PSD":
+            im.seek(0)  # a PSD's frames are its layers: the composite is what opened
         # A flat PNG of 13000 × 13000 pixels is half a megabyte and 700 MB decoded.
         check_decode(im.width, im.height, im.mode, self.settings.budget)
         im.load()

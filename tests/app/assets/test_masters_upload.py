@@ -181,3 +181,32 @@ def test_a_logo_master_downloads_as_a_png_and_a_vector_pdf(app, files):
     refused = api.get(f"/assets/{jpeg}/download?preset=master-pdf")
     assert refused.status_code == 415
     assert "vector" in refused.get_json()["error"]["message"]
+
+
+def test_in_a_branded_agency_masters_are_checked_and_fonts_are_not(app, files):
+    from brandhub.models import Agency
+    from tests.factories import session
+
+    assert app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
+    user = add_user(app, "admin", "municipalidad")
+    with session(app) as db:
+        db.query(Agency).filter_by(slug="municipalidad").one().brand_slug = "municipalidad"
+        db.commit()
+    api = Api(app.test_client(), add_token(app, user))
+    # The municipality's logos are PNG or SVG: an Illustrator logo is refused as such, named
+    # as the Illustrator file it is (not as the PDF inside it).
+    ai = api.upload(files["logo.ai"], "logo.ai")
+    assert ai.status_code == 422
+    report = ai.get_json()["error"]["report"]
+    assert report["category"] == "logo"
+    (fmt,) = [c for c in report["checks"] if c["check"] == "format"]
+    assert fmt["status"] == "fail" and fmt["details"]["measured"] == "ai"
+    assert "original de Adobe Illustrator" in fmt["message"]
+    # A Photoshop piece is checked on its composite, as the graphic piece it is.
+    psd = api.upload(files["pieza.psd"], "pieza.psd")
+    checks = psd.get_json()["error"]["report"]["checks"]
+    assert all(c["details"].get("reason") != "damaged" for c in checks), checks
+    # A font is a brand resource, not a piece: stored without a report.
+    font = api.upload(files["marca.otf"], "marca.otf")
+    assert font.status_code == 201, font.get_json()
+    assert read(app, font.get_json()["id"]).compliance == "unchecked"
