@@ -29,6 +29,8 @@ from tests.assets.media_factory import masters as mm
 pytestmark = pytest.mark.skipif(shutil.which("gs") is None, reason="needs Ghostscript")
 
 SMALL = Budget(cpu_seconds=2, memory_mb=512, wall_seconds=6)
+#: For hostile files: a PostScript loop is stopped after one second of processor time.
+TINY = Budget(cpu_seconds=1, memory_mb=512, wall_seconds=4)
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +98,15 @@ def test_an_illustrator_pdf_is_told_from_a_plain_pdf(files, settings):
     with _prepare(plain, "pieza.pdf", settings) as pdf:
         assert pdf.sniffed.mime == "application/pdf"
         assert pdf.info.metadata["design"]["fonts"] == ["AtkinsonHyperlegible-Bold"]
+
+
+def test_a_pdfx_piece_says_its_version_and_output_condition(settings):
+    with _prepare(mm.make_pdfx(), "afiche-imprenta.pdf", settings) as pdf:
+        assert pdf.sniffed.mime == "application/pdf"
+        design = pdf.info.metadata["design"]
+        assert design["format"] == "pdfx" and design["pdfx"] == "PDF/X-4"
+        assert design["output_condition"] == "FOGRA39" and design["color_mode"] == "cmyk"
+        assert design["spot_colors"] == ["PANTONE 7416 C"]
 
 
 def test_postscript_illustrator_and_eps_are_drawn_by_ghostscript(files, settings):
@@ -192,6 +203,7 @@ HOSTILE = {
     "psd-truncated": (lambda f: f["psd"][:300], InvalidFile),
     "psd-lying-depth": (lambda f: f["psd"][:22] + b"\x00\x07" + f["psd"][24:], InvalidFile),
     "eps-infinite-loop": (lambda f: _eps("{} loop"), BudgetExceeded),
+    "ai-ps-infinite-loop": (lambda f: mm.make_ai_ps(body="{1 pop} loop\n"), BudgetExceeded),
     "eps-reads-passwd": (
         lambda f: _eps("(/etc/passwd) (r) file 100 string readstring"),
         InvalidFile,
@@ -218,11 +230,12 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_masters_are_refused_within_the_budget(files, settings, tmp_path, name):
+def test_hostile_masters_are_refused_within_the_budget(files, tmp_path, name):
     build, error = HOSTILE[name]
+    settings = IngestSettings(tmp_dir=tmp_path, budget=TINY)
     started = time.monotonic()
     with pytest.raises((error, UnsupportedMediaType)) as caught:
         _prepare(build(files), name, settings)
     assert isinstance(caught.value, error), caught.value
-    assert time.monotonic() - started < SMALL.wall_seconds + 2
+    assert time.monotonic() - started < TINY.wall_seconds + 1
     assert list(tmp_path.iterdir()) == []  # no spooled upload left behind

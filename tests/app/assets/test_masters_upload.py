@@ -123,12 +123,6 @@ HOSTILE = [
         422,
         "too_costly",
     ),
-    (
-        "bucle.ai",
-        lambda: mm.make_ai_ps(body="{1 pop} loop\n"),
-        422,
-        "too_costly",
-    ),
 ]
 
 
@@ -139,13 +133,13 @@ def test_hostile_masters_get_a_4xx_and_leave_nothing(
     spool = tmp_path / "spool"
     spool.mkdir()
     app = app_factory(
-        UPLOAD_TMP_DIR=str(spool), MEMBER_BUDGET_CPU_SECONDS=2, MEMBER_BUDGET_WALL_SECONDS=6
+        UPLOAD_TMP_DIR=str(spool), MEMBER_BUDGET_CPU_SECONDS=1, MEMBER_BUDGET_WALL_SECONDS=4
     )
     api = Api(app.test_client(), add_token(app, add_user(app, "admin", agency=None)))
     before = State.of(app)
     started = time.monotonic()
     r = api.upload(build(), name)
-    assert time.monotonic() - started < 8  # the CPU budget (2 s) stopped Ghostscript
+    assert time.monotonic() - started < 6  # the CPU budget (1 s) stopped Ghostscript
     assert r.status_code == status, r.get_json()
     assert r.get_json()["error"]["code"] == code
     assert State.of(app) == before

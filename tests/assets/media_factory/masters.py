@@ -108,6 +108,28 @@ def make_ai_pdf(
     return buffer.getvalue()
 
 
+def make_pdfx(version: str = "PDF/X-4", condition: str = "FOGRA39") -> bytes:
+    """A PDF/X piece: its version in the document info and a CMYK output intent (pikepdf)."""
+    import pikepdf
+    from pikepdf import Dictionary, Name
+
+    pdf = pikepdf.open(io.BytesIO(make_ai_pdf(illustrator=False)))
+    profile = pdf.make_stream(b"\0" * 128)  # the intent's profile: only its channels are read
+    profile.N = 4
+    pdf.Root.OutputIntents = [
+        Dictionary(
+            Type=Name.OutputIntent,
+            S=Name.GTS_PDFX,
+            OutputConditionIdentifier=condition,
+            DestOutputProfile=profile,
+        )
+    ]
+    pdf.docinfo["/GTS_PDFXVersion"] = version
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
 def _gs(args: list[str]) -> None:
     gs = shutil.which("gs")
     if gs is None:
