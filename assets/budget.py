@@ -199,6 +199,14 @@ PRELOAD = (
     "assets.metadata.image",
     "assets.metadata.streams",
     "assets.metadata.documents",
+    "assets.metadata.masters",
+    "assets.postscript",
+    "assets.fonts",
+    "assets.psd",
+    "assets.pdf_design",
+    "pikepdf",
+    "psd_tools",
+    "fontTools.ttLib",
 )
 
 

@@ -45,6 +45,7 @@ from assets.sniff import (
     Sniffed,
     audio_only,
     check_extension,
+    refine_pdf,
     safe_filename,
     sniff,
 )
@@ -151,6 +152,7 @@ def prepare(
             info = run_within(settings.budget, extract, path, sniffed, settings)
         if sniffed.kind == "video" and "video" not in info.metadata and not deferred:
             sniffed = audio_only(sniffed)
+        sniffed = refine_pdf(sniffed, info.metadata)  # a PDF that is an Illustrator file
         specs = standard_specs(settings) if renditions is None else renditions
         # Drawing is where a small file can cost minutes: within the work budget.
         rendered = {}

@@ -44,6 +44,7 @@ PIL_FORMATS = {
     "image/heic": "HEIF",
     "image/heif": "HEIF",
     "image/avif": "AVIF",
+    "image/vnd.adobe.photoshop": "PSD",  # the composite (PSB through psd-tools)
 }
 AV_FORMATS = {
     "video/mp4": "mov",
@@ -121,6 +122,8 @@ def _open_image(source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSetti
     Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
     if fmt == "HEIF":
         _register_heif()
+    if fmt == "PSD":
+        return _open_photoshop(source, sniffed, settings)
     with decoder_errors(), warnings.catch_warnings():
         # A picture with a damaged EXIF block is still a picture: Pillow's warnings about
         # the block (its TIFF reader's) must not refuse it where warnings are errors.
@@ -132,6 +135,26 @@ def _open_image(source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSetti
         im.close()
         raise
     return im
+
+
+def _open_photoshop(
+    source: Path | BinaryIO, sniffed: Sniffed, settings: IngestSettings
+) -> Image.Image:
+    """A PSD's composite (lazily, by Pillow), or a PSB's (decoded, by psd-tools).
+
+    The declared size is checked against the limits before either reads further.
+    """
+    from assets import psd
+
+    _version, width, height, _depth, _mode = psd.header(source)
+    check_pixels(width, height, settings)
+    if sniffed.ext != "psb":
+        with decoder_errors():
+            im = Image.open(source, formats=["PSD"])
+        return im
+    check_decode(width, height, "RGBA", settings.budget)
+    with decoder_errors():
+        return psd.psb_composite(source)
 
 
 @contextlib.contextmanager

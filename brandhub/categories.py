@@ -33,7 +33,12 @@ _BY_KIND = {
     "video": "video",
     "audio": "audio",
     "document": "document",
+    "font": "font",
 }
+#: Designer masters (Photoshop, Illustrator, EPS): shown as such whatever they were checked as.
+MASTER_MIMES = frozenset(
+    {"image/vnd.adobe.photoshop", "application/illustrator", "application/postscript"}
+)
 
 #: Shown category -> its label (in the reader's language).
 LABELS: dict[str, Any] = {
@@ -43,6 +48,8 @@ LABELS: dict[str, Any] = {
     "video": _l("Video"),
     "audio": _l("Audio"),
     "document": _l("Document"),
+    "master": _l("Design master"),
+    "font": _l("Font"),
 }
 #: Shown category -> the icon of the sprite that stands for it.
 ICONS = {
@@ -52,11 +59,20 @@ ICONS = {
     "video": "video",
     "audio": "audio",
     "document": "document",
+    "master": "master",
+    "font": "font",
 }
 
 
-def shown_category(category: str | None, kind: str) -> str:
-    """The category people see for a piece of brand-rule ``category`` and file type ``kind``."""
+def shown_category(category: str | None, kind: str, mime: str | None = None) -> str:
+    """The category people see for a piece of brand-rule ``category`` and file type ``kind``.
+
+    Designer masters (by ``mime``) and fonts are always shown as such.
+    """
+    if mime in MASTER_MIMES:
+        return "master"
+    if kind == "font":
+        return "font"
     if kind == "document" and category not in ("logo", "photo"):
         return "document"
     if category in _BY_CATEGORY:
@@ -66,7 +82,9 @@ def shown_category(category: str | None, kind: str) -> str:
 
 def asset_category(asset: Any) -> str:
     """:func:`shown_category` of an asset row."""
-    return shown_category(getattr(asset, "category", None), asset.kind)
+    return shown_category(
+        getattr(asset, "category", None), asset.kind, getattr(asset, "mime", None)
+    )
 
 
 def category_label(code: str) -> str:

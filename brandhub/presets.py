@@ -74,6 +74,17 @@ DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     },
     "whatsapp": {"label": _l("WhatsApp (1600 px)"), "spec": "max-1600|format-jpeg|quality-80"},
 }
+#: What a designer master offers (Illustrator, EPS: a transparent PNG and the vector PDF;
+#: Photoshop: a PNG beside the channel presets). Also valid by name for any asset.
+MASTER_PRESETS: dict[str, dict[str, Any]] = {
+    "master-png": {
+        "label": _l("PNG with transparency (2000 px)"),
+        "spec": "max-2000|format-png",
+    },
+    "master-pdf": {"label": _l("Vector PDF"), "spec": "original|format-pdf"},
+}
+_VECTOR_MASTERS = ("application/illustrator", "application/postscript")
+_PHOTOSHOP = "image/vnd.adobe.photoshop"
 FREE_FORMATS = ("jpeg", "png", "webp", "tiff")
 DEFAULT_MAX_SIDE = 8000
 DEFAULT_ANONYMOUS_MAX_SIDE = 4000
@@ -81,13 +92,19 @@ DEFAULT_ANONYMOUS_MAX_SIDE = 4000
 FREE_LABEL = "a-medida"
 
 
-def presets(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {**DEFAULT_PRESETS, **(config.get("PRESETS") or {})}
+def presets(config: Mapping[str, Any], mime: str | None = None) -> dict[str, dict[str, Any]]:
+    """The presets offered for an asset of type ``mime`` (every asset's when not given)."""
+    everyone = {**DEFAULT_PRESETS, **(config.get("PRESETS") or {})}
+    if mime in _VECTOR_MASTERS:
+        return {**MASTER_PRESETS, "web": everyone["web"]} if "web" in everyone else MASTER_PRESETS
+    if mime == _PHOTOSHOP:
+        return {"master-png": MASTER_PRESETS["master-png"], **everyone}
+    return everyone
 
 
 def preset_spec(config: Mapping[str, Any], name: str) -> str:
     """The spec of the preset ``name``; a 400 that says so when there is none."""
-    found = presets(config).get(name)
+    found = {**MASTER_PRESETS, **presets(config)}.get(name)
     if found is None:
         raise UnknownPreset(_("There is no download preset %(name)s.", name=name[:40]))
     return str(found["spec"])

@@ -86,6 +86,7 @@ _BY_TYPE = {
     "video": "video",
     "audio": "audio",
     "document": "graphic",
+    "font": "graphic",
 }
 _CAMERA_TAGS = (0x010F, 0x0110)  # Make, Model
 _CAMERA_EXIF_TAGS = (0x829A, 0x829D, 0x8827)  # ExposureTime, FNumber, ISO

@@ -92,6 +92,15 @@ class Piece:
             raise InvalidFile("The file cannot be read.", reason=str(exc)) from exc
         self.sniffed = sniff(head, self.filename)
         self.kind = _KIND.get(self.sniffed.kind, self.sniffed.kind)
+        if self.sniffed.mime == "application/postscript":
+            self.kind = "postscript"  # EPS and PostScript Illustrator: drawn by Ghostscript
+        elif self.sniffed.mime == "application/pdf":
+            from assets.metadata.masters import read_pdf_design
+            from assets.sniff import refine_pdf
+
+            # A PDF-compatible Illustrator file is checked as the .ai it is (a PDF inside).
+            self.sniffed = refine_pdf(self.sniffed, {"design": read_pdf_design(self.path)})
+            self.kind = "document"
         # Reading the header now makes a damaged file show up before any check runs.
         if self.kind == "image":
             self.image  # noqa: B018
@@ -103,6 +112,12 @@ class Piece:
             from assets.pdf import pdf_info
 
             pdf_info(self.path)
+        elif self.kind == "postscript":
+            self.postscript  # noqa: B018
+        elif self.kind == "font":
+            from assets.fonts import font_facts
+
+            font_facts(self.path)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value several checks derive from the piece (its mark, its colours), computed once."""
@@ -199,6 +214,16 @@ class Piece:
 
                 page = render_first_page(self.path, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE)
                 return page.convert("RGBA")
+            if self.kind == "postscript":
+                from assets.postscript import render_postscript
+
+                return render_postscript(
+                    self.path,
+                    self.postscript,
+                    width=ANALYSIS_SIDE,
+                    height=ANALYSIS_SIDE,
+                    budget=self.settings.budget,
+                )
             return self._decode_raster(ANALYSIS_SIDE)
 
     @property
@@ -224,8 +249,8 @@ class Piece:
             scale = side / max(im.size)
             target = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
             im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", target)
-        if getattr(im, "n_frames", 1) > 1:
-            im.seek(0)
+        if getattr(im, "n_frames", 1) > 1 and im.format != "PSD":
+            im.seek(0)  # a PSD's frames are its layers: the composite is what opened
         # A flat PNG of 13000 × 13000 pixels is half a megabyte and 700 MB decoded.
         check_decode(im.width, im.height, im.mode, self.settings.budget)
         im.load()
@@ -272,6 +297,33 @@ class Piece:
         from assets.svg import svg_report
 
         return svg_report(self.svg_bytes, max_image_pixels=self.settings.max_image_pixels)
+
+    # Designer masters ----------------------------------------------------
+
+    @cached_property
+    def postscript(self) -> Any:
+        """The DSC facts of an EPS or PostScript Illustrator file (``assets.postscript``)."""
+        from assets.postscript import ps_info
+
+        return ps_info(self.path)
+
+    @property
+    def is_vector(self) -> bool:
+        """Whether the file is drawn from vectors: SVG, PDF or Illustrator, EPS."""
+        return self.kind in ("svg", "document", "postscript")
+
+    @cached_property
+    def fonts_used(self) -> list[str]:
+        """The fonts a PDF, Illustrator, EPS or SVG file names (subset prefixes taken off)."""
+        if self.kind == "document":
+            from assets.pdf_design import pdf_design
+
+            return list(pdf_design(self.path).get("fonts", []))
+        if self.kind == "postscript":
+            return list(self.postscript.fonts)
+        if self.kind == "svg":
+            return [str(f) for f in self.svg_report.get("fonts", [])]
+        return []
 
     # Metadata -----------------------------------------------------------
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from guidelines.piece import Piece
 
 COMMON_PLACEHOLDERS = frozenset({"measured", "expected"})
-KINDS = frozenset({"image", "svg", "video", "audio", "document"})
+KINDS = frozenset({"image", "svg", "video", "audio", "document", "postscript", "font"})
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,17 @@ FACETS: tuple[str, ...] = (
 )
 #: What a piece is for the people looking for it (the "category" facet): the app maps its
 #: brand-rule category and file type onto these.
-CATEGORIES: tuple[str, ...] = ("logo", "photo", "graphic", "video", "audio", "document")
-KINDS: tuple[str, ...] = ("image", "vector", "video", "audio", "document")
+CATEGORIES: tuple[str, ...] = (
+    "logo",
+    "photo",
+    "graphic",
+    "video",
+    "audio",
+    "document",
+    "master",
+    "font",
+)
+KINDS: tuple[str, ...] = ("image", "vector", "video", "audio", "document", "font")
 ORIENTATIONS: tuple[str, ...] = ("horizontal", "vertical", "square")
 COMPLIANCE: tuple[str, ...] = ("pass", "warn", "fail", "unchecked")
 STATUSES: tuple[str, ...] = ("draft", "in_review", "approved", "archived")

@@ -6,7 +6,9 @@
   artist, copyright), IPTC, XMP, ICC description and the image's own facts;
 - video and audio (``streams.py``): streams, duration, frame and sample rate,
   container tags, with mutagen as the fallback for audio tags;
-- PDF and SVG (``documents.py``): pages and page size, or size and viewBox.
+- PDF and SVG (``documents.py``): pages and page size, or size and viewBox;
+- designer masters and fonts (``masters.py``): Illustrator, EPS, Photoshop
+  and PDF/X facts (fonts, spot colours, layers) and a font's names and rights.
 
 The result is a ``MediaInfo``: displayed width and height, duration, an
 orientation word, the capture time (``capture.py``: the camera's clock, its
@@ -98,16 +100,22 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
 
         img = read_image(path, sniffed, settings)
         width, height, captured, groups = img.width, img.height, img.capture, img.groups
+        if sniffed.mime == "image/vnd.adobe.photoshop":
+            from assets.metadata.masters import read_photoshop
+
+            groups["design"] = read_photoshop(path)
     elif sniffed.kind in ("video", "audio"):
         from assets.metadata.streams import read_av
 
         av = read_av(path, sniffed, settings)
         width, height, duration, groups = av.width, av.height, av.duration, av.groups
         captured = from_container(av.captured_at)
-    elif sniffed.mime == "application/pdf":
+    elif sniffed.mime in ("application/pdf", "application/illustrator"):
         from assets.metadata.documents import read_pdf
+        from assets.metadata.masters import read_pdf_design
 
         doc = read_pdf(path)
+        doc.groups["design"] = read_pdf_design(path)
         # A page is measured in points, not pixels: no pixel size, but its orientation.
         groups = doc.groups
         page = groups.get("document", {})
@@ -117,6 +125,16 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
 
         doc = read_svg(path, settings)
         width, height, groups = doc.width, doc.height, doc.groups
+    elif sniffed.mime == "application/postscript":
+        from assets.metadata.masters import read_postscript
+
+        groups = read_postscript(path, sniffed)
+        page = groups["document"]
+        orientation = orientation_of(page.get("width_pt"), page.get("height_pt"))
+    elif sniffed.kind == "font":
+        from assets.metadata.masters import read_font
+
+        groups = read_font(path)
     else:
         raise ValueError(f"no metadata reader for {sniffed.mime}")
 

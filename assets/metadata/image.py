@@ -281,14 +281,16 @@ def _icc(profile: bytes | None) -> dict[str, Any]:
 
 def _image_group(im: Image.Image) -> dict[str, Any]:
     dpi = im.info.get("dpi")
-    frames = getattr(im, "n_frames", 1)
+    # A Photoshop document's "frames" are its layers (listed in the design group), not an animation.
+    photoshop = im.format == "PSD"
+    frames = 1 if photoshop else getattr(im, "n_frames", 1)
     has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
     out: dict[str, Any] = {
         "format": im.format,
         "mode": im.mode,
         "has_alpha": has_alpha,
         "frames": clean.integer(frames) or 1,
-        "animated": bool(getattr(im, "is_animated", False)),
+        "animated": not photoshop and bool(getattr(im, "is_animated", False)),
     }
     if isinstance(dpi, tuple | list) and len(dpi) == 2:
         x, y = clean.number(dpi[0], 1), clean.number(dpi[1], 1)  # PNG stores dots per metre

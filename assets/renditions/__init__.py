@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -81,6 +81,15 @@ def render_many(
     Specs are parsed first, so an invalid one fails before any decoding.
     """
     parsed = {name: parse_spec(spec) for name, spec in specs.items()}
+    vectors = {name: spec for name, spec in parsed.items() if spec.format == "pdf"}
+    if vectors:
+        from assets.renditions.vector_pdf import vector_pdf
+
+        made = vector_pdf(path, sniffed, settings)
+        rest = {name: spec for name, spec in parsed.items() if name not in vectors}
+        pdfs = {name: replace(made, spec=spec.canonical) for name, spec in vectors.items()}
+        others = render_many(path, sniffed, rest, settings) if rest else {}
+        return {name: (pdfs.get(name) or others[name]) for name in parsed}
     if not parsed:
         return {}
     source = open_source(path, sniffed, settings)

@@ -170,14 +170,62 @@ class WaveformSource(Source):
         return image
 
 
+# --- designer masters and brand fonts ----------------------------------------------
+
+
+class PostScriptSource(Source):
+    """EPS and PostScript Illustrator artwork, drawn by Ghostscript within its bounding box."""
+
+    scalable = True
+
+    def __init__(self, path: Path, settings: IngestSettings) -> None:
+        from assets.postscript import ps_info
+
+        self.path, self.settings = path, settings
+        self.info = ps_info(path)
+        self.natural = (self.info.width_pt, self.info.height_pt)
+
+    def load(self, need: tuple[int, int]) -> Image.Image:
+        from assets.postscript import render_postscript
+
+        return render_postscript(
+            self.path, self.info, width=need[0], height=need[1], budget=self.settings.budget
+        )
+
+
+class FontSource(Source):
+    """A font's specimen, drawn in the font at the size needed."""
+
+    scalable = True
+
+    def __init__(self, path: Path) -> None:
+        from assets.fonts import SPECIMEN_SIZE, font_facts
+
+        self.path = path
+        self.family = font_facts(path)["family"]
+        self.natural = (float(SPECIMEN_SIZE[0]), float(SPECIMEN_SIZE[1]))
+
+    def load(self, need: tuple[int, int]) -> Image.Image:
+        from assets.fonts import render_specimen
+
+        return render_specimen(self.path, self.family, width=need[0], height=need[1])
+
+
+# --- end designer masters and brand fonts ------------------------------------------
+
+
 def open_source(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Source:
     """The rendition source for a sniffed file."""
     if sniffed.kind == "image":
         return RasterSource(path, sniffed, settings)
     if sniffed.mime == "image/svg+xml":
         return SvgSource(path, settings)
-    if sniffed.mime == "application/pdf":
+    if sniffed.mime in ("application/pdf", "application/illustrator"):
         return PdfSource(path)
+    if sniffed.mime == "application/postscript":
+        return PostScriptSource(path, settings)
+    if sniffed.kind == "font":
+        return FontSource(path)
     if sniffed.kind == "video":
         try:
             return VideoSource(path, sniffed, settings)

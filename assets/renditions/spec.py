@@ -31,6 +31,8 @@ FORMATS = {
     "jpeg": ("JPEG", "image/jpeg", "jpg"),
     "png": ("PNG", "image/png", "png"),
     "tiff": ("TIFF", "image/tiff", "tiff"),
+    # Vector masters only (Illustrator, EPS, PDF): the drawing itself, not pixels.
+    "pdf": ("PDF", "application/pdf", "pdf"),
 }
 #: Other spellings of a format name, as people write them ("jpg", "tif").
 FORMAT_ALIASES = {"jpg": "jpeg", "tif": "tiff"}

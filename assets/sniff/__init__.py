@@ -21,10 +21,12 @@ from assets.sniff.unknown import GENERIC, MESSAGES, what_it_seems
 
 __all__ = [
     "ACCEPTED",
+    "AI_PDF",
     "HEAD_BYTES",
     "Sniffed",
     "audio_only",
     "check_extension",
+    "refine_pdf",
     "safe_filename",
     "sniff",
 ]
@@ -59,6 +61,21 @@ OGG_VIDEO = Sniffed("video/ogg", "video", "ogv", "Ogg video")
 WEBM_AUDIO = Sniffed("audio/webm", "audio", "weba", "WebM audio")
 MKA = Sniffed("audio/x-matroska", "audio", "mka", "Matroska audio")
 
+# --- designer masters and brand fonts -------------------------------------------
+# Photoshop documents are raster pieces (checked on their composite); Illustrator and
+# EPS artwork is vector; fonts are a kind of their own. An Illustrator file saved
+# "PDF compatible" starts as a PDF: ingest refines PDF to AI_PDF (see ``refine_pdf``).
+PSD = Sniffed("image/vnd.adobe.photoshop", "image", "psd", "Photoshop document")
+PSB = Sniffed("image/vnd.adobe.photoshop", "image", "psb", "Photoshop large document")
+EPS = Sniffed("application/postscript", "vector", "eps", "EPS vector artwork")
+AI_PS = Sniffed("application/postscript", "vector", "ai", "Illustrator artwork (PostScript)")
+AI_PDF = Sniffed("application/illustrator", "vector", "ai", "Illustrator artwork")
+TTF = Sniffed("font/ttf", "font", "ttf", "TrueType font")
+OTF = Sniffed("font/otf", "font", "otf", "OpenType font")
+WOFF2 = Sniffed("font/woff2", "font", "woff2", "WOFF2 web font")
+MASTERS: tuple[Sniffed, ...] = (PSD, PSB, EPS, AI_PS, AI_PDF, TTF, OTF, WOFF2)
+# --- end designer masters and brand fonts ---------------------------------------
+
 ACCEPTED: tuple[Sniffed, ...] = (
     JPEG,
     PNG,
@@ -84,6 +101,7 @@ ACCEPTED: tuple[Sniffed, ...] = (
     OGG_VIDEO,
     WEBM_AUDIO,
     MKA,
+    *MASTERS,
 )
 
 _AUDIO_ONLY = {
@@ -187,9 +205,56 @@ def _match(head: bytes) -> Sniffed | None:
         return MP3
     if head.lstrip(b" \t\r\n\x0c").startswith(b"%PDF-"):
         return PDF
+    master = _match_master(head)
+    if master is not None:
+        return master
     if _is_svg(head):
         return SVG
     return None
+
+
+def _match_master(head: bytes) -> Sniffed | None:
+    """Photoshop, EPS, PostScript Illustrator artwork and fonts, from their signatures."""
+    if head.startswith(b"8BPS"):
+        version = int.from_bytes(head[4:6], "big")
+        return {1: PSD, 2: PSB}.get(version)
+    if head.startswith(b"\xc5\xd0\xd3\xc6"):
+        # DOS EPS binary header: where the PostScript section starts and its length.
+        start = int.from_bytes(head[4:8], "little")
+        body = head[start : start + 1024] if 30 <= start < len(head) else b""
+        return EPS if body.startswith(b"%!PS-Adobe") else None
+    if head.startswith(b"%!PS-Adobe-"):
+        first_line = head.split(b"\n", 1)[0].split(b"\r", 1)[0]
+        comments = head[:HEAD_BYTES]
+        if (
+            re.search(rb"%%Creator:\s*Adobe Illustrator", comments)
+            or b"%AI5_FileFormat" in comments
+        ):
+            return AI_PS
+        if b"EPSF-" in first_line:
+            return EPS
+        return None  # a printer's PostScript job, not artwork
+    if head[:4] in (b"\x00\x01\x00\x00", b"true") and _sfnt_tables(head):
+        return TTF
+    if head.startswith(b"OTTO") and _sfnt_tables(head):
+        return OTF
+    if head.startswith(b"wOF2"):
+        return WOFF2
+    return None
+
+
+def _sfnt_tables(head: bytes) -> bool:
+    """An sfnt table directory: a sane table count whose first tag is printable."""
+    count = int.from_bytes(head[4:6], "big")
+    return 1 <= count <= 64 and len(head) >= 16 and all(32 <= b < 127 for b in head[12:16])
+
+
+def refine_pdf(sniffed: Sniffed, metadata: dict[str, object]) -> Sniffed:
+    """AI_PDF for a PDF whose metadata found Illustrator's private data in it."""
+    document = metadata.get("design")
+    if sniffed == PDF and isinstance(document, dict) and document.get("illustrator"):
+        return AI_PDF
+    return sniffed
 
 
 def _match_ftyp(head: bytes) -> Sniffed | None:

@@ -33,6 +33,10 @@ _FAMILIES: dict[str, frozenset[str]] = {
     "wav": frozenset({"wav", "wave"}),
     "flac": frozenset({"flac"}),
     "ogg": frozenset({"ogg", "oga", "ogv", "opus", "spx"}),
+    # designer masters and brand fonts
+    "psd": frozenset({"psd", "psb", "pdd"}),
+    "postscript": frozenset({"eps", "epsf", "epsi", "ai", "ps"}),
+    "font": frozenset({"ttf", "otf", "woff2"}),
 }
 _FAMILY_OF_MIME = {
     "image/jpeg": "jpeg",
@@ -58,6 +62,13 @@ _FAMILY_OF_MIME = {
     "audio/flac": "flac",
     "audio/ogg": "ogg",
     "video/ogg": "ogg",
+    # designer masters and brand fonts
+    "application/illustrator": "pdf",
+    "image/vnd.adobe.photoshop": "psd",
+    "application/postscript": "postscript",
+    "font/ttf": "font",
+    "font/otf": "font",
+    "font/woff2": "font",
 }
 # Names that no accepted media file should carry: a browser or an operating
 # system would treat the download as a page or a program.

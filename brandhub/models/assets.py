@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .history import AssetVersion, StatusChange
     from .sets import Collection, Event
 
-KINDS = ("image", "vector", "video", "audio", "document")
+KINDS = ("image", "vector", "video", "audio", "document", "font")
 STATUSES = ("draft", "in_review", "approved", "archived")
 
 asset_tags = Table(

@@ -192,8 +192,8 @@ def check_upload(
     """
     cat = category_of(prepared, category)
     found = brand_for_agency(db, agency)
-    if found is None:
-        return Checked(cat)
+    if found is None or prepared.sniffed.kind == "font":
+        return Checked(cat)  # a font file is one of the brand's resources, not a piece
     version, brand = found
     info = prepared.info
     metadata = {
@@ -226,6 +226,8 @@ def recategorise(db: Session, storage: Storage, asset: Asset, asked: str | None)
     if asked:
         valid_category(asked)
     found = brand_for_agency(db, asset.agency)
+    if asset.kind == "font":
+        found = None  # a font file is one of the brand's resources, not a piece
     if asked and found is None:
         asset.category = asked
         return

@@ -32,6 +32,7 @@ from guidelines import CATEGORIES, Brand
 
 from ..db import get_session
 from ..models import BrandVersion
+from ..operations.brand_fonts import brand_font_files
 from ..operations.brands import (
     brand_of,
     brand_version,
@@ -135,6 +136,9 @@ def page(slug: str) -> ResponseReturnValue:
         versions=history(get_session(), slug) if _can_edit() else [],
         can_edit=_can_edit(),
         names=_names(),
+        font_files=brand_font_files(
+            get_session(), visitor(), [font.name for font in brand.typography]
+        ),
     )
 
 

@@ -121,7 +121,7 @@ def asset(ref: str, asset_id: int) -> ResponseReturnValue:
         item=item,
         ref=kit_ref(item),
         asset=found,
-        presets=presets(current_app.config) if found.kind in RESIZABLE else {},
+        presets=presets(current_app.config, found.mime) if found.kind in RESIZABLE else {},
     )
 
 

@@ -242,6 +242,14 @@ def _svg_palette(p: Mapping[str, Any], brand: Brand) -> str:
     return _("Every SVG colour from the official palette.")
 
 
+def _vector_master(p: Mapping[str, Any], brand: Brand) -> str:
+    return _("A vector master: Illustrator, EPS, SVG or PDF.")
+
+
+def _brand_fonts(p: Mapping[str, Any], brand: Brand) -> str:
+    return _("Only the brand's typefaces in the piece's text.")
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any], Brand], str]] = {
     "format": _format,
     "file_size": _file_size,
@@ -270,6 +278,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], Brand], str]] = {
     "svg_safe": _svg_safe,
     "svg_outlined_text": _svg_outlined_text,
     "svg_palette": _svg_palette,
+    "vector_master": _vector_master,
+    "brand_fonts": _brand_fonts,
 }
 
 

@@ -247,7 +247,7 @@ def _render_asset(link: ShareLink, token: str, asset: Asset) -> ResponseReturnVa
         token=token,
         asset=asset,
         single=link.asset is not None,
-        presets=presets(current_app.config) if asset.kind in RESIZABLE else {},
+        presets=presets(current_app.config, asset.mime) if asset.kind in RESIZABLE else {},
     )
 
 

@@ -197,7 +197,7 @@ def asset_page(asset_id: int) -> ResponseReturnValue:
         form=form,
         editable=can_edit(signed_in(), asset),
         compliance=latest_report(get_session(), asset),
-        presets=presets(current_app.config) if asset.kind in RESIZABLE else {},
+        presets=presets(current_app.config, asset.mime) if asset.kind in RESIZABLE else {},
     )
 
 

@@ -11,11 +11,13 @@
 | metadata | required_metadata |
 | vector | svg_safe, svg_outlined_text, svg_palette |
 | media | frame_rate, duration, codec, sample_rate, loudness |
+| masters | vector_master, brand_fonts |
 """
 
 from guidelines.checks import (  # noqa: F401
     files,
     logo,
+    masters,
     media,
     metadata,
     palette,

@@ -34,6 +34,13 @@ SPANISH_TYPES = {
     "flac": "un audio FLAC",
     "ogg": "un audio Ogg",
     "opus": "un audio Opus",
+    "ai": "un original de Adobe Illustrator",
+    "eps": "un vector EPS",
+    "psd": "un documento de Photoshop (PSD)",
+    "psb": "un documento grande de Photoshop (PSB)",
+    "ttf": "una fuente TrueType",
+    "otf": "una fuente OpenType",
+    "woff2": "una fuente WOFF2",
 }
 # Names a brand file may use for a type, mapped to the sniffer's extension.
 ALIASES = {
@@ -65,7 +72,7 @@ def type_name(ext: str) -> str:
 @check(
     "format",
     title="Tipo de archivo",
-    applies_to=("image", "svg", "video", "audio", "document"),
+    applies_to=("image", "svg", "video", "audio", "document", "postscript", "font"),
     params={"allowed": Param(_types, required=True)},
     ok="El archivo es {measured}, un tipo aceptado.",
 )
@@ -88,7 +95,7 @@ def format_allowed(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Out
 @check(
     "file_size",
     title="Peso del archivo",
-    applies_to=("image", "svg", "video", "audio", "document"),
+    applies_to=("image", "svg", "video", "audio", "document", "postscript", "font"),
     params={"max_mb": Param(positive, required=True)},
     ok="El archivo pesa {measured}, dentro del máximo de {expected}.",
 )

@@ -90,8 +90,9 @@ REFUSED = [
     (b"\x7fELF\x02\x01\x01\x00", "program", "program"),
     (b"#!/bin/sh\nrm -rf /\n", "script", "program"),
     (b"\x1f\x8b\x08\x00\x00\x00", "compressed archive", "compressed archive"),
-    (b"8BPS\x00\x01", "Photoshop document", "not accepted"),
-    (b"%!PS-Adobe-3.0 EPSF-3.0", "PostScript file", "not accepted"),
+    # A Photoshop version that does not exist, and a printer's PostScript job (not artwork).
+    (b"8BPS\x00\x03", "Photoshop document", "not accepted"),
+    (b"%!PS-Adobe-3.0\n%%Pages: 3\n", "PostScript file", "not accepted"),
     (b"BM6\x00\x00\x00", "BMP image", "not accepted"),
     (b"hello, this is plain text\n", "text file", "not accepted"),
     (b"<?xml version='1.0'?><feed/>", "XML document", "not accepted"),

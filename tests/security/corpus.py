@@ -877,8 +877,89 @@ def _cases() -> list[Case]:
         ),
         Case("mp4-seven-hours", mp4_seven_hours, "eterno.mp4", bad, "invalid_file", "video/mp4"),
         Case("mp4-boxes-lie-about-size", mp4_lying_headers, "miente.mp4", 201, None, "video/mp4"),
+        *_master_cases(bad),
     ]
     return cases
+
+
+# --- designer masters and brand fonts --------------------------------------------------
+# (The PostScript infinite loop needs a small work budget to answer quickly: it is in
+# tests/app/assets/test_masters_upload.py and tests/assets/test_masters.py.)
+
+
+def _giant_psd(version: int) -> bytes:
+    """A Photoshop header declaring 300 000 × 300 000 pixels, and nothing behind it."""
+    header = b"8BPS" + version.to_bytes(2, "big") + bytes(6) + (3).to_bytes(2, "big")
+    header += (300_000).to_bytes(4, "big") * 2 + (8).to_bytes(2, "big") + (3).to_bytes(2, "big")
+    return header + bytes(64)
+
+
+def _eps(body: str) -> bytes:
+    return f"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n%%EndComments\n{body}\n".encode()
+
+
+def _master_cases(bad: int) -> list[Case]:
+    from tests.assets.media_factory import masters as mm
+
+    psd = functools.cache(mm.make_psd)
+    return [
+        Case("psd-300000-square", lambda: _giant_psd(1), "enorme.psd", bad, "invalid_file"),
+        Case("psb-300000-square", lambda: _giant_psd(2), "enorme.psb", bad, "invalid_file"),
+        Case("psd-truncated", lambda: psd()[:300], "cortado.psd", bad, "invalid_file"),
+        Case(
+            "psd-lying-depth",
+            lambda: psd()[:22] + b"\x00\x07" + psd()[24:],
+            "miente.psd",
+            bad,
+            "invalid_file",
+        ),
+        Case(
+            "eps-reads-etc-passwd",
+            lambda: _eps("(/etc/passwd) (r) file 100 string readstring pop pop"),
+            "lee.eps",
+            bad,
+            "invalid_file",
+        ),
+        Case(
+            "eps-deletes-a-file",
+            lambda: _eps("(/tmp/brandhub-canary) deletefile"),
+            "borra.eps",
+            bad,
+            "invalid_file",
+        ),
+        Case(
+            "eps-without-bounding-box",
+            lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n0 0 moveto\n",
+            "sin-caja.eps",
+            bad,
+            "invalid_file",
+        ),
+        Case(
+            "postscript-print-job",
+            lambda: b"%!PS-Adobe-3.0\n%%Pages: 1\nshowpage\n",
+            "trabajo.ps",
+            415,
+            "unsupported_media_type",
+        ),
+        Case("ai-pdf-truncated", lambda: mm.make_ai_pdf()[:400], "cortado.ai", bad, "invalid_file"),
+        Case(
+            "ttf-truncated", lambda: mm.font_bytes("ttf")[:4000], "cortada.ttf", bad, "invalid_file"
+        ),
+        Case(
+            "otf-lying-tables",
+            lambda: mm.font_bytes("otf")[:300] + b"\xff" * 4000,
+            "miente.otf",
+            bad,
+            "invalid_file",
+        ),
+        Case(
+            "woff2-truncated",
+            lambda: mm.font_bytes("woff2")[:3000],
+            "cortada.woff2",
+            bad,
+            "invalid_file",
+        ),
+    ]
 
 
 def _garble_box(data: bytes, path: list[bytes]) -> bytes:

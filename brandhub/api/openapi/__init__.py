@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from ...db import get_session
 from ...models import Agency
-from ...presets import DEFAULT_MAX_SIDE, presets
+from ...presets import DEFAULT_MAX_SIDE, MASTER_PRESETS, presets
 from . import (
     assets,
     bulk,
@@ -188,7 +188,8 @@ def _query_values(path: str, item: dict[str, Any], method: str, config: Any) -> 
         if param.get("in") != "query":
             continue
         if param["name"] == "preset":
-            param["schema"] = {"enum": ["", "original", *presets(config)]}
+            names = dict.fromkeys([*presets(config), *MASTER_PRESETS])
+            param["schema"] = {"enum": ["", "original", *names]}
         elif param["name"] in ("width", "height") and path.endswith("/download"):
             side = int(config.get("DOWNLOAD_MAX_SIDE") or DEFAULT_MAX_SIDE)
             param["schema"] = {**param["schema"], "maximum": side}

@@ -278,7 +278,9 @@ paths: dict[str, Any] = {
                 "and caption written in as EXIF, XMP and IPTC, the preset's resolution "
                 "(300 ppi for print) and an sRGB profile. A JPEG of a source that may be "
                 "transparent carries the header X-BrandHub-Notice (percent-encoded text): "
-                "transparent areas are filled with white."
+                "transparent areas are filled with white. The presets master-png and "
+                "master-pdf give a designer master's transparent PNG and its vector PDF "
+                "(a PDF only of Illustrator, EPS or PDF files: 415 for anything else)."
             ),
             "parameters": [
                 {
