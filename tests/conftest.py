@@ -46,7 +46,12 @@ from tests.factories import PASSWORD, Api, add_token, add_user, app_config, sess
 if TYPE_CHECKING:
     from tests.plugins.databases import PostgresServer
 
-pytest_plugins = ["tests.plugins.databases", "tests.plugins.redis_server", "tests.plugins.s3"]
+pytest_plugins = [
+    "tests.plugins.databases",
+    "tests.plugins.redis_server",
+    "tests.plugins.s3",
+    "tests.plugins.seaweedfs",
+]
 
 
 @pytest.fixture(scope="session")

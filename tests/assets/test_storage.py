@@ -1,6 +1,7 @@
 """The storage contract: one test class, run against every backend.
 
-Each backend (a local folder; S3 on moto's server) must pass the same tests:
+Each backend (a local folder; S3 on moto's server and on SeaweedFS, a real
+S3 server) must pass the same tests:
 round trips, streaming puts in bounded memory, ranges, deletes, listing, key
 validation, local paths and direct links. Backend-only behaviour (atomic files,
 a full disk, an unreachable endpoint, aborted multipart uploads) is tested in
@@ -33,9 +34,11 @@ BIG = 20_000_000
 PUT_MEMORY_BUDGET = {"local": 3 * MIB, "s3": 13 * MIB}
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=["local", "s3", "seaweedfs"])
 def storage(request: pytest.FixtureRequest) -> Storage:
-    fixture = {"local": "local_storage", "s3": "s3_storage"}[request.param]
+    fixture = {"local": "local_storage", "s3": "s3_storage", "seaweedfs": "seaweedfs_storage"}[
+        request.param
+    ]
     return request.getfixturevalue(fixture)  # type: ignore[no-any-return]
 
 

@@ -1,4 +1,10 @@
-"""What only the S3 backend does: multipart, aborts, prefixes, links, unreachable stores."""
+"""What only the S3 backend does: multipart, aborts, prefixes, links, unreachable stores.
+
+The tests of what a server does (prefixes, parts, aborts, bucket setup, links,
+checksums) run on moto and on SeaweedFS (``target``); the faults (a closed
+port, a server that never answers, a missing key) only on moto, which is there
+for fault injection.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,9 +24,34 @@ from assets.errors import FileTooLarge, InvalidInput, RangeNotSatisfiable, Stora
 from assets.storage import S3Storage
 from assets.storage.s3 import attachment_disposition
 from tests.plugins.s3 import small_part_storage
+from tests.plugins.seaweedfs import CREDENTIALS
 
 MIB = 1024 * 1024
 UNREACHABLE = "The file store cannot be reached; check its address and the network."
+
+
+@dataclass
+class Target:
+    """An S3 server under test: its URL, a plain client, a fresh bucket, a store on it."""
+
+    server: str
+    client: Any
+    bucket: str
+    storage: S3Storage
+    #: What a store made by hand needs to sign its requests on this server.
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture(params=["moto", "seaweedfs"])
+def target(request: pytest.FixtureRequest) -> Target:
+    prefix = "s3" if request.param == "moto" else "seaweedfs"
+    return Target(
+        request.getfixturevalue(f"{prefix}_server"),
+        request.getfixturevalue(f"{prefix}_client"),
+        request.getfixturevalue(f"{prefix}_bucket"),
+        request.getfixturevalue(f"{prefix}_storage"),
+        {} if request.param == "moto" else dict(CREDENTIALS),
+    )
 
 
 def _object_keys(s3_client: Any, bucket: str) -> list[str]:
@@ -31,57 +63,51 @@ def _uploads(s3_client: Any, bucket: str) -> list[Any]:
     return list(s3_client.list_multipart_uploads(Bucket=bucket).get("Uploads", []))
 
 
-def test_objects_live_under_the_prefix(s3_storage: S3Storage, s3_client: Any) -> None:
-    s3_storage.put("originals/ab/abc", io.BytesIO(b"x"), content_type="image/png")
-    assert _object_keys(s3_client, s3_storage.bucket) == ["brandhub/originals/ab/abc"]
-    head = s3_client.head_object(Bucket=s3_storage.bucket, Key="brandhub/originals/ab/abc")
+def test_objects_live_under_the_prefix(target: Target) -> None:
+    target.storage.put("originals/ab/abc", io.BytesIO(b"x"), content_type="image/png")
+    assert _object_keys(target.client, target.storage.bucket) == ["brandhub/originals/ab/abc"]
+    head = target.client.head_object(Bucket=target.storage.bucket, Key="brandhub/originals/ab/abc")
     assert head["ContentType"] == "image/png"
 
 
-def test_iter_keys_ignores_other_objects_in_the_bucket(
-    s3_storage: S3Storage, s3_client: Any
-) -> None:
-    s3_storage.put("a/1", io.BytesIO(b"x"))
+def test_iter_keys_ignores_other_objects_in_the_bucket(target: Target) -> None:
+    target.storage.put("a/1", io.BytesIO(b"x"))
     for foreign in ["other-app/a/1", "brandhub-old/a/2", "brandhub/folder/", "a/3"]:
-        s3_client.put_object(Bucket=s3_storage.bucket, Key=foreign, Body=b"y")
-    assert list(s3_storage.iter_keys()) == ["a/1"]
-    assert list(s3_storage.iter_keys("a/")) == ["a/1"]
+        target.client.put_object(Bucket=target.storage.bucket, Key=foreign, Body=b"y")
+    assert list(target.storage.iter_keys()) == ["a/1"]
+    assert list(target.storage.iter_keys("a/")) == ["a/1"]
 
 
-def test_a_large_put_goes_up_in_parts(
-    s3_storage: S3Storage, s3_client: Any, pattern_stream: Any
-) -> None:
+def test_a_large_put_goes_up_in_parts(target: Target, pattern_stream: Any) -> None:
     size = 11 * MIB
-    assert s3_storage.put("big", pattern_stream(size)) == size
-    head = s3_client.head_object(Bucket=s3_storage.bucket, Key="brandhub/big")
+    assert target.storage.put("big", pattern_stream(size)) == size
+    head = target.client.head_object(Bucket=target.storage.bucket, Key="brandhub/big")
     assert head["ETag"].strip('"').endswith("-3")  # three 5 MiB parts
     assert head["ContentLength"] == size
 
 
 @pytest.mark.parametrize("size", [12 * MIB, 100_000], ids=["multipart", "single"])
 def test_a_failure_mid_upload_leaves_nothing(
-    s3_storage: S3Storage, s3_client: Any, pattern_stream: Any, size: int
+    target: Target, pattern_stream: Any, size: int
 ) -> None:
-    s3_storage.put("k", io.BytesIO(b"the approved logo"))
+    target.storage.put("k", io.BytesIO(b"the approved logo"))
     broken = pattern_stream(size, fail_at=size * 7 // 12)
     with pytest.raises(StorageError) as caught:
-        s3_storage.put("k", broken)
+        target.storage.put("k", broken)
     assert caught.value.message == "The upload could not be read to the end; nothing was stored."
     assert caught.value.__cause__ is broken.error
-    assert s3_storage.read_bytes("k") == b"the approved logo"
-    assert _object_keys(s3_client, s3_storage.bucket) == ["brandhub/k"]
-    assert _uploads(s3_client, s3_storage.bucket) == []
+    assert target.storage.read_bytes("k") == b"the approved logo"
+    assert _object_keys(target.client, target.storage.bucket) == ["brandhub/k"]
+    assert _uploads(target.client, target.storage.bucket) == []
 
 
-def test_a_size_limit_from_the_caller_passes_through(
-    s3_storage: S3Storage, s3_client: Any, pattern_stream: Any
-) -> None:
+def test_a_size_limit_from_the_caller_passes_through(target: Target, pattern_stream: Any) -> None:
     too_large = FileTooLarge()
     with pytest.raises(FileTooLarge) as caught:
-        s3_storage.put("k", pattern_stream(12 * MIB, fail_at=7 * MIB, error=too_large))
+        target.storage.put("k", pattern_stream(12 * MIB, fail_at=7 * MIB, error=too_large))
     assert caught.value is too_large
-    assert _object_keys(s3_client, s3_storage.bucket) == []
-    assert _uploads(s3_client, s3_storage.bucket) == []
+    assert _object_keys(target.client, target.storage.bucket) == []
+    assert _uploads(target.client, target.storage.bucket) == []
 
 
 def test_a_missing_bucket_is_not_a_missing_object(s3_server: str) -> None:
@@ -92,24 +118,29 @@ def test_a_missing_bucket_is_not_a_missing_object(s3_server: str) -> None:
     assert "bucket does not exist" in caught.value.message
 
 
-def test_ensure_bucket_creates_it_once(s3_server: str, s3_client: Any) -> None:
+@pytest.mark.parametrize("backend", ["moto", "seaweedfs"])
+def test_ensure_bucket_creates_it_once(request: pytest.FixtureRequest, backend: str) -> None:
+    prefix = "s3" if backend == "moto" else "seaweedfs"
+    server = request.getfixturevalue(f"{prefix}_server")
+    client = request.getfixturevalue(f"{prefix}_client")
+    options = {} if backend == "moto" else dict(CREDENTIALS)
     name = "brandhub-ensure-test"
-    store = S3Storage(name, "media", endpoint_url=s3_server, region="us-east-1")
+    store = S3Storage(name, "media", endpoint_url=server, region="us-east-1", **options)
     try:
         assert store.ensure_bucket() is True
         assert store.ensure_bucket() is False
         store.put("k", io.BytesIO(b"x"))
         assert store.read_bytes("k") == b"x"
-        rules = s3_client.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+        rules = client.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
         assert rules[0]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
     finally:
         store.delete("k")
-        s3_client.delete_bucket(Bucket=name)
+        client.delete_bucket(Bucket=name)
 
 
-def test_presigned_url_with_a_spanish_filename(s3_storage: S3Storage) -> None:
-    s3_storage.put("k", io.BytesIO(b"pdf bytes"))
-    url = s3_storage.presigned_url("k", filename="Manual de marca 2025 – versión año.pdf")
+def test_presigned_url_with_a_spanish_filename(target: Target) -> None:
+    target.storage.put("k", io.BytesIO(b"pdf bytes"))
+    url = target.storage.presigned_url("k", filename="Manual de marca 2025 – versión año.pdf")
     assert url is not None
     with urllib.request.urlopen(url, timeout=5) as response:
         assert response.read() == b"pdf bytes"
@@ -118,12 +149,12 @@ def test_presigned_url_with_a_spanish_filename(s3_storage: S3Storage) -> None:
     assert "filename*=UTF-8''Manual%20de%20marca%202025%20%E2%80%93%20versi%C3%B3n" in disposition
 
 
-def test_presigned_url_takes_a_ready_disposition(s3_storage: S3Storage) -> None:
-    s3_storage.put("k", io.BytesIO(b"png"))
+def test_presigned_url_takes_a_ready_disposition(target: Target) -> None:
+    target.storage.put("k", io.BytesIO(b"png"))
     ready = "inline; filename=\"logo.png\"; filename*=UTF-8''logo.png"
     for url in [
-        s3_storage.presigned_url("k", content_disposition=ready),
-        s3_storage.presigned_url("k", filename=ready),
+        target.storage.presigned_url("k", content_disposition=ready),
+        target.storage.presigned_url("k", filename=ready),
     ]:
         assert url is not None
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -287,14 +318,14 @@ def test_explicit_credentials_are_used_and_not_shown(s3_server: str, s3_bucket: 
 
 @pytest.mark.parametrize("checksums", ["crc32", "off"])
 def test_both_checksum_modes_store_the_same_bytes(
-    s3_server: str,
-    s3_bucket: str,
-    s3_client: Any,
+    target: Target,
     pattern_stream: Any,
     tmp_path: Any,
     checksums: str,
 ) -> None:
-    storage = small_part_storage(s3_server, s3_bucket, checksums=checksums)
+    storage = small_part_storage(
+        target.server, target.bucket, checksums=checksums, **target.options
+    )
     size = 11 * MIB
     assert storage.put("stream", pattern_stream(size)) == size
     source = tmp_path / "file.bin"
@@ -303,8 +334,8 @@ def test_both_checksum_modes_store_the_same_bytes(
     for key in ("stream", "file"):
         with storage.open(key) as fh:
             assert fh.read() == source.read_bytes()
-        head = s3_client.head_object(
-            Bucket=s3_bucket, Key=f"brandhub/{key}", ChecksumMode="ENABLED"
+        head = target.client.head_object(
+            Bucket=target.bucket, Key=f"brandhub/{key}", ChecksumMode="ENABLED"
         )
         # crc32: the store got (and checked) a CRC32 of the upload; off: none was sent.
         assert ("ChecksumCRC32" in head) is (checksums == "crc32")

@@ -1,4 +1,7 @@
-"""The same asset path with the bytes in S3 (moto's server over HTTP), set by config only."""
+"""The same asset path with the bytes in S3, set by config only.
+
+On moto's server over HTTP and on SeaweedFS, a real S3 server (``backend``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,19 @@ from tests.assets.media_factory import make_jpeg, make_mp4
 from tests.factories import Api, add_token, add_user
 
 
-def test_asset_path_on_s3(app_factory, s3_config, s3_bucket, s3_client):
+@pytest.fixture(params=["moto", "seaweedfs"])
+def backend(request):
+    """(app settings, bucket, plain client) of a fresh bucket on moto or SeaweedFS."""
+    prefix = "s3" if request.param == "moto" else "seaweedfs"
+    return (
+        request.getfixturevalue(f"{prefix}_config"),
+        request.getfixturevalue(f"{prefix}_bucket"),
+        request.getfixturevalue(f"{prefix}_client"),
+    )
+
+
+def test_asset_path_on_s3(app_factory, backend):
+    s3_config, s3_bucket, s3_client = backend
     app = app_factory(**s3_config, S3_PREFIX="inst")
     api = Api(app.test_client(), add_token(app, add_user(app, "editor")))
     photo = make_jpeg(1800, 1200)
@@ -35,9 +50,10 @@ def test_asset_path_on_s3(app_factory, s3_config, s3_bucket, s3_client):
     assert not any(asset["sha256"] in key for key in left)
 
 
-def test_presigned_redirect_when_configured(app_factory, s3_config):
+def test_presigned_redirect_when_configured(app_factory, backend):
     import urllib.request
 
+    s3_config = backend[0]
     app = app_factory(**s3_config, S3_PRESIGNED_DOWNLOADS=True)
     api = Api(app.test_client(), add_token(app, add_user(app, "editor")))
     photo = make_jpeg(300, 200)
@@ -46,7 +62,7 @@ def test_presigned_redirect_when_configured(app_factory, s3_config):
     assert r.status_code == 302
     url = r.headers["Location"]
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url and "X-Amz-Expires=300" in url
-    with urllib.request.urlopen(url) as resp:  # noqa: S310 - loopback moto server
+    with urllib.request.urlopen(url) as resp:  # noqa: S310 - loopback S3 server
         assert resp.read() == photo
 
 
