@@ -52,6 +52,30 @@ class Storage(abc.ABC):
 
     name: str = "abstract"
 
+    #: The key a start-up check writes, reads back and removes (``check_writable``).
+    PROBE_KEY = "brandhub-probe/write-check"
+
+    @property
+    def location(self) -> str:
+        """Where the bytes live, for a person reading an error (a folder, a bucket and URL)."""
+        return repr(self)
+
+    def check_writable(self) -> None:
+        """Write a small object, read it back and remove it; raise ``StorageError`` if not.
+
+        Run at start (``brandhub init``), so a store that is away, refuses
+        access or has no room says so then, not at the first upload.
+        """
+        import io
+
+        payload = b"brandhub write check\n"
+        self.put(self.PROBE_KEY, io.BytesIO(payload), content_type="text/plain")
+        try:
+            if self.read_bytes(self.PROBE_KEY) != payload:
+                raise StorageError("The file store returned other bytes than it was given.")
+        finally:
+            self.delete(self.PROBE_KEY)
+
     @abc.abstractmethod
     def put(self, key: str, stream: BinaryIO, *, content_type: str | None = None) -> int:
         """Store the stream's bytes (read to EOF, never whole in memory) under key.

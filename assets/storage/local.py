@@ -83,6 +83,10 @@ class LocalStorage(Storage):
     def __repr__(self) -> str:
         return f"LocalStorage({str(self.root)!r})"
 
+    @property
+    def location(self) -> str:
+        return str(self.root)
+
     def path_for(self, key: str) -> Path:
         """The file that holds ``key`` (whether or not it exists)."""
         validate_key(key)

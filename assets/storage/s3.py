@@ -165,6 +165,11 @@ class S3Storage(Storage):
         where = f", endpoint_url={self.endpoint_url!r}" if self.endpoint_url else ""
         return f"S3Storage(bucket={self.bucket!r}, prefix={self.prefix!r}{where})"
 
+    @property
+    def location(self) -> str:
+        where = self.endpoint_url or "AWS"
+        return f"s3://{self.bucket}/{self.prefix} ({where})"
+
     def _key(self, key: str) -> str:
         return self.prefix + validate_key(key)
 

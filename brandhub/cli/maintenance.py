@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from assets.errors import BrandHubError
+from assets.errors import BrandHubError, StorageError
+from assets.storage import Storage, s3_errors
 from guidelines import SHIPPED_BRANDS
 
 from .. import maintenance
@@ -55,6 +56,58 @@ def _errors_as_messages() -> Iterator[None]:
         raise click.ClickException(_(exc.message)) from exc
 
 
+def _store_failure(store: Storage, exc: OSError) -> str:
+    """One sentence for a store that cannot be used: what failed, where, what to check."""
+    where = store.location
+    message = exc.message if isinstance(exc, StorageError) else ""
+    if store.name == "local":
+        return _(
+            "The file store folder %(where)s cannot be written; check that it exists, "
+            "has free space and that this user may write to it.",
+            where=where,
+        )
+    if message == s3_errors.UNREACHABLE:
+        return _(
+            "The file store at %(where)s cannot be reached; check its address and that it "
+            "is running.",
+            where=where,
+        )
+    if message == s3_errors.TIMEOUT:
+        return _(
+            "The file store at %(where)s did not answer in time; check that it is running "
+            "and not overloaded.",
+            where=where,
+        )
+    if message == s3_errors.DENIED:
+        return _(
+            "The file store at %(where)s refused to store a test file; check its credentials "
+            "and the bucket's permissions.",
+            where=where,
+        )
+    if message == s3_errors.NO_CREDENTIALS:
+        return _(
+            "The file store at %(where)s needs credentials; set BRANDHUB_S3_ACCESS_KEY_ID and "
+            "BRANDHUB_S3_SECRET_ACCESS_KEY.",
+            where=where,
+        )
+    code = str(exc.details.get("code") or "") if isinstance(exc, StorageError) else ""
+    return _(
+        "The file store at %(where)s could not store a test file%(code)s; check that it is "
+        "running and has free space and writable volumes.",
+        where=where,
+        code=f" ({code})" if code else "",
+    )
+
+
+@contextmanager
+def _store_ready(store: Storage) -> Iterator[None]:
+    """A store that fails inside the block ends the command with one sentence."""
+    try:
+        yield
+    except OSError as exc:  # StorageError is one; a local folder that cannot be made too
+        raise click.ClickException(_store_failure(store, exc)) from exc
+
+
 @click.command("init")
 @click.option("--admin-email", default="admin@brandhub.local", show_default=True)
 @with_appcontext
@@ -64,14 +117,17 @@ def init_command(admin_email: str) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["INDEX_PATH"]).mkdir(parents=True, exist_ok=True)
     store = storage()
-    ensure = getattr(store, "ensure_bucket", None)
-    if callable(ensure):
-        ensure()
-    else:
-        Path(app.config["STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
+    with _store_ready(store):
+        ensure = getattr(store, "ensure_bucket", None)
+        if callable(ensure):
+            ensure()
+        else:
+            Path(app.config["STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
+        store.check_writable()
     upgrade(app)
     db = get_session()
-    load_brands(db, store, only_missing=True)  # a brand edited on the web stays as it is
+    with _store_ready(store):
+        load_brands(db, store, only_missing=True)  # a brand edited on the web stays as it is
     rebuild_outdated_index()
     has_admin = db.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
     click.echo(_("Instance ready in %(path)s", path=app.instance_path))

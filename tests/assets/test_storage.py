@@ -242,6 +242,11 @@ class TestStorageContract:
             pass  # pragma: no cover
         assert list(storage.iter_keys()) == []
 
+    def test_check_writable_leaves_nothing(self, storage: Storage) -> None:
+        storage.check_writable()
+        storage.check_writable()
+        assert list(storage.iter_keys()) == []
+
     def test_too_long_key_is_refused(self, storage: Storage) -> None:
         with pytest.raises(StorageError):
             storage.put("a" * 513, io.BytesIO(b"x"))

