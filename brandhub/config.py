@@ -41,6 +41,12 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_DRAIN_INLINE": True,
     "SEARCH_LOCK_TIMEOUT": 30,  # seconds a drain waits for the index before leaving it queued
     "MAX_UPLOAD_MB": 2048,
+    # Resumable (tus) uploads at /api/v1/uploads: hours an unfinished one is kept, how
+    # many unfinished ones a person may have, and where their bytes wait (default:
+    # instance/uploads).
+    "RESUMABLE_UPLOAD_HOURS": 24,
+    "MAX_UNFINISHED_UPLOADS": 20,
+    "UPLOAD_STAGING_PATH": None,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
     # Attempt limits (brandhub/ratelimit.py), each per 10 minutes: that many at once, then
@@ -160,6 +166,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     config.setdefault("STORAGE_PATH", None)
     config["STORAGE_PATH"] = str(config.get("STORAGE_PATH") or instance_path / "storage")
     config["INDEX_PATH"] = str(config.get("INDEX_PATH") or instance_path / "index")
+    config["UPLOAD_STAGING_PATH"] = str(
+        config.get("UPLOAD_STAGING_PATH") or instance_path / "uploads"
+    )
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024 + 1024 * 1024
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
@@ -189,6 +198,10 @@ def validate(config: dict[str, Any]) -> None:
         raise ConfigError("BRANDHUB_S3_CHECKSUMS must be 'crc32' or 'off'")
     if int(config["MAX_UPLOAD_MB"]) <= 0:
         raise ConfigError("BRANDHUB_MAX_UPLOAD_MB must be positive")
+    if float(config["RESUMABLE_UPLOAD_HOURS"]) <= 0 or int(config["MAX_UNFINISHED_UPLOADS"]) < 1:
+        raise ConfigError(
+            "BRANDHUB_RESUMABLE_UPLOAD_HOURS and BRANDHUB_MAX_UNFINISHED_UPLOADS must be positive"
+        )
     if config["DEFAULT_LOCALE"] not in config["LOCALES"]:
         raise ConfigError("BRANDHUB_DEFAULT_LOCALE must be one of BRANDHUB_LOCALES")
     backend = config.get("JOBS_BACKEND") or ""

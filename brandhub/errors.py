@@ -26,12 +26,16 @@ from assets.errors import (
     UnsupportedMediaType,
     VersionConflict,
 )
+from assets.resumable import ChecksumMismatch, PastDeclaredLength, UploadExpired
 from core.errors import BrandHubError, Conflict, InvalidInput, NotFound, TooManyRequests
 from guidelines import ComplianceFailed
 from search_index import IndexUnavailable
 
 # The first class an error is an instance of gives its status (subclasses first).
 STATUS_FOR: list[tuple[type[BrandHubError], int]] = [
+    (UploadExpired, 410),  # tus: an upload that expired is gone
+    (ChecksumMismatch, 460),  # tus's checksum extension: "Checksum Mismatch"
+    (PastDeclaredLength, 413),
     (ObjectNotFound, 404),
     (NotFound, 404),
     (PermissionDenied, 403),

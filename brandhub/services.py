@@ -7,12 +7,14 @@ builds a backend itself.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import IO, Any
 
 from flask import Flask, Request, current_app
 
 from assets.errors import BrandHubError
 from assets.ingest import SpooledUpload, spool_error
+from assets.resumable import StagingArea, UploadLimits
 from assets.settings import IngestSettings
 from assets.storage import Storage, create_storage
 
@@ -73,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.extensions["brandhub.storage"] = create_storage(cfg.storage_settings(app.config))
     app.extensions["brandhub.ingest"] = cfg.ingest_settings(app.config)
     app.extensions["brandhub.ingest.anonymous"] = cfg.ingest_settings(app.config, anonymous=True)
+    app.extensions["brandhub.staging"] = StagingArea(app.config["UPLOAD_STAGING_PATH"])
     app.request_class = UploadRequest
 
 
@@ -83,3 +86,18 @@ def storage() -> Storage:
 def ingest_settings(*, anonymous: bool = False) -> IngestSettings:
     """Limits and sizes; ``anonymous`` gives the smaller work budget of anonymous requests."""
     return current_app.extensions["brandhub.ingest.anonymous" if anonymous else "brandhub.ingest"]
+
+
+def upload_staging() -> StagingArea:
+    """Where the bytes of unfinished resumable uploads wait."""
+    return current_app.extensions["brandhub.staging"]
+
+
+def upload_limits() -> UploadLimits:
+    """The size, lifetime and count limits of resumable uploads."""
+    config = current_app.config
+    return UploadLimits(
+        max_bytes=int(config["MAX_UPLOAD_MB"]) * 1024 * 1024,
+        lifetime=timedelta(hours=float(config["RESUMABLE_UPLOAD_HOURS"])),
+        max_unfinished=int(config["MAX_UNFINISHED_UPLOADS"]),
+    )

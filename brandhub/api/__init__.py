@@ -5,7 +5,8 @@ request passes (the token, one value per parameter); ``errors.py`` the
 ``ApiError`` of a malformed request; ``requests.py`` the readers of numbers,
 bodies and ids, ``serialize.py`` the JSON shapes several operations answer
 with. Each route module (assets, bulk, compliance, downloads, events, jobs,
-rights, search, sharing, similar, statistics, status, versions, document)
+rights, search, sharing, similar, statistics, status, uploads, versions,
+document)
 registers its views on the blueprint and imports no other route module; the
 ``openapi`` package describes them, one module per area.
 """
@@ -30,6 +31,7 @@ from . import (  # noqa: F401
     similar,
     statistics,
     status,
+    uploads,
     versions,
 )
 from .blueprint import bp

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from search_index import FACETS
 
@@ -21,7 +23,21 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 bp.errorhandler(ApiError)(api_error)
 
-PUBLIC_ENDPOINTS = {"api.openapi", "api.compliance_check", "api.list_brands", "api.get_brand"}
+PUBLIC_ENDPOINTS = {
+    "api.openapi",
+    "api.compliance_check",
+    "api.list_brands",
+    "api.get_brand",
+    "api.upload_options",
+}
+# Operations a signed-in browser may also call with its session cookie, sending the
+# page's CSRF token in X-CSRFToken: the resumable uploads of the drop zone.
+SESSION_ENDPOINTS = {
+    "api.upload_create",
+    "api.upload_item",
+    "api.upload_append",
+    "api.upload_delete",
+}
 # Query parameters that take several values (the search facets); any other is given once.
 REPEATABLE = set(FACETS)
 
@@ -41,6 +57,15 @@ def authenticate() -> None:
         get_session().commit()
         if request.method not in ("GET", "HEAD", "OPTIONS") and not g.api_token.allows("write"):
             raise ApiError(403, "forbidden", _("This token can only read."))
+    elif request.endpoint in SESSION_ENDPOINTS and current_user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            try:
+                csrf.protect()
+            except CSRFError:
+                raise ApiError(
+                    403, "csrf", _("The page expired: reload it and try again.")
+                ) from None
+        g.api_user = current_user._get_current_object()
     elif request.endpoint not in PUBLIC_ENDPOINTS and request.endpoint is not None:
         raise ApiError(401, "unauthorized", _("You need to sign in."))
 

@@ -33,7 +33,8 @@ from ..maintenance.garbage import sweep_spool
 from ..models import User
 from ..operations import people
 from ..operations.brands import load_brands
-from ..services import ingest_settings, storage
+from ..operations.uploads import remove_expired
+from ..services import ingest_settings, storage, upload_staging
 from .search import rebuild_outdated_index, reindex
 
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -202,6 +203,7 @@ def gc_command(grace: str, dry_run: bool) -> None:
         )
     spool = ingest_settings().tmp_dir or Path(tempfile.gettempdir())
     found.partial += sweep_spool(spool, grace=period, dry_run=dry_run)
+    expired = remove_expired(get_session(), upload_staging(), grace=period, dry_run=dry_run)
     for obj in (*found.removed, *found.partial):
         click.echo(f"{obj.key}\t{filesize(obj.size)}")
     count, size = len(found.removed) + len(found.partial), filesize(found.bytes_freed)
@@ -221,6 +223,20 @@ def gc_command(grace: str, dry_run: bool) -> None:
                 "%(num)s files removed, %(size)s freed.",
                 count,
                 size=size,
+            )
+        )
+    if expired:
+        click.echo(
+            ngettext(
+                "%(num)s expired resumable upload removed.",
+                "%(num)s expired resumable uploads removed.",
+                len(expired),
+            )
+            if not dry_run
+            else ngettext(
+                "%(num)s expired resumable upload would be removed.",
+                "%(num)s expired resumable uploads would be removed.",
+                len(expired),
             )
         )
     if found.young:

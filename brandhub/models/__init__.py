@@ -10,6 +10,7 @@ from .ratelimits import RateLimitCounter
 from .search import IndexChange
 from .sets import Collection, Event, collection_assets
 from .sharing import ShareLink, ShareLinkUse
+from .uploads import ResumableUpload
 from .users import (
     ACCESS_PURPOSES,
     GLOBAL_ROLES,
@@ -42,6 +43,7 @@ __all__ = [
     "IndexChange",
     "Job",
     "RateLimitCounter",
+    "ResumableUpload",
     "Rendition",
     "ShareLink",
     "ShareLinkUse",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -36,6 +37,7 @@ pytest.importorskip("schemathesis")
 pytestmark = [pytest.mark.slow]
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+ROOT = str(Path(__file__).resolve().parents[2])
 SEED = 20261206
 EXAMPLES = 10  # per operation in the fuzzing phase (the coverage phase has its own cases)
 
@@ -133,7 +135,11 @@ def schemathesis(
     if token:
         command += ["--header", f"Authorization: Bearer {token}"]
     command += list(only)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=report.parent)
+    # The hooks say how to send a tus chunk (application/offset+octet-stream).
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.app.schemathesis_hooks", "PYTHONPATH": ROOT}
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, cwd=report.parent, env=env
+    )
     report.with_suffix(".txt").write_text(done.stdout + done.stderr)
     assert report.exists(), done.stdout + done.stderr
     return json.loads(report.read_text()), done.stdout + done.stderr

@@ -45,6 +45,7 @@ from . import (
     similar,
     statistics,
     status,
+    uploads,
     versions,
 )
 from .shapes import ERROR, errors
@@ -64,6 +65,7 @@ AREAS = (
     statistics,
     sharing,
     jobs,
+    uploads,
 )
 METHODS = ("get", "put", "post", "patch", "delete")
 # Operations that answer 429 Too Many Requests (with Retry-After) past a limit.
