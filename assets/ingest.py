@@ -89,6 +89,9 @@ class PreparedFile:
     # True when renditions (and, for video and audio, the metadata) are left to a
     # background job because the file is larger than ``background_bytes``.
     deferred: bool = False
+    # Where the same bytes already are in the store (a finished resumable upload's
+    # joined parts): ``store`` copies them inside the store instead of uploading.
+    source_key: str | None = None
 
     @property
     def original_key(self) -> str:
@@ -282,7 +285,10 @@ def store(prepared: PreparedFile, storage: Storage) -> list[str]:
     try:
         key = prepared.original_key
         if not storage.exists(key):
-            storage.put_file(key, prepared.path, content_type=prepared.sniffed.mime)
+            if prepared.source_key is not None and not prepared.sanitized:
+                storage.copy(prepared.source_key, key, content_type=prepared.sniffed.mime)
+            else:
+                storage.put_file(key, prepared.path, content_type=prepared.sniffed.mime)
             written.append(key)
         for name, rendered in prepared.renditions.items():
             key = prepared.rendition_key(name)

@@ -21,6 +21,8 @@ import base64
 import binascii
 import fcntl
 import hashlib
+import io
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -28,9 +30,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from assets.errors import StorageError
+from assets.storage.s3 import MIN_PART, S3Storage
 from core.errors import N_, BrandHubError, Conflict, InvalidInput, NotFound
 
 #: The checksum algorithms a client may name (tus ``Tus-Checksum-Algorithm``).
@@ -141,7 +144,7 @@ class StagingArea:
     def offset(self, upload_id: str) -> int:
         """How many bytes of the upload have arrived (0 when its file is gone)."""
         try:
-            return self.path_for(upload_id).stat().st_size
+            return self._sent(upload_id) + self.path_for(upload_id).stat().st_size
         except FileNotFoundError:
             return 0
 
@@ -183,7 +186,9 @@ class StagingArea:
         is one.
         """
         with self._locked(upload_id) as fd:
-            current = os.fstat(fd).st_size
+            sent = self._sent(upload_id)  # bytes already passed on (S3: in parts)
+            pending = os.fstat(fd).st_size
+            current = sent + pending
             if offset != current:
                 raise OffsetMismatch(
                     N_("The chunk does not start where the upload ends."), offset=current
@@ -191,7 +196,7 @@ class StagingArea:
             hasher = hashlib.new(checksum.algorithm) if checksum else None
             room = length - current
             written = 0
-            os.lseek(fd, current, os.SEEK_SET)
+            os.lseek(fd, pending, os.SEEK_SET)
             try:
                 while True:
                     try:
@@ -217,9 +222,21 @@ class StagingArea:
                             N_("The chunk's checksum does not match; send it again.")
                         )
             except BaseException:
-                os.ftruncate(fd, current)
+                os.ftruncate(fd, pending)
                 raise
+            self._pass_on(upload_id, fd)
             return current + written
+
+    def _sent(self, upload_id: str) -> int:
+        """Bytes of the upload no longer in its file (none here)."""
+        return 0
+
+    def _pass_on(self, upload_id: str, fd: int) -> None:
+        """After a chunk: send on what the file holds (here it stays where it is)."""
+
+    def staged_key(self, upload_id: str) -> str | None:
+        """The store key of the finished upload, when it is in the store already (S3)."""
+        return None
 
     @contextmanager
     def open(self, upload_id: str) -> Iterator[BinaryIO]:
@@ -249,3 +266,164 @@ class StagingArea:
             stem = name.removesuffix(".part")
             if name.endswith(".part") and _ID.fullmatch(stem):
                 yield stem
+
+
+class S3Staging(StagingArea):
+    """Unfinished uploads sent on into S3 multipart uploads, part by part, as they arrive.
+
+    Each chunk is written to the upload's file in the staging folder (its
+    pending tail), checked as in :class:`StagingArea`; then every whole part
+    (``part_size``, at least the 5 MiB S3 asks of every part but the last) is
+    uploaded as the next part of the upload's multipart upload under
+    ``staging/<id>`` and cut from the file, which keeps less than a part
+    between requests. The parts' ETags and sizes are kept beside it
+    (``<id>.json``). When the last byte is in, the tail goes up as the last
+    part and the parts are joined into the object ``staging/<id>``, which the
+    caller reads once (to hash, sniff and check it) and copies to its
+    content-hash key inside the store. Removing an upload aborts its multipart
+    upload (S3 frees its parts) and deletes the joined object.
+    """
+
+    def __init__(self, folder: Path | str, storage: S3Storage, *, part_size: int = MIN_PART):
+        super().__init__(folder)
+        if part_size < MIN_PART:
+            raise ValueError("S3 parts must be at least 5 MiB.")
+        self.storage = storage
+        self.part_size = part_size
+
+    def _state_path(self, upload_id: str) -> Path:
+        return self.path_for(upload_id).with_suffix(".json")
+
+    def _state(self, upload_id: str) -> dict[str, Any]:
+        try:
+            state: dict[str, Any] = json.loads(self._state_path(upload_id).read_text())
+        except FileNotFoundError:
+            raise StorageError("The upload's bytes are gone.", upload=upload_id) from None
+        return state
+
+    def _save(self, upload_id: str, state: dict[str, Any]) -> None:
+        path = self._state_path(upload_id)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(state))
+        os.replace(tmp, path)
+
+    def staged_key(self, upload_id: str) -> str | None:
+        return f"staging/{upload_id}"
+
+    def create(self, upload_id: str) -> None:
+        super().create(upload_id)
+        try:
+            key = f"staging/{upload_id}"
+            s3_id = self.storage.start_parts(key)
+            self._save(upload_id, {"key": key, "upload": s3_id, "parts": [], "joined": False})
+        except BaseException:
+            super().remove(upload_id)
+            raise
+
+    def _sent(self, upload_id: str) -> int:
+        try:
+            state = self._state(upload_id)
+        except StorageError:
+            return 0
+        return sum(int(size) for _etag, size in state["parts"])
+
+    def _pass_on(self, upload_id: str, fd: int) -> None:
+        pending = os.fstat(fd).st_size
+        if pending < self.part_size:
+            return
+        state = self._state(upload_id)
+        position = 0
+        try:
+            while pending - position >= self.part_size:
+                data = os.pread(fd, self.part_size, position)
+                number = len(state["parts"]) + 1
+                etag = self.storage.put_part(
+                    state["key"], state["upload"], number, io.BytesIO(data), len(data)
+                )
+                state["parts"].append([etag, len(data)])
+                position += len(data)
+        finally:
+            if position:
+                # Cut from the file first, then recorded: a crash in between loses the
+                # record of parts S3 has, so the offset comes out smaller, the client
+                # sends those bytes again, and they go up under the same part numbers.
+                rest = os.pread(fd, pending - position, position)
+                os.pwrite(fd, rest, 0)
+                os.ftruncate(fd, len(rest))
+                self._save(upload_id, state)
+
+    def _join(self, upload_id: str) -> str:
+        state = self._state(upload_id)
+        if state["joined"]:
+            return str(state["key"])
+        path = self.path_for(upload_id)
+        tail = path.read_bytes() if path.exists() else b""
+        if tail or not state["parts"]:
+            number = len(state["parts"]) + 1
+            etag = self.storage.put_part(
+                state["key"], state["upload"], number, io.BytesIO(tail), len(tail)
+            )
+            state["parts"].append([etag, len(tail)])
+            self._save(upload_id, state)
+        self.storage.finish_parts(state["key"], state["upload"], [e for e, _s in state["parts"]])
+        state["joined"] = True
+        self._save(upload_id, state)
+        with suppress(FileNotFoundError):
+            path.unlink()
+        return str(state["key"])
+
+    def offset(self, upload_id: str) -> int:
+        try:
+            state = self._state(upload_id)
+        except StorageError:
+            return 0
+        sent = sum(int(size) for _etag, size in state["parts"])
+        if state["joined"]:
+            return sent
+        try:
+            return sent + self.path_for(upload_id).stat().st_size
+        except FileNotFoundError:
+            return sent
+
+    @contextmanager
+    def open(self, upload_id: str) -> Iterator[BinaryIO]:
+        """Join the parts (the tail as the last one) and read the object once."""
+        key = self._join(upload_id)
+        with self.storage.open(key) as stream:
+            yield stream
+
+    def remove(self, upload_id: str) -> None:
+        """Abort the multipart upload, delete the joined object, remove the local files."""
+        try:
+            state = self._state(upload_id)
+        except StorageError:
+            state = None
+        if state is not None:
+            if state["joined"]:
+                self.storage.delete(state["key"])
+            else:
+                self.storage.abort_parts(state["key"], state["upload"])
+        super().remove(upload_id)
+        with suppress(FileNotFoundError):
+            self._state_path(upload_id).unlink()
+
+    def iter_ids(self) -> Iterator[str]:
+        seen = set(super().iter_ids())
+        yield from seen
+        try:
+            names = [entry.name for entry in os.scandir(self.folder)]
+        except FileNotFoundError:
+            return
+        for name in names:
+            stem = name.removesuffix(".json")
+            if name.endswith(".json") and _ID.fullmatch(stem) and stem not in seen:
+                yield stem
+
+    def modified(self, upload_id: str) -> datetime | None:
+        found = super().modified(upload_id)
+        if found is not None:
+            return found
+        try:
+            return datetime.fromtimestamp(self._state_path(upload_id).stat().st_mtime, UTC)
+        except FileNotFoundError:
+            return None

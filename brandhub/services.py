@@ -14,9 +14,9 @@ from flask import Flask, Request, current_app
 
 from assets.errors import BrandHubError
 from assets.ingest import SpooledUpload, spool_error
-from assets.resumable import StagingArea, UploadLimits
+from assets.resumable import S3Staging, StagingArea, UploadLimits
 from assets.settings import IngestSettings
-from assets.storage import Storage, create_storage
+from assets.storage import S3Storage, Storage, create_storage
 
 from . import config as cfg
 
@@ -75,7 +75,14 @@ def init_app(app: Flask) -> None:
     app.extensions["brandhub.storage"] = create_storage(cfg.storage_settings(app.config))
     app.extensions["brandhub.ingest"] = cfg.ingest_settings(app.config)
     app.extensions["brandhub.ingest.anonymous"] = cfg.ingest_settings(app.config, anonymous=True)
-    app.extensions["brandhub.staging"] = StagingArea(app.config["UPLOAD_STAGING_PATH"])
+    store = app.extensions["brandhub.storage"]
+    staging_folder = app.config["UPLOAD_STAGING_PATH"]
+    # On S3 the bytes of a resumable upload go on into multipart parts as they arrive.
+    app.extensions["brandhub.staging"] = (
+        S3Staging(staging_folder, store, part_size=store.multipart_chunksize)
+        if isinstance(store, S3Storage)
+        else StagingArea(staging_folder)
+    )
     app.request_class = UploadRequest
 
 

@@ -93,6 +93,14 @@ class Storage(abc.ABC):
         with path.open("rb") as fh:
             return self.put(key, fh, content_type=content_type)
 
+    def copy(self, source: str, key: str, *, content_type: str | None = None) -> int:
+        """Store a copy of the object ``source`` under ``key``; its size.
+
+        The default reads it back and puts it; S3 copies inside the store.
+        """
+        with self.open(source) as stream:
+            return self.put(key, stream, content_type=content_type)
+
     @abc.abstractmethod
     def open(self, key: str) -> BinaryIO:
         """A readable binary stream of the whole object; the caller closes it."""

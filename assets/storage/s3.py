@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB  # S3 refuses smaller parts, except the last
+#: Keys of resumable uploads in progress (multipart uploads left open between requests).
+STAGING_PREFIX = "staging/"
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # the SigV4 limit
 _ADDRESSING_STYLES = {"auto", "path", "virtual"}
 
@@ -261,6 +263,81 @@ class S3Storage(Storage):
             raise error from exc
         return size
 
+    def copy(self, source: str, key: str, *, content_type: str | None = None) -> int:
+        """A copy made by the store itself (CopyObject, or parts copied for a large object):
+        no byte passes through this process."""
+        src, full = self._key(source), self._key(key)
+        extra: dict[str, Any] = {"ContentType": content_type} if content_type else {}
+        if extra:
+            extra["MetadataDirective"] = "REPLACE"
+        try:
+            self._client.copy(
+                {"Bucket": self.bucket, "Key": src},
+                self.bucket,
+                full,
+                ExtraArgs=extra or None,
+                Config=self._file_transfer,
+            )
+        except BaseException as exc:
+            error = translate(exc, key)
+            if error is None:
+                raise
+            raise error from exc
+        return self.size(key)
+
+    # -- multipart uploads kept open across requests (resumable uploads) ---
+
+    def start_parts(self, key: str, *, content_type: str | None = None) -> str:
+        """Begin a multipart upload of ``key``; its upload id."""
+        extra = {"ContentType": content_type} if content_type else {}
+        try:
+            answer = self._client.create_multipart_upload(
+                Bucket=self.bucket, Key=self._key(key), **extra
+            )
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+        return str(answer["UploadId"])
+
+    def put_part(self, key: str, upload_id: str, number: int, body: BinaryIO, size: int) -> str:
+        """Upload part ``number`` (1…10000) of ``size`` bytes read from ``body``; its ETag."""
+        try:
+            answer = self._client.upload_part(
+                Bucket=self.bucket,
+                Key=self._key(key),
+                UploadId=upload_id,
+                PartNumber=number,
+                Body=body,
+                ContentLength=size,
+            )
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+        return str(answer["ETag"])
+
+    def finish_parts(self, key: str, upload_id: str, etags: list[str]) -> None:
+        """Join the parts (numbered from 1, in order) into the object ``key``."""
+        parts = [{"PartNumber": n, "ETag": etag} for n, etag in enumerate(etags, 1)]
+        try:
+            self._client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=self._key(key),
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc, key) from exc
+
+    def abort_parts(self, key: str, upload_id: str) -> None:
+        """Abort the multipart upload and free its parts; an unknown one is not an error."""
+        try:
+            self._client.abort_multipart_upload(
+                Bucket=self.bucket, Key=self._key(key), UploadId=upload_id
+            )
+        except BOUNDARY_ERRORS as exc:
+            error = _boundary(exc, key)
+            if isinstance(error, ObjectNotFound):
+                return
+            raise error from exc
+
     def delete(self, key: str) -> None:
         full = self._key(key)
         try:
@@ -330,7 +407,11 @@ class S3Storage(Storage):
         return _utc(self._head(key)["LastModified"])
 
     def remove_partial(self, older_than: datetime, *, dry_run: bool = False) -> list[StoredObject]:
-        """Multipart uploads started before ``older_than`` and never completed: aborted."""
+        """Multipart uploads started before ``older_than`` and never completed: aborted.
+
+        Those under ``staging/`` are resumable uploads kept open across requests
+        on purpose; they end with their upload (``assets.resumable.S3Staging``).
+        """
         removed = []
         paginator = self._client.get_paginator("list_multipart_uploads")
         cut = len(self.prefix)
@@ -338,7 +419,7 @@ class S3Storage(Storage):
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
                 for upload in page.get("Uploads", ()):
                     when = _utc(upload["Initiated"])
-                    if when >= older_than:
+                    if when >= older_than or upload["Key"][cut:].startswith(STAGING_PREFIX):
                         continue
                     if not dry_run:
                         self._client.abort_multipart_upload(

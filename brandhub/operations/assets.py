@@ -194,8 +194,13 @@ def create_asset(
     *,
     event: Event | None = None,
     compliance_blocks: bool = True,
+    staged_key: str | None = None,
 ) -> Asset:
     """Ingest, check against the agency's brand, store and commit one upload.
+
+    ``staged_key`` names where the same bytes already are in the store (a
+    resumable upload's joined parts): the original is then copied there
+    inside the store rather than uploaded again.
 
     With ``event`` (which ``user`` must manage) the asset is archived into it in
     the same commit, filed under the event's agency unless another was asked
@@ -210,6 +215,7 @@ def create_asset(
     agency = resolve_agency(db, uploader, fields.agency)
     try:
         with prepare(stream, filename, settings) as prepared:
+            prepared.source_key = staged_key
             refuse_stored(db, user, prepared.sha256)
             given = {
                 "credit": fields.credit,

@@ -192,6 +192,7 @@ def _finish(
                 fields,
                 event=event,
                 compliance_blocks=compliance_blocks,
+                staged_key=staging.staged_key(upload_id),
             )
     except BrandHubError:
         db.rollback()

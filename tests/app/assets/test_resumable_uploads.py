@@ -444,3 +444,77 @@ def test_a_tuspy_upload_refused_at_the_end_raises_in_the_client(app, editor):
         )
         with pytest.raises(TusCommunicationError):
             up.upload()
+
+
+@pytest.fixture(scope="module")
+def long_recording() -> bytes:
+    """A WAV of about 11.5 MiB: two 5 MiB parts and a tail."""
+    from tests.assets.media_factory import make_wav
+
+    return make_wav(seconds=125.0)
+
+
+@pytest.mark.parametrize("backend", ["moto", "seaweedfs"])
+def test_on_s3_the_parts_go_up_as_they_arrive(
+    request, app_factory, tmp_path, long_recording, backend
+):
+    prefix = "s3" if backend == "moto" else "seaweedfs"
+    config = request.getfixturevalue(f"{prefix}_config")
+    s3 = request.getfixturevalue(f"{prefix}_client")
+    bucket = config["S3_BUCKET"]
+    app = app_factory(**config)
+    token = add_token(app, add_user(app, "editor"))
+    staging_area = app.extensions["brandhub.staging"]
+    staging_area.part_size = part = 5 * 1024 * 1024  # the smallest S3 takes, for a small file
+    data = long_recording
+    assert len(data) > 2 * part
+    with served(app) as (base, sent):
+        c = tus.TusClient(f"{base}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"})
+        up = c.uploader(
+            file_stream=io.BytesIO(data),
+            chunk_size=2 * 1024 * 1024,
+            metadata={"filename": "entrevista.wav"},
+        )
+        up.upload(stop_at=part + 3 * 1024 * 1024)  # cut past the first part
+        upload_id = (up.url or "").rsplit("/", 1)[1]
+        staging = Path(app.config["UPLOAD_STAGING_PATH"])
+        pending = (staging / f"{upload_id}.part").stat().st_size
+        assert 0 < pending < part  # only the tail waits here; the rest is in S3
+        [open_upload] = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+        assert open_upload["Key"].endswith(f"staging/{upload_id}")
+        parts = s3.list_parts(
+            Bucket=bucket, Key=open_upload["Key"], UploadId=open_upload["UploadId"]
+        )["Parts"]
+        assert [p["Size"] for p in parts] == [part]
+        assert up.get_offset() == part + pending
+
+        again = tus.TusClient(
+            f"{base}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"}
+        )
+        again.uploader(
+            file_stream=io.BytesIO(data), url=up.url, chunk_size=2 * 1024 * 1024
+        ).upload()
+        assert sent.total == len(data)
+    digest = hashlib.sha256(data).hexdigest()
+    client = app.test_client()
+    head = client.head(f"/api/v1/uploads/{upload_id}", headers=_headers(token))
+    asset_path = head.headers["BrandHub-Asset"].split("/api/v1", 1)[1]
+    asset = client.get("/api/v1" + asset_path, headers=_headers(token)).get_json()
+    assert asset["sha256"] == digest
+    assert client.get(f"/api/v1/assets/{asset['id']}/file", headers=_headers(token)).data == data
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert f"originals/{digest[:2]}/{digest[2:4]}/{digest}" in keys
+    assert not any("staging/" in key for key in keys)  # copied in the store, then removed
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert not any(staging.iterdir())
+
+
+def test_on_s3_a_cancelled_upload_aborts_its_parts(app_factory, seaweedfs_config, seaweedfs_client):
+    app = app_factory(**seaweedfs_config)
+    token = add_token(app, add_user(app, "editor"))
+    client = app.test_client()
+    path = _start(client, token, 100, filename="a.jpg")
+    bucket = seaweedfs_config["S3_BUCKET"]
+    assert len(seaweedfs_client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])) == 1
+    assert client.delete("/api/v1" + path, headers=_headers(token)).status_code == 204
+    assert seaweedfs_client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
