@@ -26,6 +26,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -329,28 +330,42 @@ class S3Staging(StagingArea):
 
     def _pass_on(self, upload_id: str, fd: int) -> None:
         pending = os.fstat(fd).st_size
-        if pending < self.part_size:
+        count = pending // self.part_size
+        if not count:
             return
         state = self._state(upload_id)
-        position = 0
-        try:
-            while pending - position >= self.part_size:
-                data = os.pread(fd, self.part_size, position)
-                number = len(state["parts"]) + 1
-                etag = self.storage.put_part(
-                    state["key"], state["upload"], number, io.BytesIO(data), len(data)
-                )
-                state["parts"].append([etag, len(data)])
-                position += len(data)
-        finally:
-            if position:
-                # Cut from the file first, then recorded: a crash in between loses the
-                # record of parts S3 has, so the offset comes out smaller, the client
-                # sends those bytes again, and they go up under the same part numbers.
-                rest = os.pread(fd, pending - position, position)
-                os.pwrite(fd, rest, 0)
-                os.ftruncate(fd, len(rest))
-                self._save(upload_id, state)
+        first = len(state["parts"]) + 1
+
+        def send(index: int) -> tuple[str, int]:
+            data = os.pread(fd, self.part_size, index * self.part_size)
+            etag = self.storage.put_part(
+                state["key"], state["upload"], first + index, io.BytesIO(data), len(data)
+            )
+            return etag, len(data)
+
+        # Up to the store's concurrency at once (as boto3 sends a file's parts), each part
+        # read from the file when its turn comes: at most that many parts in memory.
+        sent: list[tuple[str, int]] = []
+        with ThreadPoolExecutor(max_workers=max(1, self.storage.max_concurrency)) as pool:
+            futures = [pool.submit(send, index) for index in range(count)]
+            try:
+                for future in futures:
+                    sent.append(future.result())
+            finally:
+                for future in futures:
+                    future.cancel()
+        # A part that failed ends the request before anything is recorded or cut: the
+        # bytes stay in the file, and the parts go up again under the same numbers.
+        if sent:
+            position = len(sent) * self.part_size
+            state["parts"].extend([etag, size] for etag, size in sent)
+            # Cut from the file first, then recorded: a crash in between loses the
+            # record of parts S3 has, so the offset comes out smaller, the client
+            # sends those bytes again, and they go up under the same part numbers.
+            rest = os.pread(fd, pending - position, position)
+            os.pwrite(fd, rest, 0)
+            os.ftruncate(fd, len(rest))
+            self._save(upload_id, state)
 
     def _join(self, upload_id: str) -> str:
         state = self._state(upload_id)

@@ -20,9 +20,20 @@ each ``--runs`` times, alternated, after one upload that warms the S3 server up
   of the gunicorn worker that served each request, and of the worker process
   that then makes the poster frame (a ``brandhub worker`` started afterwards).
 
+With ``--tus`` it measures instead the resumable path on two servers, moto
+and SeaweedFS (a real S3 server, ``weed server -s3``): the same file sent with
+the tus protocol to ``/api/v1/uploads`` in ``--chunk-mb`` PATCH requests (each
+request's bytes go on into S3 multipart parts as they arrive; the last one
+joins them, reads the object once to hash and check it, and copies it to its
+content-hash key inside the store), against boto3's ``upload_file`` of the same
+file to the same server, alternated; the peak RSS of the gunicorn workers; and
+a resumed upload: cut after half, the offset asked with HEAD, the rest sent,
+counting the bytes sent in all.
+
 It prints figures and asserts nothing.
 
     .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 3]
+    .venv/bin/python bench/transfer.py --tus [--size-mb 1024] [--runs 1] [--chunk-mb 64]
 """
 
 from __future__ import annotations
@@ -50,6 +61,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.memory import RssSampler  # noqa: E402
 from tests.plugins.s3 import AWS_ENV, client_for, moto_server  # noqa: E402
+from tests.plugins.seaweedfs import CREDENTIALS, start_seaweedfs, stop_seaweedfs  # noqa: E402
+from tests.plugins.seaweedfs import client_for as seaweedfs_client  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 CACHE = ROOT / "bench" / ".cache" / "transfer"
@@ -283,12 +296,195 @@ def mbps(size: int, seconds: float) -> float:
     return size / MIB / seconds
 
 
+# The resumable path (tus)
+
+
+def tus_create(port: int, token: str, length: int, name: str) -> str:
+    """POST /api/v1/uploads; the upload's path."""
+    import base64
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    meta = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in (("filename", name), ("title", "Transmisión completa"))
+    )
+    conn.request(
+        "POST",
+        "/api/v1/uploads",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Tus-Resumable": "1.0.0",
+            "Upload-Length": str(length),
+            "Upload-Metadata": meta,
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    if response.status != 201:
+        raise RuntimeError(f"tus creation answered {response.status}")
+    location = response.getheader("Location") or ""
+    return "/api/v1" + location.split("/api/v1", 1)[1]
+
+
+def tus_offset(port: int, token: str, upload: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request(
+        "HEAD", upload, headers={"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return int(response.getheader("Upload-Offset") or 0)
+
+
+def tus_send(
+    port: int, token: str, upload: str, path: Path, start: int, stop: int, chunk: int
+) -> tuple[int, str | None]:
+    """PATCH bytes ``start``..``stop`` of ``path`` in ``chunk``-byte requests (1 MiB writes);
+    (bytes sent, the asset's URL once the last byte is in)."""
+    sent = 0
+    asset = None
+    with path.open("rb") as fh:
+        fh.seek(start)
+        offset = start
+        while offset < stop:
+            size = min(chunk, stop - offset)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+            conn.putrequest("PATCH", upload)
+            conn.putheader("Authorization", f"Bearer {token}")
+            conn.putheader("Tus-Resumable", "1.0.0")
+            conn.putheader("Upload-Offset", str(offset))
+            conn.putheader("Content-Type", "application/offset+octet-stream")
+            conn.putheader("Content-Length", str(size))
+            conn.endheaders()
+            left = size
+            while left:
+                data = fh.read(min(MIB, left))
+                conn.send(data)
+                left -= len(data)
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            if response.status != 204:
+                raise RuntimeError(f"tus PATCH answered {response.status}: {body[:3000]!r}")
+            offset = int(response.getheader("Upload-Offset") or 0)
+            sent += size
+            asset = response.getheader("BrandHub-Asset")
+    return sent, asset
+
+
+def delete_asset(port: int, token: str, asset_url: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    path = "/api/v1" + asset_url.split("/api/v1", 1)[1]
+    conn.request("DELETE", path, headers={"Authorization": f"Bearer {token}"})
+    conn.getresponse().read()
+    conn.close()
+
+
+def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str, Any]:
+    """The tus upload against boto3 on one S3 server; the figures."""
+    size = path.stat().st_size
+    base = Path(tempfile.mkdtemp(prefix="brandhub-tus-bench-"))
+    try:
+        instance = base / "instance"
+        (instance / "tmp").mkdir(parents=True)
+        env = app_env(instance, s3)
+        # The transfer is measured, not the brand: the padded clip's report must not refuse it.
+        env["BRANDHUB_COMPLIANCE_BLOCKS_UPLOADS"] = "false"
+        raw_client = client_for(s3)
+        if server == "seaweedfs":
+            env.update(
+                BRANDHUB_S3_ACCESS_KEY_ID=CREDENTIALS["access_key"],
+                BRANDHUB_S3_SECRET_ACCESS_KEY=CREDENTIALS["secret_key"],
+            )
+            raw_client = seaweedfs_client(s3)
+        init = cli(env, "init")
+        admin = next(line.split()[-1] for line in init.splitlines() if "@" in line)
+        token = cli(env, "tokens", "create", admin).strip()
+        tus: list[float] = []
+        raw: list[float] = []
+        peak = 0
+        with gunicorn(env, instance) as (port, master):
+            idle = max(rss_of(pid) for pid in children(master))
+            for _ in range(runs + 1):  # the first run of each warms the server up
+                upload = tus_create(port, token, size, path.name)
+                with RssSampler(master) as sampler:
+                    start = time.perf_counter()
+                    _sent, asset = tus_send(port, token, upload, path, 0, size, chunk)
+                    tus.append(time.perf_counter() - start)
+                peak = max(peak, sampler.worst({master}))
+                assert asset is not None
+                delete_asset(port, token, asset)
+                key = f"raw/{uuid.uuid4().hex}"
+                start = time.perf_counter()
+                raw_client.upload_file(str(path), BUCKET, key)
+                raw.append(time.perf_counter() - start)
+                raw_client.delete_object(Bucket=BUCKET, Key=key)
+            # Resumed: half sent, the client gone; a new one asks the offset, sends the rest.
+            upload = tus_create(port, token, size, path.name)
+            first, _ = tus_send(port, token, upload, path, 0, size // 2, chunk)
+            offset = tus_offset(port, token, upload)
+            start = time.perf_counter()
+            rest, asset = tus_send(port, token, upload, path, offset, size, chunk)
+            resumed = time.perf_counter() - start
+            assert asset is not None
+            delete_asset(port, token, asset)
+        return {
+            "tus": tus[1:],
+            "raw": raw[1:],
+            "peak": peak,
+            "idle": idle,
+            "resumed_bytes": first + rest,
+            "resumed_missing": size - offset,
+            "resumed_rest": rest,
+            "resumed_seconds": resumed,
+        }
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def tus_main(size: int, runs: int, chunk: int) -> None:
+    path = make_video(size)
+    os.environ.update(AWS_ENV)
+    results: dict[str, dict[str, Any]] = {}
+    with moto_server() as s3:
+        results["moto"] = tus_on("moto", s3, path, runs, chunk)
+    folder = Path(tempfile.mkdtemp(prefix="brandhub-seaweedfs-"))
+    server = start_seaweedfs(folder)
+    try:
+        seaweedfs_client(server.url).create_bucket(Bucket=BUCKET)
+        results["seaweedfs"] = tus_on("seaweedfs", server.url, path, runs, chunk)
+    finally:
+        stop_seaweedfs(server)
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"\ntus, {chunk // MIB} MiB PATCH requests, {runs} run(s) each after a warm-up")
+    print(f"{'':34}{'tus s':>8}{'boto3 s':>9}{'tus/boto3':>11}{'peak RSS':>10}")
+    for name, r in results.items():
+        t, b = statistics.median(r["tus"]), statistics.median(r["raw"])
+        print(
+            f"{name:34}{t:>8.1f}{b:>9.1f}{b / t:>11.2f}{r['peak'] / MIB:>8.0f} MiB"
+            f"   (idle worker {r['idle'] / MIB:.0f} MiB; tus {mbps(size, t):.0f} MiB/s,"
+            f" boto3 {mbps(size, b):.0f} MiB/s)"
+        )
+        print(
+            f"{'':34}resumed at {size - r['resumed_missing']} of {size} bytes: "
+            f"{r['resumed_rest']} bytes sent after the cut ({r['resumed_missing']} missing), "
+            f"{r['resumed_bytes']} in all, the rest in {r['resumed_seconds']:.1f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tus", action="store_true", help="the resumable path, moto and SeaweedFS")
+    parser.add_argument("--chunk-mb", type=int, default=64)
     args = parser.parse_args()
     size = args.size_mb * MIB
+    if args.tus:
+        tus_main(size, args.runs, args.chunk_mb * MIB)
+        return
     print(f"File: {size // MIB} MiB MP4 (10 s clip + padding) under {CACHE.relative_to(ROOT)}")
     path = make_video(size)
 
