@@ -437,6 +437,36 @@ def new_brand(w: World, p: Principal) -> dict[str, str]:
     }
 
 
+def tus_upload(step: str, *, others: bool = False) -> Callable[[World, Principal], TestResponse]:
+    """A resumable upload (tus): started, then ``step`` ("start", "append" a first chunk,
+    "delete") on it. With ``others`` the upload is another editor's of the same agency."""
+
+    def send(w: World, p: Principal) -> TestResponse:
+        tus = {"Tus-Resumable": "1.0.0"}
+        owner: dict[str, str] = _bearer(p)
+        if others:  # an owner per step: each keeps fewer unfinished uploads than the bound
+            name = f"tus_owner_{step}"
+            if name not in w.extra:
+                w.extra[name] = add_token(w.app, add_user(w.app, "editor", agency=SAME))
+            owner = {"Authorization": f"Bearer {w.extra[name]}"}
+        client = w.app.test_client() if others else p.api
+        started = client.post("/api/v1/uploads", headers={**owner, **tus, "Upload-Length": "100"})
+        if step == "start" or started.status_code != 201:
+            return started
+        path = urlsplit(started.headers["Location"]).path
+        if step == "append":
+            chunk = {"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+            return p.api.patch(path, data=b"x" * 10, headers={**_bearer(p), **tus, **chunk})
+        return p.api.delete(path, headers={**_bearer(p), **tus})
+
+    return send
+
+
+def nobody_but_the_owner(anon: Outcome) -> Expect:
+    """Another person's upload: not found for everyone, whatever their role."""
+    return lambda p: anon if p.anonymous else 404
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -720,6 +750,16 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         ),
     ],
     ("api.openapi", "GET"): [Case(api("GET", "/openapi.json"), anyone(200))],
+    # ---- API: resumable uploads (tus); HEAD and OPTIONS are outside the table
+    ("api.upload_create", "POST"): [Case(tus_upload("start"), creators(201, anon=401))],
+    ("api.upload_append", "PATCH"): [
+        Case(tus_upload("append"), creators(204, anon=401), "its own upload"),
+        Case(tus_upload("append", others=True), nobody_but_the_owner(401), "another's"),
+    ],
+    ("api.upload_delete", "DELETE"): [
+        Case(tus_upload("delete"), creators(204, anon=401), "its own upload"),
+        Case(tus_upload("delete", others=True), nobody_but_the_owner(401), "another's"),
+    ],
     # ---- Pages: sign-in
     ("auth.login", "GET"): [Case(page("GET", "/login"), signed_in(DONE, anon=200))],
     ("auth.login", "POST"): [Case(sign_in, anyone(DONE))],
