@@ -282,14 +282,16 @@ def children(pid: int) -> list[int]:
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
+    done = subprocess.run(
         [str(VENV_BIN / "brandhub"), *args],
         env=env,
         cwd=ROOT,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if done.returncode:
+        raise RuntimeError(f"brandhub {' '.join(args)}: {done.stderr.strip()[-2000:]}")
+    return done.stdout
 
 
 def mbps(size: int, seconds: float) -> float:
@@ -448,8 +450,6 @@ def tus_main(size: int, runs: int, chunk: int) -> None:
     path = make_video(size)
     os.environ.update(AWS_ENV)
     results: dict[str, dict[str, Any]] = {}
-    with moto_server() as s3:
-        results["moto"] = tus_on("moto", s3, path, runs, chunk)
     folder = Path(tempfile.mkdtemp(prefix="brandhub-seaweedfs-"))
     server = start_seaweedfs(folder)
     try:
@@ -458,6 +458,13 @@ def tus_main(size: int, runs: int, chunk: int) -> None:
     finally:
         stop_seaweedfs(server)
         shutil.rmtree(folder, ignore_errors=True)
+    report(results, size, runs, chunk)
+    with moto_server() as s3:
+        results["moto"] = tus_on("moto", s3, path, runs, chunk)
+    report(results, size, runs, chunk)
+
+
+def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int) -> None:
     print(f"\ntus, {chunk // MIB} MiB PATCH requests, {runs} run(s) each after a warm-up")
     print(f"{'':34}{'tus s':>8}{'boto3 s':>9}{'tus/boto3':>11}{'peak RSS':>10}")
     for name, r in results.items():
