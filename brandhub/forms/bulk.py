@@ -16,7 +16,7 @@ from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 
 from ..operations.bulk_actions import ACTIONS, ActionParams
 from ..operations.rights import LICENCES
-from .fields import optional_line, optional_text
+from .fields import credit_line_field, restrictions_field
 from .sets import BulkForm
 
 #: The action that is not one of operations/bulk_actions.py's: the ZIP of the selection.
@@ -42,11 +42,7 @@ class ActionForm(BulkForm):
         validators=[Optional()],
         validate_choice=True,
     )
-    restrictions = optional_text(
-        _l("Restrictions"),
-        5000,
-        _l("What may not be done with it (e.g. not for political advertising)"),
-    )
+    restrictions = restrictions_field()
     event_id = StringField(_l("Event"), validators=[Optional(), _ID])
     collection_id = StringField(_l("Collection"), validators=[Optional(), _ID])
     confirm = BooleanField(_l("Yes, delete them"))
@@ -73,16 +69,8 @@ class PublishForm(FlaskForm):
         validators=[Optional()],
         validate_choice=True,
     )
-    credit = optional_line(
-        _l("Credit line"),
-        300,
-        _l("As it must appear when published, e.g. Photo: Ana Pérez / Health"),
-    )
-    restrictions = optional_text(
-        _l("Restrictions"),
-        5000,
-        _l("What may not be done with it (e.g. not for political advertising)"),
-    )
+    credit = credit_line_field()
+    restrictions = restrictions_field()
 
     def to_params(self) -> ActionParams:
         return ActionParams(

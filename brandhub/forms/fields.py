@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -37,6 +38,24 @@ def optional_text(label: Any, max_length: int, description: Any = "") -> Any:
         validators=[Optional(), Length(max=max_length)],
         filters=[clean_text],
         description=description,
+    )
+
+
+def credit_line_field() -> Any:
+    """The credit as it must appear when a file is published (rights forms, bulk and coverage)."""
+    return optional_line(
+        _l("Credit line"),
+        300,
+        _l("As it must appear when published, e.g. Photo: Ana Pérez / Health"),
+    )
+
+
+def restrictions_field() -> Any:
+    """What may not be done with a file (rights forms, bulk and coverage)."""
+    return optional_text(
+        _l("Restrictions"),
+        5000,
+        _l("What may not be done with it (e.g. not for political advertising)"),
     )
 
 

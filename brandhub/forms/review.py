@@ -17,7 +17,7 @@ from wtforms.validators import Optional
 from ..dates import to_local, to_utc
 from ..models import STATUSES
 from ..operations.rights import LICENCES, RightsFields
-from .fields import WHEN, optional_line, optional_text
+from .fields import WHEN, credit_line_field, optional_line, optional_text, restrictions_field
 
 
 class StatusForm(FlaskForm):
@@ -46,16 +46,8 @@ class RightsForm(FlaskForm):
         validators=[Optional()],
         validate_choice=True,
     )
-    credit = optional_line(
-        _l("Credit line"),
-        300,
-        _l("As it must appear when published, e.g. Photo: Ana Pérez / Health"),
-    )
-    restrictions = optional_text(
-        _l("Restrictions"),
-        5000,
-        _l("What may not be done with it (e.g. not for political advertising)"),
-    )
+    credit = credit_line_field()
+    restrictions = restrictions_field()
     embargo_until = DateTimeLocalField(
         _l("Not public before"), format=WHEN, validators=[Optional()]
     )

@@ -209,19 +209,6 @@ def _finish(
     return asset
 
 
-#: The asset fields an upload's metadata may carry (besides filename and event).
-FIELD_NAMES = (
-    "title",
-    "description",
-    "tags",
-    "credit",
-    "caption",
-    "copyright",
-    "agency",
-    "category",
-)
-
-
 def cancel_upload(db: Session, staging: StagingArea, user: User, upload_id: str) -> None:
     """Remove ``user``'s upload and the bytes it has (tus termination)."""
     _remove(db, staging, get_upload(db, staging, user, upload_id))
