@@ -32,6 +32,7 @@ from assets.errors import InvalidFile
 from assets.media import AvInfo, decoder_errors, open_av, open_image, probe
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, Sniffed, sniff
+from assets.sniff.raw import is_raw
 from guidelines.loudness import Loudness, container_loudness
 
 T = TypeVar("T")
@@ -144,10 +145,24 @@ class Piece:
         """
         if self._image is None:
             assert self.sniffed is not None
+            if is_raw(self.sniffed):
+                return self._raw_image()
             im = self._files.enter_context(open_image(self.path, self.sniffed, self.settings))
             self.header = Header(im.size, im.mode, im.format, dict(im.info))
             self._image = im
         return self._image
+
+    def _raw_image(self) -> Image.Image:
+        """A camera raw, checked as the photo it is: its full size, pixels at analysis size."""
+        from assets.raw import raw_image, raw_size
+
+        size = raw_size(self.path, self.settings)
+        scale = min(1.0, ANALYSIS_SIDE / max(size.width, size.height))
+        need = (max(1, round(size.width * scale)), max(1, round(size.height * scale)))
+        im = raw_image(self.path, self.settings, need)
+        self.header = Header((size.width, size.height), "RGB", "RAW", {})
+        self._image = im
+        return im
 
     @cached_property
     def dimensions(self) -> tuple[int, int] | None:

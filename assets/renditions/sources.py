@@ -8,6 +8,7 @@ frame, decoding as little as possible:
 - raster images: JPEG decodes at 1/2, 1/4 or 1/8 scale through ``draft``,
   big non-JPEG images are box-reduced before anything else touches them, then
   EXIF orientation and ICC/CMYK conversion apply (animated files: first frame);
+- camera raw: the embedded JPEG when it covers the need, else a demosaic;
 - SVG: sanitised, then drawn by resvg at the needed size;
 - PDF: the first page drawn by PDFium at the needed scale;
 - video: a poster frame at about one second, as displayed;
@@ -34,6 +35,7 @@ from assets.media import (
 from assets.renditions.color import to_srgb
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
+from assets.sniff.raw import is_raw
 
 # EXIF orientation -> the transposition that displays the stored pixels
 # upright (the table ImageOps.exif_transpose uses).
@@ -83,6 +85,22 @@ class RasterSource(Source):
             if self.orientation in _TRANSPOSE:
                 im = im.transpose(_TRANSPOSE[self.orientation])
             return to_srgb(im)
+
+
+class RawSource(Source):
+    """A camera raw: its embedded JPEG when big enough, else a demosaic (``assets.raw``)."""
+
+    def __init__(self, path: Path, settings: IngestSettings) -> None:
+        from assets.raw import raw_size
+
+        self.path, self.settings = path, settings
+        size = raw_size(path, settings)
+        self.natural = (size.width, size.height)
+
+    def load(self, need: tuple[int, int]) -> Image.Image:
+        from assets.raw import raw_image
+
+        return to_srgb(raw_image(self.path, self.settings, need))
 
 
 class SvgSource(Source):
@@ -216,6 +234,8 @@ class FontSource(Source):
 
 def open_source(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Source:
     """The rendition source for a sniffed file."""
+    if is_raw(sniffed):
+        return RawSource(path, settings)
     if sniffed.kind == "image":
         return RasterSource(path, sniffed, settings)
     if sniffed.mime == "image/svg+xml":

@@ -16,6 +16,7 @@ import re
 
 from assets.errors import UnsupportedMediaType
 from assets.sniff.names import check_extension, safe_filename
+from assets.sniff.raw import RAW_TYPES, match_raw
 from assets.sniff.sniffed import Sniffed
 from assets.sniff.unknown import GENERIC, MESSAGES, what_it_seems
 
@@ -102,6 +103,7 @@ ACCEPTED: tuple[Sniffed, ...] = (
     WEBM_AUDIO,
     MKA,
     *MASTERS,
+    *RAW_TYPES,
 )
 
 _AUDIO_ONLY = {
@@ -179,6 +181,9 @@ def sniff(head: bytes, filename: str | None = None) -> Sniffed:
 
 
 def _match(head: bytes) -> Sniffed | None:
+    raw = match_raw(head)  # camera raw first: most raw formats are TIFF underneath
+    if raw is not None:
+        return raw
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

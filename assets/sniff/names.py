@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from assets.errors import UnsupportedMediaType
+from assets.sniff.raw import RAW_EXTENSIONS, RAW_MIMES
 from assets.sniff.sniffed import Sniffed
 
 # Extensions BrandHub knows, grouped into families of names that are all fine
@@ -37,6 +38,7 @@ _FAMILIES: dict[str, frozenset[str]] = {
     "psd": frozenset({"psd", "psb", "pdd"}),
     "postscript": frozenset({"eps", "epsf", "epsi", "ai", "ps"}),
     "font": frozenset({"ttf", "otf", "woff2"}),
+    "raw": RAW_EXTENSIONS,
 }
 _FAMILY_OF_MIME = {
     "image/jpeg": "jpeg",
@@ -69,6 +71,7 @@ _FAMILY_OF_MIME = {
     "font/ttf": "font",
     "font/otf": "font",
     "font/woff2": "font",
+    **dict.fromkeys(RAW_MIMES, "raw"),
 }
 # Names that no accepted media file should carry: a browser or an operating
 # system would treat the download as a page or a program.

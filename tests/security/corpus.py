@@ -879,6 +879,7 @@ def _cases() -> list[Case]:
         Case("mp4-boxes-lie-about-size", mp4_lying_headers, "miente.mp4", 201, None, "video/mp4"),
         *_master_cases(bad),
     ]
+    cases += _raw_cases()
     return cases
 
 
@@ -959,6 +960,41 @@ def _master_cases(bad: int) -> list[Case]:
             bad,
             "invalid_file",
         ),
+    ]
+
+
+# --- camera raw -------------------------------------------------------------------
+
+
+def _dng() -> bytes:
+    from tests.assets.media_factory.raw import make_dng
+
+    return make_dng(96, 64)
+
+
+def _raw_cases() -> list[Case]:
+    from tests.assets.media_factory.raw import with_dimensions
+
+    dng = "image/x-adobe-dng"
+    return [
+        Case(
+            "dng-absurd-dimensions",
+            lambda: with_dimensions(_dng(), 300_000, 300_000),
+            "enorme.dng",
+            422,
+            "invalid_file",
+            dng,
+        ),
+        Case(
+            "dng-lying-width",
+            lambda: with_dimensions(_dng(), 60_000, 64),
+            "ancha.dng",
+            422,
+            "invalid_file",
+            dng,
+        ),
+        Case("dng-truncated", lambda: truncated(_dng(), 0.5), "corta.dng", 422, "invalid_file"),
+        Case("dng-named-jpg", _dng, "foto.jpg", 415, "unsupported_media_type", JPG),
     ]
 
 
