@@ -37,6 +37,7 @@ from assets.budget import run_within
 from assets.errors import N_, FileTooLarge, InvalidFile, StorageError, UnsupportedMediaType
 from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
+from assets.proxy import needs_proxy
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
 from assets.settings import IngestSettings
 from assets.sniff import (
@@ -89,6 +90,8 @@ class PreparedFile:
     # True when renditions (and, for video and audio, the metadata) are left to a
     # background job because the file is larger than ``background_bytes``.
     deferred: bool = False
+    # True for a video browsers cannot play: a background job makes its web proxy.
+    proxy: bool = False
 
     @property
     def original_key(self) -> str:
@@ -168,6 +171,7 @@ def prepare(
             renditions=rendered,
             sanitized=sanitized,
             deferred=deferred,
+            proxy=not deferred and needs_proxy(sniffed, info.metadata),
         )
     except BaseException:
         path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from assets.errors import UnsupportedMediaType
+from assets.sniff.broadcast import BROADCAST_TYPES, match_broadcast
 from assets.sniff.names import check_extension, safe_filename
 from assets.sniff.raw import RAW_TYPES, match_raw
 from assets.sniff.sniffed import Sniffed
@@ -104,6 +105,7 @@ ACCEPTED: tuple[Sniffed, ...] = (
     MKA,
     *MASTERS,
     *RAW_TYPES,
+    *BROADCAST_TYPES,
 )
 
 _AUDIO_ONLY = {
@@ -184,6 +186,9 @@ def _match(head: bytes) -> Sniffed | None:
     raw = match_raw(head)  # camera raw first: most raw formats are TIFF underneath
     if raw is not None:
         return raw
+    broadcast = match_broadcast(head)
+    if broadcast is not None:
+        return broadcast
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

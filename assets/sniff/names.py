@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from assets.errors import UnsupportedMediaType
+from assets.sniff.broadcast import BROADCAST_FAMILIES, BROADCAST_FAMILY_OF_MIME
 from assets.sniff.raw import RAW_EXTENSIONS, RAW_MIMES
 from assets.sniff.sniffed import Sniffed
 
@@ -39,6 +40,7 @@ _FAMILIES: dict[str, frozenset[str]] = {
     "postscript": frozenset({"eps", "epsf", "epsi", "ai", "ps"}),
     "font": frozenset({"ttf", "otf", "woff2"}),
     "raw": RAW_EXTENSIONS,
+    **BROADCAST_FAMILIES,
 }
 _FAMILY_OF_MIME = {
     "image/jpeg": "jpeg",
@@ -72,6 +74,7 @@ _FAMILY_OF_MIME = {
     "font/otf": "font",
     "font/woff2": "font",
     **dict.fromkeys(RAW_MIMES, "raw"),
+    **BROADCAST_FAMILY_OF_MIME,
 }
 # Names that no accepted media file should carry: a browser or an operating
 # system would treat the download as a page or a program.

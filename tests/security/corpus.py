@@ -880,6 +880,7 @@ def _cases() -> list[Case]:
         *_master_cases(bad),
     ]
     cases += _raw_cases()
+    cases += _broadcast_cases()
     return cases
 
 
@@ -995,6 +996,31 @@ def _raw_cases() -> list[Case]:
         ),
         Case("dng-truncated", lambda: truncated(_dng(), 0.5), "corta.dng", 422, "invalid_file"),
         Case("dng-named-jpg", _dng, "foto.jpg", 415, "unsupported_media_type", JPG),
+    ]
+
+
+# --- broadcast video -----------------------------------------------------------------
+
+
+def _mxf() -> bytes:
+    from tests.assets.media_factory.broadcast import make_mxf
+
+    return make_mxf(seconds=0.2, w=64, h=48)
+
+
+def _broadcast_cases() -> list[Case]:
+    mxf = "application/mxf"
+    return [
+        Case("mxf-header-only", lambda: _mxf()[:700], "corto.mxf", 422, "invalid_file", mxf),
+        Case("mxf-named-mp4", _mxf, "nota.mp4", 415, "unsupported_media_type", "video/mp4"),
+        Case(
+            "ts-sync-bytes-only",
+            lambda: (b"\x47" + b"\xff" * 187) * 30,
+            "vacio.ts",
+            422,
+            "invalid_file",
+            "video/mp2t",
+        ),
     ]
 
 
