@@ -49,8 +49,7 @@ def media_jobs(
         for a in assets
         if a.id is not None
         and (
-            (background_bytes is not None and (a.size or 0) > background_bytes)
-            or _awaits_proxy(a)
+            (background_bytes is not None and (a.size or 0) > background_bytes) or _awaits_proxy(a)
         )
     ]
     if not ids:

@@ -17,8 +17,8 @@ from assets.renditions import render
 from assets.settings import IngestSettings
 from assets.sniff import MOV, MP4, check_extension, sniff
 from assets.sniff.broadcast import AVI, MPEG_PS, MPEG_TS, MXF
-from tests.assets.media_factory import make_mp4
 from tests.assets.media_factory import broadcast as bf
+from tests.assets.media_factory import make_mp4
 
 SETTINGS = IngestSettings(budget=Budget(enabled=False))
 
@@ -80,7 +80,11 @@ def test_mxf_metadata_codec_rate_duration_timecode_channels(clips):
 
 def test_prores_timecode_from_its_track(clips):
     video = extract(clips["prores"], MOV, SETTINGS).metadata["video"]
-    assert (video["codec"], video["timecode"], video["web_playable"]) == ("prores", "01:00:00:00", False)
+    assert (video["codec"], video["timecode"], video["web_playable"]) == (
+        "prores",
+        "01:00:00:00",
+        False,
+    )
 
 
 def test_which_videos_need_a_proxy(clips):
@@ -104,7 +108,12 @@ def test_proxy_is_h264_aac_mp4_of_the_same_length(clips, name, tmp_path):
     sniffed = sniff(clips[name].read_bytes()[:4096])
     out = tmp_path / "proxy.mp4"
     made = make_proxy(clips[name], sniffed, SETTINGS, out)
-    assert (made.mime, made.width, made.height, made.size) == ("video/mp4", 320, 240, out.stat().st_size)
+    assert (made.mime, made.width, made.height, made.size) == (
+        "video/mp4",
+        320,
+        240,
+        out.stat().st_size,
+    )
     with av.open(str(out)) as c:
         kinds = {s.type: s.codec_context.name for s in c.streams}
         assert kinds == {"video": "h264", "audio": "aac"}

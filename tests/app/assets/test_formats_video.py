@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from brandhub.categories import asset_category
 from brandhub.models import Job
-from tests.assets.media_factory import make_mp4
 from tests.assets.media_factory import broadcast as bf
+from tests.assets.media_factory import make_mp4
 from tests.factories import add_user, read, session, upload_page
 
 
