@@ -32,6 +32,7 @@ from assets.errors import InvalidFile
 from assets.media import AvInfo, decoder_errors, open_av, open_image, probe
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, Sniffed, sniff
+from assets.sniff.office import is_office
 from assets.sniff.raw import is_raw
 from guidelines.loudness import Loudness, container_loudness
 
@@ -112,7 +113,7 @@ class Piece:
         elif self.kind == "document":
             from assets.pdf import pdf_info
 
-            pdf_info(self.path)
+            pdf_info(self.document_pdf)
         elif self.kind == "postscript":
             self.postscript  # noqa: B018
         elif self.kind == "font":
@@ -163,6 +164,22 @@ class Piece:
         self.header = Header((size.width, size.height), "RGB", "RAW", {})
         self._image = im
         return im
+
+    @cached_property
+    def document_pdf(self) -> Path:
+        """The document as PDF: the file itself, or an office document converted by LibreOffice."""
+        assert self.sniffed is not None
+        if not is_office(self.sniffed):
+            return self.path
+        import tempfile
+
+        from assets.office import to_pdf
+
+        tmp = tempfile.TemporaryDirectory(dir=self.settings.tmp_dir)
+        folder = Path(self._files.enter_context(tmp))
+        pdf = folder / "document.pdf"
+        pdf.write_bytes(to_pdf(self.path, self.sniffed, self.settings))
+        return pdf
 
     @cached_property
     def dimensions(self) -> tuple[int, int] | None:
@@ -227,7 +244,9 @@ class Piece:
             if self.kind == "document":
                 from assets.pdf import render_first_page
 
-                page = render_first_page(self.path, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE)
+                page = render_first_page(
+                    self.document_pdf, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE
+                )
                 return page.convert("RGBA")
             if self.kind == "postscript":
                 from assets.postscript import render_postscript

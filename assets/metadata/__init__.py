@@ -33,6 +33,7 @@ from assets.metadata.capture import CaptureTime, from_container, resolve
 from assets.metadata.reconcile import reconcile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
+from assets.sniff.office import is_office
 from assets.sniff.raw import is_raw
 
 __all__ = ["CaptureTime", "MediaInfo", "extract", "orientation_of"]
@@ -117,6 +118,10 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
         av = read_av(path, sniffed, settings)
         width, height, duration, groups = av.width, av.height, av.duration, av.groups
         captured = from_container(av.captured_at)
+    elif is_office(sniffed):
+        from assets.metadata.documents import read_office
+
+        groups = read_office(path).groups
     elif sniffed.mime in ("application/pdf", "application/illustrator"):
         from assets.metadata.documents import read_pdf
         from assets.metadata.masters import read_pdf_design

@@ -11,13 +11,17 @@ frame, decoding as little as possible:
 - camera raw: the embedded JPEG when it covers the need, else a demosaic;
 - SVG: sanitised, then drawn by resvg at the needed size;
 - PDF: the first page drawn by PDFium at the needed scale;
+- office documents: converted to PDF by LibreOffice (``assets.office``), then as a PDF;
 - video: a poster frame at about one second, as displayed;
 - audio: a waveform of the first minute, drawn at the needed size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +39,7 @@ from assets.media import (
 from assets.renditions.color import to_srgb
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
+from assets.sniff.office import is_office
 from assets.sniff.raw import is_raw
 
 # EXIF orientation -> the transposition that displays the stored pixels
@@ -148,6 +153,34 @@ class PdfSource(Source):
         return render_first_page(self.path, width=need[0], height=need[1])
 
 
+class OfficeSource(Source):
+    """An office document: converted to PDF by LibreOffice, then drawn as a PDF's first page."""
+
+    scalable = True
+
+    def __init__(self, path: Path, sniffed: Sniffed, settings: IngestSettings) -> None:
+        from assets.office import to_pdf
+
+        self.settings = settings
+        self.pdf = to_pdf(path, sniffed, settings)
+        with self._file() as pdf:
+            self.page = PdfSource(pdf)
+        self.natural = self.page.natural
+
+    @contextlib.contextmanager
+    def _file(self) -> Iterator[Path]:
+        with tempfile.TemporaryDirectory(dir=self.settings.tmp_dir) as tmp:
+            pdf = Path(tmp) / "document.pdf"
+            pdf.write_bytes(self.pdf)
+            yield pdf
+
+    def load(self, need: tuple[int, int]) -> Image.Image:
+        from assets.pdf import render_first_page
+
+        with self._file() as pdf:
+            return render_first_page(pdf, width=need[0], height=need[1])
+
+
 class VideoSource(Source):
     def __init__(self, path: Path, sniffed: Sniffed, settings: IngestSettings) -> None:
         self.frame = poster_frame(path, sniffed, settings).convert("RGB")
@@ -246,6 +279,8 @@ def open_source(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Sourc
         return PostScriptSource(path, settings)
     if sniffed.kind == "font":
         return FontSource(path)
+    if is_office(sniffed):
+        return OfficeSource(path, sniffed, settings)
     if sniffed.kind == "video":
         try:
             return VideoSource(path, sniffed, settings)

@@ -17,6 +17,7 @@ import re
 from assets.errors import UnsupportedMediaType
 from assets.sniff.broadcast import BROADCAST_TYPES, match_broadcast
 from assets.sniff.names import check_extension, safe_filename
+from assets.sniff.office import OFFICE_TYPES, match_office
 from assets.sniff.raw import RAW_TYPES, match_raw
 from assets.sniff.sniffed import Sniffed
 from assets.sniff.unknown import GENERIC, MESSAGES, what_it_seems
@@ -106,6 +107,7 @@ ACCEPTED: tuple[Sniffed, ...] = (
     *MASTERS,
     *RAW_TYPES,
     *BROADCAST_TYPES,
+    *OFFICE_TYPES,
 )
 
 _AUDIO_ONLY = {
@@ -189,6 +191,9 @@ def _match(head: bytes) -> Sniffed | None:
     broadcast = match_broadcast(head)
     if broadcast is not None:
         return broadcast
+    office = match_office(head)
+    if office is not None:
+        return office
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

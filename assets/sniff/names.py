@@ -14,6 +14,7 @@ import unicodedata
 
 from assets.errors import UnsupportedMediaType
 from assets.sniff.broadcast import BROADCAST_FAMILIES, BROADCAST_FAMILY_OF_MIME
+from assets.sniff.office import OFFICE_FAMILIES, OFFICE_FAMILY_OF_MIME
 from assets.sniff.raw import RAW_EXTENSIONS, RAW_MIMES
 from assets.sniff.sniffed import Sniffed
 
@@ -41,6 +42,7 @@ _FAMILIES: dict[str, frozenset[str]] = {
     "font": frozenset({"ttf", "otf", "woff2"}),
     "raw": RAW_EXTENSIONS,
     **BROADCAST_FAMILIES,
+    **OFFICE_FAMILIES,
 }
 _FAMILY_OF_MIME = {
     "image/jpeg": "jpeg",
@@ -75,6 +77,7 @@ _FAMILY_OF_MIME = {
     "font/woff2": "font",
     **dict.fromkeys(RAW_MIMES, "raw"),
     **BROADCAST_FAMILY_OF_MIME,
+    **OFFICE_FAMILY_OF_MIME,
 }
 # Names that no accepted media file should carry: a browser or an operating
 # system would treat the download as a page or a program.

@@ -881,6 +881,7 @@ def _cases() -> list[Case]:
     ]
     cases += _raw_cases()
     cases += _broadcast_cases()
+    cases += _office_cases()
     return cases
 
 
@@ -1020,6 +1021,38 @@ def _broadcast_cases() -> list[Case]:
             422,
             "invalid_file",
             "video/mp2t",
+        ),
+    ]
+
+
+# --- office documents ----------------------------------------------------------------
+
+
+def _docx() -> bytes:
+    from tests.assets.media_factory.office import make_docx
+
+    return make_docx("Corpus")
+
+
+def _office_cases() -> list[Case]:
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return [
+        Case(
+            "docx-truncated",
+            lambda: truncated(_docx(), 0.5),
+            "corto.docx",
+            422,
+            "invalid_file",
+            docx,
+        ),
+        Case("docx-named-pptx", _docx, "informe.pptx", 415, "unsupported_media_type", docx),
+        Case(
+            "zip-named-docx",
+            lambda: zip_archive({"word.txt": b"no es un documento"}),
+            "informe.docx",
+            415,
+            "unsupported_media_type",
+            docx,
         ),
     ]
 
