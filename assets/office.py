@@ -32,7 +32,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
-from assets.budget import BudgetExceeded
+from assets.budget import TOO_COSTLY, BudgetExceeded
 from assets.errors import DAMAGED, N_, InvalidFile
 from assets.settings import IngestSettings
 from assets.sniff.sniffed import Sniffed
@@ -121,7 +121,7 @@ def to_pdf(path: Path, sniffed: Sniffed, settings: IngestSettings) -> bytes:
         if not pdf.is_file() or pdf.stat().st_size == 0:
             raise InvalidFile(DAMAGED, reason="conversion")
         if pdf.stat().st_size > MAX_PDF_BYTES:
-            raise BudgetExceeded(reason="pdf_size")
+            raise BudgetExceeded(TOO_COSTLY, reason="pdf_size")
         return pdf.read_bytes()
 
 
@@ -139,13 +139,13 @@ def _run(command: list[str], env: dict[str, str], cwd: Path, seconds: float) -> 
     try:
         process.wait(timeout=max(1.0, seconds))
     except subprocess.TimeoutExpired:
-        raise BudgetExceeded(reason="time", seconds=round(seconds, 1)) from None
+        raise BudgetExceeded(TOO_COSTLY, reason="time", seconds=round(seconds, 1)) from None
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     if process.returncode < 0 and -process.returncode in (signal.SIGXCPU, signal.SIGKILL):
-        raise BudgetExceeded(reason="cpu")
+        raise BudgetExceeded(TOO_COSTLY, reason="cpu")
 
 
 # --- properties --------------------------------------------------------------------
