@@ -49,3 +49,27 @@ def test_a_raw_photo_page_shows_its_preview_and_camera(page, live_server, live_a
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "formats-raw-360")
+
+
+def test_a_presentation_page_shows_its_first_slide_and_the_pdf(page, live_server, live_app):
+    import shutil
+
+    import pytest
+
+    from tests.assets.media_factory.office import make_pptx
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    user = add_user(live_app, "editor")
+    body = _api(live_app, user).upload(make_pptx(), "campaña.pptx").get_json()
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/assets/{body['id']}")
+    page.wait_for_function("() => document.querySelector('.asset__stage img').naturalWidth > 0")
+    assert page.locator(".asset__stage img").evaluate("img => img.naturalWidth") == 1600
+    page.locator(".download-menu summary").click()
+    assert page.locator(".download-menu a", has_text="Versión PDF").is_visible()
+    assert "Diapositivas" in page.locator(".asset__side").inner_text()
+    screenshot(page, "formats-pptx-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "formats-pptx-360")
