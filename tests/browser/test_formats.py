@@ -27,7 +27,7 @@ def test_the_asset_page_plays_the_web_proxy_of_an_mxf_clip(page, live_server, li
         " v.muted = true; return v.play(); })()"
     )
     page.wait_for_function("() => document.querySelector('video[data-player]').currentTime > 0.3")
-    assert "10:00:00:00" in page.locator(".asset__side").inner_text()
+    assert "10:00:00:00" in page.locator(".asset__side").text_content()
     screenshot(page, "formats-mxf-proxy-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -43,7 +43,7 @@ def test_a_raw_photo_page_shows_its_preview_and_camera(page, live_server, live_a
     image = page.locator(".asset__stage img")
     page.wait_for_function("() => document.querySelector('.asset__stage img').naturalWidth > 0")
     assert image.evaluate("img => img.naturalWidth") == 1600
-    side = page.locator(".asset__side").inner_text()
+    side = page.locator(".asset__side").text_content()
     assert "Canon EOS R6" in side and "RF24-105mm F4 L IS USM" in side and "ISO" in side
     screenshot(page, "formats-raw-1280")
     page.set_viewport_size({"width": 360, "height": 800})
@@ -68,7 +68,7 @@ def test_a_presentation_page_shows_its_first_slide_and_the_pdf(page, live_server
     assert page.locator(".asset__stage img").evaluate("img => img.naturalWidth") == 1600
     page.locator(".download-menu summary").click()
     assert page.locator(".download-menu a", has_text="Versión PDF").is_visible()
-    assert "Diapositivas" in page.locator(".asset__side").inner_text()
+    assert "Diapositivas" in page.locator(".asset__side").text_content()
     screenshot(page, "formats-pptx-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
