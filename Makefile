@@ -43,6 +43,7 @@ system-test-deps:
 	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
 	command -v exiv2 >/dev/null 2>&1 || missing="$$missing exiv2"; \
 	command -v gs >/dev/null 2>&1 || missing="$$missing ghostscript"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -192,6 +192,9 @@ def _fork() -> int:
 PRELOAD = (
     "resvg_py",
     "mutagen",
+    "rawpy",
+    "assets.raw",
+    "assets.metadata.raw",
     "assets.svg",
     "assets.pdf",
     "assets.renditions",

@@ -33,14 +33,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from assets import office
 from assets.budget import run_within
 from assets.errors import N_, FileTooLarge, InvalidFile, StorageError, UnsupportedMediaType
 from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
+from assets.proxy import needs_proxy
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
 from assets.settings import IngestSettings
 from assets.sniff import (
     HEAD_BYTES,
+    PDF,
     SVG,
     Sniffed,
     audio_only,
@@ -49,6 +52,7 @@ from assets.sniff import (
     safe_filename,
     sniff,
 )
+from assets.sniff.office import is_office
 from assets.sniff.polyglot import APPENDED_ARCHIVE, appended_archive
 from assets.storage.base import Storage
 from assets.svg import sanitize_svg
@@ -92,6 +96,8 @@ class PreparedFile:
     # Where the same bytes already are in the store (a finished resumable upload's
     # joined parts): ``store`` copies them inside the store instead of uploading.
     source_key: str | None = None
+    # True for a video browsers cannot play: a background job makes its web proxy.
+    proxy: bool = False
 
     @property
     def original_key(self) -> str:
@@ -138,7 +144,8 @@ def prepare(
             raise InvalidFile(EMPTY)
         sniffed = sniff(head, filename)
         check_extension(sniffed, filename)
-        if sniffed != SVG and appended_archive(path):  # SVG is rewritten whole below
+        # SVG is rewritten whole below; an office document is a ZIP archive itself.
+        if sniffed != SVG and not is_office(sniffed) and appended_archive(path):
             raise UnsupportedMediaType(APPENDED_ARCHIVE, seems="appended ZIP archive")
         sanitized = False
         if sniffed == SVG:
@@ -159,7 +166,9 @@ def prepare(
         specs = standard_specs(settings) if renditions is None else renditions
         # Drawing is where a small file can cost minutes: within the work budget.
         rendered = {}
-        if not deferred:
+        if not deferred and is_office(sniffed):
+            rendered = _office_renditions(path, sniffed, specs, settings)
+        elif not deferred:
             rendered = run_within(settings.budget, render_many, path, sniffed, specs, settings)
         return PreparedFile(
             path=path,
@@ -171,10 +180,39 @@ def prepare(
             renditions=rendered,
             sanitized=sanitized,
             deferred=deferred,
+            proxy=not deferred and needs_proxy(sniffed, info.metadata),
         )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def _office_renditions(
+    path: Path,
+    sniffed: Sniffed,
+    specs: Mapping[str, str | RenditionSpec],
+    settings: IngestSettings,
+) -> dict[str, Rendered]:
+    """An office document's PDF (the ``pdf`` rendition) and the previews of its first page.
+
+    LibreOffice converts it once; the previews are drawn from that PDF. Without
+    LibreOffice on the server the document is stored without previews.
+    """
+    if not office.available():
+        return {}
+    pdf = run_within(settings.budget, office.to_pdf, path, sniffed, settings)
+    with tempfile.TemporaryDirectory(prefix="brandhub-office-", dir=settings.tmp_dir) as tmp:
+        pdf_path = Path(tmp) / "document.pdf"
+        pdf_path.write_bytes(pdf)
+        rendered = run_within(settings.budget, render_many, pdf_path, PDF, specs, settings)
+    first = max(rendered.values(), key=lambda r: r.width * r.height, default=None)
+    size = (first.width, first.height) if first else (0, 0)
+    rendered[OFFICE_PDF] = Rendered(pdf, PDF.mime, size[0], size[1], "pdf", OFFICE_PDF)
+    return rendered
+
+
+#: The rendition name of an office document converted to PDF.
+OFFICE_PDF = "pdf"
 
 
 class SpooledUpload(io.RawIOBase):

@@ -31,6 +31,7 @@ from assets.budget import check_decode
 from assets.errors import DAMAGED, N_, BrandHubError, InvalidFile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
+from assets.sniff.broadcast import BROADCAST_DEMUXERS
 
 TOO_LARGE = N_("The image is too large to process.")
 VIDEO_TOO_LARGE = N_("The video is too long or too large to process.")
@@ -60,6 +61,7 @@ AV_FORMATS = {
     "audio/mpeg": "mp3",
     "audio/wav": "wav",
     "audio/flac": "flac",
+    **BROADCAST_DEMUXERS,
 }
 
 # What hostile input makes decoders raise. Programming errors (AttributeError,
@@ -289,6 +291,7 @@ def probe(path: Path, sniffed: Sniffed, settings: IngestSettings) -> AvInfo:
             if rotation in (90, 270):
                 width, height = height, width
             info.video = {
+                "timecode": _timecode(container),
                 "codec": ctx.codec.canonical_name,
                 "width": width,
                 "height": height,
@@ -304,8 +307,19 @@ def probe(path: Path, sniffed: Sniffed, settings: IngestSettings) -> AvInfo:
                 "sample_rate": actx.sample_rate or None,
                 "channels": actx.channels or None,
                 "bit_rate": astream.bit_rate or actx.bit_rate or None,
+                # Broadcast files carry each channel as a track of its own (MXF: 4 or 8).
+                "tracks": len(container.streams.audio),
             }
         return info
+
+
+def _timecode(container: av.container.InputContainer) -> str | None:
+    """The start timecode (``10:00:00:00``) from the container, a stream, or a tmcd track."""
+    for tags in (container.metadata, *(s.metadata for s in container.streams)):
+        value = tags.get("timecode")
+        if value:
+            return str(value)[:32]
+    return None
 
 
 def _first_frame_rotation(container: av.container.InputContainer, stream: Any) -> int:

@@ -32,6 +32,8 @@ from assets.errors import InvalidFile
 from assets.media import AvInfo, decoder_errors, open_av, open_image, probe
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, Sniffed, sniff
+from assets.sniff.office import is_office
+from assets.sniff.raw import is_raw
 from guidelines.loudness import Loudness, container_loudness
 
 T = TypeVar("T")
@@ -111,7 +113,7 @@ class Piece:
         elif self.kind == "document":
             from assets.pdf import pdf_info
 
-            pdf_info(self.path)
+            pdf_info(self.document_pdf)
         elif self.kind == "postscript":
             self.postscript  # noqa: B018
         elif self.kind == "font":
@@ -144,10 +146,40 @@ class Piece:
         """
         if self._image is None:
             assert self.sniffed is not None
+            if is_raw(self.sniffed):
+                return self._raw_image()
             im = self._files.enter_context(open_image(self.path, self.sniffed, self.settings))
             self.header = Header(im.size, im.mode, im.format, dict(im.info))
             self._image = im
         return self._image
+
+    def _raw_image(self) -> Image.Image:
+        """A camera raw, checked as the photo it is: its full size, pixels at analysis size."""
+        from assets.raw import raw_image, raw_size
+
+        size = raw_size(self.path, self.settings)
+        scale = min(1.0, ANALYSIS_SIDE / max(size.width, size.height))
+        need = (max(1, round(size.width * scale)), max(1, round(size.height * scale)))
+        im = raw_image(self.path, self.settings, need)
+        self.header = Header((size.width, size.height), "RGB", "RAW", {})
+        self._image = im
+        return im
+
+    @cached_property
+    def document_pdf(self) -> Path:
+        """The document as PDF: the file itself, or an office document converted by LibreOffice."""
+        assert self.sniffed is not None
+        if not is_office(self.sniffed):
+            return self.path
+        import tempfile
+
+        from assets.office import to_pdf
+
+        tmp = tempfile.TemporaryDirectory(dir=self.settings.tmp_dir)
+        folder = Path(self._files.enter_context(tmp))
+        pdf = folder / "document.pdf"
+        pdf.write_bytes(to_pdf(self.path, self.sniffed, self.settings))
+        return pdf
 
     @cached_property
     def dimensions(self) -> tuple[int, int] | None:
@@ -212,7 +244,9 @@ class Piece:
             if self.kind == "document":
                 from assets.pdf import render_first_page
 
-                page = render_first_page(self.path, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE)
+                page = render_first_page(
+                    self.document_pdf, width=ANALYSIS_SIDE, height=ANALYSIS_SIDE
+                )
                 return page.convert("RGBA")
             if self.kind == "postscript":
                 from assets.postscript import render_postscript

@@ -2,6 +2,7 @@
 
 ``extract(path, sniffed, settings)`` dispatches on the sniffed kind:
 
+- camera raw (``raw.py``): the same EXIF group, read from the raw's own directories;
 - images (``image.py``): EXIF (camera, lens, exposure, GPS, orientation,
   artist, copyright), IPTC, XMP, ICC description and the image's own facts;
 - video and audio (``streams.py``): streams, duration, frame and sample rate,
@@ -32,6 +33,8 @@ from assets.metadata.capture import CaptureTime, from_container, resolve
 from assets.metadata.reconcile import reconcile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
+from assets.sniff.office import is_office
+from assets.sniff.raw import is_raw
 
 __all__ = ["CaptureTime", "MediaInfo", "extract", "orientation_of"]
 
@@ -95,7 +98,12 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
     duration = None
     captured: CaptureTime | None = None
     orientation = None
-    if sniffed.kind == "image":
+    if is_raw(sniffed):
+        from assets.metadata.raw import read_raw
+
+        img = read_raw(path, sniffed, settings)
+        width, height, captured, groups = img.width, img.height, img.capture, img.groups
+    elif sniffed.kind == "image":
         from assets.metadata.image import read_image
 
         img = read_image(path, sniffed, settings)
@@ -110,6 +118,10 @@ def extract(path: Path, sniffed: Sniffed, settings: IngestSettings) -> MediaInfo
         av = read_av(path, sniffed, settings)
         width, height, duration, groups = av.width, av.height, av.duration, av.groups
         captured = from_container(av.captured_at)
+    elif is_office(sniffed):
+        from assets.metadata.documents import read_office
+
+        groups = read_office(path).groups
     elif sniffed.mime in ("application/pdf", "application/illustrator"):
         from assets.metadata.documents import read_pdf
         from assets.metadata.masters import read_pdf_design

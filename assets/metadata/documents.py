@@ -1,4 +1,4 @@
-"""Metadata of PDF documents and SVG drawings.
+"""Metadata of PDF documents, SVG drawings and office documents.
 
 A PDF reports its page count, first page size (in points, 1/72 inch, and in
 millimetres: a page has no pixels) and document info; an SVG its size and viewBox read from
@@ -80,3 +80,32 @@ def read_svg(path: Path, settings: IngestSettings) -> DocumentMetadata:
         "viewbox": list(size.viewbox) if size.viewbox else None,
     }
     return DocumentMetadata(max(1, round(w)), max(1, round(h)), {"vector": clean.compact(vector)})
+
+
+def read_office(path: Path) -> DocumentMetadata:
+    """An office document's own properties (``assets.office``): no pixel size, no page size."""
+    from assets.office import office_info
+
+    raw = office_info(path)
+    keywords = re.split(r"[;,]", clean.text(raw.get("keywords"), clean.LONG) or "")
+    document = {
+        "title": clean.text(raw.get("title")),
+        "author": clean.text(raw.get("author")),
+        "subject": clean.text(raw.get("subject"), clean.LONG),
+        "description": clean.text(raw.get("description"), clean.LONG),
+        "keywords": clean.text_list(keywords),
+        "created": _iso(raw.get("created")),
+        "modified": _iso(raw.get("modified")),
+        "creator": clean.text(raw.get("application")),
+        "pages": raw.get("pages"),
+        "slides": raw.get("slides"),
+        "sheets": raw.get("sheets"),
+        "macros": raw.get("macros"),
+        "external_links": raw.get("external_links"),
+    }
+    return DocumentMetadata(None, None, {"document": clean.compact(document)})
+
+
+def _iso(value: Any) -> str | None:
+    parsed = clean.iso_datetime(clean.text(value, 64))
+    return parsed.isoformat() if parsed else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -118,6 +119,13 @@ def _exif(im: Image.Image) -> tuple[dict[str, Any], CaptureTime | None]:
         gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     except DECODER_ERRORS:
         return {}, None  # unreadable EXIF does not make the picture unreadable
+    return exif_values(exif, sub, gps)
+
+
+def exif_values(
+    exif: Mapping[int, Any], sub: Mapping[int, Any], gps: Mapping[int, Any]
+) -> tuple[dict[str, Any], CaptureTime | None]:
+    """The EXIF group and capture time from IFD0, the EXIF directory and the GPS directory."""
     out: dict[str, Any] = {}
     for name, (tag, limit) in _IFD0.items():
         out[name] = clean.exif_text(exif.get(tag), limit)
@@ -157,7 +165,7 @@ def _exif(im: Image.Image) -> tuple[dict[str, Any], CaptureTime | None]:
     return clean.compact(out), captured
 
 
-def _gps_datetime(gps: dict[int, Any]) -> datetime | None:
+def _gps_datetime(gps: Mapping[int, Any]) -> datetime | None:
     """GPSDateStamp + GPSTimeStamp: a UTC instant from the satellites."""
     date = clean.text(gps.get(_GPS_DATE), 16)
     hms = gps.get(_GPS_TIME)
@@ -193,7 +201,7 @@ def _degrees(value: Any, ref: Any) -> float | None:
     return round(deg, 7)
 
 
-def _gps(gps: dict[int, Any]) -> dict[str, float] | None:
+def _gps(gps: Mapping[int, Any]) -> dict[str, float] | None:
     lat = _degrees(gps.get(2), gps.get(1))
     lon = _degrees(gps.get(4), gps.get(3))
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):

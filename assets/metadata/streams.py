@@ -16,6 +16,7 @@ from typing import Any
 
 from assets.media import probe
 from assets.metadata import clean
+from assets.proxy import proxy_needed
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
 
@@ -71,6 +72,8 @@ def read_av(path: Path, sniffed: Sniffed, settings: IngestSettings) -> StreamMet
                 "height": height,
                 "rotation": v["rotation"] or None,
                 "frames": clean.integer(v["frames"]),
+                "timecode": clean.text(v.get("timecode"), 32),
+                "web_playable": False if proxy_needed(sniffed, v["codec"]) else None,
                 "gps": _iso6709(tags.get("location")),
             }
         )
@@ -81,6 +84,7 @@ def read_av(path: Path, sniffed: Sniffed, settings: IngestSettings) -> StreamMet
                 "codec": clean.text(a["codec"], 32),
                 "sample_rate": clean.integer(a["sample_rate"]),
                 "channels": clean.integer(a["channels"]),
+                "tracks": a.get("tracks") if (a.get("tracks") or 0) > 1 else None,
                 "bit_rate": bit_rate(a["bit_rate"])
                 or (None if info.video else bit_rate(info.bit_rate)),
             }

@@ -8,15 +8,20 @@ frame, decoding as little as possible:
 - raster images: JPEG decodes at 1/2, 1/4 or 1/8 scale through ``draft``,
   big non-JPEG images are box-reduced before anything else touches them, then
   EXIF orientation and ICC/CMYK conversion apply (animated files: first frame);
+- camera raw: the embedded JPEG when it covers the need, else a demosaic;
 - SVG: sanitised, then drawn by resvg at the needed size;
 - PDF: the first page drawn by PDFium at the needed scale;
+- office documents: converted to PDF by LibreOffice (``assets.office``), then as a PDF;
 - video: a poster frame at about one second, as displayed;
 - audio: a waveform of the first minute, drawn at the needed size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +39,8 @@ from assets.media import (
 from assets.renditions.color import to_srgb
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
+from assets.sniff.office import is_office
+from assets.sniff.raw import is_raw
 
 # EXIF orientation -> the transposition that displays the stored pixels
 # upright (the table ImageOps.exif_transpose uses).
@@ -85,6 +92,22 @@ class RasterSource(Source):
             return to_srgb(im)
 
 
+class RawSource(Source):
+    """A camera raw: its embedded JPEG when big enough, else a demosaic (``assets.raw``)."""
+
+    def __init__(self, path: Path, settings: IngestSettings) -> None:
+        from assets.raw import raw_size
+
+        self.path, self.settings = path, settings
+        size = raw_size(path, settings)
+        self.natural = (size.width, size.height)
+
+    def load(self, need: tuple[int, int]) -> Image.Image:
+        from assets.raw import raw_image
+
+        return to_srgb(raw_image(self.path, self.settings, need))
+
+
 class SvgSource(Source):
     scalable = True
 
@@ -128,6 +151,34 @@ class PdfSource(Source):
         from assets.pdf import render_first_page
 
         return render_first_page(self.path, width=need[0], height=need[1])
+
+
+class OfficeSource(Source):
+    """An office document: converted to PDF by LibreOffice, then drawn as a PDF's first page."""
+
+    scalable = True
+
+    def __init__(self, path: Path, sniffed: Sniffed, settings: IngestSettings) -> None:
+        from assets.office import to_pdf
+
+        self.settings = settings
+        self.pdf = to_pdf(path, sniffed, settings)
+        with self._file() as pdf:
+            self.page = PdfSource(pdf)
+        self.natural = self.page.natural
+
+    @contextlib.contextmanager
+    def _file(self) -> Iterator[Path]:
+        with tempfile.TemporaryDirectory(dir=self.settings.tmp_dir) as tmp:
+            pdf = Path(tmp) / "document.pdf"
+            pdf.write_bytes(self.pdf)
+            yield pdf
+
+    def load(self, need: tuple[int, int]) -> Image.Image:
+        from assets.pdf import render_first_page
+
+        with self._file() as pdf:
+            return render_first_page(pdf, width=need[0], height=need[1])
 
 
 class VideoSource(Source):
@@ -216,6 +267,8 @@ class FontSource(Source):
 
 def open_source(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Source:
     """The rendition source for a sniffed file."""
+    if is_raw(sniffed):
+        return RawSource(path, settings)
     if sniffed.kind == "image":
         return RasterSource(path, sniffed, settings)
     if sniffed.mime == "image/svg+xml":
@@ -226,6 +279,8 @@ def open_source(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Sourc
         return PostScriptSource(path, settings)
     if sniffed.kind == "font":
         return FontSource(path)
+    if is_office(sniffed):
+        return OfficeSource(path, sniffed, settings)
     if sniffed.kind == "video":
         try:
             return VideoSource(path, sniffed, settings)

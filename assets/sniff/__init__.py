@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 
 from assets.errors import UnsupportedMediaType
+from assets.sniff.broadcast import BROADCAST_TYPES, match_broadcast
 from assets.sniff.names import check_extension, safe_filename
+from assets.sniff.office import OFFICE_TYPES, match_office
+from assets.sniff.raw import RAW_TYPES, match_raw
 from assets.sniff.sniffed import Sniffed
 from assets.sniff.unknown import GENERIC, MESSAGES, what_it_seems
 
@@ -102,6 +105,9 @@ ACCEPTED: tuple[Sniffed, ...] = (
     WEBM_AUDIO,
     MKA,
     *MASTERS,
+    *RAW_TYPES,
+    *BROADCAST_TYPES,
+    *OFFICE_TYPES,
 )
 
 _AUDIO_ONLY = {
@@ -179,6 +185,15 @@ def sniff(head: bytes, filename: str | None = None) -> Sniffed:
 
 
 def _match(head: bytes) -> Sniffed | None:
+    raw = match_raw(head)  # camera raw first: most raw formats are TIFF underneath
+    if raw is not None:
+        return raw
+    broadcast = match_broadcast(head)
+    if broadcast is not None:
+        return broadcast
+    office = match_office(head)
+    if office is not None:
+        return office
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

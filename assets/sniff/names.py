@@ -13,6 +13,9 @@ import re
 import unicodedata
 
 from assets.errors import UnsupportedMediaType
+from assets.sniff.broadcast import BROADCAST_FAMILIES, BROADCAST_FAMILY_OF_MIME
+from assets.sniff.office import OFFICE_FAMILIES, OFFICE_FAMILY_OF_MIME
+from assets.sniff.raw import RAW_EXTENSIONS, RAW_MIMES
 from assets.sniff.sniffed import Sniffed
 
 # Extensions BrandHub knows, grouped into families of names that are all fine
@@ -37,6 +40,9 @@ _FAMILIES: dict[str, frozenset[str]] = {
     "psd": frozenset({"psd", "psb", "pdd"}),
     "postscript": frozenset({"eps", "epsf", "epsi", "ai", "ps"}),
     "font": frozenset({"ttf", "otf", "woff2"}),
+    "raw": RAW_EXTENSIONS,
+    **BROADCAST_FAMILIES,
+    **OFFICE_FAMILIES,
 }
 _FAMILY_OF_MIME = {
     "image/jpeg": "jpeg",
@@ -69,6 +75,9 @@ _FAMILY_OF_MIME = {
     "font/ttf": "font",
     "font/otf": "font",
     "font/woff2": "font",
+    **dict.fromkeys(RAW_MIMES, "raw"),
+    **BROADCAST_FAMILY_OF_MIME,
+    **OFFICE_FAMILY_OF_MIME,
 }
 # Names that no accepted media file should carry: a browser or an operating
 # system would treat the download as a page or a program.

@@ -1,4 +1,4 @@
-"""Finishing a large file after its upload: probe, poster frame, renditions.
+"""Finishing a file after its upload: probe, poster frame, renditions, a video's web proxy.
 
 An upload larger than ``MEDIA_BACKGROUND_MB`` is committed with its original
 and a ``media`` job in one transaction, without renditions (and, for video and
@@ -8,18 +8,26 @@ thumbnail and preview (the poster frame for video, the waveform for sound),
 stores them and updates the row in one commit: if that commit fails, the
 renditions it stored are deleted again. A damaged file fails the job with its
 reason; the asset stays, with its original, and says so on its page.
+
+A video browsers cannot play (MXF, AVI, MPEG streams, ProRes or DNxHD in
+QuickTime: ``assets.proxy``) gets the same job whatever its size; it encodes
+an H.264/AAC MP4 within a budget in proportion to the duration and stores it
+as the ``proxy`` rendition, which the asset page's player plays.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from assets.budget import run_within
 from assets.errors import InvalidFile, StorageError
 from assets.ingest import rendition_key
 from assets.metadata import MediaInfo, extract
+from assets.proxy import make_proxy, needs_proxy, proxy_budget
 from assets.renditions import render_many, standard_specs
 from assets.sniff import ACCEPTED, Sniffed, audio_only
 from assets.storage import Storage
@@ -79,6 +87,42 @@ def _delete(storage: Storage, keys: list[str]) -> None:
             log.warning("could not delete rendition %s; gc collects it", key, exc_info=True)
 
 
+#: The rendition name of a video's web proxy (``assets.proxy``).
+PROXY = "proxy"
+
+
+def _proxy(
+    storage: Storage,
+    asset: Asset,
+    path: Path,
+    sniffed: Sniffed,
+    settings: Any,
+    duration: float | None,
+    written: list[str],
+) -> Rendition:
+    """Encode the web proxy within its budget, store it (its key added to ``written``)."""
+    budget = proxy_budget(duration, settings.budget)
+    with tempfile.TemporaryDirectory(prefix="brandhub-proxy-", dir=settings.tmp_dir) as tmp:
+        out = Path(tmp) / "proxy"
+        try:
+            made = run_within(budget, make_proxy, path, sniffed, settings, out)
+            key = rendition_key(asset.sha256, PROXY, made.ext)
+            if not storage.exists(key):
+                storage.put_file(key, out, content_type=made.mime)
+                written.append(key)
+        except BaseException:
+            _delete(storage, written)
+            raise
+    return Rendition(
+        name=PROXY,
+        storage_key=key,
+        mime=made.mime,
+        width=made.width,
+        height=made.height,
+        size=made.size,
+    )
+
+
 @runner("media")
 def finish_media(ctx: JobContext) -> None:
     db, app = ctx.db, ctx.app
@@ -88,31 +132,44 @@ def finish_media(ctx: JobContext) -> None:
     storage: Storage = app.extensions["brandhub.storage"]
     settings = app.extensions["brandhub.ingest"]
     sniffed = sniffed_of(asset)
+    specs = standard_specs(settings)
+    # A small file's job only makes its proxy: its previews were made at upload.
+    have = {r.name for r in asset.renditions}
+    redo = not set(specs) <= have
     with storage.get_local_path(asset.storage_key) as path:
         info = None
-        if sniffed.kind in ("video", "audio"):
+        if redo and sniffed.kind in ("video", "audio"):
             info = extract(path, sniffed, settings)
             if sniffed.kind == "video" and "video" not in info.metadata:
                 sniffed = audio_only(sniffed)
-        rendered = run_within(
-            settings.budget, render_many, path, sniffed, standard_specs(settings), settings
-        )
-    written = _store(storage, asset, rendered)
+        rendered = {}
+        if redo:
+            rendered = run_within(settings.budget, render_many, path, sniffed, specs, settings)
+        written = _store(storage, asset, rendered)
+        made = []
+        metadata = info.metadata if info is not None else (asset.metadata_json or {})
+        if needs_proxy(sniffed, metadata) and PROXY not in have:
+            duration = info.duration if info is not None else asset.duration
+            made = [_proxy(storage, asset, path, sniffed, settings, duration, written)]
     try:
         if info is not None:
             _apply_info(asset, info, sniffed, settings.time_zone)
         keep = [r for r in asset.renditions if r.name not in rendered]
-        asset.renditions = keep + [
-            Rendition(
-                name=name,
-                storage_key=rendition_key(asset.sha256, name, item.ext),
-                mime=item.mime,
-                width=item.width,
-                height=item.height,
-                size=len(item.data),
-            )
-            for name, item in rendered.items()
-        ]
+        asset.renditions = (
+            keep
+            + [
+                Rendition(
+                    name=name,
+                    storage_key=rendition_key(asset.sha256, name, item.ext),
+                    mime=item.mime,
+                    width=item.width,
+                    height=item.height,
+                    size=len(item.data),
+                )
+                for name, item in rendered.items()
+            ]
+            + made
+        )
         db.commit()
     except BaseException:
         db.rollback()

@@ -78,7 +78,7 @@ def commit_file(
     fails because the same bytes were committed meanwhile by someone else, the
     answer is that asset as a duplicate; bytes a row refers to stay.
     """
-    if prepared.deferred:
+    if prepared.deferred or prepared.proxy:  # the proxy: a web version of broadcast video
         db.add(Job(kind="media", asset=asset, created_by_id=user.id))
     try:
         db.commit()

@@ -43,10 +43,15 @@ def visible_job(db: Session, user: User, job_id: int) -> Job | None:
 def media_jobs(
     db: Session, assets: Iterable[Asset], background_bytes: int | None
 ) -> dict[int, Job]:
-    """Each large asset's latest media job unless it succeeded, by asset id (one query)."""
-    if background_bytes is None:
-        return {}
-    ids = [a.id for a in assets if a.id is not None and (a.size or 0) > background_bytes]
+    """Each large asset's (or unplayable video's) latest media job unless it succeeded, by id."""
+    ids = [
+        a.id
+        for a in assets
+        if a.id is not None
+        and (
+            (background_bytes is not None and (a.size or 0) > background_bytes) or _awaits_proxy(a)
+        )
+    ]
     if not ids:
         return {}
     latest = (
@@ -56,6 +61,12 @@ def media_jobs(
     )
     found = db.scalars(select(Job).where(Job.id.in_(latest))).all()
     return {job.asset_id: job for job in found if job.asset_id is not None and job.state != "done"}
+
+
+def _awaits_proxy(asset: Asset) -> bool:
+    """A video browsers cannot play: its media job makes the web proxy."""
+    video = (asset.metadata_json or {}).get("video") or {}
+    return video.get("web_playable") is False
 
 
 def media_job(db: Session, asset: Asset, background_bytes: int | None) -> Job | None:

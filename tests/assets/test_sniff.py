@@ -96,7 +96,7 @@ REFUSED = [
     (b"BM6\x00\x00\x00", "BMP image", "not accepted"),
     (b"hello, this is plain text\n", "text file", "not accepted"),
     (b"<?xml version='1.0'?><feed/>", "XML document", "not accepted"),
-    (b"\x00\x00\x00\x18ftypcrx \x00\x00\x00\x00crx isom", "unknown data", "not accepted"),
+    (b"\x00\x00\x00\x18ftypjp2 \x00\x00\x00\x00jp2 isom", "unknown data", "not accepted"),
     (bytes(range(256)) * 4, "unknown data", "not accepted"),
 ]
 

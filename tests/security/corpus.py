@@ -879,6 +879,9 @@ def _cases() -> list[Case]:
         Case("mp4-boxes-lie-about-size", mp4_lying_headers, "miente.mp4", 201, None, "video/mp4"),
         *_master_cases(bad),
     ]
+    cases += _raw_cases()
+    cases += _broadcast_cases()
+    cases += _office_cases()
     return cases
 
 
@@ -958,6 +961,98 @@ def _master_cases(bad: int) -> list[Case]:
             "cortada.woff2",
             bad,
             "invalid_file",
+        ),
+    ]
+
+
+# --- camera raw -------------------------------------------------------------------
+
+
+def _dng() -> bytes:
+    from tests.assets.media_factory.raw import make_dng
+
+    return make_dng(96, 64)
+
+
+def _raw_cases() -> list[Case]:
+    from tests.assets.media_factory.raw import with_dimensions
+
+    dng = "image/x-adobe-dng"
+    return [
+        Case(
+            "dng-absurd-dimensions",
+            lambda: with_dimensions(_dng(), 300_000, 300_000),
+            "enorme.dng",
+            422,
+            "invalid_file",
+            dng,
+        ),
+        Case(
+            "dng-lying-width",
+            lambda: with_dimensions(_dng(), 60_000, 64),
+            "ancha.dng",
+            422,
+            "invalid_file",
+            dng,
+        ),
+        Case("dng-truncated", lambda: truncated(_dng(), 0.5), "corta.dng", 422, "invalid_file"),
+        Case("dng-named-jpg", _dng, "foto.jpg", 415, "unsupported_media_type", JPG),
+    ]
+
+
+# --- broadcast video -----------------------------------------------------------------
+
+
+def _mxf() -> bytes:
+    from tests.assets.media_factory.broadcast import make_mxf
+
+    return make_mxf(seconds=0.2, w=64, h=48)
+
+
+def _broadcast_cases() -> list[Case]:
+    mxf = "application/mxf"
+    return [
+        Case("mxf-header-only", lambda: _mxf()[:700], "corto.mxf", 422, "invalid_file", mxf),
+        Case("mxf-named-mp4", _mxf, "nota.mp4", 415, "unsupported_media_type", "video/mp4"),
+        Case(
+            "ts-sync-bytes-only",
+            lambda: (b"\x47" + b"\xff" * 187) * 30,
+            "vacio.ts",
+            422,
+            "invalid_file",
+            "video/mp2t",
+        ),
+    ]
+
+
+# --- office documents ----------------------------------------------------------------
+
+
+def _docx() -> bytes:
+    from tests.assets.media_factory.office import make_docx
+
+    return make_docx("Corpus")
+
+
+def _office_cases() -> list[Case]:
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return [
+        Case(
+            "docx-truncated",
+            lambda: truncated(_docx(), 0.5),
+            "corto.docx",
+            422,
+            "invalid_file",
+            docx,
+        ),
+        Case("docx-named-pptx", _docx, "informe.pptx", 415, "unsupported_media_type", docx),
+        Case(
+            "zip-named-docx",
+            lambda: zip_archive({"word.txt": b"no es un documento"}),
+            "informe.docx",
+            415,
+            "unsupported_media_type",
+            docx,
         ),
     ]
 
