@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,16 +43,30 @@ _FLIP = {
 EXIF_WINDOW = 8 * 1024 * 1024
 
 
-def _errors() -> tuple[type[BaseException], ...]:
+def _rawpy() -> Any:
+    """The rawpy module, with LibRaw's OpenMP held to one thread.
+
+    Renditions are made in a forked child (assets.budget); libgomp is not
+    fork-safe: once a process has run a parallel region with a thread pool, a
+    forked child that enters another waits for pool threads that were not
+    copied, for ever. One thread makes no pool. libgomp reads the variable when
+    it is loaded, so this runs before the first import of rawpy in the process.
+    """
+    os.environ["OMP_NUM_THREADS"] = "1"
     import rawpy
 
+    return rawpy
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    rawpy = _rawpy()
     return (rawpy.LibRawError, rawpy.NotSupportedError)
 
 
 @contextlib.contextmanager
 def open_raw(path: Path, settings: IngestSettings) -> Iterator[Any]:
     """A ``rawpy.RawPy`` with the file opened (not unpacked), its size checked."""
-    import rawpy
+    rawpy = _rawpy()
 
     raw = rawpy.RawPy()
     try:
@@ -118,7 +133,7 @@ def raw_facts(path: Path, settings: IngestSettings) -> tuple[Any, Any]:
 
 def _thumb_image(raw: Any, settings: IngestSettings) -> Image.Image | None:
     """The embedded preview as stored (not rotated), or None when there is none usable."""
-    import rawpy
+    rawpy = _rawpy()
 
     try:
         thumb = raw.extract_thumb()
