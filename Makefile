@@ -62,7 +62,8 @@ $(AXE): tests/browser/package-lock.json
 
 PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
-# The whole suite on SQLite, then again on a throwaway PostgreSQL cluster that
+# The whole suite on SQLite, then every test that reaches a database (see
+# tests/plugins/databases.py) again on a throwaway PostgreSQL cluster that
 # scripts/pg-test.sh starts and removes (installing PostgreSQL as root on Debian;
 # skipping, with a message, where it cannot be had).
 test: lint translations system-test-deps

@@ -18,6 +18,13 @@ cannot keep its database alive.
 
 ``pg_server`` is that server, or None on SQLite; ``empty_database_url`` is a URL to a
 new empty database on whichever backend the suite runs on.
+
+On PostgreSQL the suite keeps only the tests that reach a database: those that
+ask, directly or through another fixture (``app``, ``client``, ``live_server``,
+``empty_database_url``…), for ``pg_server``. The others (the domain packages'
+tests, the fuzzers of the parsers, the store contract) hold nothing the database
+could change, and have already run in the SQLite run of ``make test``; running
+them again on PostgreSQL would only double their time.
 """
 
 from __future__ import annotations
@@ -74,6 +81,18 @@ class PostgresServer:
         quote = self.engine.dialect.identifier_preparer.quote
         with self.engine.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TEST_DATABASE_URL is None:
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        (keep if "pg_server" in getattr(item, "fixturenames", ()) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
