@@ -9,6 +9,8 @@ never an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -48,18 +50,25 @@ def _field_error(form: JoinForm | PasswordForm, exc: BrandHubError) -> None:
     target.errors = [*target.errors, _(exc.message)]
 
 
-@bp.route(_INVITE, methods=["GET", "POST"])
-def join(token: str) -> ResponseReturnValue:
+def _link_page(
+    token: str,
+    kind: str,
+    form: JoinForm | PasswordForm,
+    use: Callable[[], User],
+    welcome: Callable[[User], str],
+) -> ResponseReturnValue:
+    """Show the form of a one-time link of ``kind``; on a valid post, ``use`` the link."""
     db = get_session()
     try:
-        link = people.open_link(db, token, "invite")
+        link = people.open_link(db, token, kind)
     except people.LinkUnusable as exc:
         return _unusable(exc)
-    form = JoinForm()
-    context = {"form": form, "link": link, "role": ROLE_LABELS.get(link.role, link.role)}
+    role = ROLE_LABELS.get(link.role, link.role)
+    context = {"form": form, "link": link, "kind": kind, "role": role}
+    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
-            person = people.accept_invitation(db, token, form.name.data, form.password.data)
+            person = use()
             db.commit()
         except people.LinkUnusable as exc:
             db.rollback()
@@ -67,35 +76,32 @@ def join(token: str) -> ResponseReturnValue:
         except BrandHubError as exc:
             db.rollback()
             _field_error(form, exc)
-            return render_template("auth/join.html", **context), status_for(exc)
+            return render_template("auth/link_form.html", **context), status_for(exc)
         _sign_in(person)
-        flash(_("Welcome, %(name)s.", name=person.display_name), "success")
+        flash(welcome(person), "success")
         return redirect(url_for("web.library"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/join.html", **context), status
+    return render_template("auth/link_form.html", **context), status
+
+
+@bp.route(_INVITE, methods=["GET", "POST"])
+def join(token: str) -> ResponseReturnValue:
+    form = JoinForm()
+    return _link_page(
+        token,
+        "invite",
+        form,
+        lambda: people.accept_invitation(get_session(), token, form.name.data, form.password.data),
+        lambda person: _("Welcome, %(name)s.", name=person.display_name),
+    )
 
 
 @bp.route(_RESET, methods=["GET", "POST"])
 def reset(token: str) -> ResponseReturnValue:
-    db = get_session()
-    try:
-        link = people.open_link(db, token, "reset")
-    except people.LinkUnusable as exc:
-        return _unusable(exc)
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            person = people.reset_password(db, token, form.password.data)
-            db.commit()
-        except people.LinkUnusable as exc:
-            db.rollback()
-            return _unusable(exc)
-        except BrandHubError as exc:
-            db.rollback()
-            _field_error(form, exc)
-            return render_template("auth/reset.html", form=form, link=link), status_for(exc)
-        _sign_in(person)
-        flash(_("Your new password is set."), "success")
-        return redirect(url_for("web.library"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/reset.html", form=form, link=link), status
+    return _link_page(
+        token,
+        "reset",
+        form,
+        lambda: people.reset_password(get_session(), token, form.password.data),
+        lambda person: _("Your new password is set."),
+    )
