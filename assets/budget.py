@@ -215,7 +215,15 @@ PRELOAD = (
 
 @functools.cache
 def preload() -> None:
-    """Import :data:`PRELOAD` (once per process)."""
+    """Import :data:`PRELOAD` (once per process).
+
+    OpenMP runtimes (LibRaw's libgomp in rawpy) are not fork-safe: a child forked
+    after the parent ran a parallel region waits for ever on pool threads it did
+    not inherit. They read ``OMP_NUM_THREADS`` when they load, so it is set to one
+    thread (no pool) before the first import; each budgeted child is one process
+    on one core anyway.
+    """
+    os.environ["OMP_NUM_THREADS"] = "1"
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
