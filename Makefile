@@ -60,7 +60,7 @@ $(AXE): tests/browser/package-lock.json
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "not installed: npm (the accessibility tests are skipped)"; fi
 
-PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=20
 
 # The whole suite on SQLite, then every test that reaches a database (see
 # tests/plugins/databases.py) again on a throwaway PostgreSQL cluster that
