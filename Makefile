@@ -5,10 +5,11 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 TSTAMP  = $(VENV)/.installed-test
 AXE     = tests/browser/node_modules/axe-core/axe.min.js
+TUSJS   = brandhub/static/vendor/tus.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install translations messages lint bench clean system-test-deps
+.PHONY: run test test-sqlite test-postgres install translations vendor messages lint bench clean system-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +23,20 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,postgres,redis,server]'
 	touch $(STAMP) $@
 
-install: $(STAMP) translations
+install: $(STAMP) translations vendor
 
 translations: | $(BIN)/python
 	$(BIN)/pybabel compile -d brandhub/translations -D messages
+
+# The browser libraries the pages use, from npm at the versions frontend/package-lock.json
+# pins, copied into brandhub/static/vendor (not in git): the drop zone's tus client.
+vendor: $(TUSJS)
+
+$(TUSJS): frontend/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Debian's nodejs and npm packages (see the README)"; exit 1; }
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+	mkdir -p $(@D)
+	cp frontend/node_modules/tus-js-client/dist/tus.min.js $@
 
 # The development server with a background worker beside it (both stop together).
 run: install
@@ -38,6 +49,7 @@ run: install
 # root, on Debian).
 system-test-deps:
 	@missing=""; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
@@ -66,14 +78,14 @@ PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=20
 # tests/plugins/databases.py) again on a throwaway PostgreSQL cluster that
 # scripts/pg-test.sh starts and removes (installing PostgreSQL as root on Debian;
 # skipping, with a message, where it cannot be had).
-test: lint translations system-test-deps
+test: lint translations system-test-deps vendor
 	$(PYTEST)
 	bash scripts/pg-test.sh $(PYTEST)
 
-test-sqlite: $(TSTAMP) translations system-test-deps
+test-sqlite: $(TSTAMP) translations system-test-deps vendor
 	$(PYTEST)
 
-test-postgres: $(TSTAMP) translations system-test-deps
+test-postgres: $(TSTAMP) translations system-test-deps vendor
 	bash scripts/pg-test.sh $(PYTEST)
 
 # The Flask-free packages with --strict, then the app (pyproject.toml sets what mypy asks of it).
@@ -89,7 +101,7 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache frontend/node_modules brandhub/static/vendor
 
 # Refresh the translation catalogs after changing user-facing text.
 messages: $(TSTAMP)

@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     "RESUMABLE_UPLOAD_HOURS": 24,
     "MAX_UNFINISHED_UPLOADS": 20,
     "UPLOAD_STAGING_PATH": None,
+    # The web drop zone sends each file to /api/v1/uploads in chunks of this many MiB
+    # (below a proxy's body limit; a whole S3 part at the default).
+    "UPLOAD_CHUNK_MB": 8,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
     # Attempt limits (brandhub/ratelimit.py), each per 10 minutes: that many at once, then
@@ -202,6 +205,8 @@ def validate(config: dict[str, Any]) -> None:
         raise ConfigError(
             "BRANDHUB_RESUMABLE_UPLOAD_HOURS and BRANDHUB_MAX_UNFINISHED_UPLOADS must be positive"
         )
+    if int(config["UPLOAD_CHUNK_MB"]) < 1:
+        raise ConfigError("BRANDHUB_UPLOAD_CHUNK_MB must be at least 1")
     if config["DEFAULT_LOCALE"] not in config["LOCALES"]:
         raise ConfigError("BRANDHUB_DEFAULT_LOCALE must be one of BRANDHUB_LOCALES")
     backend = config.get("JOBS_BACKEND") or ""

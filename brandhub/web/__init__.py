@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         people,  # noqa: F401  (adds its routes to admin.bp)
         presskit,
         processing,
+        resumable,  # noqa: F401  (adds its routes to views.bp)
         review_panel,
         rights,  # noqa: F401  (adds its routes to asset_forms.bp)
         sets,

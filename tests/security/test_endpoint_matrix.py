@@ -33,6 +33,7 @@ the order of the requests does not matter.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import itertools
@@ -462,6 +463,47 @@ def tus_upload(step: str, *, others: bool = False) -> Callable[[World, Principal
     return send
 
 
+def finished_upload(*, others: bool = False) -> Callable[[World, Principal], TestResponse]:
+    """The drop zone's card of a resumable upload, asked in the principal's session: its
+    own (one JPEG in the creation request finishes it; an unknown id for those who may not
+    upload) or, with ``others``, another editor's of the same agency."""
+
+    def send(w: World, p: Principal) -> TestResponse:
+        upload_id = "0" * 32
+        token = p.token if p.role in GLOBAL | EDITORS else None
+        if others:
+            if "tus_owner_card" not in w.extra:
+                w.extra["tus_owner_card"] = add_token(w.app, add_user(w.app, "editor", SAME))
+            token = w.extra["tus_owner_card"]
+        if token is not None:
+            data = w.jpeg()
+            name = base64.b64encode(b"tarjeta.jpg").decode()
+            started = w.app.test_client(use_cookies=False).post(
+                "/api/v1/uploads",
+                data=data,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Tus-Resumable": "1.0.0",
+                    "Upload-Length": str(len(data)),
+                    "Upload-Metadata": f"filename {name}",
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            )
+            assert started.status_code == 201, started.get_data(as_text=True)
+            upload_id = urlsplit(started.headers["Location"]).path.rsplit("/", 1)[1]
+        return p.web.get(f"/upload/resumable/{upload_id}")
+
+    return send
+
+
+def drawn_report(w: World, p: Principal) -> dict[str, Any]:
+    check = {"rule": "formato", "title": "Formato", "severity": "error", "status": "fail"}
+    return {
+        "report": {"brand": BRAND, "category": "photo", "checks": [{**check, "message": "No."}]},
+        "filename": "pieza.jpg",
+    }
+
+
 def nobody_but_the_owner(anon: Outcome) -> Expect:
     """Another person's upload: not found for everyone, whatever their role."""
     return lambda p: anon if p.anonymous else 404
@@ -841,6 +883,19 @@ TABLE: dict[tuple[str, str], list[Case]] = {
     ],
     ("web.upload", "POST"): [
         Case(page("POST", "/upload", data=jpeg_form()), creators(DONE, anon=LOGIN, denied=REFUSED))
+    ],
+    # The drop zone around a resumable upload: the finished upload's card, the page's count
+    # (an event's: who sees the event), and a refused file's report drawn as the page does.
+    ("web.resumable_upload", "GET"): [
+        Case(finished_upload(), creators(200, anon=LOGIN, denied=404), "its own upload"),
+        Case(finished_upload(others=True), nobody_but_the_owner(LOGIN), "another's"),
+    ],
+    ("web.upload_total", "GET"): [
+        Case(page("GET", "/upload/total"), signed_in(200, anon=LOGIN), "the library's"),
+        Case(page("GET", "/upload/total?event={event}"), read(anon=LOGIN), "an event's"),
+    ],
+    ("web.upload_report", "POST"): [
+        Case(page("POST", "/upload/report", json=drawn_report), signed_in(200, anon=LOGIN))
     ],
     ("web.asset_page", "GET"): [
         Case(page("GET", A), read(anon=LOGIN)),

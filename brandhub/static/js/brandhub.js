@@ -165,9 +165,47 @@ function initAutosubmit() {
 // brand's report, and a Retry button only when trying again can succeed (a dropped
 // connection, a busy server: not a brand refusal or a bad file). The total counts files
 // really done, and every [data-asset-count] on the page follows the server's count.
+//
+// The bytes go over tus (tus-js-client, served from static/vendor) to /api/v1/uploads in
+// chunks of data-chunk-bytes: a failed chunk is tried again after RETRY_DELAYS; while the
+// browser is offline the row says so ("offline" state) and the upload goes on from the
+// server's offset when the connection is back. The upload's address is kept in
+// localStorage under the file's fingerprint, so the same file dropped again after a reload
+// sends only what the server is still missing. Without the tus client the whole file goes
+// in one form post to data-action, as the page's plain form does.
 
 const PARALLEL_UPLOADS = 3;
 const PROCESSING_POLL_MS = 1500;
+// Waits (ms) before each new try of a request that failed while the browser is online.
+const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+
+// What identifies a file and what it is sent with (its fields, its event), so a file
+// dropped again resumes its own upload and not one with other details. FNV-1a: this runs
+// on plain HTTP too, where SubtleCrypto is missing.
+function uploadFingerprint(file, endpoint, metadata) {
+  const text = JSON.stringify([endpoint, file.name, file.type, file.size, file.lastModified, metadata]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return `brandhub-${file.size}-${file.lastModified}-${hash.toString(16)}`;
+}
+
+// A JSON answer, asked again (after a pause) while the connection is away, the server busy
+// or the status one of ``again``; null for an answer that will not change (a 4xx).
+async function fetchJson(url, options = {}, again = []) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const response = await fetch(url, { ...options, headers: { Accept: "application/json", ...options.headers } });
+      if (response.ok) return await response.json();
+      if (response.status < 500 && response.status !== 429 && !again.includes(response.status)) return null;
+    } catch (err) {
+      // offline or dropped: ask again
+    }
+    await new Promise((wait) => setTimeout(wait, Math.min(PROCESSING_POLL_MS * (attempt + 1), 15000)));
+  }
+}
 
 // "{n} files" from data-<name>-one / data-<name>-other (Spanish and English plurals).
 function plural(dataset, name, n, values = {}) {
@@ -197,8 +235,11 @@ function initDropzone(zone) {
   const form = zone.closest("form");
   const msg = zone.dataset;
   const queued = "queue" in zone.dataset;
+  const resumable = Boolean(msg.tusEndpoint && window.tus?.isSupported);
   const waiting = [];  // picked, not sent yet (until the start button)
   const queue = [];  // to send now
+  const running = new Set();  // tus uploads under way
+  const offline = new Set();  // of those, the ones waiting for the connection
   let active = 0;
   let done = 0;
   let refused = 0;
@@ -209,6 +250,7 @@ function initDropzone(zone) {
     total.hidden = sent === 0;
     let text = plural(msg, "msgTotal", sent, { done, total: sent });
     if (refused) text += ` · ${plural(msg, "msgRefused", refused)}`;
+    if (offline.size) text += ` · ${msg.msgOffline}`;
     total.textContent = text;
     if (start) {
       start.hidden = waiting.length === 0;
@@ -280,7 +322,219 @@ function initDropzone(zone) {
     pump();
   });
 
-  const send = (item) => new Promise((resolve) => {
+  const send = (item) => (resumable ? sendResumable(item) : sendForm(item));
+
+  // A finished upload's answer: the count, the previews (asked for until made), the row
+  // and the new card, and a note when it looks like an asset already there.
+  const showUploaded = async (item, body) => {
+    updateAssetCounts(body.total);
+    if (body.state === "processing" && body.status_url) {
+      setState(item, "processing", msg.msgProcessing);
+      body = { ...body, ...(await untilProcessed(body.status_url)) };
+    }
+    markDone(item, msg.msgDone, body.url, body.message);
+    addCard(cards, body);
+    if (body.similar_message && body.similar?.length) {  // a near duplicate: say which
+      const note = element("a", "upload-item__similar", body.similar_message);
+      note.href = body.similar[0].url;
+      item.row.append(note);
+    }
+  };
+
+  const assetUrl = (id) => msg.assetUrl.replace("{id}", String(id));
+
+  // ----- tus: the file in chunks, resumed after a dropped connection or a reload -----
+  const metadataFor = (file) => {
+    const metadata = {};
+    if (form) {
+      for (const [key, value] of new FormData(form).entries()) {
+        if (typeof value === "string" && value.trim() && key !== "csrf_token") metadata[key] = value;
+      }
+    }
+    metadata.filename = file.name;
+    if (msg.event) metadata.event = msg.event;
+    return metadata;
+  };
+
+  // Whether tus-js-client should try a failed request again by itself: not while offline
+  // (the "online" event resumes it), and not what the server refused for good.
+  const shouldRetry = (err) => {
+    if (!navigator.onLine) return false;
+    const status = err.originalResponse?.getStatus() || 0;
+    if (status === 409) return errorOf(err).code !== "duplicate";  // an offset to ask again
+    return status === 0 || status === 423 || status >= 500;
+  };
+
+  const errorOf = (err) => {
+    try {
+      return JSON.parse(err.originalResponse?.getBody() || "{}").error || {};
+    } catch (parseError) {
+      return {};
+    }
+  };
+
+  const makeUpload = (item) => {
+    const metadata = metadataFor(item.file);
+    return new window.tus.Upload(item.file, {
+      endpoint: msg.tusEndpoint,
+      chunkSize: Number(msg.chunkBytes) || DEFAULT_CHUNK_BYTES,
+      retryDelays: RETRY_DELAYS,
+      uploadDataDuringCreation: true,
+      removeFingerprintOnSuccess: true,
+      metadata,
+      headers: { "X-CSRFToken": msg.csrf },
+      fingerprint: (file) => Promise.resolve(uploadFingerprint(file, msg.tusEndpoint, metadata)),
+      onShouldRetry: shouldRetry,
+      onProgress: (sent, size) => progressed(item, sent, size),
+      onSuccess: ({ lastResponse }) => finished(item, lastResponse),
+      onError: (err) => failed(item, err),
+    });
+  };
+
+  // Forget the stored address of a file whose upload the server ended (refused, duplicate).
+  const forget = (item) => {
+    const upload = item.upload;
+    upload?.findPreviousUploads()
+      .then((previous) => previous.forEach((p) => upload.options.urlStorage.removeUpload(p.urlStorageKey)))
+      .catch(() => {});
+  };
+
+  const settle = (item) => {
+    item.sending = false;
+    running.delete(item);
+    offline.delete(item);
+    updateTotal();
+    const resolve = item.settle;
+    item.settle = null;
+    resolve?.();
+  };
+
+  const sendResumable = (item) => new Promise((resolve) => {
+    item.settle = resolve;
+    item.sending = true;  // until tus-js-client says it succeeded or gave up
+    running.add(item);
+    if (item.upload?.url) {  // Retry: the server's offset, then the bytes still missing
+      item.upload.start();
+      return;
+    }
+    item.upload = makeUpload(item);  // new, or its creation failed: the fields as they are now
+    const upload = item.upload;
+    // Two rows of one file on this page: the second gets its own upload, not the first's.
+    const same = (a, b) => a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+    const twin = [...running].some((other) => other !== item && same(other.file, item.file));
+    upload.findPreviousUploads().then((previous) => {
+      // The same file dropped again (after a reload): go on from what the server has.
+      const last = previous
+        .sort((a, b) => Date.parse(a.creationTime) - Date.parse(b.creationTime))
+        .at(-1);
+      if (last && !twin) upload.resumeFromPreviousUpload(last);
+      upload.start();
+    }, () => upload.start());
+  });
+
+  const progressed = (item, sent, size) => {
+    if (!size || !running.has(item)) return;
+    const pct = Math.min(100, Math.floor((sent / size) * 100));
+    if (offline.has(item)) {
+      item.bar.value = pct;
+      return;
+    }
+    if (sent >= size) {  // every byte is sent: the server now reads, checks and files it
+      item.bar.removeAttribute("value");
+      setState(item, "processing", msg.msgProcessing);
+      return;
+    }
+    if (item.row.dataset.state !== "uploading") setState(item, "uploading", "");
+    item.bar.value = pct;
+    item.state.textContent = `${msg.msgUploading} ${pct} %`;
+  };
+
+  const goOffline = (item) => {
+    if (offline.has(item)) return;
+    offline.add(item);
+    item.before = { state: item.row.dataset.state, text: item.state.textContent };
+    setState(item, "offline", msg.msgOffline);
+    updateTotal();
+  };
+
+  // The browser lost its connection: stop what is being sent rather than wait on a dead
+  // request (it can hang for minutes); the server keeps what arrived, and the "online"
+  // event goes on from there.
+  window.addEventListener("offline", () => running.forEach((item) => {
+    if (!item.sending) return;  // its bytes are in: what is left asks again by itself
+    item.stopped = true;
+    item.upload.abort();
+    goOffline(item);
+  }));
+  window.addEventListener("online", () => {
+    for (const item of [...offline]) {
+      offline.delete(item);
+      setState(item, item.before.state, item.before.text);
+      if (item.stopped) {
+        item.stopped = false;
+        item.sending = true;
+        item.upload.start();  // asks the server's offset, then sends the rest
+      }
+    }
+    updateTotal();
+  });
+
+  const finished = async (item, response) => {
+    item.sending = false;
+    item.bar.removeAttribute("value");
+    setState(item, "processing", msg.msgProcessing);
+    const id = new URL(item.upload.url, window.location.href).pathname.split("/").pop();
+    // 409: the last byte is in but the server is still filing it (an answer lost offline).
+    const body = await fetchJson(msg.resultUrl.replace("{id}", encodeURIComponent(id)), {}, [409]);
+    const asset = /\/assets\/(\d+)/.exec(response?.getHeader("BrandHub-Asset") || "");
+    if (body) {
+      await showUploaded(item, body);
+    } else if (asset) {  // the page's view of it is gone (expired): still say where it is
+      markDone(item, msg.msgDone, assetUrl(asset[1]));
+    } else {  // ended while the answer was lost: sending it again tells what happened
+      item.upload = null;
+      markFailed(item, msg.msgNetwork, {}, true);
+    }
+    settle(item);
+  };
+
+  const failed = async (item, err) => {
+    item.sending = false;
+    const status = err.originalResponse?.getStatus() || 0;
+    if (!status && !navigator.onLine) {  // resumed by the "online" event
+      item.stopped = true;
+      goOffline(item);
+      return;
+    }
+    const error = errorOf(err);
+    if (status === 409 && error.code === "duplicate") {
+      forget(item);
+      const answer = await fetchJson(msg.totalUrl);  // it may have joined this event
+      updateAssetCounts(answer?.total);
+      markDone(item, msg.msgDuplicate, error.existing_id ? assetUrl(error.existing_id) : null);
+      settle(item);
+      return;
+    }
+    const retryable = error.retryable === true || error.code === "validation"
+      || status === 0 || status >= 500 || status === 429 || status === 409 || status === 423
+      || !error.code;
+    if (!retryable) {
+      forget(item);
+      if (error.report && !error.report_html) {  // drawn as the upload page draws it
+        const drawn = await fetchJson(msg.reportUrl, {
+          method: "POST",
+          body: JSON.stringify({ report: error.report, filename: item.file.name }),
+          headers: { "Content-Type": "application/json", "X-CSRFToken": msg.csrf },
+        });
+        if (drawn?.report_html) error.report_html = drawn.report_html;
+      }
+    }
+    markFailed(item, error.message || (status ? msg.msgFailed : msg.msgNetwork), error, retryable);
+    settle(item);
+  };
+
+  // ----- without the tus client: the whole file in one form post -----
+  const sendForm = (item) => new Promise((resolve) => {
     const data = new FormData();
     if (form) {
       for (const [key, value] of new FormData(form).entries()) {
@@ -307,18 +561,7 @@ function initDropzone(zone) {
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
       if (xhr.status === 201) {
-        updateAssetCounts(body.total);
-        if (body.state === "processing" && body.status_url) {
-          setState(item, "processing", msg.msgProcessing);
-          body = { ...body, ...(await untilProcessed(body.status_url)) };
-        }
-        markDone(item, msg.msgDone, body.url, body.message);
-        addCard(cards, body);
-        if (body.similar_message && body.similar?.length) {  // a near duplicate: say which
-          const note = element("a", "upload-item__similar", body.similar_message);
-          note.href = body.similar[0].url;
-          item.row.append(note);
-        }
+        await showUploaded(item, body);
       } else if (xhr.status === 409) {
         updateAssetCounts(body.error?.total);
         markDone(item, msg.msgDuplicate, body.error?.existing_url);
