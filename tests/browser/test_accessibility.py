@@ -53,6 +53,8 @@ pytestmark = pytest.mark.skipif(
 #: Routes that answer with a file (a download, an image, a ZIP, a stylesheet) or JSON, not a page.
 FILES = {
     "processing_status",  # JSON: how far the previews of an upload are
+    "web.resumable_upload",  # JSON: a finished resumable upload's card, for the drop zone
+    "web.upload_total",  # JSON: the count a drop zone's page shows
     "static",
     "theme_css",
     "favicon",

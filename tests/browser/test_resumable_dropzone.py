@@ -25,8 +25,8 @@ from sqlalchemy import select
 
 from brandhub.models import Asset, ResumableUpload
 from brandhub.services import storage
-from tests.browser.conftest import screenshot, sign_in, start_uploads
-from tests.factories import PASSWORD, add_user, session
+from tests.browser.conftest import drop_files, screenshot, sign_in, start_uploads
+from tests.factories import PASSWORD, add_user, photo, session
 
 CHUNK = 1024 * 1024
 THROTTLE = 2 * 1024 * 1024  # bytes a second the browser may send
@@ -243,3 +243,20 @@ def test_without_script_the_plain_form_uploads(browser, live_server, live_app, t
         == hashlib.sha256(path.read_bytes()).hexdigest()
     )
     context.close()
+
+
+def test_without_the_tus_client_the_drop_zone_sends_the_whole_file_in_one_post(
+    page, live_server, live_app
+):
+    user = add_user(live_app, "editor")
+    page.route("**/static/vendor/tus.min.js", lambda route: route.abort())
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
+    sign_in(page, live_server.url, user.email)
+    page.goto(live_server.url + "/upload")
+    assert page.evaluate("() => typeof window.tus") == "undefined"
+    drop_files(page, {"acto-41.jpg": photo(41)})
+    page.locator('.upload-item[data-state="done"]').wait_for()
+    assert f"POST {live_server.url}/upload" in sent
+    assert not [s for s in sent if "/api/v1/uploads" in s]
+    assert page.locator(".dropzone__cards .card").count() == 1

@@ -379,7 +379,9 @@ function initDropzone(zone) {
       endpoint: msg.tusEndpoint,
       chunkSize: Number(msg.chunkBytes) || DEFAULT_CHUNK_BYTES,
       retryDelays: RETRY_DELAYS,
-      uploadDataDuringCreation: true,
+      // The creation carries no bytes: one cut while it is under way leaves no upload
+      // behind that the person's count of unfinished ones would keep for a day.
+      uploadDataDuringCreation: false,
       removeFingerprintOnSuccess: true,
       metadata,
       headers: { "X-CSRFToken": msg.csrf },
@@ -518,8 +520,10 @@ function initDropzone(zone) {
     const retryable = error.retryable === true || error.code === "validation"
       || status === 0 || status >= 500 || status === 429 || status === 409 || status === 423
       || !error.code;
+    // The server ended the upload (gone, or the file refused at its last byte): the same
+    // file dropped again must start anew. A session or token refusal leaves it to resume.
+    if ([404, 410, 413, 415, 422].includes(status)) forget(item);
     if (!retryable) {
-      forget(item);
       if (error.report && !error.report_html) {  // drawn as the upload page draws it
         const drawn = await fetchJson(msg.reportUrl, {
           method: "POST",
