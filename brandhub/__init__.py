@@ -23,10 +23,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth,
         db,
         errors,
+        health,
         i18n,
         ids,
         job_queue,
         jobs,
+        logs,
+        metrics,
         ratelimit,
         search,
         security,
@@ -46,9 +49,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(cfg.load_config(Path(app.instance_path), config))
     cfg.validate(app.config)
 
+    logs.init_app(app)  # the request id first: every later hook's log lines carry it
+    metrics.init_app(app)  # after-request hooks run in reverse: it sees the final status
     ids.init_app(app)  # before any route: ids past the database's range are 404
     db.init_app(app)
     services.init_app(app)
+    health.init_app(app)
     search.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

@@ -118,6 +118,17 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SECURITY": "starttls",  # "starttls", "ssl" or "none"
     "MAIL_FROM": "",
     "MAIL_TIMEOUT": 10,
+    # Operations (brandhub/health.py, metrics.py, logs.py): "json" writes one JSON object
+    # per log line, each with the request id; /metrics answers a bearer token or the
+    # addresses (or networks) allowed; /readyz gives each check this many seconds, trusts
+    # a store write for this long and calls an outbox older than this a stopped indexer.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    "METRICS_TOKEN": "",
+    "METRICS_ALLOW": ["127.0.0.1", "::1"],
+    "READY_CHECK_TIMEOUT": 2,
+    "READY_WRITE_PROBE_SECONDS": 30,
+    "READY_OUTBOX_LAG_SECONDS": 600,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
@@ -247,6 +258,11 @@ def validate(config: dict[str, Any]) -> None:
     public = str(config.get("PUBLIC_URL") or "")
     if public and not public.startswith(("http://", "https://")):
         raise ConfigError("BRANDHUB_PUBLIC_URL must start with http:// or https://")
+    if str(config.get("LOG_FORMAT") or "text") not in ("text", "json"):
+        raise ConfigError("BRANDHUB_LOG_FORMAT must be 'text' or 'json'")
+    for name in ("READY_CHECK_TIMEOUT", "READY_WRITE_PROBE_SECONDS", "READY_OUTBOX_LAG_SECONDS"):
+        if float(config[name]) <= 0:
+            raise ConfigError(f"BRANDHUB_{name} must be positive")
     url = str(config["DATABASE_URL"])
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")

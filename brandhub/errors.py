@@ -31,6 +31,8 @@ from core.errors import BrandHubError, Conflict, InvalidInput, NotFound, TooMany
 from guidelines import ComplianceFailed
 from search_index import IndexUnavailable
 
+from . import metrics
+
 # The first class an error is an instance of gives its status (subclasses first).
 STATUS_FOR: list[tuple[type[BrandHubError], int]] = [
     (UploadExpired, 410),  # tus: an upload that expired is gone
@@ -123,6 +125,7 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
 
 def _domain(exc: BrandHubError) -> Response:
     extra = {k: v for k, v in exc.details.items() if k in EXPOSED_DETAILS}
+    metrics.refused(exc, status_for(exc))
     return error_response(status_for(exc), exc.code, _(exc.message), **extra)
 
 

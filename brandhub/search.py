@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResults
 
-from . import indexing
+from . import indexing, metrics
 from .db import database
 from .models import Asset
 from .operations.access import Viewer, search_scope, visible_filter
@@ -81,7 +81,8 @@ def service(app: Flask | None = None) -> SearchService:
 def run_search(user: Viewer, **query: Any) -> SearchResults:
     """Search as ``user``; raises IndexUnavailable/InvalidQuery for the caller to show."""
     catch_up()
-    return service().index().search(SearchQuery(**query, **search_scope(user)))
+    with metrics.search_timer():
+        return service().index().search(SearchQuery(**query, **search_scope(user)))
 
 
 #: A drain inside a request stops after this many batches; the rest waits for the next.

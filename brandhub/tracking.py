@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, g, request
 from flask_login import current_user
 
+from . import metrics
 from .db import database, get_session
 from .models import Asset, ShareLink
 from .operations.access import Viewer
@@ -104,6 +105,7 @@ def _write(response: Response) -> Response:
         db = database().sessionmaker()
         try:
             for (what, preset, version), group in _grouped(notes).items():
+                metrics.downloaded(preset if what == "preset" else what, channel, len(group))
                 record_downloads(
                     db,
                     group,

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from assets.errors import BrandHubError
 
-from .. import job_queue
+from .. import job_queue, logs, metrics
 from ..db import database, get_session
 from ..models import Job, utcnow
 
@@ -145,11 +145,12 @@ def register(queue: job_queue.JobQueue) -> Any:
         context=True,
     )
     def run_job(job_id: int, task: Any = None) -> None:
-        with app.app_context():
+        with app.app_context(), logs.request_id_context(None):
             db = get_session()
             job = claim(db, job_id, queue.retries + 1)
             if job is None:
                 return  # done, failed, running elsewhere, or its asset was deleted
+            logs.bind_job(job)
             function = RUNNERS.get(job.kind)
             try:
                 if function is None:
@@ -159,6 +160,7 @@ def register(queue: job_queue.JobQueue) -> Any:
                 db.rollback()
                 retries_left = getattr(task, "retries", 0) or 0
                 final = is_permanent(exc) or retries_left <= 0
+                metrics.job_failed(job.kind, final, exc)
                 delay = getattr(task, "retry_delay", None)
                 _record_failure(db, job_id, exc, final, delay)
                 if is_permanent(exc):

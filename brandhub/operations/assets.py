@@ -24,7 +24,7 @@ from assets.ingest import prepare, store
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
-from .. import file_text
+from .. import file_text, metrics
 from ..models import Asset, Event, Tag, User
 from .access import refuse_stored, require_edit, require_upload, resolve_agency
 from .capture import apply_capture
@@ -268,6 +268,7 @@ def create_asset(
                 asset.event = event
                 apply_capture(asset, settings.time_zone)  # its clock read in the event's zone
             commit_file(db, storage, uploader, asset, prepared, written)
+            metrics.uploaded(asset.kind, prepared.size)
     except DuplicateAsset as exc:
         if event is not None and exc.existing_id is not None:
             db.rollback()

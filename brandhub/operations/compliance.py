@@ -38,6 +38,7 @@ from assets.storage import Storage
 from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece, infer_category
 from guidelines.officials import OfficialLogos
 
+from .. import metrics
 from ..models import Agency, Asset, BrandVersion, ComplianceReport
 from .brands import brand_for_agency, official_logo_paths
 
@@ -210,6 +211,7 @@ def check_upload(
         metadata=metadata,
         settings=settings,
     )
+    metrics.verdict(report.status, "upload")
     if blocks and report.status == "fail":
         raise ComplianceFailed(report.to_dict())
     return Checked(cat, version, report)
@@ -316,6 +318,7 @@ def check_stream(
             storage, Path(tmp.name), brand, category, filename, None, settings, preview
         )
         _refuse_unreadable(report)
+        metrics.verdict(report.status, "check_desk")
         return report, image
 
 

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         check,
         context,
         downloads,
+        health,
         people,  # noqa: F401  (adds its routes to admin.bp)
         presskit,
         processing,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
 
     context.init_app(app)
     processing.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(brand.bp)
