@@ -13,6 +13,7 @@ live by what they handle:
 ``search.py``       ``reindex``, ``check-index``: the search index
 ``similar.py``      ``similar``: near-duplicate hashes
 ``capture.py``      ``agencies zone``: the time zone of an agency's cameras
+``doctor.py``       ``doctor``: every part of the instance checked, with what to do
 ==================  =========================================================
 
 The commands that run the worker (``worker``, ``run-all``) belong to
@@ -28,6 +29,7 @@ from flask.cli import FlaskGroup
 from .. import create_app
 from .brands import brands_group, check_command
 from .capture import agencies_group
+from .doctor import doctor_command
 from .imports import import_command
 from .jobs import jobs_group
 from .maintenance import backup_command, gc_command, init_command, restore_command
@@ -58,5 +60,6 @@ def register_commands(app: Flask) -> None:
         gc_command,
         backup_command,
         restore_command,
+        doctor_command,
     ):
         app.cli.add_command(command)

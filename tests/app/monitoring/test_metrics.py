@@ -1,0 +1,229 @@
+"""``/metrics`` after a small session: each series is there with the values the session made.
+
+Counters live in the process (or, under gunicorn, in ``PROMETHEUS_MULTIPROC_DIR``),
+so the test reads them before and after and checks what the session added.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.app.compliance.support import CHECK_URL, form, pieces
+from tests.factories import Api, photo, upload
+
+from .support import prepare_parts
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+def scrape(client: FlaskClient, **kw: object) -> Samples:
+    response = client.get("/metrics", **kw)  # type: ignore[arg-type]
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain")
+    samples: Samples = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def total(samples: Samples, name: str, **labels: str) -> float:
+    """The sum over every sample of ``name`` whose labels include ``labels``."""
+    wanted = set(labels.items())
+    return sum(v for (n, got), v in samples.items() if n == name and wanted <= set(got))
+
+
+def test_a_small_session_shows_in_every_series(
+    app: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    api_for: Callable[..., Api],
+) -> None:
+    prepare_parts(app)
+    assert runner.invoke(args=["brands", "load"]).exit_code == 0
+    api = api_for("editor")
+    before = scrape(client)
+
+    first = upload(api, 1)
+    second = upload(api, 2)
+    sizes = len(photo(1)) + len(photo(2))
+    assert api.upload(photo(1), "otra.jpg").status_code == 409  # the same bytes again
+    assert api.upload(b"not a picture at all", "nota.jpg").status_code in (415, 422)
+    assert api.get(f"/assets/{first['id']}/download?preset=web").status_code == 200
+    assert api.get(f"/assets/{second['id']}/file").status_code == 200
+    assert api.get("/search?q=foto").status_code == 200
+    report = client.post(CHECK_URL, data=form(pieces()["stretched"], "pieza.png"))
+    assert report.status_code == 200 and report.get_json()["status"] == "fail"
+
+    after = scrape(client)
+
+    def added(name: str, **labels: str) -> float:
+        return total(after, name, **labels) - total(before, name, **labels)
+
+    assert added("brandhub_uploads_total", kind="image") == 2
+    assert added("brandhub_ingested_bytes_total") >= sizes
+    assert added("brandhub_refusals_total", reason="duplicate") == 1
+    assert added("brandhub_refusals_total") == 2
+    assert added("brandhub_brand_verdicts_total", verdict="fail", source="check_desk") == 1
+    assert added("brandhub_downloads_total", preset="web", channel="api") == 1
+    assert added("brandhub_downloads_total", preset="original", channel="api") == 1
+    assert added("brandhub_search_duration_seconds_count") == 1
+    assert added("brandhub_http_requests_total", endpoint="api.create", status="201") == 2
+    assert added("brandhub_http_requests_total", endpoint="api.create", status="409") == 1
+    latency = "brandhub_http_request_duration_seconds"
+    assert added(f"{latency}_count", endpoint="api.create", method="POST") == 4
+    assert 0 < added(f"{latency}_sum", endpoint="api.create", method="POST") < 60
+    # Read at scrape time from the database and the queue.
+    assert value(after, "brandhub_outbox_pending") == 0
+    assert value(after, "brandhub_outbox_lag_seconds") == 0
+    assert value(after, "brandhub_job_queue_depth") == 0
+    assert ("brandhub_jobs", ()) not in after  # labelled by state and kind only
+
+
+def test_job_failures_and_retries_and_storage_errors_are_counted() -> None:
+    from prometheus_client import REGISTRY
+
+    from assets.errors import StorageError
+    from assets.storage import s3_errors
+    from brandhub import metrics
+
+    def read(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    retries = read("brandhub_job_retries_total", kind="media")
+    failures = read("brandhub_job_failures_total", kind="media")
+    unreachable = read("brandhub_storage_errors_total", kind="unreachable")
+    metrics.job_failed("media", False, StorageError(s3_errors.UNREACHABLE))
+    metrics.job_failed("media", True, ValueError("damaged"))
+    assert read("brandhub_job_retries_total", kind="media") == retries + 1
+    assert read("brandhub_job_failures_total", kind="media") == failures + 1
+    assert read("brandhub_storage_errors_total", kind="unreachable") == unreachable + 1
+
+
+def test_metrics_answer_a_token_or_an_allowed_address_only(
+    app_factory: Callable[..., Flask],
+) -> None:
+    app = app_factory(METRICS_TOKEN="s3cret-scrape", METRICS_ALLOW=["10.1.0.0/16"])
+    client = app.test_client()
+    outside = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.get("/metrics", environ_base=outside).status_code == 404
+    wrong = {"Authorization": "Bearer nope"}
+    assert client.get("/metrics", environ_base=outside, headers=wrong).status_code == 404
+    good = {"Authorization": "Bearer s3cret-scrape"}
+    assert client.get("/metrics", environ_base=outside, headers=good).status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.4.2"}).status_code == 200
+    # Loopback is allowed only while METRICS_ALLOW says so.
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 404
+    # Behind one trusted proxy the visitor's forwarded address counts, not the proxy's.
+    proxied = app_factory(TRUSTED_PROXIES=1).test_client()
+    via = {"REMOTE_ADDR": "127.0.0.1"}
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    assert proxied.get("/metrics", environ_base=via, headers=forwarded).status_code == 404
+    assert proxied.get("/metrics", environ_base=via).status_code == 200
+
+
+_GUNICORN_CONF = """
+from prometheus_client import multiprocess
+
+def child_exit(server, worker):
+    multiprocess.mark_process_dead(worker.pid)
+"""
+
+
+@pytest.mark.slow
+def test_gunicorn_workers_add_up_in_multiprocess_mode(app: Flask, tmp_path: Path) -> None:
+    """Two gunicorn workers answer; /metrics counts every request, whichever answered."""
+    pytest.importorskip("gunicorn")
+    import requests
+
+    from .support import free_port
+
+    prepare_parts(app)
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    port = free_port()
+    script = textwrap.dedent(
+        f"""
+        from brandhub import create_app
+        app = create_app({{"INSTANCE_PATH": {app.instance_path!r}, "SECRET_KEY": "x",
+                           "DATABASE_URL": {app.config["DATABASE_URL"]!r},
+                           "JOBS_BACKEND": "immediate"}})
+        """
+    )
+    (tmp_path / "probe_app.py").write_text(script)
+    (tmp_path / "gunicorn_conf.py").write_text(_GUNICORN_CONF)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": f"{tmp_path}:{Path.cwd()}",
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-c",
+            str(tmp_path / "gunicorn_conf.py"),
+            "probe_app:app",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        import time
+
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(f"{base}/healthz", timeout=20)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        for _ in range(20):
+            assert requests.get(f"{base}/healthz", timeout=5).status_code == 200
+        text = requests.get(f"{base}/metrics", timeout=5).text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        assert server.stderr is not None
+        server.stderr.close()
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    served = total(samples, "brandhub_http_requests_total", endpoint="health.healthz")
+    assert served >= 21  # every request, though two processes answered them
+    assert len(list(folder.glob("*.db"))) >= 2
+
+
+def test_bytes_ingested_is_not_fooled_by_a_refused_upload(api_for: Callable[..., Api]) -> None:
+    from prometheus_client import REGISTRY
+
+    api = api_for("editor")
+    before = REGISTRY.get_sample_value("brandhub_ingested_bytes_total") or 0.0
+    r = api.upload(io.BytesIO(b"%PDF-1.4 broken").read(), "roto.pdf")
+    assert r.status_code >= 400
+    assert (REGISTRY.get_sample_value("brandhub_ingested_bytes_total") or 0.0) == before
