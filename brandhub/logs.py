@@ -43,6 +43,7 @@ _VALID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 HEADER = "X-Request-ID"
 _HANDLER_MARK = "_brandhub_json"
 access_log = logging.getLogger("brandhub.access")
+job_log = logging.getLogger("brandhub.jobs")
 
 
 def current_request_id() -> str | None:
@@ -72,6 +73,13 @@ def given_or_new(value: str | None) -> str:
 def bind_job(job: Job) -> None:
     """In the worker: this job's lines carry the id of the request that queued it."""
     _REQUEST_ID.set((job.data or {}).get("request_id") or f"job-{job.id}")
+    job_log.info(
+        "job %s (%s), attempt %s",
+        job.id,
+        job.kind,
+        job.attempts,
+        extra={"job_id": job.id, "job_kind": job.kind},
+    )
 
 
 def _stamp_job(_mapper: Any, _connection: Any, job: Job) -> None:
