@@ -44,7 +44,7 @@ run: install
 	$(BIN)/brandhub run-all --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests, a throwaway redis-server backs the
-# Redis job-queue test, and ExifTool and exiv2 read every file BrandHub writes (the
+# Redis job-queue test, nginx checks deploy/'s site (nginx -t), and ExifTool and exiv2 read every file BrandHub writes (the
 # oracles of tests/app/downloads/test_written_metadata.py); install what is missing (as
 # root, on Debian).
 system-test-deps:
@@ -56,6 +56,7 @@ system-test-deps:
 	command -v exiv2 >/dev/null 2>&1 || missing="$$missing exiv2"; \
 	command -v gs >/dev/null 2>&1 || missing="$$missing ghostscript"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -1,0 +1,33 @@
+"""Gunicorn's settings for BrandHub (``gunicorn --config deploy/gunicorn.conf.py wsgi:app``).
+
+Every value can be changed by the environment (``GUNICORN_WORKERS=8``). Behind nginx on
+the same host: bound to loopback, nginx's ``X-Forwarded-Proto`` trusted from there.
+With ``PROMETHEUS_MULTIPROC_DIR`` set, a worker that exits has its live gauges dropped
+(its counters keep counting in the total).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+# Long enough for a 2 GB upload on a slow link and for a large ZIP to start streaming.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600"))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (memory held by large decodes goes back).
+max_requests = 2000
+max_requests_jitter = 200
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# BrandHub writes its own access line (with the request id) when BRANDHUB_LOG_FORMAT=json.
+accesslog = None if os.environ.get("BRANDHUB_LOG_FORMAT") == "json" else "-"
+errorlog = "-"
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
