@@ -44,9 +44,9 @@ run: install
 	$(BIN)/brandhub run-all --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests, a throwaway redis-server backs the
-# Redis job-queue test, nginx checks deploy/'s site (nginx -t), and ExifTool and exiv2 read every file BrandHub writes (the
-# oracles of tests/app/downloads/test_written_metadata.py); install what is missing (as
-# root, on Debian).
+# Redis job-queue test, nginx checks deploy/'s site (nginx -t), and ExifTool and
+# exiv2 read every file BrandHub writes (the oracles of
+# tests/app/downloads/test_written_metadata.py); install what is missing (as root, on Debian).
 system-test-deps:
 	@missing=""; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
