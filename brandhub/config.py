@@ -121,7 +121,8 @@ DEFAULTS: dict[str, Any] = {
     # Operations (brandhub/health.py, metrics.py, logs.py): "json" writes one JSON object
     # per log line, each with the request id; /metrics answers a bearer token or the
     # addresses (or networks) allowed; /readyz gives each check this many seconds, trusts
-    # a store write for this long and calls an outbox older than this a stopped indexer.
+    # a store write for this long, calls an outbox older than this a stopped indexer and
+    # gives the same answer again for this long.
     "LOG_FORMAT": "text",
     "LOG_LEVEL": "INFO",
     "METRICS_TOKEN": "",
@@ -129,6 +130,7 @@ DEFAULTS: dict[str, Any] = {
     "READY_CHECK_TIMEOUT": 2,
     "READY_WRITE_PROBE_SECONDS": 30,
     "READY_OUTBOX_LAG_SECONDS": 600,
+    "READY_CACHE_SECONDS": 1,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
@@ -263,6 +265,8 @@ def validate(config: dict[str, Any]) -> None:
     for name in ("READY_CHECK_TIMEOUT", "READY_WRITE_PROBE_SECONDS", "READY_OUTBOX_LAG_SECONDS"):
         if float(config[name]) <= 0:
             raise ConfigError(f"BRANDHUB_{name} must be positive")
+    if float(config["READY_CACHE_SECONDS"]) < 0:
+        raise ConfigError("BRANDHUB_READY_CACHE_SECONDS cannot be negative")
     url = str(config["DATABASE_URL"])
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")

@@ -16,6 +16,10 @@ trusted for ``READY_WRITE_PROBE_SECONDS``, so a probe every two seconds does
 not write every two seconds. A failure is never cached. The probe talks to the
 store through a client of its own with short timeouts and no retries.
 
+A whole answer is reused for ``READY_CACHE_SECONDS`` (one second), so probes
+sent by anyone, as fast as they like, run the checks at most once a second per
+process; no attempt limit is needed (and one would cost a database write).
+
 The outbox lag is the age of the oldest search index change that is due and not
 applied yet; more than ``READY_OUTBOX_LAG_SECONDS`` means the index writer
 (the worker, or the inline drain) has stopped.
@@ -108,6 +112,7 @@ class _State:
     probe_store: Storage | None = None
     written_at: float | None = None
     running: dict[str, Future[Check]] = field(default_factory=dict)
+    answer: tuple[float, bool, dict[str, Any]] | None = None
 
 
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="brandhub-health")
@@ -124,6 +129,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("READY_CHECK_TIMEOUT", 2.0)
     app.config.setdefault("READY_WRITE_PROBE_SECONDS", 30.0)
     app.config.setdefault("READY_OUTBOX_LAG_SECONDS", 600)
+    app.config.setdefault("READY_CACHE_SECONDS", 1)
     app.extensions[_EXT] = _State()
 
 
@@ -308,7 +314,17 @@ def run_bounded(app: Flask, names: tuple[str, ...] = READY_PARTS) -> list[Check]
 
 
 def readiness(app: Flask) -> tuple[bool, dict[str, Any]]:
-    """``/readyz``'s answer: whether every part is ready, and the JSON body."""
+    """``/readyz``'s answer: whether every part is ready, and the JSON body.
+
+    An answer is given again for ``READY_CACHE_SECONDS`` (1): a flood of anonymous
+    probes costs one round of checks a second per process, and a load balancer that
+    probes every two seconds or more still gets a fresh answer each time.
+    """
+    state = _state(app)
+    keep = float(app.config.get("READY_CACHE_SECONDS", 1))
+    answer = state.answer
+    if answer is not None and time.monotonic() - answer[0] < keep:
+        return answer[1], answer[2]
     checks = run_bounded(app)
     ready = all(check.ok for check in checks)
     body: dict[str, Any] = {
@@ -317,4 +333,5 @@ def readiness(app: Flask) -> tuple[bool, dict[str, Any]]:
     }
     if not ready:
         body["failed"] = [check.name for check in checks if not check.ok]
+    state.answer = (time.monotonic(), ready, body)
     return ready, body

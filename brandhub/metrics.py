@@ -117,13 +117,18 @@ def refused(exc: Any, status: int) -> None:
             STORAGE_ERRORS.labels(storage_error_kind(exc)).inc()
         elif 400 <= status < 500:
             REFUSALS.labels(str(getattr(exc, "code", "") or "error")[:40]).inc()
+            g.metrics_refused = True
     except Exception:  # pragma: no cover
         log.exception("metrics: refused")
 
 
-def rate_limited() -> None:
-    """A request over an attempt limit got 429."""
-    REFUSALS.labels("rate_limited").inc()
+#: Refusals made before any domain rule ran (the attempt limits, the size gate, sign-in).
+_HTTP_REFUSALS = {
+    401: "unauthorized",
+    403: "forbidden",
+    413: "file_too_large",
+    429: "rate_limited",
+}
 
 
 def verdict(status: str, source: str) -> None:
@@ -179,8 +184,9 @@ def _finish(response: Response) -> Response:
     try:
         LATENCY.labels(endpoint, request.method).observe(time.perf_counter() - start)
         REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
-        if response.status_code == 429:
-            rate_limited()
+        reason = _HTTP_REFUSALS.get(response.status_code)
+        if reason and not g.pop("metrics_refused", False):
+            REFUSALS.labels(reason).inc()
     except Exception:  # pragma: no cover
         log.exception("metrics: request")
     return response

@@ -21,7 +21,7 @@ admins see the statistics. An asset, event or collection of another agency that
 is not public answers 404, exactly as a missing id; a public one can be read and
 nothing more. Anonymous API calls get 401; anonymous page requests that need an
 account are sent to /login. Login, the check desk, the public brand pages,
-the press kit, share links, theme.css and openapi.json need no account.
+the press kit, share links, theme.css, openapi.json and the probes need no account.
 
 A redirect is reported by where it goes and what it says: ``LOGIN`` (to
 /login), ``REFUSED`` (flashed an error: the pages that refuse by sending the
@@ -1147,6 +1147,12 @@ TABLE: dict[tuple[str, str], list[Case]] = {
     ],
     ("theme_css", "GET"): [Case(page("GET", "/theme.css"), anyone(200))],
     ("favicon", "GET"): [Case(page("GET", "/favicon.ico"), anyone(200))],
+    # Load balancer probes answer anyone; /metrics answers a token or an allowed address,
+    # and the test client's is loopback, allowed by default (the rest is checked in
+    # tests/app/monitoring/test_metrics.py).
+    ("health.healthz", "GET"): [Case(page("GET", "/healthz"), anyone(200))],
+    ("health.readyz", "GET"): [Case(page("GET", "/readyz"), anyone(200))],
+    ("health.metrics_text", "GET"): [Case(page("GET", "/metrics"), anyone(200), "loopback")],
 }
 
 

@@ -40,7 +40,13 @@ def stoppable_s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[StoppableS3]:
     server.stop()
 
 
+#: Probes come this often here (a load balancer's come every few seconds); answers are
+#: reused for ``READY_CACHE_SECONDS``, which the tests set shorter than this.
+INTERVAL = 0.25
+
+
 def _probe(app: Flask) -> tuple[int, dict[str, object], float]:
+    time.sleep(INTERVAL)
     started = time.monotonic()
     response = app.test_client().get("/readyz")
     return response.status_code, response.get_json(), time.monotonic() - started
@@ -71,7 +77,7 @@ def test_a_stopped_store_turns_readyz_red_at_the_next_probe_and_green_when_back(
     stoppable_s3: StoppableS3,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = app_factory(**stoppable_s3.config(), READY_CHECK_TIMEOUT=1)
+    app = app_factory(**stoppable_s3.config(), READY_CHECK_TIMEOUT=1, READY_CACHE_SECONDS=0.2)
     prepare_parts(app)
     writes: list[float] = []
     real_write = health.write_probe
@@ -119,7 +125,10 @@ def test_a_stopped_store_turns_readyz_red_at_the_next_probe_and_green_when_back(
     assert status == 200
 
 
-def test_readyz_names_a_missing_index_and_a_stopped_indexer(app: Flask) -> None:
+def test_readyz_names_a_missing_index_and_a_stopped_indexer(
+    app_factory: Callable[..., Flask],
+) -> None:
+    app = app_factory(READY_CACHE_SECONDS=0.2)
     prepare_parts(app)
     shutil.rmtree(Path(app.config["INDEX_PATH"]))
     status, body, _ = _probe(app)
@@ -148,3 +157,26 @@ def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
     assert status == 503
     assert body["checks"]["database"]["ok"] is False
     assert str(tmp_path) not in str(body)
+
+
+def test_a_flood_of_probes_runs_the_checks_once_a_second(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare_parts(app)
+    rounds: list[float] = []
+    real = health.run_bounded
+
+    def counted(app: Flask, names: tuple[str, ...] = health.READY_PARTS) -> list[health.Check]:
+        rounds.append(time.monotonic())
+        return real(app, names)
+
+    monkeypatch.setattr(health, "run_bounded", counted)
+    client = app.test_client()
+    answers = [client.get("/readyz").status_code for _ in range(50)]
+    assert answers == [200] * 50
+    assert len(rounds) <= 2  # the 50 probes took less than two seconds
+    shutil.rmtree(Path(app.config["STORAGE_PATH"]))
+    time.sleep(1.05)  # the next probe of a load balancer
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["store"] == {"ok": False, "reason": "missing"}

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.app.compliance.support import CHECK_URL, form, pieces
-from tests.factories import Api, photo, upload
+from tests.factories import Api, add_token, add_user, photo, upload
 
 from .support import prepare_parts
 
@@ -227,3 +227,29 @@ def test_bytes_ingested_is_not_fooled_by_a_refused_upload(api_for: Callable[...,
     r = api.upload(io.BytesIO(b"%PDF-1.4 broken").read(), "roto.pdf")
     assert r.status_code >= 400
     assert (REGISTRY.get_sample_value("brandhub_ingested_bytes_total") or 0.0) == before
+
+
+def test_refusals_before_any_rule_are_counted_once(app_factory: Callable[..., Flask]) -> None:
+    from prometheus_client import REGISTRY
+
+    app = app_factory(CHECK_DESK_LIMIT=1, MAX_UPLOAD_MB=1)
+    assert app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
+    client = app.test_client()
+
+    def refusals(reason: str) -> float:
+        return REGISTRY.get_sample_value("brandhub_refusals_total", {"reason": reason}) or 0.0
+
+    limited, too_large = refusals("rate_limited"), refusals("file_too_large")
+    assert client.post(CHECK_URL, data=form(pieces()["official"], "a.png")).status_code == 200
+    assert client.post(CHECK_URL, data=form(pieces()["official"], "a.png")).status_code == 429
+    assert refusals("rate_limited") == limited + 1
+    big = b"x" * (3 * 1024 * 1024)
+    user = add_user(app, "editor")
+    token = add_token(app, user)
+    response = client.post(
+        "/api/v1/assets",
+        data=big,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"},
+    )
+    assert response.status_code == 413  # refused before the body is read
+    assert refusals("file_too_large") == too_large + 1
