@@ -25,7 +25,9 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from assets.errors import StorageError
@@ -225,7 +227,7 @@ class Tool:
     """An external program (or module) a feature needs, and how to install it."""
 
     name: str
-    feature: str
+    feature: LazyString
     probe: Callable[[], str | None]  # its version, or None when it is missing
     install: str
     needed: Callable[[Flask], bool] = lambda _app: True
@@ -268,26 +270,26 @@ def _ocr_configured(app: Flask) -> bool:
 TOOLS = (
     Tool(
         "ExifTool",
-        "reading back the metadata written into downloads",
+        _l("reading back the metadata written into downloads"),
         _program("exiftool", "-ver"),
         "apt-get install libimage-exiftool-perl",
     ),
     Tool(
         "Ghostscript",
-        "previews and checks of EPS and Illustrator files",
+        _l("previews and checks of EPS and Illustrator files"),
         _program("gs", "--version"),
         "apt-get install ghostscript",
     ),
     Tool(
         "LibreOffice",
-        "previews of office documents",
+        _l("previews of office documents"),
         _program("soffice"),
         "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui",
     ),
-    Tool("PyAV (FFmpeg)", "video and audio", _module("av"), "pip install av"),
+    Tool("PyAV (FFmpeg)", _l("video and audio"), _module("av"), "pip install av"),
     Tool(
         "Tesseract",
-        "text recognition in pictures (OCR)",
+        _l("text recognition in pictures (OCR)"),
         _program("tesseract", "--version"),
         "apt-get install tesseract-ocr tesseract-ocr-spa",
         needed=_ocr_configured,
@@ -385,7 +387,9 @@ def _agreement(app: Flask, sample: int) -> Iterator[Finding]:
                 "BRANDHUB_STORAGE_PATH / BRANDHUB_S3_BUCKET name the right place."
             ),
         )
-    index_differs = not pending and (bool(stale) or in_index != len(ids))
+    # Without an index, or with changes still queued, the index's own lines say enough.
+    indexed = health.index_exists(app)
+    index_differs = indexed and not pending and (bool(stale) or in_index != len(ids))
     if index_differs:
         yield Finding(
             _("agreement"),
