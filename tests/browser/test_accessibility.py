@@ -55,6 +55,9 @@ FILES = {
     "processing_status",  # JSON: how far the previews of an upload are
     "web.resumable_upload",  # JSON: a finished resumable upload's card, for the drop zone
     "web.upload_total",  # JSON: the count a drop zone's page shows
+    "health.healthz",  # JSON and text for load balancers and Prometheus
+    "health.readyz",
+    "health.metrics_text",
     "static",
     "theme_css",
     "favicon",
