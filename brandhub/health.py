@@ -59,7 +59,7 @@ _EXT = "brandhub.health"
 READY_PARTS = ("database", "store", "index", "queue", "outbox")
 
 # Storage failures by kind: the message of each StorageError the S3 backend raises.
-_STORAGE_KINDS = {
+STORAGE_KINDS = {
     s3_errors.UNREACHABLE: "unreachable",
     s3_errors.TIMEOUT: "timeout",
     s3_errors.INTERRUPTED: "interrupted",
@@ -73,7 +73,7 @@ _STORAGE_KINDS = {
 def storage_error_kind(exc: BaseException) -> str:
     """A short name for what went wrong with the store (for probes, metrics and doctor)."""
     if isinstance(exc, StorageError):
-        return _STORAGE_KINDS.get(exc.message, "failed")
+        return STORAGE_KINDS.get(exc.message, "failed")
     if isinstance(exc, TimeoutError):
         return "timeout"
     if isinstance(exc, OSError):

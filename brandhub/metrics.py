@@ -283,7 +283,23 @@ def allowed() -> bool:
     return False
 
 
+def _zeros() -> None:
+    """Series that exist before their first event, so a dashboard shows 0, not nothing."""
+    from .health import STORAGE_KINDS
+    from .models.jobs import JOB_KINDS
+
+    for kind in JOB_KINDS:
+        JOB_FAILURES.labels(kind)
+        JOB_RETRIES.labels(kind)
+    for name in {*STORAGE_KINDS.values(), "failed"}:
+        STORAGE_ERRORS.labels(name)
+    for source in ("upload", "check_desk"):
+        for status in ("pass", "warn", "fail"):
+            VERDICTS.labels(status, source)
+
+
 def init_app(app: Flask) -> None:
+    _zeros()
     app.config.setdefault("METRICS_TOKEN", "")
     app.config.setdefault("METRICS_ALLOW", ["127.0.0.1", "::1"])
     app.before_request(_start)

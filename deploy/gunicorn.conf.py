@@ -24,6 +24,27 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 # BrandHub writes its own access line (with the request id) when BRANDHUB_LOG_FORMAT=json.
 accesslog = None if os.environ.get("BRANDHUB_LOG_FORMAT") == "json" else "-"
 errorlog = "-"
+if os.environ.get("BRANDHUB_LOG_FORMAT") == "json":
+    # The master's own lines (start, worker boots and exits) as JSON too.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "brandhub.logs.JsonFormatter"}},
+        # Gunicorn's defaults name these two handlers; both write JSON to standard error.
+        "handlers": {
+            name: {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+            for name in ("console", "error_console")
+        },
+        "root": {"level": "INFO", "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
 
 
 def child_exit(server: Any, worker: Any) -> None:

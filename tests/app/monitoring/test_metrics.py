@@ -253,3 +253,41 @@ def test_refusals_before_any_rule_are_counted_once(app_factory: Callable[..., Fl
     )
     assert response.status_code == 413  # refused before the body is read
     assert refusals("file_too_large") == too_large + 1
+
+
+def test_a_failing_job_counts_as_a_retry_then_a_failure(
+    app_factory: Callable[..., Flask],
+) -> None:
+    """A media job whose original went missing: each attempt counted where the worker runs it."""
+    from prometheus_client import REGISTRY
+
+    from brandhub.models import Asset
+    from tests.app.jobs.support import jobs, run_queued, run_scheduled
+    from tests.factories import session
+
+    app = app_factory(
+        JOBS_BACKEND="memory", MEDIA_BACKGROUND_MB=0, JOBS_RETRIES=1, JOBS_RETRY_DELAY=10
+    )
+    user = add_user(app, "editor")
+    api = Api(app.test_client(), add_token(app, user), user)
+    asset = upload(api, 41)
+    with session(app) as db:
+        row = db.get(Asset, asset["id"])
+        assert row is not None
+        (Path(app.config["STORAGE_PATH"]) / row.storage_key).unlink()
+
+    def counted() -> tuple[float, float]:
+        return (
+            REGISTRY.get_sample_value("brandhub_job_retries_total", {"kind": "media"}) or 0.0,
+            REGISTRY.get_sample_value("brandhub_job_failures_total", {"kind": "media"}) or 0.0,
+        )
+
+    retries, failures = counted()
+    run_queued(app)
+    run_scheduled(app)
+    (job,) = jobs(app, kind="media")
+    assert job.state == "failed"
+    now_retries, now_failures = counted()
+    assert now_failures == failures + 1
+    assert job.attempts == 2  # the first attempt is retried, the second is final
+    assert now_retries == retries + 1
