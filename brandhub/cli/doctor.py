@@ -25,7 +25,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_babel import LazyString
+from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -450,6 +450,6 @@ def doctor_command(sample: int) -> None:
             click.echo(f"{'':8} {'':{width}}  → {finding.todo}")
     problems = [f for f in findings if not f.ok]
     if problems:
-        click.echo(_("%(count)s problems found.", count=len(problems)))
+        click.echo(ngettext("%(num)s problem found.", "%(num)s problems found.", len(problems)))
         raise SystemExit(1)
     click.echo(_("Everything is in order."))
