@@ -4,8 +4,10 @@ It checks, one line each: the configuration, the database (and that its
 schema is the one this version needs), the file store (a write, read back and
 removed), the search index (it opens, and was built by this version), the job
 queue and the worker (queued work that nobody picks up), the search outbox,
-the external programs each feature needs, the free space of the instance
-folder, and, on a sample of assets, that the database, the store and the
+the external programs each feature needs, that the credit and rights written
+into downloads read back right (ExifTool, an independent reader, reads a test
+picture BrandHub wrote; BrandHub itself never needs it), the free space of the
+instance folder, and, on a sample of assets, that the database, the store and the
 index agree. Every problem comes with what to do about it. The exit code is 0
 when nothing is wrong and 1 otherwise, for scripts and monitoring.
 """
@@ -270,7 +272,7 @@ def _ocr_configured(app: Flask) -> bool:
 TOOLS = (
     Tool(
         "ExifTool",
-        _l("reading back the metadata written into downloads"),
+        _l("checking that downloads carry their credit and rights (this command reads one back)"),
         _program("exiftool", "-ver"),
         "apt-get install libimage-exiftool-perl",
     ),
@@ -315,6 +317,74 @@ def _tools(app: Flask) -> Iterator[Finding]:
             )
         else:
             yield Finding(tool.name, True, version)
+
+
+#: What the metadata check writes into its test picture and expects ExifTool to read back.
+_PROBE_EMBEDDING = {
+    "creator": "Oficina de Prensa — prueba",
+    "credit": "Gobierno — prueba",
+    "rights": "© prueba",
+}
+
+
+def _written_metadata(app: Flask) -> Iterator[Finding]:
+    """Downloads carry their credit and rights: written here, read back by ExifTool."""
+    import io
+    import json
+    import tempfile
+
+    from PIL import Image
+
+    from assets.embed import Embedding, write_metadata
+
+    exiftool = shutil.which("exiftool")
+    if exiftool is None:
+        return  # the tools' lines say it is missing
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (11, 92, 173)).save(buffer, "JPEG")
+    probe = Embedding(
+        creator=_PROBE_EMBEDDING["creator"],
+        credit=_PROBE_EMBEDDING["credit"],
+        rights=_PROBE_EMBEDDING["rights"],
+    )
+    data = write_metadata(buffer.getvalue(), "image/jpeg", probe, (32, 24))
+    with tempfile.NamedTemporaryFile(suffix=".jpg", prefix="brandhub-doctor-") as picture:
+        picture.write(data)
+        picture.flush()
+        tags = ["-IFD0:Artist", "-IFD0:Copyright", "-IPTC:Credit", "-XMP-dc:Creator"]
+        done = subprocess.run(
+            [exiftool, "-json", "-a", "-G1", "-validate", "-warning", *tags, picture.name],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    try:
+        read = json.loads(done.stdout)[0]
+    except (ValueError, IndexError):
+        read = {}
+    expected = {
+        "ExifTool:Validate": "OK",
+        "IFD0:Artist": _PROBE_EMBEDDING["creator"],
+        "IFD0:Copyright": _PROBE_EMBEDDING["rights"],
+        "IPTC:Credit": _PROBE_EMBEDDING["credit"],
+        "XMP-dc:Creator": _PROBE_EMBEDDING["creator"],
+    }
+    wrong = sorted(tag for tag, value in expected.items() if str(read.get(tag)) != value)
+    if wrong:
+        yield Finding(
+            _("metadata"),
+            False,
+            _(
+                "The credit written into downloads does not read back right: %(tags)s.",
+                tags=", ".join(wrong),
+            ),
+            _("Reinstall BrandHub from a clean copy; if it persists, report it with this output."),
+        )
+        return
+    yield Finding(
+        _("metadata"), True, _("Credit and rights written into downloads read back right.")
+    )
 
 
 def _disk(app: Flask) -> Iterator[Finding]:
@@ -423,7 +493,7 @@ def run_doctor(app: Flask, sample: int) -> list[Finding]:
     findings = list(_config(app))
     base = list(_database(app))
     findings += base
-    for check in (_store, _index, _queue, _outbox, _tools, _disk):
+    for check in (_store, _index, _queue, _outbox, _tools, _written_metadata, _disk):
         findings += list(check(app))
     if all(f.ok for f in base):
         findings += list(_agreement(app, sample))

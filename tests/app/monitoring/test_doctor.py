@@ -50,7 +50,7 @@ def problems(app: Flask, output: str) -> dict[str, str]:
 
 
 PARTS = ("configuration", "database", "store", "index", "queue", "worker", "outbox", "disk")
-PARTS += ("agreement",)
+PARTS += ("metadata", "agreement")
 TOOL_NAMES = ("ExifTool", "Ghostscript", "LibreOffice", "PyAV (FFmpeg)", "Tesseract")
 
 
@@ -156,3 +156,19 @@ def test_an_index_that_lost_its_documents_disagrees_with_the_database(
     found = problems(app, output)
     assert list(found) == [agreement], output
     assert "brandhub check-index --repair" in found[agreement]
+
+
+def test_a_writer_that_loses_the_credit_is_caught_by_exiftool(
+    app: Flask, api_for: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assets.embed
+
+    healthy(app, api_for)
+    # A broken build: the writer hands the picture back without the credit.
+    monkeypatch.setattr(assets.embed, "write_metadata", lambda data, *_args: data)
+    code, output = doctor(app)
+    assert code == 1
+    (metadata,) = words(app, "metadata")
+    found = problems(app, output)
+    assert list(found) == [metadata], output
+    assert "IFD0:Artist" in found[metadata]
