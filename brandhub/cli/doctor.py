@@ -14,6 +14,7 @@ when nothing is wrong and 1 otherwise, for scripts and monitoring.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import random
 import shutil
@@ -235,21 +236,25 @@ class Tool:
     needed: Callable[[Flask], bool] = lambda _app: True
 
 
+@functools.lru_cache(maxsize=64)
+def _version(found: str, args: tuple[str, ...]) -> str | None:
+    """The first line ``found args`` prints (asked once per program and process)."""
+    try:
+        done = subprocess.run(
+            [found, *args], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if done.returncode == 0 and lines else None
+
+
 def _program(command: str, *args: str) -> Callable[[], str | None]:
     def probe() -> str | None:
         found = shutil.which(command)
         if found is None:
             return None
-        if not args:
-            return found
-        try:
-            done = subprocess.run(
-                [found, *args], capture_output=True, text=True, timeout=20, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        lines = (done.stdout or done.stderr).strip().splitlines()
-        return lines[0] if done.returncode == 0 and lines else None
+        return _version(found, args) if args else found
 
     return probe
 

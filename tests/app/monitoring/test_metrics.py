@@ -136,17 +136,9 @@ def test_metrics_answer_a_token_or_an_allowed_address_only(
     assert proxied.get("/metrics", environ_base=via).status_code == 200
 
 
-_GUNICORN_CONF = """
-from prometheus_client import multiprocess
-
-def child_exit(server, worker):
-    multiprocess.mark_process_dead(worker.pid)
-"""
-
-
 @pytest.mark.slow
 def test_gunicorn_workers_add_up_in_multiprocess_mode(app: Flask, tmp_path: Path) -> None:
-    """Two gunicorn workers answer; /metrics counts every request, whichever answered."""
+    """Two gunicorn workers (deploy/gunicorn.conf.py) answer; /metrics counts every request."""
     pytest.importorskip("gunicorn")
     import requests
 
@@ -165,28 +157,20 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(app: Flask, tmp_path: Path
         """
     )
     (tmp_path / "probe_app.py").write_text(script)
-    (tmp_path / "gunicorn_conf.py").write_text(_GUNICORN_CONF)
+    conf = Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py"
+    log = (tmp_path / "gunicorn.log").open("wb")
     env = {
         "PATH": "/usr/bin:/bin",
         "PYTHONPATH": f"{tmp_path}:{Path.cwd()}",
         "PROMETHEUS_MULTIPROC_DIR": str(folder),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
     }
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-c",
-            str(tmp_path / "gunicorn_conf.py"),
-            "probe_app:app",
-        ],
+        [sys.executable, "-m", "gunicorn", "--preload", "-c", str(conf), "probe_app:app"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -206,9 +190,8 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(app: Flask, tmp_path: Path
         text = requests.get(f"{base}/metrics", timeout=5).text
     finally:
         server.terminate()
-        server.wait(timeout=10)
-        assert server.stderr is not None
-        server.stderr.close()
+        server.wait(timeout=30)
+        log.close()
     samples = {
         (s.name, tuple(sorted(s.labels.items()))): s.value
         for family in text_string_to_metric_families(text)
