@@ -104,6 +104,13 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_RETRY_DELAY": 30,  # seconds before the first retry; doubled for each next one
     # Files larger than this get their video probe, poster and renditions from a job.
     "MEDIA_BACKGROUND_MB": 64,
+    # The words in pieces (PDF text layer, SVG text, OCR of images and scanned pages) are
+    # read by a background job after each upload: Tesseract's languages, at most this many
+    # pages per file and this many seconds of OCR per page.
+    "TEXT_EXTRACTION": True,
+    "TEXT_LANGUAGES": "spa+eng",
+    "TEXT_PAGE_LIMIT": 10,
+    "TEXT_PAGE_SECONDS": 60,
     # People: how long an invitation or password-reset link works, and the address the
     # command line and e-mails put in front of it (the web uses the address it was asked at).
     "ACCESS_LINK_DAYS": 7,
@@ -255,6 +262,8 @@ def validate(config: dict[str, Any]) -> None:
                 raise ConfigError(f"BRANDHUB_{name} must be positive")
     if int(config["ACCESS_LINK_DAYS"]) < 1:
         raise ConfigError("BRANDHUB_ACCESS_LINK_DAYS must be at least 1")
+    if int(config["TEXT_PAGE_LIMIT"]) < 1 or float(config["TEXT_PAGE_SECONDS"]) <= 0:
+        raise ConfigError("BRANDHUB_TEXT_PAGE_LIMIT and _PAGE_SECONDS must be positive")
     if config.get("MAIL_SECURITY", "starttls") not in ("starttls", "ssl", "none"):
         raise ConfigError("BRANDHUB_MAIL_SECURITY must be 'starttls', 'ssl' or 'none'")
     public = str(config.get("PUBLIC_URL") or "")

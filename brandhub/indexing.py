@@ -312,6 +312,7 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
         embedded=file_text.embedded_texts(
             metadata, (asset.title, asset.description or "", asset.caption or "")
         ),
+        text=_piece_text(asset),
         kind=asset.kind,
         category=asset_category(asset),
         agency=asset.agency.slug if asset.agency else "",
@@ -323,6 +324,14 @@ def document_for(asset: Asset, now: datetime | None = None) -> AssetDocument:
         created_at=asset.created_at,
         captured_at=asset.captured_at,
     )
+
+
+def _piece_text(asset: Asset) -> str:
+    """The words read from the asset's current file (``operations/piece_text.py``)."""
+    row = getattr(asset, "piece_text", None)
+    if row is None or row.sha256 != asset.sha256:
+        return ""
+    return str(row.text or "")
 
 
 def iter_documents(db: Session, batch: int = 500) -> Iterator[AssetDocument]:

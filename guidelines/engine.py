@@ -12,6 +12,7 @@ traceback.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from assets.errors import InvalidFile, UnsupportedMediaType
 from assets.media import TOO_LARGE, VIDEO_TOO_LARGE
 from assets.pdf import PROTECTED
 from assets.settings import IngestSettings
+from assets.text import PieceText
 from guidelines import fmt
 from guidelines.brand import Brand, Rule
 from guidelines.checks.files import ALIASES, SPANISH_TYPES, type_name
@@ -69,18 +71,25 @@ def check_piece(
     metadata: Mapping[str, Any] | None = None,
     logos: Mapping[str, Path] | None = None,
     settings: IngestSettings | None = None,
+    text: PieceText | None = None,
+    today: date | None = None,
 ) -> Report:
     """Check one file against ``brand``'s rules for ``category``.
 
     ``metadata`` (creator, credit, copyright, caption, keywords) replaces what
     would be read from the file, for pieces whose metadata is kept elsewhere;
     ``logos`` maps official logo names to image files (PNG or SVG), and falls
-    back to the brand's own logo files or example drawings.
+    back to the brand's own logo files or example drawings. ``text`` is the piece's
+    text read before (OCR, by the worker); without it the text rules read what is
+    cheap (a PDF's text layer, an SVG's text). ``today`` is the day the blackout
+    calendars are read for (the local date when not given).
     """
     rules = brand.rules_for(category)
     officials = OfficialLogos.for_brand(brand, logos)
-    ctx = Context(brand=brand, officials=officials)
-    with Piece(Path(path), filename=filename, metadata=metadata, settings=settings) as piece:
+    ctx = Context(brand=brand, officials=officials, today=today)
+    with Piece(
+        Path(path), filename=filename, metadata=metadata, settings=settings, text=text
+    ) as piece:
         try:
             piece.open()
             results = tuple(_run(rule, piece, ctx) for rule in rules)

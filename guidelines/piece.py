@@ -34,6 +34,7 @@ from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, Sniffed, sniff
 from assets.sniff.office import is_office
 from assets.sniff.raw import is_raw
+from assets.text import PieceText
 from guidelines.loudness import Loudness, container_loudness
 
 T = TypeVar("T")
@@ -63,8 +64,10 @@ class Piece:
         filename: str | None = None,
         metadata: Mapping[str, Any] | None = None,
         settings: IngestSettings | None = None,
+        text: PieceText | None = None,
     ) -> None:
         self.path = Path(path)
+        self._given_text = text
         self.filename = filename or self.path.name
         self.settings = settings or IngestSettings()
         self._given_metadata = metadata
@@ -358,6 +361,28 @@ class Piece:
         if self.kind == "svg":
             return [str(f) for f in self.svg_report.get("fonts", [])]
         return []
+
+    # Text ---------------------------------------------------------------
+
+    @cached_property
+    def text(self) -> PieceText | None:
+        """The words of the piece: the text the caller read before (OCR included), else
+        what is cheap to read now (a PDF's text layer, an SVG's text); pages that need
+        OCR are listed in ``pending``. None for a raster image not read yet."""
+        if self._given_text is not None:
+            return self._given_text
+        if self.kind == "document":
+            from assets.text import pdf_text
+
+            with decoder_errors():
+                return pdf_text(self.document_pdf, self.settings, ocr=False)
+        if self.kind == "svg":
+            from assets.text import extract_text
+
+            assert self.sniffed is not None
+            with decoder_errors():
+                return extract_text(self.path, self.sniffed, self.settings, ocr=False)
+        return None
 
     # Metadata -----------------------------------------------------------
 

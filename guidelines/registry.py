@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ class Context:
 
     brand: Brand
     officials: OfficialLogos
+    #: The day the check is for (blackout calendars); None: today.
+    today: date | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .documents import (
     CATEGORIES,
     COMPLIANCE,
     FACETS,
+    HAS_TEXT,
     KINDS,
     MAX_PER_PAGE,
     ORIENTATIONS,
@@ -33,6 +34,7 @@ from .schema import SCHEMA_VERSION
 
 __all__ = [
     "CATEGORIES",
+    "HAS_TEXT",
     "COMPLIANCE",
     "FACETS",
     "KINDS",

@@ -38,7 +38,10 @@ FACETS: tuple[str, ...] = (
     "orientation",
     "compliance",
     "status",
+    "has_text",
 )
+#: Values of the "has_text" facet: the piece has words in it (text layer, SVG text, OCR).
+HAS_TEXT: tuple[str, ...] = ("yes", "no")
 #: What a piece is for the people looking for it (the "category" facet): the app maps its
 #: brand-rule category and file type onto these.
 CATEGORIES: tuple[str, ...] = (
@@ -73,7 +76,8 @@ class AssetDocument:
     ``year`` is the capture year; ``None`` puts the asset under
     :data:`UNDATED` in the year facet. ``camera`` (make and model), ``lens``
     and ``embedded`` (titles and descriptions the file carries: EXIF, XMP,
-    IPTC, a PDF's or a video's own title) come from the file's metadata.
+    IPTC, a PDF's or a video's own title) come from the file's metadata;
+    ``text`` is what the piece itself says (text layer, SVG text, OCR).
     ``category`` is one of :data:`CATEGORIES` ("" when unknown: no value in the facet).
     """
 
@@ -91,6 +95,7 @@ class AssetDocument:
     camera: str = ""
     lens: str = ""
     embedded: tuple[str, ...] = ()
+    text: str = ""
     kind: str = "image"
     category: str = ""
     agency: str = ""

@@ -96,7 +96,8 @@ def hit_highlights(
     """Highlights of one hit from its stored fields (see :class:`search_index.Hit`).
 
     "title" and "description" are always there (the description as a
-    snippet around its first match); other fields only when they matched.
+    snippet around its first match); other fields only when they matched
+    (the piece's ``text``, often long, also as a snippet).
     """
     out: dict[str, str] = {"title": "", "description": ""}
     for name in HIGHLIGHT_FIELDS:
@@ -105,7 +106,7 @@ def hit_highlights(
         always = name in out
         if not text or not (always or field_terms or field_prefixes):
             continue
-        size = SNIPPET if name == "description" else None
+        size = SNIPPET if name in ("description", "text") else None
         marked = highlight(text, schema[name].analyzer, field_terms, field_prefixes, size)
         if always or "<mark>" in marked:
             out[name] = marked

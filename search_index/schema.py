@@ -3,14 +3,17 @@
 Three kinds of fields:
 
 * text fields people search (title, description, tags, credit, creator,
-  caption, keywords, event, collection, filename, camera, lens, and
-  ``embedded``: the titles and descriptions the file itself carries), stored so results can be
+  caption, keywords, event, collection, filename, camera, lens,
+  ``embedded``: the titles and descriptions the file itself carries, and
+  ``text``: the words in the piece itself, from a PDF's text layer, an SVG's
+  text or OCR of its pixels), stored so results can be
   highlighted without a database round trip. Only the prose fields (title,
   description, caption, event) keep word positions: positions triple the
   cost of reading a posting list, and a quoted phrase in a short list
   field (tags, names) is checked as "all these words" instead;
 * exact fields for facets and filters (category, kind, agency, year, tag, orientation,
-  compliance, status, public) and the unique ``id``;
+  compliance, status, ``has_text``: "yes" when the piece has words in it, else "no",
+  public) and the unique ``id``;
 * per-document number columns (``idnum``, ``created``, ``captured``) and a
   byte column (``titlekey``) that :mod:`search_index.arrays` reads whole
   into numpy for sorting and mapping hits back to asset ids.
@@ -66,6 +69,7 @@ DEFAULT_FIELD_BOOSTS: dict[str, float] = {
     "credit": 1.0,
     "creator": 1.0,
     "embedded": 1.0,
+    "text": 1.0,
     "camera": 1.0,
     "lens": 1.0,
 }
@@ -83,6 +87,7 @@ HIGHLIGHT_FIELDS: tuple[str, ...] = (
     "creator",
     "filename",
     "embedded",
+    "text",
     "camera",
     "lens",
 )
@@ -96,13 +101,17 @@ FACET_FIELDS: dict[str, str] = {
     "orientation": "orientation",
     "compliance": "compliance",
     "status": "status",
+    "has_text": "has_text",
 }
 #: Column value of a missing date: before any real one, so "oldest" puts undated first.
 MISSING_TIME = -(2**62)
 #: 1: the first schema. 2: camera, lens and embedded text fields; undated
 #: assets under "undated" in the year facet instead of their upload year.
 #: 3: the "category" facet (logo, photo, graphic piece, video, audio, document).
-SCHEMA_VERSION = 3
+#: 4: ``text`` (the words in the piece: text layer, SVG text, OCR) and the "has_text" facet.
+SCHEMA_VERSION = 4
+#: Characters of a piece's text the index keeps (ten pages of a dense PDF).
+MAX_TEXT_CHARS = 30_000
 _TITLE_KEY_LEN = 96
 
 
@@ -126,6 +135,7 @@ def build_schema() -> fields.Schema:
         camera=fields.TEXT(analyzer=names, stored=True, phrase=False),
         lens=fields.TEXT(analyzer=names, stored=True, phrase=False),
         embedded=fields.TEXT(analyzer=spanish, stored=True),
+        text=fields.TEXT(analyzer=spanish, stored=True),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         category=fields.ID(),
         kind=fields.ID(),
@@ -135,6 +145,7 @@ def build_schema() -> fields.Schema:
         orientation=fields.ID(),
         compliance=fields.ID(),
         status=fields.ID(),
+        has_text=fields.ID(),
         public=fields.ID(),
         created=fields.COLUMN(columns.NumericColumn("q", default=MISSING_TIME)),
         captured=fields.COLUMN(columns.NumericColumn("q", default=MISSING_TIME)),
@@ -186,6 +197,7 @@ def document_fields(doc: AssetDocument) -> dict[str, Any]:
         "camera": doc.camera,
         "lens": doc.lens,
         "embedded": "\n".join(doc.embedded),
+        "text": doc.text[:MAX_TEXT_CHARS],
     }
     out: dict[str, Any] = {name: value for name, value in text_parts.items() if value}
     out["id"] = str(doc.id)
@@ -203,6 +215,7 @@ def document_fields(doc: AssetDocument) -> dict[str, Any]:
         out["orientation"] = facet_value("orientation", doc.orientation)
     out["compliance"] = facet_value("compliance", doc.compliance)
     out["status"] = facet_value("status", doc.status)
+    out["has_text"] = "yes" if doc.text.strip() else "no"
     out["public"] = "1" if doc.public else "0"
     out["created"] = timestamp(doc.created_at)
     if doc.captured_at is not None:

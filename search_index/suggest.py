@@ -52,6 +52,7 @@ _STEMMED = (
     "event",
     "collection",
     "embedded",
+    "text",
 )
 
 

@@ -57,6 +57,7 @@ def app_config(instance: Path, **extra: Any) -> dict[str, Any]:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "JOBS_BACKEND": "immediate",  # background tasks run at once, in the test
+        "TEXT_EXTRACTION": False,  # OCR only where a test asks for it (tests/app/texts)
         **extra,
     }
 

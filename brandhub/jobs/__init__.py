@@ -17,6 +17,8 @@ How the parts fit
   damaged file fails at once, with its reason, without retries.
 - ``media.py`` finishes an asset whose file was too large to process during
   the upload (``MEDIA_BACKGROUND_MB``): probe, poster frame, renditions.
+- ``text.py`` reads the words of a piece (PDF text layer, SVG text, OCR) after its
+  upload, keeps them for search and checks the brand's text rules again.
 - ``imports.py`` archives a folder (``brandhub jobs import``); ``reindex.py``
   rebuilds the search index (``brandhub jobs reindex``).
 - ``sweep.py`` runs every minute in the consumer: it drains changes left
@@ -29,10 +31,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import drain, imports, media, reindex, runner, sweep
+from . import drain, imports, media, reindex, runner, sweep, text
 from .commands import run_all_command, worker_command
 
-__all__ = ["drain", "imports", "init_app", "media", "reindex", "runner", "sweep"]
+__all__ = ["drain", "imports", "init_app", "media", "reindex", "runner", "sweep", "text"]
 
 
 def init_app(app: Flask) -> None:

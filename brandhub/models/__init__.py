@@ -10,6 +10,7 @@ from .ratelimits import RateLimitCounter
 from .search import IndexChange
 from .sets import Collection, Event, collection_assets
 from .sharing import ShareLink, ShareLinkUse
+from .texts import AssetText
 from .uploads import ResumableUpload
 from .users import (
     ACCESS_PURPOSES,
@@ -33,6 +34,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Asset",
+    "AssetText",
     "AssetVersion",
     "Base",
     "BrandVersion",

@@ -20,7 +20,7 @@ from .assets import Asset
 from .base import Base, UTCDateTime, utcnow
 from .users import User
 
-JOB_KINDS = ("media", "import", "reindex")
+JOB_KINDS = ("media", "import", "reindex", "text")
 JOB_STATES = ("queued", "running", "done", "failed")
 #: States in which the work is still to come.
 PENDING_STATES = ("queued", "running")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -35,6 +36,7 @@ from assets.renditions import render
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
 from assets.storage import Storage
+from assets.text import PieceText
 from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece, infer_category
 from guidelines.officials import OfficialLogos
 
@@ -90,14 +92,27 @@ def check_file(
     filename: str | None = None,
     metadata: dict[str, Any] | None = None,
     settings: IngestSettings | None = None,
+    text: PieceText | None = None,
+    today: date | None = None,
 ) -> Report:
     """``check_piece`` with the brand's official logo files taken from the store.
 
     The check runs within the settings' work budget (``assets.budget``): a
-    piece that needs more is refused with BudgetExceeded.
+    piece that needs more is refused with BudgetExceeded. ``text`` is the
+    piece's text read before (by the worker's OCR), ``today`` the day for
+    blackout calendars.
     """
     report, _image = _budgeted_check(
-        storage, path, brand, category, filename, metadata, settings or IngestSettings(), False
+        storage,
+        path,
+        brand,
+        category,
+        filename,
+        metadata,
+        settings or IngestSettings(),
+        False,
+        text=text,
+        today=today,
     )
     return report
 
@@ -111,6 +126,9 @@ def _budgeted_check(
     metadata: dict[str, Any] | None,
     settings: IngestSettings,
     preview: bool,
+    *,
+    text: PieceText | None = None,
+    today: date | None = None,
 ) -> tuple[Report, bytes | None]:
     logos = official_logo_paths(storage, brand)
     _warm(brand, category, logos, settings)
@@ -125,6 +143,8 @@ def _budgeted_check(
         logos,
         settings,
         preview,
+        text,
+        today,
     )
 
 
@@ -159,9 +179,19 @@ def _check_in_child(
     logos: dict[str, Path] | None,
     settings: IngestSettings,
     preview: bool,
+    text: PieceText | None = None,
+    today: date | None = None,
 ) -> tuple[Report, bytes | None]:
     report = check_piece(
-        path, brand, category, filename=filename, metadata=metadata, logos=logos, settings=settings
+        path,
+        brand,
+        category,
+        filename=filename,
+        metadata=metadata,
+        logos=logos,
+        settings=settings,
+        text=text,
+        today=today,
     )
     image = None
     if preview and unreadable_reason(report) is None:

@@ -27,6 +27,7 @@ from ..models import Asset, AssetVersion, Job, Rendition, User
 from .access import duplicate_of
 from .capture import apply_capture
 from .compliance import Checked, record
+from .piece_text import queue_text
 from .similar import phash_of_prepared
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def commit_file(
     """
     if prepared.deferred or prepared.proxy:  # the proxy: a web version of broadcast video
         db.add(Job(kind="media", asset=asset, created_by_id=user.id))
+    queue_text(db, asset, prepared.sniffed, user)  # the words in it: read in the background
     try:
         db.commit()
     except IntegrityError:

@@ -32,6 +32,7 @@ from .report_text import (
     colour_word,
     logo_title,
     off_palette_words,
+    preflight_problem,
     result_message,
     result_title,
     rule_title,
@@ -57,6 +58,7 @@ bp.record_once(
         off_palette_words=off_palette_words,
         colour_word=colour_word,
         report_pct=pct,
+        preflight_problem=preflight_problem,
     )
 )
 # The order in which a matched logo is offered, after the piece's own format.

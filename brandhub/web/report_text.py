@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from guidelines import CATEGORIES, CHECKS, Logo, Rule
 
 from .report_view import value_rows
-from .rule_text import field_names, pct
+from .rule_text import field_names, num, pct
 
 CATEGORY_NAMES: dict[str, Any] = {
     "logo": _l("Logo"),
@@ -64,6 +64,10 @@ CHECK_TITLES: dict[str, Any] = {
     "svg_safe": _l("Safe SVG"),
     "svg_outlined_text": _l("SVG texts as outlines"),
     "svg_palette": _l("SVG colours"),
+    "required_text": _l("Required texts"),
+    "forbidden_text": _l("Forbidden texts"),
+    "blackout": _l("Electoral blackout"),
+    "print_preflight": _l("Print preflight of the PDF"),
 }
 
 # The engine's own sentences, by code (skips, and failures a rule's message does not cover).
@@ -81,6 +85,11 @@ REASONS: dict[str, Any] = {
     "no_tables": _l("The JPEG has no readable quantisation tables."),
     "too_small": _l("The image is too small to measure its sharpness."),
     "no_size": _l("The size in pixels of this file could not be read."),
+    "text_pending": _l(
+        "The text of this piece has not been read yet: it is read in the background after "
+        "the upload, and the piece's report in the library will include this rule."
+    ),
+    "no_blackout": _l("There is no blackout period in force today."),
     "unsupported_type": _l(
         "The file is not of an accepted type. Upload an image (JPEG, PNG, WebP), an SVG, a PDF, "
         "a video (MP4) or audio (WAV, MP3)."
@@ -230,10 +239,36 @@ def _passed(check: str, details: Mapping[str, Any]) -> str:
         )
     if check in _COLOUR_CHECKS:
         return _("The main colours are official colours.")
+    if check == "required_text":
+        return _("The piece carries the required texts.")
+    if check == "print_preflight":
+        return _("The PDF is ready for print: size, bleed, fonts, images and colours.")
     return _("Complies with the rule.")
 
 
-def _failed(check: str, details: Mapping[str, Any]) -> str:
+def _quoted(items: Any) -> str:
+    return ", ".join(f"«{item}»" for item in items or ()) or "—"
+
+
+def _failed(check: str, details: Mapping[str, Any]) -> str:  # noqa: C901  (one per check)
+    found = [f.get("phrase", "") for f in details.get("found") or ()]
+    if check == "required_text":
+        return _("The piece lacks %(missing)s.", missing=_quoted(details.get("absent")))
+    if check == "forbidden_text":
+        return _("The piece says %(terms)s, which is not allowed.", terms=_quoted(found))
+    if check == "blackout":
+        periods = ", ".join(p.get("name", "") for p in details.get("periods") or ())
+        return _(
+            "During %(period)s no piece may name these officials or use these slogans, and "
+            "this one says %(terms)s.",
+            period=periods,
+            terms=_quoted(found),
+        )
+    if check == "print_preflight":
+        return _(
+            "The PDF is not ready for print: %(n)s problems, listed below with their pages.",
+            n=len(details.get("problems") or ()),
+        )
     if check == "logo_version":
         return _(
             "This logo does not match any official version: its form is %(measured)s alike to "
@@ -290,3 +325,72 @@ def off_palette_words(share: float) -> str:
 def colour_word(code: str | None) -> str:
     word = COLOR_WORDS.get(code or "")
     return str(word) if word is not None else ""
+
+
+_COLOUR_SPACES: dict[str, Any] = {
+    "rgb": "RGB",
+    "cmyk": "CMYK",
+    "gray": _l("grayscale"),
+    "spot": _l("spot inks"),
+    "lab": "Lab",
+}
+
+
+def preflight_problem(problem: Mapping[str, Any]) -> str:
+    """One problem of a print preflight, with its page, in the reader's language."""
+    if spanish():
+        return str(problem.get("text") or "")
+    code, page = problem.get("code"), problem.get("page")
+    if code == "page_size":
+        size = problem.get("size_mm") or (0, 0)
+        return _(
+            "Page %(page)s: it measures %(size)s mm, which is not an allowed format.",
+            page=page,
+            size=f"{num(size[0])} × {num(size[1])}",
+        )
+    if code == "bleed":
+        return _(
+            "Page %(page)s: bleed of %(bleed)s mm; %(min)s mm per side are needed.",
+            page=page,
+            bleed=num(problem.get("bleed_mm", 0), 1),
+            min=num(problem.get("min_mm", 3), 1),
+        )
+    if code == "font_not_embedded":
+        return _(
+            "Page %(page)s: the font %(font)s is not embedded.", page=page, font=problem["font"]
+        )
+    if code == "font_not_brand":
+        return _(
+            "Page %(page)s: the font %(font)s is not one of the brand's.",
+            page=page,
+            font=problem["font"],
+        )
+    if code == "low_ppi":
+        return _(
+            "Page %(page)s: an image is at %(ppi)s ppi at its printed size; %(min)s ppi are "
+            "needed.",
+            page=page,
+            ppi=num(problem.get("ppi", 0), 0),
+            min=num(problem.get("min_ppi", 300)),
+        )
+    if code in ("image_colour", "vector_colour"):
+        space = _COLOUR_SPACES.get(str(problem.get("colour")), problem.get("colour"))
+        if code == "image_colour":
+            return _(
+                "Page %(page)s: an image is in %(space)s; for print it must be in CMYK.",
+                page=page,
+                space=space,
+            )
+        return _(
+            "Page %(page)s: there are texts or shapes in %(space)s; for print they must be in "
+            "CMYK or spot inks.",
+            page=page,
+            space=space,
+        )
+    if code == "rich_black_text":
+        return _(
+            "Page %(page)s: there is text in rich black (black with cyan, magenta or yellow): "
+            "texts go in pure black (K 100 %%).",
+            page=page,
+        )
+    return str(problem.get("text") or "")

@@ -10,13 +10,14 @@ sentence here falls back to the rule's title.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from babel.lists import format_list
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
-from guidelines import Brand, Rule
+from guidelines import CHECKS, Brand, Rule
 from guidelines.checks.files import type_name
 from guidelines.checks.media import CODEC_NAMES
 
@@ -250,6 +251,50 @@ def _brand_fonts(p: Mapping[str, Any], brand: Brand) -> str:
     return _("Only the brand's typefaces in the piece's text.")
 
 
+def _quoted(items: Iterable[str]) -> str:
+    return format_list([f"«{i}»" for i in items], locale=str(get_locale() or "es"))
+
+
+def _required_text(p: Mapping[str, Any], brand: Brand) -> str:
+    return _("The piece says %(phrases)s.", phrases=_quoted(p["phrases"]))
+
+
+def _forbidden_text(p: Mapping[str, Any], brand: Brand) -> str:
+    return _("The piece never says %(terms)s.", terms=_quoted(p["terms"]))
+
+
+def _blackout(p: Mapping[str, Any], brand: Brand) -> str:
+    periods = [
+        _(
+            "%(name)s, from %(start)s to %(end)s",
+            name=period["name"],
+            start=format_date(date.fromisoformat(period["start"])),
+            end=format_date(date.fromisoformat(period["end"])),
+        )
+        for period in p["periods"]
+    ]
+    return _(
+        "During the blackout periods (%(periods)s) no piece names the listed officials or "
+        "uses their slogans.",
+        periods="; ".join(periods),
+    )
+
+
+_PREFLIGHT = "print_preflight"
+
+
+def _print_preflight(p: Mapping[str, Any], brand: Brand) -> str:
+    p = {name: p.get(name, param.default) for name, param in CHECKS[_PREFLIGHT].params.items()}
+    formats = [f if isinstance(f, str) else f"{_size(f)} mm" for f in p["formats"]]
+    return _(
+        "A print PDF of %(formats)s with %(bleed)s mm of bleed, fonts embedded, images at "
+        "%(ppi)s ppi or more and colours in CMYK or spot inks.",
+        formats=_either(formats),
+        bleed=num(p["bleed_mm"]),
+        ppi=num(p["min_ppi"]),
+    )
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any], Brand], str]] = {
     "format": _format,
     "file_size": _file_size,
@@ -280,6 +325,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], Brand], str]] = {
     "svg_palette": _svg_palette,
     "vector_master": _vector_master,
     "brand_fonts": _brand_fonts,
+    "required_text": _required_text,
+    "forbidden_text": _forbidden_text,
+    "blackout": _blackout,
+    "print_preflight": _print_preflight,
 }
 
 

@@ -12,6 +12,8 @@
 | vector | svg_safe, svg_outlined_text, svg_palette |
 | media | frame_rate, duration, codec, sample_rate, loudness |
 | masters | vector_master, brand_fonts |
+| text | required_text, forbidden_text, blackout |
+| preflight | print_preflight |
 """
 
 from guidelines.checks import (  # noqa: F401
@@ -21,7 +23,9 @@ from guidelines.checks import (  # noqa: F401
     media,
     metadata,
     palette,
+    preflight,
     quality,
     raster,
+    text,
     vector,
 )

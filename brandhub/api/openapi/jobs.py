@@ -13,7 +13,7 @@ schemas: dict[str, Any] = {
         "type": "object",
         "properties": {
             "id": {"type": "integer"},
-            "kind": {"enum": ["media", "import", "reindex"]},
+            "kind": {"enum": ["media", "import", "reindex", "text"]},
             "state": {"enum": ["queued", "running", "done", "failed"]},
             "attempts": {"type": "integer"},
             "max_attempts": {"type": "integer"},
