@@ -65,6 +65,10 @@ def _size_ok(size: tuple[float, float], allowed: list[str | list[float]]) -> boo
     return False
 
 
+def _mm(value: float) -> str:
+    return fmt.num(value, 0 if float(value).is_integer() else 1)
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
@@ -95,11 +99,11 @@ def problems(facts: Preflight, params: Mapping[str, Any], ctx: Context) -> list[
                 }
             )
         if page.bleed_mm + 0.05 < params["bleed_mm"]:
-            needed = fmt.num(params["bleed_mm"], 1)
+            needed = _mm(params["bleed_mm"])
             text = (
                 f"Página {n}: sin sangrado (se piden {needed} mm por lado)."
                 if page.bleed_mm <= 0
-                else f"Página {n}: el sangrado es de {fmt.num(page.bleed_mm, 1)} mm y se piden "
+                else f"Página {n}: el sangrado es de {_mm(page.bleed_mm)} mm y se piden "
                 f"{needed} mm por lado."
             )
             out.append(

@@ -89,9 +89,14 @@ def write_brands(folder: Path, **files: str) -> Path:
     return folder
 
 
-def test_the_three_shipped_brands_load_and_validate() -> None:
+def test_the_shipped_brands_load_and_validate() -> None:
     brands = load_brands_dir(SHIPPED_BRANDS)
-    assert set(brands) == {"gobierno-provincial", "ministerio-salud", "municipalidad"}
+    assert set(brands) == {
+        "gobierno-provincial",
+        "ministerio-salud",
+        "municipalidad",
+        "programa-social",
+    }
     assert brands["ministerio-salud"].name == "Ministerio de Salud de Ejemplo"
     for brand in brands.values():
         assert brand.palette and brand.typography and brand.logos and brand.dos and brand.donts

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageCms, ImageDraw, ImageFont
 
 FONTS = {
     "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -97,8 +97,10 @@ def make_poster(
     fmt: str = "PNG",
     seed: int = 1,
     dpi: int | None = None,
+    srgb: bool = False,
 ) -> Poster:
-    """A poster with ``text`` wrapped to its width (``heading`` above, twice as large)."""
+    """A poster with ``text`` wrapped to its width (``heading`` above, twice as large);
+    ``srgb`` embeds an sRGB profile."""
     im = _background(size, background, seed)
     draw = ImageDraw.Draw(im)
     margin = size[0] // 12
@@ -120,6 +122,9 @@ def make_poster(
         y += int(font_px * 1.45)
     out = io.BytesIO()
     kwargs: dict[str, object] = {"dpi": (dpi, dpi)} if dpi else {}
+    if srgb:
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+        kwargs["icc_profile"] = profile.tobytes()
     if fmt == "JPEG":
         kwargs["quality"] = 92
     im.save(out, fmt, **kwargs)
