@@ -107,6 +107,11 @@ class AssetDocument:
     created_at: datetime = field(default_factory=_now)
     captured_at: datetime | None = None
 
+    @property
+    def has_text(self) -> str:
+        """The "has_text" facet value: "yes" when the piece has words in it, else "no"."""
+        return "yes" if self.text.strip() else "no"
+
 
 @dataclass(frozen=True)
 class SearchQuery:

@@ -48,6 +48,7 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "filename": ["file", "archivo"],
     "camera": ["camara", "cámara"],
     "lens": ["lente", "objetivo"],
+    "text": ["texto"],
     "kind": ["tipo"],
     "category": ["categoria", "categoría"],
     "agency": ["dependencia"],

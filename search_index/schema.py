@@ -215,7 +215,7 @@ def document_fields(doc: AssetDocument) -> dict[str, Any]:
         out["orientation"] = facet_value("orientation", doc.orientation)
     out["compliance"] = facet_value("compliance", doc.compliance)
     out["status"] = facet_value("status", doc.status)
-    out["has_text"] = "yes" if doc.text.strip() else "no"
+    out["has_text"] = doc.has_text
     out["public"] = "1" if doc.public else "0"
     out["created"] = timestamp(doc.created_at)
     if doc.captured_at is not None:
