@@ -251,18 +251,18 @@ def _quoted(items: Any) -> str:
 
 
 def _failed(check: str, details: Mapping[str, Any]) -> str:  # noqa: C901  (one per check)
-    found = [f.get("phrase", "") for f in details.get("found") or ()]
+    phrases = [f.get("phrase", "") for f in details.get("found") or ()]
     if check == "required_text":
         return _("The piece lacks %(missing)s.", missing=_quoted(details.get("absent")))
     if check == "forbidden_text":
-        return _("The piece says %(terms)s, which is not allowed.", terms=_quoted(found))
+        return _("The piece says %(terms)s, which is not allowed.", terms=_quoted(phrases))
     if check == "blackout":
         periods = ", ".join(p.get("name", "") for p in details.get("periods") or ())
         return _(
             "During %(period)s no piece may name these officials or use these slogans, and "
             "this one says %(terms)s.",
             period=periods,
-            terms=_quoted(found),
+            terms=_quoted(phrases),
         )
     if check == "print_preflight":
         return _(

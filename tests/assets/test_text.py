@@ -17,7 +17,9 @@ from tests.assets.media_factory.printed import (
     make_print_pdf,
     make_scanned_pdf,
 )
-from tests.assets.text_corpus import POSTERS, error_rate, poster, read
+from tests.assets.text_corpus import POSTERS, error_rate, needs_ocr, poster, read
+
+pytestmark = needs_ocr
 
 
 def _file(tmp_path: Path, data: bytes, name: str) -> tuple[Path, object]:

@@ -11,9 +11,16 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from assets.sniff import sniff
-from assets.text import PieceText, extract_text
+from assets.text import PieceText, extract_text, ocr_available
 from tests.assets.media_factory.printed import LEGEND, Poster, make_poster
+
+#: Tests that read pixels need Tesseract (``make system-test-deps`` installs it).
+needs_ocr = pytest.mark.skipif(
+    not ocr_available(), reason="tesseract-ocr is not installed (make system-test-deps)"
+)
 
 BODY = (
     "Campaña de vacunación contra la gripe: del 1 al 30 de junio en todos los centros de "

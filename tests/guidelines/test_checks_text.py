@@ -18,7 +18,7 @@ from assets.text import PageText, PieceText, Word
 from guidelines import SHIPPED_BRANDS, BrandError, check_piece, load_brands_dir
 from guidelines.textmatch import Words, fold
 from tests.assets.media_factory.printed import LEGEND, PdfPage, make_print_pdf
-from tests.assets.text_corpus import poster, read
+from tests.assets.text_corpus import needs_ocr, poster, read
 from tests.guidelines.helpers import one_rule_brand
 
 IN_BLACKOUT = datetime.date(2027, 5, 1)
@@ -88,6 +88,7 @@ TABLE = [
 ]
 
 
+@needs_ocr
 @pytest.mark.parametrize(("piece", "rule", "today", "verdict"), TABLE)
 def test_piece_rule_verdict(brand, tmp_path, piece, rule, today, verdict):
     data, ext, text = _piece(piece)
@@ -98,6 +99,7 @@ def test_piece_rule_verdict(brand, tmp_path, piece, rule, today, verdict):
     assert result.status == verdict, result.message
 
 
+@needs_ocr
 def test_a_piece_without_the_legend_says_what_is_missing(brand, tmp_path):
     path = tmp_path / "afiche.png"
     path.write_bytes(poster("no_legend").data)
@@ -109,6 +111,7 @@ def test_a_piece_without_the_legend_says_what_is_missing(brand, tmp_path):
     assert result.details["text_sources"] == ["ocr"]
 
 
+@needs_ocr
 def test_a_named_official_is_boxed_on_the_piece(brand, tmp_path):
     path = tmp_path / "afiche.png"
     path.write_bytes(poster("official").data)

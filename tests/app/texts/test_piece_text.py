@@ -18,9 +18,10 @@ from brandhub.models import AssetText, Job
 from brandhub.operations import piece_text
 from tests.app.search.support import drain
 from tests.assets.media_factory.printed import LEGEND, make_poster
-from tests.assets.text_corpus import BODY
+from tests.assets.text_corpus import BODY, needs_ocr
 from tests.factories import PASSWORD, Api, add_token, add_user, photo, session
 
+pytestmark = needs_ocr
 BRAND = "programa-social"
 
 
