@@ -53,8 +53,9 @@ __all__ = [
     "pdf_text",
 ]
 
-#: The kinds of file that can carry words in their pixels or text layer.
-TEXT_KINDS = frozenset({"image", "vector", "document"})
+#: Files read through their text layer (an Illustrator file of today is a PDF inside).
+PDF_MIMES = ("application/pdf", "application/illustrator")
+SVG_MIME = "image/svg+xml"
 Box = tuple[float, float, float, float]
 
 
@@ -198,12 +199,13 @@ class PieceText:
 
 
 def can_have_text(sniffed: Sniffed) -> bool:
-    """Whether a file of this type can carry text BrandHub reads (images, SVG, PDF)."""
-    if sniffed.kind not in TEXT_KINDS:
-        return False
-    if sniffed.kind == "document":
-        return sniffed.mime == "application/pdf"
-    return True
+    """Whether a file of this type has text BrandHub reads: a raster image (camera raws
+    aside), an SVG, a PDF or a PDF-compatible Illustrator file."""
+    from assets.sniff.raw import is_raw
+
+    if sniffed.mime in PDF_MIMES or sniffed.mime == SVG_MIME:
+        return True
+    return sniffed.kind == "image" and not is_raw(sniffed)
 
 
 def ocr_available() -> bool:
@@ -228,9 +230,11 @@ def extract_text(
     """Every word of the file at ``path`` (see the module's docstring)."""
     settings = settings or IngestSettings()
     text_settings = text_settings or TextSettings()
-    if sniffed.mime == "application/pdf":
+    if not can_have_text(sniffed):
+        return PieceText(pages_total=0)
+    if sniffed.mime in PDF_MIMES:
         return pdf_text(path, settings, text_settings, ocr=ocr)
-    if sniffed.kind == "vector":
+    if sniffed.mime == SVG_MIME:
         return _svg_text(Path(path).read_bytes(), settings, text_settings, ocr)
     if sniffed.kind == "image":
         if not ocr:

@@ -1,4 +1,5 @@
-"""``brandhub jobs``: list background jobs, retry a failed one, queue an import or a reindex.
+"""``brandhub jobs``: list background jobs, retry a failed one, queue an import, a reindex,
+or the reading of the text of pieces that have none yet.
 
 The worker that runs them (``brandhub worker``, ``brandhub run-all``) is
 :mod:`brandhub.jobs`'s; these commands only read and add rows on the queue.
@@ -17,6 +18,7 @@ from ..db import get_session
 from ..job_queue import job_queue
 from ..models import Job, User, utcnow
 from ..operations.importer import new_import_job
+from ..operations.piece_text import queue_unread
 from .imports import check_agency, check_category
 
 
@@ -91,3 +93,14 @@ def jobs_reindex() -> None:
     db.add(job)
     db.commit()
     click.echo(_("Reindex queued as job %(id)s.", id=job.id))
+
+
+@jobs_group.command("read-text")
+@with_appcontext
+def jobs_read_text() -> None:
+    """Queue the reading of the words (text layer, SVG text, OCR) of every image, SVG and
+    PDF whose current file has not been read yet (pieces uploaded before text was read)."""
+    db = get_session()
+    queued = queue_unread(db)
+    db.commit()
+    click.echo(_("Text reading queued for %(n)s files.", n=queued))

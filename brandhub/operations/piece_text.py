@@ -18,15 +18,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from assets.sniff import Sniffed
 from assets.storage import Storage
-from assets.text import PieceText, TextSettings, can_have_text
+from assets.text import PDF_MIMES, SVG_MIME, PieceText, TextSettings, can_have_text
 from guidelines import CHECKS
 
 from ..indexing import register_related
 from ..models import Asset, AssetText, Job, User
+from ..models.jobs import PENDING_STATES
 from .brands import brand_for_agency
 from .compliance import Checked, check_file, record
 
@@ -58,6 +60,24 @@ def queue_text(db: Session, asset: Asset, sniffed: Sniffed, user: User | None) -
     job = Job(kind="text", asset=asset, created_by_id=user.id if user else None)
     db.add(job)
     return job
+
+
+def queue_unread(db: Session) -> int:
+    """Queue a ``text`` job for every asset whose current file can carry text and has not
+    been read (nor is waiting to be); the caller commits. How many were queued."""
+    read = exists().where(AssetText.asset_id == Asset.id, AssetText.sha256 == Asset.sha256)
+    waiting = exists().where(
+        Job.asset_id == Asset.id, Job.kind == "text", Job.state.in_(PENDING_STATES)
+    )
+    rows = db.scalars(
+        select(Asset)
+        .where(or_(Asset.kind == "image", Asset.mime.in_((*PDF_MIMES, SVG_MIME))))
+        .where(~read, ~waiting)
+        .order_by(Asset.id)
+    ).all()
+    for asset in rows:
+        db.add(Job(kind="text", asset=asset))
+    return len(rows)
 
 
 def text_of(asset: Asset) -> PieceText | None:

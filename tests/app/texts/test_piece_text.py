@@ -149,3 +149,12 @@ def test_no_text_job_when_the_instance_does_not_read_text(app_factory):
     with session(quiet) as db:
         assert db.scalars(select(Job).where(Job.kind == "text")).all() == []
         assert db.scalars(select(AssetText)).all() == []
+    # Pieces uploaded while text was not read are read when an administrator asks.
+    result = quiet.test_cli_runner().invoke(args=["jobs", "read-text"])
+    assert result.exit_code == 0, result.output
+    assert "Lectura del texto en cola para 1 archivos." in result.output
+    with session(quiet) as db:
+        [row] = db.scalars(select(AssetText)).all()
+        assert "vacunación" in row.text
+    again = quiet.test_cli_runner().invoke(args=["jobs", "read-text"])
+    assert "para 0 archivos" in again.output
