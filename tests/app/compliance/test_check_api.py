@@ -150,11 +150,11 @@ def test_anonymous_checks_only_for_public_brands(loaded, client):
 
 def test_brands_listing_and_content(loaded, client):
     listed = {b["slug"] for b in client.get("/api/v1/brands").get_json()["brands"]}
-    assert listed == {BRAND, "ministerio-salud"}
+    assert listed == {BRAND, "ministerio-salud", "programa-social"}
     token = add_token(loaded, add_user(loaded, "editor", agency="prensa"))
     auth = {"Authorization": f"Bearer {token}"}
     every = {b["slug"] for b in client.get("/api/v1/brands", headers=auth).get_json()["brands"]}
-    assert every == {BRAND, "ministerio-salud", PRIVATE}
+    assert every == {BRAND, "ministerio-salud", "programa-social", PRIVATE}
     one = client.get(f"/api/v1/brands/{BRAND}").get_json()
     assert one["version"] == "2025.1" and one["content"]["palette"][0]["hex"] == "#1F4E8C"
     assert client.get(f"/api/v1/brands/{PRIVATE}").status_code == 401
