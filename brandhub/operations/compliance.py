@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,9 +114,21 @@ def check_file(
         settings or IngestSettings(),
         False,
         text=text,
-        today=today,
+        today=today or local_today(),
     )
     return report
+
+
+def local_today(zone: str | None = None) -> date:
+    """Today in the instance's time zone (``TIMEZONE``): a blackout period starts at local
+    midnight, not at the server's."""
+    if zone is None and has_app_context():
+        zone = current_app.config.get("TIMEZONE")
+    try:
+        info = ZoneInfo(str(zone or "UTC"))
+    except (KeyError, ValueError):
+        info = ZoneInfo("UTC")
+    return datetime.now(info).date()
 
 
 def _budgeted_check(
@@ -345,7 +359,15 @@ def check_stream(
         tmp.flush()
         # The check and the preview in one budgeted child: one fork, one budget.
         report, image = _budgeted_check(
-            storage, Path(tmp.name), brand, category, filename, None, settings, preview
+            storage,
+            Path(tmp.name),
+            brand,
+            category,
+            filename,
+            None,
+            settings,
+            preview,
+            today=local_today(),
         )
         _refuse_unreadable(report)
         metrics.verdict(report.status, "check_desk")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import exists, or_, select
@@ -30,7 +29,7 @@ from ..indexing import register_related
 from ..models import Asset, AssetText, Job, User
 from ..models.jobs import PENDING_STATES
 from .brands import brand_for_agency
-from .compliance import Checked, check_file, record
+from .compliance import Checked, check_file, local_today, record
 
 #: Checks that read the piece's text: a piece whose rules have one is checked again.
 TEXT_CHECKS = frozenset({"required_text", "forbidden_text", "blackout"})
@@ -107,11 +106,7 @@ def store_text(db: Session, asset: Asset, text: PieceText) -> AssetText:
 
 def today(config: Any) -> datetime.date:
     """The local date of the instance (a blackout period starts at local midnight)."""
-    try:
-        zone = ZoneInfo(str(config.get("TIMEZONE") or "UTC"))
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.datetime.now(zone).date()
+    return local_today(str(config.get("TIMEZONE") or "UTC"))
 
 
 def recheck_with_text(

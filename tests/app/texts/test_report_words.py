@@ -65,3 +65,12 @@ def test_the_guideline_pages_say_what_each_text_rule_asks(app):
         assert describe(rules["pieza-preimpresion"], brand).startswith(
             "Un PDF para imprenta en A4, A3, Carta o Oficio con 3 mm de sangrado"
         )
+
+
+def test_blackout_days_are_the_instance_s_local_days(app):
+    from brandhub.operations.compliance import local_today
+
+    # UTC+14 and UTC-11 are always on different dates: the zone decides the day.
+    assert local_today("Pacific/Kiritimati") != local_today("Pacific/Pago_Pago")
+    with app.app_context():
+        assert local_today() == local_today(app.config["TIMEZONE"])
