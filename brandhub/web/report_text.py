@@ -68,6 +68,8 @@ CHECK_TITLES: dict[str, Any] = {
     "forbidden_text": _l("Forbidden texts"),
     "blackout": _l("Electoral blackout"),
     "print_preflight": _l("Print preflight of the PDF"),
+    "vector_master": _l("Vector master"),
+    "brand_fonts": _l("Brand typefaces"),
 }
 
 # The engine's own sentences, by code (skips, and failures a rule's message does not cover).
@@ -81,6 +83,7 @@ REASONS: dict[str, Any] = {
     "no_duration": _l("The file's duration could not be read."),
     "no_audio": _l("The file has no audio track."),
     "no_video": _l("The file has no video track."),
+    "not_a_master": _l("Does not apply: the file is made for use, not an original."),
     "not_jpeg": _l("Does not apply: the file is not a JPEG."),
     "no_tables": _l("The JPEG has no readable quantisation tables."),
     "too_small": _l("The image is too small to measure its sharpness."),

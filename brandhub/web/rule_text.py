@@ -244,6 +244,11 @@ def _svg_palette(p: Mapping[str, Any], brand: Brand) -> str:
 
 
 def _vector_master(p: Mapping[str, Any], brand: Brand) -> str:
+    if p.get("masters_only"):
+        return _(
+            "An original sent as the master is in vectors (Illustrator, EPS, SVG or PDF); "
+            "a PNG or JPEG for use is not held to this."
+        )
     return _("A vector master: Illustrator, EPS, SVG or PDF.")
 
 

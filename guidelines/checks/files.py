@@ -41,7 +41,35 @@ SPANISH_TYPES = {
     "ttf": "una fuente TrueType",
     "otf": "una fuente OpenType",
     "woff2": "una fuente WOFF2",
+    "cr2": "una foto raw de Canon (CR2)",
+    "cr3": "una foto raw de Canon (CR3)",
+    "nef": "una foto raw de Nikon (NEF)",
+    "arw": "una foto raw de Sony (ARW)",
+    "raf": "una foto raw de Fujifilm (RAF)",
+    "orf": "una foto raw de Olympus (ORF)",
+    "rw2": "una foto raw de Panasonic (RW2)",
+    "dng": "un negativo digital (DNG)",
+    "mxf": "un video MXF",
+    "avi": "un video AVI",
+    "mpg": "un video MPEG",
+    "ts": "un video MPEG-TS",
+    "docx": "un documento de Word",
+    "dotx": "una plantilla de Word",
+    "pptx": "una presentación de PowerPoint",
+    "potx": "una plantilla de PowerPoint",
+    "ppsx": "una presentación de PowerPoint",
+    "xlsx": "una planilla de Excel",
+    "xltx": "una plantilla de Excel",
+    "odt": "un documento de texto OpenDocument",
+    "ott": "una plantilla de texto OpenDocument",
+    "odp": "una presentación OpenDocument",
+    "otp": "una plantilla de presentación OpenDocument",
+    "ods": "una planilla OpenDocument",
+    "ots": "una plantilla de planilla OpenDocument",
+    "odg": "un dibujo OpenDocument",
 }
+# Names a brand file may use for a family of types: "raw" is every camera raw format.
+GROUPS = {"raw": ("cr2", "cr3", "nef", "arw", "raf", "orf", "rw2", "dng")}
 # Names a brand file may use for a type, mapped to the sniffer's extension.
 ALIASES = {
     "jpeg": "jpg",
@@ -53,7 +81,7 @@ ALIASES = {
     "oga": "ogg",
     "heics": "heic",
 }
-TYPE_NAMES = sorted(set(SPANISH_TYPES) | set(ALIASES))
+TYPE_NAMES = sorted(set(SPANISH_TYPES) | set(ALIASES) | set(GROUPS))
 
 
 def _types(value: Any) -> list[str]:
@@ -64,9 +92,14 @@ def _types(value: Any) -> list[str]:
     return items
 
 
+def expand(allowed: list[str]) -> list[str]:
+    """The sniffer's extensions a list of allowed type names stands for (aliases, groups)."""
+    return [ext for a in allowed for ext in GROUPS.get(a, (ALIASES.get(a, a),))]
+
+
 def type_name(ext: str) -> str:
     """The short name people use for a type: jpg → JPEG, webp → WebP."""
-    return {"jpg": "JPEG", "webp": "WebP"}.get(ext, ext.upper())
+    return {"jpg": "JPEG", "webp": "WebP", "raw": "RAW"}.get(ext, ext.upper())
 
 
 @check(
@@ -78,11 +111,12 @@ def type_name(ext: str) -> str:
 )
 def format_allowed(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """The real type (sniffed from the bytes, not the name) must be one of ``allowed``."""
-    allowed = [ALIASES.get(a, a) for a in params["allowed"]]
+    named = [ALIASES.get(a, a) for a in params["allowed"]]
+    allowed = expand(params["allowed"])
     ext = piece.ext
     values = {
         "measured": SPANISH_TYPES.get(ext, ext.upper()),
-        "expected": fmt.word_list([type_name(a) for a in dict.fromkeys(allowed)], "o"),
+        "expected": fmt.word_list([type_name(a) for a in dict.fromkeys(named)], "o"),
     }
     details = {
         "measured": ext,

@@ -2,7 +2,10 @@
 
 ``vector_master`` is for brands whose manual asks for the logo master as a
 vector file (Illustrator, EPS, SVG or PDF): a PNG or a Photoshop document of
-a logo fails it. ``brand_fonts`` reads the fonts a PDF, Illustrator, EPS or
+a logo fails it. With ``masters_only`` the rule is about originals only: a
+PNG, JPEG, GIF, WebP, AVIF or HEIC made for use (a logo exported for the web)
+is not held to it and the check is skipped, while a Photoshop document, a TIFF
+or a camera raw sent as the master fails. ``brand_fonts`` reads the fonts a PDF, Illustrator, EPS or
 SVG piece names and fails with the foreign ones named when any is not one of
 the brand's typefaces (nor, unless the rule says otherwise, their fallbacks).
 A font's PostScript name ("AtkinsonHyperlegible-Bold") belongs to a family
@@ -19,9 +22,12 @@ from typing import Any
 from guidelines import fmt
 from guidelines.checks.files import SPANISH_TYPES
 from guidelines.piece import Piece
-from guidelines.registry import Context, Outcome, Param, boolean, check, verdict
+from guidelines.registry import Context, Outcome, Param, boolean, check, skipped, verdict
 
 _ALL_KINDS = ("image", "svg", "video", "audio", "document", "postscript", "font")
+#: Raster types made for use rather than kept as originals (``masters_only`` skips them).
+_FOR_USE = frozenset({"png", "jpg", "gif", "webp", "avif", "heic", "heif"})
+_NOT_A_MASTER = "No se aplica: el archivo es {measured}, hecho para usar y no un original."
 
 
 def _key(name: str) -> str:
@@ -32,15 +38,21 @@ def _key(name: str) -> str:
     "vector_master",
     title="Logo en vector",
     applies_to=_ALL_KINDS,
+    params={"masters_only": Param(boolean, default=False)},
     ok="El archivo es {measured}, un original en vector.",
 )
 def vector_master(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
-    """The file is drawn from vectors: Illustrator, EPS, SVG or PDF."""
+    """The file is drawn from vectors: Illustrator, EPS, SVG or PDF.
+
+    With ``masters_only``, raster files made for use (PNG, JPEG …) are skipped.
+    """
     ext = piece.ext
     values = {
         "measured": SPANISH_TYPES.get(ext, ext.upper()),
         "expected": "un vector (AI, EPS, SVG o PDF)",
     }
+    if params["masters_only"] and ext in _FOR_USE:
+        return skipped(_NOT_A_MASTER.format(**values), code="not_a_master", measured=ext)
     return verdict(piece.is_vector, values, {"measured": ext, "vector": piece.is_vector})
 
 

@@ -251,7 +251,7 @@ def piece_clusters(piece: Piece, max_colors: int) -> list[Cluster]:
 @check(
     "palette",
     title="Colores de la paleta",
-    applies_to=("image", "svg", "document"),
+    applies_to=("image", "svg", "document", "postscript"),
     params=PALETTE_PARAMS,
     placeholders=("colors", "official"),
     ok="Los colores principales son de la paleta oficial (fuera de paleta: {measured}).",

@@ -161,7 +161,7 @@ def test_unsupported_type_names_what_the_category_accepts(write, provincial: Bra
     message = check_piece(path, provincial, "photo").checks[0].message
     assert message == (
         "El archivo no es de un tipo aceptado (parece un archivo comprimido). "
-        "Para esta revisión se aceptan archivos JPEG, TIFF o HEIC."
+        "Para esta revisión se aceptan archivos JPEG, TIFF, HEIC, RAW o PSD."
     )
     assert check_piece(write(b"", ".jpg"), provincial, "photo").checks[0].message == (
         "El archivo está vacío. Expórtelo de nuevo y vuelva a subirlo."

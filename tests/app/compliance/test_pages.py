@@ -90,8 +90,9 @@ def test_a_recoloured_logo_is_reported_in_plain_spanish_with_the_fix(loaded, cli
 def test_rules_that_do_not_apply_are_folded_away(loaded, client):
     html = client.post("/verificar", data=form(pieces()["recoloured"], "rojo.png")).get_data(True)
     folded = html.split('<details class="report__skipped">', 1)[1].split("</details>", 1)[0]
-    assert "<summary>3 reglas no corresponden a este archivo</summary>" in folded
-    assert folded.count("No aplica a una imagen PNG.") == 3
+    assert "<summary>5 reglas no corresponden a este archivo</summary>" in folded
+    assert folded.count("No aplica a una imagen PNG.") == 4
+    assert "hecho para usar y no un original" in folded  # the vector rule is about masters
     assert "report__item--skip" not in html
     assert '<details class="report__skipped" open' not in html
 
@@ -113,7 +114,7 @@ def test_the_report_in_english(loaded, client):
     assert "Off the palette: 90% of the surface (up to 2% allowed)." in colours
     assert "<summary>What does ΔE mean?</summary>" in html
     assert "Use the official logo:" in html and "Download PNG" in html
-    assert "<summary>3 rules do not apply to this file</summary>" in html
+    assert "<summary>5 rules do not apply to this file</summary>" in html
     assert "Does not apply to this type of file." in html
     # Nothing of the report stays in Spanish.
     for spanish in ("No aplica", "Cumple", "debería", "Colores del logo", "Área de respeto"):
@@ -177,7 +178,8 @@ def test_a_guideline_page(loaded, client):
     assert 'data-copy="100, 70, 10, 5"' in html
     assert "font-family=\"'Source Sans 3', 'Arial'" in html  # a specimen drawn in SVG
     # The rules in plain Spanish: what passes, not only the rule's name.
-    assert "Tipos de archivo aceptados: PNG o SVG." in html
+    assert "Tipos de archivo aceptados: PNG, SVG, AI, EPS, PDF, PSD o PSB." in html
+    assert "Tipos de archivo aceptados: JPEG, TIFF, HEIC, RAW o PSD." in html
     assert "Píxeles suficientes para imprimir en A4 a 300 ppp." in html
     assert "Exactamente una de estas medidas: 1080 × 1080" in html
     assert "Editar marca" not in html and "Historial de versiones" not in html
