@@ -81,3 +81,13 @@ def test_fonts_of_postscript_artwork_are_checked_too(tmp_path):
         tmp_path, mm.make_ai_ps(fonts=("Verdana",)), "w.ai", "brand_fonts", fallbacks=False
     )
     assert strict.status == "fail" and strict.details["foreign"] == ["Verdana"]
+
+
+def test_masters_only_skips_files_made_for_use_and_holds_originals(tmp_path):
+    png = _check(tmp_path, make_png(60, 40), "logo.png", "vector_master", masters_only=True)
+    assert png.status == "skip" and "hecho para usar" in png.message
+    psd = _check(tmp_path, mm.make_psd(), "logo.psd", "vector_master", masters_only=True)
+    assert psd.status == "fail"
+    assert (
+        psd.message == "Se pide un vector (AI, EPS, SVG o PDF); es un documento de Photoshop (PSD)."
+    )
