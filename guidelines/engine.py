@@ -73,6 +73,7 @@ def check_piece(
     settings: IngestSettings | None = None,
     text: PieceText | None = None,
     today: date | None = None,
+    document_pdf: Path | None = None,
 ) -> Report:
     """Check one file against ``brand``'s rules for ``category``.
 
@@ -82,13 +83,19 @@ def check_piece(
     back to the brand's own logo files or example drawings. ``text`` is the piece's
     text read before (OCR, by the worker); without it the text rules read what is
     cheap (a PDF's text layer, an SVG's text). ``today`` is the day the blackout
-    calendars are read for (the local date when not given).
+    calendars are read for (the local date when not given). ``document_pdf`` is an
+    office document's PDF already made by LibreOffice (not converted again).
     """
     rules = brand.rules_for(category)
     officials = OfficialLogos.for_brand(brand, logos)
     ctx = Context(brand=brand, officials=officials, today=today)
     with Piece(
-        Path(path), filename=filename, metadata=metadata, settings=settings, text=text
+        Path(path),
+        filename=filename,
+        metadata=metadata,
+        settings=settings,
+        text=text,
+        document_pdf=document_pdf,
     ) as piece:
         try:
             piece.open()

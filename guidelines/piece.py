@@ -65,9 +65,11 @@ class Piece:
         metadata: Mapping[str, Any] | None = None,
         settings: IngestSettings | None = None,
         text: PieceText | None = None,
+        document_pdf: Path | None = None,
     ) -> None:
         self.path = Path(path)
         self._given_text = text
+        self._given_pdf = document_pdf
         self.filename = filename or self.path.name
         self.settings = settings or IngestSettings()
         self._given_metadata = metadata
@@ -170,10 +172,16 @@ class Piece:
 
     @cached_property
     def document_pdf(self) -> Path:
-        """The document as PDF: the file itself, or an office document converted by LibreOffice."""
+        """The document as PDF: the file itself, or an office document converted by LibreOffice.
+
+        An office document already converted on upload (its ``pdf`` rendition) is given as
+        ``document_pdf`` and used as it is: LibreOffice runs once per upload, not twice.
+        """
         assert self.sniffed is not None
         if not is_office(self.sniffed):
             return self.path
+        if self._given_pdf is not None:
+            return self._given_pdf
         import tempfile
 
         from assets.office import to_pdf

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,11 +33,12 @@ from assets.errors import (
     InvalidInput,
     UnsupportedMediaType,
 )
-from assets.ingest import EMPTY
+from assets.ingest import EMPTY, OFFICE_PDF
 from assets.media import DAMAGED
 from assets.renditions import render
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
+from assets.sniff.office import is_office
 from assets.storage import Storage
 from assets.text import PieceText
 from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece, infer_category
@@ -96,13 +98,15 @@ def check_file(
     settings: IngestSettings | None = None,
     text: PieceText | None = None,
     today: date | None = None,
+    document_pdf: Path | None = None,
 ) -> Report:
     """``check_piece`` with the brand's official logo files taken from the store.
 
     The check runs within the settings' work budget (``assets.budget``): a
     piece that needs more is refused with BudgetExceeded. ``text`` is the
     piece's text read before (by the worker's OCR), ``today`` the day for
-    blackout calendars.
+    blackout calendars, ``document_pdf`` an office document's PDF made on upload
+    (so LibreOffice does not run twice).
     """
     report, _image = _budgeted_check(
         storage,
@@ -115,6 +119,7 @@ def check_file(
         False,
         text=text,
         today=today or local_today(),
+        document_pdf=document_pdf,
     )
     return report
 
@@ -143,6 +148,7 @@ def _budgeted_check(
     *,
     text: PieceText | None = None,
     today: date | None = None,
+    document_pdf: Path | None = None,
 ) -> tuple[Report, bytes | None]:
     logos = official_logo_paths(storage, brand)
     _warm(brand, category, logos, settings)
@@ -159,6 +165,7 @@ def _budgeted_check(
         preview,
         text,
         today,
+        document_pdf,
     )
 
 
@@ -195,6 +202,7 @@ def _check_in_child(
     preview: bool,
     text: PieceText | None = None,
     today: date | None = None,
+    document_pdf: Path | None = None,
 ) -> tuple[Report, bytes | None]:
     report = check_piece(
         path,
@@ -206,6 +214,7 @@ def _check_in_child(
         settings=settings,
         text=text,
         today=today,
+        document_pdf=document_pdf,
     )
     image = None
     if preview and unreadable_reason(report) is None:
@@ -246,19 +255,36 @@ def check_upload(
         for k in ("creator", "credit", "copyright", "caption", "keywords", "title")
     }
     metadata.update({k: v for k, v in (given or {}).items() if v})
-    report = check_file(
-        storage,
-        prepared.path,
-        brand,
-        cat,
-        filename=prepared.filename,
-        metadata=metadata,
-        settings=settings,
-    )
+    with _converted_pdf(prepared, settings) as document_pdf:
+        report = check_file(
+            storage,
+            prepared.path,
+            brand,
+            cat,
+            filename=prepared.filename,
+            metadata=metadata,
+            settings=settings,
+            document_pdf=document_pdf,
+        )
     metrics.verdict(report.status, "upload")
     if blocks and report.status == "fail":
         raise ComplianceFailed(report.to_dict())
     return Checked(cat, version, report)
+
+
+@contextlib.contextmanager
+def _converted_pdf(prepared: Any, settings: IngestSettings | None) -> Iterator[Path | None]:
+    """The PDF LibreOffice made of an office upload (its ``pdf`` rendition), as a
+    temporary file for the check; None for any other file."""
+    rendition = (getattr(prepared, "renditions", None) or {}).get(OFFICE_PDF)
+    if rendition is None or not is_office(prepared.sniffed):
+        yield None
+        return
+    tmp_dir = (settings or IngestSettings()).tmp_dir
+    with tempfile.TemporaryDirectory(prefix="brandhub-check-", dir=tmp_dir) as folder:
+        pdf = Path(folder) / "document.pdf"
+        pdf.write_bytes(rendition.data)
+        yield pdf
 
 
 def recategorise(db: Session, storage: Storage, asset: Asset, asked: str | None) -> None:

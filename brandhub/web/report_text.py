@@ -83,6 +83,7 @@ REASONS: dict[str, Any] = {
     "no_duration": _l("The file's duration could not be read."),
     "no_audio": _l("The file has no audio track."),
     "no_video": _l("The file has no video track."),
+    "office_fonts": _l("Not checked: the typefaces of an office document are not read yet."),
     "not_a_master": _l("Does not apply: the file is made for use, not an original."),
     "not_jpeg": _l("Does not apply: the file is not a JPEG."),
     "no_tables": _l("The JPEG has no readable quantisation tables."),

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from assets.sniff.office import is_office
 from guidelines import fmt
 from guidelines.checks.files import SPANISH_TYPES
 from guidelines.piece import Piece
@@ -27,6 +28,7 @@ from guidelines.registry import Context, Outcome, Param, boolean, check, skipped
 _ALL_KINDS = ("image", "svg", "video", "audio", "document", "postscript", "font")
 #: Raster types made for use rather than kept as originals (``masters_only`` skips them).
 _FOR_USE = frozenset({"png", "jpg", "gif", "webp", "avif", "heic", "heif"})
+_OFFICE_FONTS = "No se revisa: las tipografías de un documento de oficina no se leen todavía."
 _NOT_A_MASTER = "No se aplica: el archivo es {measured}, hecho para usar y no un original."
 
 
@@ -66,6 +68,9 @@ def vector_master(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
 )
 def brand_fonts(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outcome:
     """Every font the piece names is one of the brand's typefaces (or their fallbacks)."""
+    if piece.sniffed is not None and is_office(piece.sniffed):
+        # LibreOffice's PDF names the fonts it substituted, not the ones the document asks for.
+        return skipped(_OFFICE_FONTS, code="office_fonts")
     families = [font.name for font in ctx.brand.typography]
     if params["fallbacks"]:
         families += [font.fallback for font in ctx.brand.typography if font.fallback]
