@@ -1,4 +1,5 @@
-"""What a piece is, for people looking for it: Logo, Photo, Graphic piece, Video, Audio, Document.
+"""What a piece is, for people looking for it: Logo, Photo, Graphic piece, Video, Audio, Document,
+Design master, Font, Template.
 
 An asset carries two codes: its file type (``kind``: image, vector, video, audio,
 document) and the brand-rule category it was checked as (``category``: logo, photo,
@@ -8,14 +9,20 @@ an "image", and a social-network post is a graphic piece to them. :func:`shown_c
 folds both into one of :data:`search_index.CATEGORIES`, which the search facet
 counts and every card shows. A person's category wins; a PDF is a document unless
 it was called a logo or a photo; an asset with no category (uploaded before they
-existed) goes by its file type.
+existed) goes by its file type. Office templates (``.potx``, ``.dotx``, ``.xltx``,
+``.ott``, ``.otp``, ``.ots``: a template by the content type its own bytes
+declare) are Templates, and so is any office document a person tagged
+"plantilla" (or "template").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from assets.sniff.office import DOTX, OFFICE_MIMES, OTP, OTS, OTT, POTX, XLTX
 
 #: Brand-rule category -> shown category.
 _BY_CATEGORY = {
@@ -39,6 +46,10 @@ _BY_KIND = {
 MASTER_MIMES = frozenset(
     {"image/vnd.adobe.photoshop", "application/illustrator", "application/postscript"}
 )
+#: Office templates by the content type their bytes declare.
+TEMPLATE_MIMES = frozenset(t.mime for t in (DOTX, POTX, XLTX, OTT, OTP, OTS))
+#: Tags (lower case) by which a person marks an office document as a template.
+TEMPLATE_TAGS = frozenset({"plantilla", "plantillas", "template", "templates"})
 
 #: Shown category -> its label (in the reader's language).
 LABELS: dict[str, Any] = {
@@ -50,6 +61,7 @@ LABELS: dict[str, Any] = {
     "document": _l("Document"),
     "master": _l("Design master"),
     "font": _l("Font"),
+    "template": _l("Template"),
 }
 #: Shown category -> the icon of the sprite that stands for it.
 ICONS = {
@@ -61,14 +73,22 @@ ICONS = {
     "document": "document",
     "master": "master",
     "font": "font",
+    "template": "template",
 }
 
 
-def shown_category(category: str | None, kind: str, mime: str | None = None) -> str:
+def shown_category(
+    category: str | None, kind: str, mime: str | None = None, tags: Iterable[str] = ()
+) -> str:
     """The category people see for a piece of brand-rule ``category`` and file type ``kind``.
 
-    Designer masters (by ``mime``) and fonts are always shown as such.
+    Designer masters (by ``mime``), fonts and office templates (by ``mime``, or an office
+    document with one of :data:`TEMPLATE_TAGS` among its ``tags``) are always shown as such.
     """
+    if mime in TEMPLATE_MIMES:
+        return "template"
+    if mime in OFFICE_MIMES and any(t.strip().lower() in TEMPLATE_TAGS for t in tags):
+        return "template"
     if mime in MASTER_MIMES:
         return "master"
     if kind == "font":
@@ -83,7 +103,10 @@ def shown_category(category: str | None, kind: str, mime: str | None = None) -> 
 def asset_category(asset: Any) -> str:
     """:func:`shown_category` of an asset row."""
     return shown_category(
-        getattr(asset, "category", None), asset.kind, getattr(asset, "mime", None)
+        getattr(asset, "category", None),
+        asset.kind,
+        getattr(asset, "mime", None),
+        getattr(asset, "tag_names", None) or (),
     )
 
 

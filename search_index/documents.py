@@ -53,6 +53,7 @@ CATEGORIES: tuple[str, ...] = (
     "document",
     "master",
     "font",
+    "template",
 )
 KINDS: tuple[str, ...] = ("image", "vector", "video", "audio", "document", "font")
 ORIENTATIONS: tuple[str, ...] = ("horizontal", "vertical", "square")

@@ -109,7 +109,8 @@ MISSING_TIME = -(2**62)
 #: assets under "undated" in the year facet instead of their upload year.
 #: 3: the "category" facet (logo, photo, graphic piece, video, audio, document).
 #: 4: ``text`` (the words in the piece: text layer, SVG text, OCR) and the "has_text" facet.
-SCHEMA_VERSION = 4
+#: 5: design masters, fonts and office templates as categories of their own.
+SCHEMA_VERSION = 5
 #: Characters of a piece's text the index keeps (ten pages of a dense PDF).
 MAX_TEXT_CHARS = 30_000
 _TITLE_KEY_LEN = 96

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
 
-from brandhub.categories import asset_category
+from brandhub.categories import asset_category, shown_category
 from tests.assets.media_factory.office import make_docx, make_odt, make_pptx, make_xlsx
-from tests.factories import add_user, read, upload_page
+from tests.factories import Api, add_token, add_user, read, upload_page
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice is not installed"
@@ -50,3 +51,54 @@ def test_import_takes_a_workbook_and_an_opendocument_text(app, runner, tmp_path)
     r = runner.invoke(args=["import", str(folder), "--agency", "prensa"])
     assert r.exit_code == 0, r.output
     assert "Importados: 2" in r.output
+
+
+@pytest.mark.parametrize(
+    ("mime", "tags", "shown"),
+    [
+        ("application/vnd.openxmlformats-officedocument.presentationml.template", (), "template"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.template", (), "template"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.template", (), "template"),
+        ("application/vnd.oasis.opendocument.text-template", (), "template"),
+        ("application/vnd.oasis.opendocument.presentation-template", (), "template"),
+        (
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            (),
+            "document",
+        ),
+        (
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ("campaña", " Plantilla "),
+            "template",
+        ),
+        ("application/pdf", ("plantilla",), "document"),  # a PDF is no template to fill in
+    ],
+)
+def test_templates_are_shown_as_templates(mime, tags, shown):
+    assert shown_category("graphic", "document", mime, tags) == shown
+
+
+def test_a_template_is_a_category_of_its_own_with_its_icon(app, client, login):
+    user = add_user(app, "editor", agency="prensa")
+    login(user)
+    api = Api(app.test_client(), add_token(app, user))
+    potx = api.upload(make_pptx("Plantilla de campaña", template=True), "campaña.potx")
+    assert potx.status_code == 201, potx.get_json()
+    assert potx.get_json()["mime"].endswith("presentationml.template")
+    marked = api.upload(make_pptx("Informe mensual"), "informe.pptx", tags="plantilla")
+    plain = api.upload(make_docx(), "comunicado.docx")
+    assert marked.status_code == 201 and plain.status_code == 201
+    shown = [asset_category(read(app, r.get_json()["id"])) for r in (potx, marked, plain)]
+    assert shown == ["template", "template", "document"]
+    html = client.get("/").get_data(True)
+    found = re.findall(
+        r'name="category" value="([^"]+)"[^>]*>\s*<span class="facet__label">[^<]+</span>'
+        r'\s*<span class="facet__count">(\d+)',
+        html,
+    )
+    facet = {value: int(count) for value, count in found}
+    assert facet == {"template": 2, "document": 1}
+    assert '<span class="facet__label">Plantilla</span>' in html
+    assert html.count("icons.svg#template") >= 2  # each template's card carries its icon
+    found = api.get("/search?category=template").get_json()
+    assert found["total"] == 2

@@ -11,8 +11,13 @@ from xml.sax.saxutils import escape
 
 
 def make_pptx(
-    title: str = "Campaña de vacunación", *, author: str = "Ana Pérez", slides: int = 2
+    title: str = "Campaña de vacunación",
+    *,
+    author: str = "Ana Pérez",
+    slides: int = 2,
+    template: bool = False,
 ) -> bytes:
+    """A presentation; with ``template`` its main part declares a PowerPoint template (.potx)."""
     from pptx import Presentation
 
     deck = Presentation()
@@ -24,7 +29,19 @@ def make_pptx(
     deck.core_properties.author = author
     buf = io.BytesIO()
     deck.save(buf)
-    return buf.getvalue()
+    if not template:
+        return buf.getvalue()
+    # What PowerPoint writes for a .potx: the same parts, the main one's type says template.
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"presentationml.presentation.main+xml", b"presentationml.template.main+xml"
+                )
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def make_docx(title: str = "Comunicado de prensa", *, author: str = "Prensa") -> bytes:
@@ -73,9 +90,12 @@ def make_odt(
     author: str = "Comunicación",
     macro_writes: str | None = None,
     linked_image: str | None = None,
+    template: bool = False,
 ) -> bytes:
-    """An OpenDocument text; ``macro_writes`` binds a Basic macro that writes that file when
-    the document opens, ``linked_image`` links an image from that address (not embedded)."""
+    """An OpenDocument text (a text template, .ott, with ``template``); ``macro_writes``
+    binds a Basic macro that writes that file when the document opens, ``linked_image``
+    links an image from that address (not embedded)."""
+    mime = "application/vnd.oasis.opendocument.text" + ("-template" if template else "")
     scripts = ""
     if macro_writes:
         href = "vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document"
@@ -134,7 +154,7 @@ def make_odt(
         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
         'manifest:version="1.2">'
         '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        f'manifest:media-type="{mime}"/>'
         + "".join(
             f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="text/xml"/>'
             for name, _ in entries
@@ -144,7 +164,7 @@ def make_odt(
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text"
+            zipfile.ZipInfo("mimetype"), mime
         )  # first and stored: how OpenDocument is recognised
         for name, text in entries:
             archive.writestr(name, text, compress_type=zipfile.ZIP_DEFLATED)
