@@ -10,6 +10,17 @@ in an MP4 whose index comes first (``+faststart``, so the player starts
 before the whole file arrives), scaled to fit 1920 × 1080 with its display
 aspect kept. Where the H.264 encoder is missing it makes VP9/Opus WebM instead.
 
+Interlaced video (frames the decoder flags as interlaced, as MPEG-2 from a
+broadcast camera is) goes through FFmpeg's ``yadif`` filter, one frame per
+frame, before it is scaled, so the proxy shows no combing on movement;
+progressive video does not. Every audio track goes into the proxy's one stereo
+track, because browsers play only the first track of a file: two mono tracks
+(a camera's two channels) become its left and right (``amerge``); any other
+set of tracks is mixed at equal weight (``amix``, each track first made
+stereo), so a second language or an interview microphone is heard, not
+dropped. :class:`Proxy` says whether it deinterlaced and how many tracks it
+carried.
+
 Encoding costs seconds per second of video, so it runs in the background job
 within :func:`proxy_budget` (``assets.budget.run_within``: CPU time and a
 wall clock in proportion to the duration, the memory budget of the settings).
@@ -24,10 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import av
+import av.filter
 
 from assets.budget import Budget
 from assets.errors import DAMAGED, InvalidFile
-from assets.media import _audio_stream, _video_stream, open_av
+from assets.media import _video_stream, open_av
 from assets.settings import IngestSettings
 from assets.sniff.broadcast import BROADCAST_MIMES
 from assets.sniff.sniffed import Sniffed
@@ -74,6 +86,8 @@ class Proxy:
     width: int
     height: int
     size: int
+    deinterlaced: bool = False
+    audio_tracks: int = 0
 
 
 def encoder() -> tuple[str, str, str, str]:
@@ -102,7 +116,7 @@ def make_proxy(path: Path, sniffed: Sniffed, settings: IngestSettings, out_path:
         ctx = vin.codec_context
         if ctx.width * ctx.height > settings.max_video_pixels:
             raise InvalidFile(DAMAGED, reason="video_size")
-        ain = _audio_stream(inp)
+        ains = [s for s in inp.streams.audio if s.codec_context is not None]
         width, height = fit(ctx.width, ctx.height, ctx.sample_aspect_ratio)
         rate = vin.average_rate or vin.guessed_rate or Fraction(25)
         options = {"movflags": "+faststart"} if fmt == "mp4" else {}
@@ -114,36 +128,159 @@ def make_proxy(path: Path, sniffed: Sniffed, settings: IngestSettings, out_path:
                 if vcodec == "libx264"
                 else {"crf": "33", "b": "0", "deadline": "realtime", "cpu-used": "8"}
             )
-            aout: Any = out.add_stream(acodec, rate=48000, layout="stereo") if ain else None
+            aout: Any = out.add_stream(acodec, rate=48000, layout="stereo") if ains else None
             if aout is not None:
                 aout.bit_rate = 128_000
-            resampler = av.AudioResampler(
-                format=_sample_format(acodec), layout="stereo", rate=48000
-            )
-            frames = samples = 0
-            streams = [s for s in (vin, ain) if s is not None]
-            for packet in inp.demux(*streams):
+            video = _Pictures(out, vout, width, height, rate)
+            sound = _Sound(out, aout, acodec, ains) if aout is not None else None
+            for packet in inp.demux(vin, *ains):
                 for frame in packet.decode():
                     if isinstance(frame, av.VideoFrame):
-                        scaled = frame.reformat(width=width, height=height, format="yuv420p")
-                        scaled.pts, scaled.time_base = frames, 1 / Fraction(rate)
-                        frames += 1
-                        out.mux(vout.encode(scaled))
-                    elif aout is not None and isinstance(frame, av.AudioFrame):
-                        frame.pts = None
-                        for chunk in resampler.resample(frame):
-                            chunk.pts, samples = samples, samples + chunk.samples
-                            out.mux(aout.encode(chunk))
-            if frames == 0:
+                        video.add(frame)
+                    elif sound is not None and isinstance(frame, av.AudioFrame):
+                        sound.add(packet.stream.index, frame)
+            video.finish()
+            if video.frames == 0:
                 raise InvalidFile(DAMAGED, reason="no_frame")
-            out.mux(vout.encode())
-            if aout is not None:
-                for chunk in resampler.resample(None):
-                    chunk.pts, samples = samples, samples + chunk.samples
-                    out.mux(aout.encode(chunk))
-                out.mux(aout.encode())
+            if sound is not None:
+                sound.finish()
     mime = "video/mp4" if fmt == "mp4" else "video/webm"
-    return Proxy(mime, ext, width, height, out_path.stat().st_size)
+    return Proxy(mime, ext, width, height, out_path.stat().st_size, video.deinterlaced, len(ains))
+
+
+class _Pictures:
+    """Video frames on their way to the encoder: deinterlaced when flagged, then scaled."""
+
+    def __init__(self, out: Any, stream: Any, width: int, height: int, rate: Fraction) -> None:
+        self.out, self.stream = out, stream
+        self.width, self.height, self.rate = width, height, rate
+        self.frames = 0
+        self.graph: Any = None
+
+    @property
+    def deinterlaced(self) -> bool:
+        return self.graph is not None
+
+    def add(self, frame: av.VideoFrame) -> None:
+        if self.graph is None and frame.interlaced_frame:
+            self.graph = self._yadif(frame)
+        if self.graph is None:
+            self._encode(frame)
+            return
+        self.graph.push(frame)
+        self._drain()
+
+    def finish(self) -> None:
+        if self.graph is not None:
+            self.graph.push(None)
+            self._drain()
+        self.out.mux(self.stream.encode())
+
+    def _yadif(self, frame: av.VideoFrame) -> Any:
+        # deint=interlaced: frames flagged progressive (mixed material) pass through as they are.
+        graph = av.filter.Graph()
+        source = graph.add_buffer(
+            width=frame.width,
+            height=frame.height,
+            format=frame.format,
+            time_base=frame.time_base or Fraction(1, 25),
+        )
+        yadif = graph.add("yadif", "mode=send_frame:parity=auto:deint=interlaced")
+        graph.link_nodes(source, yadif, graph.add("buffersink")).configure()
+        return graph
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                frame = self.graph.pull()
+            except (av.BlockingIOError, av.EOFError):
+                return
+            self._encode(frame)
+
+    def _encode(self, frame: av.VideoFrame) -> None:
+        scaled = frame.reformat(width=self.width, height=self.height, format="yuv420p")
+        scaled.pts, scaled.time_base = self.frames, 1 / Fraction(self.rate)
+        self.frames += 1
+        self.out.mux(self.stream.encode(scaled))
+
+
+class _Sound:
+    """Every audio track into the proxy's one stereo track (see the module doc)."""
+
+    def __init__(self, out: Any, stream: Any, codec: str, tracks: list[Any]) -> None:
+        self.out, self.stream = out, stream
+        self.final = av.AudioResampler(format=_sample_format(codec), layout="stereo", rate=48000)
+        self.samples = 0
+        channels = [t.codec_context.channels for t in tracks]
+        self.merge = len(tracks) == 2 and channels == [1, 1]
+        layout = "mono" if self.merge else "stereo"
+        # Each track first to float samples at 48 kHz in a layout the mixer is told of.
+        self.inputs = {
+            t.index: av.AudioResampler(format="fltp", layout=layout, rate=48000) for t in tracks
+        }
+        self.counts = dict.fromkeys(self.inputs, 0)
+        self.graph: Any = None
+        self.sources: dict[int, Any] = {}
+        if len(tracks) > 1:
+            self.graph = av.filter.Graph()
+            mixer = self.graph.add(
+                "amerge" if self.merge else "amix",
+                "inputs=2" if self.merge else f"inputs={len(tracks)}:duration=longest",
+            )
+            for n, track in enumerate(tracks):
+                source = self.graph.add_abuffer(
+                    format="fltp", layout=layout, sample_rate=48000, time_base=Fraction(1, 48000)
+                )
+                source.link_to(mixer, 0, n)
+                self.sources[track.index] = source
+            mixer.link_to(self.graph.add("abuffersink"))
+            self.graph.configure()
+
+    def add(self, index: int, frame: av.AudioFrame) -> None:
+        frame.pts = None
+        for chunk in self.inputs[index].resample(frame):
+            if self.graph is None:
+                self._encode(chunk)
+                continue
+            chunk.pts, self.counts[index] = self.counts[index], self.counts[index] + chunk.samples
+            self.sources[index].push(chunk)
+        self._drain()
+
+    def finish(self) -> None:
+        for index, resampler in self.inputs.items():
+            for chunk in resampler.resample(None):
+                if self.graph is None:
+                    self._encode(chunk)
+                    continue
+                chunk.pts = self.counts[index]
+                self.counts[index] += chunk.samples
+                self.sources[index].push(chunk)
+        if self.graph is not None:
+            for source in self.sources.values():
+                source.push(None)
+            self._drain()
+        for chunk in self.final.resample(None):
+            self._mux(chunk)
+        self.out.mux(self.stream.encode())
+
+    def _drain(self) -> None:
+        if self.graph is None:
+            return
+        while True:
+            try:
+                mixed = self.graph.pull()
+            except (av.BlockingIOError, av.EOFError):
+                return
+            self._encode(mixed)
+
+    def _encode(self, frame: av.AudioFrame) -> None:
+        frame.pts = None
+        for chunk in self.final.resample(frame):
+            self._mux(chunk)
+
+    def _mux(self, chunk: av.AudioFrame) -> None:
+        chunk.pts, self.samples = self.samples, self.samples + chunk.samples
+        self.out.mux(self.stream.encode(chunk))
 
 
 def _sample_format(codec: str) -> str:

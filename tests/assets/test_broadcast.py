@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from assets.budget import Budget, BudgetExceeded, run_within
@@ -149,3 +150,64 @@ def test_truncated_broadcast_video_is_refused(clips, name):
     data = clips[name].read_bytes()
     with pytest.raises(InvalidFile):
         prepare(io.BytesIO(data[:600]), f"corto.{name}", IngestSettings())
+
+
+def _comb(frame: av.VideoFrame) -> float:
+    """How much neighbouring lines (of opposite fields) differ, against lines of one field."""
+    y = frame.to_ndarray(format="gray").astype(np.float64)
+    across = np.abs(y[0:-2:2] - y[1:-1:2]).mean()
+    within = np.abs(y[0:-2:2] - y[2::2]).mean() + 1e-6
+    return float(across / within)
+
+
+def _middle_frame(path: Path) -> av.VideoFrame:
+    with av.open(str(path)) as c:
+        frames = list(c.decode(c.streams.video[0]))
+    return frames[len(frames) // 2]
+
+
+def test_an_interlaced_clip_is_deinterlaced_and_a_progressive_one_is_not(clips, tmp_path):
+    source = tmp_path / "entrevista.mxf"
+    source.write_bytes(bf.make_interlaced_mxf())
+    sniffed = sniff(source.read_bytes()[:4096])
+    assert sniffed == MXF
+    made = make_proxy(source, sniffed, SETTINGS, tmp_path / "proxy.mp4")
+    assert made.deinterlaced is True
+    # The moving bar's two fields are 24 pixels apart: in the original neighbouring lines
+    # differ far more than lines of one field (combing); yadif draws each frame from one
+    # field, and the comb is gone.
+    combed = _comb(_middle_frame(source))
+    assert combed > 2.0
+    assert _comb(_middle_frame(tmp_path / "proxy.mp4")) < combed / 2
+    progressive = make_proxy(clips["mxf"], MXF, SETTINGS, tmp_path / "p.mp4")
+    assert progressive.deinterlaced is False
+
+
+def _tones(path: Path) -> list[dict[int, float]]:
+    """For each channel of the proxy's sound, the strength of 440 Hz and of 1000 Hz."""
+    with av.open(str(path)) as c:
+        assert len(c.streams.audio) == 1  # browsers play one track: every track is in it
+        samples = np.concatenate([f.to_ndarray() for f in c.decode(c.streams.audio[0])], axis=1)
+    spectrum = np.abs(np.fft.rfft(samples, axis=1))
+    freqs = np.fft.rfftfreq(samples.shape[1], 1 / 48000)
+    return [{hz: float(ch[np.abs(freqs - hz) < 15].max()) for hz in (440, 1000)} for ch in spectrum]
+
+
+def test_two_mono_tracks_become_left_and_right(tmp_path):
+    source = tmp_path / "camara.mxf"
+    source.write_bytes(bf.make_two_tracks("mxf", layout="mono"))
+    made = make_proxy(source, MXF, SETTINGS, tmp_path / "proxy.mp4")
+    assert made.audio_tracks == 2
+    left, right = _tones(tmp_path / "proxy.mp4")
+    assert left[440] > 10 * left[1000]  # the first track's tone, on the left
+    assert right[1000] > 10 * right[440]  # the second's, on the right
+
+
+def test_two_stereo_tracks_are_both_heard(tmp_path):
+    source = tmp_path / "dos-idiomas.mov"
+    source.write_bytes(bf.make_two_tracks("mov", layout="stereo"))
+    made = make_proxy(source, MOV, SETTINGS, tmp_path / "proxy.mp4")
+    assert made.audio_tracks == 2
+    for channel in _tones(tmp_path / "proxy.mp4"):
+        # Mixed at equal weight: both tones, of about the same strength, in each channel.
+        assert 0.5 < channel[440] / channel[1000] < 2.0
