@@ -9,7 +9,10 @@ disables every macro (``DisableMacrosExecution``, security level "very
 high"), never updates links to other files or to the web (Writer, Calc and
 charts), and blocks images linked from outside the document. Its environment
 holds nothing but a path, a home inside the temporary folder and proxies that
-point nowhere, so a fetch it still tried would fail. The first page of the
+point nowhere, so a fetch it still tried would fail. LibreOffice 7.4's
+``--convert-to`` itself never runs a document's macros, even with the weakest
+settings, while opening the same document with them does (the tests show
+both); the profile stops them on any path that would. The first page of the
 PDF is then drawn through the PDF path (``assets.pdf``).
 
 :func:`office_info` reads title, author, dates and page or slide counts from
@@ -48,11 +51,14 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 {items}
 </oor:items>
 """
-_SCRIPTING = "org.openoffice.Office.Common/Security/Scripting"
-_SETTINGS = (
-    (_SCRIPTING, "DisableMacrosExecution", "boolean", "true"),
-    (_SCRIPTING, "MacroSecurityLevel", "int", "3"),
-    (_SCRIPTING, "BlockUntrustedRefererLinks", "boolean", "true"),
+SCRIPTING = "org.openoffice.Office.Common/Security/Scripting"
+#: One profile setting: (configuration path, property, type, value).
+Setting = tuple[str, str, str, str]
+#: The profile every conversion runs with (see the module doc).
+PROFILE: tuple[Setting, ...] = (
+    (SCRIPTING, "DisableMacrosExecution", "boolean", "true"),
+    (SCRIPTING, "MacroSecurityLevel", "int", "3"),
+    (SCRIPTING, "BlockUntrustedRefererLinks", "boolean", "true"),
     ("org.openoffice.Office.Common/Misc", "UseLocking", "boolean", "false"),
     ("org.openoffice.Office.Common/Misc", "FirstRun", "boolean", "false"),
     ("org.openoffice.Office.Writer/Content/Update", "Link", "int", "1"),
@@ -67,25 +73,36 @@ def available() -> bool:
     return shutil.which("soffice") is not None
 
 
-def _profile(folder: Path) -> None:
+def write_profile(folder: Path, settings: tuple[Setting, ...] = PROFILE) -> None:
+    """A LibreOffice user profile in ``folder`` holding ``settings`` (its registry)."""
     items = "\n".join(
         f'<item oor:path="/{path}"><prop oor:name="{name}" oor:op="fuse">'
         f"<value>{value}</value></prop></item>"
-        for path, name, _kind, value in _SETTINGS
+        for path, name, _kind, value in settings
     )
     user = folder / "user"
     user.mkdir(parents=True)
     (user / "registrymodifications.xcu").write_text(_PROFILE.format(items=items), "utf-8")
 
 
-def to_pdf(path: Path, sniffed: Sniffed, settings: IngestSettings) -> bytes:
-    """The document as PDF bytes, converted by LibreOffice (see the module doc)."""
+def to_pdf(
+    path: Path,
+    sniffed: Sniffed,
+    settings: IngestSettings,
+    *,
+    profile: tuple[Setting, ...] = PROFILE,
+) -> bytes:
+    """The document as PDF bytes, converted by LibreOffice (see the module doc).
+
+    ``profile`` is :data:`PROFILE` for every upload; the tests give weaker ones to show
+    what the conversion does without it.
+    """
     soffice = shutil.which("soffice")
     if soffice is None:
         raise InvalidFile(DAMAGED, reason="no_converter")
     with tempfile.TemporaryDirectory(prefix="brandhub-office-", dir=settings.tmp_dir) as tmp:
         folder = Path(tmp)
-        _profile(folder / "profile")
+        write_profile(folder / "profile", profile)
         source = folder / f"document.{sniffed.ext}"  # LibreOffice picks its filter by name
         shutil.copyfile(path, source)
         out = folder / "out"

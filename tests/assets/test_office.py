@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import http.server
 import io
+import os
 import shutil
+import signal
+import subprocess
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from assets import office
 from assets.budget import Budget
 from assets.errors import InvalidFile, UnsupportedMediaType
 from assets.ingest import prepare
@@ -128,8 +134,52 @@ def test_first_slide_drawn_through_the_pdf_path(documents):
         assert middle.getextrema()[0] < 80 and preview.convert("L").getpixel((20, 20)) > 240
 
 
+#: The weakest macro settings LibreOffice has: macros enabled, security "low" (run every
+#: macro of every document without asking).
+WEAKEST = (
+    (office.SCRIPTING, "DisableMacrosExecution", "boolean", "false"),
+    (office.SCRIPTING, "MacroSecurityLevel", "int", "0"),
+    ("org.openoffice.Office.Common/Misc", "FirstRun", "boolean", "false"),
+)
+
+
+def _open_in_libreoffice(
+    document: Path, profile: tuple[office.Setting, ...], marker: Path, seconds: float
+) -> float | None:
+    """Open ``document`` as a person would (not converted) in headless LibreOffice with a
+    throwaway ``profile``; the seconds until ``marker`` appeared, or None within ``seconds``."""
+    with tempfile.TemporaryDirectory() as folder:
+        office.write_profile(Path(folder) / "profile", profile)
+        env = {"PATH": "/usr/bin:/bin", "HOME": folder, "SAL_USE_VCLPLUGIN": "svp"}
+        command = [
+            "soffice",
+            f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            str(document),
+        ]
+        started = time.monotonic()
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            while time.monotonic() - started < seconds:
+                if marker.exists():
+                    return time.monotonic() - started
+                time.sleep(0.1)
+            return None
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 @needs_libreoffice
-def test_macros_never_run_and_linked_images_are_never_fetched(tmp_path):
+def test_a_documents_macro_runs_where_allowed_and_never_in_a_conversion(tmp_path):
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -143,18 +193,29 @@ def test_macros_never_run_and_linked_images_are_never_fetched(tmp_path):
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    marker = tmp_path / "macro-ran"
+    url = f"http://127.0.0.1:{server.server_address[1]}/logo.png"
+    path = tmp_path / "gacetilla.odt"
+    path.write_bytes(make_odt(macro_writes=str(marker), linked_image=url))
     try:
-        marker = tmp_path / "macro-ran"
-        url = f"http://127.0.0.1:{server.server_address[1]}/logo.png"
-        path = tmp_path / "gacetilla.odt"
-        path.write_bytes(make_odt(macro_writes=str(marker), linked_image=url))
+        # The macro is real: opened with the weakest settings, LibreOffice runs it on load.
+        took = _open_in_libreoffice(path, WEAKEST, marker, 30)
+        assert took is not None, "the document's macro did not run with the weakest settings"
+        marker.unlink()
+        # With BrandHub's profile the same opening does not run it (waited half as long again).
+        assert _open_in_libreoffice(path, office.PROFILE, marker, max(5.0, 1.5 * took)) is None
+        # The headless conversion never runs a document's macros, even with the weakest
+        # settings: what BrandHub runs is a conversion, with its own profile on top.
+        to_pdf(path, ODT, SETTINGS, profile=WEAKEST)
+        assert not marker.exists()
+        hits.clear()
         pdf = tmp_path / "out.pdf"
         pdf.write_bytes(to_pdf(path, ODT, IngestSettings()))
         assert pdf_info(pdf)["pages"] == 1
     finally:
         server.shutdown()
         server.server_close()
-    assert hits == [] and not marker.exists()
+    assert not marker.exists() and hits == []  # nor is the linked image ever fetched
 
 
 @needs_libreoffice

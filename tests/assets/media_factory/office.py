@@ -80,7 +80,9 @@ _ODT_NS = (
     'xmlns:xlink="http://www.w3.org/1999/xlink" '
     'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" '
-    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.2"'
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+    'xmlns:ooo="http://openoffice.org/2004/office" xmlns:dom="http://www.w3.org/2001/xml-events" '
+    'office:version="1.2"'
 )
 
 
@@ -101,8 +103,8 @@ def make_odt(
         href = "vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document"
         scripts = (
             "<office:scripts><office:event-listeners>"
-            f'<script:event-listener script:language="ooo:script" script:event-name="dom:load" '
-            f'xlink:href="{href}"/></office:event-listeners></office:scripts>'
+            '<script:event-listener script:language="ooo:script" script:event-name="dom:load" '
+            f'xlink:type="simple" xlink:href="{href}"/></office:event-listeners></office:scripts>'
         )
     image = ""
     if linked_image:
