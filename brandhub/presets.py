@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assets.renditions.spec import FORMAT_ALIASES
+from assets.sniff.office import OFFICE_MIMES
 from core.errors import InvalidInput
 
 
@@ -99,6 +100,10 @@ def presets(config: Mapping[str, Any], mime: str | None = None) -> dict[str, dic
         return {**MASTER_PRESETS, "web": everyone["web"]} if "web" in everyone else MASTER_PRESETS
     if mime == _PHOTOSHOP:
         return {"master-png": MASTER_PRESETS["master-png"], **everyone}
+    if mime in OFFICE_MIMES:
+        # A presentation or a letter is not cropped for social networks nor printed as a
+        # TIFF: its first page for the web (its PDF version is offered beside the original).
+        return {"web": everyone["web"]} if "web" in everyone else {}
     return everyone
 
 

@@ -39,6 +39,11 @@ def test_upload_page_takes_a_word_document(app, client, login):
     asset_id = r.get_json()["id"] if "id" in r.get_json() else r.get_json()["asset"]["id"]
     page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
     assert f"/assets/{asset_id}/r/pdf" in page and "Comunicado de prensa" in page
+    # Presets that make sense for a letter: its first page for the web, no social crops.
+    assert "Web (1920 px, JPEG)" in page
+    assert "Instagram" not in page and "píxeles originales" not in page
+    first = client.get(f"/assets/{asset_id}/download?preset=web")
+    assert first.status_code == 200 and first.data[:3] == b"\xff\xd8\xff"
 
 
 def test_import_takes_a_workbook_and_an_opendocument_text(app, runner, tmp_path):
