@@ -73,3 +73,15 @@ def test_a_presentation_page_shows_its_first_slide_and_the_pdf(page, live_server
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "formats-pptx-360")
+    # A PowerPoint template is a Plantilla: its own facet value and its card's icon.
+    _api(live_app, user).upload(make_pptx("Plantilla institucional", template=True), "base.potx")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/?category=template")
+    card = page.locator(".card", has_text="Plantilla institucional")
+    card.wait_for()
+    assert card.locator(".card__kind").text_content().strip() == "Plantilla"
+    assert "#template" in card.locator(".card__kind use").get_attribute("href")
+    screenshot(page, "formats-template-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "formats-template-360")

@@ -78,7 +78,7 @@ def test_masters_and_a_font_from_upload_to_their_pages(page, live_server, live_a
         ids = {a.original_filename: a.id for a in db.scalars(select(Asset))}
     for name, shot, facts in (
         ("logo-municipal.ai", "master-ai", ("AtkinsonHyperlegible-Bold", "PANTONE 7416 C")),
-        ("marca.eps", "master-eps", ("EPS (PostScript encapsulado)",)),
+        ("marca.eps", "master-eps", ("EPS (PostScript encapsulado)", "56,4 × 28,2 mm")),
         ("afiche.psd", "master-psd", ("Capas", "Titular, Logo, Fondo", "Photoshop (PSD)")),
         ("nimbus.otf", "font-specimen", ("Nimbus Sans", "Vista previa e impresión")),
     ):

@@ -71,6 +71,10 @@ def test_every_kind_uploads_through_the_api_with_its_page_and_downloads(app, fil
             assert png.status_code == 200 and png.data.startswith(b"\x89PNG"), name
     logo = client.get("/assets/1").get_data(True)
     assert "AtkinsonHyperlegible-Bold" in logo and "PANTONE 7416 C" in logo
+    eps = client.get("/assets/3").get_data(True)  # its bounding box: 160 × 80 points
+    assert "Tamaño de la mesa de trabajo" in eps and "56,4 × 28,2 mm · 160 × 80 pt" in eps
+    # A master is never cropped for social networks: no focal point to set.
+    assert "data-focal-form" not in eps
 
 
 def test_the_upload_page_and_the_import_command_take_them_too(app, files, tmp_path):
