@@ -69,7 +69,7 @@ CHECK_TITLES: dict[str, Any] = {
     "blackout": _l("Electoral blackout"),
     "print_preflight": _l("Print preflight of the PDF"),
     "vector_master": _l("Vector master"),
-    "brand_fonts": _l("Brand typefaces"),
+    "brand_fonts": _l("Typefaces of the piece"),
 }
 
 # The engine's own sentences, by code (skips, and failures a rule's message does not cover).

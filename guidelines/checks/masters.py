@@ -60,7 +60,7 @@ def vector_master(piece: Piece, params: Mapping[str, Any], ctx: Context) -> Outc
 
 @check(
     "brand_fonts",
-    title="Tipografías de la marca",
+    title="Tipografías de la pieza",
     applies_to=("document", "postscript", "svg"),
     params={"fallbacks": Param(boolean, default=True)},
     placeholders=("fonts",),

@@ -182,7 +182,9 @@ def test_a_logo_master_downloads_as_a_png_and_a_vector_pdf(app, files):
 
 
 def test_in_a_branded_agency_masters_are_checked_and_fonts_are_not(app, files):
-    from brandhub.models import Agency
+    from sqlalchemy import select
+
+    from brandhub.models import Agency, ComplianceReport
     from tests.factories import session
 
     assert app.test_cli_runner().invoke(args=["brands", "load"]).exit_code == 0
@@ -191,15 +193,22 @@ def test_in_a_branded_agency_masters_are_checked_and_fonts_are_not(app, files):
         db.query(Agency).filter_by(slug="municipalidad").one().brand_slug = "municipalidad"
         db.commit()
     api = Api(app.test_client(), add_token(app, user))
-    # The municipality's logos are PNG or SVG: an Illustrator logo is refused as such, named
-    # as the Illustrator file it is (not as the PDF inside it).
+    # The municipality takes a logo's original in vectors: an Illustrator logo in its typeface
+    # is accepted, named as the Illustrator file it is (not as the PDF inside it).
     ai = api.upload(files["logo.ai"], "logo.ai")
-    assert ai.status_code == 422
-    report = ai.get_json()["error"]["report"]
+    assert ai.status_code == 201, ai.get_json()
+    with session(app) as db:
+        row = db.scalar(
+            select(ComplianceReport).where(ComplianceReport.asset_id == ai.get_json()["id"])
+        )
+        assert row is not None
+        report = row.report
     assert report["category"] == "logo"
-    (fmt,) = [c for c in report["checks"] if c["check"] == "format"]
-    assert fmt["status"] == "fail" and fmt["details"]["measured"] == "ai"
-    assert "original de Adobe Illustrator" in fmt["message"]
+    checks = {c["check"]: c for c in report["checks"]}
+    assert checks["format"]["status"] == "pass" and checks["format"]["details"]["measured"] == "ai"
+    assert "original de Adobe Illustrator" in checks["format"]["message"]
+    assert checks["vector_master"]["status"] == "pass"
+    assert checks["brand_fonts"]["details"]["fonts"] == ["AtkinsonHyperlegible-Bold"]
     # A Photoshop piece is checked on its composite, as the graphic piece it is.
     psd = api.upload(files["pieza.psd"], "pieza.psd")
     checks = psd.get_json()["error"]["report"]["checks"]
