@@ -1,17 +1,21 @@
 """Designer masters under the shipped brands: a logo's original in vectors passes, a
-Photoshop "logo" is named by the vector rule, and a piece's foreign typefaces are named."""
+Photoshop "logo" is named by the vector rule, a piece's foreign typefaces are named, and an
+office document is converted by LibreOffice once for its preview and its check."""
 
 from __future__ import annotations
 
 import shutil
 from typing import Any
+from unittest import mock
 
 import pytest
 from sqlalchemy import select
 
+from assets import office
 from brandhub.models import ComplianceReport
 from tests.app.compliance.support import asset_row, pieces, stored_keys
 from tests.assets.media_factory import masters as mm
+from tests.assets.media_factory.office import make_pptx
 from tests.assets.media_factory.raw import make_dng
 from tests.factories import Api, add_token, add_user, session
 
@@ -30,28 +34,28 @@ def _stored(app: Any, asset_id: int) -> dict[str, Any]:
         return dict(row.report)
 
 
-@pytest.mark.parametrize(
-    ("name", "build"),
-    [
-        ("logo.ai", lambda: mm.make_ai_pdf(fonts=("SourceSans3-Bold",))),
-        ("logo-viejo.ai", lambda: mm.make_ai_ps(fonts=("SourceSans3-Semibold",))),
-        ("logo.eps", mm.make_eps),
-        ("logo.pdf", lambda: mm.make_ai_pdf(fonts=("SourceSans3-Bold",), illustrator=False)),
-    ],
-)
-def test_a_logo_master_in_vectors_passes_under_the_provincial_brand(app, api, name, build):
-    r = api.upload(build(), name, category="logo")
-    assert r.status_code == 201, r.get_json()
-    asset_id = r.get_json()["id"]
-    assert asset_row(app, asset_id) == ("pass", "logo")
-    checks = _checks(_stored(app, asset_id))
-    assert checks["logo-formato"][0] == "pass"
-    status, text = checks["logo-original-vector"]
-    assert status == "pass" and text.endswith("un original en vector.")
-    assert checks["logo-tipografias"][0] == "pass"
+LOGO_MASTERS = {
+    "logo.ai": lambda: mm.make_ai_pdf(fonts=("SourceSans3-Bold",)),
+    "logo-viejo.ai": lambda: mm.make_ai_ps(fonts=("SourceSans3-Semibold",)),
+    "logo.eps": mm.make_eps,
+    "logo.pdf": lambda: mm.make_ai_pdf(fonts=("SourceSans3-Bold",), illustrator=False),
+}
 
 
-def test_a_photoshop_logo_is_refused_by_the_vector_rule_with_a_plain_message(app, api):
+def test_logo_masters_in_vectors_pass_under_the_provincial_brand(app, api):
+    for name, build in LOGO_MASTERS.items():
+        r = api.upload(build(), name, category="logo")
+        assert r.status_code == 201, (name, r.get_json())
+        asset_id = r.get_json()["id"]
+        assert asset_row(app, asset_id) == ("pass", "logo"), name
+        checks = _checks(_stored(app, asset_id))
+        assert checks["logo-formato"][0] == "pass", name
+        status, text = checks["logo-original-vector"]
+        assert status == "pass" and text.endswith("un original en vector."), name
+        assert checks["logo-tipografias"][0] == "pass", name
+
+
+def test_a_photoshop_logo_is_refused_by_the_vector_rule_and_a_png_is_not_held_to_it(app, api):
     r = api.upload(mm.make_psd(), "logo.psd", category="logo")
     assert r.status_code == 422
     report = r.get_json()["error"]["report"]
@@ -64,12 +68,10 @@ def test_a_photoshop_logo_is_refused_by_the_vector_rule_with_a_plain_message(app
         "un documento de Photoshop (PSD)"
     )
     assert stored_keys(app) == []
-
-
-def test_a_png_logo_for_use_is_not_held_to_the_master_rule(app, api):
-    r = api.upload(pieces()["official"], "logo.png", category="logo")
-    assert r.status_code == 201, r.get_json()
-    status, text = _checks(_stored(app, r.get_json()["id"]))["logo-original-vector"]
+    # A PNG made for use is not an original: the rule is skipped, saying why.
+    png = api.upload(pieces()["official"], "logo.png", category="logo")
+    assert png.status_code == 201, png.get_json()
+    status, text = _checks(_stored(app, png.get_json()["id"]))["logo-original-vector"]
     assert status == "skip" and "hecho para usar" in text
 
 
@@ -109,3 +111,28 @@ def test_a_raw_photo_and_a_photoshop_piece_are_checked_on_their_pixels(api):
     assert checks["pieza-formato"][0] == "pass"
     status, text = checks["pieza-impresion"]
     assert status == "fail" and "120 × 80" in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_presentation_is_converted_once_for_its_preview_and_its_check(api, tmp_path):
+    # The conversions run in budgeted children: each one leaves a mark in a file.
+    marks = tmp_path / "conversions"
+    marks.write_text("")
+    real = office.to_pdf
+
+    def counted(*args: Any, **kwargs: Any) -> bytes:
+        with marks.open("a") as fh:
+            fh.write("x")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(office, "to_pdf", counted):
+        r = api.upload(make_pptx(), "campaña.pptx", category="graphic")
+    assert marks.read_text() == "x"
+    # Checked as a graphic piece of the provincial brand, which takes no PowerPoint files;
+    # the first slide (from the upload's PDF) is measured all the same: its colours pass.
+    assert r.status_code == 422
+    checks = {c["rule"]: c for c in r.get_json()["error"]["report"]["checks"]}
+    assert [rule for rule, c in checks.items() if c["status"] == "fail"] == ["pieza-formato"]
+    assert checks["pieza-paleta"]["status"] == "pass"
+    # Which typefaces a presentation uses is not read from it: said, not passed.
+    assert checks["pieza-tipografias"]["status"] == "skip"
