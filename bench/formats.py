@@ -14,7 +14,10 @@ Then it measures (median of ``--runs``):
   the 320 px thumbnail as WebP, hash the bytes;
 - ``assets.ingest.prepare`` of the JPEG and of each DNG (spool and hash, sniff,
   metadata, renditions, each in its budgeted child, as an upload does);
-- ``assets.proxy.make_proxy`` of the minute of MXF: seconds, and times real time.
+- ``assets.proxy.make_proxy`` of the minute of MXF: seconds, and times real time;
+- an office upload under a brand (a 12-slide PPTX: ``prepare``, then the brand check as a
+  graphic piece), with the check reading the PDF the upload made (LibreOffice runs once)
+  beside converting the document again for the check (as uploads did before).
 
 It prints figures and asserts nothing.
 
@@ -37,11 +40,13 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assets.ingest import prepare  # noqa: E402
+from assets.ingest import OFFICE_PDF, prepare  # noqa: E402
 from assets.proxy import make_proxy  # noqa: E402
 from assets.settings import IngestSettings  # noqa: E402
 from assets.sniff.broadcast import MXF  # noqa: E402
+from guidelines import SHIPPED_BRANDS, check_piece, load_brands_dir  # noqa: E402
 from tests.assets.media_factory.broadcast import _encode  # noqa: E402
+from tests.assets.media_factory.office import make_pptx  # noqa: E402
 from tests.assets.media_factory.raw import make_dng  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "formats"
@@ -105,6 +110,23 @@ def ingest(path: Path, settings: IngestSettings) -> None:
         assert "preview" in prepared.renditions
 
 
+def office_upload(path: Path, settings: IngestSettings, *, reuse: bool) -> None:
+    """``prepare`` a document, then check it as a graphic piece of the provincial brand."""
+    brand = load_brands_dir(SHIPPED_BRANDS)["gobierno-provincial"]
+    with path.open("rb") as fh, prepare(fh, path.name, settings) as prepared:
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = Path(tmp) / "document.pdf"
+            pdf.write_bytes(prepared.renditions[OFFICE_PDF].data)
+            check_piece(
+                prepared.path,
+                brand,
+                "graphic",
+                filename=path.name,
+                settings=settings,
+                document_pdf=pdf if reuse else None,
+            )
+
+
 def median_ms(fn, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -137,6 +159,14 @@ def main() -> None:
         f"{made.width} × {made.height}, {made.size / 1e6:.1f} MB: {took:.1f} s "
         f"({args.seconds / took:.2f} × real time)"
     )
+    deck = CACHE / "campaña.pptx"
+    if not deck.exists():
+        deck.write_bytes(make_pptx(slides=12))
+    print("Office upload under a brand (12-slide PPTX, prepare + brand check):")
+    ways = ((False, "converted again for the check"), (True, "PDF of the upload reused"))
+    for reuse, label in ways:
+        ms = median_ms(lambda reuse=reuse: office_upload(deck, settings, reuse=reuse), args.runs)
+        print(f"  {label:30}: {ms:8.0f} ms")
 
 
 if __name__ == "__main__":
