@@ -87,7 +87,7 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         assert download.value.suggested_filename.endswith(".png")
         # Rules that do not apply: one closed summary with their count.
         folded = page.locator("details.report__skipped")
-        assert folded.locator("summary").inner_text() == "3 reglas no corresponden a este archivo"
+        assert folded.locator("summary").inner_text() == "5 reglas no corresponden a este archivo"
         assert not folded.locator("li").first.is_visible()
         _no_sideways_scroll(page)
         screenshot(page, f"check-report-{width}")
