@@ -40,6 +40,7 @@ from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
 from assets.proxy import needs_proxy
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
+from assets.resumable import Staged
 from assets.settings import IngestSettings
 from assets.sniff import (
     HEAD_BYTES,
@@ -54,7 +55,6 @@ from assets.sniff import (
 )
 from assets.sniff.office import is_office
 from assets.sniff.polyglot import APPENDED_ARCHIVE, appended_archive, appended_archive_in
-from assets.resumable import Staged
 from assets.storage.base import Storage
 from assets.svg import sanitize_svg
 
@@ -283,7 +283,9 @@ def prepare_staged(
             placed_key=key,
         )
     path = _local_copy(storage, key, settings.tmp_dir)
-    prepared = _prepare_file(path, staged.sha256, staged.size, staged.head, filename, settings, None)
+    prepared = _prepare_file(
+        path, staged.sha256, staged.size, staged.head, filename, settings, None
+    )
     prepared.placed_key = key
     return prepared
 
@@ -311,9 +313,7 @@ class StoredFile(PreparedFile):
     temporary copy the first time something asks for it (the brand's checks), and
     ``cleanup`` removes it."""
 
-    def __init__(
-        self, storage: Storage, key: str, tmp_dir: Path | None, **fields: Any
-    ) -> None:
+    def __init__(self, storage: Storage, key: str, tmp_dir: Path | None, **fields: Any) -> None:
         self._storage, self._key, self._tmp_dir = storage, key, tmp_dir
         self._local: Path | None = None
         super().__init__(path=Path(), **fields)

@@ -474,4 +474,3 @@ class S3Staging(StagingArea):
             if _ID.fullmatch(upload_id) and upload_id not in seen:
                 seen.add(upload_id)
                 yield upload_id
-
