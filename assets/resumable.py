@@ -49,7 +49,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from rehashes import PySha256
 
@@ -402,41 +402,54 @@ class S3Staging(StagingArea):
             raise StorageError("The upload's bytes are gone.", upload=upload_id)
         key, store_upload = state.key, state.store_upload
         parts = list(state.parts)
-        buffer = bytearray(state.tail)
         chunk = _Chunk(state, length, checksum)
-        waiting: deque[Future[str]] = deque()
+        size = self.part_size
+        # ``in_flight`` + 1 part buffers at most, each filled in place and sent as it
+        # is (no copy): what a request costs in memory, however large the chunk.
+        spare: list[bytearray] = []
+        waiting: deque[tuple[Future[str], bytearray]] = deque()
+        buffer = bytearray(size)
+        filled = len(state.tail)
+        buffer[:filled] = state.tail
 
-        def send(number: int, data: bytes) -> str:
-            return self.storage.put_part(key, store_upload, number, io.BytesIO(data), len(data))
+        def send(number: int, data: bytearray | bytes, count: int) -> str:
+            body = cast(BinaryIO, _View(memoryview(data)[:count]))
+            return self.storage.put_part(key, store_upload, number, body, count)
 
         def collect(block_until: int) -> None:
             while len(waiting) > block_until:
-                etag = waiting.popleft().result()
-                parts.append((etag, self.part_size))
+                future, sent = waiting.popleft()
+                parts.append((future.result(), size))
+                spare.append(sent)
                 if heartbeat is not None:
                     heartbeat()
 
         pool = ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="tus-part")
         try:
             for data in chunk.chunks(stream):
-                buffer += data
-                while len(buffer) >= self.part_size:
+                view, at = memoryview(data), 0
+                while at < len(view):
+                    step = min(size - filled, len(view) - at)
+                    buffer[filled : filled + step] = view[at : at + step]
+                    filled, at = filled + step, at + step
+                    if filled < size:
+                        continue
                     # Wait for a place first: at most ``in_flight`` parts travel at once.
                     collect(self.in_flight - 1)
-                    part = bytes(buffer[: self.part_size])
-                    del buffer[: self.part_size]
                     number = len(parts) + len(waiting) + 1
-                    waiting.append(pool.submit(send, number, part))
+                    waiting.append((pool.submit(send, number, buffer, size), buffer))
+                    buffer = spare.pop() if spare else bytearray(size)
+                    filled = 0
             collect(0)
             if state.offset + chunk.read < length:
-                return chunk.state(state, parts=tuple(parts), tail=bytes(buffer))
-            if buffer or not parts:  # the last part may be smaller than the rest
-                etag = send(len(parts) + 1, bytes(buffer))
-                parts.append((etag, len(buffer)))
+                return chunk.state(state, parts=tuple(parts), tail=bytes(buffer[:filled]))
+            if filled or not parts:  # the last part may be smaller than the rest
+                etag = send(len(parts) + 1, buffer, filled)
+                parts.append((etag, filled))
             self.storage.finish_parts(key, store_upload, [etag for etag, _size in parts])
             return chunk.state(state, parts=tuple(parts), tail=b"", store_upload=None)
         finally:
-            for future in waiting:
+            for future, _sent in waiting:
                 future.cancel()
             pool.shutdown(wait=True)
 
@@ -474,3 +487,33 @@ class S3Staging(StagingArea):
             if _ID.fullmatch(upload_id) and upload_id not in seen:
                 seen.add(upload_id)
                 yield upload_id
+
+
+class _View(io.RawIOBase):
+    """A part's bytes as the seekable stream botocore reads (and rewinds to retry),
+    read where they lie: no copy of the part."""
+
+    def __init__(self, view: memoryview) -> None:
+        super().__init__()
+        self._view = view
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        count = min(len(target), len(self._view) - self._at)
+        target[:count] = self._view[self._at : self._at + count]
+        self._at += count
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: len(self._view)}[whence]
+        self._at = max(0, min(base + offset, len(self._view)))
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
