@@ -71,11 +71,6 @@ class UploadRequest(Request):
         return value
 
 
-#: Parts of a resumable upload on their way to S3 at once, per request: with the part
-#: being filled, what a chunk costs in memory (3 × 8 MiB by default).
-TUS_PARTS_IN_FLIGHT = 2
-
-
 def init_app(app: Flask) -> None:
     app.extensions["brandhub.storage"] = create_storage(cfg.storage_settings(app.config))
     app.extensions["brandhub.ingest"] = cfg.ingest_settings(app.config)
@@ -84,7 +79,11 @@ def init_app(app: Flask) -> None:
     # On S3 the bytes of a resumable upload go on into multipart parts as they arrive,
     # and nothing of them is kept on this host.
     app.extensions["brandhub.staging"] = (
-        S3Staging(store, part_size=store.multipart_chunksize, in_flight=TUS_PARTS_IN_FLIGHT)
+        S3Staging(
+            store,
+            part_size=store.multipart_chunksize,
+            in_flight=int(app.config["RESUMABLE_PARTS_IN_FLIGHT"]),
+        )
         if isinstance(store, S3Storage)
         else StagingArea(app.config["UPLOAD_STAGING_PATH"])
     )
