@@ -185,11 +185,22 @@ def _write_all(fd: int, data: bytes) -> None:
         ) from exc
 
 
+#: Called while bytes arrive (at least every MiB), to show the request is alive.
+Heartbeat = Callable[[], None]
+
+
 class _Chunk:
     """One request's bytes as they are read: the declared-length and checksum checks,
     the running SHA-256 of the whole upload and its head."""
 
-    def __init__(self, state: UploadState, length: int, checksum: Checksum | None) -> None:
+    def __init__(
+        self,
+        state: UploadState,
+        length: int,
+        checksum: Checksum | None,
+        heartbeat: Heartbeat | None = None,
+    ) -> None:
+        self.heartbeat = heartbeat
         self.room = length - state.offset
         self.checksum = checksum
         self.check = hashlib.new(checksum.algorithm) if checksum else None
@@ -219,6 +230,8 @@ class _Chunk:
             if len(self.head) < HEAD_BYTES:
                 self.head += data[: HEAD_BYTES - len(self.head)]
             self.read += len(data)
+            if self.heartbeat is not None:
+                self.heartbeat()  # still alive: the caller keeps its hold on the upload
             yield data
         if self.check is not None and self.checksum is not None:
             if self.check.digest() != self.checksum.digest:
@@ -239,9 +252,6 @@ def _check_offset(state: UploadState, offset: int) -> None:
         raise OffsetMismatch(
             N_("The chunk does not start where the upload ends."), offset=state.offset
         )
-
-
-Heartbeat = Callable[[], None]
 
 
 class StagingArea:
@@ -299,7 +309,7 @@ class StagingArea:
             # finish (its state was never saved): cut, the client sends them again.
             os.ftruncate(fd, state.offset)
             os.lseek(fd, state.offset, os.SEEK_SET)
-            chunk = _Chunk(state, length, checksum)
+            chunk = _Chunk(state, length, checksum, heartbeat)
             try:
                 for data in chunk.chunks(stream):
                     _write_all(fd, data)
@@ -402,7 +412,7 @@ class S3Staging(StagingArea):
             raise StorageError("The upload's bytes are gone.", upload=upload_id)
         key, store_upload = state.key, state.store_upload
         parts = list(state.parts)
-        chunk = _Chunk(state, length, checksum)
+        chunk = _Chunk(state, length, checksum, heartbeat)
         size = self.part_size
         # ``in_flight`` + 1 part buffers at most, each filled in place and sent as it
         # is (no copy): what a request costs in memory, however large the chunk.
@@ -421,8 +431,6 @@ class S3Staging(StagingArea):
                 future, sent = waiting.popleft()
                 parts.append((future.result(), size))
                 spare.append(sent)
-                if heartbeat is not None:
-                    heartbeat()
 
         pool = ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="tus-part")
         try:

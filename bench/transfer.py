@@ -36,6 +36,7 @@ It prints figures and asserts nothing.
 
     .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 3]
     .venv/bin/python bench/transfer.py --tus [--size-mb 1024] [--runs 1] [--chunk-mb 64]
+        [--in-flight 2]
 """
 
 from __future__ import annotations
@@ -281,6 +282,16 @@ def rss_of(pid: int) -> int:
     return 0
 
 
+def cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user and system) the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -396,6 +407,7 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
         instance = base / "instance"
         (instance / "tmp").mkdir(parents=True)
         env = app_env(instance, s3)
+        env["BRANDHUB_RESUMABLE_PARTS_IN_FLIGHT"] = os.environ.get("BENCH_IN_FLIGHT", "2")
         # The transfer is measured, not the brand: the padded clip's report must not refuse it.
         env["BRANDHUB_COMPLIANCE_BLOCKS_UPLOADS"] = "false"
         raw_client = client_for(s3)
@@ -420,10 +432,12 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
                 # The workers before this upload: after the warm-up, with the modules an
                 # upload loads on first use (metadata, renditions…) already in memory.
                 warm = max(rss_of(pid) for pid in children(master))
+                cpu = cpu_of(children(master))
                 with RssSampler(master) as sampler:
                     start = time.perf_counter()
                     _sent, asset = tus_send(port, token, upload, path, 0, size, chunk)
                     tus.append(time.perf_counter() - start)
+                worker_cpu = cpu_of(children(master)) - cpu
                 peak = max(peak, sampler.worst({master}))
                 assert asset is not None
                 delete_asset(port, token, asset)
@@ -454,6 +468,7 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
             "peak": peak,
             "idle": idle,
             "warm": warm,
+            "worker_cpu": worker_cpu,
             "resumed_bytes": first + rest,
             "resumed_missing": size - offset,
             "resumed_rest": rest,
@@ -485,7 +500,10 @@ def tus_main(size: int, runs: int, chunk: int) -> None:
 
 
 def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int) -> None:
-    print(f"\ntus, {chunk // MIB} MiB PATCH requests, {runs} run(s) each after a warm-up")
+    print(
+        f"\ntus, {chunk // MIB} MiB PATCH requests, {os.environ.get('BENCH_IN_FLIGHT', '2')}"
+        f" parts in flight, {runs} run(s) each after a warm-up"
+    )
     print(f"{'':34}{'tus s':>8}{'boto3 s':>9}{'tus/boto3':>11}{'peak RSS':>10}")
     for name, r in results.items():
         t, b = statistics.median(r["tus"]), statistics.median(r["raw"])
@@ -495,6 +513,7 @@ def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int)
             f" warm-up; tus {mbps(size, t):.0f} MiB/s,"
             f" boto3 {mbps(size, b):.0f} MiB/s)"
         )
+        print(f"{'':34}the web workers used {r['worker_cpu']:.1f} s of CPU for the tus upload")
         print(
             f"{'':34}a server-side copy of the same object: "
             f"{statistics.median(r['copy']):.1f} s (avoided: the parts join in place)"
@@ -512,9 +531,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tus", action="store_true", help="the resumable path, moto and SeaweedFS")
     parser.add_argument("--chunk-mb", type=int, default=64)
+    parser.add_argument("--in-flight", type=int, default=2, help="S3 parts sent at once (tus)")
     args = parser.parse_args()
     size = args.size_mb * MIB
     if args.tus:
+        os.environ["BENCH_IN_FLIGHT"] = str(args.in_flight)
         tus_main(size, args.runs, args.chunk_mb * MIB)
         return
     print(f"File: {size // MIB} MiB MP4 (10 s clip + padding) under {CACHE.relative_to(ROOT)}")

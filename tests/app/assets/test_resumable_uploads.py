@@ -609,3 +609,19 @@ def test_on_s3_a_cancelled_upload_aborts_its_parts(app_factory, seaweedfs_config
     assert seaweedfs_client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     with session(app) as db:
         assert db.get(ResumableUpload, path.rsplit("/", 1)[1]) is None
+
+
+def test_an_upload_begun_before_its_hash_was_kept_starts_again(app, editor):
+    _user, token = editor
+    client = app.test_client()
+    data = make_jpeg(300, 200)
+    path = _start(client, token, len(data), filename="a.jpg")
+    assert _patch(client, token, path, 0, data[:300]).status_code == 204
+    with session(app) as db:  # as the table held it before the state was saved with it
+        row = db.get(ResumableUpload, path.rsplit("/", 1)[1])
+        assert row is not None
+        row.hash_state = None
+        db.commit()
+    r = _patch(client, token, path, 300, data[300:])
+    assert r.status_code == 410 and r.get_json()["error"]["code"] == "upload_expired"
+    assert not any(Path(app.config["UPLOAD_STAGING_PATH"]).iterdir())
