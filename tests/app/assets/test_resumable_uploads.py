@@ -625,3 +625,58 @@ def test_an_upload_begun_before_its_hash_was_kept_starts_again(app, editor):
     r = _patch(client, token, path, 300, data[300:])
     assert r.status_code == 410 and r.get_json()["error"]["code"] == "upload_expired"
     assert not any(Path(app.config["UPLOAD_STAGING_PATH"]).iterdir())
+
+
+@pytest.mark.parametrize("kind", ["photo", "drawing"])
+def test_on_s3_a_small_file_is_read_once_and_kept_where_its_parts_joined(
+    app_factory, s3_config, s3_client, kind
+):
+    from tests.assets.media_factory.documents import make_svg
+
+    app = app_factory(**s3_config)
+    token = add_token(app, add_user(app, "editor"))
+    client = app.test_client()
+    name, data = (
+        ("a.jpg", make_jpeg(300, 200))
+        if kind == "photo"
+        else (
+            "logo.svg",
+            make_svg("<script>alert(1)</script>"),
+        )
+    )
+    path = _start(client, token, len(data), filename=name)
+    upload_id = path.rsplit("/", 1)[1]
+    r = _patch(client, token, path, 0, data)
+    assert r.status_code == 204, r.get_data(True)
+    asset = client.get(
+        "/api/v1" + r.headers["BrandHub-Asset"].split("/api/v1", 1)[1], headers=_headers(token)
+    ).get_json()
+    keys = [o["Key"] for o in s3_client.list_objects_v2(Bucket=s3_config["S3_BUCKET"])["Contents"]]
+    stored = client.get(f"/api/v1/assets/{asset['id']}/file", headers=_headers(token)).data
+    if kind == "photo":
+        assert stored == data and f"originals/tus/{upload_id}" in keys
+    else:  # the sanitised drawing is stored under its own hash; the upload's object is gone
+        assert b"<script" not in stored and f"originals/tus/{upload_id}" not in keys
+        digest = hashlib.sha256(stored).hexdigest()
+        assert f"originals/{digest[:2]}/{digest[2:4]}/{digest}" in keys
+
+
+def test_on_s3_a_recording_with_an_archive_appended_is_refused_from_its_end(
+    request, app_factory, long_recording, monkeypatch
+):
+    import zipfile
+
+    app, s3, bucket = _s3_app(request, app_factory, "moto")
+    token = add_token(app, add_user(app, "editor"))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("payload.txt", "hidden")
+    data = long_recording + archive.getvalue()
+    reads = ReadBack(monkeypatch, app.extensions["brandhub.storage"])
+    client = app.test_client()
+    path = _start(client, token, len(data), filename="entrevista.wav")
+    r = _patch(client, token, path, 0, data)
+    assert r.status_code == 415, r.get_data(True)
+    assert reads.whole == [] and 0 < sum(reads.ranges) <= 64 * 1024 + 22 + 4
+    assert s3.list_objects_v2(Bucket=bucket).get("Contents", []) == []
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
