@@ -40,6 +40,7 @@ import base64
 import binascii
 import hashlib
 import io
+import mmap
 import os
 import re
 from collections import deque
@@ -415,14 +416,16 @@ class S3Staging(StagingArea):
         chunk = _Chunk(state, length, checksum, heartbeat)
         size = self.part_size
         # ``in_flight`` + 1 part buffers at most, each filled in place and sent as it
-        # is (no copy): what a request costs in memory, however large the chunk.
-        spare: list[bytearray] = []
-        waiting: deque[tuple[Future[str], bytearray]] = deque()
-        buffer = bytearray(size)
+        # is (no copy): what a request costs in memory, however large the chunk. They
+        # are mapped memory of their own, given back to the system when the request
+        # ends (freed malloc memory of that size would stay with the process).
+        spare: list[mmap.mmap] = []
+        waiting: deque[tuple[Future[str], mmap.mmap]] = deque()
+        buffer = mmap.mmap(-1, size)
         filled = len(state.tail)
         buffer[:filled] = state.tail
 
-        def send(number: int, data: bytearray | bytes, count: int) -> str:
+        def send(number: int, data: mmap.mmap, count: int) -> str:
             body = cast(BinaryIO, _View(memoryview(data)[:count]))
             return self.storage.put_part(key, store_upload, number, body, count)
 
@@ -446,7 +449,7 @@ class S3Staging(StagingArea):
                     collect(self.in_flight - 1)
                     number = len(parts) + len(waiting) + 1
                     waiting.append((pool.submit(send, number, buffer, size), buffer))
-                    buffer = spare.pop() if spare else bytearray(size)
+                    buffer = spare.pop() if spare else mmap.mmap(-1, size)
                     filled = 0
             collect(0)
             if state.offset + chunk.read < length:
