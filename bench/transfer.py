@@ -501,7 +501,7 @@ def tus_main(size: int, runs: int, chunk: int) -> None:
 
 def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int) -> None:
     print(
-        f"\ntus, {chunk // MIB} MiB PATCH requests, {os.environ.get('BENCH_IN_FLIGHT', '2')}"
+        f"\ntus, {chunk // MIB} MiB PATCH requests, {os.environ.get('BENCH_IN_FLIGHT', '4')}"
         f" parts in flight, {runs} run(s) each after a warm-up"
     )
     print(f"{'':34}{'tus s':>8}{'boto3 s':>9}{'tus/boto3':>11}{'peak RSS':>10}")
