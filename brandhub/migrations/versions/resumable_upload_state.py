@@ -1,7 +1,7 @@
 """resumable uploads' state in the database: running SHA-256, head, S3 parts, tail, lease
 
 Revision ID: resumable_upload_state
-Revises: resumable_uploads
+Revises: piece_texts
 Create Date: 2026-12-07
 
 Columns added only, so the same operations run on SQLite and PostgreSQL. An
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "resumable_upload_state"
-down_revision = "resumable_uploads"
+down_revision = "piece_texts"
 
 COLUMNS = (
     ("hash_state", sa.LargeBinary()),
