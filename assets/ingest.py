@@ -40,6 +40,7 @@ from assets.hashing import CHUNK_SIZE, HashingReader
 from assets.metadata import MediaInfo, extract
 from assets.proxy import needs_proxy
 from assets.renditions import Rendered, RenditionSpec, render_many, standard_specs
+from assets.resumable import Staged
 from assets.settings import IngestSettings
 from assets.sniff import (
     HEAD_BYTES,
@@ -53,7 +54,7 @@ from assets.sniff import (
     sniff,
 )
 from assets.sniff.office import is_office
-from assets.sniff.polyglot import APPENDED_ARCHIVE, appended_archive
+from assets.sniff.polyglot import APPENDED_ARCHIVE, appended_archive, appended_archive_in
 from assets.storage.base import Storage
 from assets.svg import sanitize_svg
 
@@ -93,14 +94,16 @@ class PreparedFile:
     # True when renditions (and, for video and audio, the metadata) are left to a
     # background job because the file is larger than ``background_bytes``.
     deferred: bool = False
-    # Where the same bytes already are in the store (a finished resumable upload's
-    # joined parts): ``store`` copies them inside the store instead of uploading.
-    source_key: str | None = None
+    # Where the same bytes already are in the store, to stay (a finished resumable
+    # upload's joined parts): ``store`` writes no original, the asset names this key.
+    placed_key: str | None = None
     # True for a video browsers cannot play: a background job makes its web proxy.
     proxy: bool = False
 
     @property
     def original_key(self) -> str:
+        if self.placed_key is not None and not self.sanitized:
+            return self.placed_key
         return original_key(self.sha256)
 
     def rendition_key(self, name: str) -> str:
@@ -139,6 +142,19 @@ def prepare(
             raise FileTooLarge("The file is larger than allowed.", limit=settings.max_upload_bytes)
     else:
         path, sha256, size, head = _spool(stream, settings)
+    return _prepare_file(path, sha256, size, head, filename, settings, renditions)
+
+
+def _prepare_file(
+    path: Path,
+    sha256: str,
+    size: int,
+    head: bytes,
+    filename: str | None,
+    settings: IngestSettings,
+    renditions: Mapping[str, str | RenditionSpec] | None,
+) -> PreparedFile:
+    """``prepare`` of a local file already hashed; the file is the caller's no more."""
     try:
         if size == 0:
             raise InvalidFile(EMPTY)
@@ -213,6 +229,113 @@ def _office_renditions(
 
 #: The rendition name of an office document converted to PDF.
 OFFICE_PDF = "pdf"
+
+
+def prepare_staged(
+    staged: Staged, filename: str | None, settings: IngestSettings, storage: Storage
+) -> PreparedFile:
+    """``prepare`` for a finished resumable upload, hashed as its bytes arrived.
+
+    A local file (``staged.path``) is taken over: no copy, no second hash.
+    Bytes already in the store (``staged.key``, S3) stay where they are, and
+    become the original there. A video or a recording past
+    ``background_bytes`` (its metadata and renditions wait for the background
+    job) is prepared from what is known without reading it: the type from its
+    first bytes, and the end of the file (``WINDOW``, 64 KiB, by range) for an
+    appended archive; only the brand's checks, when the agency's brand has
+    any, read a temporary copy of it (``StoredFile``). Any other file is
+    copied here once to be read: at most ``background_bytes`` for what is
+    made at once, the whole file for a large image or document.
+    """
+    if staged.size > settings.max_upload_bytes:
+        if staged.path is not None:
+            staged.path.unlink(missing_ok=True)
+        raise FileTooLarge("The file is larger than allowed.", limit=settings.max_upload_bytes)
+    if staged.path is not None:
+        return _prepare_file(
+            staged.path, staged.sha256, staged.size, staged.head, filename, settings, None
+        )
+    key = staged.key
+    assert key is not None
+    if staged.size == 0:
+        raise InvalidFile(EMPTY)
+    sniffed = sniff(staged.head, filename)
+    check_extension(sniffed, filename)
+    deferred = settings.background_bytes is not None and staged.size > settings.background_bytes
+    if deferred and sniffed.kind in ("video", "audio"):
+
+        def read_at(start: int, count: int) -> bytes:
+            with storage.open_range(key, start, start + count - 1) as fh:
+                return fh.read(count)
+
+        if appended_archive_in(read_at, staged.size):
+            raise UnsupportedMediaType(APPENDED_ARCHIVE, seems="appended ZIP archive")
+        return StoredFile(
+            storage,
+            key,
+            settings.tmp_dir,
+            sha256=staged.sha256,
+            size=staged.size,
+            sniffed=sniffed,
+            info=MediaInfo(),  # probing a long recording waits for the job
+            filename=safe_filename(filename),
+            deferred=True,
+            placed_key=key,
+        )
+    path = _local_copy(storage, key, settings.tmp_dir)
+    prepared = _prepare_file(
+        path, staged.sha256, staged.size, staged.head, filename, settings, None
+    )
+    prepared.placed_key = key
+    return prepared
+
+
+def _local_copy(storage: Storage, key: str, tmp_dir: Path | None) -> Path:
+    try:
+        fd, name = tempfile.mkstemp(prefix="brandhub-ingest-", dir=tmp_dir)
+    except OSError as exc:
+        raise spool_error(exc) from exc
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out, storage.open(key) as source:
+            while chunk := source.read(CHUNK_SIZE):
+                out.write(chunk)
+    except BaseException as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, StorageError):
+            raise spool_error(exc) from exc
+        raise
+    return path
+
+
+class StoredFile(PreparedFile):
+    """A prepared upload whose bytes are in the store, not here: ``path`` makes a
+    temporary copy the first time something asks for it (the brand's checks), and
+    ``cleanup`` removes it."""
+
+    def __init__(self, storage: Storage, key: str, tmp_dir: Path | None, **fields: Any) -> None:
+        self._storage, self._key, self._tmp_dir = storage, key, tmp_dir
+        self._local: Path | None = None
+        super().__init__(path=Path(), **fields)
+
+    @property
+    def path(self) -> Path:
+        if self._local is None:
+            self._local = _local_copy(self._storage, self._key, self._tmp_dir)
+        return self._local
+
+    @path.setter
+    def path(self, value: Path) -> None:
+        pass  # set by the dataclass's __init__; the copy is made when asked for
+
+    @property
+    def copied(self) -> bool:
+        """Whether the bytes were read back from the store."""
+        return self._local is not None
+
+    def cleanup(self) -> None:
+        if self._local is not None:
+            self._local.unlink(missing_ok=True)
 
 
 class SpooledUpload(io.RawIOBase):
@@ -322,11 +445,12 @@ def store(prepared: PreparedFile, storage: Storage) -> list[str]:
     written: list[str] = []
     try:
         key = prepared.original_key
-        if not storage.exists(key):
-            if prepared.source_key is not None and not prepared.sanitized:
-                storage.copy(prepared.source_key, key, content_type=prepared.sniffed.mime)
-            else:
-                storage.put_file(key, prepared.path, content_type=prepared.sniffed.mime)
+        if key == prepared.placed_key:
+            # Already where it stays (a resumable upload's parts, joined in place):
+            # no byte written or read; the caller's to delete if its commit fails.
+            written.append(key)
+        elif not storage.exists(key):
+            storage.put_file(key, prepared.path, content_type=prepared.sniffed.mime)
             written.append(key)
         for name, rendered in prepared.renditions.items():
             key = prepared.rendition_key(name)

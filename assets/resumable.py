@@ -1,45 +1,69 @@
-"""The bytes of resumable (tus) uploads while they arrive: a staging area of files.
+"""The bytes of resumable (tus) uploads while they arrive, hashed as they pass.
 
-An upload that is not finished yet lives in one file of the staging folder,
-named by the upload's id. Each request appends its bytes at the offset the
-client names, which must be where the file ends now: a chunk that skips or
-overlaps bytes is refused (``OffsetMismatch``). A chunk is checked as it is
-written: it may not pass the declared length, and when the client sends a
-checksum of the chunk (tus's checksum extension: sha1, sha256, md5) the chunk
-is kept only if it matches; a chunk that fails either check is cut off again,
-so the file always ends at the last good chunk. A connection that drops in the
-middle of a chunk keeps the bytes that arrived, and the upload resumes from
-there. One request at a time writes to an upload (``UploadBusy`` for a second).
+An upload's progress is an ``UploadState``: how many bytes arrived, the
+running SHA-256 of those bytes (its serialized midstate, from ``rehashes``:
+hashlib objects cannot be saved between requests), the first bytes of the
+file (for sniffing), and on S3 the multipart upload, its parts' ETags and the
+tail of less than a part. The application keeps that state in its database
+and hands it to every call here, so a chunk may arrive at any process of any
+host sharing the database and the store; the state comes back changed, to
+be saved with the upload's offset in one commit.
 
-No Flask, no database: the application keeps the upload's owner, length and
-expiry in its own table and calls this for the bytes.
+Each request appends its bytes at the offset the client names, which must be
+where the upload ends now: a chunk that skips or overlaps bytes is refused
+(``OffsetMismatch``). A chunk is checked as it is read: it may not pass the
+declared length, and when the client sends a checksum of the chunk (tus's
+checksum extension: sha1, sha256, md5) the chunk is kept only if it matches;
+a chunk that fails either check leaves the state as it was. A connection that
+drops in the middle of a chunk keeps the bytes that arrived (when the chunk
+has no checksum), and the upload resumes from there.
+
+Two kinds of staging:
+
+- ``StagingArea``: the local store. The bytes append to one file per upload
+  in a staging folder; at the last byte the file is handed over whole.
+- ``S3Staging``: the S3 store. Every whole part (the store's part size, at
+  least the 5 MiB S3 asks of every part but the last) goes up as the next
+  part of a multipart upload as soon as it is in memory, a few at a time;
+  what is left at the end of a request (less than a part) is the state's
+  ``tail``, kept by the application with the state. The multipart upload is
+  started under the key where the original will stay
+  (``originals/tus/<upload id>``), so the last part completes the object in
+  place: no copy, no read-back. The SHA-256 is final at the last byte.
+
+No Flask, no database.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import fcntl
 import hashlib
 import io
-import json
+import mmap
 import os
 import re
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
+
+from rehashes import PySha256
 
 from assets.errors import StorageError
+from assets.sniff import HEAD_BYTES
 from assets.storage.s3 import MIN_PART, S3Storage
 from core.errors import N_, BrandHubError, Conflict, InvalidInput, NotFound
 
 #: The checksum algorithms a client may name (tus ``Tus-Checksum-Algorithm``).
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
 CHUNK = 1024 * 1024
+#: Where an S3 upload's object is made: its final key, named by the upload's id.
+RESUMABLE_PREFIX = "originals/tus/"
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -108,6 +132,49 @@ class Checksum:
         return cls(name, digest)
 
 
+@dataclass(frozen=True)
+class UploadState:
+    """How far an upload got: what the application saves between requests.
+
+    ``hash_state`` is the serialized SHA-256 of the ``offset`` bytes that
+    arrived, ``head`` the file's first bytes (up to ``HEAD_BYTES``). On S3,
+    ``key`` is the object the parts will make, ``store_upload`` the multipart
+    upload's id (None once the parts are joined), ``parts`` each sent part's
+    ETag and size, and ``tail`` the bytes after the last part.
+    """
+
+    offset: int = 0
+    hash_state: bytes | None = None
+    head: bytes = b""
+    key: str | None = None
+    store_upload: str | None = None
+    parts: tuple[tuple[str, int], ...] = ()
+    tail: bytes = b""
+
+    @property
+    def joined(self) -> bool:
+        """On S3: the parts were joined into the object ``key``."""
+        return self.key is not None and self.store_upload is None
+
+    def hasher(self) -> PySha256:
+        return PySha256.deserialize(self.hash_state) if self.hash_state else PySha256()
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A finished upload's bytes: their SHA-256, size and head, and where they are.
+
+    ``path`` is a local file handed over to the caller (the local store);
+    ``key`` the object already in the store, at the key where it stays (S3).
+    """
+
+    sha256: str
+    size: int
+    head: bytes
+    path: Path | None = None
+    key: str | None = None
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     try:
@@ -119,8 +186,77 @@ def _write_all(fd: int, data: bytes) -> None:
         ) from exc
 
 
+#: Called while bytes arrive (at least every MiB), to show the request is alive.
+Heartbeat = Callable[[], None]
+
+
+class _Chunk:
+    """One request's bytes as they are read: the declared-length and checksum checks,
+    the running SHA-256 of the whole upload and its head."""
+
+    def __init__(
+        self,
+        state: UploadState,
+        length: int,
+        checksum: Checksum | None,
+        heartbeat: Heartbeat | None = None,
+    ) -> None:
+        self.heartbeat = heartbeat
+        self.room = length - state.offset
+        self.checksum = checksum
+        self.check = hashlib.new(checksum.algorithm) if checksum else None
+        self.hasher = state.hasher()
+        self.head = bytearray(state.head)
+        self.read = 0
+
+    def chunks(self, stream: BinaryIO) -> Iterator[bytes]:
+        """The request's data, a MiB at a time, each checked and hashed."""
+        while True:
+            try:
+                data = stream.read(min(CHUNK, self.room - self.read + 1))
+            except Exception:
+                if self.check is not None:
+                    raise  # a checked chunk is kept whole or not at all
+                return  # the connection dropped: keep what arrived, resume from it
+            if not data:
+                break
+            if self.read + len(data) > self.room:
+                raise PastDeclaredLength(
+                    N_("The chunk goes past the upload's declared length."),
+                    length=self.room,
+                )
+            if self.check is not None:
+                self.check.update(data)
+            self.hasher.update(data)
+            if len(self.head) < HEAD_BYTES:
+                self.head += data[: HEAD_BYTES - len(self.head)]
+            self.read += len(data)
+            if self.heartbeat is not None:
+                self.heartbeat()  # still alive: the caller keeps its hold on the upload
+            yield data
+        if self.check is not None and self.checksum is not None:
+            if self.check.digest() != self.checksum.digest:
+                raise ChecksumMismatch(N_("The chunk's checksum does not match; send it again."))
+
+    def state(self, state: UploadState, **changes: object) -> UploadState:
+        return replace(
+            state,
+            offset=state.offset + self.read,
+            hash_state=bytes(self.hasher.serialize()),
+            head=bytes(self.head),
+            **changes,  # type: ignore[arg-type]
+        )
+
+
+def _check_offset(state: UploadState, offset: int) -> None:
+    if offset != state.offset:
+        raise OffsetMismatch(
+            N_("The chunk does not start where the upload ends."), offset=state.offset
+        )
+
+
 class StagingArea:
-    """A folder of unfinished uploads, one file each, appended to chunk by chunk."""
+    """The local store's unfinished uploads: a folder, one file each, appended to."""
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
@@ -130,8 +266,8 @@ class StagingArea:
             raise StorageError("The upload id is not valid.", upload=upload_id[:40])
         return self.folder / f"{upload_id}.part"
 
-    def create(self, upload_id: str) -> None:
-        """An empty file for a new upload."""
+    def create(self, upload_id: str) -> UploadState:
+        """An empty file for a new upload; its state."""
         path = self.path_for(upload_id)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -141,124 +277,76 @@ class StagingArea:
                 "The upload could not be started in the staging folder.", error=str(exc)
             ) from exc
         os.close(fd)
-
-    def offset(self, upload_id: str) -> int:
-        """How many bytes of the upload have arrived (0 when its file is gone)."""
-        try:
-            return self._sent(upload_id) + self.path_for(upload_id).stat().st_size
-        except FileNotFoundError:
-            return 0
-
-    def exists(self, upload_id: str) -> bool:
-        return self.path_for(upload_id).is_file()
-
-    @contextmanager
-    def _locked(self, upload_id: str) -> Iterator[int]:
-        path = self.path_for(upload_id)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
-        except FileNotFoundError:
-            raise StorageError("The upload's bytes are gone.", upload=upload_id) from None
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise UploadBusy() from None
-            yield fd
-        finally:
-            os.close(fd)
+        return UploadState()
 
     def append(
         self,
         upload_id: str,
+        state: UploadState,
         stream: BinaryIO,
         *,
         offset: int,
         length: int,
         checksum: Checksum | None = None,
-    ) -> int:
-        """Write ``stream`` at ``offset`` (where the file ends); the new offset.
+        heartbeat: Heartbeat | None = None,
+    ) -> UploadState:
+        """Write ``stream`` at ``offset`` (where the upload ends); the new state.
 
         Reads at most one byte past the declared ``length``: a chunk that goes
-        past it is cut off and refused (``PastDeclaredLength``), as is a chunk
-        whose ``checksum`` does not match (``ChecksumMismatch``). A stream that
-        fails mid-chunk (the connection dropped) keeps what arrived when there
-        is no checksum, and nothing of the chunk (the error raised) when there
-        is one.
+        past it is refused (``PastDeclaredLength``), as is a chunk whose
+        ``checksum`` does not match (``ChecksumMismatch``); the state is then
+        unchanged. The caller runs one append of an upload at a time.
         """
-        with self._locked(upload_id) as fd:
-            sent = self._sent(upload_id)  # bytes already passed on (S3: in parts)
-            pending = os.fstat(fd).st_size
-            current = sent + pending
-            if offset != current:
-                raise OffsetMismatch(
-                    N_("The chunk does not start where the upload ends."), offset=current
-                )
-            hasher = hashlib.new(checksum.algorithm) if checksum else None
-            room = length - current
-            written = 0
-            os.lseek(fd, pending, os.SEEK_SET)
+        _check_offset(state, offset)
+        try:
+            fd = os.open(self.path_for(upload_id), os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise StorageError("The upload's bytes are gone.", upload=upload_id) from None
+        try:
+            size = os.fstat(fd).st_size
+            if size < state.offset:
+                raise StorageError("The upload's bytes are gone.", upload=upload_id)
+            # Bytes past the saved offset were written by a request that did not
+            # finish (its state was never saved): cut, the client sends them again.
+            os.ftruncate(fd, state.offset)
+            os.lseek(fd, state.offset, os.SEEK_SET)
+            chunk = _Chunk(state, length, checksum, heartbeat)
             try:
-                while True:
-                    try:
-                        data = stream.read(min(CHUNK, room - written + 1))
-                    except Exception:
-                        if hasher is not None:
-                            raise  # a checked chunk is kept whole or not at all
-                        break  # the connection dropped: keep what arrived, resume from it
-                    if not data:
-                        break
-                    if written + len(data) > room:
-                        raise PastDeclaredLength(
-                            N_("The chunk goes past the upload's declared length."),
-                            length=length,
-                        )
-                    if hasher is not None:
-                        hasher.update(data)
+                for data in chunk.chunks(stream):
                     _write_all(fd, data)
-                    written += len(data)
-                if hasher is not None and checksum is not None:
-                    if hasher.digest() != checksum.digest:
-                        raise ChecksumMismatch(
-                            N_("The chunk's checksum does not match; send it again.")
-                        )
             except BaseException:
-                os.ftruncate(fd, pending)
+                os.ftruncate(fd, state.offset)
                 raise
-            self._pass_on(upload_id, fd)
-            return current + written
+        finally:
+            os.close(fd)
+        return chunk.state(state)
 
-    def _sent(self, upload_id: str) -> int:
-        """Bytes of the upload no longer in its file (none here)."""
-        return 0
+    def finish(self, upload_id: str, state: UploadState) -> Staged:
+        """The whole upload, its file handed over to the caller (who removes it)."""
+        path = self.path_for(upload_id)
+        taken = path.with_suffix(".taken")
+        try:
+            os.replace(path, taken)
+        except FileNotFoundError:
+            raise StorageError("The upload's bytes are gone.", upload=upload_id) from None
+        return Staged(
+            sha256=state.hasher().finalize(), size=state.offset, head=state.head, path=taken
+        )
 
-    def _pass_on(self, upload_id: str, fd: int) -> None:
-        """After a chunk: send on what the file holds (here it stays where it is)."""
-
-    def staged_key(self, upload_id: str) -> str | None:
-        """The store key of the finished upload, when it is in the store already (S3)."""
-        return None
-
-    @contextmanager
-    def open(self, upload_id: str) -> Iterator[BinaryIO]:
-        """The finished upload's bytes, to read once."""
-        with self.path_for(upload_id).open("rb") as fh:
-            yield fh
-
-    def remove(self, upload_id: str) -> None:
-        """Remove an upload's file; a missing one is not an error."""
+    def remove(self, upload_id: str, state: UploadState | None = None) -> None:
+        """Remove an upload's bytes; a missing file is not an error."""
         with suppress(FileNotFoundError):
             self.path_for(upload_id).unlink()
 
     def modified(self, upload_id: str) -> datetime | None:
-        """When the upload's file was last written (UTC), or None when it is gone."""
+        """When the upload's bytes were last written (UTC), or None when they are gone."""
         try:
             return datetime.fromtimestamp(self.path_for(upload_id).stat().st_mtime, UTC)
         except FileNotFoundError:
             return None
 
     def iter_ids(self) -> Iterator[str]:
-        """The ids of every upload with a file here (for cleaning what no row names)."""
+        """The ids of every upload with bytes here (for cleaning what no row names)."""
         try:
             names = [entry.name for entry in os.scandir(self.folder)]
         except FileNotFoundError:
@@ -272,173 +360,171 @@ class StagingArea:
 class S3Staging(StagingArea):
     """Unfinished uploads sent on into S3 multipart uploads, part by part, as they arrive.
 
-    Each chunk is written to the upload's file in the staging folder (its
-    pending tail), checked as in :class:`StagingArea`; then every whole part
-    (``part_size``, at least the 5 MiB S3 asks of every part but the last) is
-    uploaded as the next part of the upload's multipart upload under
-    ``staging/<id>`` and cut from the file, which keeps less than a part
-    between requests. The parts' ETags and sizes are kept beside it
-    (``<id>.json``). When the last byte is in, the tail goes up as the last
-    part and the parts are joined into the object ``staging/<id>``, which the
-    caller reads once (to hash, sniff and check it) and copies to its
-    content-hash key inside the store. Removing an upload aborts its multipart
-    upload (S3 frees its parts) and deletes the joined object.
+    Nothing is written on this host: a request holds the part it is filling
+    and at most ``in_flight`` parts on their way to S3, then gives back the
+    tail (less than a part) in the state. Its next request, on this process
+    or another, starts from that tail. At the last byte the tail goes up as
+    the last part and the parts are joined into the object ``key``, where the
+    original stays. Removing an upload aborts its multipart upload (S3 frees
+    its parts) or deletes the joined object.
     """
 
-    def __init__(self, folder: Path | str, storage: S3Storage, *, part_size: int = MIN_PART):
-        super().__init__(folder)
+    def __init__(self, storage: S3Storage, *, part_size: int = MIN_PART, in_flight: int = 2):
+        super().__init__(Path("/nonexistent"))
         if part_size < MIN_PART:
             raise ValueError("S3 parts must be at least 5 MiB.")
+        if in_flight < 1:
+            raise ValueError("At least one part must be allowed on its way.")
         self.storage = storage
         self.part_size = part_size
+        self.in_flight = in_flight
 
-    def _state_path(self, upload_id: str) -> Path:
-        return self.path_for(upload_id).with_suffix(".json")
+    @staticmethod
+    def key_for(upload_id: str) -> str:
+        if not _ID.fullmatch(upload_id):
+            raise StorageError("The upload id is not valid.", upload=upload_id[:40])
+        return f"{RESUMABLE_PREFIX}{upload_id}"
 
-    def _state(self, upload_id: str) -> dict[str, Any]:
+    def create(self, upload_id: str) -> UploadState:
+        key = self.key_for(upload_id)
+        return UploadState(key=key, store_upload=self.storage.start_parts(key))
+
+    def append(
+        self,
+        upload_id: str,
+        state: UploadState,
+        stream: BinaryIO,
+        *,
+        offset: int,
+        length: int,
+        checksum: Checksum | None = None,
+        heartbeat: Heartbeat | None = None,
+    ) -> UploadState:
+        """Read the chunk, sending every whole part as it fills; the new state.
+
+        A part is numbered by its place in the file, so parts a failed request
+        sent but never recorded go up again under the same numbers and replace
+        them. At the last byte the parts are joined (``joined`` is then true).
+        """
+        _check_offset(state, offset)
+        if state.joined or state.key is None or state.store_upload is None:
+            if state.joined and state.offset == length:
+                return state  # already whole: the caller finishes it again
+            raise StorageError("The upload's bytes are gone.", upload=upload_id)
+        key, store_upload = state.key, state.store_upload
+        parts = list(state.parts)
+        chunk = _Chunk(state, length, checksum, heartbeat)
+        size = self.part_size
+        # ``in_flight`` + 1 part buffers at most, each filled in place and sent as it
+        # is (no copy): what a request costs in memory, however large the chunk. They
+        # are mapped memory of their own, given back to the system when the request
+        # ends (freed malloc memory of that size would stay with the process).
+        spare: list[mmap.mmap] = []
+        waiting: deque[tuple[Future[str], mmap.mmap]] = deque()
+        buffer = mmap.mmap(-1, size)
+        filled = len(state.tail)
+        buffer[:filled] = state.tail
+
+        def send(number: int, data: mmap.mmap, count: int) -> str:
+            body = cast(BinaryIO, _View(memoryview(data)[:count]))
+            return self.storage.put_part(key, store_upload, number, body, count)
+
+        def collect(block_until: int) -> None:
+            while len(waiting) > block_until:
+                future, sent = waiting.popleft()
+                parts.append((future.result(), size))
+                spare.append(sent)
+
+        pool = ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="tus-part")
         try:
-            state: dict[str, Any] = json.loads(self._state_path(upload_id).read_text())
-        except FileNotFoundError:
-            raise StorageError("The upload's bytes are gone.", upload=upload_id) from None
-        return state
+            for data in chunk.chunks(stream):
+                view, at = memoryview(data), 0
+                while at < len(view):
+                    step = min(size - filled, len(view) - at)
+                    buffer[filled : filled + step] = view[at : at + step]
+                    filled, at = filled + step, at + step
+                    if filled < size:
+                        continue
+                    # Wait for a place first: at most ``in_flight`` parts travel at once.
+                    collect(self.in_flight - 1)
+                    number = len(parts) + len(waiting) + 1
+                    waiting.append((pool.submit(send, number, buffer, size), buffer))
+                    buffer = spare.pop() if spare else mmap.mmap(-1, size)
+                    filled = 0
+            collect(0)
+            if state.offset + chunk.read < length:
+                return chunk.state(state, parts=tuple(parts), tail=bytes(buffer[:filled]))
+            if filled or not parts:  # the last part may be smaller than the rest
+                etag = send(len(parts) + 1, buffer, filled)
+                parts.append((etag, filled))
+            self.storage.finish_parts(key, store_upload, [etag for etag, _size in parts])
+            return chunk.state(state, parts=tuple(parts), tail=b"", store_upload=None)
+        finally:
+            for future, _sent in waiting:
+                future.cancel()
+            pool.shutdown(wait=True)
 
-    def _save(self, upload_id: str, state: dict[str, Any]) -> None:
-        path = self._state_path(upload_id)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, path)
+    def finish(self, upload_id: str, state: UploadState) -> Staged:
+        """The joined object, where it stays: no byte is read back."""
+        if not state.joined or state.key is None:
+            raise StorageError("The upload is not whole yet.", upload=upload_id)
+        return Staged(
+            sha256=state.hasher().finalize(), size=state.offset, head=state.head, key=state.key
+        )
 
-    def staged_key(self, upload_id: str) -> str | None:
-        return f"staging/{upload_id}"
-
-    def create(self, upload_id: str) -> None:
-        super().create(upload_id)
-        try:
-            key = f"staging/{upload_id}"
-            s3_id = self.storage.start_parts(key)
-            self._save(upload_id, {"key": key, "upload": s3_id, "parts": [], "joined": False})
-        except BaseException:
-            super().remove(upload_id)
-            raise
-
-    def _sent(self, upload_id: str) -> int:
-        try:
-            state = self._state(upload_id)
-        except StorageError:
-            return 0
-        return sum(int(size) for _etag, size in state["parts"])
-
-    def _pass_on(self, upload_id: str, fd: int) -> None:
-        pending = os.fstat(fd).st_size
-        count = pending // self.part_size
-        if not count:
-            return
-        state = self._state(upload_id)
-        first = len(state["parts"]) + 1
-
-        def send(index: int) -> tuple[str, int]:
-            data = os.pread(fd, self.part_size, index * self.part_size)
-            etag = self.storage.put_part(
-                state["key"], state["upload"], first + index, io.BytesIO(data), len(data)
-            )
-            return etag, len(data)
-
-        # Up to the store's concurrency at once (as boto3 sends a file's parts), each part
-        # read from the file when its turn comes: at most that many parts in memory.
-        sent: list[tuple[str, int]] = []
-        with ThreadPoolExecutor(max_workers=max(1, self.storage.max_concurrency)) as pool:
-            futures = [pool.submit(send, index) for index in range(count)]
-            try:
-                for future in futures:
-                    sent.append(future.result())
-            finally:
-                for future in futures:
-                    future.cancel()
-        # A part that failed ends the request before anything is recorded or cut: the
-        # bytes stay in the file, and the parts go up again under the same numbers.
-        if sent:
-            position = len(sent) * self.part_size
-            state["parts"].extend([etag, size] for etag, size in sent)
-            # Cut from the file first, then recorded: a crash in between loses the
-            # record of parts S3 has, so the offset comes out smaller, the client
-            # sends those bytes again, and they go up under the same part numbers.
-            rest = os.pread(fd, pending - position, position)
-            os.pwrite(fd, rest, 0)
-            os.ftruncate(fd, len(rest))
-            self._save(upload_id, state)
-
-    def _join(self, upload_id: str) -> str:
-        state = self._state(upload_id)
-        if state["joined"]:
-            return str(state["key"])
-        path = self.path_for(upload_id)
-        tail = path.read_bytes() if path.exists() else b""
-        if tail or not state["parts"]:
-            number = len(state["parts"]) + 1
-            etag = self.storage.put_part(
-                state["key"], state["upload"], number, io.BytesIO(tail), len(tail)
-            )
-            state["parts"].append([etag, len(tail)])
-            self._save(upload_id, state)
-        self.storage.finish_parts(state["key"], state["upload"], [e for e, _s in state["parts"]])
-        state["joined"] = True
-        self._save(upload_id, state)
-        with suppress(FileNotFoundError):
-            path.unlink()
-        return str(state["key"])
-
-    def offset(self, upload_id: str) -> int:
-        try:
-            state = self._state(upload_id)
-        except StorageError:
-            return 0
-        sent = sum(int(size) for _etag, size in state["parts"])
-        if state["joined"]:
-            return sent
-        try:
-            return sent + self.path_for(upload_id).stat().st_size
-        except FileNotFoundError:
-            return sent
-
-    @contextmanager
-    def open(self, upload_id: str) -> Iterator[BinaryIO]:
-        """Join the parts (the tail as the last one) and read the object once."""
-        key = self._join(upload_id)
-        with self.storage.open(key) as stream:
-            yield stream
-
-    def remove(self, upload_id: str) -> None:
-        """Abort the multipart upload, delete the joined object, remove the local files."""
-        try:
-            state = self._state(upload_id)
-        except StorageError:
-            state = None
-        if state is not None:
-            if state["joined"]:
-                self.storage.delete(state["key"])
-            else:
-                self.storage.abort_parts(state["key"], state["upload"])
-        super().remove(upload_id)
-        with suppress(FileNotFoundError):
-            self._state_path(upload_id).unlink()
-
-    def iter_ids(self) -> Iterator[str]:
-        seen = set(super().iter_ids())
-        yield from seen
-        try:
-            names = [entry.name for entry in os.scandir(self.folder)]
-        except FileNotFoundError:
-            return
-        for name in names:
-            stem = name.removesuffix(".json")
-            if name.endswith(".json") and _ID.fullmatch(stem) and stem not in seen:
-                yield stem
+    def remove(self, upload_id: str, state: UploadState | None = None) -> None:
+        """Abort the multipart upload, or delete the joined object."""
+        key = state.key if state is not None and state.key else self.key_for(upload_id)
+        if state is None or state.store_upload is None:
+            self.storage.delete(key)
+        uploads = (
+            [state.store_upload]
+            if state is not None and state.store_upload
+            else [found for _key, found, _when in self.storage.iter_part_uploads(key)]
+        )
+        for store_upload in uploads:
+            self.storage.abort_parts(key, store_upload)
 
     def modified(self, upload_id: str) -> datetime | None:
-        found = super().modified(upload_id)
-        if found is not None:
-            return found
-        try:
-            return datetime.fromtimestamp(self._state_path(upload_id).stat().st_mtime, UTC)
-        except FileNotFoundError:
-            return None
+        key = self.key_for(upload_id)
+        found = [when for _key, _upload, when in self.storage.iter_part_uploads(key)]
+        return max(found, default=None)
+
+    def iter_ids(self) -> Iterator[str]:
+        """Uploads with a multipart upload open in the store."""
+        seen: set[str] = set()
+        for key, _upload, _when in self.storage.iter_part_uploads(RESUMABLE_PREFIX):
+            upload_id = key.removeprefix(RESUMABLE_PREFIX)
+            if _ID.fullmatch(upload_id) and upload_id not in seen:
+                seen.add(upload_id)
+                yield upload_id
+
+
+class _View(io.RawIOBase):
+    """A part's bytes as the seekable stream botocore reads (and rewinds to retry),
+    read where they lie: no copy of the part."""
+
+    def __init__(self, view: memoryview) -> None:
+        super().__init__()
+        self._view = view
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        count = min(len(target), len(self._view) - self._at)
+        target[:count] = self._view[self._at : self._at + count]
+        self._at += count
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: len(self._view)}[whence]
+        self._at = max(0, min(base + offset, len(self._view)))
+        return self._at
+
+    def tell(self) -> int:
+        return self._at

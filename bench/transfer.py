@@ -23,17 +23,20 @@ each ``--runs`` times, alternated, after one upload that warms the S3 server up
 With ``--tus`` it measures instead the resumable path on two servers, moto
 and SeaweedFS (a real S3 server, ``weed server -s3``): the same file sent with
 the tus protocol to ``/api/v1/uploads`` in ``--chunk-mb`` PATCH requests (each
-request's bytes go on into S3 multipart parts as they arrive; the last one
-joins them, reads the object once to hash and check it, and copies it to its
-content-hash key inside the store), against boto3's ``upload_file`` of the same
-file to the same server, alternated; the peak RSS of the gunicorn workers; and
-a resumed upload: cut after half, the offset asked with HEAD, the rest sent,
-counting the bytes sent in all.
+request's bytes go on into S3 multipart parts as they arrive, hashed as they
+pass; the last one joins them where the original stays: nothing is read back
+but 64 KiB at the end), against boto3's ``upload_file`` of the same file to
+the same server, alternated; the peak RSS of the gunicorn workers; a
+server-side copy of the same object (what completing under a staging key and
+copying to the content-hash key would add); and a resumed upload: cut after
+half, the offset asked with HEAD, the rest sent, counting the bytes sent in
+all.
 
 It prints figures and asserts nothing.
 
     .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 3]
     .venv/bin/python bench/transfer.py --tus [--size-mb 1024] [--runs 1] [--chunk-mb 64]
+        [--in-flight 2]
 """
 
 from __future__ import annotations
@@ -150,6 +153,8 @@ def app_env(instance: Path, s3: str) -> dict[str, str]:
         BRANDHUB_S3_ENDPOINT_URL=s3,
         BRANDHUB_MAX_UPLOAD_MB="4096",
         BRANDHUB_UPLOAD_TMP_DIR=str(instance / "tmp"),
+        # This checkout's code, for the command line too (not the one installed in the venv).
+        PYTHONPATH=str(ROOT),
     )
     return env
 
@@ -277,6 +282,16 @@ def rss_of(pid: int) -> int:
     return 0
 
 
+def cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user and system) the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -392,6 +407,7 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
         instance = base / "instance"
         (instance / "tmp").mkdir(parents=True)
         env = app_env(instance, s3)
+        env["BRANDHUB_RESUMABLE_PARTS_IN_FLIGHT"] = os.environ.get("BENCH_IN_FLIGHT", "2")
         # The transfer is measured, not the brand: the padded clip's report must not refuse it.
         env["BRANDHUB_COMPLIANCE_BLOCKS_UPLOADS"] = "false"
         raw_client = client_for(s3)
@@ -406,15 +422,22 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
         token = cli(env, "tokens", "create", admin).strip()
         tus: list[float] = []
         raw: list[float] = []
+        copies: list[float] = []
         peak = 0
         with gunicorn(env, instance) as (port, master):
             idle = max(rss_of(pid) for pid in children(master))
+            warm = 0
             for _ in range(runs + 1):  # the first run of each warms the server up
                 upload = tus_create(port, token, size, path.name)
+                # The workers before this upload: after the warm-up, with the modules an
+                # upload loads on first use (metadata, renditions…) already in memory.
+                warm = max(rss_of(pid) for pid in children(master))
+                cpu = cpu_of(children(master))
                 with RssSampler(master) as sampler:
                     start = time.perf_counter()
                     _sent, asset = tus_send(port, token, upload, path, 0, size, chunk)
                     tus.append(time.perf_counter() - start)
+                worker_cpu = cpu_of(children(master)) - cpu
                 peak = max(peak, sampler.worst({master}))
                 assert asset is not None
                 delete_asset(port, token, asset)
@@ -422,6 +445,12 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
                 start = time.perf_counter()
                 raw_client.upload_file(str(path), BUCKET, key)
                 raw.append(time.perf_counter() - start)
+                # What placing a finished upload under its content key would cost: a copy
+                # inside the store, as S3Storage.copy makes it (parts copied for a large one).
+                start = time.perf_counter()
+                raw_client.copy({"Bucket": BUCKET, "Key": key}, BUCKET, key + "-copy")
+                copies.append(time.perf_counter() - start)
+                raw_client.delete_object(Bucket=BUCKET, Key=key + "-copy")
                 raw_client.delete_object(Bucket=BUCKET, Key=key)
             # Resumed: half sent, the client gone; a new one asks the offset, sends the rest.
             upload = tus_create(port, token, size, path.name)
@@ -435,15 +464,21 @@ def tus_on(server: str, s3: str, path: Path, runs: int, chunk: int) -> dict[str,
         return {
             "tus": tus[1:],
             "raw": raw[1:],
+            "copy": copies[1:],
             "peak": peak,
             "idle": idle,
+            "warm": warm,
+            "worker_cpu": worker_cpu,
             "resumed_bytes": first + rest,
             "resumed_missing": size - offset,
             "resumed_rest": rest,
             "resumed_seconds": resumed,
         }
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print("kept", base)
+        else:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def tus_main(size: int, runs: int, chunk: int) -> None:
@@ -465,14 +500,23 @@ def tus_main(size: int, runs: int, chunk: int) -> None:
 
 
 def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int) -> None:
-    print(f"\ntus, {chunk // MIB} MiB PATCH requests, {runs} run(s) each after a warm-up")
+    print(
+        f"\ntus, {chunk // MIB} MiB PATCH requests, {os.environ.get('BENCH_IN_FLIGHT', '2')}"
+        f" parts in flight, {runs} run(s) each after a warm-up"
+    )
     print(f"{'':34}{'tus s':>8}{'boto3 s':>9}{'tus/boto3':>11}{'peak RSS':>10}")
     for name, r in results.items():
         t, b = statistics.median(r["tus"]), statistics.median(r["raw"])
         print(
             f"{name:34}{t:>8.1f}{b:>9.1f}{b / t:>11.2f}{r['peak'] / MIB:>8.0f} MiB"
-            f"   (idle worker {r['idle'] / MIB:.0f} MiB; tus {mbps(size, t):.0f} MiB/s,"
+            f"   (idle worker {r['idle'] / MIB:.0f} MiB, {r['warm'] / MIB:.0f} MiB after the"
+            f" warm-up; tus {mbps(size, t):.0f} MiB/s,"
             f" boto3 {mbps(size, b):.0f} MiB/s)"
+        )
+        print(f"{'':34}the web workers used {r['worker_cpu']:.1f} s of CPU for the tus upload")
+        print(
+            f"{'':34}a server-side copy of the same object: "
+            f"{statistics.median(r['copy']):.1f} s (avoided: the parts join in place)"
         )
         print(
             f"{'':34}resumed at {size - r['resumed_missing']} of {size} bytes: "
@@ -487,9 +531,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tus", action="store_true", help="the resumable path, moto and SeaweedFS")
     parser.add_argument("--chunk-mb", type=int, default=64)
+    parser.add_argument("--in-flight", type=int, default=2, help="S3 parts sent at once (tus)")
     args = parser.parse_args()
     size = args.size_mb * MIB
     if args.tus:
+        os.environ["BENCH_IN_FLIGHT"] = str(args.in_flight)
         tus_main(size, args.runs, args.chunk_mb * MIB)
         return
     print(f"File: {size // MIB} MiB MP4 (10 s clip + padding) under {CACHE.relative_to(ROOT)}")

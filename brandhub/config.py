@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # The web drop zone sends each file to /api/v1/uploads in chunks of this many MiB
     # (below a proxy's body limit; a whole S3 part at the default).
     "UPLOAD_CHUNK_MB": 8,
+    # On S3, the parts of one resumable upload's request on their way at once: each
+    # costs a part (S3_MULTIPART_CHUNKSIZE) of memory, and one more is being filled.
+    "RESUMABLE_PARTS_IN_FLIGHT": 2,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
     # Attempt limits (brandhub/ratelimit.py), each per 10 minutes: that many at once, then
@@ -227,6 +230,8 @@ def validate(config: dict[str, Any]) -> None:
         )
     if int(config["UPLOAD_CHUNK_MB"]) < 1:
         raise ConfigError("BRANDHUB_UPLOAD_CHUNK_MB must be at least 1")
+    if int(config["RESUMABLE_PARTS_IN_FLIGHT"]) < 1:
+        raise ConfigError("BRANDHUB_RESUMABLE_PARTS_IN_FLIGHT must be at least 1")
     if config["DEFAULT_LOCALE"] not in config["LOCALES"]:
         raise ConfigError("BRANDHUB_DEFAULT_LOCALE must be one of BRANDHUB_LOCALES")
     backend = config.get("JOBS_BACKEND") or ""

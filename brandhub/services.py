@@ -76,12 +76,16 @@ def init_app(app: Flask) -> None:
     app.extensions["brandhub.ingest"] = cfg.ingest_settings(app.config)
     app.extensions["brandhub.ingest.anonymous"] = cfg.ingest_settings(app.config, anonymous=True)
     store = app.extensions["brandhub.storage"]
-    staging_folder = app.config["UPLOAD_STAGING_PATH"]
-    # On S3 the bytes of a resumable upload go on into multipart parts as they arrive.
+    # On S3 the bytes of a resumable upload go on into multipart parts as they arrive,
+    # and nothing of them is kept on this host.
     app.extensions["brandhub.staging"] = (
-        S3Staging(staging_folder, store, part_size=store.multipart_chunksize)
+        S3Staging(
+            store,
+            part_size=store.multipart_chunksize,
+            in_flight=int(app.config["RESUMABLE_PARTS_IN_FLIGHT"]),
+        )
         if isinstance(store, S3Storage)
-        else StagingArea(staging_folder)
+        else StagingArea(app.config["UPLOAD_STAGING_PATH"])
     )
     app.request_class = UploadRequest
 

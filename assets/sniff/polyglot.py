@@ -12,8 +12,8 @@ look like its signature inside compressed image data do not count.
 
 from __future__ import annotations
 
-import os
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 from assets.errors import N_
@@ -26,24 +26,37 @@ _EOCD_SIZE = 22
 _MAX_COMMENT = 0xFFFF
 
 
+#: How many bytes from the end ``appended_archive_in`` reads first.
+WINDOW = _EOCD_SIZE + _MAX_COMMENT
+
+
 def appended_archive(path: Path) -> bool:
     """True when the file ends with a ZIP archive (its closing record and entry list)."""
-    size = path.stat().st_size
+    with path.open("rb") as fh:
+
+        def read_at(start: int, count: int) -> bytes:
+            fh.seek(start)
+            return fh.read(count)
+
+        return appended_archive_in(read_at, path.stat().st_size)
+
+
+def appended_archive_in(read_at: Callable[[int, int], bytes], size: int) -> bool:
+    """``appended_archive`` of bytes read by ``read_at(start, count)`` (a range of an
+    object in a store): the last ``WINDOW`` bytes, then 4 bytes where the entry list
+    would start."""
     if size < _EOCD_SIZE:
         return False
-    window = min(size, _EOCD_SIZE + _MAX_COMMENT)
-    with path.open("rb") as fh:
-        fh.seek(size - window, os.SEEK_SET)
-        tail = fh.read(window)
-        at = tail.rfind(_EOCD)
-        while at != -1:
-            record_at = size - window + at
-            fields = struct.unpack("<4s4H2LH", tail[at : at + _EOCD_SIZE].ljust(_EOCD_SIZE, b"\0"))
-            cd_size, comment = fields[5], fields[7]
-            if record_at + _EOCD_SIZE + comment == size and cd_size <= record_at:
-                # The entry list sits right before the closing record.
-                fh.seek(record_at - cd_size)
-                if cd_size == 0 or fh.read(4) == _CENTRAL_ENTRY:
-                    return True
-            at = tail.rfind(_EOCD, 0, at)
+    window = min(size, WINDOW)
+    tail = read_at(size - window, window)
+    at = tail.rfind(_EOCD)
+    while at != -1:
+        record_at = size - window + at
+        fields = struct.unpack("<4s4H2LH", tail[at : at + _EOCD_SIZE].ljust(_EOCD_SIZE, b"\0"))
+        cd_size, comment = fields[5], fields[7]
+        if record_at + _EOCD_SIZE + comment == size and cd_size <= record_at:
+            # The entry list sits right before the closing record.
+            if cd_size == 0 or read_at(record_at - cd_size, 4) == _CENTRAL_ENTRY:
+                return True
+        at = tail.rfind(_EOCD, 0, at)
     return False

@@ -37,8 +37,9 @@ log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB  # S3 refuses smaller parts, except the last
-#: Keys of resumable uploads in progress (multipart uploads left open between requests).
-STAGING_PREFIX = "staging/"
+#: Keys of resumable uploads in progress (multipart uploads left open between requests):
+#: ``staging/`` of earlier versions, ``originals/tus/`` where they complete in place now.
+STAGING_PREFIXES = ("staging/", "originals/tus/")
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # the SigV4 limit
 _ADDRESSING_STYLES = {"auto", "path", "virtual"}
 
@@ -409,8 +410,8 @@ class S3Storage(Storage):
     def remove_partial(self, older_than: datetime, *, dry_run: bool = False) -> list[StoredObject]:
         """Multipart uploads started before ``older_than`` and never completed: aborted.
 
-        Those under ``staging/`` are resumable uploads kept open across requests
-        on purpose; they end with their upload (``assets.resumable.S3Staging``).
+        Those of resumable uploads (``STAGING_PREFIXES``) are kept open across
+        requests on purpose; they end with their upload (``assets.resumable.S3Staging``).
         """
         removed = []
         paginator = self._client.get_paginator("list_multipart_uploads")
@@ -419,7 +420,7 @@ class S3Storage(Storage):
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
                 for upload in page.get("Uploads", ()):
                     when = _utc(upload["Initiated"])
-                    if when >= older_than or upload["Key"][cut:].startswith(STAGING_PREFIX):
+                    if when >= older_than or upload["Key"][cut:].startswith(STAGING_PREFIXES):
                         continue
                     if not dry_run:
                         self._client.abort_multipart_upload(
@@ -429,6 +430,17 @@ class S3Storage(Storage):
         except BOUNDARY_ERRORS as exc:
             raise _boundary(exc) from exc
         return removed
+
+    def iter_part_uploads(self, prefix: str) -> Iterator[tuple[str, str, datetime]]:
+        """The multipart uploads open under ``prefix``: key, upload id, when started."""
+        paginator = self._client.get_paginator("list_multipart_uploads")
+        cut = len(self.prefix)
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+                for upload in page.get("Uploads", ()):
+                    yield upload["Key"][cut:], upload["UploadId"], _utc(upload["Initiated"])
+        except BOUNDARY_ERRORS as exc:
+            raise _boundary(exc) from exc
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         return (item.key for item in self.iter_objects(prefix))

@@ -14,6 +14,12 @@ of an unknown type stop the command at once, with one message). A refused
 file is listed with the brand rules it failed, and ``--report FILE`` writes
 what became of every file as CSV or JSON (by the file's extension). The
 rate counts every file processed, refused ones too.
+
+A file larger than ``--resumable-mb`` goes through a resumable upload, written
+down in the instance folder (``import-uploads.json``): an import cut in the
+middle of it resumes it where it stopped when run again. With ``--remote URL
+--token TOKEN`` the files go to another BrandHub instance through its API,
+with the same resumable uploads (tus, ``cli/remote.py``).
 """
 
 from __future__ import annotations
@@ -41,9 +47,20 @@ from ..dates import to_utc
 from ..db import get_session
 from ..models import Agency, Event, User
 from ..operations.assets import AssetFields, parse_tags
-from ..operations.importer import Outcome, import_file, media_files
+from ..operations.importer import (
+    Outcome,
+    ResumeBook,
+    import_file,
+    import_file_resumable,
+    media_files,
+    upload_metadata,
+)
 from ..operations.sets import EVENTS, EventFields
-from ..services import ingest_settings, storage
+from ..services import ingest_settings, storage, upload_limits, upload_staging
+from .remote import RemoteUnavailable, TusUploader
+
+#: Where an import writes down its resumable uploads, in the instance folder.
+RESUME_FILE = "import-uploads.json"
 
 
 def _user(email: str | None) -> User:
@@ -160,6 +177,42 @@ def _write_report(path: Path, rows: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
+def _uploader(
+    remote: str | None,
+    token: str | None,
+    book: ResumeBook,
+    threshold: int,
+    email: str | None,
+    event_ref: str | None,
+    date: str | None,
+) -> TusUploader | None:
+    """The client for ``--remote``, its options checked; None for this instance."""
+    if not remote:
+        if token:
+            raise click.BadParameter(_("A token is only used with --remote."), param_hint="--token")
+        return None
+    if not token:
+        raise click.BadParameter(
+            _("Give the remote instance's API token (or set BRANDHUB_TOKEN)."),
+            param_hint="--token",
+        )
+    if email or date:
+        raise click.BadParameter(
+            _("With --remote the token says who imports, and events are given by number."),
+            param_hint="--user/--date",
+        )
+    if event_ref and not event_ref.isdigit():
+        raise click.BadParameter(
+            _("With --remote, give the event by its number."), param_hint="--event"
+        )
+    try:
+        return TusUploader(remote, token, book, threshold=threshold)
+    except ValueError:
+        raise click.BadParameter(
+            _("The remote must be an http:// or https:// address."), param_hint="--remote"
+        ) from None
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--user", "email", help="Whose rights apply (default: the first administrator).")
@@ -176,6 +229,15 @@ def _write_report(path: Path, rows: list[dict[str, Any]]) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write what became of each file to this .csv or .json file.",
 )
+@click.option(
+    "--resumable-mb",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Files larger than this go in resumable chunks: a cut import resumes them mid-file.",
+)
+@click.option("--remote", help="Send the files to another BrandHub instance at this address.")
+@click.option("--token", envvar="BRANDHUB_TOKEN", help="API token for --remote.")
 @with_appcontext
 def import_command(
     path: Path,
@@ -189,15 +251,24 @@ def import_command(
     tags: str | None,
     category: str | None,
     report: Path | None,
+    resumable_mb: int,
+    remote: str | None,
+    token: str | None,
 ) -> None:
     """Import every media file under PATH; safe to run again after an interruption."""
     db = get_session()
     _check_report(report)
     check_category(category)
-    user = _user(email)
-    check_agency(user, agency)
-    _date(date)
-    event = _event(user, event_ref, date, agency)
+    threshold = resumable_mb * 1024 * 1024
+    book = ResumeBook(Path(current_app.instance_path) / RESUME_FILE)
+    uploader = _uploader(remote, token, book, threshold, email, event_ref, date)
+    user = event = None
+    if uploader is None:
+        user = _user(email)
+        check_agency(user, agency)
+        _date(date)
+        event = _event(user, event_ref, date, agency)
+    event_id = event.id if event is not None else int(event_ref) if event_ref else None
     files, skipped = media_files(path)
     rows = [_row(p, "skipped", why=_(why)) for p, why in skipped]
     for skipped_path, why in skipped:
@@ -215,6 +286,7 @@ def import_command(
     rejected: list[tuple[Path, Outcome]] = []
     started = time.monotonic()
     interrupted = False
+    unreachable = ""
     with click.progressbar(
         files,
         label=_("Importing"),
@@ -225,22 +297,42 @@ def import_command(
     ) as bar:
         try:
             for file in bar:
-                outcome = import_file(
-                    db,
-                    storage(),
-                    ingest_settings(),
-                    user,
-                    file,
-                    fields,
-                    event,
-                    compliance_blocks=blocks,
-                )
+                if uploader is not None:
+                    outcome = uploader.upload(file, upload_metadata(file.name, fields, event_id))
+                elif user is not None and file.stat().st_size > threshold:
+                    outcome = import_file_resumable(
+                        db,
+                        storage(),
+                        ingest_settings(),
+                        upload_staging(),
+                        upload_limits(),
+                        user,
+                        file,
+                        fields,
+                        event,
+                        book,
+                        compliance_blocks=blocks,
+                    )
+                else:
+                    assert user is not None
+                    outcome = import_file(
+                        db,
+                        storage(),
+                        ingest_settings(),
+                        user,
+                        file,
+                        fields,
+                        event,
+                        compliance_blocks=blocks,
+                    )
                 counts[outcome.status] += 1
                 rows.append(_row(file, outcome.status, outcome))
                 if outcome.status == "rejected":
                     rejected.append((file, outcome))
         except KeyboardInterrupt:
             interrupted = True
+        except RemoteUnavailable as exc:
+            unreachable = str(exc)
     search.drain()
     elapsed = max(time.monotonic() - started, 1e-6)
     click.echo(
@@ -263,6 +355,16 @@ def import_command(
     if report is not None:
         _write_report(report, rows)
         click.echo(_("Report written to %(path)s", path=report))
+    if unreachable:
+        click.echo(
+            _(
+                "The remote instance failed or could not be reached (%(error)s). Run the"
+                " same command again: it resumes where it stopped.",
+                error=unreachable,
+            ),
+            err=True,
+        )
+        raise SystemExit(1)
     if interrupted:
         click.echo(_("Interrupted. Run the same command again to import the rest."), err=True)
         raise SystemExit(130)

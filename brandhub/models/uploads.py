@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -21,6 +21,14 @@ class ResumableUpload(Base):
     asset's fields). An upload not finished by ``expires_at`` is refused and
     removed; a finished one names its asset (``asset_id``) until it expires
     too, so a client whose last answer was lost can still ask where it went.
+
+    The staging state (``assets.resumable.UploadState``) lives here too, so a
+    chunk may land on any web process or host sharing the database and the
+    store: the running SHA-256 (``hash_state``), the first bytes (``head``),
+    and on S3 the object's key, the multipart upload's id, its parts' ETags
+    and sizes (``parts_json``) and the bytes after the last part (``tail``,
+    less than one part). ``lease`` and ``lease_until`` let one request at a
+    time write to the upload, across hosts.
     """
 
     __tablename__ = "resumable_uploads"
@@ -33,5 +41,13 @@ class ResumableUpload(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     asset_id: Mapped[int | None] = mapped_column(Integer)
+    hash_state: Mapped[bytes | None] = mapped_column(LargeBinary)
+    head: Mapped[bytes | None] = mapped_column(LargeBinary)
+    store_key: Mapped[str | None] = mapped_column(String(300))
+    store_upload: Mapped[str | None] = mapped_column(String(1024))
+    parts_json: Mapped[str | None] = mapped_column(Text)
+    tail: Mapped[bytes | None] = mapped_column(LargeBinary)
+    lease: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

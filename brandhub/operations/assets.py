@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assets.errors import DuplicateAsset, InvalidInput
-from assets.ingest import prepare, store
+from assets.ingest import prepare, prepare_staged, store
+from assets.resumable import Staged
 from assets.settings import IngestSettings
 from assets.storage import Storage
 
@@ -188,19 +189,19 @@ def create_asset(
     storage: Storage,
     settings: IngestSettings,
     user: User,
-    stream: BinaryIO,
+    stream: BinaryIO | None,
     filename: str | None,
     fields: AssetFields,
     *,
     event: Event | None = None,
     compliance_blocks: bool = True,
-    staged_key: str | None = None,
+    staged: Staged | None = None,
 ) -> Asset:
     """Ingest, check against the agency's brand, store and commit one upload.
 
-    ``staged_key`` names where the same bytes already are in the store (a
-    resumable upload's joined parts): the original is then copied there
-    inside the store rather than uploaded again.
+    ``staged`` is a finished resumable upload instead of ``stream``: its bytes
+    were hashed as they arrived, and on S3 they are already in the store,
+    where the original stays (``assets.ingest.prepare_staged``).
 
     With ``event`` (which ``user`` must manage) the asset is archived into it in
     the same commit, filed under the event's agency unless another was asked
@@ -214,8 +215,13 @@ def create_asset(
             fields = replace(fields, agency=EVENTS.agency_for(uploader, event))
     agency = resolve_agency(db, uploader, fields.agency)
     try:
-        with prepare(stream, filename, settings) as prepared:
-            prepared.source_key = staged_key
+        if staged is not None:
+            prepared = prepare_staged(staged, filename, settings, storage)
+        elif stream is not None:
+            prepared = prepare(stream, filename, settings)
+        else:
+            raise ValueError("create_asset needs a stream or a staged upload")
+        with prepared:
             refuse_stored(db, user, prepared.sha256)
             given = {
                 "credit": fields.credit,

@@ -77,8 +77,10 @@ def category_of(prepared: Any, asked: str | None) -> str:
     info = getattr(prepared, "info", None)
     metadata = getattr(info, "metadata", None) or {}
     thumb = (getattr(prepared, "renditions", None) or {}).get("thumb")
+    # A recording's category follows its type, its file unread (it may be in the store).
+    unread = prepared.sniffed.kind in ("video", "audio")
     guess = infer_category(
-        prepared.path,
+        Path() if unread else prepared.path,
         prepared.sniffed.kind,
         prepared.sniffed.mime,
         metadata,

@@ -12,20 +12,36 @@ last chunk.
 
 Only the person who started an upload sees it; anyone else gets the same
 "not found" as for an upload that never existed.
+
+The staging state (the running SHA-256, the first bytes, on S3 the parts and
+the tail) is saved in the upload's row with its offset, in one commit, so
+the next chunk may go to any process of any host sharing the database and
+the store. One request at a time writes to an upload: it takes the row's
+lease (a conditional update, so it holds across hosts), renews it while the
+bytes flow, and gives it back with the new state; a second request meanwhile
+is refused (``UploadBusy``, 409) and a tus client tries again.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from assets.errors import BrandHubError, FileTooLarge, InvalidInput, NotFound
-from assets.resumable import Checksum, StagingArea, UploadExpired, UploadLimits
+from assets.resumable import (
+    Checksum,
+    StagingArea,
+    UploadBusy,
+    UploadExpired,
+    UploadLimits,
+    UploadState,
+)
 from assets.settings import IngestSettings
 from assets.storage import Storage
 from core.errors import N_, TooManyRequests
@@ -38,6 +54,36 @@ from .sets import EVENTS, require_manage
 NOT_FOUND = N_("The upload does not exist.")
 EXPIRED = N_("The upload was not finished in time and was removed; start it again.")
 TOO_MANY = N_("You have too many unfinished uploads; finish or cancel some first.")
+#: How long a request holds an upload without showing signs of life (a process that
+#: died mid-chunk frees it after this); renewed every ``RENEW`` while bytes arrive.
+LEASE = timedelta(minutes=2)
+RENEW = timedelta(seconds=20)
+
+
+def state_of(upload: ResumableUpload) -> UploadState:
+    """The staging state saved in the upload's row."""
+    parts = json.loads(upload.parts_json or "[]")
+    return UploadState(
+        offset=upload.offset,
+        hash_state=upload.hash_state,
+        head=upload.head or b"",
+        key=upload.store_key,
+        store_upload=upload.store_upload,
+        parts=tuple((str(etag), int(size)) for etag, size in parts),
+        tail=upload.tail or b"",
+    )
+
+
+def _columns(state: UploadState) -> dict[str, Any]:
+    return {
+        "offset": state.offset,
+        "hash_state": state.hash_state,
+        "head": state.head,
+        "store_key": state.key,
+        "store_upload": state.store_upload,
+        "parts_json": json.dumps([list(part) for part in state.parts]),
+        "tail": state.tail,
+    }
 
 
 def _now() -> datetime:
@@ -75,21 +121,22 @@ def start_upload(
     )
     if (unfinished or 0) >= limits.max_unfinished:
         raise TooManyRequests(TOO_MANY, limit=limits.max_unfinished)
+    upload_id = secrets.token_hex(16)
+    state = staging.create(upload_id)
     upload = ResumableUpload(
-        id=secrets.token_hex(16),
+        id=upload_id,
         user_id=uploader.id,
         length=length,
-        offset=0,
         metadata_json=json.dumps(metadata, ensure_ascii=False),
         created_at=moment,
         expires_at=moment + limits.lifetime,
+        **_columns(state),
     )
-    staging.create(upload.id)
     db.add(upload)
     try:
         db.commit()
     except BaseException:
-        staging.remove(upload.id)
+        staging.remove(upload_id, state)
         raise
     return upload
 
@@ -114,7 +161,9 @@ def get_upload(
     upload = db.get(ResumableUpload, upload_id) if len(upload_id) == 32 else None
     if upload is None or upload.user_id != user.id:
         raise NotFound(NOT_FOUND)
-    if upload.expires_at <= (now or _now()):
+    # An upload begun before its hash was saved with it cannot go on: begun again.
+    legacy = upload.asset_id is None and upload.offset > 0 and upload.hash_state is None
+    if upload.expires_at <= (now or _now()) or legacy:
         _remove(db, staging, upload)
         if upload.asset_id is None:
             raise UploadExpired(EXPIRED)
@@ -123,9 +172,39 @@ def get_upload(
 
 
 def _remove(db: Session, staging: StagingArea, upload: ResumableUpload) -> None:
-    staging.remove(upload.id)
+    """The row, and the bytes of an unfinished upload (a finished one's are its asset's)."""
+    if upload.asset_id is None:
+        staging.remove(upload.id, state_of(upload))
     db.delete(upload)
     db.commit()
+
+
+def _take_lease(db: Session, upload_id: str) -> str:
+    token = secrets.token_hex(16)
+    moment = _now()
+    taken = db.execute(
+        update(ResumableUpload)
+        .where(
+            ResumableUpload.id == upload_id,
+            or_(ResumableUpload.lease.is_(None), ResumableUpload.lease_until < moment),
+        )
+        .values(lease=token, lease_until=moment + LEASE)
+    )
+    db.commit()
+    if getattr(taken, "rowcount", 0) != 1:
+        raise UploadBusy()
+    return token
+
+
+def _under_lease(db: Session, upload_id: str, token: str, **values: Any) -> bool:
+    """Update the row if this request still holds its lease; whether it did."""
+    done = db.execute(
+        update(ResumableUpload)
+        .where(ResumableUpload.id == upload_id, ResumableUpload.lease == token)
+        .values(**values)
+    )
+    db.commit()
+    return getattr(done, "rowcount", 0) == 1
 
 
 def append_chunk(
@@ -148,10 +227,37 @@ def append_chunk(
         if offset == upload.length and upload.offset == upload.length:
             return upload, db.get(Asset, upload.asset_id)  # a repeated last chunk
         raise InvalidInput(N_("The upload is already finished."))
-    upload.offset = staging.append(
-        upload.id, stream, offset=offset, length=upload.length, checksum=checksum
-    )
-    db.commit()
+    token = _take_lease(db, upload.id)
+    renewed = _now()
+
+    def heartbeat() -> None:
+        nonlocal renewed
+        moment = _now()
+        if moment - renewed < RENEW:
+            return
+        if not _under_lease(db, upload_id, token, lease_until=moment + LEASE):
+            raise UploadBusy()  # held too long without a sign of life: another took it
+        renewed = moment
+
+    try:
+        db.refresh(upload)  # as the last request left it, on whichever host
+        state = staging.append(
+            upload.id,
+            state_of(upload),
+            stream,
+            offset=offset,
+            length=upload.length,
+            checksum=checksum,
+            heartbeat=heartbeat,
+        )
+    except BaseException:
+        db.rollback()
+        with suppress(Exception):
+            _under_lease(db, upload_id, token, lease=None, lease_until=None)
+        raise
+    if not _under_lease(db, upload_id, token, lease=None, lease_until=None, **_columns(state)):
+        raise UploadBusy()
+    db.refresh(upload)
     if upload.offset < upload.length:
         return upload, None
     return upload, _finish(db, storage, settings, staging, user, upload, compliance_blocks)
@@ -181,31 +287,40 @@ def _finish(
             agency=metadata.get("agency"),
             category=metadata.get("category"),
         )
-        with staging.open(upload_id) as stream:
-            asset = create_asset(
-                db,
-                storage,
-                settings,
-                user,
-                stream,
-                metadata.get("filename") or "",
-                fields,
-                event=event,
-                compliance_blocks=compliance_blocks,
-                staged_key=staging.staged_key(upload_id),
-            )
-    except BrandHubError:
+        state = state_of(upload)
+        staged = staging.finish(upload_id, state)
+        asset = create_asset(
+            db,
+            storage,
+            settings,
+            user,
+            None,
+            metadata.get("filename") or "",
+            fields,
+            event=event,
+            compliance_blocks=compliance_blocks,
+            staged=staged,
+        )
+    except BaseException:
+        # A refused file ends its upload (and so does a failure on the way: the
+        # local file was handed over, the joined object would wait for nothing).
         db.rollback()
-        gone = db.get(ResumableUpload, upload_id)
-        staging.remove(upload_id)
-        if gone is not None:
-            db.delete(gone)
-            db.commit()
+        with suppress(Exception):
+            gone = db.get(ResumableUpload, upload_id)
+            staging.remove(upload_id, state_of(gone) if gone is not None else None)
+            if gone is not None:
+                db.delete(gone)
+                db.commit()
         raise
     upload = db.get(ResumableUpload, upload_id) or upload
     upload.asset_id = asset.id
+    # What stays is the asset's; the row keeps no bytes nor any key to remove later.
+    upload.store_key = upload.store_upload = upload.tail = upload.hash_state = None
+    upload.parts_json = None
     db.commit()
-    staging.remove(upload_id)
+    if staged.key is not None and asset.storage_key != staged.key:
+        with suppress(BrandHubError):
+            storage.delete(staged.key)  # stored under another key (a sanitised drawing)
     return asset
 
 
@@ -228,9 +343,8 @@ def remove_expired(
     ``grace`` (a process killed between writing the file and the row).
     """
     moment = now or _now()
-    expired = list(
-        db.scalars(select(ResumableUpload.id).where(ResumableUpload.expires_at <= moment))
-    )
+    rows = list(db.scalars(select(ResumableUpload).where(ResumableUpload.expires_at <= moment)))
+    expired = [row.id for row in rows]
     known = set(db.scalars(select(ResumableUpload.id)))
     orphans = [
         upload_id
@@ -239,7 +353,10 @@ def remove_expired(
     ]
     if dry_run:
         return expired + orphans
-    for upload_id in expired + orphans:
+    for row in rows:
+        if row.asset_id is None:
+            staging.remove(row.id, state_of(row))
+    for upload_id in orphans:
         staging.remove(upload_id)
     if expired:
         db.execute(delete(ResumableUpload).where(ResumableUpload.id.in_(expired)))

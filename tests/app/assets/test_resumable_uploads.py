@@ -16,6 +16,7 @@ import base64
 import hashlib
 import io
 import threading
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -454,20 +455,48 @@ def long_recording() -> bytes:
     return make_wav(seconds=125.0)
 
 
-@pytest.mark.parametrize("backend", ["moto", "seaweedfs"])
-def test_on_s3_the_parts_go_up_as_they_arrive(
-    request, app_factory, tmp_path, long_recording, backend
-):
+class ReadBack:
+    """Counts what a store is asked to read back while it is watched."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, storage: Any) -> None:
+        self.whole: list[str] = []
+        self.ranges: list[int] = []
+        whole, ranged = storage.open, storage.open_range
+
+        def open_(key: str) -> Any:
+            # The background job (run at once in the tests) reads its copy: not the request.
+            if not any("brandhub/jobs/" in frame.filename for frame in traceback.extract_stack()):
+                self.whole.append(key)
+            return whole(key)
+
+        def open_range(key: str, start: int, end: int) -> Any:
+            self.ranges.append(end - start + 1)
+            return ranged(key, start, end)
+
+        monkeypatch.setattr(storage, "open", open_)
+        monkeypatch.setattr(storage, "open_range", open_range)
+
+
+def _s3_app(request: Any, app_factory: Any, backend: str, **extra: Any) -> tuple[Any, Any, str]:
     prefix = "s3" if backend == "moto" else "seaweedfs"
     config = request.getfixturevalue(f"{prefix}_config")
     s3 = request.getfixturevalue(f"{prefix}_client")
-    bucket = config["S3_BUCKET"]
-    app = app_factory(**config)
+    # Recordings past 1 MiB wait for the background job: nothing of them is read here.
+    app = app_factory(**config, MEDIA_BACKGROUND_MB=1, **extra)
+    app.extensions["brandhub.staging"].part_size = 5 * 1024 * 1024  # the smallest S3 takes
+    return app, s3, config["S3_BUCKET"]
+
+
+@pytest.mark.parametrize("backend", ["moto", "seaweedfs"])
+def test_on_s3_the_parts_go_up_as_they_arrive_hashed_as_they_pass(
+    request, app_factory, long_recording, backend, monkeypatch
+):
+    app, s3, bucket = _s3_app(request, app_factory, backend)
     token = add_token(app, add_user(app, "editor"))
-    staging_area = app.extensions["brandhub.staging"]
-    staging_area.part_size = part = 5 * 1024 * 1024  # the smallest S3 takes, for a small file
+    part = app.extensions["brandhub.staging"].part_size
     data = long_recording
     assert len(data) > 2 * part
+    reads = ReadBack(monkeypatch, app.extensions["brandhub.storage"])
     with served(app) as (base, sent):
         c = tus.TusClient(f"{base}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"})
         up = c.uploader(
@@ -477,16 +506,20 @@ def test_on_s3_the_parts_go_up_as_they_arrive(
         )
         up.upload(stop_at=part + 3 * 1024 * 1024)  # cut past the first part
         upload_id = (up.url or "").rsplit("/", 1)[1]
-        staging = Path(app.config["UPLOAD_STAGING_PATH"])
-        pending = (staging / f"{upload_id}.part").stat().st_size
-        assert 0 < pending < part  # only the tail waits here; the rest is in S3
+        with session(app) as db:
+            row = db.get(ResumableUpload, upload_id)
+            assert row is not None and row.tail is not None and row.hash_state is not None
+            # Only the tail waits, in the database; the rest is in S3. Nothing on this host.
+            assert 0 < len(row.tail) < part
+            assert row.offset == part + len(row.tail) == up.get_offset()
+            assert row.head == data[:4096]
+        assert not Path(app.config["UPLOAD_STAGING_PATH"]).exists()
         [open_upload] = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
-        assert open_upload["Key"].endswith(f"staging/{upload_id}")
+        assert open_upload["Key"] == f"originals/tus/{upload_id}"
         parts = s3.list_parts(
             Bucket=bucket, Key=open_upload["Key"], UploadId=open_upload["UploadId"]
         )["Parts"]
         assert [p["Size"] for p in parts] == [part]
-        assert up.get_offset() == part + pending
 
         again = tus.TusClient(
             f"{base}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"}
@@ -495,6 +528,9 @@ def test_on_s3_the_parts_go_up_as_they_arrive(
             file_stream=io.BytesIO(data), url=up.url, chunk_size=2 * 1024 * 1024
         ).upload()
         assert sent.total == len(data)
+    # The SHA-256 came from the bytes as they passed: nothing read back but the last
+    # 64 KiB (an archive appended to the recording?).
+    assert reads.whole == [] and sum(reads.ranges) <= 64 * 1024 + 22 + 4
     digest = hashlib.sha256(data).hexdigest()
     client = app.test_client()
     head = client.head(f"/api/v1/uploads/{upload_id}", headers=_headers(token))
@@ -503,10 +539,62 @@ def test_on_s3_the_parts_go_up_as_they_arrive(
     assert asset["sha256"] == digest
     assert client.get(f"/api/v1/assets/{asset['id']}/file", headers=_headers(token)).data == data
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
-    assert f"originals/{digest[:2]}/{digest[2:4]}/{digest}" in keys
-    assert not any("staging/" in key for key in keys)  # copied in the store, then removed
+    # Joined where it stays: no copy under the content key, no staging object.
+    assert f"originals/tus/{upload_id}" in keys
+    assert not any(key.startswith(f"originals/{digest[:2]}/") for key in keys)
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
-    assert not any(staging.iterdir())
+
+
+def test_on_s3_an_upload_begun_on_one_host_ends_on_another(
+    request, app_factory, long_recording, seaweedfs_config
+):
+    """Two app instances, one database and one bucket, each its own instance folder."""
+    first, s3, bucket = _s3_app(request, app_factory, "seaweedfs")
+    database = first.config["DATABASE_URL"]
+    second, _s3, _bucket = _s3_app(request, app_factory, "seaweedfs", DATABASE_URL=database)
+    assert first.instance_path != second.instance_path
+    token = add_token(first, add_user(first, "editor"))
+    data = long_recording
+    with served(first) as (one, _sent):
+        c = tus.TusClient(f"{one}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"})
+        up = c.uploader(
+            file_stream=io.BytesIO(data), chunk_size=3 * 1024 * 1024, metadata={"filename": "e.wav"}
+        )
+        up.upload(stop_at=7 * 1024 * 1024)  # a part in S3 and a tail in the database
+        path = "/uploads/" + (up.url or "").rsplit("/", 1)[1]
+    with served(second) as (two, sent):
+        url = f"{two}/api/v1{path}"
+        c = tus.TusClient(f"{two}/api/v1/uploads", headers={"Authorization": f"Bearer {token}"})
+        c.uploader(file_stream=io.BytesIO(data), url=url, chunk_size=3 * 1024 * 1024).upload()
+        assert sent.total == len(data) - 7 * 1024 * 1024
+    client = second.test_client()
+    head = client.head("/api/v1" + path, headers=_headers(token))
+    asset_path = head.headers["BrandHub-Asset"].split("/api/v1", 1)[1]
+    asset = client.get("/api/v1" + asset_path, headers=_headers(token)).get_json()
+    assert asset["sha256"] == hashlib.sha256(data).hexdigest()
+    assert client.get(f"/api/v1/assets/{asset['id']}/file", headers=_headers(token)).data == data
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_one_request_at_a_time_writes_to_an_upload(app, editor):
+    _user, token = editor
+    client = app.test_client()
+    data = make_jpeg(300, 200)
+    path = _start(client, token, len(data), filename="a.jpg")
+    with session(app) as db:  # another host's request holds it
+        row = db.get(ResumableUpload, path.rsplit("/", 1)[1])
+        assert row is not None
+        row.lease, row.lease_until = "x" * 32, datetime.now(UTC) + timedelta(minutes=1)
+        db.commit()
+    r = _patch(client, token, path, 0, data)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "upload_busy"
+    with session(app) as db:  # that request died: its lease runs out
+        row = db.get(ResumableUpload, path.rsplit("/", 1)[1])
+        assert row is not None
+        row.lease_until = datetime.now(UTC) - timedelta(seconds=1)
+        db.commit()
+    assert _patch(client, token, path, 0, data).status_code == 204
+    assert "BrandHub-Asset" in client.head("/api/v1" + path, headers=_headers(token)).headers
 
 
 def test_on_s3_a_cancelled_upload_aborts_its_parts(app_factory, seaweedfs_config, seaweedfs_client):
@@ -516,5 +604,79 @@ def test_on_s3_a_cancelled_upload_aborts_its_parts(app_factory, seaweedfs_config
     path = _start(client, token, 100, filename="a.jpg")
     bucket = seaweedfs_config["S3_BUCKET"]
     assert len(seaweedfs_client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])) == 1
+    assert _patch(client, token, path, 0, b"x" * 40).status_code == 204
     assert client.delete("/api/v1" + path, headers=_headers(token)).status_code == 204
     assert seaweedfs_client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    with session(app) as db:
+        assert db.get(ResumableUpload, path.rsplit("/", 1)[1]) is None
+
+
+def test_an_upload_begun_before_its_hash_was_kept_starts_again(app, editor):
+    _user, token = editor
+    client = app.test_client()
+    data = make_jpeg(300, 200)
+    path = _start(client, token, len(data), filename="a.jpg")
+    assert _patch(client, token, path, 0, data[:300]).status_code == 204
+    with session(app) as db:  # as the table held it before the state was saved with it
+        row = db.get(ResumableUpload, path.rsplit("/", 1)[1])
+        assert row is not None
+        row.hash_state = None
+        db.commit()
+    r = _patch(client, token, path, 300, data[300:])
+    assert r.status_code == 410 and r.get_json()["error"]["code"] == "upload_expired"
+    assert not any(Path(app.config["UPLOAD_STAGING_PATH"]).iterdir())
+
+
+@pytest.mark.parametrize("kind", ["photo", "drawing"])
+def test_on_s3_a_small_file_is_read_once_and_kept_where_its_parts_joined(
+    app_factory, s3_config, s3_client, kind
+):
+    from tests.assets.media_factory.documents import make_svg
+
+    app = app_factory(**s3_config)
+    token = add_token(app, add_user(app, "editor"))
+    client = app.test_client()
+    name, data = (
+        ("a.jpg", make_jpeg(300, 200))
+        if kind == "photo"
+        else (
+            "logo.svg",
+            make_svg("<script>alert(1)</script>"),
+        )
+    )
+    path = _start(client, token, len(data), filename=name)
+    upload_id = path.rsplit("/", 1)[1]
+    r = _patch(client, token, path, 0, data)
+    assert r.status_code == 204, r.get_data(True)
+    asset = client.get(
+        "/api/v1" + r.headers["BrandHub-Asset"].split("/api/v1", 1)[1], headers=_headers(token)
+    ).get_json()
+    keys = [o["Key"] for o in s3_client.list_objects_v2(Bucket=s3_config["S3_BUCKET"])["Contents"]]
+    stored = client.get(f"/api/v1/assets/{asset['id']}/file", headers=_headers(token)).data
+    if kind == "photo":
+        assert stored == data and f"originals/tus/{upload_id}" in keys
+    else:  # the sanitised drawing is stored under its own hash; the upload's object is gone
+        assert b"<script" not in stored and f"originals/tus/{upload_id}" not in keys
+        digest = hashlib.sha256(stored).hexdigest()
+        assert f"originals/{digest[:2]}/{digest[2:4]}/{digest}" in keys
+
+
+def test_on_s3_a_recording_with_an_archive_appended_is_refused_from_its_end(
+    request, app_factory, long_recording, monkeypatch
+):
+    import zipfile
+
+    app, s3, bucket = _s3_app(request, app_factory, "moto")
+    token = add_token(app, add_user(app, "editor"))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("payload.txt", "hidden")
+    data = long_recording + archive.getvalue()
+    reads = ReadBack(monkeypatch, app.extensions["brandhub.storage"])
+    client = app.test_client()
+    path = _start(client, token, len(data), filename="entrevista.wav")
+    r = _patch(client, token, path, 0, data)
+    assert r.status_code == 415, r.get_data(True)
+    assert reads.whole == [] and 0 < sum(reads.ranges) <= 64 * 1024 + 22 + 4
+    assert s3.list_objects_v2(Bucket=bucket).get("Contents", []) == []
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
