@@ -270,8 +270,9 @@ def _module(name: str) -> Callable[[], str | None]:
     return probe
 
 
-def _ocr_configured(app: Flask) -> bool:
-    return any(key.startswith("OCR") and app.config[key] for key in app.config)
+def _reads_text(app: Flask) -> bool:
+    """The words inside pieces are read (TEXT_EXTRACTION, on by default): OCR needs Tesseract."""
+    return bool(app.config.get("TEXT_EXTRACTION"))
 
 
 TOOLS = (
@@ -298,8 +299,8 @@ TOOLS = (
         "Tesseract",
         _l("text recognition in pictures (OCR)"),
         _program("tesseract", "--version"),
-        "apt-get install tesseract-ocr tesseract-ocr-spa",
-        needed=_ocr_configured,
+        "apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng",
+        needed=_reads_text,
     ),
 )
 
