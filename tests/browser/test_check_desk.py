@@ -114,7 +114,7 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         english = page.locator("main").inner_text()
         assert "The red of this area should be Azul Provincia" in english
         assert "Use the official logo:" in english
-        assert "3 rules do not apply to this file" in english
+        assert "5 rules do not apply to this file" in english
         assert "debería" not in english and "No corresponde" not in english
         _no_sideways_scroll(page)
         screenshot(page, f"check-report-en-{width}")
