@@ -202,9 +202,8 @@ def build_pg(url: str, n: int, vocab: Vocabulary, force: bool) -> dict[str, Any]
         started = time.perf_counter()
         count = idx.rebuild(corpus(n, vocab), count=n)
         seconds = time.perf_counter() - started
-        with engine.connect() as conn:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"VACUUM ANALYZE {SCHEMA}.documents"))
-            conn.commit()
         meta = {
             "docs": count,
             "rebuild_s": seconds,

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
@@ -75,6 +76,21 @@ _UPSERT = (
     ":public, :created, :captured, :titlekey) ON CONFLICT (asset_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
 )
+_FACET_COLUMNS = "category, kind, agency, year, tags, orientation, compliance, status, public"
+_COUNT = (
+    f"INSERT INTO {SCHEMA}.facet_counts (facet, value, agency, public, n) "
+    "VALUES (:facet, :value, :agency, :public, :n) ON CONFLICT (facet, value, agency, public) "
+    f"DO UPDATE SET n = {SCHEMA}.facet_counts.n + excluded.n"
+)
+_RECOUNT = (
+    f"INSERT INTO {SCHEMA}.facet_counts (facet, value, agency, public, n) "
+    "SELECT x.facet, x.value, coalesce(d.agency, ''), d.public, count(*) "
+    f"FROM {SCHEMA}.documents d, LATERAL (VALUES "
+    + ", ".join(f"('{f}', d.{FACET_FIELDS[f]})" for f in FACETS if f != "tag")
+    + ") AS x(facet, value) WHERE x.value IS NOT NULL GROUP BY 1, 2, 3, 4 "
+    "UNION ALL SELECT 'tag', t, coalesce(d.agency, ''), d.public, count(*) "
+    f"FROM {SCHEMA}.documents d, unnest(d.tags) AS t GROUP BY 1, 2, 3, 4"
+)
 _WORDS = (
     f"INSERT INTO {SCHEMA}.words (word, spelling) "
     "SELECT * FROM unnest(CAST(:words AS text[]), CAST(:spellings AS text[])) "
@@ -105,6 +121,18 @@ def _row(doc: AssetDocument) -> dict[str, Any]:
         value = texts.get(f.name, "")
         row[f"f_{f.name}"] = identifier_lexemes(value) if f.analysis == "identifier" else value
     return row
+
+
+def _facet_keys(row: Mapping[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """The ``facet_counts`` keys a document counts under: one per facet value it has."""
+    agency, public = row["agency"] or "", bool(row["public"])
+    keys = [
+        (facet, str(row[FACET_FIELDS[facet]]), agency, public)
+        for facet in FACETS
+        if facet != "tag" and row[FACET_FIELDS[facet]] is not None
+    ]
+    keys.extend(("tag", tag, agency, public) for tag in row["tags"] or ())
+    return keys
 
 
 def _vocabulary(docs: Iterable[AssetDocument]) -> dict[str, str]:
@@ -218,15 +246,32 @@ class PostgresSearchIndex:
         if not latest and not gone:
             return
         with self._connection(connection) as conn:
-            if gone:
-                conn.execute(
-                    text(f"DELETE FROM {SCHEMA}.documents WHERE asset_id = ANY(:ids)"),
-                    {"ids": gone},
-                )
+            deltas: Counter[tuple[str, str, str, bool]] = Counter()
+            # The rows as they were, taken out and counted out; then the new ones in.
+            for old in conn.execute(
+                text(
+                    f"DELETE FROM {SCHEMA}.documents WHERE asset_id = ANY(:ids) "
+                    f"RETURNING {_FACET_COLUMNS}"
+                ),
+                {"ids": sorted({*latest, *gone})},
+            ):
+                deltas.subtract(_facet_keys(dict(old._mapping)))
             docs = [latest[i] for i in sorted(latest)]  # one order: no deadlocks between writers
             if docs:
-                conn.execute(text(_UPSERT), [_row(doc) for doc in docs])
+                rows = [_row(doc) for doc in docs]
+                conn.execute(text(_UPSERT), rows)
+                for row in rows:
+                    deltas.update(_facet_keys(row))
                 self._add_words(conn, _vocabulary(docs))
+            changed = sorted((k, n) for k, n in deltas.items() if n)
+            if changed:
+                conn.execute(
+                    text(_COUNT),
+                    [
+                        {"facet": f, "value": v, "agency": a, "public": p, "n": n}
+                        for (f, v, a, p), n in changed
+                    ],
+                )
 
     def _add_words(self, conn: Connection, vocabulary: dict[str, str]) -> None:
         ordered = sorted(vocabulary)
@@ -272,6 +317,8 @@ class PostgresSearchIndex:
                     next_report += step
             flush()
             self._add_words(conn, vocabulary)
+            conn.execute(text(f"DELETE FROM {SCHEMA}.facet_counts"))
+            conn.execute(text(_RECOUNT))
             conn.execute(
                 text(
                     f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema', :v) "
@@ -387,6 +434,8 @@ class PostgresSearchIndex:
                 {facet_sql} AS facets,
                 {tag_sql} AS tags
         """
+        if not groups and not picked:
+            return self._browse(conn, sql, query, visible, order, limit, offset)
         row = conn.execute(text(statement), sql.params).one()
         page = [(int(i), float(r)) for i, r in (row.page or [])]
         facets = (
@@ -394,9 +443,47 @@ class PostgresSearchIndex:
         )
         hits = self._hits(conn, sql, tsquery, page)
         suggestion = None
-        if query.text.strip():
+        # Plain words that found something are each in a visible document: known words,
+        # nothing to correct (the Whoosh backend comes to the same answer the long way).
+        plain = all(
+            len(g) == 1 and g[0].kind == "word" and g[0].field is None and not g[0].negated
+            for g in groups
+        )
+        if query.text.strip() and not (plain and groups and int(row.total) > 0):
             suggestion = self._suggest(conn, query, query.text.strip())
         return SearchResults(int(row.total), query.page, query.per_page, hits, facets, suggestion)
+
+    def _browse(
+        self,
+        conn: Connection,
+        sql: SqlBuilder,
+        query: SearchQuery,
+        visible: str,
+        order: str,
+        limit: str,
+        offset: str,
+    ) -> SearchResults:
+        """No text and no filter: the counts come from ``facet_counts``, the page from an index."""
+        counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+        for facet, value, n in conn.execute(
+            text(
+                f"SELECT facet, value, sum(n) FROM {SCHEMA}.facet_counts d "
+                f"WHERE {visible} GROUP BY facet, value HAVING sum(n) > 0"
+            ),
+            sql.params,
+        ):
+            counts[facet][value] = int(n)
+        total = sum(counts["kind"].values())
+        ids = conn.execute(
+            text(
+                f"SELECT asset_id FROM {SCHEMA}.documents d WHERE {visible} "
+                f"ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            ),
+            sql.params,
+        ).scalars()
+        hits = self._hits(conn, sql, None, [(int(i), 0.0) for i in ids])
+        facets = self._ordered(counts, {}, query) if query.facets else {}
+        return SearchResults(total, query.page, query.per_page, hits, facets, None)
 
     def _facets(
         self,
@@ -412,6 +499,13 @@ class PostgresSearchIndex:
                     if row[f"n_{facet}"]:
                         counts[facet][str(row[f"v_{facet}"])] = int(row[f"n_{facet}"])
         counts["tag"] = {str(k): int(v) for k, v in tags.items()}
+        return self._ordered(counts, picked, query)
+
+    @staticmethod
+    def _ordered(
+        counts: dict[str, dict[str, int]], picked: dict[str, list[str]], query: SearchQuery
+    ) -> dict[str, dict[str, int]]:
+        """Each facet's values, most frequent first (years newest first), picked ones kept."""
         out: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             found = counts[facet]
@@ -507,7 +601,7 @@ class PostgresSearchIndex:
         found = conn.execute(
             text(
                 f"SELECT count(*) FROM (SELECT 1 FROM {SCHEMA}.documents d "
-                f"WHERE d.vector @@ (plainto_tsquery('{SCHEMA}.spanish', :w) || "
+                f"WHERE d.vector @@ (SELECT plainto_tsquery('{SCHEMA}.spanish', :w) || "
                 f"plainto_tsquery('{SCHEMA}.names', :w)) AND {visible} "
                 "AND lower(unaccent(CAST(d.texts AS text))) ~ :pattern LIMIT 1000) s"
             ),
@@ -526,7 +620,7 @@ class PostgresSearchIndex:
             known = conn.execute(
                 text(
                     f"SELECT EXISTS (SELECT 1 FROM {SCHEMA}.documents d WHERE d.vector @@ "
-                    f"(plainto_tsquery('{SCHEMA}.spanish', :w) || CAST(unaccent(CAST("
+                    f"(SELECT plainto_tsquery('{SCHEMA}.spanish', :w) || CAST(unaccent(CAST("
                     f"plainto_tsquery('{SCHEMA}.spanish_raw', :o) AS text)) AS tsquery) || "
                     f"plainto_tsquery('{SCHEMA}.names', :w)) AND {visible})"
                 ),

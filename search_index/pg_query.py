@@ -83,9 +83,11 @@ def parse(text: str) -> list[list[Clause]]:
     text = clean(text).replace("(", " ").replace(")", " ")
     groups: list[list[Clause]] = []
     join_next = negate_next = False
+    operators: list[str] = []
     for match in _TOKEN.finditer(text):
         minus, raw_field, phrase, word = match.groups()
         if phrase is None and raw_field is None and word in ("AND", "OR", "NOT", "ANDNOT"):
+            operators.append(word)
             join_next = word == "OR" and bool(groups)
             negate_next = word in ("NOT", "ANDNOT")
             continue
@@ -101,6 +103,9 @@ def parse(text: str) -> list[list[Clause]]:
         join_next = False
         if len(groups) >= MAX_QUERY_WORDS:
             break
+    if not groups and operators:
+        # "AND OR NOT" joins nothing: the words themselves are what was asked for.
+        groups = [[Clause("word", word)] for word in operators]
     return groups
 
 
@@ -159,14 +164,19 @@ class SqlBuilder:
         return self._identifier(text) if kind == "word" else None
 
     def tsquery(self, clause: Clause) -> str | None:
-        """The tsquery of a text clause over the fields it names (``None``: nothing can match)."""
+        """The tsquery of a text clause over the fields it names (``None``: nothing can match).
+
+        It is a scalar subquery, so PostgreSQL computes it once per statement (an
+        InitPlan) instead of once per row it checks: ``unaccent`` is only stable.
+        """
         if clause.field is not None:
-            return self._query_for(FIELDS_BY_NAME[clause.field].analysis, clause.kind, clause.text)
+            query = self._query_for(FIELDS_BY_NAME[clause.field].analysis, clause.kind, clause.text)
+            return None if query is None else f"(SELECT {query})"
         analyses = sorted({f.analysis for f in FIELDS_BY_NAME.values()})
         parts = [q for a in analyses if (q := self._query_for(a, clause.kind, clause.text))]
         if not parts:
             return None
-        return "(" + " || ".join(parts) + ")"
+        return "(SELECT " + " || ".join(parts) + ")"
 
     # Conditions
 
@@ -226,4 +236,4 @@ class SqlBuilder:
             if queries:
                 positive.append("(" + " || ".join(queries) + ")")
         where = " AND ".join(conditions) if conditions else "true"
-        return where, (" && ".join(positive) if positive else None)
+        return where, ("(SELECT " + " && ".join(positive) + ")" if positive else None)

@@ -11,6 +11,9 @@ Everything lives in one schema, ``brandhub_search``, so the app's own tables
   folded and unstemmed, with a trigram index (``pg_trgm``); a word stays
   here after its last document goes, and every use of it checks that a
   document the searcher may see still has it;
+* ``facet_counts``: how many documents have each facet value, per agency
+  and public flag, kept in step by every write, so that browsing with no
+  text and no filter counts a handful of rows rather than every document;
 * ``meta``: the schema version the documents were built with.
 
 Analysis
@@ -158,6 +161,14 @@ DDL: tuple[str, ...] = (
     )""",
     f"CREATE INDEX words_trigrams ON {SCHEMA}.words USING gin (word gin_trgm_ops)",
     f"CREATE TABLE {SCHEMA}.meta (key text PRIMARY KEY, value text NOT NULL)",
+    f"""CREATE TABLE {SCHEMA}.facet_counts (
+        facet text NOT NULL,
+        value text NOT NULL,
+        agency text NOT NULL,
+        public boolean NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (facet, value, agency, public)
+    )""",
 )
 #: Undoes :data:`DDL` but the extensions, which other schemas may use.
 DROP: tuple[str, ...] = (f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE",)

@@ -63,7 +63,9 @@ def make(
 
     def make_pg(docs: tuple[AssetDocument, ...]) -> Index:
         with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words"))
+            conn.execute(
+                text(f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words, {SCHEMA}.facet_counts")
+            )
         idx = PostgresSearchIndex(engine, folder)
         idx.apply(docs)
         return idx
@@ -116,6 +118,7 @@ def found(idx: Index, text: str = "", **kwargs: object) -> set[int]:
         ("img_2034.jpg", {1}),
         ("2021", {6}),  # a year also matches the capture year
         ("de la", {1, 2, 3, 4, 5, 6, 7, 8}),  # only stop words: everything
+        ("AND OR NOT", set()),  # operators joining nothing are words
     ],
 )
 def test_query_means_the_same(archive: Index, text: str, expected: set[int]) -> None:
@@ -239,6 +242,17 @@ def test_apply_replaces_and_deletes(make: Make) -> None:
     assert found(idx, "escuela primaria") == set()
     assert idx.doc_ids() == {1, 3, 4, 5, 6, 7, 8}
     assert idx.doc_count() == 7
+    # Browsing (kept counts on PostgreSQL) agrees with counting the hits one by one.
+    for scope in ({}, {"public_only": True}, {"agencies": frozenset({"salud"})}):
+        browse, counted = find(idx, **scope), find(idx, "-zzzz", **scope)
+        assert browse.facets == counted.facets
+        assert browse.total == counted.total
+    assert find(idx).facets["agency"] == {
+        "comunicacion": 2,
+        "cultura": 2,
+        "educacion": 2,
+        "salud": 1,
+    }
 
 
 def test_stale_finds_missing_and_changed_documents(make: Make) -> None:

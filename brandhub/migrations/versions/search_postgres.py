@@ -67,6 +67,14 @@ _UPGRADE = (
     )""",
     "CREATE INDEX words_trigrams ON brandhub_search.words USING gin (word gin_trgm_ops)",
     "CREATE TABLE brandhub_search.meta (key text PRIMARY KEY, value text NOT NULL)",
+    """CREATE TABLE brandhub_search.facet_counts (
+        facet text NOT NULL,
+        value text NOT NULL,
+        agency text NOT NULL,
+        public boolean NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (facet, value, agency, public)
+    )""",
 )
 
 
