@@ -65,18 +65,20 @@ _START, _STOP = "\ue000", "\ue001"
 _MAX_PREFIX_WORDS = 200
 _ELLIPSIS = "…"
 
-_COLUMNS = (
-    "asset_id, texts, vector, category, kind, agency, year, tags, orientation, "
-    "compliance, status, public, created, captured, titlekey"
+#: One column per single-valued facet, named like its Whoosh field; tags are an array.
+_SINGLE_COLUMNS = tuple(FACET_FIELDS[f] for f in _SINGLE)
+_COLUMNS = ", ".join(
+    ("asset_id", "texts", "vector", *_SINGLE_COLUMNS, "tags", "public", "created", "captured")
+    + ("titlekey",)
 )
 _UPSERT = (
     f"INSERT INTO {SCHEMA}.documents ({_COLUMNS}) VALUES (:asset_id, CAST(:texts AS jsonb), "
     + document_vector_sql([f"f_{f.name}" for f in PG_FIELDS])
-    + ", :category, :kind, :agency, :year, :tags, :orientation, :compliance, :status, "
-    ":public, :created, :captured, :titlekey) ON CONFLICT (asset_id) DO UPDATE SET "
+    + "".join(f", :{c}" for c in _SINGLE_COLUMNS)
+    + ", :tags, :public, :created, :captured, :titlekey) ON CONFLICT (asset_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
 )
-_FACET_COLUMNS = "category, kind, agency, year, tags, orientation, compliance, status, public"
+_FACET_COLUMNS = ", ".join((*_SINGLE_COLUMNS, "tags", "public"))
 _COUNT = (
     f"INSERT INTO {SCHEMA}.facet_counts (facet, value, agency, public, n) "
     "VALUES (:facet, :value, :agency, :public, :n) ON CONFLICT (facet, value, agency, public) "
@@ -104,14 +106,8 @@ def _row(doc: AssetDocument) -> dict[str, Any]:
     row: dict[str, Any] = {
         "asset_id": doc.id,
         "texts": json.dumps(texts, ensure_ascii=False),
-        "category": values.get("category"),
-        "kind": values["kind"],
-        "agency": values.get("agency"),
-        "year": values["year"],
+        **{column: values.get(column) for column in _SINGLE_COLUMNS},
         "tags": values["tag"].split(",") if values.get("tag") else [],
-        "orientation": values.get("orientation"),
-        "compliance": values["compliance"],
-        "status": values["status"],
         "public": doc.public,
         "created": values["created"],
         "captured": values.get("captured"),
@@ -418,10 +414,10 @@ class PostgresSearchIndex:
                 "(SELECT jsonb_object_agg(t, n) FROM (SELECT t, count(*) AS n FROM hits, "
                 f"unnest(hits.tags) t WHERE {all_but('tag')} GROUP BY t) s WHERE n > 0)"
             )
+        facet_columns = ", ".join(f"d.{c}" for c in _SINGLE_COLUMNS)
         statement = f"""
             WITH hits AS MATERIALIZED (
-                SELECT d.asset_id, d.category, d.kind, d.agency, d.year, d.tags,
-                       d.orientation, d.compliance, d.status, d.created, d.titlekey,
+                SELECT d.asset_id, {facet_columns}, d.tags, d.created, d.titlekey,
                        {rank} AS rank{flag_columns}
                 FROM {SCHEMA}.documents d
                 WHERE {where} AND {visible}
@@ -677,8 +673,7 @@ class PostgresSearchIndex:
         with self._connection(None) as conn:
             rows = conn.execute(
                 text(
-                    "SELECT asset_id, texts, category, kind, agency, year, tags, orientation, "
-                    "compliance, status, public, created, captured "
+                    f"SELECT asset_id, texts, {_FACET_COLUMNS}, created, captured "
                     f"FROM {SCHEMA}.documents WHERE asset_id = ANY(:ids)"
                 ),
                 {"ids": sorted(expected)},

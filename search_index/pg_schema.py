@@ -46,7 +46,10 @@ analysis follows :data:`NAME_FIELDS` and :data:`IDENTIFIER_FIELDS` (any other
 field is Spanish prose). A new text field needs only its entry in
 ``DEFAULT_FIELD_BOOSTS`` and :func:`~search_index.schema.document_fields`:
 its text goes into ``texts`` and ``vector`` with no change of table (then
-``brandhub reindex``).
+``brandhub reindex``). A new single-valued facet (in ``FACETS`` and
+``FACET_FIELDS``) needs one ``text`` column of that name in ``documents``
+(a migration); the backend reads, writes, filters and counts facets from
+those two tables.
 """
 
 from __future__ import annotations

@@ -7,18 +7,21 @@ suite (``BRANDHUB_TEST_DATABASE_URL``) and are skipped on SQLite.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
+import brandhub
 from brandhub import create_app
 from brandhub.config import ConfigError
 from brandhub.models import Asset, IndexChange
 from brandhub.search import service
 from search_index import SearchQuery
 from search_index.pg_index import PostgresSearchIndex
+from search_index.pg_schema import DDL
 from tests.factories import app_config, change, session, upload
 from tests.plugins.databases import PostgresServer
 
@@ -106,3 +109,18 @@ def test_reindex_rebuilds_the_tables_from_the_database(pg_app: Flask, api_for) -
     result = pg_app.test_cli_runner().invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     assert _ids(pg_app, "reforestacion") == {asset}
+
+
+def test_the_migration_creates_what_the_search_package_describes() -> None:
+    # search_index.pg_schema.DDL (what tests and tools install) and the migration
+    # (what the app installs) are written twice on purpose; they must agree.
+    path = Path(brandhub.__file__).parent / "migrations" / "versions" / "search_postgres.py"
+    spec = importlib.util.spec_from_file_location("search_postgres_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def normal(statements: tuple[str, ...]) -> list[str]:
+        return [" ".join(s.split()) for s in statements]
+
+    assert normal(module._UPGRADE) == normal(DDL)
