@@ -283,8 +283,12 @@ class PostgresSearchIndex:
     ) -> int:
         """Replace every document with ``docs`` in one transaction; return how many.
 
-        Searches read the old documents until it commits. ``progress`` is called
-        with the number indexed so far, about every 1% of ``count`` (or 500).
+        Searches read the old documents until it commits. Writes that change a
+        document meanwhile wait for the commit (their rows are locked by it), so
+        on a large archive run it at a quiet hour: with this backend a rebuild is
+        only needed after a schema change or a switch from Whoosh, since every
+        change is written when it happens. ``progress`` is called with the
+        number indexed so far, about every 1% of ``count`` (or 500).
         """
         step = max(1, count // 100) if count else 500
         indexed = 0
