@@ -415,8 +415,10 @@ class PostgresSearchIndex:
                 + f" FROM hits GROUP BY GROUPING SETS ({sets})) s)"
             )
             tag_sql = (
-                "(SELECT jsonb_object_agg(t, n) FROM (SELECT t, count(*) AS n FROM hits, "
-                f"unnest(hits.tags) t WHERE {all_but('tag')} GROUP BY t) s WHERE n > 0)"
+                # unnest in the select list (a ProjectSet) is about twice as fast as a
+                # lateral unnest joined to every hit.
+                "(SELECT jsonb_object_agg(t, n) FROM (SELECT t, count(*) AS n FROM (SELECT "
+                f"unnest(tags) AS t FROM hits WHERE {all_but('tag')}) u GROUP BY t) s)"
             )
         facet_columns = ", ".join(f"d.{c}" for c in _SINGLE_COLUMNS)
         statement = f"""
