@@ -543,7 +543,7 @@ class PostgresSearchIndex:
                 body = f"d.texts->>'{name}'"
                 if pg_field.analysis == "identifier":
                     continue  # marked below, as the Whoosh backend does: the whole name
-                opts = snippet if name == "description" else options
+                opts = snippet if name in ("description", "text") else options
                 columns.append(
                     f"ts_headline('{SCHEMA}.{config}', {body}, {tsquery}, '{opts}') AS h_{name}"
                 )
@@ -573,8 +573,9 @@ class PostgresSearchIndex:
                     key = f"h_{name}"
                     if key not in mapping or not texts.get(name):
                         continue
-                    if name == "description":
-                        lights[name] = _snippet(texts[name], mapping[key])
+                    if name in ("description", "text"):
+                        if name == "description" or _START in (mapping[key] or ""):
+                            lights[name] = _snippet(texts[name], mapping[key])
                     elif name == "title" or _START in (mapping[key] or ""):
                         lights[name] = _marked(mapping[key])
                 self._mark_identifiers(texts, sql, lights)

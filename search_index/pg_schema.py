@@ -150,6 +150,7 @@ DDL: tuple[str, ...] = (
         orientation text,
         compliance text NOT NULL,
         status text NOT NULL,
+        has_text text,
         public boolean NOT NULL,
         created bigint NOT NULL,
         captured bigint,

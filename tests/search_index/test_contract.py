@@ -267,3 +267,35 @@ def test_rebuild_replaces_everything(make: Make) -> None:
     assert idx.rebuild(iter(ARCHIVE[:2]), count=2, progress=done.append) == 2
     assert idx.doc_ids() == {1, 2}
     assert done and done[-1] == 2
+
+
+@pytest.fixture
+def pieces(make: Make) -> Index:
+    from .test_piece_text_search import DOCS
+
+    return make(DOCS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vacunación", {1, 4}),
+        ("vacunas", {1, 4}),
+        ("VACUNACION gripe", {1}),
+        ("texto:vacunación", {1}),
+        ("inscripciones", {3}),
+    ],
+)
+def test_the_words_in_a_piece_are_searchable(pieces: Index, text: str, expected: set[int]) -> None:
+    assert found(pieces, text) == expected
+
+
+def test_the_words_in_a_piece_have_a_snippet_and_a_facet(pieces: Index) -> None:
+    [hit] = find(pieces, "gripe").hits
+    snippet = hit.highlights["text"]
+    assert "<mark>gripe</mark>" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) < 400
+    assert find(pieces).facets["has_text"] == {"no": 2, "yes": 2}
+    assert found(pieces, filters={"has_text": ["yes"]}) == {1, 3}
+    assert found(pieces, "vacunación", filters={"has_text": ["no"]}) == {4}

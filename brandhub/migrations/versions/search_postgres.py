@@ -1,7 +1,7 @@
 """the PostgreSQL search backend's schema: unaccent, pg_trgm, text search configurations, tables
 
 Revision ID: search_postgres
-Revises: resumable_uploads
+Revises: piece_texts
 Create Date: 2026-12-07
 
 On PostgreSQL only (SQLite has nothing to do): the ``brandhub_search`` schema
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "search_postgres"
-down_revision = "resumable_uploads"
+down_revision = "piece_texts"
 
 _TOKENS = (
     "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, "
@@ -53,6 +53,7 @@ _UPGRADE = (
         orientation text,
         compliance text NOT NULL,
         status text NOT NULL,
+        has_text text,
         public boolean NOT NULL,
         created bigint NOT NULL,
         captured bigint,
