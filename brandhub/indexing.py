@@ -257,12 +257,17 @@ def _before_commit(session: Session) -> None:
         ids = session.info.pop(_NOW, None)
         if not ids:
             return
-        assets = {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(ids)))}
-        now = utcnow()
+        connection = session.connection()
+        # Read the rows afresh, on the same connection (so inside this transaction): the
+        # session's own objects may hold relationships loaded before this flush (a
+        # text row added by id leaves ``asset.piece_text`` as it was), and the caller's
+        # objects are left as they are.
+        with Session(bind=connection, autoflush=False) as fresh:
+            assets = {a.id: a for a in fresh.scalars(select(Asset).where(Asset.id.in_(ids)))}
+            now = utcnow()
+            upserts = [document_for(assets[i], now) for i in sorted(ids) if i in assets]
         index_of().apply(
-            upserts=[document_for(assets[i], now) for i in sorted(ids) if i in assets],
-            deletes=sorted(set(ids) - set(assets)),
-            connection=session.connection(),
+            upserts=upserts, deletes=sorted(set(ids) - set(assets)), connection=connection
         )
 
 
