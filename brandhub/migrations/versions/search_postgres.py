@@ -1,7 +1,7 @@
 """the PostgreSQL search backend's schema: unaccent, pg_trgm, text search configurations, tables
 
 Revision ID: search_postgres
-Revises: piece_texts
+Revises: resumable_upload_state
 Create Date: 2026-12-07
 
 On PostgreSQL only (SQLite has nothing to do): the ``brandhub_search`` schema
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "search_postgres"
-down_revision = "piece_texts"
+down_revision = "resumable_upload_state"
 
 _TOKENS = (
     "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, "
