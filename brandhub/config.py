@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # Apply queued search index changes after each write request (off when a worker drains).
     "SEARCH_DRAIN_INLINE": True,
     "SEARCH_LOCK_TIMEOUT": 30,  # seconds a drain waits for the index before leaving it queued
+    # Where the search index lives: "whoosh" (files in INDEX_PATH, one host) or
+    # "postgres" (tables in the PostgreSQL database, written in each write's transaction).
+    "SEARCH_BACKEND": "whoosh",
     "MAX_UPLOAD_MB": 2048,
     # Resumable (tus) uploads at /api/v1/uploads: hours an unfinished one is kept, how
     # many unfinished ones a person may have, and where their bytes wait (default:
@@ -284,6 +287,14 @@ def validate(config: dict[str, Any]) -> None:
     url = str(config["DATABASE_URL"])
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("BRANDHUB_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+    search = config.get("SEARCH_BACKEND") or "whoosh"
+    if search not in ("whoosh", "postgres"):
+        raise ConfigError(f"BRANDHUB_SEARCH_BACKEND must be 'whoosh' or 'postgres', got {search!r}")
+    if search == "postgres" and not url.startswith("postgresql"):
+        raise ConfigError(
+            "BRANDHUB_SEARCH_BACKEND=postgres needs a PostgreSQL database: set "
+            "BRANDHUB_DATABASE_URL to a postgresql:// URL, or use the whoosh backend"
+        )
 
 
 def storage_settings(config: dict[str, Any]) -> StorageSettings:

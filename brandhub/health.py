@@ -211,7 +211,15 @@ def check_store(app: Flask, *, force_write: bool = False) -> Check:
 
 
 def index_exists(app: Flask) -> bool:
-    """Whether the index folder holds an index (``CURRENT`` names its generation)."""
+    """Whether the index folder holds an index (``CURRENT`` names its generation).
+
+    With the PostgreSQL search backend there is no folder: the index is tables the
+    migrations made, and reading them (``doc_count``) says whether they are there.
+    """
+    from .search import service  # the search service is built after this module
+
+    if service(app).in_database:
+        return True
     return (Path(app.config["INDEX_PATH"]) / "CURRENT").is_file()
 
 

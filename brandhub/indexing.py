@@ -15,6 +15,19 @@ too). Changes that cannot alter a document (a new rendition, ``updated_at``)
 queue nothing. Statements that bypass the ORM (``session.execute(update(...))``)
 are not seen: code that uses them calls :func:`enqueue` itself.
 
+In the database's own transaction (the PostgreSQL backend)
+---------------------------------------------------------
+
+When the search index is tables in the same PostgreSQL database
+(``BRANDHUB_SEARCH_BACKEND=postgres``), the app's sessions carry the index in
+``session.info[IN_TRANSACTION]``. Then the flush listeners note the changed
+asset ids instead of queueing them, and just before the transaction commits
+(``before_commit``) their documents are built from the rows as they are and
+written with the same connection: the row and its document commit or roll back
+together, and a search right after the commit sees the change. Only the
+changes that wait for a moment (an embargo that ends) still go through the
+outbox and a drain.
+
 Draining
 --------
 
@@ -67,6 +80,7 @@ from sqlalchemy import Connection, delete, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, with_parent
 
 from search_index import AssetDocument, IndexBusy, IndexUnavailable, SearchIndex
+from search_index.pg_index import PostgresSearchIndex
 
 from . import file_text
 from .categories import asset_category
@@ -87,6 +101,10 @@ IGNORED_ATTRIBUTES = frozenset(
 #: Asset columns holding the moments its public visibility changes by itself.
 TIMED_ATTRIBUTES = ("embargo_until", "expires_at")
 LOCK_FILE = "OUTBOX.lock"
+#: ``session.info`` key of a callable giving an index written inside the session's
+#: transaction (the PostgreSQL backend; see "In the database's own transaction").
+IN_TRANSACTION = "brandhub.search_in_transaction"
+_NOW = "brandhub.search_now"
 
 AssetIds = Callable[[Connection, Any], Iterable[int]]
 #: Model -> function giving the ids of the assets whose documents show that row.
@@ -210,16 +228,47 @@ def _after_flush(session: Session, _context: Any) -> None:
     )
     for asset_id in related:
         changes.setdefault(asset_id, "upsert")
-    rows = [
+    immediate = [
         {"asset_id": i, "op": op, "created_at": now, "not_before": None}
         for i, op in changes.items()
-    ] + [{"asset_id": i, "op": "upsert", "created_at": now, "not_before": t} for i, t in timed]
+    ]
+    if session.info.get(IN_TRANSACTION) is not None:
+        session.info.setdefault(_NOW, set()).update(changes)
+        immediate = []
+    rows = immediate + [
+        {"asset_id": i, "op": "upsert", "created_at": now, "not_before": t} for i, t in timed
+    ]
     if rows:
         session.connection().execute(insert(IndexChange), rows)
 
 
 def _after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop("index_related", None)
+    session.info.pop(_NOW, None)
+
+
+def _before_commit(session: Session) -> None:
+    """Write the documents of the assets this transaction changed, in it (PostgreSQL backend)."""
+    index_of = session.info.get(IN_TRANSACTION)
+    if index_of is None:
+        return
+    while True:
+        session.flush()  # its listeners note what it changed
+        ids = session.info.pop(_NOW, None)
+        if not ids:
+            return
+        connection = session.connection()
+        # Read the rows afresh, on the same connection (so inside this transaction): the
+        # session's own objects may hold relationships loaded before this flush (a
+        # text row added by id leaves ``asset.piece_text`` as it was), and the caller's
+        # objects are left as they are.
+        with Session(bind=connection, autoflush=False) as fresh:
+            assets = {a.id: a for a in fresh.scalars(select(Asset).where(Asset.id.in_(ids)))}
+            now = utcnow()
+            upserts = [document_for(assets[i], now) for i in sorted(ids) if i in assets]
+        index_of().apply(
+            upserts=upserts, deletes=sorted(set(ids) - set(assets)), connection=connection
+        )
 
 
 def install() -> None:
@@ -230,12 +279,16 @@ def install() -> None:
             "before_flush": _before_flush,
             "after_flush": _after_flush,
             "after_soft_rollback": _after_rollback,
+            "before_commit": _before_commit,
         }
     )
 
 
 def enqueue(db: Session, asset_ids: Iterable[int]) -> None:
     """Queue ``asset_ids`` for reindexing in ``db``'s transaction (for Core statements)."""
+    if db.info.get(IN_TRANSACTION) is not None:
+        db.info.setdefault(_NOW, set()).update(asset_ids)
+        return
     now = utcnow()
     rows = [{"asset_id": i, "op": "upsert", "created_at": now} for i in asset_ids]
     if rows:
@@ -385,7 +438,10 @@ def _due(now: datetime) -> Any:
 
 
 def drain_outbox(
-    db: Session, index: SearchIndex, batch: int = 500, lock_timeout: float | None = None
+    db: Session,
+    index: SearchIndex | PostgresSearchIndex,
+    batch: int = 500,
+    lock_timeout: float | None = None,
 ) -> int:
     """Apply up to ``batch`` due changes to the index; return how many outbox rows it handled.
 
@@ -439,7 +495,7 @@ def drain_outbox(
 
 def drain_all(
     db: Session,
-    index: SearchIndex,
+    index: SearchIndex | PostgresSearchIndex,
     batch: int = 500,
     lock_timeout: float | None = None,
     max_batches: int | None = None,
@@ -506,8 +562,13 @@ def rebuild(
     *,
     batch: int = 500,
     progress: Progress | None = None,
+    index: PostgresSearchIndex | None = None,
 ) -> int:
     """Build a whole new index from the database and swap it in; how many assets it indexed.
+
+    ``index``, when given, is the PostgreSQL index to rebuild instead of the
+    Whoosh folder at ``index_path`` (its documents are replaced in one
+    transaction; searches read the old ones until it commits).
 
     The new index is built beside the one in use (see :mod:`search_index.index`),
     so searches keep answering from the old one meanwhile and changes made
@@ -525,11 +586,11 @@ def rebuild(
         handled = due_ids(db)
         db.commit()
     count = db.scalar(select(func.count()).select_from(Asset)) or 0
-    index = SearchIndex.for_rebuild(index_path, lock_timeout=lock_timeout)
+    target = index or SearchIndex.for_rebuild(index_path, lock_timeout=lock_timeout)
     try:
         with progress(count) if progress else nullcontext() as step:
-            written = index.rebuild(iter_documents(db, batch), count=count, progress=step)
+            written = target.rebuild(iter_documents(db, batch), count=count, progress=step)
     finally:
-        index.close()
+        target.close()
     forget(db, handled)
     return written

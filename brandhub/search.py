@@ -25,10 +25,11 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from search_index import IndexUnavailable, SearchIndex, SearchQuery, SearchResults
+from search_index.pg_index import PostgresSearchIndex
 
 from . import indexing, metrics
 from .db import database
@@ -37,23 +38,48 @@ from .operations.access import Viewer, search_scope, visible_filter
 
 log = logging.getLogger(__name__)
 _EXT = "brandhub.search"
+#: Either backend: both have the same methods (apply, search, doc_ids, stale …).
+SearchBackend = SearchIndex | PostgresSearchIndex
 
 
 class SearchService:
-    """Holds the process's ``SearchIndex``, opening it lazily and again after damage."""
+    """Holds the process's search index, opening it lazily and again after damage.
 
-    def __init__(self, path: Path, lock_timeout: float = 30.0) -> None:
+    With the Whoosh backend, a ``SearchIndex`` on files under ``path``; with
+    ``engine`` (the PostgreSQL backend), a ``PostgresSearchIndex`` on the app's
+    database, written in each write's own transaction (see :mod:`brandhub.indexing`).
+    """
+
+    def __init__(
+        self, path: Path, lock_timeout: float = 30.0, engine: Engine | None = None
+    ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
-        self._index: SearchIndex | None = None
+        self.engine = engine
+        self._index: SearchBackend | None = None
         self._lock = threading.Lock()
 
-    def index(self) -> SearchIndex:
+    @property
+    def in_database(self) -> bool:
+        """Whether the index lives in the database (the PostgreSQL backend)."""
+        return self.engine is not None
+
+    def index(self) -> SearchBackend:
         with self._lock:
             if self._index is None:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._index = SearchIndex(self.path, lock_timeout=self.lock_timeout)
+                if self.engine is not None:
+                    self._index = PostgresSearchIndex(
+                        self.engine, self.path, lock_timeout=self.lock_timeout
+                    )
+                else:
+                    self._index = SearchIndex(self.path, lock_timeout=self.lock_timeout)
             return self._index
+
+    def rebuild_target(self) -> PostgresSearchIndex | None:
+        """The index a rebuild writes into, when it is not the Whoosh folder at ``path``."""
+        index = self.index() if self.engine is not None else None
+        return index if isinstance(index, PostgresSearchIndex) else None
 
     def forget(self) -> None:
         """Close the index so the next use reopens it (after a rebuild or damage)."""
@@ -67,9 +93,17 @@ def init_app(app: Flask) -> None:
     indexing.install()
     app.config.setdefault("SEARCH_DRAIN_INLINE", True)
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 30)
-    app.extensions[_EXT] = SearchService(
-        Path(app.config["INDEX_PATH"]), float(app.config["SEARCH_LOCK_TIMEOUT"])
+    engine = None
+    if app.config.get("SEARCH_BACKEND") == "postgres":
+        db = database(app)
+        engine = db.engine
+    svc = SearchService(
+        Path(app.config["INDEX_PATH"]), float(app.config["SEARCH_LOCK_TIMEOUT"]), engine
     )
+    app.extensions[_EXT] = svc
+    if engine is not None:
+        # Every session of this app writes search documents in its own transaction.
+        database(app).sessionmaker.configure(info={indexing.IN_TRANSACTION: svc.index})
     app.after_request(_drain_after_write)
     app.jinja_env.globals["did_you_mean"] = did_you_mean
 

@@ -39,7 +39,11 @@ Rebuilding
 :meth:`~SearchIndex.rebuild` creates the next generation folder, announces
 itself in a ``REBUILD`` marker (written while holding the current
 generation's write lock, so every ``apply`` either finished before or sees
-the marker), then indexes every document with one writer and one commit.
+the marker), then indexes every document and commits once. A large rebuild
+(:data:`PARALLEL_BUILD_DOCS` or more) writes with one process per core
+(Whoosh's multiprocessing writer): each indexes its share of the batches into a
+segment of its own, so analysing and writing postings both run in parallel,
+and the generation starts with that many segments.
 Meanwhile ``apply`` keeps updating the current generation, so searches stay
 fresh, and also appends each change to the new generation's journal. At the
 end the rebuild takes the current generation's write lock, replays the
@@ -99,7 +103,10 @@ from .schema import SCHEMA_VERSION, build_schema, document_fields
 from .suggest import suggest
 from .views import IndexView, SegmentCache
 
-__all__ = ["SearchIndex"]
+__all__ = ["PARALLEL_BUILD_DOCS", "SearchIndex"]
+
+#: A rebuild of at least this many documents writes with one process per core.
+PARALLEL_BUILD_DOCS = 20_000
 
 _READ_ERRORS = (
     OSError,
@@ -148,6 +155,7 @@ class SearchIndex:
         self._layout = Layout(Path(path))
         self._lock_timeout = lock_timeout
         self._writer_memory_mb = writer_memory_mb
+        self._build_processes: int | None = None
         self._schema = build_schema()
         self._parser = QueryParser(self._schema)
         self._lock = threading.RLock()
@@ -334,6 +342,7 @@ class SearchIndex:
         docs: Iterable[AssetDocument],
         count: int | None = None,
         progress: Callable[[int], None] | None = None,
+        processes: int | None = None,
     ) -> int:
         """Index ``docs`` into a new generation and swap it in; return how many were indexed.
 
@@ -342,8 +351,11 @@ class SearchIndex:
         read lazily (a generator over the database) so that rows changed
         after the rebuild starts are either read new or replayed.
         ``progress`` is called with the number of documents indexed so far,
-        about every 1% of ``count`` (or every 500 documents).
+        about every 1% of ``count`` (or every 500 documents). ``processes``
+        writers (default: one per core, up to 4, for :data:`PARALLEL_BUILD_DOCS`
+        documents or more, else one).
         """
+        self._build_processes = processes
         layout = self._layout
         with layout.layout_lock():
             if layout.marker() is not None:
@@ -379,7 +391,16 @@ class SearchIndex:
         ix = whoosh_index.create_in(str(self._layout.path(target)), self._schema)
         self._layout.write_schema_version(target, SCHEMA_VERSION)
         step = max(1, count // 100) if count else 500
-        writer = ix.writer(limitmb=self._writer_memory_mb)
+        procs = self._build_procs(count)
+        if procs > 1:
+            # Each child indexes every procs-th batch into a segment of its own and
+            # writes it out in parallel with the others; the segments are kept as
+            # they are (searches read across segments), not merged again.
+            writer = ix.writer(
+                procs=procs, multisegment=True, limitmb=self._writer_memory_mb, batchsize=500
+            )
+        else:
+            writer = ix.writer(limitmb=self._writer_memory_mb)
         indexed = 0
         seen: set[int] = set()
         try:
@@ -398,6 +419,14 @@ class SearchIndex:
             raise
         writer.commit()
         return indexed
+
+    def _build_procs(self, count: int | None) -> int:
+        """Writer processes for a rebuild of ``count`` documents: one per core for large ones."""
+        if self._build_processes is not None:
+            return self._build_processes
+        if count is None or count < PARALLEL_BUILD_DOCS:
+            return 1
+        return max(1, min(os.cpu_count() or 1, 4))
 
     def _swap(self, old: str | None, target: str) -> None:
         layout = self._layout

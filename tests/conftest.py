@@ -75,16 +75,25 @@ def template_db(
 
 @pytest.fixture
 def app_factory(
-    tmp_path: Path, template_db: Path | str, pg_server: PostgresServer | None
+    tmp_path: Path,
+    template_db: Path | str,
+    pg_server: PostgresServer | None,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Callable[..., Flask]]:
+    """Apps on the suite's database; on PostgreSQL they also search with the PostgreSQL
+    backend, unless the test is marked ``search_backend("whoosh")`` (about the Whoosh
+    index, its outbox and drains)."""
     made: list[Flask] = []
     databases: list[str] = []
+    marker = request.node.get_closest_marker("search_backend")
+    search_backend = marker.args[0] if marker else "postgres"
 
     def make(**extra: Any) -> Flask:
         instance = tmp_path / f"instance{len(made)}"
         instance.mkdir()
         own_database = "DATABASE_URL" in extra
         if not own_database and pg_server is not None:
+            extra.setdefault("SEARCH_BACKEND", search_backend)
             databases.append(pg_server.new_name())
             extra["DATABASE_URL"] = pg_server.create(databases[-1], template=str(template_db))
         elif not own_database:

@@ -38,7 +38,12 @@ def reindex(batch: int = 500) -> None:
     svc = service()
     try:
         written = indexing.rebuild(
-            get_session(), svc.path, svc.lock_timeout, batch=batch, progress=_progress_bar
+            get_session(),
+            svc.path,
+            svc.lock_timeout,
+            batch=batch,
+            progress=_progress_bar,
+            index=svc.rebuild_target(),
         )
     except indexing.OutboxBusy as exc:
         raise click.ClickException(_("The search index is busy; try again in a moment.")) from exc

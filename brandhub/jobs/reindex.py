@@ -34,7 +34,7 @@ def reindex(ctx: JobContext) -> None:
         raise IndexWriterBusy("the search index writer lock stayed taken")
     try:
         svc = service(ctx.app)
-        written = indexing.rebuild(ctx.db, svc.path, svc.lock_timeout)
+        written = indexing.rebuild(ctx.db, svc.path, svc.lock_timeout, index=svc.rebuild_target())
         svc.forget()
         log.info("search index rebuilt: %s assets indexed", written)
     finally:

@@ -369,3 +369,16 @@ def test_forked_process_reopens_its_files(new_index: NewIndex) -> None:
     assert child.exitcode == 0
     assert reopened
     assert mine == theirs == expected
+
+
+def test_a_parallel_rebuild_finds_the_same(new_index: NewIndex) -> None:
+    single, parallel = new_index("single"), new_index("parallel")
+    single.rebuild(iter(ARCHIVE), count=len(ARCHIVE), processes=1)
+    assert parallel.rebuild(iter(ARCHIVE), count=len(ARCHIVE), processes=2) == len(ARCHIVE)
+    for text in ("", "escuela", "salud -video", "credit:perez", "vacunaci*"):
+        a = single.search(SearchQuery(text=text, sort="title"))
+        b = parallel.search(SearchQuery(text=text, sort="title"))
+        assert [h.id for h in a.hits] == [h.id for h in b.hits]
+        assert a.facets == b.facets
+        assert a.total == b.total
+    assert parallel.doc_ids() == {d.id for d in ARCHIVE}

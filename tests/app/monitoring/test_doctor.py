@@ -74,6 +74,7 @@ def test_a_healthy_instance_exits_0(app: Flask, api_for: Callable[..., Api]) -> 
     assert problems(app, output) == {}
 
 
+@pytest.mark.search_backend("whoosh")  # deletes the Whoosh index folder
 def test_a_deleted_index_is_named_with_what_to_do(app: Flask, api_for: Callable[..., Api]) -> None:
     healthy(app, api_for)
     service(app).forget()
@@ -143,6 +144,7 @@ def test_an_original_missing_from_the_store_is_found_by_the_sample(
     assert "brandhub restore" in found[agreement]
 
 
+@pytest.mark.search_backend("whoosh")  # deletes the Whoosh index folder
 def test_an_index_that_lost_its_documents_disagrees_with_the_database(
     app: Flask, api_for: Callable[..., Api]
 ) -> None:

@@ -127,6 +127,7 @@ def test_a_stopped_store_turns_readyz_red_at_the_next_probe_and_green_when_back(
     assert status == 200
 
 
+@pytest.mark.search_backend("whoosh")  # deletes the Whoosh index folder
 def test_readyz_names_a_missing_index_and_a_stopped_indexer(
     app_factory: Callable[..., Flask],
 ) -> None:

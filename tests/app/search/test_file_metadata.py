@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from tests.assets.media_factory import make_jpeg, make_png
@@ -76,6 +77,7 @@ def test_suggestion_keeps_hyphenated_words(api_for):
     assert body["suggestion"] is None and [r["title"] for r in body["results"]] == ["Un close-up"]
 
 
+@pytest.mark.search_backend("whoosh")  # about the Whoosh index
 def test_an_index_of_an_older_schema_is_rebuilt(app, runner, api_for):
     from brandhub.search import service
     from search_index.layout import SCHEMA_FILE, Layout

@@ -112,6 +112,7 @@ def test_visibility_on_the_page(app, client, make_user, login):
     assert "Borrador de obras" not in html and "Agencia Obras" not in html
 
 
+@pytest.mark.search_backend("whoosh")  # about the Whoosh index
 def test_a_damaged_index_does_not_break_the_library(app, client, make_user, login):
     login(make_user("editor"))
     _upload_page(client, "Acto")
@@ -128,6 +129,7 @@ def test_a_damaged_index_does_not_break_the_library(app, client, make_user, logi
     assert api_response.status_code in (401, 503)
 
 
+@pytest.mark.search_backend("whoosh")  # about the Whoosh index
 def test_the_api_says_when_the_index_is_unavailable(app, api_for):
     api = api_for("editor")
     upload(api, 1, title="Acto")

@@ -16,6 +16,10 @@ from tests.app.search.support import drain, stale, titles
 from tests.assets.media_factory import make_jpeg
 from tests.factories import Api, add_token, add_user, change, session, upload
 
+# The outbox and its drains are how the Whoosh index is kept in step; the PostgreSQL
+# backend writes in the same transaction instead (test_postgres_backend.py).
+pytestmark = pytest.mark.search_backend("whoosh")
+
 
 def _queued(app):
     with session(app) as db:

@@ -42,6 +42,7 @@ def test_processes_changing_assets_at_once_lose_nothing(app):
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": app.config["DATABASE_URL"],
         "INDEX_PATH": app.config["INDEX_PATH"],
+        "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
         "JOBS_BACKEND": "immediate",
     }
     ctx = multiprocessing.get_context("spawn")

@@ -56,6 +56,7 @@ def _queued(db) -> list[int]:
     return ids
 
 
+@pytest.mark.search_backend("whoosh")  # about the Whoosh index
 def test_collection_changes_queue_their_assets(app, db, albums):
     api = Api(app.test_client(), add_token(app, add_user(app, "editor")))
     a, b, c = (upload(api, n, title=f"Foto {n}")["id"] for n in range(3))

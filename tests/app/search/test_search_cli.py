@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from brandhub import create_app, indexing
@@ -52,6 +53,7 @@ def test_reindex_gives_the_same_results(app, runner):
     assert stale(app) == (set(), [])
 
 
+@pytest.mark.search_backend("whoosh")  # about the Whoosh index
 def test_a_reader_keeps_answering_during_a_rebuild(app, db):
     api = Api(app.test_client(), add_token(app, add_user(app, "editor")))
     for n in range(5):

@@ -1,0 +1,224 @@
+"""The PostgreSQL side of the search index: its tables, text search configurations, fields.
+
+Everything lives in one schema, ``brandhub_search``, so the app's own tables
+(and the migration checks that compare them with the models) never see it:
+
+* ``documents``: one row per asset: the stored text of its fields
+  (``texts``, JSON, for snippets and consistency checks), one weighted
+  ``tsvector`` of every text field (``vector``, GIN index) and one column per
+  facet, plus the sort keys;
+* ``words``: the vocabulary behind "did you mean" and prefix searches,
+  folded and unstemmed, with a trigram index (``pg_trgm``); a word stays
+  here after its last document goes, and every use of it checks that a
+  document the searcher may see still has it;
+* ``facet_counts``: how many documents have each facet value, per agency
+  and public flag, kept in step by every write, so that browsing with no
+  text and no filter counts a handful of rows rather than every document;
+* ``meta``: the schema version the documents were built with.
+
+Analysis
+--------
+
+Three text search configurations, all built on the default parser:
+
+* ``spanish``: ``unaccent``, then the Spanish Snowball stemmer, without a stop
+  list (stop words are dropped from queries in Python, with the same list the
+  Whoosh backend uses, so "Gobierno del Estado" keeps "estado");
+* ``spanish_raw``: the stemmer alone; its lexemes are folded afterwards. The
+  Snowball rules for "-ación", "-ión" … are written with the accent, so a
+  word folded first keeps those suffixes ("vacunacion") while the word
+  stemmed first loses them ("vacun"). A Spanish field's vector holds both
+  forms at the same position, and a query word asks for either, so
+  "vacunas" finds "vacunación" and "vacunacion" finds it too;
+* ``names``: ``unaccent`` and lowercase, never stemmed (credit, creator,
+  camera, lens: "Flores" is not "flor").
+
+File names are analysed in Python by the same identifier analyzer as the
+Whoosh backend (the whole name, the name without its extension, each piece)
+and written as lexemes.
+
+Fields
+------
+
+:data:`PG_FIELDS` is built from :data:`search_index.schema.TEXT_FIELDS` and
+their boosts: the weight class of a field (A to D) follows its boost, and its
+analysis follows :data:`NAME_FIELDS` and :data:`IDENTIFIER_FIELDS` (any other
+field is Spanish prose). A new text field needs only its entry in
+``DEFAULT_FIELD_BOOSTS`` and :func:`~search_index.schema.document_fields`:
+its text goes into ``texts`` and ``vector`` with no change of table (then
+``brandhub reindex``). A new single-valued facet (in ``FACETS`` and
+``FACET_FIELDS``) needs one ``text`` column of that name in ``documents``
+(a migration); the backend reads, writes, filters and counts facets from
+those two tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .analysis import identifier_analyzer
+from .schema import DEFAULT_FIELD_BOOSTS, TEXT_FIELDS
+
+__all__ = [
+    "DDL",
+    "DROP",
+    "IDENTIFIER_FIELDS",
+    "NAME_FIELDS",
+    "PG_FIELDS",
+    "RANK_WEIGHTS",
+    "SCHEMA",
+    "PgField",
+    "field_vector_sql",
+    "identifier_lexemes",
+]
+
+SCHEMA = "brandhub_search"
+#: Fields holding people's and products' names: folded, never stemmed.
+NAME_FIELDS = frozenset({"credit", "creator", "camera", "lens"})
+#: Fields holding identifiers, analysed in Python (see the module docstring).
+IDENTIFIER_FIELDS = frozenset({"filename"})
+#: ``ts_rank`` weights of the classes D, C, B, A (PostgreSQL's order).
+RANK_WEIGHTS = "{0.25, 0.3, 0.5, 1.0}"
+
+
+@dataclass(frozen=True)
+class PgField:
+    """One searchable text field: its weight class and how it is analysed."""
+
+    name: str
+    weight: str  # "A" to "D"
+    analysis: str  # "spanish", "names" or "identifier"
+
+
+def _weight(boost: float) -> str:
+    if boost >= 4:
+        return "A"
+    if boost >= 2:
+        return "B"
+    if boost > 1:
+        return "C"
+    return "D"
+
+
+def _analysis(name: str) -> str:
+    if name in NAME_FIELDS:
+        return "names"
+    if name in IDENTIFIER_FIELDS:
+        return "identifier"
+    return "spanish"
+
+
+PG_FIELDS: tuple[PgField, ...] = tuple(
+    PgField(name, _weight(DEFAULT_FIELD_BOOSTS[name]), _analysis(name)) for name in TEXT_FIELDS
+)
+FIELDS_BY_NAME = {f.name: f for f in PG_FIELDS}
+
+_TOKENS = (
+    "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, "
+    "hword_part, hword_numpart"
+)
+
+#: The statements that create the search schema (the Alembic migration runs them).
+#: ``unaccent`` and ``pg_trgm`` are trusted extensions: the database's owner may
+#: create them; on a server where they are missing, a superuser runs the two
+#: ``CREATE EXTENSION`` lines once (see the README).
+DDL: tuple[str, ...] = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE SCHEMA {SCHEMA}",
+    f"CREATE TEXT SEARCH DICTIONARY {SCHEMA}.spanish_stem "
+    "(TEMPLATE = snowball, Language = spanish)",
+    f"CREATE TEXT SEARCH CONFIGURATION {SCHEMA}.spanish (COPY = pg_catalog.simple)",
+    f"ALTER TEXT SEARCH CONFIGURATION {SCHEMA}.spanish ALTER MAPPING FOR {_TOKENS} "
+    f"WITH unaccent, {SCHEMA}.spanish_stem",
+    f"CREATE TEXT SEARCH CONFIGURATION {SCHEMA}.spanish_raw (COPY = pg_catalog.simple)",
+    f"ALTER TEXT SEARCH CONFIGURATION {SCHEMA}.spanish_raw ALTER MAPPING FOR {_TOKENS} "
+    f"WITH {SCHEMA}.spanish_stem",
+    f"CREATE TEXT SEARCH CONFIGURATION {SCHEMA}.names (COPY = pg_catalog.simple)",
+    f"ALTER TEXT SEARCH CONFIGURATION {SCHEMA}.names ALTER MAPPING FOR {_TOKENS} "
+    "WITH unaccent, simple",
+    f"""CREATE TABLE {SCHEMA}.documents (
+        asset_id bigint PRIMARY KEY,
+        texts jsonb NOT NULL,
+        vector tsvector NOT NULL,
+        category text,
+        kind text NOT NULL,
+        agency text,
+        year text NOT NULL,
+        tags text[] NOT NULL,
+        orientation text,
+        compliance text NOT NULL,
+        status text NOT NULL,
+        has_text text,
+        public boolean NOT NULL,
+        created bigint NOT NULL,
+        captured bigint,
+        titlekey text COLLATE "C" NOT NULL
+    )""",
+    f"CREATE INDEX documents_vector ON {SCHEMA}.documents USING gin (vector)",
+    f"CREATE INDEX documents_created ON {SCHEMA}.documents (created, asset_id)",
+    f"CREATE INDEX documents_titlekey ON {SCHEMA}.documents (titlekey, asset_id)",
+    f"""CREATE TABLE {SCHEMA}.words (
+        word text COLLATE "C" PRIMARY KEY,
+        spelling text NOT NULL
+    )""",
+    f"CREATE INDEX words_trigrams ON {SCHEMA}.words USING gin (word gin_trgm_ops)",
+    f"CREATE TABLE {SCHEMA}.meta (key text PRIMARY KEY, value text NOT NULL)",
+    f"""CREATE TABLE {SCHEMA}.facet_counts (
+        facet text NOT NULL,
+        value text NOT NULL,
+        agency text NOT NULL,
+        public boolean NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (facet, value, agency, public)
+    )""",
+)
+#: Undoes :data:`DDL` but the extensions, which other schemas may use.
+DROP: tuple[str, ...] = (f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE",)
+
+
+def _spanish_vector(body: str) -> str:
+    # Both analyses at the same positions: the text form of the two vectors,
+    # joined and read back, merges their lexemes position by position.
+    return (
+        f"CAST(CAST(to_tsvector('{SCHEMA}.spanish', {body}) AS text) || ' ' || "
+        f"unaccent(CAST(to_tsvector('{SCHEMA}.spanish_raw', {body}) AS text)) AS tsvector)"
+    )
+
+
+def field_vector_sql(field: PgField, body: str) -> str:
+    """SQL for the (unweighted) vector of ``field`` whose text is the SQL expression ``body``.
+
+    Identifier fields have no SQL analysis: their lexemes come from Python
+    (:func:`identifier_lexemes`), and ``body`` must then already be a tsvector literal.
+    """
+    if field.analysis == "spanish":
+        return _spanish_vector(body)
+    if field.analysis == "names":
+        return f"to_tsvector('{SCHEMA}.names', {body})"
+    return f"CAST({body} AS tsvector)"
+
+
+def quote_lexeme(lexeme: str) -> str:
+    """A lexeme in tsvector/tsquery text form: quoted, quotes and backslashes doubled."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def identifier_lexemes(value: str) -> str:
+    """The tsvector literal of an identifier field (what its Whoosh analyzer indexes).
+
+    >>> identifier_lexemes("IMG_2034.JPG")
+    "'img_2034.jpg' 'img_2034' 'img' '2034' 'jpg'"
+    """
+    tokens: Sequence[str] = [t.text for t in identifier_analyzer()(value)]
+    return " ".join(quote_lexeme(t) for t in dict.fromkeys(tokens))
+
+
+def document_vector_sql(params: Sequence[str]) -> str:
+    """SQL for a whole document's weighted vector; ``params`` names each field's bind parameter."""
+    parts = []
+    for field, param in zip(PG_FIELDS, params, strict=True):
+        vector = field_vector_sql(field, f":{param}")
+        parts.append(f"setweight({vector}, '{field.weight}')")
+    return " || ".join(parts)
