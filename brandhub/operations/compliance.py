@@ -315,23 +315,28 @@ def recategorise(db: Session, storage: Storage, asset: Asset, asked: str | None)
             asset.category = category
             return
         version, brand = found
-        metadata = {
-            "creator": asset.creator,
-            "credit": asset.credit,
-            "title": asset.title,
-            "copyright": asset.copyright,
-            "caption": asset.caption,
-            "keywords": asset.tag_names,
-        }
         report = check_file(
             storage,
             path,
             brand,
             category,
             filename=asset.original_filename,
-            metadata={k: v for k, v in metadata.items() if v},
+            metadata=check_metadata(asset),
         )
     record(db, asset, Checked(category, version, report))
+
+
+def check_metadata(asset: Asset) -> dict[str, Any]:
+    """The asset's fields the metadata rules read (credit, rights, texts), those that are set."""
+    fields = {
+        "creator": asset.creator,
+        "credit": asset.credit,
+        "title": asset.title,
+        "copyright": asset.copyright,
+        "caption": asset.caption,
+        "keywords": asset.tag_names,
+    }
+    return {name: value for name, value in fields.items() if value}
 
 
 def record(db: Session, asset: Asset, checked: Checked | None) -> None:

@@ -29,7 +29,7 @@ from ..indexing import register_related
 from ..models import Asset, AssetText, Job, User
 from ..models.jobs import PENDING_STATES
 from .brands import brand_for_agency
-from .compliance import Checked, check_file, local_today, record
+from .compliance import Checked, check_file, check_metadata, local_today, record
 
 #: Checks that read the piece's text: a piece whose rules have one is checked again.
 TEXT_CHECKS = frozenset({"required_text", "forbidden_text", "blackout"})
@@ -120,21 +120,13 @@ def recheck_with_text(
     version, brand = found
     if not any(rule.check in TEXT_CHECKS for rule in brand.rules_for(asset.category)):
         return False
-    metadata = {
-        "creator": asset.creator,
-        "credit": asset.credit,
-        "title": asset.title,
-        "copyright": asset.copyright,
-        "caption": asset.caption,
-        "keywords": asset.tag_names,
-    }
     report = check_file(
         storage,
         path,
         brand,
         asset.category,
         filename=asset.original_filename,
-        metadata={k: v for k, v in metadata.items() if v},
+        metadata=check_metadata(asset),
         text=text,
         today=today(config),
     )
