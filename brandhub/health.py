@@ -27,6 +27,7 @@ applied yet; more than ``READY_OUTBOX_LAG_SECONDS`` means the index writer
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import socket
@@ -44,7 +45,7 @@ from flask import Flask
 from sqlalchemy import func, or_, select, text
 
 from assets.errors import StorageError
-from assets.storage import LocalStorage, S3Storage, Storage, s3_errors
+from assets.storage import LocalStorage, Storage, create_storage, s3_errors
 from search_index import IndexUnavailable
 
 from . import config as cfg
@@ -146,24 +147,14 @@ def probe_storage(app: Flask) -> Storage:
     """A client of the app's store with short timeouts and a single attempt."""
     state = _state(app)
     if state.probe_store is None:
-        settings = cfg.storage_settings(app.config)
-        if settings.backend == "s3":
-            timeout = float(app.config.get("READY_CHECK_TIMEOUT", 2.0))
-            state.probe_store = S3Storage(
-                settings.s3_bucket or "",
-                settings.s3_prefix,
-                endpoint_url=settings.s3_endpoint_url or None,
-                region=settings.s3_region or None,
-                access_key=settings.s3_access_key or None,
-                secret_key=settings.s3_secret_key or None,
-                addressing_style=settings.s3_addressing_style or None,
-                checksums=settings.s3_checksums or "crc32",
-                connect_timeout=max(0.2, timeout / 2),
-                read_timeout=max(0.2, timeout / 2),
-                max_attempts=1,
-            )
-        else:
-            state.probe_store = LocalStorage(Path(app.config["STORAGE_PATH"]))
+        timeout = max(0.2, float(app.config.get("READY_CHECK_TIMEOUT", 2.0)) / 2)
+        settings = dataclasses.replace(
+            cfg.storage_settings(app.config),
+            s3_connect_timeout=timeout,
+            s3_read_timeout=timeout,
+            s3_max_attempts=1,
+        )
+        state.probe_store = create_storage(settings)
     return state.probe_store
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .base import Storage
 from .local import LocalStorage
@@ -29,6 +30,10 @@ class StorageSettings:
     s3_secret_key: str | None = field(default=None, repr=False)
     s3_addressing_style: str | None = None
     s3_checksums: str = "crc32"
+    #: Client limits (S3Storage's defaults when None): a readiness probe wants short ones.
+    s3_connect_timeout: float | None = None
+    s3_read_timeout: float | None = None
+    s3_max_attempts: int | None = None
 
 
 BackendFactory = Callable[[StorageSettings], Storage]
@@ -58,6 +63,15 @@ def _local(settings: StorageSettings) -> Storage:
 def _s3(settings: StorageSettings) -> Storage:
     if not settings.s3_bucket:
         raise ValueError("The s3 storage backend needs a bucket name (s3_bucket).")
+    limits: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("connect_timeout", settings.s3_connect_timeout),
+            ("read_timeout", settings.s3_read_timeout),
+            ("max_attempts", settings.s3_max_attempts),
+        )
+        if value is not None
+    }
     return S3Storage(
         settings.s3_bucket,
         settings.s3_prefix,
@@ -67,6 +81,7 @@ def _s3(settings: StorageSettings) -> Storage:
         secret_key=settings.s3_secret_key or None,
         addressing_style=settings.s3_addressing_style or None,
         checksums=settings.s3_checksums or "crc32",
+        **limits,
     )
 
 
