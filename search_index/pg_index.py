@@ -194,10 +194,7 @@ class PostgresSearchIndex:
 
     def __init__(self, engine: Engine, path: Path | str, *, lock_timeout: float = 30.0) -> None:
         if engine.dialect.name != "postgresql":
-            raise IndexUnavailable(
-                "The PostgreSQL search backend needs a PostgreSQL database "
-                f"(this one is {engine.dialect.name})."
-            )
+            raise IndexUnavailable("The PostgreSQL search backend needs a PostgreSQL database.")
         self.engine = engine
         self._path = Path(path)
         self._lock_timeout = lock_timeout

@@ -131,7 +131,7 @@ def test_check_desk_report_and_brand_page(browser, live_server, live_app, tmp_pa
         assert page.evaluate("() => navigator.clipboard.readText()") == "#1F4E8C"
         page.locator(".toast [data-toast-close]").click()
         rules = page.locator("details.rules").first.inner_text()
-        assert "Tipos de archivo aceptados: PNG o SVG." in rules
+        assert "Tipos de archivo aceptados: PNG, SVG, AI, EPS, PDF, PSD o PSB." in rules
         _no_sideways_scroll(page)
         screenshot(page, f"brand-{width}")
         context.close()
