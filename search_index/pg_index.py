@@ -21,6 +21,7 @@ No Flask here; SQLAlchemy only for the engine and connections.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -185,6 +186,27 @@ def _snippet(original: str, headline: str | None) -> str:
     return out
 
 
+def _without_nul(query: SearchQuery) -> SearchQuery:
+    """``query`` without NUL characters, which PostgreSQL's text cannot hold.
+
+    In the words a NUL separates like a space; in a filter value it becomes U+FFFD,
+    so the value still matches nothing stored (rather than a shorter value, or every
+    document if it were dropped).
+    """
+    if "\x00" not in query.text and not any(
+        "\x00" in value for values in query.filters.values() for value in values
+    ):
+        return query
+    return dataclasses.replace(
+        query,
+        text=query.text.replace("\x00", " "),
+        filters={
+            name: [value.replace("\x00", "\ufffd") for value in values]
+            for name, values in query.filters.items()
+        },
+    )
+
+
 class PostgresSearchIndex:
     """The search index in the database behind ``engine`` (see the module docstring).
 
@@ -332,6 +354,7 @@ class PostgresSearchIndex:
     def search(self, query: SearchQuery) -> SearchResults:
         """Run one search; see :class:`SearchQuery` for what can be asked."""
         query.validate()
+        query = _without_nul(query)
         with self._connection(None) as conn:
             return self._search(conn, query)
 

@@ -125,6 +125,13 @@ def test_query_means_the_same(archive: Index, text: str, expected: set[int]) -> 
     assert found(archive, text) == expected
 
 
+def test_a_nul_character_is_a_space_in_words_and_matches_no_filter_value(archive: Index) -> None:
+    # PostgreSQL's text cannot hold NUL; a query carrying one must still answer.
+    assert found(archive, "hospital\x00general") == {5}
+    assert found(archive, filters={"kind": ["video\x00"]}) == set()
+    assert found(archive, filters={"kind": ["video"]}) == {5}
+
+
 def test_stop_words_of_the_domain_are_searchable(make: Make) -> None:
     idx = make((AssetDocument(1, "Informe del Gobierno del Estado"), AssetDocument(2, "Otro")))
     assert found(idx, "estado") == {1}

@@ -51,6 +51,7 @@ def _api(app: Flask) -> Api:
     return Api(app.test_client(), add_token(app, add_user(app, "editor", "salud")))
 
 
+@pytest.mark.search_backend("whoosh")  # the Whoosh outbox and its drain
 def test_commits_queue_one_drain_and_the_drain_writes_the_index(app_factory):
     app = app_factory(JOBS_BACKEND="memory")
     api = _api(app)
@@ -95,6 +96,7 @@ def test_a_rolled_back_change_queues_nothing(app_factory):
     assert huey.pending_count() == 0 and jobs(app) == []
 
 
+@pytest.mark.search_backend("whoosh")  # the Whoosh outbox and its drain
 def test_a_drain_that_finds_the_writer_busy_comes_back_later(app_factory):
     app = app_factory(JOBS_BACKEND="memory")
     api = _api(app)
@@ -159,6 +161,7 @@ def test_a_job_queued_twice_runs_once(app_factory, monkeypatch):
     assert [(j.state, j.attempts) for j in jobs(app)] == [("done", 1)]
 
 
+@pytest.mark.search_backend("whoosh")  # the Whoosh outbox and its drain
 def test_changes_committed_outside_the_app_are_drained_by_the_sweep(app_factory):
     app = app_factory(JOBS_BACKEND="memory")
     api = _api(app)

@@ -41,6 +41,7 @@ def _wait_for(check: Any, seconds: float = 90) -> None:
         time.sleep(0.2)
 
 
+@pytest.mark.search_backend("whoosh")  # the Whoosh outbox and its drain
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
 def test_a_worker_process_finishes_videos_and_is_the_index_writer(app_factory, backend, request):
