@@ -26,9 +26,8 @@ if [ "$#" -eq 0 ]; then
   exit 2
 fi
 
-# Pages look the same on every database: the accessibility audit of every page
-# (tests/browser/test_accessibility.py) runs once, in the SQLite run.
-export BRANDHUB_SKIP_ACCESSIBILITY=1
+# Which tests run here (those that reach a database, and of the pages in Chromium
+# only the flows marked both_databases) is decided by tests/plugins/databases.py.
 
 if [ -n "${BRANDHUB_TEST_DATABASE_URL:-}" ]; then
   echo "PostgreSQL run: using BRANDHUB_TEST_DATABASE_URL as given"

@@ -17,12 +17,11 @@ page without an h1; other moderate and minor ones are printed. A page that
 scrolls sideways fails too.
 
 Pages are the same on every database, so the PostgreSQL run of ``make test``
-(scripts/pg-test.sh sets ``BRANDHUB_SKIP_ACCESSIBILITY``) leaves this test out.
+leaves this test out (see tests/plugins/databases.py).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,11 +43,6 @@ WIDTHS = (1280, 360)
 FAILING = ("critical", "serious")
 #: Moderate rules that fail the test too: the structure every page is held to.
 FAILING_RULES = ("heading-order", "landmark-unique", "page-has-heading-one")
-
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("BRANDHUB_SKIP_ACCESSIBILITY")),
-    reason="pages do not differ by database: the SQLite run audits them",
-)
 
 #: Routes that answer with a file (a download, an image, a ZIP, a stylesheet) or JSON, not a page.
 FILES = {

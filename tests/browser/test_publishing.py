@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from brandhub.models import Asset
@@ -28,6 +29,7 @@ def _no_sideways_scroll(page, where: str) -> None:
     assert wide <= page.viewport_size["width"], f"{where} scrolls sideways ({wide} px)"
 
 
+@pytest.mark.both_databases
 def test_a_coverage_published_in_three_actions_and_downloaded_by_a_journalist(
     page, browser, live_server, live_app
 ):
@@ -151,6 +153,7 @@ def test_library_multi_select_with_shift_click_and_a_bulk_action(page, live_serv
     screenshot(page, "library-bulk-result-1280")
 
 
+@pytest.mark.both_databases
 def test_every_result_of_a_search_is_selected_across_pages(browser, app_factory):
     app = app_factory(WTF_CSRF_ENABLED=True, PER_PAGE=2)
     editor = add_user(app, "editor", agency="salud")

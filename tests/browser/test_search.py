@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.assets.media_factory import make_jpeg, make_png
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import Api, add_token, add_user
@@ -12,6 +14,7 @@ def _count(page, name: str, value: str) -> str:
     return option.locator(".facet__count").inner_text()
 
 
+@pytest.mark.both_databases
 def test_search_filter_sort_and_suggestion(browser, live_server, live_app):
     user = add_user(live_app, "editor")
     api = Api(live_app.test_client(), add_token(live_app, user))

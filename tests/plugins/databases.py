@@ -25,6 +25,16 @@ ask, directly or through another fixture (``app``, ``client``, ``live_server``,
 tests, the fuzzers of the parsers, the store contract) hold nothing the database
 could change, and have already run in the SQLite run of ``make test``; running
 them again on PostgreSQL would only double their time.
+
+Of the tests that do reach a database, two kinds are left to the SQLite run:
+
+- the pages in Chromium (``tests/browser``): a page is drawn by the same templates
+  and the same queries on both databases, and one browser test costs as much as
+  dozens of app tests. Those marked ``both_databases`` (a flow whose outcome
+  hangs on the database or on the PostgreSQL search backend: searching, publishing)
+  run on both;
+- tests marked ``one_database``: the database only holds their rows, and their
+  time goes into work no database changes (re-encoding 200 photos, ExifTool).
 """
 
 from __future__ import annotations
@@ -88,8 +98,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
+    browser = Path(__file__).resolve().parent.parent / "browser"
     for item in items:
-        (keep if "pg_server" in getattr(item, "fixturenames", ()) else drop).append(item)
+        reaches = "pg_server" in getattr(item, "fixturenames", ())
+        if reaches and item.get_closest_marker("one_database"):
+            reaches = False
+        if (
+            reaches
+            and browser in Path(str(item.path)).resolve().parents
+            and not item.get_closest_marker("both_databases")
+        ):
+            reaches = False
+        (keep if reaches else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -38,6 +38,7 @@ DOWNLOADS = {
 }
 
 
+@pytest.mark.one_database
 def test_real_photos_download_with_credits_every_reader_reads(app, api_for, tmp_path):
     try:
         photos = corpus()

@@ -7,6 +7,7 @@ import io
 import tracemalloc
 import zipfile
 
+import pytest
 from PIL import Image
 
 from assets.metadata import extract
@@ -116,6 +117,7 @@ def test_selection_and_collection_zips(app, client, make_user, login, api_for):
     assert f"/collections/{kit_id}/download.zip?preset=instagram-story" in page
 
 
+@pytest.mark.one_database
 def test_a_zip_of_200_files_streams_in_constant_memory(app, api_for, tmp_path):
     api = api_for("admin", agency="prensa")
     size = 256 * 1024
@@ -144,6 +146,7 @@ def test_a_zip_of_200_files_streams_in_constant_memory(app, api_for, tmp_path):
     assert names[:3] == ["foto-0.jpg", "foto-1.jpg", "foto-2.jpg"] and "foto-0-20.jpg" in names
 
 
+@pytest.mark.one_database
 def test_a_zip_of_200_photos_in_a_preset(app, api_for, tmp_path):
     api = api_for("admin", agency="prensa")
     ids = insert_raw(app, api.user, 200, 0, make=lambda i: photo(i, size=(160, 120)))
