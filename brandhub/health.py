@@ -22,7 +22,12 @@ process; no attempt limit is needed (and one would cost a database write).
 
 The outbox lag is the age of the oldest search index change that is due and not
 applied yet; more than ``READY_OUTBOX_LAG_SECONDS`` means the index writer
-(the worker, or the inline drain) has stopped.
+(the worker, or the inline drain) has stopped. That is a warning, not a reason
+to stop serving: every web host reads the same outbox, so a red probe would take
+them all out of the load balancer at once, while each of them still serves pages,
+uploads and a search that is only behind. ``/readyz`` stays 200 and names it
+under ``warnings``; ``brandhub doctor`` calls it a problem, and
+``brandhub_outbox_lag_seconds`` is there to alert on.
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ _EXT = "brandhub.health"
 
 #: The parts ``/readyz`` checks, in the order it reports them.
 READY_PARTS = ("database", "store", "index", "queue", "outbox")
+#: Parts whose failure ``/readyz`` reports without turning red: the instance as a
+#: whole is behind, and no host serves better by leaving the load balancer.
+WARNING_PARTS = frozenset({"outbox"})
 
 # Storage failures by kind: the message of each StorageError the S3 backend raises.
 STORAGE_KINDS = {
@@ -325,12 +333,17 @@ def readiness(app: Flask) -> tuple[bool, dict[str, Any]]:
     if answer is not None and time.monotonic() - answer[0] < keep:
         return answer[1], answer[2]
     checks = run_bounded(app)
-    ready = all(check.ok for check in checks)
+    ready = all(check.ok for check in checks if check.name not in WARNING_PARTS)
     body: dict[str, Any] = {
         "status": "ready" if ready else "not_ready",
         "checks": {check.name: check.as_json() for check in checks},
     }
     if not ready:
-        body["failed"] = [check.name for check in checks if not check.ok]
+        body["failed"] = [
+            check.name for check in checks if not check.ok and check.name not in WARNING_PARTS
+        ]
+    warnings = [check.name for check in checks if not check.ok and check.name in WARNING_PARTS]
+    if warnings:
+        body["warnings"] = warnings
     state.answer = (time.monotonic(), ready, body)
     return ready, body
