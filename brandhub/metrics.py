@@ -10,7 +10,14 @@ Under gunicorn every worker process counts on its own. Set
 ``deploy/`` do) before the processes start: prometheus_client then keeps each
 process's values in files there and ``/metrics`` adds them up, whichever worker
 answers. The background worker on the same host may share the folder, and its
-job counters show up too.
+job counters show up too. A process that ends leaves its files behind (its
+counts must stay in the totals), and gunicorn replaces a worker every couple of
+thousand requests, so :func:`fold_ended_processes` adds the files of ended
+processes into one file per type (``counter_ended.db``, ``histogram_ended.db``)
+and removes them: the folder holds one file per type and living process, and a
+scrape reads only those, however long the host has run. Gunicorn's master does
+it when a worker exits and at start (deploy/gunicorn.conf.py), the background
+worker at its start.
 
 Gauges that describe the whole instance (jobs by state, the queue's depth, the
 search outbox) are read from the database and the queue when ``/metrics`` is
@@ -24,6 +31,7 @@ not even show it exists.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -237,15 +245,98 @@ class InstanceCollector(Collector):
         )
 
 
+#: The kinds of file the series here leave in the multiprocess folder (no live gauges:
+#: the gauges are read from the database when scraped).
+_FOLDED_TYPES = ("counter", "histogram")
+_ENDED = "ended"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def fold_ended_processes(folder: str | None = None) -> int:
+    """Add the counts of processes that ended into ``<type>_ended.db``; how many files went.
+
+    Counters and histogram buckets are sums across processes, so one file holding
+    the sums of the ended ones says the same as all of theirs. The new sums are
+    written to a temporary name and renamed over the old ones (a scrape sees the
+    old file or the new, whole), then the ended processes' files are removed;
+    ``exposition`` reads again if one vanished while it read. A lock file keeps
+    two folding processes (web and worker masters) from mixing their writes.
+    """
+    folder = folder or os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder or not os.path.isdir(folder):
+        return 0
+    import fcntl
+
+    from prometheus_client.mmap_dict import MmapedDict
+
+    removed = 0
+    with open(os.path.join(folder, ".fold.lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for kind in _FOLDED_TYPES:
+            ended: list[str] = []
+            for name in sorted(os.listdir(folder)):
+                stem, dot, ext = name.rpartition(".")
+                prefix, _, pid = stem.partition("_")
+                if (
+                    ext == "db"
+                    and dot
+                    and prefix == kind
+                    and pid.isdigit()
+                    and not _process_alive(int(pid))
+                ):
+                    ended.append(os.path.join(folder, name))
+            if not ended:
+                continue
+            target = os.path.join(folder, f"{kind}_{_ENDED}.db")
+            sums: dict[str, float] = {}
+            for path in ([target] if os.path.exists(target) else []) + ended:
+                for key, value, _timestamp, _pos in MmapedDict.read_all_values_from_file(path):
+                    sums[key] = sums.get(key, 0.0) + value
+            temporary = target + ".new"
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            written = MmapedDict(temporary)
+            try:
+                for key, value in sums.items():
+                    written.write_value(key, value, 0.0)
+            finally:
+                written.close()
+            os.replace(temporary, target)
+            for path in ended:
+                os.unlink(path)
+                removed += 1
+    return removed
+
+
+def _multiprocess_text(folder: str) -> bytes:
+    from prometheus_client import multiprocess
+
+    for attempt in range(3):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=folder)
+        try:
+            return generate_latest(registry)
+        except FileNotFoundError:
+            # An ended process's file was folded away between the listing and the read.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def exposition(app: Flask) -> bytes:
     """The text ``/metrics`` answers: this process's (or every process's) series and the gauges."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:
-        from prometheus_client import multiprocess
-
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=folder)
-        counted = generate_latest(registry)
+        counted = _multiprocess_text(folder)
     else:
         counted = generate_latest(REGISTRY)
     gauges = CollectorRegistry()

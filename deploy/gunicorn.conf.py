@@ -2,8 +2,10 @@
 
 Every value can be changed by the environment (``GUNICORN_WORKERS=8``). Behind nginx on
 the same host: bound to loopback, nginx's ``X-Forwarded-Proto`` trusted from there.
-With ``PROMETHEUS_MULTIPROC_DIR`` set, a worker that exits has its live gauges dropped
-(its counters keep counting in the total).
+With ``PROMETHEUS_MULTIPROC_DIR`` set, a worker that exits has its counts folded into
+the folder's ``*_ended.db`` files (they keep counting in the totals; see
+``brandhub.metrics.fold_ended_processes``), and so have those of processes gone since the
+last start, so the folder does not grow with every replaced worker.
 """
 
 from __future__ import annotations
@@ -47,8 +49,18 @@ if os.environ.get("BRANDHUB_LOG_FORMAT") == "json":
     }
 
 
+def on_starting(server: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from brandhub.metrics import fold_ended_processes
+
+        fold_ended_processes()
+
+
 def child_exit(server: Any, worker: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
+        from brandhub.metrics import fold_ended_processes
+
         multiprocess.mark_process_dead(worker.pid)
+        fold_ended_processes()

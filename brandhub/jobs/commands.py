@@ -23,6 +23,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from werkzeug.local import LocalProxy
 
+from .. import metrics
 from ..job_queue import job_queue
 
 _WORKER = "import sys; from brandhub.cli import main; sys.argv[0] = 'brandhub'; main()"
@@ -60,6 +61,7 @@ def worker_command(
     )
     if flush_locks is None:
         flush_locks = queue.backend == "sqlite"
+    metrics.fold_ended_processes()  # the counts of workers that ran before this one
     consumer = queue.huey.create_consumer(
         workers=workers,
         worker_type=worker_type,

@@ -199,7 +199,20 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(app: Flask, tmp_path: Path
     }
     served = total(samples, "brandhub_http_requests_total", endpoint="health.healthz")
     assert served >= 21  # every request, though two processes answered them
-    assert len(list(folder.glob("*.db"))) >= 2
+    # The workers ended with the server: their counts are folded and their files gone.
+    # The master (which loaded the app, so made its label-less series) folds at next start.
+    left = {p.name for p in folder.glob("*.db")}
+    assert left <= {
+        f"{kind}_{who}.db" for kind in ("counter", "histogram") for who in ("ended", server.pid)
+    }
+    assert {"counter_ended.db", "histogram_ended.db"} <= left
+    from brandhub.metrics import fold_ended_processes
+
+    fold_ended_processes(str(folder))
+    assert sorted(p.name for p in folder.glob("*.db")) == ["counter_ended.db", "histogram_ended.db"]
+    assert (
+        total(_counted_in(folder), "brandhub_http_requests_total", endpoint="health.healthz") >= 21
+    )
 
 
 def test_bytes_ingested_is_not_fooled_by_a_refused_upload(api_for: Callable[..., Api]) -> None:
@@ -274,3 +287,58 @@ def test_a_failing_job_counts_as_a_retry_then_a_failure(
     assert now_failures == failures + 1
     assert job.attempts == 2  # the first attempt is retried, the second is final
     assert now_retries == retries + 1
+
+
+def _counted_in(folder: Path) -> Samples:
+    """Every sample of the multiprocess folder, added up as ``/metrics`` does."""
+    from prometheus_client import CollectorRegistry, generate_latest, multiprocess
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=str(folder))
+    text = generate_latest(registry).decode()
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def test_ended_processes_fold_into_one_file_per_type_and_the_totals_stay(tmp_path: Path) -> None:
+    """Replaced gunicorn workers leave no file behind, and not one count is lost."""
+    from brandhub.metrics import fold_ended_processes
+
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    child = textwrap.dedent(
+        """
+        import sys
+        from brandhub import metrics
+        n = int(sys.argv[1])
+        metrics.REQUESTS.labels("health.healthz", "GET", "200").inc(n)
+        metrics.LATENCY.labels("health.healthz", "GET").observe(0.003 * n)
+        """
+    )
+
+    def process_counts(n: int) -> None:
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path.cwd())}
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+        subprocess.run([sys.executable, "-c", child, str(n)], env=env, check=True)
+
+    for n in (1, 2, 3):
+        process_counts(n)
+    assert len(list(folder.glob("*.db"))) == 6  # a counter and a histogram file per process
+    before = _counted_in(folder)
+    served = total(before, "brandhub_http_requests_total", endpoint="health.healthz")
+    assert served == 6
+
+    assert fold_ended_processes(str(folder)) == 6
+    assert sorted(p.name for p in folder.glob("*.db")) == ["counter_ended.db", "histogram_ended.db"]
+    assert _counted_in(folder) == before
+
+    process_counts(4)  # a worker started after the fold, and ended
+    assert fold_ended_processes(str(folder)) == 2
+    after = _counted_in(folder)
+    assert total(after, "brandhub_http_requests_total", endpoint="health.healthz") == 10
+    count = "brandhub_http_request_duration_seconds_count"
+    assert total(after, count, endpoint="health.healthz") == 4
+    assert fold_ended_processes(str(folder)) == 0  # nothing more to fold
