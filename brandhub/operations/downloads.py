@@ -49,11 +49,13 @@ from zipstream import ZIP_STORED, ZipStream
 from assets.budget import run_within
 from assets.embed import WRITER_VERSION, Embedding, source_dpi, write_metadata
 from assets.errors import InvalidInput, ObjectNotFound, UnsupportedMediaType
+from assets.ingest import OFFICE_PDF
 from assets.renditions import parse_spec, render
 from assets.renditions.color import srgb_profile
 from assets.renditions.spec import FORMATS, Fill, RenditionSpec
 from assets.settings import IngestSettings
 from assets.sniff import HEAD_BYTES, sniff
+from assets.sniff.office import OFFICE_MIMES
 from assets.storage import Storage
 
 from ..models import Asset
@@ -220,6 +222,17 @@ class Made:
     ext: str
 
 
+def _drawn_from(asset: Source) -> tuple[str, str | None]:
+    """The stored file a preset is drawn from, and its name: the original, except for an
+    office document, whose PDF made by LibreOffice at upload is drawn instead of running
+    LibreOffice again for every size."""
+    if isinstance(asset, Asset) and asset.mime in OFFICE_MIMES:
+        pdf = next((r for r in asset.renditions if r.name == OFFICE_PDF), None)
+        if pdf is not None and pdf.mime == "application/pdf":
+            return pdf.storage_key, "document.pdf"
+    return asset.storage_key, asset.original_filename
+
+
 def _make(
     storage: Storage,
     settings: IngestSettings,
@@ -228,10 +241,11 @@ def _make(
     credits: tuple[str, str, str, str, str],
 ) -> Made:
     """Render ``spec`` within the settings' work budget and write the asset's metadata."""
-    with storage.get_local_path(asset.storage_key) as path:
+    key, filename = _drawn_from(asset)
+    with storage.get_local_path(key) as path:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
-        sniffed = sniff(head, asset.original_filename)
+        sniffed = sniff(head, filename)
         rendered = run_within(settings.budget, render, path, sniffed, spec, settings)
         dpi = (float(spec.dpi), float(spec.dpi)) if spec.dpi else source_dpi(path)
     creator, credit, rights, title, caption = credits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 
@@ -44,6 +45,23 @@ def test_upload_page_takes_a_word_document(app, client, login):
     assert "Instagram" not in page and "píxeles originales" not in page
     first = client.get(f"/assets/{asset_id}/download?preset=web")
     assert first.status_code == 200 and first.data[:3] == b"\xff\xd8\xff"
+
+
+def test_presets_are_drawn_from_the_pdf_made_at_upload(app, client, login, monkeypatch):
+    """LibreOffice runs once, at upload: no size of a document needs it again."""
+    login(add_user(app, "editor", agency="salud"))
+    r = upload_page(client, make_docx(), "comunicado.docx", as_json=True)
+    assert r.status_code == 201, r.get_data(as_text=True)
+    asset_id = r.get_json()["id"] if "id" in r.get_json() else r.get_json()["asset"]["id"]
+    monkeypatch.setenv("PATH", "/nonexistent")  # no soffice from here on
+    web = client.get(f"/assets/{asset_id}/download?preset=web")
+    assert web.status_code == 200 and web.data[:3] == b"\xff\xd8\xff"
+    free = client.get(f"/assets/{asset_id}/download?width=333&format=png")
+    assert free.status_code == 200, free.get_data(as_text=True)[:300]
+    from PIL import Image
+
+    with Image.open(io.BytesIO(free.data)) as im:
+        assert im.format == "PNG" and im.width == 333
 
 
 def test_import_takes_a_workbook_and_an_opendocument_text(app, runner, tmp_path):
