@@ -242,8 +242,10 @@ def prepare_staged(
     ``background_bytes`` (its metadata and renditions wait for the background
     job) is prepared from what is known without reading it: the type from its
     first bytes, and the end of the file (``WINDOW``, 64 KiB, by range) for an
-    appended archive; only the brand's checks, when the agency's brand has
-    any, read a temporary copy of it (``StoredFile``). Any other file is
+    appended archive. The brand's checks read only its type and size then
+    (``guidelines.piece.Pending``); the job that reads it checks the rest.
+    ``StoredFile`` makes a temporary copy only if something asks for its
+    ``path``. Any other file is
     copied here once to be read: at most ``background_bytes`` for what is
     made at once, the whole file for a large image or document.
     """

@@ -25,7 +25,7 @@ from guidelines import fmt
 from guidelines.brand import Brand, Rule
 from guidelines.checks.files import ALIASES, SPANISH_TYPES, type_name
 from guidelines.officials import OfficialLogos
-from guidelines.piece import Piece
+from guidelines.piece import ContentsPending, Pending, Piece
 from guidelines.registry import CHECKS, Context, Outcome
 from guidelines.report import CheckResult, Report
 
@@ -46,6 +46,11 @@ _TOO_LARGE = (
 )
 _PROTECTED = "El PDF está protegido con contraseña. Guárdelo sin contraseña y súbalo de nuevo."
 _SKIP_UNREADABLE = "No se revisó porque el archivo no se puede leer."
+MEDIA_PENDING = (
+    "Esta regla se revisa cuando el archivo termina de procesarse en segundo plano "
+    "(un video o audio largo se lee después de subirlo); el informe de la pieza en la "
+    "biblioteca la incluirá."
+)
 _SEEMS = {
     "HTML page": "una página web",
     "ZIP archive": "un archivo comprimido",
@@ -74,6 +79,7 @@ def check_piece(
     text: PieceText | None = None,
     today: date | None = None,
     document_pdf: Path | None = None,
+    pending: Pending | None = None,
 ) -> Report:
     """Check one file against ``brand``'s rules for ``category``.
 
@@ -85,6 +91,10 @@ def check_piece(
     cheap (a PDF's text layer, an SVG's text). ``today`` is the day the blackout
     calendars are read for (the local date when not given). ``document_pdf`` is an
     office document's PDF already made by LibreOffice (not converted again).
+    With ``pending`` the file cannot be read yet (a long recording still in the
+    store, read by the background job): the rules that need its contents are
+    skipped with ``media_pending``, the others (type, size, the given metadata)
+    run, and the job checks the piece again once it has read it.
     """
     rules = brand.rules_for(category)
     officials = OfficialLogos.for_brand(brand, logos)
@@ -96,6 +106,7 @@ def check_piece(
         settings=settings,
         text=text,
         document_pdf=document_pdf,
+        pending=pending,
     ) as piece:
         try:
             piece.open()
@@ -123,7 +134,10 @@ def _run(rule: Rule, piece: Piece, ctx: Context) -> CheckResult:
         outcome = Outcome("skip", reason=_not_applicable(piece), code="not_applicable")
     else:
         params = {name: rule.params.get(name, param.default) for name, param in spec.params.items()}
-        outcome = spec.run(piece, params, ctx)
+        try:
+            outcome = spec.run(piece, params, ctx)
+        except ContentsPending:
+            outcome = Outcome("skip", reason=MEDIA_PENDING, code="media_pending")
     return _result(rule, outcome, spec.ok)
 
 

@@ -12,6 +12,12 @@ PyAV probe; loudness is measured only if a rule asks for it.
 
 Errors while reading become :class:`assets.errors.InvalidFile`, which the
 engine turns into a failing ``format`` result.
+
+A piece may be checked before its bytes can be read here (:class:`Pending`: a
+long recording whose upload went straight into the store, read by the
+background job later). Its type and size are known; anything that would read
+the file raises :class:`ContentsPending`, and the engine skips that rule with
+``media_pending`` instead of copying gigabytes to answer it.
 """
 
 from __future__ import annotations
@@ -45,6 +51,18 @@ _SRGB = ImageCms.createProfile("sRGB")
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A file not readable yet: its sniffed type and its size in bytes."""
+
+    sniffed: Sniffed
+    size: int
+
+
+class ContentsPending(Exception):
+    """A rule needs the file's contents, and the file is :class:`Pending`."""
+
+
+@dataclass(frozen=True)
 class Header:
     """What the file's header says, before any decoding changes the image object."""
 
@@ -66,11 +84,13 @@ class Piece:
         settings: IngestSettings | None = None,
         text: PieceText | None = None,
         document_pdf: Path | None = None,
+        pending: Pending | None = None,
     ) -> None:
-        self.path = Path(path)
+        self._path = Path(path)
+        self.pending = pending
         self._given_text = text
         self._given_pdf = document_pdf
-        self.filename = filename or self.path.name
+        self.filename = filename or self._path.name
         self.settings = settings or IngestSettings()
         self._given_metadata = metadata
         self._image: Image.Image | None = None
@@ -83,6 +103,13 @@ class Piece:
     def __enter__(self) -> Piece:
         return self
 
+    @property
+    def path(self) -> Path:
+        """The file; ContentsPending while it cannot be read here."""
+        if self.pending is not None:
+            raise ContentsPending()
+        return self._path
+
     def __exit__(self, *exc: object) -> None:
         self.close()
 
@@ -92,6 +119,10 @@ class Piece:
 
     def open(self) -> None:
         """Sniff the type and read the header; UnsupportedMediaType or InvalidFile otherwise."""
+        if self.pending is not None:
+            self.sniffed = self.pending.sniffed
+            self.kind = _KIND.get(self.sniffed.kind, self.sniffed.kind)
+            return
         try:
             with self.path.open("rb") as fh:
                 head = fh.read(HEAD_BYTES)
@@ -134,6 +165,8 @@ class Piece:
 
     @cached_property
     def size_bytes(self) -> int:
+        if self.pending is not None:
+            return self.pending.size
         return self.path.stat().st_size
 
     @property

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assets.budget import run_within
-from assets.errors import InvalidFile, StorageError
+from assets.errors import BrandHubError, InvalidFile, StorageError
 from assets.ingest import rendition_key
 from assets.metadata import MediaInfo, extract
 from assets.proxy import make_proxy, needs_proxy, proxy_budget
@@ -35,6 +35,7 @@ from assets.storage import Storage
 from ..models import Asset, Rendition
 from ..operations.assets import title_from_filename
 from ..operations.capture import apply_capture
+from ..operations.compliance import check_after_reading
 from .runner import JobContext, runner
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ def _apply_info(asset: Asset, info: MediaInfo, sniffed: Sniffed, zone: str | Non
     asset.width, asset.height, asset.duration = info.width, info.height, info.duration
     asset.orientation = info.orientation
     asset.metadata_json = info.metadata or {}
+    # What the uploader did not type comes from the file, as at upload.
+    for name in ("creator", "credit", "copyright", "caption"):
+        embedded = getattr(info, name, None) or (info.metadata or {}).get(name)
+        if not getattr(asset, name) and isinstance(embedded, str) and embedded.strip():
+            setattr(asset, name, embedded.strip() if name == "caption" else embedded.strip()[:300])
     apply_capture(asset, zone)
     # A title made of the file name at upload gives way to the recording's own.
     if info.title and asset.title == title_from_filename(asset.original_filename):
@@ -151,9 +157,15 @@ def finish_media(ctx: JobContext) -> None:
         if needs_proxy(sniffed, metadata) and PROXY not in have:
             duration = info.duration if info is not None else asset.duration
             made = [_proxy(storage, asset, path, sniffed, settings, duration, written)]
-    try:
         if info is not None:
             _apply_info(asset, info, sniffed, settings.time_zone)
+        try:
+            # A long recording was checked at upload by its type and size only: the
+            # rest of its brand's rules read it now that it is here.
+            check_after_reading(db, storage, asset, path, settings)
+        except BrandHubError as exc:
+            log.warning("asset %s: brand check after reading failed: %s", asset.id, exc)
+    try:
         keep = [r for r in asset.renditions if r.name not in rendered]
         asset.renditions = (
             keep

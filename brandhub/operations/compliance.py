@@ -43,6 +43,7 @@ from assets.storage import Storage
 from assets.text import PieceText
 from guidelines import CATEGORIES, Brand, ComplianceFailed, Report, check_piece, infer_category
 from guidelines.officials import OfficialLogos
+from guidelines.piece import Pending
 
 from .. import metrics
 from ..models import Agency, Asset, BrandVersion, ComplianceReport
@@ -101,6 +102,7 @@ def check_file(
     text: PieceText | None = None,
     today: date | None = None,
     document_pdf: Path | None = None,
+    pending: Pending | None = None,
 ) -> Report:
     """``check_piece`` with the brand's official logo files taken from the store.
 
@@ -108,7 +110,8 @@ def check_file(
     piece that needs more is refused with BudgetExceeded. ``text`` is the
     piece's text read before (by the worker's OCR), ``today`` the day for
     blackout calendars, ``document_pdf`` an office document's PDF made on upload
-    (so LibreOffice does not run twice).
+    (so LibreOffice does not run twice). With ``pending`` the file is not read:
+    the rules that need its contents wait (``media_pending``) for the job that reads it.
     """
     report, _image = _budgeted_check(
         storage,
@@ -122,6 +125,7 @@ def check_file(
         text=text,
         today=today or local_today(),
         document_pdf=document_pdf,
+        pending=pending,
     )
     return report
 
@@ -151,6 +155,7 @@ def _budgeted_check(
     text: PieceText | None = None,
     today: date | None = None,
     document_pdf: Path | None = None,
+    pending: Pending | None = None,
 ) -> tuple[Report, bytes | None]:
     logos = official_logo_paths(storage, brand)
     _warm(brand, category, logos, settings)
@@ -168,6 +173,7 @@ def _budgeted_check(
         text,
         today,
         document_pdf,
+        pending,
     )
 
 
@@ -205,6 +211,7 @@ def _check_in_child(
     text: PieceText | None = None,
     today: date | None = None,
     document_pdf: Path | None = None,
+    pending: Pending | None = None,
 ) -> tuple[Report, bytes | None]:
     report = check_piece(
         path,
@@ -217,9 +224,10 @@ def _check_in_child(
         text=text,
         today=today,
         document_pdf=document_pdf,
+        pending=pending,
     )
     image = None
-    if preview and unreadable_reason(report) is None:
+    if preview and pending is None and unreadable_reason(report) is None:
         try:
             with path.open("rb") as fh:
                 head = fh.read(HEAD_BYTES)
@@ -257,6 +265,23 @@ def check_upload(
         for k in ("creator", "credit", "copyright", "caption", "keywords", "title")
     }
     metadata.update({k: v for k, v in (given or {}).items() if v})
+    if getattr(prepared, "deferred", False):
+        # A long recording already in the store, probed by the background job: its type
+        # and size are checked now, the rest when the job has read it (not a copy of
+        # gigabytes in this request). Its embedded metadata is not known yet either.
+        report = check_file(
+            storage,
+            Path(prepared.filename or "archivo"),
+            brand,
+            cat,
+            filename=prepared.filename,
+            settings=settings,
+            pending=Pending(prepared.sniffed, prepared.size),
+        )
+        metrics.verdict(report.status, "upload")
+        if blocks and report.status == "fail":
+            raise ComplianceFailed(report.to_dict())
+        return Checked(cat, version, report)
     with _converted_pdf(prepared, settings) as document_pdf:
         report = check_file(
             storage,
@@ -324,6 +349,45 @@ def recategorise(db: Session, storage: Storage, asset: Asset, asked: str | None)
             metadata=check_metadata(asset),
         )
     record(db, asset, Checked(category, version, report))
+
+
+def waits_for_contents(db: Session, asset: Asset) -> bool:
+    """Whether the asset's last report has rules waiting for its file to be read."""
+    latest = db.scalar(
+        select(ComplianceReport)
+        .where(ComplianceReport.asset_id == asset.id)
+        .order_by(ComplianceReport.created_at.desc(), ComplianceReport.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return False
+    results = (latest.report or {}).get("checks") or []
+    return any(result.get("code") == "media_pending" for result in results)
+
+
+def check_after_reading(
+    db: Session, storage: Storage, asset: Asset, path: Path, settings: IngestSettings
+) -> bool:
+    """Check again, now from its file, a piece whose report waits for its contents
+    (``media_pending``); keep the new report (caller's transaction). False when there
+    was nothing to check again."""
+    if not waits_for_contents(db, asset):
+        return False
+    found = brand_for_agency(db, asset.agency)
+    if found is None or not asset.category:
+        return False
+    version, brand = found
+    report = check_file(
+        storage,
+        path,
+        brand,
+        asset.category,
+        filename=asset.original_filename,
+        metadata=check_metadata(asset),
+        settings=settings,
+    )
+    record(db, asset, Checked(asset.category, version, report))
+    return True
 
 
 def check_metadata(asset: Asset) -> dict[str, Any]:

@@ -93,6 +93,11 @@ REASONS: dict[str, Any] = {
         "The text of this piece has not been read yet: it is read in the background after "
         "the upload, and the piece's report in the library will include this rule."
     ),
+    "media_pending": _l(
+        "This rule is checked once the file has been processed in the background (a long "
+        "video or recording is read after its upload); the piece's report in the library "
+        "will include it."
+    ),
     "no_blackout": _l("There is no blackout period in force today."),
     "unsupported_type": _l(
         "The file is not of an accepted type. Upload an image (JPEG, PNG, WebP), an SVG, a PDF, "

@@ -680,3 +680,47 @@ def test_on_s3_a_recording_with_an_archive_appended_is_refused_from_its_end(
     assert reads.whole == [] and 0 < sum(reads.ranges) <= 64 * 1024 + 22 + 4
     assert s3.list_objects_v2(Bucket=bucket).get("Contents", []) == []
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_on_s3_a_long_recording_is_checked_by_its_type_now_and_read_by_the_job(
+    request, app_factory, long_recording, monkeypatch
+):
+    """The brand's audio rules: type and size at the last chunk, without copying the
+    recording here; loudness, sample rate and duration once the job has read it."""
+    from sqlalchemy import select
+
+    from brandhub.models import Asset, ComplianceReport
+
+    app, _s3, _bucket = _s3_app(request, app_factory, "moto")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["brands", "load"]).exit_code == 0
+    assert runner.invoke(args=["brands", "assign", "radio", "gobierno-provincial"]).exit_code == 0
+    token = add_token(app, add_user(app, "editor", agency="radio"))
+    reads = ReadBack(monkeypatch, app.extensions["brandhub.storage"])
+    client = app.test_client()
+    path = _start(client, token, len(long_recording), filename="spot.wav")
+    r = _patch(client, token, path, 0, long_recording)
+    assert r.status_code == 204, r.get_data(True)
+    assert reads.whole == []  # not a byte of it read back in the request
+    with session(app) as db:
+        [asset] = db.scalars(select(Asset)).all()
+        rows = db.scalars(
+            select(ComplianceReport)
+            .where(ComplianceReport.asset_id == asset.id)
+            .order_by(ComplianceReport.id)
+        ).all()
+        first, last = rows
+        at_upload = {res["rule"]: res for res in first.report["checks"]}
+        assert at_upload["audio-formato"]["status"] == "pass"
+        for rule in ("audio-muestreo", "audio-volumen", "audio-duracion"):
+            assert at_upload[rule]["status"] == "skip"
+            assert at_upload[rule]["code"] == "media_pending"
+            assert "segundo plano" in at_upload[rule]["message"]
+        # The job (run at once here) read the recording and checked it again.
+        after = {res["rule"]: res for res in last.report["checks"]}
+        assert not any(res["code"] == "media_pending" for res in after.values())
+        assert after["audio-muestreo"]["status"] == "pass"
+        assert after["audio-duracion"]["status"] == "warn"  # 125 s, spots last at most 120
+        assert after["audio-volumen"]["status"] in ("pass", "fail")
+        assert "LUFS" in after["audio-volumen"]["values"]["measured"]
+        assert asset.compliance == last.status
