@@ -502,7 +502,9 @@ class S3Staging(StagingArea):
 
 class _View(io.RawIOBase):
     """A part's bytes as the seekable stream botocore reads (and rewinds to retry),
-    read where they lie: no copy of the part."""
+    read where they lie: no copy of the part. ``read`` gives views of the buffer, not
+    copies (http.client sends a part 8 KiB at a time: a thousand copies a part, saved);
+    each is used before the part's request ends, and the buffer changes only after."""
 
     def __init__(self, view: memoryview) -> None:
         super().__init__()
@@ -514,6 +516,15 @@ class _View(io.RawIOBase):
 
     def seekable(self) -> bool:
         return True
+
+    def read(self, size: int | None = -1) -> Any:
+        end = len(self._view) if size is None or size < 0 else min(self._at + size, len(self._view))
+        chunk = self._view[self._at : end]
+        self._at = max(self._at, end)
+        return chunk
+
+    def readall(self) -> Any:
+        return self.read()
 
     def readinto(self, target: Any) -> int:
         count = min(len(target), len(self._view) - self._at)

@@ -98,10 +98,14 @@ class S3Storage(Storage):
 
         ``checksums="crc32"`` (boto3's default) sends a CRC32 of every upload that
         the store checks, and uploads are not otherwise hashed: integrity end to
-        end at full speed. Some S3-compatible stores refuse those checksums (or
-        older ones store the encoded stream): ``checksums="off"`` sends none, and
-        then botocore signs every part's SHA-256 instead, which keeps integrity
-        at about half the upload speed (measured by bench/transfer.py).
+        end at full speed. That holds on a plain-HTTP endpoint too: botocore would
+        otherwise also sign a SHA-256 of every body there (over HTTPS it does not
+        when a checksum travels), a second pass over every byte that the CRC32
+        already guards; the signature still covers the headers, the checksum
+        among them. Some S3-compatible stores refuse those checksums (or older
+        ones store the encoded stream): ``checksums="off"`` sends none, and then
+        botocore signs every part's SHA-256 instead, which keeps integrity at
+        about half the upload speed (measured by bench/transfer.py).
         """
         if not bucket or "/" in bucket:
             raise ValueError("The S3 bucket name is missing or not valid.")
@@ -133,7 +137,7 @@ class S3Storage(Storage):
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             max_pool_connections=max(10, max_concurrency + 2),
-            s3={"addressing_style": addressing_style} if addressing_style else None,
+            s3=self._s3_config(addressing_style, checksums),
             request_checksum_calculation=CHECKSUM_MODES[checksums],
             response_checksum_validation=CHECKSUM_MODES[checksums],
         )
@@ -163,6 +167,17 @@ class S3Storage(Storage):
             use_threads=True,
             preferred_transfer_client="classic",
         )
+
+    @staticmethod
+    def _s3_config(addressing_style: str | None, checksums: str) -> dict[str, Any] | None:
+        """botocore's ``s3`` settings: the addressing style, and whether bodies are signed."""
+        config: dict[str, Any] = {}
+        if addressing_style:
+            config["addressing_style"] = addressing_style
+        if checksums == "crc32":
+            # The CRC32 header guards the body, as over HTTPS: no SHA-256 of it to sign.
+            config["payload_signing_enabled"] = False
+        return config or None
 
     def __repr__(self) -> str:
         where = f", endpoint_url={self.endpoint_url!r}" if self.endpoint_url else ""
