@@ -326,6 +326,13 @@ def test_both_checksum_modes_store_the_same_bytes(
     storage = small_part_storage(
         target.server, target.bucket, checksums=checksums, **target.options
     )
+    signed: list[str] = []
+
+    def record(request: Any, **_kwargs: Any) -> None:
+        if request.method == "PUT":
+            signed.append(request.headers["X-Amz-Content-SHA256"].decode())
+
+    storage._client.meta.events.register("before-send.s3", record)
     size = 11 * MIB
     assert storage.put("stream", pattern_stream(size)) == size
     source = tmp_path / "file.bin"
@@ -339,6 +346,13 @@ def test_both_checksum_modes_store_the_same_bytes(
         )
         # crc32: the store got (and checked) a CRC32 of the upload; off: none was sent.
         assert ("ChecksumCRC32" in head) is (checksums == "crc32")
+    # Over plain HTTP too, a body that carries its CRC32 is not hashed a second time to
+    # be signed; without checksums its SHA-256 is signed.
+    assert signed
+    if checksums == "crc32":
+        assert set(signed) == {"UNSIGNED-PAYLOAD"}
+    else:
+        assert all(len(value) == 64 and value != "UNSIGNED-PAYLOAD" for value in signed)
 
 
 @pytest.mark.parametrize(
