@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import struct
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import av
-import av.container
 import numpy as np
 from PIL import Image
 
@@ -32,6 +31,13 @@ from assets.errors import DAMAGED, N_, BrandHubError, InvalidFile
 from assets.settings import IngestSettings
 from assets.sniff import Sniffed
 from assets.sniff.broadcast import BROADCAST_DEMUXERS
+
+if TYPE_CHECKING:
+    import av.container
+
+# PyAV is imported by the functions that open video or audio, not here: its FFmpeg
+# libraries add about 20 MiB to every process that imports it, and a web process
+# opens video only in the children of ``assets.budget`` (which import it themselves).
 
 TOO_LARGE = N_("The image is too large to process.")
 VIDEO_TOO_LARGE = N_("The video is too long or too large to process.")
@@ -68,6 +74,8 @@ AV_FORMATS = {
 # NameError, AssertionError) are deliberately not here: they must surface.
 # Warning is here because decoders warn about corrupt data (Pillow's
 # "Truncated File Read") and a deployment may turn warnings into errors.
+# PyAV's errors (``av.FFmpegError``) are not in the tuple, which would import PyAV:
+# ``decoder_errors`` turns them into ``InvalidFile`` too (``is_ffmpeg_error``).
 DECODER_ERRORS: tuple[type[BaseException], ...] = (
     Warning,
     OSError,
@@ -80,8 +88,14 @@ DECODER_ERRORS: tuple[type[BaseException], ...] = (
     ZeroDivisionError,
     OverflowError,
     struct.error,
-    av.FFmpegError,
 )
+
+
+def is_ffmpeg_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is PyAV's error; when PyAV was never imported, nothing raised it."""
+    av = sys.modules.get("av")
+    return av is not None and isinstance(exc, av.FFmpegError)
+
 
 _heif_registered = False
 
@@ -105,6 +119,10 @@ def decoder_errors() -> Iterator[None]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError) as exc:
         raise InvalidFile(TOO_LARGE, error=type(exc).__name__) from exc
     except DECODER_ERRORS as exc:
+        raise InvalidFile(DAMAGED, error=f"{type(exc).__name__}: {exc}"[:200]) from exc
+    except Exception as exc:
+        if not is_ffmpeg_error(exc):
+            raise
         raise InvalidFile(DAMAGED, error=f"{type(exc).__name__}: {exc}"[:200]) from exc
 
 
@@ -204,6 +222,8 @@ def load_image(
 @contextlib.contextmanager
 def open_av(path: Path, sniffed: Sniffed) -> Iterator[av.container.InputContainer]:
     """A PyAV input container with the sniffed demuxer and the file protocol only."""
+    import av
+
     fmt = AV_FORMATS.get(sniffed.mime)
     if fmt is None:
         raise ValueError(f"not a video or audio type: {sniffed.mime}")
@@ -234,6 +254,8 @@ class AvInfo:
 
 
 def _video_stream(container: av.container.InputContainer) -> Any | None:
+    import av
+
     for stream in container.streams.video:
         # Cover art in audio files is a one-frame "video" stream: not a video.
         if stream.disposition & av.stream.Disposition.attached_pic:
@@ -250,6 +272,8 @@ def _audio_stream(container: av.container.InputContainer) -> Any | None:
 
 
 def _duration(container: av.container.InputContainer, stream: Any | None) -> float | None:
+    import av
+
     if container.duration and container.duration > 0:
         return container.duration / av.time_base
     if stream is not None and stream.duration and stream.time_base:
@@ -333,6 +357,8 @@ MAX_POSTER_FRAMES = 300
 
 def poster_frame(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Image.Image:
     """An RGB still of the video at about 1 s (or 10% of a short clip), as displayed."""
+    import av
+
     with open_av(path, sniffed) as container:
         stream = _video_stream(container)
         if stream is None:
@@ -384,6 +410,8 @@ def audio_envelope(
     Decoding is resampled to mono at 8 kHz and stops after ``seconds``, so the
     work is bounded whatever the length of the file.
     """
+    import av
+
     limit = int(seconds * WAVEFORM_RATE)
     chunks: list[np.ndarray] = []
     got = 0

@@ -32,10 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
-
-import av
-import av.filter
+from typing import TYPE_CHECKING, Any
 
 from assets.budget import Budget
 from assets.errors import DAMAGED, InvalidFile
@@ -43,6 +40,11 @@ from assets.media import _video_stream, open_av
 from assets.settings import IngestSettings
 from assets.sniff.broadcast import BROADCAST_MIMES
 from assets.sniff.sniffed import Sniffed
+
+if TYPE_CHECKING:
+    import av
+
+# PyAV is imported where a proxy is encoded (``assets.media`` says why).
 
 MAX_WIDTH, MAX_HEIGHT = 1920, 1080
 #: Video codecs every current browser plays inside MP4 or WebM.
@@ -92,6 +94,8 @@ class Proxy:
 
 def encoder() -> tuple[str, str, str, str]:
     """(container, video codec, audio codec, extension): H.264/AAC MP4, else VP9/Opus WebM."""
+    import av
+
     try:
         av.codec.Codec("libx264", "w")
     except av.FFmpegError:
@@ -108,6 +112,8 @@ def fit(width: int, height: int, sar: Fraction | None) -> tuple[int, int]:
 
 def make_proxy(path: Path, sniffed: Sniffed, settings: IngestSettings, out_path: Path) -> Proxy:
     """Encode the web proxy of the video at ``path`` into ``out_path`` (see module doc)."""
+    import av
+
     fmt, vcodec, acodec, ext = encoder()
     with open_av(path, sniffed) as inp:
         vin = _video_stream(inp)
@@ -178,6 +184,8 @@ class _Pictures:
 
     def _yadif(self, frame: av.VideoFrame) -> Any:
         # deint=interlaced: frames flagged progressive (mixed material) pass through as they are.
+        import av.filter
+
         graph = av.filter.Graph()
         source = graph.add_buffer(
             width=frame.width,
@@ -190,6 +198,8 @@ class _Pictures:
         return graph
 
     def _drain(self) -> None:
+        import av
+
         while True:
             try:
                 frame = self.graph.pull()
@@ -208,6 +218,8 @@ class _Sound:
     """Every audio track into the proxy's one stereo track (see the module doc)."""
 
     def __init__(self, out: Any, stream: Any, codec: str, tracks: list[Any]) -> None:
+        import av.filter
+
         self.out, self.stream = out, stream
         self.final = av.AudioResampler(format=_sample_format(codec), layout="stereo", rate=48000)
         self.samples = 0
@@ -264,6 +276,8 @@ class _Sound:
         self.out.mux(self.stream.encode())
 
     def _drain(self) -> None:
+        import av
+
         if self.graph is None:
             return
         while True:
