@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import functools
 import gc
 import importlib
 import os
 import resource
 import signal
+import sys
 import time
 import traceback
 import warnings
@@ -135,13 +135,14 @@ def _child(write_fd: int, budget: Budget, fn: Callable[..., Any], args: Any, kwa
         except Exception as exc:  # noqa: BLE001  (re-raised in the parent, same type)
             exc.add_note(f"in the budgeted child:\n{traceback.format_exc()}")
             outcome = ("err", exc)
+        imported = _imported()  # what the parent imports before its next fork
         try:
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((*outcome, imported), protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            data = pickle.dumps(("err", BudgetExceeded(TOO_COSTLY, reason="memory")))
+            data = pickle.dumps(("err", BudgetExceeded(TOO_COSTLY, reason="memory"), imported))
         except Exception as exc:  # noqa: BLE001  (an error or a result pickle cannot carry)
             text = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
-            data = pickle.dumps(("crash", text))
+            data = pickle.dumps(("crash", text, imported))
         with os.fdopen(write_fd, "wb") as out:
             out.write(data)
     except BaseException:  # noqa: BLE001  (nothing may escape a forked child)
@@ -187,8 +188,11 @@ def _fork() -> int:
     return pid
 
 
-#: Modules the budgeted work imports lazily: imported once here, before the first fork,
-#: or every child would import them again (and find every cache they fill empty).
+#: Modules the budgeted work imports lazily. Once a child of this process has needed
+#: one, it is imported here before the next fork, or every child would import it again
+#: (and find every cache it fills empty). Only those: a web process that never sees a
+#: Photoshop file or a font does not carry psd_tools or fontTools (7 and 2 MiB of its
+#: resident memory; all of them together about 15 MiB).
 PRELOAD = (
     "resvg_py",
     "mutagen",
@@ -213,20 +217,28 @@ PRELOAD = (
 )
 
 
-@functools.cache
+#: The modules of :data:`PRELOAD` that children of this process imported.
+_needed: set[str] = set()
+
+
 def preload() -> None:
-    """Import :data:`PRELOAD` (once per process).
+    """Import the modules of :data:`PRELOAD` that children of this process needed.
 
     OpenMP runtimes (LibRaw's libgomp in rawpy) are not fork-safe: a child forked
     after the parent ran a parallel region waits for ever on pool threads it did
     not inherit. They read ``OMP_NUM_THREADS`` when they load, so it is set to one
-    thread (no pool) before the first import; each budgeted child is one process
-    on one core anyway.
+    thread (no pool) before the first import, here or in a child; each budgeted
+    child is one process on one core anyway.
     """
     os.environ["OMP_NUM_THREADS"] = "1"
-    for name in PRELOAD:
+    for name in sorted(_needed.difference(sys.modules)):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+
+
+def _imported() -> list[str]:
+    """The modules of :data:`PRELOAD` this process has imported."""
+    return [name for name in PRELOAD if name in sys.modules]
 
 
 def run_within(budget: Budget, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -260,7 +272,8 @@ def run_within(budget: Budget, fn: Callable[..., T], /, *args: Any, **kwargs: An
         raise BudgetExceeded(TOO_COSTLY, reason="time", seconds=round(budget.wall_seconds, 1))
     if not data:
         raise _death(status, budget)
-    kind, value = pickle.loads(data)  # noqa: S301  (our own child wrote it)
+    kind, value, imported = pickle.loads(data)  # noqa: S301  (our own child wrote it)
+    _needed.update(imported)
     if kind == "ok":
         return cast(T, value)
     if kind == "err":

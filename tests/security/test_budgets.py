@@ -218,3 +218,28 @@ def test_an_anonymous_free_size_is_bounded_through_a_share_link(app, api_for):
     assert bounded.status_code == 200, bounded.get_data(as_text=True)[:300]
     assert max(Image.open(io.BytesIO(bounded.data)).size) <= 4000
     assert State.of(app).keys == before.keys
+
+
+def _import_tabnanny() -> bool:
+    import tabnanny  # noqa: F401
+
+    return True
+
+
+def test_the_parent_imports_only_what_its_children_needed(monkeypatch):
+    """A decoder a child imported is imported by the parent before the next fork (its
+    children then share it); one no child needed is not (its memory stays free)."""
+    import sys
+
+    from assets import budget
+
+    monkeypatch.setattr(budget, "PRELOAD", ("tabnanny", "pickletools"))
+    monkeypatch.setattr(budget, "_needed", set())
+    for name in ("tabnanny", "pickletools"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    limits = Budget(cpu_seconds=5, memory_mb=512, wall_seconds=10)
+    assert run_within(limits, _import_tabnanny) is True
+    assert "tabnanny" not in sys.modules  # the child imported it, not this process
+    budget.preload()
+    assert "tabnanny" in sys.modules
+    assert "pickletools" not in sys.modules
