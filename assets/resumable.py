@@ -321,10 +321,14 @@ class StagingArea:
             os.close(fd)
         return chunk.state(state)
 
+    def taken_path(self, upload_id: str) -> Path:
+        """Where a finished upload's file waits while the caller takes it over."""
+        return self.path_for(upload_id).with_suffix(".taken")
+
     def finish(self, upload_id: str, state: UploadState) -> Staged:
         """The whole upload, its file handed over to the caller (who removes it)."""
         path = self.path_for(upload_id)
-        taken = path.with_suffix(".taken")
+        taken = self.taken_path(upload_id)
         try:
             os.replace(path, taken)
         except FileNotFoundError:
@@ -334,26 +338,32 @@ class StagingArea:
         )
 
     def remove(self, upload_id: str, state: UploadState | None = None) -> None:
-        """Remove an upload's bytes; a missing file is not an error."""
-        with suppress(FileNotFoundError):
-            self.path_for(upload_id).unlink()
+        """Remove an upload's bytes, arriving or handed over (a process that ended
+        before it took them over leaves a ``.taken`` file); a missing file is not an error."""
+        for path in (self.path_for(upload_id), self.taken_path(upload_id)):
+            with suppress(FileNotFoundError):
+                path.unlink()
 
     def modified(self, upload_id: str) -> datetime | None:
         """When the upload's bytes were last written (UTC), or None when they are gone."""
-        try:
-            return datetime.fromtimestamp(self.path_for(upload_id).stat().st_mtime, UTC)
-        except FileNotFoundError:
-            return None
+        found = []
+        for path in (self.path_for(upload_id), self.taken_path(upload_id)):
+            with suppress(FileNotFoundError):
+                found.append(datetime.fromtimestamp(path.stat().st_mtime, UTC))
+        return max(found, default=None)
 
     def iter_ids(self) -> Iterator[str]:
-        """The ids of every upload with bytes here (for cleaning what no row names)."""
+        """The ids of every upload with bytes here, arriving or handed over (for cleaning
+        what no row names)."""
         try:
             names = [entry.name for entry in os.scandir(self.folder)]
         except FileNotFoundError:
             return
+        seen: set[str] = set()
         for name in names:
-            stem = name.removesuffix(".part")
-            if name.endswith(".part") and _ID.fullmatch(stem):
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("part", "taken") and _ID.fullmatch(stem) and stem not in seen:
+                seen.add(stem)
                 yield stem
 
 
