@@ -28,11 +28,15 @@ pass; the last one joins them where the original stays: nothing is read back
 but 64 KiB at the end), against boto3's ``upload_file`` of the same file to
 the same server, alternated; the peak RSS of the gunicorn workers; how long
 the last request's answer took after its last byte (joining the parts, then
-making the asset: sniffing, and the brand's checks, which read the file back
-from the store); with ``--copy``, a server-side copy of the same object (what
-completing under a staging key and copying to the content-hash key would add;
-moto takes minutes for a gigabyte); and a resumed upload: cut after half, the
-offset asked with HEAD, the rest sent, counting the bytes sent in all.
+making the asset: sniffing, the brand's checks (those that read a long
+recording's contents wait for the background job), the row); with
+``--copy``, a server-side copy of the same object (what completing under a
+staging key and copying to the content-hash key would add; moto takes minutes
+for a gigabyte); and a resumed upload: cut after half, the offset asked with
+HEAD, the rest sent, counting the bytes sent in all. It prints the CPU time
+of the web workers and the load average when each server's runs began: on a
+shared machine the client, the app and the S3 server compete for the cores,
+and the ratio moves with what else runs.
 
 It prints figures and asserts nothing.
 
@@ -539,7 +543,7 @@ def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int)
         print(
             f"{'':34}the last request's answer after its last byte: "
             f"{statistics.median(r['last']):.1f} s (joining the parts, then the asset: "
-            "sniffing, and the brand's checks, which read the file back from the store)"
+            "sniffing, the brand's checks, the row)"
         )
         if r["copy"]:
             print(
