@@ -110,6 +110,29 @@ def test_a_size_limit_from_the_caller_passes_through(target: Target, pattern_str
     assert _uploads(target.client, target.storage.bucket) == []
 
 
+def test_parts_kept_open_join_with_their_crc32s(target: Target) -> None:
+    """A resumable upload's parts: each sent with its CRC32, named again at the join."""
+    import base64
+    import zlib
+
+    store = target.storage
+    first, second = bytes(range(256)) * (5 * MIB // 256), b"the tail of the file"
+    upload = store.start_parts("originals/tus/abc")
+    receipts = [
+        store.put_part("originals/tus/abc", upload, 1, io.BytesIO(first), len(first)),
+        store.put_part("originals/tus/abc", upload, 2, io.BytesIO(second), len(second)),
+    ]
+    for receipt, data in zip(receipts, (first, second), strict=True):
+        etag, _, crc = receipt.partition(" crc32=")
+        assert etag.startswith('"') and " " not in etag
+        # Both servers answer the part's CRC32: the one of its bytes.
+        assert base64.b64decode(crc) == zlib.crc32(data).to_bytes(4, "big")
+    store.finish_parts("originals/tus/abc", upload, receipts)
+    with store.open("originals/tus/abc") as fh:
+        assert fh.read() == first + second
+    assert _uploads(target.client, target.bucket) == []
+
+
 def test_a_missing_bucket_is_not_a_missing_object(s3_server: str) -> None:
     store = S3Storage("brandhub-no-such-bucket", endpoint_url=s3_server, max_attempts=1)
     with pytest.raises(StorageError) as caught:
