@@ -102,6 +102,7 @@ from .parsing import QueryParser
 from .schema import SCHEMA_VERSION, build_schema, document_fields
 from .suggest import suggest
 from .views import IndexView, SegmentCache
+from .writing import BuildCodec, BuildPool
 
 __all__ = ["PARALLEL_BUILD_DOCS", "SearchIndex"]
 
@@ -397,10 +398,17 @@ class SearchIndex:
             # writes it out in parallel with the others; the segments are kept as
             # they are (searches read across segments), not merged again.
             writer = ix.writer(
-                procs=procs, multisegment=True, limitmb=self._writer_memory_mb, batchsize=500
+                procs=procs,
+                multisegment=True,
+                limitmb=self._writer_memory_mb,
+                batchsize=500,
+                codec=BuildCodec(),
+                poolclass=BuildPool,
             )
         else:
-            writer = ix.writer(limitmb=self._writer_memory_mb)
+            writer = ix.writer(
+                limitmb=self._writer_memory_mb, codec=BuildCodec(), poolclass=BuildPool
+            )
         indexed = 0
         seen: set[int] = set()
         try:
