@@ -30,6 +30,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -76,18 +77,29 @@ def build_whoosh(n: int, vocab: Vocabulary, force: bool, procs: int | None) -> d
     idx = SearchIndex.for_rebuild(path, writer_memory_mb=512)
     started = time.perf_counter()
     at_start = load()
+    cpu_started = cpu_seconds()
     count = idx.rebuild(corpus(n, vocab), count=n, processes=procs)
     seconds = time.perf_counter() - started
     idx.close()
     info = {
         "docs": count,
         "rebuild_s": seconds,
+        "cpu_s": round(cpu_seconds() - cpu_started, 1),
         "docs_per_s": count / seconds,
         "processes": procs or "auto",
         "load": f"{at_start} -> {load()}",
     }
     meta.write_text(json.dumps(info))
     return {"path": path, **info}
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the rebuild's writers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _nbytes(value: Any) -> int:
@@ -109,13 +121,25 @@ def cache_bytes(idx: SearchIndex) -> int:
     return total
 
 
+def rss_mb() -> float:
+    """This process's resident memory in MB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def time_whoosh(path: Path, texts: list[str], repeat: int) -> dict[str, Any]:
+    rss_before = rss_mb()
     opened = time.perf_counter()
     idx = SearchIndex(path)
     open_s = time.perf_counter() - opened
+    rss_open = rss_mb()
     first = time.perf_counter()
     idx.search(SearchQuery(text=texts[0]))  # builds the per-segment facet arrays
     first_s = time.perf_counter() - first
+    rss_first = rss_mb()
     samples, per_query = time_runs(
         lambda t: idx.search(SearchQuery(text=t, per_page=24)).total, texts, repeat
     )
@@ -129,6 +153,7 @@ def time_whoosh(path: Path, texts: list[str], repeat: int) -> dict[str, Any]:
         "open_s": open_s,
         "first_s": first_s,
         "cache_mb": memory / 2**20,
+        "rss_mb": (rss_before, rss_open, rss_first, rss_mb()),
         "segments": segments,
         "cpu": cpu_samples,
     }
@@ -395,7 +420,12 @@ def main() -> None:
             c = percentiles(t["cpu"])
             print(f"{'':>8} | {'CPU':<8} | {c[0]:>7.1f} {c[1]:>7.1f} {c[2]:>7.1f} | ms of CPU")
         if backend == "whoosh":
-            print(f"{'':>8} | {'':<8} | segments: {t['segments']}, writers: {built['processes']}")
+            print(
+                f"{'':>8} | {'':<8} | segments: {t['segments']}, writers: {built['processes']}, "
+                f"build CPU s: {built.get('cpu_s', '-')}, RSS MB before open / after open / "
+                "after the first search / after timing: "
+                + " / ".join(f"{m:.0f}" for m in t["rss_mb"])
+            )
         if backend == "postgres":
             print(f"{'':>8} | {'':<8} | GIN index: {built['gin_bytes'] / 2**20:.0f} MB")
     if args.raw:
