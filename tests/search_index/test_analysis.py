@@ -202,6 +202,7 @@ _CHAIN_TEXTS = [
         {"positions": True, "mode": "index"},
         {"positions": True, "boosts": True, "start_pos": 7, "mode": "index"},
         {"chars": True, "positions": True, "mode": "index"},
+        {"chars": True, "start_char": 11, "mode": "index"},
         {"removestops": False, "positions": True},
         {"no_morph": True},
         {"tokenize": False},
@@ -217,7 +218,14 @@ def test_fast_path_yields_what_the_filter_chain_yields(make, options) -> None:
 
     def seen(a, text):
         return [
-            (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), t.boost, t.stopped)
+            (
+                t.text,
+                getattr(t, "pos", None),
+                getattr(t, "startchar", None),
+                getattr(t, "endchar", None),
+                t.boost,
+                t.stopped,
+            )
             for t in a(text, **options)
         ]
 
