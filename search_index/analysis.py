@@ -188,7 +188,7 @@ class FoldedWordsAnalyzer(CompositeAnalyzer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         if keeporiginal or not removestops or not tokenize or no_morph:
-            return super().__call__(
+            chain: Iterator[Token] = super().__call__(
                 value,
                 positions=positions,
                 chars=chars,
@@ -199,6 +199,7 @@ class FoldedWordsAnalyzer(CompositeAnalyzer):
                 no_morph=no_morph,
                 **kwargs,
             )
+            return chain
         outcome = _stemmed_word if self.stemmed else _folded_word
         return self._fast(value, positions, chars, start_pos, outcome, kwargs)
 
