@@ -288,3 +288,33 @@ class IndexView:
             return FacetColumn(values, codes=self._concat(parts, np.int32))
 
         return self._get("facet:" + facet, build)
+
+    def facet_totals(self, facet: str) -> np.ndarray:
+        """How many documents (deleted ones included) hold each value of ``facet``."""
+
+        def build() -> np.ndarray:
+            column = self.facet(facet)
+            size = len(column.values)
+            if column.codes is not None:
+                return np.bincount(column.codes + 1, minlength=size + 1)[1:]
+            assert column.pair_codes is not None
+            return np.bincount(column.pair_codes, minlength=size)
+
+        return self._get("totals:" + facet, build)
+
+    def pairs_by_doc(self, facet: str) -> tuple[np.ndarray, np.ndarray]:
+        """A multi-valued facet's pairs ordered by document: ``(starts, codes)``.
+
+        Document ``d``'s values are ``codes[starts[d]:starts[d + 1]]``, so the
+        values of a few documents are read without going over every pair.
+        """
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            column = self.facet(facet)
+            assert column.pair_docs is not None and column.pair_codes is not None
+            order = np.argsort(column.pair_docs, kind="stable")
+            docs = column.pair_docs[order]
+            starts = np.searchsorted(docs, np.arange(self.doccount + 1))
+            return starts, column.pair_codes[order]
+
+        return self._get("bydoc:" + facet, build)
