@@ -30,6 +30,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -76,18 +77,29 @@ def build_whoosh(n: int, vocab: Vocabulary, force: bool, procs: int | None) -> d
     idx = SearchIndex.for_rebuild(path, writer_memory_mb=512)
     started = time.perf_counter()
     at_start = load()
+    cpu_started = cpu_seconds()
     count = idx.rebuild(corpus(n, vocab), count=n, processes=procs)
     seconds = time.perf_counter() - started
     idx.close()
     info = {
         "docs": count,
         "rebuild_s": seconds,
+        "cpu_s": round(cpu_seconds() - cpu_started, 1),
         "docs_per_s": count / seconds,
         "processes": procs or "auto",
         "load": f"{at_start} -> {load()}",
     }
     meta.write_text(json.dumps(info))
     return {"path": path, **info}
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the rebuild's writers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _nbytes(value: Any) -> int:
@@ -100,22 +112,45 @@ def _nbytes(value: Any) -> int:
 
 
 def cache_bytes(idx: SearchIndex) -> int:
-    """Bytes of numpy arrays the index keeps: per-segment caches and the open view's."""
+    """Bytes of numpy arrays the index keeps: per-segment caches (facets, columns, long
+    posting lists) and the open view's."""
     total = 0
     for data in idx._segments._data.values():
-        total += sum(_nbytes(v) for v in data._items.values())
+        total += sum(_nbytes(v) for v in data._items.values()) + data._postings_bytes
     if idx._view is not None:
         total += sum(_nbytes(v) for v in idx._view._items.values())
     return total
 
 
+def rss_mb() -> float:
+    """This process's anonymous resident memory in MB (Linux; 0 elsewhere).
+
+    Whoosh maps the index files into memory: the pages of them it has read
+    count as resident too, but they are the page cache, not this process's.
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
 def time_whoosh(path: Path, texts: list[str], repeat: int) -> dict[str, Any]:
+    rss_before = rss_mb()
     opened = time.perf_counter()
     idx = SearchIndex(path)
     open_s = time.perf_counter() - opened
+    rss_open = rss_mb()
     first = time.perf_counter()
     idx.search(SearchQuery(text=texts[0]))  # builds the per-segment facet arrays
     first_s = time.perf_counter() - first
+    rss_first = rss_mb()
+    # Each query once before timing: the first search for a word decodes its
+    # long posting lists, later ones reuse them.
+    cold = [time_one(lambda t=t: idx.search(SearchQuery(text=t, per_page=24))) for t in texts]
     samples, per_query = time_runs(
         lambda t: idx.search(SearchQuery(text=t, per_page=24)).total, texts, repeat
     )
@@ -129,9 +164,17 @@ def time_whoosh(path: Path, texts: list[str], repeat: int) -> dict[str, Any]:
         "open_s": open_s,
         "first_s": first_s,
         "cache_mb": memory / 2**20,
+        "rss_mb": (rss_before, rss_open, rss_first, rss_mb()),
+        "cold_ms": cold,
         "segments": segments,
         "cpu": cpu_samples,
     }
+
+
+def time_one(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
 
 
 def time_raw_whoosh(path: Path, texts: list[str], repeat: int) -> dict[str, Any]:
@@ -395,7 +438,17 @@ def main() -> None:
             c = percentiles(t["cpu"])
             print(f"{'':>8} | {'CPU':<8} | {c[0]:>7.1f} {c[1]:>7.1f} {c[2]:>7.1f} | ms of CPU")
         if backend == "whoosh":
-            print(f"{'':>8} | {'':<8} | segments: {t['segments']}, writers: {built['processes']}")
+            print(
+                f"{'':>8} | {'':<8} | segments: {t['segments']}, writers: {built['processes']}, "
+                f"build CPU s: {built.get('cpu_s', '-')}, anonymous RSS MB before open / "
+                "after open / after the first search / after timing: "
+                + " / ".join(f"{m:.0f}" for m in t["rss_mb"])
+            )
+            cold = sorted(t["cold_ms"])
+            print(
+                f"{'':>8} | {'':<8} | each query's first run (ms): "
+                f"median {statistics.median(cold):.1f}, slowest {cold[-1]:.1f}"
+            )
         if backend == "postgres":
             print(f"{'':>8} | {'':<8} | GIN index: {built['gin_bytes'] / 2**20:.0f} MB")
     if args.raw:

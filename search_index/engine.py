@@ -5,7 +5,8 @@ them and sort them by a column, we need them all, and one at a time is too
 slow on a hundred thousand documents. So the tree the query parser builds is
 evaluated here over dense arrays indexed by global document number:
 
-* a ``Term`` reads its postings (:func:`search_index.arrays.postings`) and
+* a ``Term`` reads its postings (:func:`search_index.arrays.postings`; long
+  lists are kept decoded per segment, :meth:`~search_index.views.SegmentData.postings`) and
   scores them with BM25 (k1=1.2, b=0.75, Whoosh's idf), times the field
   boost the parser put on the term;
 * ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` combine masks
@@ -30,7 +31,6 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from . import arrays
 from .views import IndexView
 
 __all__ = ["Evaluator", "Match"]
@@ -94,7 +94,7 @@ class Evaluator:
         tbytes = field.to_bytes(text)
         id_parts, tf_parts = [], []
         for leaf in self.view.leaves:
-            ids, tfs = arrays.postings(leaf.reader, fieldname, tbytes)
+            ids, tfs = leaf.data.postings(leaf.reader, fieldname, tbytes)
             if len(ids):
                 id_parts.append(ids + leaf.offset)
                 tf_parts.append(tfs)

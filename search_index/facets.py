@@ -13,7 +13,7 @@ other facets narrow to videos (AND across facets).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -85,6 +85,38 @@ def _ordered(
     return out
 
 
+def _counts(view: IndexView, facet: str, docs: np.ndarray) -> np.ndarray:
+    """How many of the documents numbered ``docs`` hold each value of ``facet``."""
+    column = view.facet(facet)
+    size = len(column.values)
+    if column.codes is not None:
+        return np.bincount(column.codes[docs] + 1, minlength=size + 1)[1:]
+    starts, codes = view.pairs_by_doc(facet)
+    begin = starts[docs]
+    lengths = starts[docs + 1] - begin
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(size, dtype=np.int64)
+    # Pair positions of each document, one after the other: its start plus
+    # 0, 1, … (each run of the arange rebased to where the document's run begins).
+    shift = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths)
+    return np.bincount(codes[shift + np.arange(total)], minlength=size)
+
+
+def _counter(view: IndexView, hits: np.ndarray) -> Callable[[str], np.ndarray]:
+    """Facet counts over ``hits``, reading whichever is fewer: the hits or the others.
+
+    When most documents are hits (browsing everything, a very common word),
+    the counts are the facet's totals minus the counts of the documents that
+    are not hits.
+    """
+    if 2 * int(np.count_nonzero(hits)) <= len(hits):
+        chosen = np.flatnonzero(hits)
+        return lambda facet: _counts(view, facet, chosen)
+    others = np.flatnonzero(~hits)
+    return lambda facet: view.facet_totals(facet) - _counts(view, facet, others)
+
+
 def count_facets(
     view: IndexView,
     base: np.ndarray,
@@ -100,6 +132,7 @@ def count_facets(
     everything = base.copy()
     for mask in masks.values():
         everything &= mask
+    count_everything = _counter(view, everything)
     out: dict[str, dict[str, int]] = {}
     for facet in FACETS:
         if facet in masks:
@@ -107,16 +140,10 @@ def count_facets(
             for other, mask in masks.items():
                 if other != facet:
                     hits &= mask
+            counts = _counter(view, hits)(facet)
         else:
-            hits = everything
+            counts = count_everything(facet)
         column = view.facet(facet)
-        if column.codes is not None:
-            counts = np.bincount(column.codes[hits] + 1, minlength=len(column.values) + 1)[1:]
-        else:
-            assert column.pair_docs is not None and column.pair_codes is not None
-            counts = np.bincount(
-                column.pair_codes[hits[column.pair_docs]], minlength=len(column.values)
-            )
         selected = [facet_value(facet, v) for v in filters.get(facet, ())]
         out[facet] = _ordered(facet, column.values, counts, limit, selected)
     return out

@@ -16,6 +16,7 @@ mask is one ``numpy.bincount``. Tags are many per document and are kept as
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -29,7 +30,14 @@ from .schema import FACET_FIELDS, MISSING_TIME
 
 _T = TypeVar("_T")
 
-__all__ = ["FacetColumn", "IndexView", "SegmentCache", "SegmentData"]
+__all__ = [
+    "POSTINGS_CACHE_BYTES",
+    "POSTINGS_CACHE_MIN",
+    "FacetColumn",
+    "IndexView",
+    "SegmentCache",
+    "SegmentData",
+]
 
 MULTI_VALUED = frozenset({"tag"})
 #: The facets plus "public", which only the visibility filter uses.
@@ -73,6 +81,15 @@ def _facet_column(reader: IndexReader, fieldname: str, multi: bool) -> FacetColu
     return FacetColumn(values, codes=column)
 
 
+#: Posting lists of at least this many documents are kept decoded per segment:
+#: Whoosh stores them in compressed, pickled blocks of 128 postings, and
+#: decoding a frequent word's lists in fourteen fields is most of a search for
+#: it on a large index. Rarer words decode in well under a millisecond.
+POSTINGS_CACHE_MIN = 2048
+#: Bytes of decoded posting lists one segment keeps (least recently used go first).
+POSTINGS_CACHE_BYTES = 48 * 2**20
+
+
 class SegmentData:
     """Arrays of one segment, built on first use and never changed.
 
@@ -84,6 +101,34 @@ class SegmentData:
     def __init__(self, doccount: int) -> None:
         self.doccount = doccount
         self._items: dict[str, Any] = {}
+        self._postings: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
+        self._postings_bytes = 0
+
+    def postings(
+        self, reader: IndexReader, fieldname: str, text: bytes
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A term's ``(doc ids, term frequencies)`` (:func:`arrays.postings`), long lists kept.
+
+        The arrays are read-only: they may be shared with later searches.
+        """
+        key = (fieldname, text)
+        kept = self._postings.get(key)
+        if kept is not None:
+            self._postings.move_to_end(key)
+            return kept
+        ids, tfs = arrays.postings(reader, fieldname, text)
+        size = ids.nbytes + tfs.nbytes
+        if len(ids) >= POSTINGS_CACHE_MIN and size <= POSTINGS_CACHE_BYTES // 4:
+            ids.setflags(write=False)
+            tfs.setflags(write=False)
+            self._postings[key] = (ids, tfs)
+            self._postings_bytes += size
+            while self._postings_bytes > POSTINGS_CACHE_BYTES:
+                _, (old_ids, old_tfs) = self._postings.popitem(last=False)
+                self._postings_bytes -= old_ids.nbytes + old_tfs.nbytes
+        return ids, tfs
 
     def _get(self, key: str, build: Callable[[], _T]) -> _T:
         if key not in self._items:
@@ -243,3 +288,33 @@ class IndexView:
             return FacetColumn(values, codes=self._concat(parts, np.int32))
 
         return self._get("facet:" + facet, build)
+
+    def facet_totals(self, facet: str) -> np.ndarray:
+        """How many documents (deleted ones included) hold each value of ``facet``."""
+
+        def build() -> np.ndarray:
+            column = self.facet(facet)
+            size = len(column.values)
+            if column.codes is not None:
+                return np.bincount(column.codes + 1, minlength=size + 1)[1:]
+            assert column.pair_codes is not None
+            return np.bincount(column.pair_codes, minlength=size)
+
+        return self._get("totals:" + facet, build)
+
+    def pairs_by_doc(self, facet: str) -> tuple[np.ndarray, np.ndarray]:
+        """A multi-valued facet's pairs ordered by document: ``(starts, codes)``.
+
+        Document ``d``'s values are ``codes[starts[d]:starts[d + 1]]``, so the
+        values of a few documents are read without going over every pair.
+        """
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            column = self.facet(facet)
+            assert column.pair_docs is not None and column.pair_codes is not None
+            order = np.argsort(column.pair_docs, kind="stable")
+            docs = column.pair_docs[order]
+            starts = np.searchsorted(docs, np.arange(self.doccount + 1))
+            return starts, column.pair_codes[order]
+
+        return self._get("bydoc:" + facet, build)

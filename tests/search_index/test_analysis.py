@@ -178,3 +178,56 @@ def test_meaningful_words_are_not_stop_words(word: str) -> None:
 
 def test_words_keep_original_spelling() -> None:
     assert words("¿Campaña de vacunación? (2024)") == ["Campaña", "de", "vacunación", "2024"]
+
+
+_CHAIN_TEXTS = [
+    "",
+    "de la",
+    "Inauguración de las Escuelas Primarias",
+    "La gobernadora inauguró la escuela en Tlalpan; el año 2024 y los años 90.",
+    "S.A. de C.V. v2.1 3.141 big-time under_score",
+    "ÉL y Él, la LA; AÑO ñandú PINGÜINO",
+    "İstanbul straße Łódź ǅemal ﬁn ½ ²",
+    "a b c d e de del x",
+    "日本語のテキスト مرحبا",
+]
+
+
+@pytest.mark.parametrize("make", [spanish_analyzer, name_analyzer, spelling_analyzer])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"mode": "query"},
+        {"positions": True, "mode": "index"},
+        {"positions": True, "boosts": True, "start_pos": 7, "mode": "index"},
+        {"chars": True, "positions": True, "mode": "index"},
+        {"chars": True, "start_char": 11, "mode": "index"},
+        {"removestops": False, "positions": True},
+        {"no_morph": True},
+        {"tokenize": False},
+    ],
+)
+def test_fast_path_yields_what_the_filter_chain_yields(make, options) -> None:
+    # The analyzers answer common calls without running the chain of Whoosh
+    # filters they are made of: the tokens must be the chain's, word for word.
+    from whoosh.analysis import CompositeAnalyzer
+
+    analyzer = make()
+    chain = CompositeAnalyzer(*analyzer.items)
+
+    def seen(a, text):
+        return [
+            (
+                t.text,
+                getattr(t, "pos", None),
+                getattr(t, "startchar", None),
+                getattr(t, "endchar", None),
+                t.boost,
+                t.stopped,
+            )
+            for t in a(text, **options)
+        ]
+
+    for text in _CHAIN_TEXTS:
+        assert seen(analyzer, text) == seen(chain, text), text

@@ -92,3 +92,38 @@ def test_bytes_column(reader: IndexReader) -> None:
 def test_deleted_array(reader: IndexReader) -> None:
     assert arrays.deleted_array(reader).tolist() == sorted(reader.deleted_docs_set)
     assert len(arrays.deleted_array(reader)) == 1
+
+
+def test_segment_keeps_long_posting_lists_within_its_budget(
+    reader: IndexReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search_index import views
+    from search_index.stemmer import stem
+
+    data = views.SegmentData(reader.doc_count_all())
+    salud = arrays.postings(reader, "title", b"salud")
+    escuel = arrays.postings(reader, "title", b"escuel")
+    rare_term = stem("raro").encode()
+    raro = arrays.postings(reader, "title", rare_term)
+    assert 0 < len(raro[0]) < 100
+    one_list = salud[0].nbytes + salud[1].nbytes
+    monkeypatch.setattr(views, "POSTINGS_CACHE_MIN", 100)
+    monkeypatch.setattr(views, "POSTINGS_CACHE_BYTES", 4 * one_list)
+
+    first = data.postings(reader, "title", b"salud")
+    again = data.postings(reader, "title", b"salud")
+    assert again[0] is first[0]  # kept, not decoded again
+    assert not first[0].flags.writeable and not first[1].flags.writeable
+    assert np.array_equal(first[0], salud[0]) and np.array_equal(first[1], salud[1])
+    assert np.array_equal(data.postings(reader, "title", b"escuel")[0], escuel[0])
+    short = data.postings(reader, "title", rare_term)  # under the minimum: not kept
+    assert np.array_equal(short[0], raro[0])
+    assert data.postings(reader, "title", rare_term)[0] is not short[0]
+
+    # Over the budget the least recently used lists go first.
+    monkeypatch.setattr(views, "POSTINGS_CACHE_BYTES", one_list + 1)
+    data = views.SegmentData(reader.doc_count_all())
+    kept = data.postings(reader, "title", b"salud")
+    data.postings(reader, "title", b"escuel")
+    assert data._postings_bytes <= one_list + 1
+    assert data.postings(reader, "title", b"salud")[0] is not kept[0]

@@ -304,3 +304,38 @@ def test_order_across_segments(
     if sort == "title":
         titles = {d.id: d.title for d in docs}
         assert [titles[i] for i in got] == sorted(titles[i] for i in got)
+
+
+def test_counts_read_the_hits_or_the_others_and_agree(
+    new_index: Callable[..., SearchIndex],
+) -> None:
+    # Facet counts read the fewer of the hits and the non-hits (totals minus the
+    # others' counts); over masks of every density both give the plain count.
+    import numpy as np
+
+    from search_index.facets import _counter
+
+    idx = new_index()
+    idx.apply(ARCHIVE)
+    idx.apply(deletes=[4])  # deleted documents are in the totals and among the others
+    idx.search(SearchQuery())
+    view = idx._view
+    assert view is not None
+    rng = np.random.default_rng(5)
+    for density in (0.0, 0.2, 0.5, 0.8, 1.0):
+        hits = (rng.random(view.doccount) < density) & view.live
+        counter = _counter(view, hits)
+        for facet in FACETS:
+            column = view.facet(facet)
+            expected: Counter[str] = Counter()
+            for doc in np.flatnonzero(hits):
+                if column.codes is not None:
+                    if column.codes[doc] >= 0:
+                        expected[column.values[column.codes[doc]]] += 1
+                else:
+                    assert column.pair_docs is not None and column.pair_codes is not None
+                    for code in column.pair_codes[column.pair_docs == doc]:
+                        expected[column.values[code]] += 1
+            counts = counter(facet)
+            got = {column.values[i]: int(n) for i, n in enumerate(counts) if n}
+            assert got == dict(expected), (density, facet)

@@ -382,3 +382,42 @@ def test_a_parallel_rebuild_finds_the_same(new_index: NewIndex) -> None:
         assert a.facets == b.facets
         assert a.total == b.total
     assert parallel.doc_ids() == {d.id for d in ARCHIVE}
+
+
+@pytest.mark.parametrize("limitmb", [1, 64])
+def test_the_rebuild_writer_writes_what_whoosh_writes(tmp_path: Path, limitmb: int) -> None:
+    # Rebuilds write with a codec that reads document lengths from tables and a
+    # pool without per-posting checks; the files must be Whoosh's own, byte for
+    # byte, also when the pool spills runs to disk (1 MB) and merges them.
+    import hashlib
+
+    from whoosh import index as whoosh_index
+
+    from search_index.schema import build_schema, document_fields
+    from search_index.writing import BuildCodec, BuildPool
+
+    docs = [
+        replace(doc, id=doc.id + 100 * copy, title=f"{doc.title} copia {copy}")
+        for copy in range(40)
+        for doc in ARCHIVE
+    ]
+
+    def build(folder: str, **options: object) -> dict[str, str]:
+        path = tmp_path / folder
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), build_schema())
+        writer = ix.writer(limitmb=limitmb, compound=False, **options)
+        for doc in docs:
+            writer.add_document(**document_fields(doc))
+        writer.commit()
+        (segment,) = ix._segments()
+        assert type(segment.codec()).__name__ == "W3Codec"  # readers need nothing of ours
+        return {
+            p.name.replace(segment.segid, "SEG"): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in path.iterdir()
+            if segment.segid in p.name
+        }
+
+    whoosh_files = build("whoosh")
+    assert len(whoosh_files) > 10
+    assert build("ours", codec=BuildCodec(), poolclass=BuildPool) == whoosh_files
