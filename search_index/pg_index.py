@@ -68,17 +68,34 @@ _ELLIPSIS = "…"
 
 #: One column per single-valued facet, named like its Whoosh field; tags are an array.
 _SINGLE_COLUMNS = tuple(FACET_FIELDS[f] for f in _SINGLE)
+#: The integer code of each facet value, counted instead of the text (see pg_schema).
+_CODE_COLUMNS = (*(f"c_{c}" for c in _SINGLE_COLUMNS), "c_tags")
 _COLUMNS = ", ".join(
     ("asset_id", "texts", "vector", *_SINGLE_COLUMNS, "tags", "public", "created", "captured")
-    + ("titlekey",)
+    + ("titlekey", *_CODE_COLUMNS)
 )
 _UPSERT = (
     f"INSERT INTO {SCHEMA}.documents ({_COLUMNS}) VALUES (:asset_id, CAST(:texts AS jsonb), "
     + document_vector_sql([f"f_{f.name}" for f in PG_FIELDS])
     + "".join(f", :{c}" for c in _SINGLE_COLUMNS)
-    + ", :tags, :public, :created, :captured, :titlekey) ON CONFLICT (asset_id) DO UPDATE SET "
+    + ", :tags, :public, :created, :captured, :titlekey"
+    + "".join(f", :{c}" for c in _CODE_COLUMNS)
+    + ") ON CONFLICT (asset_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
 )
+_NEW_CODES = (
+    f"INSERT INTO {SCHEMA}.facet_values (facet, value) "
+    "SELECT * FROM unnest(CAST(:facets AS text[]), CAST(:values AS text[])) "
+    "ON CONFLICT (facet, value) DO NOTHING"
+)
+_CODES = (
+    f"SELECT v.facet, v.value, v.code FROM {SCHEMA}.facet_values v "
+    "JOIN unnest(CAST(:facets AS text[]), CAST(:values AS text[])) AS x(facet, value) "
+    "ON v.facet = x.facet AND v.value = x.value"
+)
+#: Per search: no JIT (compiling the aggregates of a large match costs more than it saves,
+#: 50-200 ms), and room for the matching rows and the facet tables in memory.
+_SEARCH_SETTINGS = "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
 _FACET_COLUMNS = ", ".join((*_SINGLE_COLUMNS, "tags", "public"))
 _COUNT = (
     f"INSERT INTO {SCHEMA}.facet_counts (facet, value, agency, public, n) "
@@ -118,6 +135,29 @@ def _row(doc: AssetDocument) -> dict[str, Any]:
         value = texts.get(f.name, "")
         row[f"f_{f.name}"] = identifier_lexemes(value) if f.analysis == "identifier" else value
     return row
+
+
+def _add_codes(
+    conn: Connection, rows: list[dict[str, Any]], known: dict[tuple[str, str], int]
+) -> None:
+    """Fill each row's ``c_*`` columns with its facet values' codes, adding new values.
+
+    ``known`` maps ``(facet, value)`` to a code already read in this transaction
+    (it is updated). Values are added in one sorted order, so two writers adding
+    the same new values wait for each other instead of deadlocking.
+    """
+    wanted = sorted(
+        {(facet, value) for row in rows for facet, value, _, _ in _facet_keys(row)} - known.keys()
+    )
+    if wanted:
+        params = {"facets": [f for f, _ in wanted], "values": [v for _, v in wanted]}
+        conn.execute(text(_NEW_CODES), params)
+        known.update({(f, v): int(c) for f, v, c in conn.execute(text(_CODES), params)})
+    for row in rows:
+        for facet, column in zip(_SINGLE, _SINGLE_COLUMNS, strict=True):
+            value = row[column]
+            row[f"c_{column}"] = None if value is None else known[(facet, str(value))]
+        row["c_tags"] = [known[("tag", tag)] for tag in row["tags"]]
 
 
 def _facet_keys(row: Mapping[str, Any]) -> list[tuple[str, str, str, bool]]:
@@ -274,6 +314,7 @@ class PostgresSearchIndex:
             docs = [latest[i] for i in sorted(latest)]  # one order: no deadlocks between writers
             if docs:
                 rows = [_row(doc) for doc in docs]
+                _add_codes(conn, rows, {})
                 conn.execute(text(_UPSERT), rows)
                 for row in rows:
                     deltas.update(_facet_keys(row))
@@ -318,9 +359,13 @@ class PostgresSearchIndex:
             batch: dict[int, AssetDocument] = {}
             next_report = step
 
+            codes: dict[tuple[str, str], int] = {}
+
             def flush() -> None:
                 if batch:
-                    conn.execute(text(_UPSERT), [_row(d) for d in batch.values()])
+                    rows = [_row(d) for d in batch.values()]
+                    _add_codes(conn, rows, codes)
+                    conn.execute(text(_UPSERT), rows)
                     for word, spelling in _vocabulary(batch.values()).items():
                         vocabulary.setdefault(word, spelling)
                     batch.clear()
@@ -338,6 +383,9 @@ class PostgresSearchIndex:
             self._add_words(conn, vocabulary)
             conn.execute(text(f"DELETE FROM {SCHEMA}.facet_counts"))
             conn.execute(text(_RECOUNT))
+            # Fresh statistics: the planner's guess of how many rows a word matches
+            # (and so whether to read the word's rows with the GIN index) comes from them.
+            conn.execute(text(f"ANALYZE {SCHEMA}.documents"))
             conn.execute(
                 text(
                     f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema', :v) "
@@ -421,30 +469,33 @@ class PostgresSearchIndex:
         limit = sql.bind(query.per_page)
         offset = sql.bind((query.page - 1) * query.per_page)
         facet_sql = "NULL"
-        tag_sql = "NULL"
+        columns = ["d.asset_id", "d.created"]
+        if sort == "title":
+            columns.append("d.titlekey")
         if query.facets:
-            sets = ", ".join(f"({FACET_FIELDS[f]})" for f in _SINGLE)
-            grouping = ", ".join(
-                f"GROUPING({FACET_FIELDS[f]}) AS g_{f}, {FACET_FIELDS[f]} AS v_{f}, "
-                f"count(*) FILTER (WHERE {all_but(f)}) AS n_{f}"
-                for f in _SINGLE
+            columns.extend(f"d.{c}" for c in _CODE_COLUMNS)
+            # One pass over the hits groups every single-valued facet's codes; a row of
+            # the result holds the code of the one facet it groups, and that facet's
+            # count (which leaves out the facet's own filter).
+            code = " ".join(f"WHEN GROUPING(c_{c}) = 0 THEN c_{c}" for c in _SINGLE_COLUMNS)
+            count = " ".join(
+                f"WHEN GROUPING(c_{c}) = 0 THEN count(*) FILTER (WHERE {all_but(f)})"
+                for f, c in zip(_SINGLE, _SINGLE_COLUMNS, strict=True)
             )
+            sets = ", ".join(f"(c_{c})" for c in _SINGLE_COLUMNS)
             facet_sql = (
-                "(SELECT jsonb_agg(to_jsonb(s)) FROM (SELECT "
-                + grouping
-                + f" FROM hits GROUP BY GROUPING SETS ({sets})) s)"
-            )
-            tag_sql = (
+                "(SELECT jsonb_agg(jsonb_build_array(v.facet, v.value, s.n)) FROM ("
+                f"SELECT CASE {code} END AS code, CASE {count} END AS n "
+                f"FROM hits GROUP BY GROUPING SETS ({sets}) "
                 # unnest in the select list (a ProjectSet) is about twice as fast as a
                 # lateral unnest joined to every hit.
-                "(SELECT jsonb_object_agg(t, n) FROM (SELECT t, count(*) AS n FROM (SELECT "
-                f"unnest(tags) AS t FROM hits WHERE {all_but('tag')}) u GROUP BY t) s)"
+                "UNION ALL SELECT t, count(*) FROM (SELECT unnest(c_tags) AS t FROM hits "
+                f"WHERE {all_but('tag')}) u GROUP BY t"
+                f") s JOIN {SCHEMA}.facet_values v ON v.code = s.code WHERE s.n > 0)"
             )
-        facet_columns = ", ".join(f"d.{c}" for c in _SINGLE_COLUMNS)
         statement = f"""
             WITH hits AS MATERIALIZED (
-                SELECT d.asset_id, {facet_columns}, d.tags, d.created, d.titlekey,
-                       {rank} AS rank{flag_columns}
+                SELECT {", ".join(columns)}, {rank} AS rank{flag_columns}
                 FROM {SCHEMA}.documents d
                 WHERE {where} AND {visible}
             )
@@ -453,16 +504,14 @@ class PostgresSearchIndex:
                 (SELECT jsonb_agg(jsonb_build_array(asset_id, rank)) FROM (
                     SELECT asset_id, rank FROM hits WHERE {all_but(None)}
                     ORDER BY {order} LIMIT {limit} OFFSET {offset}) p) AS page,
-                {facet_sql} AS facets,
-                {tag_sql} AS tags
+                {facet_sql} AS facets
         """
         if not groups and not picked:
             return self._browse(conn, sql, query, visible, order, limit, offset)
+        conn.execute(text(_SEARCH_SETTINGS))
         row = conn.execute(text(statement), sql.params).one()
         page = [(int(i), float(r)) for i, r in (row.page or [])]
-        facets = (
-            self._facets(row.facets or [], row.tags or {}, picked, query) if query.facets else {}
-        )
+        facets = self._facets(row.facets or [], picked, query) if query.facets else {}
         hits = self._hits(conn, sql, tsquery, page)
         suggestion = None
         # Plain words that found something are each in a visible document: known words,
@@ -508,19 +557,11 @@ class PostgresSearchIndex:
         return SearchResults(total, query.page, query.per_page, hits, facets, None)
 
     def _facets(
-        self,
-        rows: list[dict[str, Any]],
-        tags: dict[str, int],
-        picked: dict[str, list[str]],
-        query: SearchQuery,
+        self, rows: list[list[Any]], picked: dict[str, list[str]], query: SearchQuery
     ) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        for row in rows:
-            for facet in _SINGLE:
-                if row[f"g_{facet}"] == 0 and row[f"v_{facet}"] is not None:
-                    if row[f"n_{facet}"]:
-                        counts[facet][str(row[f"v_{facet}"])] = int(row[f"n_{facet}"])
-        counts["tag"] = {str(k): int(v) for k, v in tags.items()}
+        for facet, value, n in rows:
+            counts[facet][str(value)] = int(n)
         return self._ordered(counts, picked, query)
 
     @staticmethod

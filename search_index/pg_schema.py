@@ -5,8 +5,15 @@ Everything lives in one schema, ``brandhub_search``, so the app's own tables
 
 * ``documents``: one row per asset: the stored text of its fields
   (``texts``, JSON, for snippets and consistency checks), one weighted
-  ``tsvector`` of every text field (``vector``, GIN index) and one column per
-  facet, plus the sort keys;
+  ``tsvector`` of every text field (``vector``, GIN index), one column per
+  facet, the sort keys, and each facet value again as an integer code
+  (``c_<facet>``, ``c_tags``). A search with a frequent word visits tens of
+  thousands of rows; the columns it reads for every one of them (sort keys,
+  codes) come first and are fixed-width, the wide ones (``vector``,
+  ``texts``) last, and grouping integers is cheaper than grouping text;
+* ``facet_values``: the code of every facet value ever written (codes are
+  never reused or changed, so a code in a row always means what it meant
+  when the row was written);
 * ``words``: the vocabulary behind "did you mean" and prefix searches,
   folded and unstemmed, with a trigram index (``pg_trgm``); a word stays
   here after its last document goes, and every use of it checks that a
@@ -48,8 +55,8 @@ field is Spanish prose). A new text field needs only its entry in
 its text goes into ``texts`` and ``vector`` with no change of table (then
 ``brandhub reindex``). A new single-valued facet (in ``FACETS`` and
 ``FACET_FIELDS``) needs one ``text`` column of that name in ``documents``
-(a migration); the backend reads, writes, filters and counts facets from
-those two tables.
+and one ``integer`` column ``c_<name>`` for its code (a migration); the
+backend reads, writes, filters and counts facets from those two tables.
 """
 
 from __future__ import annotations
@@ -138,10 +145,26 @@ DDL: tuple[str, ...] = (
     f"CREATE TEXT SEARCH CONFIGURATION {SCHEMA}.names (COPY = pg_catalog.simple)",
     f"ALTER TEXT SEARCH CONFIGURATION {SCHEMA}.names ALTER MAPPING FOR {_TOKENS} "
     "WITH unaccent, simple",
+    f"""CREATE TABLE {SCHEMA}.facet_values (
+        code integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        facet text NOT NULL,
+        value text NOT NULL,
+        UNIQUE (facet, value)
+    )""",
     f"""CREATE TABLE {SCHEMA}.documents (
         asset_id bigint PRIMARY KEY,
-        texts jsonb NOT NULL,
-        vector tsvector NOT NULL,
+        created bigint NOT NULL,
+        captured bigint,
+        public boolean NOT NULL,
+        c_category integer,
+        c_kind integer NOT NULL,
+        c_agency integer,
+        c_year integer NOT NULL,
+        c_orientation integer,
+        c_compliance integer NOT NULL,
+        c_status integer NOT NULL,
+        c_has_text integer,
+        c_tags integer[] NOT NULL,
         category text,
         kind text NOT NULL,
         agency text,
@@ -151,10 +174,9 @@ DDL: tuple[str, ...] = (
         compliance text NOT NULL,
         status text NOT NULL,
         has_text text,
-        public boolean NOT NULL,
-        created bigint NOT NULL,
-        captured bigint,
-        titlekey text COLLATE "C" NOT NULL
+        titlekey text COLLATE "C" NOT NULL,
+        vector tsvector NOT NULL,
+        texts jsonb NOT NULL
     )""",
     f"CREATE INDEX documents_vector ON {SCHEMA}.documents USING gin (vector)",
     f"CREATE INDEX documents_created ON {SCHEMA}.documents (created, asset_id)",

@@ -7,23 +7,24 @@ suite (``BRANDHUB_TEST_DATABASE_URL``) and are skipped on SQLite.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from alembic import command
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
-import brandhub
 from brandhub import create_app
 from brandhub.config import ConfigError
+from brandhub.db import alembic_config, make_engine
 from brandhub.models import Asset, IndexChange
 from brandhub.search import service
 from search_index import SearchQuery
-from search_index.pg_index import PostgresSearchIndex
-from search_index.pg_schema import DDL
+from search_index.pg_index import PostgresSearchIndex, install
 from tests.factories import app_config, change, session, upload
 from tests.plugins.databases import PostgresServer
+from tests.search_index.conftest import ARCHIVE
 
 
 def test_the_postgres_backend_needs_a_postgresql_database(tmp_path: Path) -> None:
@@ -111,16 +112,86 @@ def test_reindex_rebuilds_the_tables_from_the_database(pg_app: Flask, api_for) -
     assert _ids(pg_app, "reforestacion") == {asset}
 
 
-def test_the_migration_creates_what_the_search_package_describes() -> None:
-    # search_index.pg_schema.DDL (what tests and tools install) and the migration
+_CATALOG = (
+    # Columns in order with their types, indexes, constraints and text search
+    # configurations of the search schema: what a search's SQL depends on.
+    """SELECT 'column', table_name || '.' || column_name || ' ' || ordinal_position || ' '
+              || data_type || ' ' || udt_name || ' ' || is_nullable || ' '
+              || coalesce(collation_name, '') || ' ' || is_identity
+       FROM information_schema.columns WHERE table_schema = 'brandhub_search'
+       UNION ALL SELECT 'index', indexdef FROM pg_indexes WHERE schemaname = 'brandhub_search'
+       UNION ALL SELECT 'constraint', conname || ' ' || pg_get_constraintdef(c.oid)
+       FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+       WHERE n.nspname = 'brandhub_search'
+       UNION ALL SELECT 'config', m.cfgname || ' ' || string_agg(
+           t.alias || ':' || d.dictname, ' ' ORDER BY t.tokid, p.mapseqno)
+       FROM pg_ts_config m JOIN pg_namespace n ON n.oid = m.cfgnamespace
+       JOIN pg_ts_config_map p ON p.mapcfg = m.oid
+       JOIN ts_token_type('default') t ON t.tokid = p.maptokentype
+       JOIN pg_ts_dict d ON d.oid = p.mapdict
+       WHERE n.nspname = 'brandhub_search' GROUP BY m.cfgname
+       ORDER BY 1, 2"""
+)
+
+
+def test_the_migrations_create_what_the_search_package_describes(
+    pg_app: Flask, pg_server: PostgresServer
+) -> None:
+    # search_index.pg_schema.DDL (what tests and tools install) and the migrations
     # (what the app installs) are written twice on purpose; they must agree.
-    path = Path(brandhub.__file__).parent / "migrations" / "versions" / "search_postgres.py"
-    spec = importlib.util.spec_from_file_location("search_postgres_migration", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with pg_app.app_context():
+        engine = service(pg_app).engine
+        assert engine is not None
+    with engine.connect() as conn:
+        migrated = conn.execute(text(_CATALOG)).all()
+    name = pg_server.new_name()
+    installed = create_engine(pg_server.create(name), poolclass=NullPool)
+    try:
+        with installed.begin() as conn:
+            install(conn)
+        with installed.connect() as conn:
+            described = conn.execute(text(_CATALOG)).all()
+    finally:
+        installed.dispose()
+        pg_server.drop(name)
+    assert migrated == described
+    assert any(kind == "column" and "c_tags" in row for kind, row in described)
 
-    def normal(statements: tuple[str, ...]) -> list[str]:
-        return [" ".join(s.split()) for s in statements]
 
-    assert normal(module._UPGRADE) == normal(DDL)
+def test_the_facet_codes_migration_keeps_the_documents_both_ways(
+    empty_database_url: str, pg_server: PostgresServer | None, tmp_path: Path
+) -> None:
+    if pg_server is None:
+        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
+    engine = make_engine(empty_database_url)
+    cfg = alembic_config(engine)
+    cfg.attributes["time_zone"] = "America/Argentina/Buenos_Aires"
+    try:
+        command.upgrade(cfg, "heads")
+        index = PostgresSearchIndex(engine, tmp_path)
+        index.apply(ARCHIVE)
+        query = SearchQuery(text="", filters={"kind": ["image"]}, per_page=50)
+        before = index.search(query)
+        assert before.total and before.facets["tag"]
+
+        command.downgrade(cfg, "search_postgres")
+        with engine.connect() as conn:
+            columns = set(
+                conn.execute(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_schema = 'brandhub_search' AND table_name = 'documents'"
+                    )
+                ).scalars()
+            )
+            count = conn.execute(text("SELECT count(*) FROM brandhub_search.documents"))
+            assert count.scalar_one() == len(ARCHIVE)
+        assert "kind" in columns and "c_kind" not in columns
+
+        command.upgrade(cfg, "heads")
+        after = index.search(query)
+        assert [h.id for h in after.hits] == [h.id for h in before.hits]
+        assert after.facets == before.facets
+        assert index.stale(ARCHIVE) == []
+    finally:
+        engine.dispose()
