@@ -1,7 +1,7 @@
 """The search index on PostgreSQL: the same interface as :class:`search_index.SearchIndex`.
 
 For an office whose database is PostgreSQL and whose app runs on several
-hosts: the index is three tables in the database (:mod:`search_index.pg_schema`),
+hosts: the index is a few tables in the database (:mod:`search_index.pg_schema`),
 so there is no folder to share and no worker to wait for. The app writes a
 document in the same transaction as the row it comes from
 (:meth:`PostgresSearchIndex.apply` with that transaction's ``connection``),
@@ -9,9 +9,12 @@ so a search after a commit always sees the change, and a rolled back change
 never reaches the index. Replicas answer searches like any other query.
 
 Searching is one statement: the matching rows (text match and visibility)
-are gathered once, then counted per facet with ``GROUPING SETS`` (each
-facet's count leaves out that facet's own filter, like the Whoosh backend's
-multi-select rule), and the page is ordered and cut from the same rows. A
+are gathered once (their id, sort keys, rank and facet codes only), then
+counted per facet with ``GROUPING SETS`` over the codes (each facet's count
+leaves out that facet's own filter, like the Whoosh backend's multi-select
+rule; the codes are read back as values by joining ``facet_values``), and
+the page is ordered and cut from the same rows. It runs without JIT (whose
+compilation of a large match's aggregates costs more than it saves). A
 second statement writes the snippets of the page's hits with ``ts_headline``.
 "Did you mean" reads candidates from the vocabulary with trigrams and keeps
 only words that a document the searcher may see contains.
