@@ -450,7 +450,10 @@ def main() -> None:
                 f"median {statistics.median(cold):.1f}, slowest {cold[-1]:.1f}"
             )
         if backend == "postgres":
-            print(f"{'':>8} | {'':<8} | GIN index: {built['gin_bytes'] / 2**20:.0f} MB")
+            print(
+                f"{'':>8} | {'':<8} | GIN index: {built['gin_bytes'] / 2**20:.0f} MB, "
+                f"slowest search: {max(t['samples']) * 1000:.1f} ms"
+            )
     if args.raw:
         print("raw: Whoosh's own groupedby facets on the same index (a baseline).")
 
