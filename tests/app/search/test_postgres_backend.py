@@ -7,6 +7,8 @@ suite (``BRANDHUB_TEST_DATABASE_URL``) and are skipped on SQLite.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,42 @@ def test_the_facet_codes_migration_keeps_the_documents_both_ways(
         assert index.stale(ARCHIVE) == []
     finally:
         engine.dispose()
+
+
+def test_two_writers_adding_the_same_new_facet_value_both_succeed(
+    pg_server: PostgresServer | None, tmp_path: Path
+) -> None:
+    # A facet value gets its code the first time a document has it; the second writer
+    # waits for the first one's commit and then reads the code that one added.
+    if pg_server is None:
+        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
+    name = pg_server.new_name()
+    engine = create_engine(pg_server.create(name), poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            install(conn)
+        index = PostgresSearchIndex(engine, tmp_path)
+        first = replace(ARCHIVE[0], id=901, tags=("recién llegado",))
+        second = replace(ARCHIVE[1], id=902, tags=("recién llegado",))
+        errors: list[BaseException] = []
+
+        def write_second() -> None:
+            try:
+                index.apply([second])
+            except BaseException as exc:  # noqa: BLE001 - reported by the test below
+                errors.append(exc)
+
+        writer = threading.Thread(target=write_second)
+        with engine.begin() as conn:
+            index.apply([first], connection=conn)
+            writer.start()
+            writer.join(0.5)
+            assert writer.is_alive(), "the second writer should wait for the first commit"
+        writer.join(30)
+        assert not writer.is_alive() and errors == []
+        results = index.search(SearchQuery(text="", filters={"tag": ["recién llegado"]}))
+        assert {h.id for h in results.hits} == {901, 902}
+        assert results.facets["tag"]["recién llegado"] == 2
+    finally:
+        engine.dispose()
+        pg_server.drop(name)
