@@ -267,15 +267,12 @@ def build_pg(url: str, n: int, vocab: Vocabulary, force: bool) -> dict[str, Any]
             text(
                 f"SELECT pg_total_relation_size('{SCHEMA}.documents'), "
                 f"pg_relation_size('{SCHEMA}.documents_vector'), "
-                f"pg_total_relation_size('{SCHEMA}.words'), "
-                f"pg_total_relation_size('{SCHEMA}.field_vectors'), "
-                f"pg_total_relation_size('{SCHEMA}.facet_values')"
+                f"pg_total_relation_size('{SCHEMA}.words')"
             )
         ).one()
     info.update(meta)
-    info["size_bytes"] = sum(int(s) for s in sizes) - int(sizes[1])
+    info["size_bytes"] = int(sizes[0]) + int(sizes[2])
     info["gin_bytes"] = int(sizes[1])
-    info["field_bytes"] = int(sizes[3])
     return info
 
 
@@ -455,7 +452,6 @@ def main() -> None:
         if backend == "postgres":
             print(
                 f"{'':>8} | {'':<8} | GIN index: {built['gin_bytes'] / 2**20:.0f} MB, "
-                f"field vectors: {built['field_bytes'] / 2**20:.0f} MB, "
                 f"slowest search: {max(t['samples']) * 1000:.1f} ms"
             )
     if args.raw:
