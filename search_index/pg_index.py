@@ -49,7 +49,6 @@ from .pg_schema import (
     RANK_WEIGHTS,
     SCHEMA,
     document_vector_sql,
-    field_vectors_sql,
     identifier_lexemes,
 )
 from .schema import (
@@ -86,11 +85,6 @@ _UPSERT = (
     + "".join(f", :{c}" for c in _CODE_COLUMNS)
     + ") ON CONFLICT (asset_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
-)
-_FIELDS_UPSERT = (
-    f"INSERT INTO {SCHEMA}.field_vectors (asset_id, vector) VALUES (:asset_id, "
-    + field_vectors_sql([f"f_{f.name}" for f in PG_FIELDS])
-    + ") ON CONFLICT (asset_id) DO UPDATE SET vector = excluded.vector"
 )
 _NEW_CODES = (
     f"INSERT INTO {SCHEMA}.facet_values (facet, value) "
@@ -320,16 +314,11 @@ class PostgresSearchIndex:
                 {"ids": sorted({*latest, *gone})},
             ):
                 deltas.subtract(_facet_keys(dict(old._mapping)))
-            conn.execute(
-                text(f"DELETE FROM {SCHEMA}.field_vectors WHERE asset_id = ANY(:ids)"),
-                {"ids": sorted(gone)},
-            )
             docs = [latest[i] for i in sorted(latest)]  # one order: no deadlocks between writers
             if docs:
                 rows = [_row(doc) for doc in docs]
                 _add_codes(conn, rows, {})
                 conn.execute(text(_UPSERT), rows)
-                conn.execute(text(_FIELDS_UPSERT), rows)
                 for row in rows:
                     deltas.update(_facet_keys(row))
                 self._add_words(conn, _vocabulary(docs))
@@ -369,7 +358,6 @@ class PostgresSearchIndex:
         vocabulary: dict[str, str] = {}
         with self._connection(None) as conn:
             conn.execute(text(f"DELETE FROM {SCHEMA}.documents"))
-            conn.execute(text(f"DELETE FROM {SCHEMA}.field_vectors"))
             conn.execute(text(f"DELETE FROM {SCHEMA}.words"))
             batch: dict[int, AssetDocument] = {}
             next_report = step
@@ -381,7 +369,6 @@ class PostgresSearchIndex:
                     rows = [_row(d) for d in batch.values()]
                     _add_codes(conn, rows, codes)
                     conn.execute(text(_UPSERT), rows)
-                    conn.execute(text(_FIELDS_UPSERT), rows)
                     for word, spelling in _vocabulary(batch.values()).items():
                         vocabulary.setdefault(word, spelling)
                     batch.clear()
@@ -402,7 +389,6 @@ class PostgresSearchIndex:
             # Fresh statistics: the planner's guess of how many rows a word matches
             # (and so whether to read the word's rows with the GIN index) comes from them.
             conn.execute(text(f"ANALYZE {SCHEMA}.documents"))
-            conn.execute(text(f"ANALYZE {SCHEMA}.field_vectors"))
             conn.execute(
                 text(
                     f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema', :v) "

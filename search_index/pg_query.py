@@ -23,7 +23,7 @@ from typing import Any
 
 from .analysis import SPANISH_STOP_WORDS, fold, words
 from .parsing import FIELD_ALIASES, MAX_QUERY_WORDS, clean
-from .pg_schema import FIELDS_BY_NAME, SCHEMA, PgField, prefixed_sql, quote_lexeme
+from .pg_schema import FIELDS_BY_NAME, SCHEMA, PgField, field_vector_sql, quote_lexeme
 from .schema import TEXT_FIELDS
 
 __all__ = ["Clause", "SqlBuilder", "parse"]
@@ -181,12 +181,17 @@ class SqlBuilder:
     # Conditions
 
     def _field_check(self, pg_field: PgField, query: str) -> str:
-        # The field's own lexemes are in field_vectors, prefixed with its name.
-        prefixed = prefixed_sql(pg_field.name, query, "tsquery")
-        return (
-            f"d.asset_id IN (SELECT f.asset_id FROM {SCHEMA}.field_vectors f "
-            f"WHERE f.vector @@ (SELECT {prefixed}))"
-        )
+        body = f"coalesce(d.texts->>'{pg_field.name}', '')"
+        if pg_field.analysis == "identifier":
+            # The lexemes of an identifier are not in the row; recompute them from the name.
+            whole = f"lower(unaccent({body}))"
+            vector = (
+                f"array_to_tsvector(array_remove(ARRAY[{whole}, "
+                f"regexp_replace({whole}, '\\.[^.]*$', '')] || "
+                f"regexp_split_to_array({whole}, '[^[:alnum:]]+'), ''))"
+            )
+            return f"{vector} @@ {query}"
+        return f"{field_vector_sql(pg_field, body)} @@ {query}"
 
     def condition(self, clause: Clause) -> tuple[str, str | None]:
         """``(SQL condition, positive tsquery or None)`` of one clause, ignoring its negation."""

@@ -14,12 +14,6 @@ Everything lives in one schema, ``brandhub_search``, so the app's own tables
 * ``facet_values``: the code of every facet value ever written (codes are
   never reused or changed, so a code in a row always means what it meant
   when the row was written);
-* ``field_vectors``: per asset, every field's lexemes again, each prefixed
-  with its field's name (``tags:suert``), positions kept, with a GIN index:
-  what ``tag:suerte`` or ``credit:"perez lopez"`` looks up, instead of
-  analysing the field's text again in every row that has the word (several
-  times slower: the weight classes cannot tell fields apart, most classes
-  hold several fields);
 * ``words``: the vocabulary behind "did you mean" and prefix searches,
   folded and unstemmed, with a trigram index (``pg_trgm``); a word stays
   here after its last document goes, and every use of it checks that a
@@ -83,9 +77,7 @@ __all__ = [
     "SCHEMA",
     "PgField",
     "field_vector_sql",
-    "field_vectors_sql",
     "identifier_lexemes",
-    "prefixed_sql",
 ]
 
 SCHEMA = "brandhub_search"
@@ -189,8 +181,6 @@ DDL: tuple[str, ...] = (
     f"CREATE INDEX documents_vector ON {SCHEMA}.documents USING gin (vector)",
     f"CREATE INDEX documents_created ON {SCHEMA}.documents (created, asset_id)",
     f"CREATE INDEX documents_titlekey ON {SCHEMA}.documents (titlekey, asset_id)",
-    f"CREATE TABLE {SCHEMA}.field_vectors (asset_id bigint PRIMARY KEY, vector tsvector NOT NULL)",
-    f"CREATE INDEX field_vectors_vector ON {SCHEMA}.field_vectors USING gin (vector)",
     f"""CREATE TABLE {SCHEMA}.words (
         word text COLLATE "C" PRIMARY KEY,
         spelling text NOT NULL
@@ -245,29 +235,6 @@ def identifier_lexemes(value: str) -> str:
     """
     tokens: Sequence[str] = [t.text for t in identifier_analyzer()(value)]
     return " ".join(quote_lexeme(t) for t in dict.fromkeys(tokens))
-
-
-#: A quoted lexeme in the text form of a tsvector or tsquery (quotes inside are doubled),
-#: as a SQL string literal.
-_QUOTED_LITERAL = "'''((?:[^'']|'''')*)'''"
-
-
-def prefixed_sql(name: str, expression: str, kind: str) -> str:
-    """SQL for ``expression`` (a ``tsvector`` or ``tsquery``: ``kind``) with each lexeme
-    prefixed by ``name:``, the form a field's lexemes have in ``field_vectors``."""
-    return (
-        f"CAST(regexp_replace(CAST({expression} AS text), {_QUOTED_LITERAL}, "
-        f"'''{name}:\\1''', 'g') AS {kind})"
-    )
-
-
-def field_vectors_sql(params: Sequence[str]) -> str:
-    """SQL for a document's ``field_vectors`` vector; ``params`` as for
-    :func:`document_vector_sql`."""
-    return " || ".join(
-        prefixed_sql(field.name, field_vector_sql(field, f":{param}"), "tsvector")
-        for field, param in zip(PG_FIELDS, params, strict=True)
-    )
 
 
 def document_vector_sql(params: Sequence[str]) -> str:

@@ -64,10 +64,7 @@ def make(
     def make_pg(docs: tuple[AssetDocument, ...]) -> Index:
         with engine.begin() as conn:
             conn.execute(
-                text(
-                    f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.field_vectors, {SCHEMA}.words, "
-                    f"{SCHEMA}.facet_counts"
-                )
+                text(f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words, {SCHEMA}.facet_counts")
             )
         idx = PostgresSearchIndex(engine, folder)
         idx.apply(docs)

@@ -1,4 +1,4 @@
-"""the PostgreSQL search backend: facet codes, narrow columns first, field vectors
+"""the PostgreSQL search backend's documents: facet codes, narrow columns first
 
 Revision ID: search_facet_codes
 Revises: search_postgres
@@ -12,12 +12,6 @@ with those columns first and fixed-width, the wide ones (``vector``,
 (``c_<facet>``, ``c_tags``) from the new table ``facet_values``, which is
 faster to group than text. The documents are copied across (no reindex is
 needed); going down copies them back into the earlier layout.
-
-It also adds ``field_vectors``: each field's lexemes prefixed with the field's
-name, with a GIN index, which a field search (``tag:suerte``) looks up
-instead of analysing the field's text again in every row that has the word.
-They are made here from the stored texts (a file name is split in SQL, as the
-searches of the earlier revision did).
 
 The statements are written out here rather than read from the package, so
 that this migration keeps doing what it did when the package changes.
@@ -94,51 +88,6 @@ def _code(facet: str) -> str:
     )
 
 
-#: The text fields and their analyses at this revision (see search_index.pg_schema).
-_FIELDS = (
-    ("title", "spanish"),
-    ("tags", "spanish"),
-    ("event", "spanish"),
-    ("keywords", "spanish"),
-    ("filename", "identifier"),
-    ("collection", "spanish"),
-    ("caption", "spanish"),
-    ("description", "spanish"),
-    ("credit", "names"),
-    ("creator", "names"),
-    ("embedded", "spanish"),
-    ("text", "spanish"),
-    ("camera", "names"),
-    ("lens", "names"),
-)
-#: A quoted lexeme in the text form of a tsvector, as a SQL string literal.
-_QUOTED_LITERAL = "'''((?:[^'']|'''')*)'''"
-
-
-def _field_vector(name: str, analysis: str) -> str:
-    """SQL for one field's lexemes of row ``d``, each prefixed with ``name:``."""
-    body = f"coalesce(d.texts->>'{name}', '')"
-    if analysis == "spanish":
-        vector = (
-            f"CAST(CAST(to_tsvector('{_S}.spanish', {body}) AS text) || ' ' || "
-            f"unaccent(CAST(to_tsvector('{_S}.spanish_raw', {body}) AS text)) AS tsvector)"
-        )
-    elif analysis == "names":
-        vector = f"to_tsvector('{_S}.names', {body})"
-    else:
-        # A file name's lexemes: the whole name, without its extension, and each piece.
-        whole = f"lower(unaccent({body}))"
-        vector = (
-            f"array_to_tsvector(array_remove(ARRAY[{whole}, "
-            f"regexp_replace({whole}, '\\.[^.]*$', '')] || "
-            f"regexp_split_to_array({whole}, '[^[:alnum:]]+'), ''))"
-        )
-    return (
-        f"CAST(regexp_replace(CAST({vector} AS text), {_QUOTED_LITERAL}, "
-        f"'''{name}:\\1''', 'g') AS tsvector)"
-    )
-
-
 def _swap() -> None:
     """Put ``documents_new`` in the place of ``documents``, with the same names."""
     op.execute(sa.text(f"DROP TABLE {_S}.documents"))
@@ -190,29 +139,11 @@ def upgrade() -> None:
         )
     )
     _swap()
-    op.execute(
-        sa.text(
-            f"CREATE TABLE {_S}.field_vectors "
-            "(asset_id bigint PRIMARY KEY, vector tsvector NOT NULL)"
-        )
-    )
-    op.execute(
-        sa.text(
-            f"INSERT INTO {_S}.field_vectors (asset_id, vector) SELECT d.asset_id, "
-            + " || ".join(_field_vector(name, analysis) for name, analysis in _FIELDS)
-            + f" FROM {_S}.documents d"
-        )
-    )
-    op.execute(
-        sa.text(f"CREATE INDEX field_vectors_vector ON {_S}.field_vectors USING gin (vector)")
-    )
-    op.execute(sa.text(f"ANALYZE {_S}.field_vectors"))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(sa.text(f"DROP TABLE {_S}.field_vectors"))
     op.execute(sa.text(_OLD_TABLE))
     op.execute(
         sa.text(
