@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -373,10 +373,29 @@ def check_after_reading(
     was nothing to check again."""
     if not waits_for_contents(db, asset):
         return False
+    return check_again(db, storage, asset, path, settings=settings)
+
+
+def check_again(
+    db: Session,
+    storage: Storage,
+    asset: Asset,
+    path: Path,
+    *,
+    when: Callable[[Brand], bool] | None = None,
+    settings: IngestSettings | None = None,
+    text: PieceText | None = None,
+    today: date | None = None,
+) -> bool:
+    """Check a stored piece again from its file at ``path`` against its agency's brand,
+    when it has one (and ``when`` says the brand's rules care); keep the new report
+    (caller's transaction). False when there was nothing to check again."""
     found = brand_for_agency(db, asset.agency)
-    if found is None or not asset.category:
+    if found is None or asset.kind == "font" or not asset.category:
         return False
     version, brand = found
+    if when is not None and not when(brand):
+        return False
     report = check_file(
         storage,
         path,
@@ -385,6 +404,8 @@ def check_after_reading(
         filename=asset.original_filename,
         metadata=check_metadata(asset),
         settings=settings,
+        text=text,
+        today=today,
     )
     record(db, asset, Checked(asset.category, version, report))
     return True

@@ -23,13 +23,12 @@ from sqlalchemy.orm import Session
 from assets.sniff import Sniffed
 from assets.storage import Storage
 from assets.text import PDF_MIMES, SVG_MIME, PieceText, TextSettings, can_have_text
-from guidelines import CHECKS
+from guidelines import CHECKS, Brand
 
 from ..indexing import register_related
 from ..models import Asset, AssetText, Job, User
 from ..models.jobs import PENDING_STATES
-from .brands import brand_for_agency
-from .compliance import Checked, check_file, check_metadata, local_today, record
+from .compliance import check_again, local_today
 
 #: Checks that read the piece's text: a piece whose rules have one is checked again.
 TEXT_CHECKS = frozenset({"required_text", "forbidden_text", "blackout"})
@@ -114,21 +113,8 @@ def recheck_with_text(
 ) -> bool:
     """Check the piece again with its text when its brand's rules read text; keep the new
     report (caller's transaction). False when there was nothing to check again."""
-    found = brand_for_agency(db, asset.agency)
-    if found is None or asset.kind == "font" or not asset.category:
-        return False
-    version, brand = found
-    if not any(rule.check in TEXT_CHECKS for rule in brand.rules_for(asset.category)):
-        return False
-    report = check_file(
-        storage,
-        path,
-        brand,
-        asset.category,
-        filename=asset.original_filename,
-        metadata=check_metadata(asset),
-        text=text,
-        today=today(config),
-    )
-    record(db, asset, Checked(asset.category, version, report))
-    return True
+
+    def reads_text(brand: Brand) -> bool:
+        return any(rule.check in TEXT_CHECKS for rule in brand.rules_for(asset.category or ""))
+
+    return check_again(db, storage, asset, path, when=reads_text, text=text, today=today(config))
