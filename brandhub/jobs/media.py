@@ -162,9 +162,13 @@ def finish_media(ctx: JobContext) -> None:
         try:
             # A long recording was checked at upload by its type and size only: the
             # rest of its brand's rules read it now that it is here.
+            # A check that cannot finish leaves the report as it was (the rules wait);
+            # the previews and the probe are kept either way.
             check_after_reading(db, storage, asset, path, settings)
         except BrandHubError as exc:
             log.warning("asset %s: brand check after reading failed: %s", asset.id, exc)
+        except Exception:
+            log.exception("asset %s: brand check after reading failed", asset.id)
     try:
         keep = [r for r in asset.renditions if r.name not in rendered]
         asset.renditions = (
