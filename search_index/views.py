@@ -16,6 +16,7 @@ mask is one ``numpy.bincount``. Tags are many per document and are kept as
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,6 +106,8 @@ class SegmentData:
             OrderedDict()
         )
         self._postings_bytes = 0
+        # Searches of one process share a segment's data from several threads.
+        self._postings_lock = threading.Lock()
 
     def postings(
         self, reader: IndexReader, fieldname: str, text: bytes
@@ -114,15 +117,20 @@ class SegmentData:
         The arrays are read-only: they may be shared with later searches.
         """
         key = (fieldname, text)
-        kept = self._postings.get(key)
-        if kept is not None:
-            self._postings.move_to_end(key)
-            return kept
-        ids, tfs = arrays.postings(reader, fieldname, text)
+        with self._postings_lock:
+            kept = self._postings.get(key)
+            if kept is not None:
+                self._postings.move_to_end(key)
+                return kept
+        ids, tfs = arrays.postings(reader, fieldname, text)  # decoded outside the lock
         size = ids.nbytes + tfs.nbytes
-        if len(ids) >= POSTINGS_CACHE_MIN and size <= POSTINGS_CACHE_BYTES // 4:
-            ids.setflags(write=False)
-            tfs.setflags(write=False)
+        if len(ids) < POSTINGS_CACHE_MIN or size > POSTINGS_CACHE_BYTES // 4:
+            return ids, tfs
+        ids.setflags(write=False)
+        tfs.setflags(write=False)
+        with self._postings_lock:
+            if key in self._postings:  # another thread decoded it meanwhile
+                return self._postings[key]
             self._postings[key] = (ids, tfs)
             self._postings_bytes += size
             while self._postings_bytes > POSTINGS_CACHE_BYTES:
