@@ -1,8 +1,8 @@
 """The bytes of resumable (tus) uploads while they arrive, hashed as they pass.
 
 An upload's progress is an ``UploadState``: how many bytes arrived, the
-running SHA-256 of those bytes (its serialized midstate, from ``rehashes``:
-hashlib objects cannot be saved between requests), the first bytes of the
+running SHA-256 of those bytes (its serialized midstate, from
+:mod:`assets.midstate`: hashlib objects cannot be saved between requests), the first bytes of the
 file (for sniffing), and on S3 the multipart upload, its parts' ETags and the
 tail of less than a part. The application keeps that state in its database
 and hands it to every call here, so a chunk may arrive at any process of any
@@ -52,9 +52,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from rehashes import PySha256
-
 from assets.errors import StorageError
+from assets.midstate import Sha256
 from assets.sniff import HEAD_BYTES
 from assets.storage.s3 import MIN_PART, S3Storage
 from core.errors import N_, BrandHubError, Conflict, InvalidInput, NotFound
@@ -156,8 +155,8 @@ class UploadState:
         """On S3: the parts were joined into the object ``key``."""
         return self.key is not None and self.store_upload is None
 
-    def hasher(self) -> PySha256:
-        return PySha256.deserialize(self.hash_state) if self.hash_state else PySha256()
+    def hasher(self) -> Sha256:
+        return Sha256.deserialize(self.hash_state) if self.hash_state else Sha256()
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ class Staged:
     key: str | None = None
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     try:
         while view:
@@ -209,31 +208,40 @@ class _Chunk:
         self.head = bytearray(state.head)
         self.read = 0
 
-    def chunks(self, stream: BinaryIO) -> Iterator[bytes]:
-        """The request's data, a MiB at a time, each checked and hashed."""
-        while True:
-            try:
-                data = stream.read(min(CHUNK, self.room - self.read + 1))
-            except Exception:
-                if self.check is not None:
-                    raise  # a checked chunk is kept whole or not at all
-                return  # the connection dropped: keep what arrived, resume from it
-            if not data:
-                break
-            if self.read + len(data) > self.room:
-                raise PastDeclaredLength(
-                    N_("The chunk goes past the upload's declared length."),
-                    length=self.room,
-                )
+    def fill(self, stream: BinaryIO, target: memoryview) -> int:
+        """Read the request's next bytes into ``target`` (at most a MiB), checked and
+        hashed; how many, 0 at the end of the request's data.
+
+        The bytes land where the caller keeps them (a part's buffer): a stream
+        with ``readinto`` is read without a copy.
+        """
+        want = min(len(target), CHUNK, self.room - self.read + 1)
+        try:
+            count = _read_into(stream, target[:want])
+        except Exception:
             if self.check is not None:
-                self.check.update(data)
-            self.hasher.update(data)
-            if len(self.head) < HEAD_BYTES:
-                self.head += data[: HEAD_BYTES - len(self.head)]
-            self.read += len(data)
-            if self.heartbeat is not None:
-                self.heartbeat()  # still alive: the caller keeps its hold on the upload
-            yield data
+                raise  # a checked chunk is kept whole or not at all
+            return 0  # the connection dropped: keep what arrived, resume from it
+        if not count:
+            return 0
+        if self.read + count > self.room:
+            raise PastDeclaredLength(
+                N_("The chunk goes past the upload's declared length."),
+                length=self.room,
+            )
+        data = target[:count]
+        if self.check is not None:
+            self.check.update(data)
+        self.hasher.update(data)
+        if len(self.head) < HEAD_BYTES:
+            self.head += data[: HEAD_BYTES - len(self.head)]
+        self.read += count
+        if self.heartbeat is not None:
+            self.heartbeat()  # still alive: the caller keeps its hold on the upload
+        return count
+
+    def verify(self) -> None:
+        """At the end of the request's data: the client's checksum of the chunk must match."""
         if self.check is not None and self.checksum is not None:
             if self.check.digest() != self.checksum.digest:
                 raise ChecksumMismatch(N_("The chunk's checksum does not match; send it again."))
@@ -246,6 +254,16 @@ class _Chunk:
             head=bytes(self.head),
             **changes,  # type: ignore[arg-type]
         )
+
+
+def _read_into(stream: BinaryIO, target: memoryview) -> int:
+    """Bytes of ``stream`` read into ``target``: in place where the stream can."""
+    readinto = getattr(stream, "readinto", None)
+    if readinto is not None:
+        return int(readinto(target) or 0)
+    data = stream.read(len(target))
+    target[: len(data)] = data
+    return len(data)
 
 
 def _check_offset(state: UploadState, offset: int) -> None:
@@ -311,9 +329,11 @@ class StagingArea:
             os.ftruncate(fd, state.offset)
             os.lseek(fd, state.offset, os.SEEK_SET)
             chunk = _Chunk(state, length, checksum, heartbeat)
+            scratch = memoryview(bytearray(CHUNK))
             try:
-                for data in chunk.chunks(stream):
-                    _write_all(fd, data)
+                while count := chunk.fill(stream, scratch):
+                    _write_all(fd, scratch[:count])
+                chunk.verify()
             except BaseException:
                 os.ftruncate(fd, state.offset)
                 raise
@@ -447,20 +467,18 @@ class S3Staging(StagingArea):
 
         pool = ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="tus-part")
         try:
-            for data in chunk.chunks(stream):
-                view, at = memoryview(data), 0
-                while at < len(view):
-                    step = min(size - filled, len(view) - at)
-                    buffer[filled : filled + step] = view[at : at + step]
-                    filled, at = filled + step, at + step
-                    if filled < size:
-                        continue
-                    # Wait for a place first: at most ``in_flight`` parts travel at once.
-                    collect(self.in_flight - 1)
-                    number = len(parts) + len(waiting) + 1
-                    waiting.append((pool.submit(send, number, buffer, size), buffer))
-                    buffer = spare.pop() if spare else mmap.mmap(-1, size)
-                    filled = 0
+            # The request's bytes are read straight into the part's buffer.
+            while count := chunk.fill(stream, memoryview(buffer)[filled:]):
+                filled += count
+                if filled < size:
+                    continue
+                # Wait for a place first: at most ``in_flight`` parts travel at once.
+                collect(self.in_flight - 1)
+                number = len(parts) + len(waiting) + 1
+                waiting.append((pool.submit(send, number, buffer, size), buffer))
+                buffer = spare.pop() if spare else mmap.mmap(-1, size)
+                filled = 0
+            chunk.verify()
             collect(0)
             if state.offset + chunk.read < length:
                 return chunk.state(state, parts=tuple(parts), tail=bytes(buffer[:filled]))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 from email.utils import format_datetime
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 from flask import Response, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
@@ -37,6 +37,7 @@ from ..operations.uploads import (
     get_upload,
     start_upload,
 )
+from ..request_body import body_stream
 from ..services import ingest_settings, storage, upload_limits, upload_staging
 from .blueprint import bp
 from .errors import ApiError
@@ -128,7 +129,7 @@ def _chunk_stream() -> BinaryIO:
         raise ApiError(
             415, "unsupported_media_type", _("Send the chunk as 'application/offset+octet-stream'.")
         )
-    return cast(BinaryIO, request.stream)
+    return body_stream(request)
 
 
 def _checksum() -> Checksum | None:
