@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     # (below a proxy's body limit; a whole S3 part at the default).
     "UPLOAD_CHUNK_MB": 8,
     # On S3, the parts of one resumable upload's request on their way at once: each
-    # costs a part (S3_MULTIPART_CHUNKSIZE) of memory, and one more is being filled.
+    # costs a part (8 MiB) of memory, and one more is being filled.
     "RESUMABLE_PARTS_IN_FLIGHT": 2,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
