@@ -1,4 +1,4 @@
-"""The rebuild writer (search_index.writing and .building) against Whoosh's own writer.
+"""The rebuild writer (search_index.writing, .postings, .building) against Whoosh's own writer.
 
 The oracle is Whoosh's ``SegmentWriter`` writing the same documents: one
 test compares the segment files byte for byte, the others compare what a
