@@ -134,7 +134,7 @@ _WORD_RE = re.compile(_WORD)
 # The same matches without a capturing group, so that ``findall`` returns them whole.
 _FIND_WORDS = re.compile(r"\w+(?:\.?\w+)*").findall
 # Words whose outcome an analyzer keeps for :meth:`FoldedWordsAnalyzer.index_words`.
-_MAX_OUTCOMES = 1 << 20
+_MAX_OUTCOMES = 1 << 18
 _OUTCOMES: dict[tuple[int, bool], dict[str, str]] = {}
 
 

@@ -145,9 +145,9 @@ def _build_in_workers(
         worker.start()
     try:
         for batch in _chunks(docs):
-            _put(jobs, batch, workers)
+            _put(jobs, batch, workers, results)
         for _ in workers:
-            _put(jobs, None, workers)
+            _put(jobs, None, workers, results)
         segments: list[W3Segment] = []
         for _ in workers:
             status, value = _get(results, workers)
@@ -157,6 +157,11 @@ def _build_in_workers(
         for worker in workers:
             worker.join()
         return segments
+    except BaseException:
+        # Batches still buffered for workers that are gone would keep this
+        # process from exiting (the queue's thread waits to hand them over).
+        jobs.cancel_join_thread()
+        raise
     finally:
         for worker in workers:
             if worker.is_alive():
@@ -166,19 +171,25 @@ def _build_in_workers(
         results.close()
 
 
-def _check(workers: list[Any]) -> None:
+def _check(workers: list[Any], results: Any) -> None:
     for worker in workers:
         if worker.exitcode not in (None, 0):
+            try:
+                status, value = results.get(timeout=1.0)
+            except queue.Empty:
+                status, value = "", None
+            if status == "failed":
+                raise RuntimeError(f"An index writer process failed:\n{value}")
             raise RuntimeError(f"An index writer process ended with code {worker.exitcode}.")
 
 
-def _put(jobs: Any, item: list[Any] | None, workers: list[Any]) -> None:
+def _put(jobs: Any, item: list[Any] | None, workers: list[Any], results: Any) -> None:
     while True:
         try:
             jobs.put(item, timeout=_POLL)
             return
         except queue.Full:
-            _check(workers)
+            _check(workers, results)
 
 
 def _get(results: Any, workers: list[Any]) -> tuple[str, Any]:
@@ -187,4 +198,4 @@ def _get(results: Any, workers: list[Any]) -> tuple[str, Any]:
             outcome: tuple[str, Any] = results.get(timeout=_POLL)
             return outcome
         except queue.Empty:
-            _check(workers)
+            _check(workers, results)
