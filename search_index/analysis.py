@@ -131,6 +131,11 @@ SPANISH_STOP_WORDS: frozenset[str] = _stop_words()
 # ("S.A.", "v2.1"). Underscores count as word characters.
 _WORD = r"\w+(\.?\w+)*"
 _WORD_RE = re.compile(_WORD)
+# The same matches without a capturing group, so that ``findall`` returns them whole.
+_FIND_WORDS = re.compile(r"\w+(?:\.?\w+)*").findall
+# Words whose outcome an analyzer keeps for :meth:`FoldedWordsAnalyzer.index_words`.
+_MAX_OUTCOMES = 1 << 18
+_OUTCOMES: dict[tuple[int, bool], dict[str, str]] = {}
 
 
 class FoldFilter(Filter):
@@ -202,6 +207,30 @@ class FoldedWordsAnalyzer(CompositeAnalyzer):
             return chain
         outcome = _stemmed_word if self.stemmed else _folded_word
         return self._fast(value, positions, chars, start_pos, outcome, kwargs)
+
+    def index_words(self, value: str) -> tuple[int, list[str]]:
+        """The texts of the tokens indexing ``value`` yields, in order, and the first position.
+
+        The tokens' positions follow on from the first; ``(0, [])`` when no word is kept.
+        Used by :mod:`search_index.writing`, which counts words without
+        making tokens; the same outcome as :meth:`_fast` with ``start_pos=0``.
+        """
+        words = _FIND_WORDS(value)
+        # Kept outside the object: the schema, analyzers included, is pickled into the index.
+        cache = _OUTCOMES.setdefault((self.minsize, self.stemmed), {})
+        # Looked up in one pass of C; "" marks a dropped word, None one not seen yet.
+        texts = list(map(cache.get, words))
+        if None in texts:
+            if len(cache) > _MAX_OUTCOMES:
+                cache.clear()
+            outcome = _stemmed_word if self.stemmed else _folded_word
+            for i, text in enumerate(texts):
+                if text is None:
+                    text = texts[i] = cache[words[i]] = outcome(words[i], self.minsize) or ""
+        if "" not in texts:
+            return 0, texts  # type: ignore[return-value]
+        kept: list[str] = [text for text in texts if text]
+        return (texts.index(kept[0]) if kept else 0), kept
 
     def _fast(
         self,
@@ -316,22 +345,14 @@ class IdentifierTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        whole = fold(value.strip().lower())
         if mode == "query" or not tokenize:
+            whole = fold(value.strip().lower())
             wanted = whole not in SPANISH_STOP_WORDS and any(c.isalnum() for c in whole)
             pieces = [whole] if wanted else []
         else:
-            pieces = []
-            if whole:
-                pieces.append(whole)
-                stemname, dot, _ext = whole.rpartition(".")
-                if dot and stemname:
-                    pieces.append(stemname)
-                for piece in re.split(r"[\W_]+", whole):
-                    if piece and piece not in SPANISH_STOP_WORDS:
-                        pieces.append(piece)
+            pieces = identifier_pieces(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, piece in enumerate(dict.fromkeys(pieces)):
+        for pos, piece in enumerate(pieces):
             t.text = piece
             t.boost = 1.0
             t.stopped = False
@@ -343,6 +364,25 @@ class IdentifierTokenizer(Tokenizer):
                 t.startchar = start_char
                 t.endchar = start_char + len(value)
             yield t
+
+
+def identifier_pieces(value: str) -> list[str]:
+    """The distinct terms :class:`IdentifierTokenizer` indexes for ``value``, in order.
+
+    >>> identifier_pieces("Logo_Salud_2024.SVG")
+    ['logo_salud_2024.svg', 'logo_salud_2024', 'logo', 'salud', '2024', 'svg']
+    """
+    whole = fold(value.strip().lower())
+    pieces = []
+    if whole:
+        pieces.append(whole)
+        stemname, dot, _ext = whole.rpartition(".")
+        if dot and stemname:
+            pieces.append(stemname)
+        for piece in re.split(r"[\W_]+", whole):
+            if piece and piece not in SPANISH_STOP_WORDS:
+                pieces.append(piece)
+    return list(dict.fromkeys(pieces))
 
 
 def identifier_analyzer() -> Analyzer:

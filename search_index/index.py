@@ -39,16 +39,21 @@ Rebuilding
 :meth:`~SearchIndex.rebuild` creates the next generation folder, announces
 itself in a ``REBUILD`` marker (written while holding the current
 generation's write lock, so every ``apply`` either finished before or sees
-the marker), then indexes every document and commits once. A large rebuild
-(:data:`PARALLEL_BUILD_DOCS` or more) writes with one process per core
-(Whoosh's multiprocessing writer): each indexes its share of the batches into a
-segment of its own, so analysing and writing postings both run in parallel,
-and the generation starts with that many segments. They are not merged
-into one afterwards: Whoosh's merge runs in one process, and measured on
-100,000 documents it took 112 s of CPU to merge the two segments, about as
-much as the two writers took to build them (138 s together), while searches
-read across segments. The writers use :mod:`search_index.writing`'s codec
-and posting pool: Whoosh's files, with less bookkeeping per posting.
+the marker), then indexes every document and commits once. It does not go
+through Whoosh's writer: :mod:`search_index.writing` writes each segment's
+files itself, in Whoosh's default format byte for byte, from postings kept
+in plain arrays (Whoosh's writer spent almost all of a rebuild's time on
+bookkeeping per posting). A large rebuild (:data:`PARALLEL_BUILD_DOCS` or
+more) writes with one process per core (:mod:`search_index.building`):
+this process reads the documents and hands them over in batches, each
+writer process analyses its share into a segment of its own, and the
+generation starts with that many segments. They are not merged into one
+afterwards: Whoosh's merge runs in one process, and measured on 100,000
+documents it took 112 s of CPU to merge two segments, while searches read
+across segments. Measured with ``bench.search`` on 100,000 documents and
+two writers: 148 CPU-seconds and 77 s wall with Whoosh's multiprocessing
+writer, 37 CPU-seconds and 19 s wall now (load average about 1 both
+times; 37 s wall with the machine shared, load 3).
 Meanwhile ``apply`` keeps updating the current generation, so searches stay
 fresh, and also appends each change to the new generation's journal. At the
 end the rebuild takes the current generation's write lock, replays the
@@ -85,16 +90,17 @@ import threading
 import time
 import warnings
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, LockError
+from whoosh.index import TOC, FileIndex, LockError, clean_files
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from .building import build_segments
 from .consistency import stale_ids
 from .documents import AssetDocument, Hit, SearchQuery, SearchResults
 from .engine import Evaluator
@@ -107,7 +113,6 @@ from .parsing import QueryParser
 from .schema import SCHEMA_VERSION, build_schema, document_fields
 from .suggest import suggest
 from .views import IndexView, SegmentCache
-from .writing import BuildCodec, BuildPool
 
 __all__ = ["PARALLEL_BUILD_DOCS", "SearchIndex"]
 
@@ -397,40 +402,40 @@ class SearchIndex:
         ix = whoosh_index.create_in(str(self._layout.path(target)), self._schema)
         self._layout.write_schema_version(target, SCHEMA_VERSION)
         step = max(1, count // 100) if count else 500
-        procs = self._build_procs(count)
-        if procs > 1:
-            # Each child indexes every procs-th batch into a segment of its own and
-            # writes it out in parallel with the others; the segments are kept as
-            # they are (searches read across segments), not merged again.
-            writer = ix.writer(
-                procs=procs,
-                multisegment=True,
-                limitmb=self._writer_memory_mb,
-                batchsize=500,
-                codec=BuildCodec(),
-                poolclass=BuildPool,
-            )
-        else:
-            writer = ix.writer(
-                limitmb=self._writer_memory_mb, codec=BuildCodec(), poolclass=BuildPool
-            )
         indexed = 0
-        seen: set[int] = set()
-        try:
+
+        def fresh() -> Iterator[AssetDocument]:
+            nonlocal indexed
+            seen: set[int] = set()
             for doc in docs:
                 # A reader paging through a changing table may see a row twice;
                 # one writer cannot replace what it added itself, so skip it.
                 if doc.id in seen:
                     continue
                 seen.add(doc.id)
-                writer.add_document(**document_fields(doc))
+                yield doc
                 indexed += 1
                 if progress is not None and indexed % step == 0:
                     progress(indexed)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+
+        lock = ix.lock("WRITELOCK")
+        if not lock.acquire():
+            raise IndexBusy("The search index is already being rebuilt.")
+        try:
+            segments = build_segments(
+                ix.storage,
+                ix.indexname,
+                self._schema,
+                fresh(),
+                document_fields,
+                self._build_procs(count),
+                self._writer_memory_mb * 2**20,
+            )
+            generation = ix.latest_generation() + 1
+            TOC(self._schema, segments, generation).write(ix.storage, ix.indexname)
+            clean_files(ix.storage, ix.indexname, generation, segments)
+        finally:
+            lock.release()
         return indexed
 
     def _build_procs(self, count: int | None) -> int:
