@@ -12,11 +12,12 @@ the ``spell`` field), so it stays far from being the bottleneck (measured:
 1.6 of 41 CPU-seconds for 100,000 documents, reading them included). With one
 process the builder runs in the caller's process, without any queue.
 
-A worker holds its segment's postings in memory; past ``memory_bytes`` it
-writes the segment it has and starts another, so a very large rebuild ends
-with more segments rather than more memory (about 75,000 documents of the
-benchmark's corpus fit in 256 MB, the default: a rebuild of 100,000 with
-two workers ends with two segments).
+A worker holds its segment's postings in memory; past ``memory_bytes`` (about
+75,000 documents of the benchmark's corpus in 256 MB, the default) it writes
+them to a sorted run on disk and goes on, and its segment merges the runs at
+the end. So a rebuild ends with one segment per worker at any size: with one
+per 75,000 documents instead, 1,000,000 documents ended in 8 segments (at
+512 MB) and the benchmark's p95 rose from about 47 to 57 ms.
 """
 
 from __future__ import annotations
@@ -80,8 +81,7 @@ def _build(
         for doc in batch:
             builder.add(**prepare(doc))
         if builder.estimated_bytes() > memory_bytes:
-            segments.append(builder.finish())
-            builder = None
+            builder.spill()
     if builder is not None and builder.doc_count:
         segments.append(builder.finish())
     return segments

@@ -32,8 +32,12 @@ values among a document's arguments (refused as unknown fields).
 
 from __future__ import annotations
 
+import heapq
+import pickle
 import re
+import tempfile
 from array import array
+from collections.abc import Iterator
 from pickle import dumps
 from struct import Struct
 from typing import Any
@@ -112,6 +116,7 @@ class SegmentBuilder:
         self._docnum = 0
         self._postings = 0
         self._singles: dict[int, bytes] = {}
+        self._runs: list[Any] = []  # spilled postings, oldest first (temporary files)
 
     @property
     def doc_count(self) -> int:
@@ -124,6 +129,67 @@ class SegmentBuilder:
         for 50,000 documents of the benchmark's corpus, 3.6 million postings).
         """
         return self._postings * 48
+
+    def spill(self) -> None:
+        """Write the postings held in memory to a sorted run on disk and let them go.
+
+        The documents after it continue the same segment: ``finish`` merges the
+        runs term by term (a term's postings in each run come after those of the
+        runs before, so they are joined in order), and a large rebuild ends with
+        one segment per writer however much memory it was given.
+        """
+        folder = getattr(self._storage, "folder", None)
+        run = tempfile.TemporaryFile(dir=folder, prefix=".run-")
+        try:
+            for _name, btext, term, pairs, positions, _order in self._memory_terms(0):
+                pickle.dump((_name, btext, term, pairs.tobytes(), positions), run, 5)
+        except BaseException:
+            run.close()
+            raise
+        run.seek(0)
+        self._runs.append(run)
+        for spec in self._fields.values():
+            spec.terms, spec.positions = {}, {}
+        self._postings = 0
+
+    def _memory_terms(self, order: int) -> Iterator[tuple[Any, ...]]:
+        """The postings in memory, by field and term bytes, given up as they go."""
+        for name in sorted(n for n, spec in self._fields.items() if spec.terms):
+            spec = self._fields[name]
+            positions = spec.positions
+            for btext, term in sorted((t.encode("utf-8"), t) for t in spec.terms):
+                yield name, btext, term, spec.terms.pop(term), positions.pop(term, None), order
+
+    @staticmethod
+    def _run_terms(run: Any, order: int) -> Iterator[tuple[Any, ...]]:
+        while True:
+            try:
+                name, btext, term, raw, positions = pickle.load(run)
+            except EOFError:
+                return
+            pairs = array("I")
+            pairs.frombytes(raw)
+            yield name, btext, term, pairs, positions, order
+
+    def _all_terms(self) -> Iterator[tuple[str, bytes, array[int], list[bytes] | None]]:
+        """Every term's whole postings, by field and term bytes: the runs' and memory's joined."""
+        sources = [self._run_terms(run, order) for order, run in enumerate(self._runs)]
+        sources.append(self._memory_terms(len(self._runs)))
+        merged = heapq.merge(*sources, key=lambda item: (item[0], item[1], item[5]))
+        current: tuple[str, bytes] | None = None
+        pairs: array[int] = array("I")
+        positions: list[bytes] | None = None
+        for name, btext, _term, more, more_positions, _order in merged:
+            if (name, btext) != current:
+                if current is not None:
+                    yield current[0], current[1], pairs, positions
+                current, pairs, positions = (name, btext), more, more_positions
+                continue
+            pairs.extend(more)
+            if positions is not None and more_positions is not None:
+                positions.extend(more_positions)
+        if current is not None:
+            yield current[0], current[1], pairs, positions
 
     def add(self, **values: Any) -> None:
         docnum = self._docnum
@@ -233,18 +299,23 @@ class SegmentBuilder:
         tindex.writer.extras["fieldmap"] = fieldmap
         postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         writer = PostingsWriter(postfile)
-        for name in sorted(n for n, spec in self._fields.items() if spec.terms):
-            spec = self._fields[name]
-            fieldmap[name] = len(fieldmap)
-            prefix = _USHORT.pack(fieldmap[name])
-            positions = spec.positions
-            lengths = bytes(spec.lengths) if spec.lengths is not None else None
-            for btext, term in sorted((t.encode("utf-8"), t) for t in spec.terms):
-                pairs = spec.terms.pop(term)
-                info = writer.write(
-                    spec.kind, spec.boost, pairs, positions.pop(term, None), lengths
-                )
+        lengths: dict[str, bytes | None] = {
+            name: bytes(spec.lengths) if spec.lengths is not None else None
+            for name, spec in self._fields.items()
+        }
+        try:
+            for name, btext, pairs, positions in self._all_terms():
+                spec = self._fields[name]
+                if name not in fieldmap:
+                    fieldmap[name] = len(fieldmap)
+                prefix = _USHORT.pack(fieldmap[name])
+                info = writer.write(spec.kind, spec.boost, pairs, positions, lengths[name])
                 tindex.add(prefix + btext, info)
+        finally:
+            for run in self._runs:
+                run.close()
+            self._runs = []
+        for spec in self._fields.values():
             spec.lengths = None
         writer.close()
         tindex.close()

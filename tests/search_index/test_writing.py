@@ -4,7 +4,8 @@ The oracle is Whoosh's ``SegmentWriter`` writing the same documents: one
 test compares the segment files byte for byte, the others compare what a
 reader of stock Whoosh reads back (every term, every posting's weight and
 positions, field lengths, stored fields, columns, counts) after rebuilds in
-one process, in two, and split by the memory budget.
+one process, in two, and past the memory budget (postings spilled to runs on
+disk and merged into the same segment).
 """
 
 from __future__ import annotations
@@ -87,16 +88,21 @@ def _files(path: Path, segid: str) -> dict[str, str]:
     }
 
 
-def test_a_segment_is_the_one_whoosh_writes_byte_for_byte(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spill_every", [0, 1, 97], ids=["in-memory", "run-per-doc", "runs"])
+def test_a_segment_is_the_one_whoosh_writes_byte_for_byte(tmp_path: Path, spill_every: int) -> None:
+    """Also when the postings went to sorted runs on disk on the way (past the budget)."""
     docs = _docs()
     plain = _whoosh(tmp_path / "whoosh", docs, compound=False)
     (theirs,) = plain._segments()
     (tmp_path / "ours").mkdir()
     ix = whoosh_index.create_in(str(tmp_path / "ours"), build_schema())
     builder = SegmentBuilder(ix.storage, ix.indexname, build_schema(), compound=False)
-    for doc in docs:
+    for number, doc in enumerate(docs, 1):
         builder.add(**document_fields(doc))
+        if spill_every and number % spill_every == 0:
+            builder.spill()
     ours = builder.finish()
+    assert not [p for p in (tmp_path / "ours").iterdir() if p.name.startswith(".run-")]
     expected = _files(tmp_path / "whoosh", theirs.segid)
     assert len(expected) > 10
     assert _files(tmp_path / "ours", ours.segid) == expected
@@ -165,7 +171,7 @@ def test_a_rebuild_holds_what_whoosh_writes(tmp_path: Path, processes: int) -> N
     assert sorted(p.name for p in layout.path(gen).iterdir() if p.is_dir()) == []
 
 
-def test_a_writer_past_its_memory_budget_starts_another_segment(tmp_path: Path) -> None:
+def test_a_writer_past_its_memory_budget_still_writes_one_segment(tmp_path: Path) -> None:
     docs = _docs()
     expected = _content(_whoosh(tmp_path / "whoosh", docs))
     (tmp_path / "ours").mkdir()
@@ -174,7 +180,7 @@ def test_a_writer_past_its_memory_budget_starts_another_segment(tmp_path: Path) 
     segments = build_segments(
         ix.storage, ix.indexname, schema, docs, document_fields, 1, memory_bytes=50_000
     )
-    assert len(segments) > 1  # one process, checked after each batch of documents
+    assert len(segments) == 1  # spilled to runs after each batch, merged at the end
     TOC(schema, segments, 1).write(ix.storage, ix.indexname)
     assert _content(whoosh_index.open_dir(str(tmp_path / "ours"))) == expected
 
