@@ -123,7 +123,7 @@ class SegmentBuilder:
         return self._docnum
 
     def estimated_bytes(self) -> int:
-        """A rough size of what is held in memory, to start a new segment past a budget.
+        """A rough size of the postings held in memory, to spill them to a run past a budget.
 
         Measured: a writer process grew by about 42 bytes per posting (151 MB
         for 50,000 documents of the benchmark's corpus, 3.6 million postings).
