@@ -399,7 +399,7 @@ class S3Staging(StagingArea):
     its parts) or deletes the joined object.
     """
 
-    def __init__(self, storage: S3Storage, *, part_size: int = MIN_PART, in_flight: int = 2):
+    def __init__(self, storage: S3Storage, *, part_size: int = MIN_PART, in_flight: int = 3):
         super().__init__(Path("/nonexistent"))
         if part_size < MIN_PART:
             raise ValueError("S3 parts must be at least 5 MiB.")

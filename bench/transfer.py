@@ -42,7 +42,7 @@ It prints figures and asserts nothing.
 
     .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 3]
     .venv/bin/python bench/transfer.py --tus [--size-mb 1024] [--runs 1] [--chunk-mb 64]
-        [--in-flight 2] [--copy]
+        [--in-flight 3] [--copy]
 """
 
 from __future__ import annotations
@@ -422,7 +422,7 @@ def tus_on(
         instance = base / "instance"
         (instance / "tmp").mkdir(parents=True)
         env = app_env(instance, s3)
-        env["BRANDHUB_RESUMABLE_PARTS_IN_FLIGHT"] = os.environ.get("BENCH_IN_FLIGHT", "2")
+        env["BRANDHUB_RESUMABLE_PARTS_IN_FLIGHT"] = os.environ.get("BENCH_IN_FLIGHT", "3")
         # The transfer is measured, not the brand: the padded clip's report must not refuse it.
         env["BRANDHUB_COMPLIANCE_BLOCKS_UPLOADS"] = "false"
         raw_client = client_for(s3)
@@ -524,7 +524,7 @@ def tus_main(size: int, runs: int, chunk: int, copy: bool = False) -> None:
 
 def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int) -> None:
     print(
-        f"\ntus, {chunk // MIB} MiB PATCH requests, {os.environ.get('BENCH_IN_FLIGHT', '2')}"
+        f"\ntus, {chunk // MIB} MiB PATCH requests, {os.environ.get('BENCH_IN_FLIGHT', '3')}"
         f" parts in flight, {runs} run(s) each after a warm-up"
     )
     print(f"{'':34}{'tus s':>8}{'boto3 s':>9}{'tus/boto3':>11}{'peak RSS':>10}")
@@ -563,7 +563,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tus", action="store_true", help="the resumable path, moto and SeaweedFS")
     parser.add_argument("--chunk-mb", type=int, default=64)
-    parser.add_argument("--in-flight", type=int, default=2, help="S3 parts sent at once (tus)")
+    parser.add_argument("--in-flight", type=int, default=3, help="S3 parts sent at once (tus)")
     parser.add_argument(
         "--copy", action="store_true", help="also time a server-side copy of the object (tus)"
     )

@@ -55,7 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_CHUNK_MB": 8,
     # On S3, the parts of one resumable upload's request on their way at once: each
     # costs a part (8 MiB) of memory, and one more is being filled.
-    "RESUMABLE_PARTS_IN_FLIGHT": 2,
+    "RESUMABLE_PARTS_IN_FLIGHT": 3,
     # Uploads that break an error rule of their agency's brand are refused with the report.
     "COMPLIANCE_BLOCKS_UPLOADS": True,
     # Attempt limits (brandhub/ratelimit.py), each per 10 minutes: that many at once, then
