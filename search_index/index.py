@@ -48,10 +48,10 @@ more) writes with one process per core (:mod:`search_index.building`):
 this process reads the documents and hands them over in batches, each
 writer process analyses its share into a segment of its own (past its
 memory budget it spills postings to sorted runs on disk and merges them at
-the end), and the generation starts with that many segments. They are not merged into one
-afterwards: Whoosh's merge runs in one process, and measured on 100,000
-documents it took 112 s of CPU to merge two segments, while searches read
-across segments. Measured with ``bench.search`` on 100,000 documents and
+the end), and the generation starts with that many segments. They are not
+merged into one afterwards: Whoosh's merge runs in one process, and measured
+on 100,000 documents it took 112 s of CPU to merge two segments, while
+searches read across segments. Measured with ``bench.search`` on 100,000 documents and
 two writers: 148 CPU-seconds and 77 s wall with Whoosh's multiprocessing
 writer, 37 CPU-seconds and 19 s wall now (load average about 1 both
 times; 37 s wall with the machine shared, load 3).

@@ -141,8 +141,8 @@ class SegmentBuilder:
         folder = getattr(self._storage, "folder", None)
         run = tempfile.TemporaryFile(dir=folder, prefix=".run-")
         try:
-            for _name, btext, term, pairs, positions, _order in self._memory_terms(0):
-                pickle.dump((_name, btext, term, pairs.tobytes(), positions), run, 5)
+            for name, btext, pairs, positions, _order in self._memory_terms(0):
+                pickle.dump((name, btext, pairs.tobytes(), positions), run, 5)
         except BaseException:
             run.close()
             raise
@@ -158,28 +158,28 @@ class SegmentBuilder:
             spec = self._fields[name]
             positions = spec.positions
             for btext, term in sorted((t.encode("utf-8"), t) for t in spec.terms):
-                yield name, btext, term, spec.terms.pop(term), positions.pop(term, None), order
+                yield name, btext, spec.terms.pop(term), positions.pop(term, None), order
 
     @staticmethod
     def _run_terms(run: Any, order: int) -> Iterator[tuple[Any, ...]]:
         while True:
             try:
-                name, btext, term, raw, positions = pickle.load(run)
+                name, btext, raw, positions = pickle.load(run)
             except EOFError:
                 return
             pairs = array("I")
             pairs.frombytes(raw)
-            yield name, btext, term, pairs, positions, order
+            yield name, btext, pairs, positions, order
 
     def _all_terms(self) -> Iterator[tuple[str, bytes, array[int], list[bytes] | None]]:
         """Every term's whole postings, by field and term bytes: the runs' and memory's joined."""
         sources = [self._run_terms(run, order) for order, run in enumerate(self._runs)]
         sources.append(self._memory_terms(len(self._runs)))
-        merged = heapq.merge(*sources, key=lambda item: (item[0], item[1], item[5]))
+        merged = heapq.merge(*sources, key=lambda item: (item[0], item[1], item[4]))
         current: tuple[str, bytes] | None = None
         pairs: array[int] = array("I")
         positions: list[bytes] | None = None
-        for name, btext, _term, more, more_positions, _order in merged:
+        for name, btext, more, more_positions, _order in merged:
             if (name, btext) != current:
                 if current is not None:
                     yield current[0], current[1], pairs, positions
