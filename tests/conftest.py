@@ -94,8 +94,8 @@ def app_factory(
         own_database = "DATABASE_URL" in extra
         if not own_database and pg_server is not None:
             extra.setdefault("SEARCH_BACKEND", search_backend)
-            databases.append(pg_server.new_name())
-            extra["DATABASE_URL"] = pg_server.create(databases[-1], template=str(template_db))
+            databases.append(pg_server.take(str(template_db)))
+            extra["DATABASE_URL"] = pg_server.url_for(databases[-1])
         elif not own_database:
             shutil.copy(template_db, instance / "brandhub.sqlite3")
         app = create_app(app_config(instance, **extra))
@@ -109,7 +109,7 @@ def app_factory(
         database(app).dispose()
     for name in databases:
         if pg_server is not None:
-            pg_server.drop(name)
+            pg_server.give_back(name, str(template_db))
 
 
 @pytest.fixture
