@@ -136,7 +136,9 @@ def _row(doc: AssetDocument) -> dict[str, Any]:
     }
     for f in PG_FIELDS:
         value = texts.get(f.name, "")
-        row[f"f_{f.name}"] = identifier_lexemes(value) if f.analysis == "identifier" else value
+        if f.analysis == "identifier":
+            value = identifier_lexemes(value, f.name if f.qualified else None)
+        row[f"f_{f.name}"] = value
     return row
 
 

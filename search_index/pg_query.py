@@ -23,7 +23,14 @@ from typing import Any
 
 from .analysis import SPANISH_STOP_WORDS, fold, words
 from .parsing import FIELD_ALIASES, MAX_QUERY_WORDS, clean
-from .pg_schema import FIELDS_BY_NAME, SCHEMA, PgField, field_vector_sql, quote_lexeme
+from .pg_schema import (
+    FIELDS_BY_NAME,
+    SCHEMA,
+    PgField,
+    field_vector_sql,
+    qualified,
+    quote_lexeme,
+)
 from .schema import TEXT_FIELDS
 
 __all__ = ["Clause", "SqlBuilder", "parse"]
@@ -181,16 +188,8 @@ class SqlBuilder:
     # Conditions
 
     def _field_check(self, pg_field: PgField, query: str) -> str:
+        """A long field's own text analysed again, for a search in that field alone."""
         body = f"coalesce(d.texts->>'{pg_field.name}', '')"
-        if pg_field.analysis == "identifier":
-            # The lexemes of an identifier are not in the row; recompute them from the name.
-            whole = f"lower(unaccent({body}))"
-            vector = (
-                f"array_to_tsvector(array_remove(ARRAY[{whole}, "
-                f"regexp_replace({whole}, '\\.[^.]*$', '')] || "
-                f"regexp_split_to_array({whole}, '[^[:alnum:]]+'), ''))"
-            )
-            return f"{vector} @@ {query}"
         return f"{field_vector_sql(pg_field, body)} @@ {query}"
 
     def condition(self, clause: Clause) -> tuple[str, str | None]:
@@ -207,7 +206,13 @@ class SqlBuilder:
             return "false", None
         sql = f"d.vector @@ {query}"
         if clause.field is not None:
-            sql = f"({sql} AND {self._field_check(FIELDS_BY_NAME[clause.field], query)})"
+            pg_field = FIELDS_BY_NAME[clause.field]
+            if pg_field.qualified:
+                # The field's own lexemes: one lookup in the index (see pg_schema).
+                named = qualified(f"CAST({query} AS text)", pg_field.name)
+                sql = f"d.vector @@ (SELECT CAST({named} AS tsquery))"
+            else:
+                sql = f"({sql} AND {self._field_check(pg_field, query)})"
         elif clause.kind == "word" and _YEAR.match(clause.text):
             sql = f"({sql} OR d.year = {self.bind(clause.text)})"
         return sql, query

@@ -44,6 +44,18 @@ File names are analysed in Python by the same identifier analyzer as the
 Whoosh backend (the whole name, the name without its extension, each piece)
 and written as lexemes.
 
+Searches in one field
+---------------------
+
+A field short enough to be searched by name (every field but the long prose
+of :data:`LONG_FIELDS`) also writes each of its lexemes a second time with
+the field's name in front (``tags:suert`` beside ``suert``), at the same
+positions, so that ``tag:suerte`` or ``credito:"juan perez"`` is one lookup
+in the GIN index. No lexeme of the text search parser holds a colon (it
+splits words there), so these never meet a plain word's. A search in a long
+field (``descripcion:…``) finds candidates by the plain lexemes and analyses
+that field's text again for each of them.
+
 Fields
 ------
 
@@ -71,6 +83,7 @@ __all__ = [
     "DDL",
     "DROP",
     "IDENTIFIER_FIELDS",
+    "LONG_FIELDS",
     "NAME_FIELDS",
     "PG_FIELDS",
     "RANK_WEIGHTS",
@@ -78,6 +91,7 @@ __all__ = [
     "PgField",
     "field_vector_sql",
     "identifier_lexemes",
+    "qualified",
 ]
 
 SCHEMA = "brandhub_search"
@@ -85,6 +99,8 @@ SCHEMA = "brandhub_search"
 NAME_FIELDS = frozenset({"credit", "creator", "camera", "lens"})
 #: Fields holding identifiers, analysed in Python (see the module docstring).
 IDENTIFIER_FIELDS = frozenset({"filename"})
+#: Long prose: searched by name through its text, not by lexemes of its own.
+LONG_FIELDS = frozenset({"description", "embedded", "text"})
 #: ``ts_rank`` weights of the classes D, C, B, A (PostgreSQL's order).
 RANK_WEIGHTS = "{0.25, 0.3, 0.5, 1.0}"
 
@@ -96,6 +112,11 @@ class PgField:
     name: str
     weight: str  # "A" to "D"
     analysis: str  # "spanish", "names" or "identifier"
+
+    @property
+    def qualified(self) -> bool:
+        """Whether its lexemes are also written with its name in front."""
+        return self.name not in LONG_FIELDS
 
 
 def _weight(boost: float) -> str:
@@ -227,20 +248,45 @@ def quote_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def identifier_lexemes(value: str) -> str:
-    """The tsvector literal of an identifier field (what its Whoosh analyzer indexes).
+#: A quoted lexeme in the text form of a tsvector or tsquery (quotes inside are doubled).
+_QUOTED = "'((?:[^']|'')*)'"
+
+
+def qualified(text_sql: str, field: str) -> str:
+    """SQL: the text form ``text_sql`` of a tsvector or tsquery, each lexeme with
+    ``field:`` in front (positions, weights and operators as they were)."""
+    pattern = _QUOTED.replace("'", "''")
+    return f"regexp_replace({text_sql}, '{pattern}', '''{field}:\\1''', 'g')"
+
+
+def identifier_lexemes(value: str, field: str | None = None) -> str:
+    """The tsvector literal of an identifier field (what its Whoosh analyzer indexes),
+    each lexeme also under ``field:`` when a field is named.
 
     >>> identifier_lexemes("IMG_2034.JPG")
     "'img_2034.jpg' 'img_2034' 'img' '2034' 'jpg'"
+    >>> identifier_lexemes("a.png", "filename")
+    "'a.png' 'a' 'png' 'filename:a.png' 'filename:a' 'filename:png'"
     """
-    tokens: Sequence[str] = [t.text for t in identifier_analyzer()(value)]
-    return " ".join(quote_lexeme(t) for t in dict.fromkeys(tokens))
+    tokens: Sequence[str] = list(dict.fromkeys(t.text for t in identifier_analyzer()(value)))
+    if field is not None:
+        tokens = [*tokens, *(f"{field}:{t}" for t in tokens)]
+    return " ".join(quote_lexeme(t) for t in tokens)
 
 
 def document_vector_sql(params: Sequence[str]) -> str:
-    """SQL for a whole document's weighted vector; ``params`` names each field's bind parameter."""
+    """SQL for a whole document's weighted vector; ``params`` names each field's bind parameter.
+
+    A qualified field's lexemes are written twice, plain and under its name, at the
+    same positions: the text form of its vector is computed once (a scalar subquery)
+    and joined to its renamed copy before it is read back as a vector. An identifier
+    field's parameter holds both already (:func:`identifier_lexemes` with its name).
+    """
     parts = []
     for field, param in zip(PG_FIELDS, params, strict=True):
         vector = field_vector_sql(field, f":{param}")
+        if field.qualified and field.analysis != "identifier":
+            both = f"CAST(t || ' ' || {qualified('t', field.name)} AS tsvector)"
+            vector = f"(SELECT {both} FROM (SELECT CAST({vector} AS text) AS t) AS v)"
         parts.append(f"setweight({vector}, '{field.weight}')")
     return " || ".join(parts)

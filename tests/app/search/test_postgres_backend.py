@@ -236,3 +236,56 @@ def test_two_writers_adding_the_same_new_facet_value_both_succeed(
     finally:
         engine.dispose()
         pg_server.drop(name)
+
+
+def test_documents_without_field_lexemes_are_rebuilt_after_the_upgrade(
+    empty_database_url: str, pg_server: PostgresServer | None, tmp_path: Path
+) -> None:
+    # Documents written before search_field_lexemes lack the lexemes a search in one field
+    # looks up; the migration marks such an index as built by an older version.
+    if pg_server is None:
+        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
+    engine = make_engine(empty_database_url)
+    cfg = alembic_config(engine)
+    cfg.attributes["time_zone"] = "America/Argentina/Buenos_Aires"
+    try:
+        command.upgrade(cfg, "search_facet_codes")
+        index = PostgresSearchIndex(engine, tmp_path)
+        assert not index.schema_outdated()
+        index.apply(ARCHIVE)
+        with engine.begin() as conn:  # as the earlier version wrote them
+            conn.execute(
+                text(
+                    "UPDATE brandhub_search.documents SET vector = ts_delete(vector, "
+                    "ARRAY(SELECT u.lexeme FROM unnest(vector) AS u WHERE u.lexeme LIKE '%:%'))"
+                )
+            )
+
+        def in_title(word: str) -> set[int]:
+            return {h.id for h in index.search(SearchQuery(text=f"title:{word}")).hits}
+
+        assert in_title("hospital") == set()
+        command.upgrade(cfg, "heads")
+        assert index.schema_outdated()
+        index.rebuild(ARCHIVE)
+        assert not index.schema_outdated()
+        assert in_title("hospital") == {5}
+        assert in_title("recorrido") == set()  # in the description only
+    finally:
+        engine.dispose()
+
+
+def test_an_empty_index_is_not_marked_by_the_field_lexemes_upgrade(
+    empty_database_url: str, pg_server: PostgresServer | None, tmp_path: Path
+) -> None:
+    if pg_server is None:
+        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
+    engine = make_engine(empty_database_url)
+    cfg = alembic_config(engine)
+    cfg.attributes["time_zone"] = "America/Argentina/Buenos_Aires"
+    try:
+        command.upgrade(cfg, "search_facet_codes")
+        command.upgrade(cfg, "heads")
+        assert not PostgresSearchIndex(engine, tmp_path).schema_outdated()
+    finally:
+        engine.dispose()
