@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 pytest_plugins = [
     "tests.plugins.databases",
+    "tests.plugins.url_builders",
     "tests.plugins.redis_server",
     "tests.plugins.s3",
     "tests.plugins.seaweedfs",
