@@ -8,13 +8,15 @@ suite (``BRANDHUB_TEST_DATABASE_URL``) and are skipped on SQLite.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.config import Config
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 
 from brandhub import create_app
@@ -160,43 +162,50 @@ def test_the_migrations_create_what_the_search_package_describes(
     assert any(kind == "column" and "c_tags" in row for kind, row in described)
 
 
-def test_the_facet_codes_migration_keeps_the_documents_both_ways(
-    empty_database_url: str, pg_server: PostgresServer | None, tmp_path: Path
-) -> None:
+@pytest.fixture
+def migrated(
+    empty_database_url: str, pg_server: PostgresServer | None
+) -> Iterator[tuple[Engine, Config]]:
+    """An empty PostgreSQL database and the Alembic configuration that migrates it."""
     if pg_server is None:
         pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
     engine = make_engine(empty_database_url)
     cfg = alembic_config(engine)
     cfg.attributes["time_zone"] = "America/Argentina/Buenos_Aires"
-    try:
-        command.upgrade(cfg, "heads")
-        index = PostgresSearchIndex(engine, tmp_path)
-        index.apply(ARCHIVE)
-        query = SearchQuery(text="", filters={"kind": ["image"]}, per_page=50)
-        before = index.search(query)
-        assert before.total and before.facets["tag"]
+    yield engine, cfg
+    engine.dispose()
 
-        command.downgrade(cfg, "search_postgres")
-        with engine.connect() as conn:
-            columns = set(
-                conn.execute(
-                    text(
-                        "SELECT column_name FROM information_schema.columns "
-                        "WHERE table_schema = 'brandhub_search' AND table_name = 'documents'"
-                    )
-                ).scalars()
-            )
-            count = conn.execute(text("SELECT count(*) FROM brandhub_search.documents"))
-            assert count.scalar_one() == len(ARCHIVE)
-        assert "kind" in columns and "c_kind" not in columns
 
-        command.upgrade(cfg, "heads")
-        after = index.search(query)
-        assert [h.id for h in after.hits] == [h.id for h in before.hits]
-        assert after.facets == before.facets
-        assert index.stale(ARCHIVE) == []
-    finally:
-        engine.dispose()
+def test_the_facet_codes_migration_keeps_the_documents_both_ways(
+    migrated: tuple[Engine, Config], tmp_path: Path
+) -> None:
+    engine, cfg = migrated
+    command.upgrade(cfg, "heads")
+    index = PostgresSearchIndex(engine, tmp_path)
+    index.apply(ARCHIVE)
+    query = SearchQuery(text="", filters={"kind": ["image"]}, per_page=50)
+    before = index.search(query)
+    assert before.total and before.facets["tag"]
+
+    command.downgrade(cfg, "search_postgres")
+    with engine.connect() as conn:
+        columns = set(
+            conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'brandhub_search' AND table_name = 'documents'"
+                )
+            ).scalars()
+        )
+        count = conn.execute(text("SELECT count(*) FROM brandhub_search.documents"))
+        assert count.scalar_one() == len(ARCHIVE)
+    assert "kind" in columns and "c_kind" not in columns
+
+    command.upgrade(cfg, "heads")
+    after = index.search(query)
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert after.facets == before.facets
+    assert index.stale(ARCHIVE) == []
 
 
 def test_two_writers_adding_the_same_new_facet_value_both_succeed(
@@ -239,53 +248,39 @@ def test_two_writers_adding_the_same_new_facet_value_both_succeed(
 
 
 def test_documents_without_field_lexemes_are_rebuilt_after_the_upgrade(
-    empty_database_url: str, pg_server: PostgresServer | None, tmp_path: Path
+    migrated: tuple[Engine, Config], tmp_path: Path
 ) -> None:
     # Documents written before search_field_lexemes lack the lexemes a search in one field
     # looks up; the migration marks such an index as built by an older version.
-    if pg_server is None:
-        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
-    engine = make_engine(empty_database_url)
-    cfg = alembic_config(engine)
-    cfg.attributes["time_zone"] = "America/Argentina/Buenos_Aires"
-    try:
-        command.upgrade(cfg, "search_facet_codes")
-        index = PostgresSearchIndex(engine, tmp_path)
-        assert not index.schema_outdated()
-        index.apply(ARCHIVE)
-        with engine.begin() as conn:  # as the earlier version wrote them
-            conn.execute(
-                text(
-                    "UPDATE brandhub_search.documents SET vector = ts_delete(vector, "
-                    "ARRAY(SELECT u.lexeme FROM unnest(vector) AS u WHERE u.lexeme LIKE '%:%'))"
-                )
+    engine, cfg = migrated
+    command.upgrade(cfg, "search_facet_codes")
+    index = PostgresSearchIndex(engine, tmp_path)
+    assert not index.schema_outdated()
+    index.apply(ARCHIVE)
+    with engine.begin() as conn:  # as the earlier version wrote them
+        conn.execute(
+            text(
+                "UPDATE brandhub_search.documents SET vector = ts_delete(vector, "
+                "ARRAY(SELECT u.lexeme FROM unnest(vector) AS u WHERE u.lexeme LIKE '%:%'))"
             )
+        )
 
-        def in_title(word: str) -> set[int]:
-            return {h.id for h in index.search(SearchQuery(text=f"title:{word}")).hits}
+    def in_title(word: str) -> set[int]:
+        return {h.id for h in index.search(SearchQuery(text=f"title:{word}")).hits}
 
-        assert in_title("hospital") == set()
-        command.upgrade(cfg, "heads")
-        assert index.schema_outdated()
-        index.rebuild(ARCHIVE)
-        assert not index.schema_outdated()
-        assert in_title("hospital") == {5}
-        assert in_title("recorrido") == set()  # in the description only
-    finally:
-        engine.dispose()
+    assert in_title("hospital") == set()
+    command.upgrade(cfg, "heads")
+    assert index.schema_outdated()
+    index.rebuild(ARCHIVE)
+    assert not index.schema_outdated()
+    assert in_title("hospital") == {5}
+    assert in_title("recorrido") == set()  # in the description only
 
 
 def test_an_empty_index_is_not_marked_by_the_field_lexemes_upgrade(
-    empty_database_url: str, pg_server: PostgresServer | None, tmp_path: Path
+    migrated: tuple[Engine, Config], tmp_path: Path
 ) -> None:
-    if pg_server is None:
-        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
-    engine = make_engine(empty_database_url)
-    cfg = alembic_config(engine)
-    cfg.attributes["time_zone"] = "America/Argentina/Buenos_Aires"
-    try:
-        command.upgrade(cfg, "search_facet_codes")
-        command.upgrade(cfg, "heads")
-        assert not PostgresSearchIndex(engine, tmp_path).schema_outdated()
-    finally:
-        engine.dispose()
+    engine, cfg = migrated
+    command.upgrade(cfg, "search_facet_codes")
+    command.upgrade(cfg, "heads")
+    assert not PostgresSearchIndex(engine, tmp_path).schema_outdated()
