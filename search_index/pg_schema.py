@@ -51,10 +51,11 @@ A field short enough to be searched by name (every field but the long prose
 of :data:`LONG_FIELDS`) also writes each of its lexemes a second time with
 the field's name in front (``tags:suert`` beside ``suert``), at the same
 positions, so that ``tag:suerte`` or ``credito:"juan perez"`` is one lookup
-in the GIN index. No lexeme of the text search parser holds a colon (it
-splits words there), so these never meet a plain word's. A search in a long
-field (``descripcion:…``) finds candidates by the plain lexemes and analyses
-that field's text again for each of them.
+in the GIN index. No lexeme of the text search analyses holds a colon (the
+parser splits words there), so these never meet a plain word's; only a file
+name written with a colon could (``title:x.png`` would also answer
+``title:x``). A search in a long field (``descripcion:…``) finds candidates
+by the plain lexemes and analyses that field's text again for each of them.
 
 Fields
 ------
