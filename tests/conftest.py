@@ -23,7 +23,9 @@ uses; tests/plugins/ starts the outside servers (PostgreSQL, Redis, S3).
 Every test gets its own instance folder. The database schema is migrated once
 per session into a template SQLite file and copied for each test (Alembic runs
 for real, just not a thousand times). With ``BRANDHUB_TEST_DATABASE_URL`` set, the
-template and the copies are PostgreSQL databases instead (tests/plugins/databases.py).
+template and the copies are PostgreSQL databases instead, emptied after each test for
+the next one rather than dropped (tests/plugins/databases.py). werkzeug's URL builders
+are compiled once per process, not once per app (tests/plugins/url_builders.py).
 """
 
 from __future__ import annotations
