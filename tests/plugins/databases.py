@@ -14,8 +14,8 @@ migrations. When the test ends its database is emptied for the next test rather
 than dropped (:meth:`PostgresServer.give_back`): a copy costs 150–300 ms of
 the server's time, emptying one 20–30 ms, and a thousand tests ask for one.
 Emptying ends every connection the test left open, deletes every row of every
-table, and restarts every sequence, so the next test starts with the template's
-contents and ids from 1. A database whose structure the test changed (a table,
+table the template holds empty, and restarts every sequence, so the next test
+starts with the template's contents and ids from 1. A database whose structure the test changed (a table,
 column, function, trigger, extension or text search configuration more or less,
 or the rows the template holds, such as the migration revision) no longer
 matches the template's fingerprint and is dropped instead, as is one that cannot
@@ -76,7 +76,7 @@ _SEQUENCES = (
     f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND {_USER_SCHEMAS} "
     "ORDER BY 1"
 )
-#: What a test could change in a database's structure, and the migration revision.
+#: What a test could change in a database's structure (rows are compared apart).
 _FINGERPRINT = f"""
 SELECT md5(concat_ws('|',
   (SELECT string_agg(x, ',' ORDER BY x) FROM (
