@@ -15,16 +15,16 @@ than dropped (:meth:`PostgresServer.give_back`): a copy costs 150–300 ms of
 the server's time, emptying one 20–30 ms, and a thousand tests ask for one.
 Emptying ends every connection the test left open, deletes every row of every
 table the template holds empty, and restarts every sequence, so the next test
-starts with the template's contents and ids from 1. A database whose structure the test changed (a table,
-column, function, trigger, extension or text search configuration more or less,
-or the rows the template holds, such as the migration revision) no longer
-matches the template's fingerprint and is dropped instead, as is one that cannot
-be emptied (a lock held past the timeout, or a role that may not defer foreign
-keys). Names are fixed per worker, and a leftover database of the same name from
-a crashed run is dropped first, so two sessions must not share one server and
-maintenance database at the same time. Dropping uses ``WITH (FORCE)``
-(PostgreSQL 13 and later), so a connection a test forgot to close cannot keep its
-database alive.
+starts with the template's contents and ids from 1. A database whose structure
+the test changed (a table, column, function, trigger, extension or text search
+configuration more or less, or the rows the template holds, such as the
+migration revision) no longer matches the template's fingerprint and is dropped
+instead, as is one that cannot be emptied (a lock held past the timeout, or a
+role that may not defer foreign keys). Names are fixed per worker, and a
+leftover database of the same name from a crashed run is dropped first, so two
+sessions must not share one server and maintenance database at the same time.
+Dropping uses ``WITH (FORCE)`` (PostgreSQL 13 and later), so a connection a
+test forgot to close cannot keep its database alive.
 
 ``pg_server`` is that server, or None on SQLite; ``empty_database_url`` is a URL to a
 new empty database on whichever backend the suite runs on.
