@@ -4,10 +4,10 @@ An upload's progress is an ``UploadState``: how many bytes arrived, the
 running SHA-256 of those bytes (its serialized midstate, from
 :mod:`assets.midstate`: hashlib objects cannot be saved between requests),
 the first bytes of the file (for sniffing), and on S3 the multipart upload,
-its parts' ETags and the tail of less than a part. The application keeps that state in its database
-and hands it to every call here, so a chunk may arrive at any process of any
-host sharing the database and the store; the state comes back changed, to
-be saved with the upload's offset in one commit.
+its parts' ETags and the tail of less than a part. The application keeps
+that state in its database and hands it to every call here, so a chunk may
+arrive at any process of any host sharing the database and the store; the
+state comes back changed, to be saved with the upload's offset in one commit.
 
 Each request appends its bytes at the offset the client names, which must be
 where the upload ends now: a chunk that skips or overlaps bytes is refused

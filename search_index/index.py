@@ -51,10 +51,10 @@ memory budget it spills postings to sorted runs on disk and merges them at
 the end), and the generation starts with that many segments. They are not
 merged into one afterwards: Whoosh's merge runs in one process, and measured
 on 100,000 documents it took 112 s of CPU to merge two segments, while
-searches read across segments. Measured with ``bench.search`` on 100,000 documents and
-two writers: 148 CPU-seconds and 77 s wall with Whoosh's multiprocessing
-writer, 37 CPU-seconds and 19 s wall now (load average about 1 both
-times; 37 s wall with the machine shared, load 3).
+searches read across segments. Measured with ``bench.search`` on 100,000
+documents and two writers: 148 CPU-seconds and 77 s wall with Whoosh's
+multiprocessing writer, 37 CPU-seconds and 19 s wall now (load average
+about 1 both times; 37 s wall with the machine shared, load 3).
 Meanwhile ``apply`` keeps updating the current generation, so searches stay
 fresh, and also appends each change to the new generation's journal. At the
 end the rebuild takes the current generation's write lock, replays the
