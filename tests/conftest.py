@@ -26,6 +26,7 @@ for real, just not a thousand times). With ``BRANDHUB_TEST_DATABASE_URL`` set, t
 template and the copies are PostgreSQL databases instead, emptied after each test for
 the next one rather than dropped (tests/plugins/databases.py). werkzeug's URL builders
 are compiled once per process, not once per app (tests/plugins/url_builders.py).
+Passwords are hashed with Argon2's cheapest parameters (tests/plugins/passwords.py).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 pytest_plugins = [
     "tests.plugins.databases",
     "tests.plugins.url_builders",
+    "tests.plugins.passwords",
     "tests.plugins.redis_server",
     "tests.plugins.s3",
     "tests.plugins.seaweedfs",
