@@ -34,9 +34,11 @@ recording's contents wait for the background job), the row); with
 staging key and copying to the content-hash key would add; moto takes minutes
 for a gigabyte); and a resumed upload: cut after half, the offset asked with
 HEAD, the rest sent, counting the bytes sent in all. It prints the CPU time
-of the web workers and the load average when each server's runs began: on a
-shared machine the client, the app and the S3 server compete for the cores,
-and the ratio moves with what else runs.
+of the web workers and the load average when each server's runs began, and for
+each path how busy all cores were and the CPU time of the S3 server and of
+this client: on a shared machine the client, the app and the S3 server compete
+for the cores (SeaweedFS itself takes most of them), and the ratio moves with
+what else runs. SeaweedFS runs with its default volume size, as deployed.
 
 It prints figures and asserts nothing.
 
@@ -53,6 +55,7 @@ import http.client
 import io
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -69,7 +72,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.memory import RssSampler  # noqa: E402
-from tests.plugins.s3 import AWS_ENV, client_for, moto_server  # noqa: E402
+from tests.plugins.s3 import AWS_ENV, client_for, moto_server, start_moto, stop_moto  # noqa: E402
 from tests.plugins.seaweedfs import CREDENTIALS, start_seaweedfs, stop_seaweedfs  # noqa: E402
 from tests.plugins.seaweedfs import client_for as seaweedfs_client  # noqa: E402
 
@@ -298,6 +301,40 @@ def cpu_of(pids: list[int]) -> float:
     return total / ticks
 
 
+class CpuMeter:
+    """What the machine and the S3 server did while a block ran: on a shared 2-core
+    machine the client, the app and the S3 server compete for the cores, and the
+    S3 server is the largest user (SeaweedFS: about 11 s of CPU a gigabyte)."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.busy = 0.0  # the fraction of all cores' time not idle
+        self.server = 0.0  # CPU seconds of the S3 server
+        self.client = 0.0  # CPU seconds of this process (the client)
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # all, idle + iowait
+
+    @staticmethod
+    def _self() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (self._machine(), cpu_of([self.server_pid]), self._self())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        (total, idle), server, client = self._start
+        now_total, now_idle = self._machine()
+        spent = now_total - total
+        self.busy = 1 - (now_idle - idle) / spent if spent else 0.0
+        self.server = cpu_of([self.server_pid]) - server
+        self.client = self._self() - client
+
+
 def children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -413,7 +450,13 @@ def delete_asset(port: int, token: str, asset_url: str) -> None:
 
 
 def tus_on(
-    server: str, s3: str, path: Path, runs: int, chunk: int, copy: bool = False
+    server: str,
+    s3: str,
+    server_pid: int,
+    path: Path,
+    runs: int,
+    chunk: int,
+    copy: bool = False,
 ) -> dict[str, Any]:
     """The tus upload against boto3 on one S3 server; the figures."""
     size = path.stat().st_size
@@ -440,6 +483,7 @@ def tus_on(
         last: list[float] = []
         raw: list[float] = []
         copies: list[float] = []
+        meters: dict[str, list[CpuMeter]] = {"tus": [], "raw": []}
         peak = 0
         with gunicorn(env, instance) as (port, master):
             idle = max(rss_of(pid) for pid in children(master))
@@ -450,19 +494,22 @@ def tus_on(
                 # upload loads on first use (metadata, renditions…) already in memory.
                 warm = max(rss_of(pid) for pid in children(master))
                 cpu = cpu_of(children(master))
-                with RssSampler(master) as sampler:
+                with RssSampler(master) as sampler, CpuMeter(server_pid) as meter:
                     start = time.perf_counter()
                     _sent, asset = tus_send(port, token, upload, path, 0, size, chunk)
                     tus.append(time.perf_counter() - start)
+                meters["tus"].append(meter)
                 last.append(LAST_ANSWER[0])
                 worker_cpu = cpu_of(children(master)) - cpu
                 peak = max(peak, sampler.worst({master}))
                 assert asset is not None
                 delete_asset(port, token, asset)
                 key = f"raw/{uuid.uuid4().hex}"
-                start = time.perf_counter()
-                raw_client.upload_file(str(path), BUCKET, key)
-                raw.append(time.perf_counter() - start)
+                with CpuMeter(server_pid) as meter:
+                    start = time.perf_counter()
+                    raw_client.upload_file(str(path), BUCKET, key)
+                    raw.append(time.perf_counter() - start)
+                meters["raw"].append(meter)
                 # What placing a finished upload under its content key would cost: a copy
                 # inside the store, as S3Storage.copy makes it (parts copied for a large one).
                 # Only with --copy: moto copies a gigabyte in minutes, and the parts join
@@ -496,6 +543,7 @@ def tus_on(
             "resumed_missing": size - offset,
             "resumed_rest": rest,
             "resumed_seconds": resumed,
+            "meters": {kind: found[1:] for kind, found in meters.items()},
         }
     finally:
         if os.environ.get("BENCH_KEEP"):
@@ -509,16 +557,24 @@ def tus_main(size: int, runs: int, chunk: int, copy: bool = False) -> None:
     os.environ.update(AWS_ENV)
     results: dict[str, dict[str, Any]] = {}
     folder = Path(tempfile.mkdtemp(prefix="brandhub-seaweedfs-"))
-    server = start_seaweedfs(folder)
+    # SeaweedFS as deployed: volumes up to its default 30 GB. The test suite's 64 MB
+    # volumes (a bucket per test) would make it grow a volume every 64 MB, pausing
+    # the writes that reach it meanwhile.
+    server = start_seaweedfs(folder, volume_mb=30_000)
     try:
         seaweedfs_client(server.url).create_bucket(Bucket=BUCKET)
-        results["seaweedfs"] = tus_on("seaweedfs", server.url, path, runs, chunk, copy)
+        results["seaweedfs"] = tus_on(
+            "seaweedfs", server.url, server.process.pid, path, runs, chunk, copy
+        )
     finally:
         stop_seaweedfs(server)
         shutil.rmtree(folder, ignore_errors=True)
     report(results, size, runs, chunk)
-    with moto_server() as s3:
-        results["moto"] = tus_on("moto", s3, path, runs, chunk, copy)
+    proc, s3 = start_moto()
+    try:
+        results["moto"] = tus_on("moto", s3, proc.pid, path, runs, chunk, copy)
+    finally:
+        stop_moto(proc)
     report(results, size, runs, chunk)
 
 
@@ -539,6 +595,22 @@ def report(results: dict[str, dict[str, Any]], size: int, runs: int, chunk: int)
         print(
             f"{'':34}the web workers used {r['worker_cpu']:.1f} s of CPU for the tus upload"
             f" (load average {r['load']:.1f} on {os.cpu_count()} cores when it began)"
+        )
+        if r["meters"]["tus"] and r["meters"]["raw"]:
+            tus_m, raw_m = r["meters"]["tus"], r["meters"]["raw"]
+
+            def med(found: list[CpuMeter], name: str) -> float:
+                return statistics.median(getattr(m, name) for m in found)
+
+            print(
+                f"{'':34}all cores busy {med(tus_m, 'busy'):.0%} (tus) and"
+                f" {med(raw_m, 'busy'):.0%} (boto3); the S3 server used"
+                f" {med(tus_m, 'server'):.1f} s and {med(raw_m, 'server'):.1f} s of CPU,"
+                f" this client {med(tus_m, 'client'):.1f} s and {med(raw_m, 'client'):.1f} s"
+            )
+        print(
+            f"{'':34}each run, tus/boto3: "
+            + ", ".join(f"{t:.1f}/{b:.1f} s" for t, b in zip(r["tus"], r["raw"], strict=True))
         )
         print(
             f"{'':34}the last request's answer after its last byte: "

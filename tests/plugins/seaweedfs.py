@@ -114,13 +114,19 @@ class SeaweedFS:
 
 
 def start_seaweedfs(
-    folder: Path, *, volumes: int = 200, wait: bool = True, extra: list[str] | None = None
+    folder: Path,
+    *,
+    volumes: int = 200,
+    volume_mb: int = 64,
+    wait: bool = True,
+    extra: list[str] | None = None,
 ) -> SeaweedFS:
     """``weed server -s3`` on free loopback ports with its data in ``folder``.
 
     ``volumes`` is the volume server's ``-volume.max``: each bucket takes a
     collection of its own, so a session that makes a bucket per test needs
-    many small volumes (64 MB each, not preallocated). With ``wait`` the call
+    many small volumes (``volume_mb`` each, not preallocated; SeaweedFS's own
+    default is 30,000). With ``wait`` the call
     returns once a bucket can be created and written to; ``volumes=0`` never
     gets there, so pass ``wait=False`` for a server that refuses writes.
     """
@@ -142,7 +148,7 @@ def start_seaweedfs(
         f"-master.port={ports['master']}",
         f"-master.port.grpc={ports['master.grpc']}",
         "-master.telemetry=false",
-        "-master.volumeSizeLimitMB=64",
+        f"-master.volumeSizeLimitMB={volume_mb}",
         "-master.defaultReplication=000",
         f"-volume.port={ports['volume']}",
         f"-volume.port.grpc={ports['volume.grpc']}",
