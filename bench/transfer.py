@@ -22,11 +22,15 @@ each ``--runs`` times, alternated, after one upload that warms the S3 server up
 
 With ``--tus`` it measures instead the resumable path on two servers, moto
 and SeaweedFS (a real S3 server, ``weed server -s3``): the same file sent with
-the tus protocol to ``/api/v1/uploads`` in ``--chunk-mb`` PATCH requests (each
-request's bytes go on into S3 multipart parts as they arrive, hashed as they
-pass; the last one joins them where the original stays: nothing is read back
-but 64 KiB at the end), against boto3's ``upload_file`` of the same file to
-the same server, alternated; the peak RSS of the gunicorn workers; how long
+the tus protocol to ``/api/v1/uploads`` in one PATCH request, as tuspy and
+tus-js-client send a file by default, or in ``--chunk-mb`` requests as the web
+drop zone does. A request's bytes go on into S3 multipart parts as they
+arrive, hashed as they pass, and the request answers once its parts are
+stored (so with chunks the pipeline to S3 empties at the end of each); the
+last one joins them where the original stays: nothing is read back but 64 KiB
+at the end. It is measured against boto3's ``upload_file`` of the same file
+to the same server, alternated. It also measures the peak RSS of the gunicorn
+workers; how long
 the last request's answer took after its last byte (joining the parts, then
 making the asset: sniffing, the brand's checks (those that read a long
 recording's contents wait for the background job), the row); with
@@ -43,7 +47,7 @@ what else runs. SeaweedFS runs with its default volume size, as deployed.
 It prints figures and asserts nothing.
 
     .venv/bin/python bench/transfer.py [--size-mb 1024] [--runs 3]
-    .venv/bin/python bench/transfer.py --tus [--size-mb 1024] [--runs 1] [--chunk-mb 64]
+    .venv/bin/python bench/transfer.py --tus [--size-mb 1024] [--runs 5] [--chunk-mb 64]
         [--in-flight 3] [--copy]
 """
 
@@ -634,7 +638,9 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tus", action="store_true", help="the resumable path, moto and SeaweedFS")
-    parser.add_argument("--chunk-mb", type=int, default=64)
+    parser.add_argument(
+        "--chunk-mb", type=int, default=0, help="tus PATCH size (default: the whole file)"
+    )
     parser.add_argument("--in-flight", type=int, default=3, help="S3 parts sent at once (tus)")
     parser.add_argument(
         "--copy", action="store_true", help="also time a server-side copy of the object (tus)"
@@ -643,7 +649,7 @@ def main() -> None:
     size = args.size_mb * MIB
     if args.tus:
         os.environ["BENCH_IN_FLIGHT"] = str(args.in_flight)
-        tus_main(size, args.runs, args.chunk_mb * MIB, args.copy)
+        tus_main(size, args.runs, (args.chunk_mb * MIB) or size, args.copy)
         return
     print(f"File: {size // MIB} MiB MP4 (10 s clip + padding) under {CACHE.relative_to(ROOT)}")
     path = make_video(size)
