@@ -241,8 +241,9 @@ def prepare_staged(
     become the original there. A video or a recording past
     ``background_bytes`` (its metadata and renditions wait for the background
     job) is prepared from what is known without reading it: the type from its
-    first bytes, and the end of the file (``WINDOW``, 64 KiB, by range) for an
-    appended archive. The brand's checks read only its type and size then
+    first bytes, and the end of the file (``WINDOW``, 64 KiB) for an appended
+    archive: kept as the last request's bytes passed (``staged.end``), or read
+    by range. The brand's checks read only its type and size then
     (``guidelines.piece.Pending``); the job that reads it checks the rest.
     ``StoredFile`` makes a temporary copy only if something asks for its
     ``path``. Any other file is
@@ -267,6 +268,9 @@ def prepare_staged(
     if deferred and sniffed.kind in ("video", "audio"):
 
         def read_at(start: int, count: int) -> bytes:
+            kept_from = staged.size - len(staged.end)
+            if staged.end and start >= kept_from:  # kept as they passed: no request
+                return staged.end[start - kept_from : start - kept_from + count]
             with storage.open_range(key, start, start + count - 1) as fh:
                 return fh.read(count)
 

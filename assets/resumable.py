@@ -55,6 +55,7 @@ from typing import Any, BinaryIO, cast
 from assets.errors import StorageError
 from assets.midstate import Sha256
 from assets.sniff import HEAD_BYTES
+from assets.sniff.polyglot import WINDOW as END_BYTES
 from assets.storage.s3 import MIN_PART, S3Storage
 from core.errors import N_, BrandHubError, Conflict, InvalidInput, NotFound
 
@@ -139,7 +140,9 @@ class UploadState:
     arrived, ``head`` the file's first bytes (up to ``HEAD_BYTES``). On S3,
     ``key`` is the object the parts will make, ``store_upload`` the multipart
     upload's id (None once the parts are joined), ``parts`` each sent part's
-    ETag and size, and ``tail`` the bytes after the last part.
+    ETag and size, and ``tail`` the bytes after the last part; once the parts
+    are joined, ``tail`` keeps the file's last bytes (up to ``END_BYTES``) as
+    they passed, so that nothing reads them back from the store.
     """
 
     offset: int = 0
@@ -172,6 +175,7 @@ class Staged:
     head: bytes
     path: Path | None = None
     key: str | None = None
+    end: bytes = b""  # the file's last bytes, when they were kept as they passed
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> None:
@@ -486,7 +490,12 @@ class S3Staging(StagingArea):
                 etag = send(len(parts) + 1, buffer, filled)
                 parts.append((etag, filled))
             self.storage.finish_parts(key, store_upload, [etag for etag, _size in parts])
-            return chunk.state(state, parts=tuple(parts), tail=b"", store_upload=None)
+            # The file's last bytes, still in the last part's buffer (whole when that
+            # part holds them all: the one case of a tiny last part reads them back).
+            end = bytes(buffer[max(0, filled - END_BYTES) : filled])
+            if len(end) < END_BYTES and state.offset + chunk.read > len(end):
+                end = b""
+            return chunk.state(state, parts=tuple(parts), tail=end, store_upload=None)
         finally:
             for future, _sent in waiting:
                 future.cancel()
@@ -497,7 +506,11 @@ class S3Staging(StagingArea):
         if not state.joined or state.key is None:
             raise StorageError("The upload is not whole yet.", upload=upload_id)
         return Staged(
-            sha256=state.hasher().finalize(), size=state.offset, head=state.head, key=state.key
+            sha256=state.hasher().finalize(),
+            size=state.offset,
+            head=state.head,
+            key=state.key,
+            end=state.tail,
         )
 
     def remove(self, upload_id: str, state: UploadState | None = None) -> None:
