@@ -27,7 +27,8 @@ class ResumableUpload(Base):
     store: the running SHA-256 (``hash_state``), the first bytes (``head``),
     and on S3 the object's key, the multipart upload's id, its parts' ETags
     and sizes (``parts_json``) and the bytes after the last part (``tail``,
-    less than one part). ``lease`` and ``lease_until`` let one request at a
+    less than one part; once the parts are joined, the file's last 64 KiB until
+    the asset is made). ``lease`` and ``lease_until`` let one request at a
     time write to the upload, across hosts.
     """
 
