@@ -221,6 +221,21 @@ def load_image(
 # --- video and audio ---------------------------------------------------------
 
 
+def reformatter() -> Any:
+    """A frame reformatter of the caller's own, for ``reformatter().reformat(frame, ...)``.
+
+    Never ``VideoFrame.reformat`` (nor ``to_image`` or ``to_ndarray`` of a frame that
+    needs converting): from PyAV 18.1.1 those keep one reformatter per thread, whose
+    swscale context runs slice threads. When a process forks (``assets.budget``),
+    CPython frees the other threads' states in the child, inside ``os.fork``; freeing
+    such a reformatter waits there for slice threads that exist only in the parent,
+    and the child never starts. A reformatter held by the caller is freed with it.
+    """
+    from av.video.reformatter import VideoReformatter
+
+    return VideoReformatter()
+
+
 @contextlib.contextmanager
 def open_av(path: Path, sniffed: Sniffed) -> Iterator[av.container.InputContainer]:
     """A PyAV input container with the sniffed demuxer and the file protocol only."""
@@ -382,7 +397,8 @@ def poster_frame(path: Path, sniffed: Sniffed, settings: IngestSettings) -> Imag
             frame = _frame_at(container, stream, 0.0)
         if frame is None:
             raise InvalidFile(DAMAGED, reason="no_frame")
-        image: Image.Image = frame.to_image()
+        # To RGB here, so that to_image has nothing to convert (see reformatter()).
+        image: Image.Image = reformatter().reformat(frame, format="rgb24").to_image()
         rotation = round(frame.rotation or 0) % 360
     if rotation:
         # PyAV reports the counter-clockwise rotation to display; so does PIL.

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from assets.budget import Budget
 from assets.errors import DAMAGED, InvalidFile
-from assets.media import _video_stream, open_av
+from assets.media import _video_stream, open_av, reformatter
 from assets.settings import IngestSettings
 from assets.sniff.broadcast import BROADCAST_MIMES
 from assets.sniff.sniffed import Sniffed
@@ -162,6 +162,7 @@ class _Pictures:
         self.width, self.height, self.rate = width, height, rate
         self.frames = 0
         self.graph: Any = None
+        self.scaler = reformatter()  # ours, not the thread's (see assets.media.reformatter)
 
     @property
     def deinterlaced(self) -> bool:
@@ -208,7 +209,7 @@ class _Pictures:
             self._encode(frame)
 
     def _encode(self, frame: av.VideoFrame) -> None:
-        scaled = frame.reformat(width=self.width, height=self.height, format="yuv420p")
+        scaled = self.scaler.reformat(frame, width=self.width, height=self.height, format="yuv420p")
         scaled.pts, scaled.time_base = self.frames, 1 / Fraction(self.rate)
         self.frames += 1
         self.out.mux(self.stream.encode(scaled))

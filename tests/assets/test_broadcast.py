@@ -12,6 +12,7 @@ import pytest
 from assets.budget import Budget, BudgetExceeded, run_within
 from assets.errors import InvalidFile, UnsupportedMediaType
 from assets.ingest import prepare
+from assets.media import reformatter
 from assets.metadata import extract
 from assets.proxy import fit, make_proxy, needs_proxy, proxy_budget
 from assets.renditions import render
@@ -154,7 +155,7 @@ def test_truncated_broadcast_video_is_refused(clips, name):
 
 def _comb(frame: av.VideoFrame) -> float:
     """How much neighbouring lines (of opposite fields) differ, against lines of one field."""
-    y = frame.to_ndarray(format="gray").astype(np.float64)
+    y = reformatter().reformat(frame, format="gray").to_ndarray().astype(np.float64)
     across = np.abs(y[0:-2:2] - y[1:-1:2]).mean()
     within = np.abs(y[0:-2:2] - y[2::2]).mean() + 1e-6
     return float(across / within)

@@ -13,6 +13,7 @@ import os
 import resource
 import signal
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -224,6 +225,61 @@ def _import_tabnanny() -> bool:
     import tabnanny  # noqa: F401
 
     return True
+
+
+#: A thread decodes a poster and a proxy in this process, as a worker without a budget
+#: would, and keeps its state while another thread forks a budgeted child.
+_FORK_BESIDE_VIDEO = """
+import os, sys, tempfile, threading
+from pathlib import Path
+from assets.budget import Budget, run_within
+from assets.media import poster_frame
+from assets.proxy import make_proxy
+from assets.settings import IngestSettings
+from assets.sniff import sniff
+from tests.assets.media_factory.av import make_mp4
+
+folder = Path(tempfile.mkdtemp())
+video = folder / "toma.mp4"
+video.write_bytes(make_mp4(seconds=1.0, w=640, h=480))
+settings = IngestSettings(budget=Budget(enabled=False))
+ready, leave, decoded = threading.Event(), threading.Event(), threading.Event()
+
+def decode():
+    try:
+        sniffed = sniff(video.read_bytes()[:4096], "toma.mp4")
+        poster_frame(video, sniffed, settings)
+        make_proxy(video, sniffed, settings, folder / "proxy.mp4")
+        decoded.set()
+    finally:
+        ready.set()
+    leave.wait()
+
+thread = threading.Thread(target=decode)
+thread.start()
+ready.wait()
+child = run_within(Budget(cpu_seconds=5, wall_seconds=20), os.getpid)
+print(decoded.is_set(), child != os.getpid())
+leave.set()
+thread.join()
+"""
+
+
+def test_a_child_starts_while_another_thread_has_decoded_video():
+    """PyAV 18.1.1 keeps a reformatter per thread; one the child inherited from another
+    thread used to stop the child inside fork (see assets.media.reformatter)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_BESIDE_VIDEO],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
 
 
 def test_the_parent_imports_only_what_its_children_needed(monkeypatch):

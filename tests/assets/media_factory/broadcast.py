@@ -14,6 +14,7 @@ from fractions import Fraction
 import av
 import numpy as np
 
+from assets.media import reformatter
 from tests.assets.media_factory.av import _encode_tone, _frames
 
 
@@ -40,8 +41,10 @@ def _encode(
         if options:
             stream.options = options
         astream = out.add_stream(audio, rate=48000, layout=layout) if audio else None
+        scaler = reformatter()  # not the thread's (see assets.media.reformatter)
         for i, arr in enumerate(_frames(max(1, round(seconds * float(fps))), w, h, None)):
-            frame = av.VideoFrame.from_ndarray(arr, format="rgb24").reformat(format=pix_fmt)
+            frame = av.VideoFrame.from_ndarray(arr, format="rgb24")
+            frame = scaler.reformat(frame, format=pix_fmt)
             frame.pts = i
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
@@ -134,9 +137,10 @@ def make_interlaced_mxf(seconds: float = 0.6, w: int = 320, h: int = 240) -> byt
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
         stream.options = {"b": "4000000", "flags": "+ildct+ilme", "top": "1"}
         astream = out.add_stream("pcm_s16le", rate=48000, layout="stereo")
+        scaler = reformatter()  # not the thread's (see assets.media.reformatter)
         for i in range(max(1, round(seconds * 25))):
             frame = av.VideoFrame.from_ndarray(_combed(i, w, h), format="rgb24")
-            frame = frame.reformat(format="yuv420p")
+            frame = scaler.reformat(frame, format="yuv420p")
             frame.pts = i
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
@@ -162,8 +166,10 @@ def make_two_tracks(
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
         stream.options = {"b": "1000000"}
         tracks = [out.add_stream("pcm_s16le", rate=48000, layout=layout) for _ in freqs]
+        scaler = reformatter()  # not the thread's (see assets.media.reformatter)
         for i, arr in enumerate(_frames(max(1, round(seconds * 25)), w, h, None)):
-            frame = av.VideoFrame.from_ndarray(arr, format="rgb24").reformat(format="yuv420p")
+            frame = av.VideoFrame.from_ndarray(arr, format="rgb24")
+            frame = scaler.reformat(frame, format="yuv420p")
             frame.pts = i
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
