@@ -20,7 +20,18 @@ def _no_sideways_scroll(page) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0
+    if overflow > 0:
+        # The elements reaching past the window, to say what made the page scroll sideways.
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+                .map((el) => [el, el.getBoundingClientRect()])
+                .filter(([, box]) => box.right > document.documentElement.clientWidth + 0.5)
+                .slice(0, 12)
+                .map(([el, box]) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`
+                    + ` ${Math.round(box.left)}..${Math.round(box.right)}`
+                    + ` «${(el.innerText || el.getAttribute("src") || "").slice(0, 60)}»`)"""
+        )
+        raise AssertionError(f"the page scrolls sideways by {overflow} px: {wide}")
 
 
 def _drop(page, name: str, data: bytes) -> None:
