@@ -6,7 +6,10 @@ plain words must all match, in any text field; ``"quoted phrases"``;
 and ``field:"a phrase"`` with English or Spanish field names (the same
 aliases); ``a OR b``; a plain word that is a year also matches the capture
 year. Parentheses are read as spaces. Stop words are dropped from plain
-words (not from phrases, whose positions count them).
+words (not from phrases, whose positions count them). In a name field
+(credit, creator, camera, lens) a phrase is its words in any order, all in
+that one field: "Pérez, José" is José Pérez (the Whoosh backend's name fields
+keep no positions either).
 
 :func:`parse` gives a list of groups: the groups must all hold, and each
 group is a list of alternatives (more than one only around ``OR``).
@@ -161,6 +164,11 @@ class SqlBuilder:
                 return None
             return f"CAST({self.bind(' | '.join(quote_lexeme(x) for x in lexemes))} AS tsquery)"
         function = "phraseto_tsquery" if kind == "phrase" else "plainto_tsquery"
+        if analysis == "names":
+            # A name's words in any order ("Pérez, José" is "José Pérez"), as on the
+            # Whoosh backend, whose name fields keep no positions; :meth:`condition`
+            # keeps them within one field.
+            function = "plainto_tsquery"
         if kind == "word":
             kept = [w for w in words(text) if fold(w.lower()) not in SPANISH_STOP_WORDS]
             text = " ".join(kept)
@@ -205,6 +213,8 @@ class SqlBuilder:
         if query is None:
             return "false", None
         sql = f"d.vector @@ {query}"
+        if clause.kind == "phrase" and clause.field is None:
+            sql = f"d.vector @@ {self._phrase_anywhere(clause.text)}"
         if clause.field is not None:
             pg_field = FIELDS_BY_NAME[clause.field]
             if pg_field.qualified:
@@ -216,6 +226,23 @@ class SqlBuilder:
         elif clause.kind == "word" and _YEAR.match(clause.text):
             sql = f"({sql} OR d.year = {self.bind(clause.text)})"
         return sql, query
+
+    def _phrase_anywhere(self, text: str) -> str:
+        """The tsquery of a phrase in any field: in order in the prose fields, or every
+        word in one name field (its lexemes under that field's name, see pg_schema)."""
+        parts = [
+            q
+            for analysis in sorted({f.analysis for f in FIELDS_BY_NAME.values()} - {"names"})
+            if (q := self._query_for(analysis, "phrase", text))
+        ]
+        names = self._query_for("names", "phrase", text)
+        if names is not None:
+            parts.extend(
+                f"CAST({qualified(f'CAST({names} AS text)', f.name)} AS tsquery)"
+                for f in FIELDS_BY_NAME.values()
+                if f.analysis == "names"
+            )
+        return "(SELECT " + (" || ".join(parts) or "CAST('' AS tsquery)") + ")"
 
     def where(self, groups: list[list[Clause]]) -> tuple[str, str | None]:
         """``(WHERE condition, tsquery of the positive clauses or None)`` of the groups."""

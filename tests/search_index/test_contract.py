@@ -108,6 +108,9 @@ def found(idx: Index, text: str = "", **kwargs: object) -> set[int]:
         ("title:gobernadora", set()),
         ('titulo:"campaña de vacunación"', {2}),
         ('credit:"jose perez"', {1}),
+        ('credito:"perez jose"', {1}),  # a name's words in any order, in that field
+        ('"perez jose"', {1}),
+        ('creator:"oficina perez"', set()),
         ("tag:vacunas", {2}),
         ("tag:sal*", {2, 5}),
         ("evento:hospital", {5}),
