@@ -14,7 +14,9 @@ then runs a fixed set of queries (a frequent, a mid-frequency and a rare word,
 two-word queries, accent-less spellings, a prefix, field queries, an empty
 browse) with every facet on, and prints per backend: indexing rate, rebuild
 time, index size, open time, the first query (which builds Whoosh's facet
-arrays), the memory those arrays take, and p50/p95/p99 latency. With
+arrays), the memory those arrays take, and p50/p95/p99 latency; for
+PostgreSQL also each query's matching alone (its floor, see
+:func:`time_pg_matching`). With
 ``--raw`` it also times raw Whoosh (``groupedby`` facets) as a baseline.
 The machine's load average is printed with the figures: on a shared machine
 it says how far to trust them. It prints figures; it asserts nothing.
@@ -299,7 +301,42 @@ def time_pg(engine: Any, texts: list[str], repeat: int) -> dict[str, Any]:
         "open_s": 0.0,
         "first_s": first_s,
         "cpu": list(CPU_SAMPLES),
+        "match_ms": time_pg_matching(idx, engine, texts),
     }
+
+
+def time_pg_matching(idx: Any, engine: Any, texts: list[str], repeat: int = 5) -> dict[str, float]:
+    """Per query, the median ms of finding the matching rows alone (their count).
+
+    A GIN index gives the rows that hold the words, but PostgreSQL still visits
+    each of those rows in the table (to check that it is visible to this
+    transaction): one page read per hit, before any rank, facet or page is
+    computed. This is the floor of the PostgreSQL backend for that query.
+    """
+    from sqlalchemy import text as sql_text
+
+    from search_index.pg_index import _SEARCH_SETTINGS
+    from search_index.pg_query import SqlBuilder, parse
+    from search_index.pg_schema import SCHEMA
+
+    found: dict[str, float] = {}
+    with engine.connect() as conn:
+        conn.execute(sql_text(_SEARCH_SETTINGS))  # as a search runs (room for the bitmap)
+        for query_text in texts:
+            groups = parse(query_text)
+            if not groups:
+                continue
+            sql = SqlBuilder()
+            idx._expand_prefixes(conn, sql, groups)
+            where, _rank_query = sql.where(groups)
+            statement = sql_text(f"SELECT count(*) FROM {SCHEMA}.documents d WHERE {where}")
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                conn.execute(statement, sql.params).scalar_one()
+                runs.append(time.perf_counter() - started)
+            found[query_text] = statistics.median(runs) * 1000
+    return found
 
 
 # Queries and timing
@@ -411,13 +448,20 @@ def main() -> None:
             timed[backend]["load"] = load()
             rows.append((n, backend, built, timed[backend]))
         names = list(timed)
+        matching = timed.get("postgres", {}).get("match_ms", {})
         print(f"\nN={n} per query (median ms; hits)")
-        print(f"  {'query':36} " + " ".join(f"{b:>18}" for b in names))
+        print(
+            f"  {'query':36} "
+            + " ".join(f"{b:>18}" for b in names)
+            + ("  postgres matching alone" if matching else "")
+        )
         for text in texts:
             cells = []
             for b in names:
                 total, ms = timed[b]["per_query"][text]
                 cells.append(f"{ms:>9.1f} {total:>8}")
+            if matching:
+                cells.append(f"{matching[text]:>24.1f}" if text in matching else f"{'-':>24}")
             print(f"  {text or '(empty)':36} " + " ".join(cells))
     print("\nAll facets on (category, kind, agency, year, tag, orientation, compliance, status).")
     print(
