@@ -230,7 +230,7 @@ def _import_tabnanny() -> bool:
 #: A thread decodes a poster and a proxy in this process, as a worker without a budget
 #: would, and keeps its state while another thread forks a budgeted child.
 _FORK_BESIDE_VIDEO = """
-import os, sys, tempfile, threading
+import os, sys, threading
 from pathlib import Path
 from assets.budget import Budget, run_within
 from assets.media import poster_frame
@@ -239,7 +239,7 @@ from assets.settings import IngestSettings
 from assets.sniff import sniff
 from tests.assets.media_factory.av import make_mp4
 
-folder = Path(tempfile.mkdtemp())
+folder = Path(sys.argv[1])
 video = folder / "toma.mp4"
 video.write_bytes(make_mp4(seconds=1.0, w=640, h=480))
 settings = IngestSettings(budget=Budget(enabled=False))
@@ -265,14 +265,14 @@ thread.join()
 """
 
 
-def test_a_child_starts_while_another_thread_has_decoded_video():
+def test_a_child_starts_while_another_thread_has_decoded_video(tmp_path: Path):
     """PyAV 18.1.1 keeps a reformatter per thread; one the child inherited from another
     thread used to stop the child inside fork (see assets.media.reformatter)."""
     import subprocess
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-c", _FORK_BESIDE_VIDEO],
+        [sys.executable, "-c", _FORK_BESIDE_VIDEO, str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=60,
