@@ -187,11 +187,15 @@ class SqlBuilder:
         if clause.field is not None:
             query = self._query_for(FIELDS_BY_NAME[clause.field].analysis, clause.kind, clause.text)
             return None if query is None else f"(SELECT {query})"
-        analyses = sorted({f.analysis for f in FIELDS_BY_NAME.values()})
-        parts = [q for a in analyses if (q := self._query_for(a, clause.kind, clause.text))]
+        parts = self._in_every_analysis(clause.kind, clause.text)
         if not parts:
             return None
         return "(SELECT " + " || ".join(parts) + ")"
+
+    def _in_every_analysis(self, kind: str, text: str, but: str | None = None) -> list[str]:
+        """The tsqueries of ``text`` under each analysis (but ``but``) that can match it."""
+        analyses = sorted({f.analysis for f in FIELDS_BY_NAME.values()} - {but})
+        return [q for a in analyses if (q := self._query_for(a, kind, text))]
 
     # Conditions
 
@@ -230,11 +234,7 @@ class SqlBuilder:
     def _phrase_anywhere(self, text: str) -> str:
         """The tsquery of a phrase in any field: in order in the prose fields, or every
         word in one name field (its lexemes under that field's name, see pg_schema)."""
-        parts = [
-            q
-            for analysis in sorted({f.analysis for f in FIELDS_BY_NAME.values()} - {"names"})
-            if (q := self._query_for(analysis, "phrase", text))
-        ]
+        parts = self._in_every_analysis("phrase", text, but="names")
         names = self._query_for("names", "phrase", text)
         if names is not None:
             parts.extend(
@@ -242,7 +242,8 @@ class SqlBuilder:
                 for f in FIELDS_BY_NAME.values()
                 if f.analysis == "names"
             )
-        return "(SELECT " + (" || ".join(parts) or "CAST('' AS tsquery)") + ")"
+        # Never empty: a phrase always has its Spanish tsquery (see :meth:`tsquery`).
+        return "(SELECT " + " || ".join(parts) + ")"
 
     def where(self, groups: list[list[Clause]]) -> tuple[str, str | None]:
         """``(WHERE condition, tsquery of the positive clauses or None)`` of the groups."""
