@@ -469,6 +469,9 @@ class S3Staging(StagingArea):
                 parts.append((future.result(), size))
                 spare.append(sent)
 
+        # The buffer of the last whole part sent by this request: never refilled after
+        # (the next buffer is another one), so it still holds the bytes before the tail.
+        last_sent: mmap.mmap | None = None
         pool = ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="tus-part")
         try:
             # The request's bytes are read straight into the part's buffer.
@@ -480,6 +483,7 @@ class S3Staging(StagingArea):
                 collect(self.in_flight - 1)
                 number = len(parts) + len(waiting) + 1
                 waiting.append((pool.submit(send, number, buffer, size), buffer))
+                last_sent = buffer
                 buffer = spare.pop() if spare else mmap.mmap(-1, size)
                 filled = 0
             chunk.verify()
@@ -490,9 +494,13 @@ class S3Staging(StagingArea):
                 etag = send(len(parts) + 1, buffer, filled)
                 parts.append((etag, filled))
             self.storage.finish_parts(key, store_upload, [etag for etag, _size in parts])
-            # The file's last bytes, still in the last part's buffer (whole when that
-            # part holds them all: the one case of a tiny last part reads them back).
+            # The file's last bytes, still in the buffers: the last part's, and before
+            # it the last whole part's when the last part is short or empty (a file
+            # ending at a part's end). Only a short last part whose whole part went up
+            # in an earlier request leaves them to be read back.
             end = bytes(buffer[max(0, filled - END_BYTES) : filled])
+            if len(end) < END_BYTES and last_sent is not None:
+                end = bytes(last_sent[size - (END_BYTES - len(end)) : size]) + end
             if len(end) < END_BYTES and state.offset + chunk.read > len(end):
                 end = b""
             return chunk.state(state, parts=tuple(parts), tail=end, store_upload=None)

@@ -27,10 +27,12 @@ tus-js-client send a file by default, or in ``--chunk-mb`` requests as the web
 drop zone does. A request's bytes go on into S3 multipart parts as they
 arrive, hashed as they pass, and the request answers once its parts are
 stored (so with chunks the pipeline to S3 empties at the end of each); the
-last one joins them where the original stays: nothing is read back but 64 KiB
-at the end. It is measured against boto3's ``upload_file`` of the same file
-to the same server, alternated. It also measures the peak RSS of the gunicorn
-workers; how long
+last one joins them where the original stays: nothing is read back (the
+file's last 64 KiB, which the archive check reads, are kept from the last
+parts as they passed, also for this file, which ends where a part ends; moto
+answers a range by reading the whole object, a second a gigabyte). It is
+measured against boto3's ``upload_file`` of the same file to the same server,
+alternated. It also measures the peak RSS of the gunicorn workers; how long
 the last request's answer took after its last byte (joining the parts, then
 making the asset: sniffing, the brand's checks (those that read a long
 recording's contents wait for the background job), the row); with
