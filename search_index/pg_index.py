@@ -37,19 +37,24 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from . import pg_fast
 from .analysis import SPANISH_STOP_WORDS, fold, identifier_analyzer, words
 from .documents import FACETS, AssetDocument, Hit, SearchQuery, SearchResults
 from .errors import IndexUnavailable
 from .highlight import SNIPPET
 from .parsing import clean
+from .pg_docvalues import DocValues, doc_values_for
 from .pg_query import SqlBuilder, parse
 from .pg_schema import (
     FIELDS_BY_NAME,
     PG_FIELDS,
     RANK_WEIGHTS,
     SCHEMA,
+    TERMS_KEY,
     document_vector_sql,
     identifier_lexemes,
+    term_rows,
+    terms_table,
 )
 from .schema import (
     FACET_FIELDS,
@@ -85,6 +90,17 @@ _UPSERT = (
     + "".join(f", :{c}" for c in _CODE_COLUMNS)
     + ") ON CONFLICT (asset_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
+    + ", changed = pg_current_xact_id()"
+)
+#: Each lexeme of the documents ``ids``, with what it adds to their rank (see pg_schema).
+_TERMS_IN = f"INSERT INTO {SCHEMA}.terms (lexeme, asset_id, rank) " + term_rows(
+    "d.asset_id = ANY(:ids)"
+)
+#: Their rows out again: looked up by lexeme and asset, the primary key's order.
+_TERMS_OUT = (
+    f"DELETE FROM {SCHEMA}.terms t USING {SCHEMA}.documents d "
+    "WHERE d.asset_id = ANY(:ids) AND t.asset_id = d.asset_id "
+    "AND t.lexeme = ANY(tsvector_to_array(d.vector))"
 )
 _NEW_CODES = (
     f"INSERT INTO {SCHEMA}.facet_values (facet, value) "
@@ -307,20 +323,40 @@ class PostgresSearchIndex:
             return
         with self._connection(connection) as conn:
             deltas: Counter[tuple[str, str, str, bool]] = Counter()
+            ids = sorted({*latest, *gone})
+            # The rows locked first, in one order, so that the lexemes taken out below are
+            # those of the row as the last writer left it (no deadlock between writers).
+            conn.execute(
+                text(
+                    f"SELECT asset_id FROM {SCHEMA}.documents WHERE asset_id = ANY(:ids) "
+                    "ORDER BY asset_id FOR UPDATE"
+                ),
+                {"ids": ids},
+            )
+            conn.execute(text(_TERMS_OUT), {"ids": ids})
             # The rows as they were, taken out and counted out; then the new ones in.
             for old in conn.execute(
                 text(
                     f"DELETE FROM {SCHEMA}.documents WHERE asset_id = ANY(:ids) "
                     f"RETURNING {_FACET_COLUMNS}"
                 ),
-                {"ids": sorted({*latest, *gone})},
+                {"ids": ids},
             ):
                 deltas.subtract(_facet_keys(dict(old._mapping)))
+            if gone:
+                conn.execute(
+                    text(
+                        f"INSERT INTO {SCHEMA}.removed (asset_id) "
+                        "SELECT unnest(CAST(:ids AS bigint[]))"
+                    ),
+                    {"ids": gone},
+                )
             docs = [latest[i] for i in sorted(latest)]  # one order: no deadlocks between writers
             if docs:
                 rows = [_row(doc) for doc in docs]
                 _add_codes(conn, rows, {})
                 conn.execute(text(_UPSERT), rows)
+                conn.execute(text(_TERMS_IN), {"ids": sorted(latest)})
                 for row in rows:
                     deltas.update(_facet_keys(row))
                 self._add_words(conn, _vocabulary(docs))
@@ -359,6 +395,7 @@ class PostgresSearchIndex:
         indexed = 0
         vocabulary: dict[str, str] = {}
         with self._connection(None) as conn:
+            conn.execute(text(f"DELETE FROM {SCHEMA}.removed"))
             conn.execute(text(f"DELETE FROM {SCHEMA}.documents"))
             conn.execute(text(f"DELETE FROM {SCHEMA}.words"))
             batch: dict[int, AssetDocument] = {}
@@ -386,11 +423,21 @@ class PostgresSearchIndex:
                     next_report += step
             flush()
             self._add_words(conn, vocabulary)
+            self._rebuild_terms(conn)
             conn.execute(text(f"DELETE FROM {SCHEMA}.facet_counts"))
             conn.execute(text(_RECOUNT))
             # Fresh statistics: the planner's guess of how many rows a word matches
             # (and so whether to read the word's rows with the GIN index) comes from them.
             conn.execute(text(f"ANALYZE {SCHEMA}.documents"))
+            conn.execute(text(f"ANALYZE {SCHEMA}.terms"))
+            # Every process reads its copy of the documents' facet codes again.
+            conn.execute(
+                text(
+                    f"INSERT INTO {SCHEMA}.meta (key, value) "
+                    "VALUES ('generation', CAST(pg_current_xact_id() AS text)) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                )
+            )
             conn.execute(
                 text(
                     f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema', :v) "
@@ -398,9 +445,32 @@ class PostgresSearchIndex:
                 ),
                 {"v": str(SCHEMA_VERSION)},
             )
+        # The terms' pages marked all-visible, so that a word's documents come from the
+        # index alone from the first search on (autovacuum keeps them so afterwards).
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"VACUUM (ANALYZE) {SCHEMA}.terms"))
         if progress is not None:
             progress(indexed)
         return indexed
+
+    @staticmethod
+    def _rebuild_terms(conn: Connection) -> None:
+        """``terms`` made again from the documents: written into a new table, keyed once
+        (faster than keeping the key while writing), then put in the old one's place.
+        Searches read the old table until the rebuild commits."""
+        conn.execute(text(f"DROP TABLE IF EXISTS {SCHEMA}.terms_new"))
+        conn.execute(text(terms_table("terms_new")))
+        conn.execute(
+            text(f"INSERT INTO {SCHEMA}.terms_new (lexeme, asset_id, rank) " + term_rows("true"))
+        )
+        conn.execute(
+            text(f"ALTER TABLE {SCHEMA}.terms_new ADD CONSTRAINT terms_new_pkey {TERMS_KEY}")
+        )
+        conn.execute(text(f"DROP TABLE {SCHEMA}.terms"))
+        conn.execute(text(f"ALTER TABLE {SCHEMA}.terms_new RENAME TO terms"))
+        conn.execute(
+            text(f"ALTER TABLE {SCHEMA}.terms RENAME CONSTRAINT terms_new_pkey TO terms_pkey")
+        )
 
     # Reading
 
@@ -514,9 +584,19 @@ class PostgresSearchIndex:
         if not groups and not picked:
             return self._browse(conn, sql, query, visible, order, limit, offset)
         conn.execute(text(_SEARCH_SETTINGS))
-        row = conn.execute(text(statement), sql.params).one()
-        page = [(int(i), float(r)) for i, r in (row.page or [])]
-        facets = self._facets(row.facets or [], picked, query) if query.facets else {}
+        answer = None
+        word_plan = pg_fast.plan(sql, groups, query) if tsquery is not None else None
+        if word_plan is not None and tsquery is not None:
+            answer = pg_fast.run(
+                conn, sql, word_plan, tsquery, query, picked, sort, self._doc_values()
+            )
+        if answer is None:
+            row = conn.execute(text(statement), sql.params).one()
+            answer = pg_fast.Answer(
+                int(row.total), [(int(i), float(r)) for i, r in (row.page or [])], row.facets or []
+            )
+        page = answer.page
+        facets = self._facets(answer.facets, picked, query) if query.facets else {}
         hits = self._hits(conn, sql, tsquery, page)
         suggestion = None
         # Plain words that found something are each in a visible document: known words,
@@ -525,9 +605,14 @@ class PostgresSearchIndex:
             len(g) == 1 and g[0].kind == "word" and g[0].field is None and not g[0].negated
             for g in groups
         )
-        if query.text.strip() and not (plain and groups and int(row.total) > 0):
+        if query.text.strip() and not (plain and groups and answer.total > 0):
             suggestion = self._suggest(conn, query, query.text.strip())
-        return SearchResults(int(row.total), query.page, query.per_page, hits, facets, suggestion)
+        return SearchResults(answer.total, query.page, query.per_page, hits, facets, suggestion)
+
+    def _doc_values(self) -> DocValues:
+        return doc_values_for(
+            self.engine.url.render_as_string(hide_password=True), _CODE_COLUMNS[:-1]
+        )
 
     def _browse(
         self,

@@ -46,6 +46,7 @@ for _field, _aliases in FIELD_ALIASES.items():
         _NAMES.setdefault(_alias, _field)
 _TOKEN = re.compile(r'(?:(?<=\s)|^)(-)?(?:([^\s:"()]+):)?(?:"([^"]*)"?|([^\s"()]+))')
 _YEAR = re.compile(r"^(19\d\d|20\d\d|2100)$")
+_MATCH = "d.vector @@ "
 MIN_PREFIX = 2
 
 
@@ -230,6 +231,22 @@ class SqlBuilder:
         elif clause.kind == "word" and _YEAR.match(clause.text):
             sql = f"({sql} OR d.year = {self.bind(clause.text)})"
         return sql, query
+
+    def lookup(self, clause: Clause) -> tuple[str, str] | None:
+        """For a clause whose condition is one tsquery that the vector must match (a word
+        or a prefix, in any field or in one short field): ``(tsquery matched, tsquery
+        ranked)``; ``None`` for any other (a phrase, a long field, a year, an exact field).
+        """
+        if clause.kind not in ("word", "prefix"):
+            return None
+        if clause.field is None and clause.kind == "word" and _YEAR.match(clause.text):
+            return None
+        if clause.field is not None and not FIELDS_BY_NAME[clause.field].qualified:
+            return None
+        sql, query = self.condition(clause)
+        if query is None or not sql.startswith(_MATCH):
+            return None
+        return sql.removeprefix(_MATCH), query
 
     def _phrase_anywhere(self, text: str) -> str:
         """The tsquery of a phrase in any field: in order in the prose fields, or every

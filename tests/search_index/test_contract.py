@@ -64,7 +64,10 @@ def make(
     def make_pg(docs: tuple[AssetDocument, ...]) -> Index:
         with engine.begin() as conn:
             conn.execute(
-                text(f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words, {SCHEMA}.facet_counts")
+                text(
+                    f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words, {SCHEMA}.facet_counts, "
+                    f"{SCHEMA}.terms, {SCHEMA}.removed"
+                )
             )
         idx = PostgresSearchIndex(engine, folder)
         idx.apply(docs)
