@@ -63,6 +63,8 @@ def plan(sql: SqlBuilder, groups: list[list[Clause]], query: SearchQuery) -> Wor
     """The plan of a search this path answers, or ``None`` (the general path answers it)."""
     if query.sort == "title":
         return None
+    if not groups:  # filters alone: every document, filtered here
+        return WordPlan((), ())
     wanted = [g for g in groups if not any(c.negated for c in g)]
     excluded = [g for g in groups if any(c.negated for c in g)]
     if len(wanted) != 1 or any(len(g) != 1 for g in excluded):
@@ -102,40 +104,40 @@ def run(
     conn: Connection,
     sql: SqlBuilder,
     word_plan: WordPlan,
-    ranked: str,
+    ranked: str | None,
     query: SearchQuery,
     picked: dict[str, list[str]],
     sort: str,
     doc_values: DocValues,
 ) -> Answer | None:
-    """Answer the search (``ranked``: the SQL of the tsquery it ranks by), or ``None`` when
-    its tsqueries turn out not to be ORs of lexemes (the general path answers it then)."""
-    forms = [*word_plan.wanted, *word_plan.excluded, ranked]
-    row = conn.execute(
-        text("SELECT " + ", ".join(f"CAST({q} AS text)" for q in forms)), sql.params
-    ).one()
-    lexemes = [_lexemes(form) for form in row]
-    if any(found is None for found in lexemes):
-        return None
-    wanted = [x for found in lexemes[: len(word_plan.wanted)] for x in found or ()]
-    excluded = [x for found in lexemes[len(word_plan.wanted) : -1] for x in found or ()]
-    ranking = lexemes[-1] or []
-    postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for lexeme, ids, ranks in conn.execute(
-        text(
-            "SELECT lexeme, string_agg(int8send(asset_id), ''), string_agg(float4send(rank), '') "
-            f"FROM {SCHEMA}.terms WHERE lexeme = ANY(:lexemes) GROUP BY lexeme"
-        ),
-        {"lexemes": sorted({*wanted, *excluded, *ranking})},
-    ):
-        postings[lexeme] = (_unpack(ids, ">i8").astype(np.int64), _unpack(ranks, ">f4"))
+    """Answer the search (``ranked``: the SQL of the tsquery it ranks by, None for filters
+    alone), or ``None`` when its tsqueries turn out not to be ORs of lexemes (the general
+    path answers it then)."""
+    wanted: list[str] = []
+    excluded: list[str] = []
+    ranking: list[str] = []
+    if ranked is not None:
+        forms = [*word_plan.wanted, *word_plan.excluded, ranked]
+        row = conn.execute(
+            text("SELECT " + ", ".join(f"CAST({q} AS text)" for q in forms)), sql.params
+        ).one()
+        lexemes = [_lexemes(form) for form in row]
+        if any(found is None for found in lexemes):
+            return None
+        wanted = [x for found in lexemes[: len(word_plan.wanted)] for x in found or ()]
+        excluded = [x for found in lexemes[len(word_plan.wanted) : -1] for x in found or ()]
+        ranking = lexemes[-1] or []
+    postings = _postings(conn, sorted({*wanted, *excluded, *ranking}))
     snapshot = doc_values.refresh(conn)
 
     def documents(of: list[str]) -> np.ndarray:
         parts = [postings[x][0] for x in of if x in postings]
         return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
-    hits = snapshot.known(documents(wanted))
+    if ranked is None:
+        hits = np.flatnonzero(snapshot.present).astype(np.int64)
+    else:
+        hits = snapshot.known(documents(wanted))
     if excluded:
         hits = hits[~np.isin(hits, documents(excluded), assume_unique=True)]
     rank = np.zeros(len(hits), dtype=np.float32)
@@ -165,6 +167,24 @@ def run(
     page = _page(snapshot, hits[chosen], rank[chosen], sort, query)
     facets = _facets(conn, snapshot, hits, all_but, columns) if query.facets else []
     return Answer(total, page, facets)
+
+
+def _postings(conn: Connection, lexemes: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each lexeme's documents (in order) and what it adds to their rank, from the key of
+    ``terms`` alone."""
+    if not lexemes:
+        return {}
+    found = {}
+    for lexeme, ids, ranks in conn.execute(
+        text(
+            "SELECT lexeme, string_agg(int8send(asset_id), ''), "
+            f"string_agg(float4send(rank), '') FROM {SCHEMA}.terms "
+            "WHERE lexeme = ANY(:lexemes) GROUP BY lexeme"
+        ),
+        {"lexemes": lexemes},
+    ):
+        found[lexeme] = (_unpack(ids, ">i8").astype(np.int64), _unpack(ranks, ">f4"))
+    return found
 
 
 def _visible_agencies(query: SearchQuery) -> dict[str, list[str]]:

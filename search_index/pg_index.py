@@ -585,8 +585,8 @@ class PostgresSearchIndex:
             return self._browse(conn, sql, query, visible, order, limit, offset)
         conn.execute(text(_SEARCH_SETTINGS))
         answer = None
-        word_plan = pg_fast.plan(sql, groups, query) if tsquery is not None else None
-        if word_plan is not None and tsquery is not None:
+        word_plan = pg_fast.plan(sql, groups, query)
+        if word_plan is not None and (tsquery is not None or not groups):
             answer = pg_fast.run(
                 conn, sql, word_plan, tsquery, query, picked, sort, self._doc_values()
             )

@@ -154,6 +154,15 @@ def test_the_word_path_answers_as_the_general_path(
     _same(fast, general)
 
 
+@pytest.mark.parametrize("options", [o for o in OPTIONS if "filters" in o], ids=str)
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_filters_alone_are_answered_as_by_the_general_path(
+    index: PostgresSearchIndex, options: dict[str, Any], sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, general = _both(index, SearchQuery(text="", sort=sort, **options), monkeypatch)
+    _same(fast, general)
+
+
 @pytest.mark.parametrize(
     "text", ['"escuela primaria"', "salud escuela", "2024", "descripcion:salud", "id:3"]
 )
