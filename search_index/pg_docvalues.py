@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 
 from .pg_schema import SCHEMA
 
-__all__ = ["DocValues", "Snapshot", "doc_values_for"]
+__all__ = ["DocValues", "Snapshot", "doc_values_for", "forget_all"]
 
 #: Missing code (a facet without a value).
 NONE = -1
@@ -92,6 +92,8 @@ class DocValues:
         self._xmin: str | None = None
         self._snapshot = self._empty(0, 0)
         self._tags_used = 0
+        #: ``(facet, value)`` of each code read so far: a code never changes meaning.
+        self.labels: dict[int, tuple[str, str]] = {}
 
     def _empty(self, size: int, tags: int) -> Snapshot:
         return Snapshot(
@@ -134,6 +136,7 @@ class DocValues:
             if generation != self._generation or self._xmin is None:
                 snapshot = self._empty(0, 0)
                 self._tags_used = 0
+                self.labels.clear()
                 changed, since = "true", {}
             else:
                 snapshot = self._snapshot
@@ -252,3 +255,10 @@ def doc_values_for(database: str, columns: tuple[str, ...]) -> DocValues:
         if found is None:
             found = _COPIES[key] = DocValues(columns)
         return found
+
+
+def forget_all() -> None:
+    """Drop every copy of this process (for a database emptied or replaced by other means
+    than this backend: its copies would describe what is no longer there)."""
+    with _COPIES_LOCK:
+        _COPIES.clear()

@@ -131,8 +131,16 @@ def run(
     snapshot = doc_values.refresh(conn)
 
     def documents(of: list[str]) -> np.ndarray:
-        parts = [postings[x][0] for x in of if x in postings]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        """The documents holding any of ``of``, in order, once each."""
+        parts = [postings[x][0] for x in dict.fromkeys(of) if x in postings]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        # Each part is in order already (the key's order): a stable sort merges the runs.
+        merged = np.sort(np.concatenate(parts), kind="stable")
+        keep = np.ones(len(merged), dtype=bool)
+        keep[1:] = merged[1:] != merged[:-1]
+        found: np.ndarray = merged[keep]
+        return found
 
     if ranked is None:
         hits = np.flatnonzero(snapshot.present).astype(np.int64)
@@ -165,7 +173,11 @@ def run(
     chosen = all_but(None)
     total = int(chosen.sum())
     page = _page(snapshot, hits[chosen], rank[chosen], sort, query)
-    facets = _facets(conn, snapshot, hits, all_but, columns) if query.facets else []
+    facets = (
+        _facets(conn, doc_values, snapshot, hits, all_but, set(flags), columns)
+        if query.facets
+        else []
+    )
     return Answer(total, page, facets)
 
 
@@ -267,23 +279,41 @@ def _page(
 
 
 def _facets(
-    conn: Connection, snapshot: Snapshot, hits: np.ndarray, all_but: Any, columns: dict[str, int]
+    conn: Connection,
+    doc_values: DocValues,
+    snapshot: Snapshot,
+    hits: np.ndarray,
+    all_but: Any,
+    filtered: set[str],
+    columns: dict[str, int],
 ) -> list[list[Any]]:
     """``[facet, value, count]`` of every value the hits have, each facet counted without
     its own filter (as the general path counts)."""
     counted: dict[int, int] = {}
+    rows = snapshot.codes[hits]  # every hit's codes, gathered once
+    shared = all_but(None)  # the mask of every facet that has no filter of its own
+    everyone = bool(shared.all())
     for facet in _SINGLE:
-        found = snapshot.codes[hits[all_but(facet)], columns[facet]]
+        mask = all_but(facet) if facet in filtered else shared
+        found = rows[:, columns[facet]]
+        if not (everyone and mask is shared):
+            found = found[mask]
         _count(found[found != NONE], counted)
-    tags, _owners = snapshot.tags_of(hits[all_but("tag")])
+    tags, _owners = snapshot.tags_of(
+        hits if everyone and "tag" not in filtered else hits[all_but("tag")]
+    )
     _count(tags, counted)
     if not counted:
         return []
-    rows = conn.execute(
-        text(f"SELECT code, facet, value FROM {SCHEMA}.facet_values WHERE code = ANY(:codes)"),
-        {"codes": sorted(counted)},
-    )
-    return [[facet, value, counted[int(code)]] for code, facet, value in rows]
+    labels = doc_values.labels
+    missing = sorted(set(counted) - labels.keys())
+    if missing:
+        rows = conn.execute(
+            text(f"SELECT code, facet, value FROM {SCHEMA}.facet_values WHERE code = ANY(:codes)"),
+            {"codes": missing},
+        )
+        labels.update({int(code): (facet, value) for code, facet, value in rows})
+    return [[*labels[code], n] for code, n in counted.items() if code in labels]
 
 
 def _count(codes: np.ndarray, into: dict[int, int]) -> None:

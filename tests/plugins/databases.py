@@ -147,6 +147,11 @@ class PostgresServer:
         """A database holding what ``template`` holds, for one test; its name."""
         spare = self._spare.setdefault(template, [])
         if spare:
+            # Emptied behind any app's back: the search backend's copies of what an earlier
+            # test wrote there (kept per database in this process) are dropped with it.
+            from search_index.pg_docvalues import forget_all
+
+            forget_all()
             return spare.pop()
         name = self.new_name()
         self.create(name, template=template)
