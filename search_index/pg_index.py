@@ -324,6 +324,9 @@ class PostgresSearchIndex:
         with self._connection(connection) as conn:
             deltas: Counter[tuple[str, str, str, bool]] = Counter()
             ids = sorted({*latest, *gone})
+            # Before any row: a rebuild holds ``terms`` until it commits, and a writer that
+            # had locked documents first would wait for it while it waits for them.
+            conn.execute(text(f"LOCK TABLE {SCHEMA}.terms IN ROW EXCLUSIVE MODE"))
             # The rows locked first, in one order, so that the lexemes taken out below are
             # those of the row as the last writer left it (no deadlock between writers).
             conn.execute(
@@ -395,6 +398,9 @@ class PostgresSearchIndex:
         indexed = 0
         vocabulary: dict[str, str] = {}
         with self._connection(None) as conn:
+            # Writers wait from their first statement (see :meth:`apply`); searches go on
+            # reading until ``terms`` is replaced at the end.
+            conn.execute(text(f"LOCK TABLE {SCHEMA}.terms IN SHARE ROW EXCLUSIVE MODE"))
             conn.execute(text(f"DELETE FROM {SCHEMA}.removed"))
             conn.execute(text(f"DELETE FROM {SCHEMA}.documents"))
             conn.execute(text(f"DELETE FROM {SCHEMA}.words"))

@@ -240,3 +240,44 @@ def test_the_copy_of_the_facet_codes_follows_every_change(
     assert len(fresh["ids"]) == 50
     _agree(_arrays(kept, engine), fresh)
     index.rebuild(DOCS)
+
+
+def test_a_write_during_a_rebuild_waits_for_it_and_is_found_after(
+    engine: Engine, index: PostgresSearchIndex
+) -> None:
+    """The rebuild replaces ``terms`` at its end: a writer meanwhile waits from its first
+    statement (no deadlock, whatever it locks), then writes into the new table."""
+    import threading
+    import time
+
+    started = threading.Event()
+
+    def slowly() -> Iterator[AssetDocument]:
+        for n, doc in enumerate(DOCS):
+            if n == 10:
+                started.set()
+                time.sleep(1.0)
+            yield doc
+
+    errors: list[BaseException] = []
+    written = threading.Event()
+    # New words (nothing else waits for the rebuild) and known ones (their row in
+    # ``words`` is one the rebuild took out and writes again).
+    newcomer = replace(DOCS[0], id=7000, title="Llegada del tranvía nocturno a la escuela")
+
+    def write() -> None:
+        started.wait(30)
+        try:
+            index.apply([newcomer])
+            written.set()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    index.rebuild(slowly())
+    writer.join(30)
+    assert errors == [] and written.is_set()
+    found = index.search(SearchQuery(text="tranvia"))
+    assert {h.id for h in found.hits} == {7000}
+    index.rebuild(DOCS)
