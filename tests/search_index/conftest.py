@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from search_index import AssetDocument, SearchIndex, SearchQuery, SearchResults
+from search_index.pg_docvalues import forget_all
+from search_index.pg_index import install
+from search_index.pg_schema import SCHEMA
+from tests.plugins.databases import PostgresServer
 
 
 def when(year: int, month: int = 1, day: int = 1) -> datetime:
@@ -170,3 +177,32 @@ def ids(results: SearchResults) -> list[int]:
 
 def find(idx: SearchIndex, text: str = "", **kwargs: object) -> SearchResults:
     return idx.search(SearchQuery(text=text, **kwargs))  # type: ignore[arg-type]
+
+
+@contextmanager
+def search_database(pg_server: PostgresServer | None) -> Iterator[Engine]:
+    """A PostgreSQL database of its own holding the search schema, dropped afterwards
+    (the test is skipped outside the PostgreSQL run)."""
+    if pg_server is None:
+        pytest.skip("the PostgreSQL backend needs BRANDHUB_TEST_DATABASE_URL")
+    name = pg_server.new_name()
+    engine = create_engine(pg_server.create(name), poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            install(conn)
+        yield engine
+    finally:
+        engine.dispose()
+        pg_server.drop(name)
+
+
+def empty_search_tables(engine: Engine) -> None:
+    """Every search table emptied, as if new; this process's copies of it dropped too."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words, {SCHEMA}.facet_counts, "
+                f"{SCHEMA}.terms, {SCHEMA}.removed"
+            )
+        )
+    forget_all()

@@ -19,15 +19,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from search_index import AssetDocument, SearchIndex, SearchQuery, SearchResults
-from search_index.pg_index import PostgresSearchIndex, install
-from search_index.pg_schema import SCHEMA
+from search_index.pg_index import PostgresSearchIndex
 from tests.plugins.databases import PostgresServer
 
-from .conftest import ARCHIVE, when
+from .conftest import ARCHIVE, empty_search_tables, search_database, when
 
 Index = SearchIndex | PostgresSearchIndex
 Make = Callable[[tuple[AssetDocument, ...]], Index]
@@ -53,29 +50,16 @@ def make(
         for idx in opened:
             idx.close()
         return
-    if pg_server is None:
-        pytest.skip("the PostgreSQL backend needs BRANDHUB_TEST_DATABASE_URL")
-    name = pg_server.new_name()
-    engine = create_engine(pg_server.create(name), poolclass=NullPool)
-    with engine.begin() as conn:
-        install(conn)
-    folder = tmp_path_factory.mktemp("contract-pg")
+    with search_database(pg_server) as engine:
+        folder = tmp_path_factory.mktemp("contract-pg")
 
-    def make_pg(docs: tuple[AssetDocument, ...]) -> Index:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    f"TRUNCATE {SCHEMA}.documents, {SCHEMA}.words, {SCHEMA}.facet_counts, "
-                    f"{SCHEMA}.terms, {SCHEMA}.removed"
-                )
-            )
-        idx = PostgresSearchIndex(engine, folder)
-        idx.apply(docs)
-        return idx
+        def make_pg(docs: tuple[AssetDocument, ...]) -> Index:
+            empty_search_tables(engine)
+            idx = PostgresSearchIndex(engine, folder)
+            idx.apply(docs)
+            return idx
 
-    yield make_pg
-    engine.dispose()
-    pg_server.drop(name)
+        yield make_pg
 
 
 @pytest.fixture

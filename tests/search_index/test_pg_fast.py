@@ -18,15 +18,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine
 
 from search_index import AssetDocument, SearchQuery, SearchResults, pg_fast
 from search_index.pg_docvalues import DocValues
-from search_index.pg_index import _CODE_COLUMNS, PostgresSearchIndex, install
+from search_index.pg_index import _CODE_COLUMNS, PostgresSearchIndex
 from tests.plugins.databases import PostgresServer
 
-from .conftest import ARCHIVE, when
+from .conftest import ARCHIVE, search_database, when
 
 _WORDS = (
     "parte salud escuela hospital campaña vacunación cultura plaza informe logo "
@@ -65,15 +64,8 @@ DOCS = ARCHIVE + _generated(400)
 
 @pytest.fixture(scope="module")
 def engine(pg_server: PostgresServer | None) -> Iterator[Engine]:
-    if pg_server is None:
-        pytest.skip("the PostgreSQL backend needs BRANDHUB_TEST_DATABASE_URL")
-    name = pg_server.new_name()
-    engine = create_engine(pg_server.create(name), poolclass=NullPool)
-    with engine.begin() as conn:
-        install(conn)
-    yield engine
-    engine.dispose()
-    pg_server.drop(name)
+    with search_database(pg_server) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")
