@@ -28,7 +28,7 @@ from search_index import SearchQuery
 from search_index.pg_index import PostgresSearchIndex, install
 from tests.factories import app_config, change, session, upload
 from tests.plugins.databases import PostgresServer
-from tests.search_index.conftest import ARCHIVE
+from tests.search_index.conftest import ARCHIVE, search_database
 
 
 def test_the_postgres_backend_needs_a_postgresql_database(tmp_path: Path) -> None:
@@ -214,13 +214,7 @@ def test_two_writers_adding_the_same_new_facet_value_both_succeed(
 ) -> None:
     # A facet value gets its code the first time a document has it; the second writer
     # waits for the first one's commit and then reads the code that one added.
-    if pg_server is None:
-        pytest.skip("the PostgreSQL search backend needs BRANDHUB_TEST_DATABASE_URL")
-    name = pg_server.new_name()
-    engine = create_engine(pg_server.create(name), poolclass=NullPool)
-    try:
-        with engine.begin() as conn:
-            install(conn)
+    with search_database(pg_server) as engine:
         index = PostgresSearchIndex(engine, tmp_path)
         first = replace(ARCHIVE[0], id=901, tags=("recién llegado",))
         second = replace(ARCHIVE[1], id=902, tags=("recién llegado",))
@@ -243,9 +237,6 @@ def test_two_writers_adding_the_same_new_facet_value_both_succeed(
         results = index.search(SearchQuery(text="", filters={"tag": ["recién llegado"]}))
         assert {h.id for h in results.hits} == {901, 902}
         assert results.facets["tag"]["recién llegado"] == 2
-    finally:
-        engine.dispose()
-        pg_server.drop(name)
 
 
 def test_documents_without_field_lexemes_are_rebuilt_after_the_upgrade(
