@@ -4,7 +4,7 @@ A search for a frequent word matches tens of thousands of documents; counting
 their facets, filtering them by who may see them and sorting them needs a few
 numbers of each. Reading those from ``brandhub_search.documents`` means one
 visit to each matching row: most of the cost of such a search at a million
-documents. So each process keeps them in arrays indexed by asset id (about 70
+documents. So each process keeps them in arrays indexed by asset id (about 65
 bytes a document), like the Whoosh backend's facet caches, and keeps them in
 step with the table before every search by reading only what changed:
 

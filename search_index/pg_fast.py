@@ -200,6 +200,8 @@ def _postings(conn: Connection, lexemes: list[str]) -> dict[str, tuple[np.ndarra
 
 
 def _visible_agencies(query: SearchQuery) -> dict[str, list[str]]:
+    """The agencies whose drafts the searcher sees, to look up with the picked values
+    (under a key of their own: a filter on the agency facet is another thing)."""
     if query.agencies is None or query.public_only or not query.agencies:
         return {}
     return {"agency:visible": sorted(query.agencies)}
@@ -308,11 +310,11 @@ def _facets(
     labels = doc_values.labels
     missing = sorted(set(counted) - labels.keys())
     if missing:
-        rows = conn.execute(
+        named = conn.execute(
             text(f"SELECT code, facet, value FROM {SCHEMA}.facet_values WHERE code = ANY(:codes)"),
             {"codes": missing},
         )
-        labels.update({int(code): (facet, value) for code, facet, value in rows})
+        labels.update({int(code): (facet, value) for code, facet, value in named})
     return [[*labels[code], n] for code, n in counted.items() if code in labels]
 
 
