@@ -156,18 +156,25 @@ def test_filters_alone_are_answered_as_by_the_general_path(
 
 
 @pytest.mark.parametrize(
-    "text", ['"escuela primaria"', "salud escuela", "2024", "descripcion:salud", "id:3"]
+    ("text", "options"),
+    [
+        ('"escuela primaria"', {}),
+        ("salud escuela", {}),
+        ("2024", {}),
+        ("descripcion:salud", {}),
+        ("id:3", {}),
+        ("salud", {"sort": "title"}),
+        ("", {"sort": "title", "filters": {"kind": ["image"]}}),
+    ],
 )
 def test_other_searches_take_the_general_path(
-    index: PostgresSearchIndex, text: str, monkeypatch: pytest.MonkeyPatch
+    index: PostgresSearchIndex, text: str, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     called: list[object] = []
     run = pg_fast.run
     monkeypatch.setattr(pg_fast, "run", lambda *a, **k: called.append(1) or run(*a, **k))
-    index.search(SearchQuery(text=text))
+    assert index.search(SearchQuery(text=text, **options)).total > 0
     assert called == []
-    monkeypatch.undo()
-    index.search(SearchQuery(text=text, sort="title"))
 
 
 def _arrays(copy: DocValues, engine: Engine) -> dict[str, np.ndarray]:
